@@ -1,0 +1,7 @@
+namespace FpgaGen.Tests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void DataFolderIsFound() => Assert.True(Directory.Exists(DataPaths.Hw));
+}
