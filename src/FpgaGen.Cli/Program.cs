@@ -1,14 +1,23 @@
 using System.CommandLine;
+using FpgaGen.Cli.Commands;
 
 namespace FpgaGen.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args) => Run(args);
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
-    public static int Run(string[] args)
+    /// <summary>Runs the CLI with the given streams (tests run it in-process). Exit codes: 0 ok, 1 failed check, 2 bad input.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var root = new RootCommand("FpgaGen: from neural networks to ranked FPGA accelerator designs and vendor projects.");
-        return root.Parse(args).Invoke();
+        var io = new CliIo(stdout, stderr);
+        var root = new RootCommand("FpgaGen: from neural networks to ranked FPGA accelerator designs and vendor projects.")
+        {
+            AnalyzeCommand.Create(io),
+            DevicesCommand.Create(io),
+        };
+        var result = root.Parse(args);
+        var code = result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        return result.Errors.Count > 0 ? 2 : code;
     }
 }

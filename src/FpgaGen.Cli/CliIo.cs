@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace FpgaGen.Cli;
+
+/// <summary>The CLI's output streams, and the one place that turns user errors into a message and exit code 2.</summary>
+public sealed class CliIo(TextWriter stdout, TextWriter stderr)
+{
+    public TextWriter Out { get; } = stdout;
+    public TextWriter Err { get; } = stderr;
+
+    public static readonly string[] Formats = ["table", "json", "csv"];
+
+    /// <summary>Spectre console writing to <see cref="Out"/>; colors only on a real terminal.</summary>
+    public IAnsiConsole Console => console ??= AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(Out),
+        Ansi = ReferenceEquals(Out, System.Console.Out) && !System.Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+        ColorSystem = ColorSystemSupport.Detect,
+        Interactive = InteractionSupport.No,
+    }).Also(c => { if (!ReferenceEquals(Out, System.Console.Out) || System.Console.IsOutputRedirected) c.Profile.Width = 200; });
+    private IAnsiConsole? console;
+
+    /// <summary>Runs a command body: an <see cref="InputException"/> becomes "error: …" on stderr and exit code 2.</summary>
+    public int Guard(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (InputException e)
+        {
+            Err.WriteLine("error: " + e.Message);
+            return 2;
+        }
+    }
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    public void WriteJson(object value) => Out.WriteLine(JsonSerializer.Serialize(value, Json));
+
+    public void WriteCsv(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<object?>> rows)
+    {
+        Out.WriteLine(string.Join(",", header.Select(Csv)));
+        foreach (var row in rows) Out.WriteLine(string.Join(",", row.Select(Csv)));
+    }
+
+    private static string Csv(object? value)
+    {
+        var s = value switch
+        {
+            null => "",
+            double d => d.ToString("R", CultureInfo.InvariantCulture),
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? "",
+        };
+        return s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    }
+
+    public static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    public static string Bytes(long n)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        double v = n;
+        var u = 0;
+        while (v >= 1024 && u < units.Length - 1) { v /= 1024; u++; }
+        return u == 0 ? $"{n} B" : v.ToString("0.0", CultureInfo.InvariantCulture) + " " + units[u];
+    }
+
+    public static string Escape(string s) => Markup.Escape(s);
+}
+
+internal static class ObjectExtensions
+{
+    public static T Also<T>(this T value, Action<T> action)
+    {
+        action(value);
+        return value;
+    }
+}

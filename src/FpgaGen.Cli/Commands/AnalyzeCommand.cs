@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Globalization;
+using FpgaGen.Model;
+using Spectre.Console;
+
+namespace FpgaGen.Cli.Commands;
+
+/// <summary>`fpgagen analyze`: per-layer shapes, MACs, parameters and memory of a network.</summary>
+internal static class AnalyzeCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var model = CommonOptions.Model();
+        var batch = CommonOptions.Batch();
+        var precision = CommonOptions.Precision();
+        var format = CommonOptions.Format(CliIo.Formats);
+        var cmd = new Command("analyze", "Show every layer's output shape, MACs, parameters, weight and activation bytes, and the totals.")
+        {
+            model, batch, precision, format,
+        };
+        cmd.SetAction(r => io.Guard(() =>
+        {
+            var figures = Analysis.Analyze(ModelFiles.Load(r.GetValue(model)!), r.GetValue(batch), PrecisionExtensions.Parse(r.GetValue(precision)!));
+            switch (r.GetValue(format))
+            {
+                case "json": io.WriteJson(ToJson(figures)); break;
+                case "csv": WriteCsv(io, figures); break;
+                default: WriteTable(io, figures); break;
+            }
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static object ToJson(NetworkFigures f) => new
+    {
+        Model = f.Network.Name,
+        Source = f.Network.Source,
+        Input = f.Network.Input.Dims,
+        f.Batch,
+        Precision = f.Precision.Id(),
+        Layers = f.Layers.Select(l => new
+        {
+            l.Layer.Name,
+            l.Layer.Kind,
+            Inputs = l.Layer.Inputs,
+            l.Layer.Details,
+            Output = l.Layer.Output.Dims,
+            l.Macs,
+            l.Params,
+            l.WeightBytes,
+            l.ActivationBytes,
+        }),
+        Totals = new { f.Macs, f.Params, f.WeightBytes, f.ActivationBytes, f.PeakActivationBytes },
+        Reference = f.Network.Reference,
+    };
+
+    private static void WriteCsv(CliIo io, NetworkFigures f) =>
+        io.WriteCsv(["name", "kind", "details", "output", "macs", "params", "weight_bytes", "activation_bytes"],
+            f.Layers.Select(l => (IReadOnlyList<object?>)[l.Layer.Name, l.Layer.Kind, l.Layer.Details, l.Layer.Output.ToString(), l.Macs, l.Params, l.WeightBytes, l.ActivationBytes]));
+
+    private static void WriteTable(CliIo io, NetworkFigures f)
+    {
+        var table = new Table().Border(TableBorder.Simple)
+            .Title($"{CliIo.Escape(f.Network.Name)}: input {f.Network.Input}, batch {f.Batch}, {f.Precision.Id()}");
+        table.AddColumn("#", c => c.RightAligned());
+        table.AddColumn("layer");
+        table.AddColumn("kind");
+        table.AddColumn("details");
+        table.AddColumn("output", c => c.RightAligned());
+        table.AddColumn("MMACs", c => c.RightAligned());
+        table.AddColumn("params", c => c.RightAligned());
+        table.AddColumn("weights", c => c.RightAligned());
+        table.AddColumn("activations", c => c.RightAligned());
+        var i = 0;
+        foreach (var l in f.Layers)
+            table.AddRow((++i).ToString(CultureInfo.InvariantCulture), CliIo.Escape(l.Layer.Name), l.Layer.Kind, CliIo.Escape(l.Layer.Details),
+                l.Layer.Output.ToString(), l.Macs == 0 ? "" : Mega(l.Macs), l.Params == 0 ? "" : CliIo.Count(l.Params),
+                l.WeightBytes == 0 ? "" : CliIo.Bytes(l.WeightBytes), CliIo.Bytes(l.ActivationBytes));
+        table.AddEmptyRow();
+        table.AddRow("", "[bold]total[/]", "", $"{f.Layers.Count} layers", "", $"[bold]{Mega(f.Macs)}[/]", $"[bold]{CliIo.Count(f.Params)}[/]",
+            CliIo.Bytes(f.WeightBytes), CliIo.Bytes(f.ActivationBytes));
+        io.Console.Write(table);
+
+        io.Out.WriteLine($"MACs {f.Macs:N0} ({f.Macs / 1e9:0.###} G, {2 * f.Macs / 1e9:0.###} GOP), parameters {f.Params:N0}, weights {CliIo.Bytes(f.WeightBytes)}, largest activation {CliIo.Bytes(f.PeakActivationBytes)}");
+        var bn = f.Layers.Where(l => l.Layer is BatchNormLayer).Sum(l => l.Params);
+        if (bn > 0)
+            io.Out.WriteLine($"note: {bn:N0} of the parameters are batch-norm scale/shift (as PyTorch counts them); inference folds them into the preceding convolutions.");
+        if (f.Network.Reference is { } r)
+        {
+            var parts = new List<string>();
+            if (r.Params is { } p) parts.Add($"params {p:N0} ({(p == f.Params ? "match" : $"ours differ by {f.Params - p:+#,0;-#,0}")})");
+            if (r.GMacs is { } g) parts.Add($"{g} GMACs (ours {Math.Round((f.Macs / f.Batch / 1e9 - g) / g * 100, 2) + 0.0:+0.00;-0.00;0.00}%)");
+            io.Out.WriteLine($"reference ({r.Source}): {string.Join(", ", parts)}");
+        }
+    }
+
+    private static string Mega(long n) => (n / 1e6).ToString("#,0.0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,218 @@
+namespace FpgaGen.Model.Designs;
+
+/// <summary>
+/// Reads a network design file (format in designs/README.md): an input shape, reusable blocks with arguments, and a
+/// layer list in which <c>repeat</c> instantiates blocks. Expands everything into a flat <see cref="Network"/>.
+/// </summary>
+public sealed class DesignLoader
+{
+    private static readonly string[] TopKeys = ["name", "description", "source", "input", "reference", "blocks", "layers"];
+    private static readonly string[] CommonLayerKeys = ["kind", "name", "from", "when"];
+    private static readonly string[] RepeatKeys = ["repeat", "times", "name", "args", "first", "when"];
+
+    /// <summary>Most layers a design may expand to; real networks have a few hundred.</summary>
+    public const int MaxLayers = 100_000;
+
+    private readonly string file;
+    private readonly Dictionary<string, Block> blocks = new();
+    private readonly List<Layer> layers = [];
+    private readonly HashSet<string> names = [Network.InputName];
+
+    private DesignLoader(string file) => this.file = file;
+
+    private sealed record Block(string Name, YMap Args, YSeq Layers);
+
+    /// <summary>One level of naming: a block instance (or the top level) with its arguments and local names.</summary>
+    private sealed class Scope(string prefix, string input, IReadOnlyDictionary<string, object> args)
+    {
+        public string Prefix { get; } = prefix;
+        public string Input { get; } = input;
+        public IReadOnlyDictionary<string, object> Args { get; } = args;
+        public Dictionary<string, string> Local { get; } = new();
+        public Dictionary<string, int> Counters { get; } = new();
+        public string Previous { get; set; } = input;
+    }
+
+    public static Network Load(string path)
+    {
+        var root = YamlTree.LoadFile(path).AsMap();
+        return new DesignLoader(path).Read(root);
+    }
+
+    public static Network Parse(string yaml, string file = "design.yaml") =>
+        new DesignLoader(file).Read(YamlTree.Parse(yaml, file).AsMap());
+
+    private Network Read(YMap root)
+    {
+        root.CheckKeys("design", TopKeys);
+        var name = root.GetString("name") ?? Path.GetFileNameWithoutExtension(file);
+        var input = ReadInput(root.Require("input", "the input shape, e.g. [3, 224, 224]"));
+
+        if (root.Get("blocks") is { } blockNode)
+            foreach (var (key, value) in blockNode.AsMap().Entries)
+            {
+                var b = value.AsMap();
+                b.CheckKeys($"block '{key.Value}'", ["args", "layers"]);
+                blocks[key.Value] = new Block(key.Value, b.Get("args")?.AsMap() ?? new YMap(file, b.Mark, []), b.Require("layers").AsSeq());
+            }
+
+        var top = new Scope("", Network.InputName, new Dictionary<string, object>());
+        var layerList = root.Require("layers", "the list of layers").AsSeq();
+        if (layerList.Items.Count == 0) throw layerList.Error("layers: the list is empty");
+        Expand(layerList, top, depth: 0);
+
+        return Network.Build(name, input, layers, file, ReadReference(root.Get("reference")));
+    }
+
+    private static ReferenceFigures? ReadReference(YNode? node)
+    {
+        if (node is null) return null;
+        var m = node.AsMap();
+        m.CheckKeys("reference", ["params", "gmacs", "source"]);
+        return new ReferenceFigures(m.Get("params")?.AsLong(), m.Get("gmacs")?.AsDouble(), m.Require("source", "where the figures come from").AsString());
+    }
+
+    private Shape ReadInput(YNode node)
+    {
+        var dims = node.AsSeq().Items.Select(i => i.AsInt()).ToArray();
+        try { return new Shape(dims); }
+        catch (ShapeException e) { throw node.Error($"input: {e.Message}"); }
+        catch (OverflowException) { throw node.Error("input: the shape has too many elements"); }
+    }
+
+    private void Expand(YSeq items, Scope scope, int depth)
+    {
+        if (depth > 16) throw items.Error("blocks are nested more than 16 deep (does a block repeat itself?)");
+        foreach (var item in items.Items)
+        {
+            if (item is YScalar s)
+            {
+                AddLayer(new YMap(file, s.Mark, [new(new YScalar(file, s.Mark, "kind", false), s)]), scope);
+                continue;
+            }
+            var map = item.AsMap();
+            if (map.Has("repeat")) ExpandRepeat(map, scope, depth);
+            else AddLayer(map, scope);
+        }
+    }
+
+    private void ExpandRepeat(YMap map, Scope scope, int depth)
+    {
+        map.CheckKeys("repeat", RepeatKeys);
+        if (map.Get("when") is { } when && !EvalBool(when, scope)) return;
+        var blockName = map.Require("repeat").AsString();
+        if (!blocks.TryGetValue(blockName, out var block))
+            throw map.Require("repeat").Error($"unknown block '{blockName}' (defined blocks: {(blocks.Count == 0 ? "none" : string.Join(", ", blocks.Keys))})");
+        var times = Resolve(map.Get("times"), scope)?.AsInt() ?? 1;
+        if (times is <= 0 or > MaxLayers) throw map.Require("times").Error($"times: expected a count from 1 to {MaxLayers}, got {times}");
+        var name = map.GetString("name") ?? block.Name;
+
+        for (var i = 0; i < times; i++)
+        {
+            var args = new Dictionary<string, object>();
+            foreach (var (k, v) in block.Args.Entries) args[k.Value] = Value(Resolve(v, scope)!);
+            SetArgs(args, map.Get("args"), scope, block);
+            if (i == 0) SetArgs(args, map.Get("first"), scope, block);
+            var prefix = $"{scope.Prefix}{name}.{i}.";
+            var inner = new Scope(prefix, scope.Previous, args);
+            Expand(block.Layers, inner, depth + 1);
+            scope.Previous = inner.Previous;
+        }
+    }
+
+    private void SetArgs(Dictionary<string, object> args, YNode? node, Scope outer, Block block)
+    {
+        if (node is null) return;
+        foreach (var (k, v) in node.AsMap().Entries)
+        {
+            if (!block.Args.Has(k.Value))
+                throw k.Error($"block '{block.Name}' has no argument '{k.Value}' (its arguments: {(block.Args.Entries.Count == 0 ? "none" : string.Join(", ", block.Args.Keys))})");
+            args[k.Value] = Value(Resolve(v, outer)!);
+        }
+    }
+
+    private void AddLayer(YMap raw, Scope scope)
+    {
+        var kindNode = raw.Require("kind", "the layer kind, e.g. conv");
+        var kindName = kindNode.AsString();
+        if (!LayerKinds.All.TryGetValue(kindName, out var kind))
+            throw kindNode.Error($"unknown layer kind '{kindName}' (expected one of: {string.Join(", ", LayerKinds.All.Keys)})");
+        raw.CheckKeys($"{kindName} layer", CommonLayerKeys.Concat(kind.Fields));
+        var map = (YMap)Resolve(raw, scope)!;
+
+        var localName = map.GetString("name");
+        if (localName is null)
+        {
+            // Auto names count per kind ("relu3") and skip names the file already uses.
+            do
+            {
+                scope.Counters[kindName] = scope.Counters.GetValueOrDefault(kindName) + 1;
+                localName = kindName + scope.Counters[kindName];
+            } while (scope.Local.ContainsKey(localName) || names.Contains(scope.Prefix + localName));
+        }
+        var inputs = map.Get("from") is { } from ? from.AsStringList().Select(n => Lookup(n, map.Require("from"), scope)).ToList() : [scope.Previous];
+
+        if (map.Get("when") is { } when && !when.AsBool())
+        {
+            // A layer switched off acts as identity: its name stands for its first input from here on.
+            scope.Local[localName] = inputs[0];
+            scope.Previous = inputs[0];
+            return;
+        }
+
+        var fullName = scope.Prefix + localName;
+        if (!names.Add(fullName)) throw map.Error($"layer name '{fullName}' is used twice; names must be unique");
+        if (layers.Count >= MaxLayers) throw map.Error($"the design expands to more than {MaxLayers} layers");
+        var origin = InputException.Locate(file, raw.Mark).TrimEnd(' ', ':');
+        try
+        {
+            layers.Add(kind.Create(new LayerFields(map, fullName, inputs, origin)));
+        }
+        catch (ShapeException e)
+        {
+            throw map.Error($"layer '{fullName}' ({kindName}): {e.Message}");
+        }
+        scope.Local[localName] = fullName;
+        scope.Previous = fullName;
+    }
+
+    private string Lookup(string name, YNode at, Scope scope)
+    {
+        if (scope.Local.TryGetValue(name, out var full)) return full;
+        if (name == Network.InputName) return scope.Input;
+        if (names.Contains(name)) return name;
+        throw at.Error($"'{name}' is not an earlier layer in this block (known here: {string.Join(", ", scope.Local.Keys.Prepend(Network.InputName))})");
+    }
+
+    /// <summary>Replaces every unquoted <c>$expression</c> scalar below <paramref name="node"/> by its value.</summary>
+    private YNode? Resolve(YNode? node, Scope scope) => node switch
+    {
+        null => null,
+        YScalar { Quoted: false } s when s.Value.StartsWith('$') => new YScalar(file, s.Mark, Evaluate(s, scope), false),
+        YScalar s => s,
+        YSeq q => new YSeq(file, q.Mark, q.Items.Select(i => Resolve(i, scope)!).ToList()),
+        YMap m => new YMap(file, m.Mark, m.Entries.Select(e => new KeyValuePair<YScalar, YNode>(e.Key, Resolve(e.Value, scope)!)).ToList()),
+        _ => node,
+    };
+
+    private string Evaluate(YScalar s, Scope scope)
+    {
+        try
+        {
+            return Expression.Format(Expression.Evaluate(s.Value[1..], scope.Args));
+        }
+        catch (FormatException e)
+        {
+            throw s.Error($"cannot evaluate '{s.Value}': {e.Message}");
+        }
+    }
+
+    private bool EvalBool(YNode node, Scope scope) => Resolve(node, scope)!.AsBool();
+
+    private static object Value(YNode node)
+    {
+        var s = node.AsScalar();
+        if (long.TryParse(s.Value, out var l)) return l;
+        return s.Value switch { "true" => true, "false" => false, _ => throw s.Error($"block arguments must be integers or true/false, got '{s.Value}'") };
+    }
+}

@@ -1,0 +1,115 @@
+namespace FpgaGen.Model;
+
+public enum ActivationKind { Relu, Relu6, Gelu, Sigmoid }
+
+/// <summary>Element-wise activation; shape-preserving, no parameters.</summary>
+public sealed class ActivationLayer(string name, IReadOnlyList<string> inputs, ActivationKind function) : Layer(name, inputs)
+{
+    public ActivationKind Function { get; } = function;
+
+    public override string Kind => Function.ToString().ToLowerInvariant();
+
+    protected override Shape InferShape(IReadOnlyList<Shape> inputs) => inputs[0];
+
+    /// <summary>Operations per element: ReLU a compare, ReLU6 two, sigmoid exp+add+div, GELU an erf polynomial (~10).</summary>
+    private double OpsPerElement => Function switch
+    {
+        ActivationKind.Relu => 1,
+        ActivationKind.Relu6 => 2,
+        ActivationKind.Sigmoid => 4,
+        _ => 10,
+    };
+
+    public override IEnumerable<Workload> Lower() => [new StreamWork(Kind, Output.Elements, OpsPerElement, 1)];
+}
+
+/// <summary>
+/// Batch normalization with learned scale and shift (2 parameters per channel; running statistics are buffers, not
+/// parameters, as in PyTorch). At inference it folds into the preceding convolution's weights and bias.
+/// </summary>
+public sealed class BatchNormLayer(string name, IReadOnlyList<string> inputs) : Layer(name, inputs)
+{
+    public override string Kind => "batchnorm";
+
+    protected override Shape InferShape(IReadOnlyList<Shape> inputs) => inputs[0];
+    protected override long CountParams() => 2L * In.Channels;
+    public override IEnumerable<Workload> Lower() => [new StreamWork(Kind, Output.Elements, 2, 1)];
+}
+
+/// <summary>Local response normalization across Size neighbouring channels (AlexNet 2012).</summary>
+public sealed class LrnLayer(string name, IReadOnlyList<string> inputs, int size) : Layer(name, inputs)
+{
+    public int Size { get; } = size > 0 ? size : throw new ShapeException($"LRN size must be positive, got {size}");
+
+    public override string Kind => "lrn";
+    public override string Details => $"size {Size}";
+
+    protected override Shape InferShape(IReadOnlyList<Shape> inputs) => RequireRank(inputs[0], "a feature map", 3);
+
+    /// <summary>Square-sum over the window (2 per neighbour), then a power and a divide (~4).</summary>
+    public override IEnumerable<Workload> Lower() => [new StreamWork(Kind, Output.Elements, 2 * Size + 4, 1)];
+}
+
+/// <summary>Element-wise sum of two or more tensors of equal shape (residual connections).</summary>
+public sealed class AddLayer(string name, IReadOnlyList<string> inputs) : Layer(name, inputs)
+{
+    public override string Kind => "add";
+    public override int Arity => 0;
+
+    protected override Shape InferShape(IReadOnlyList<Shape> inputs)
+    {
+        foreach (var s in inputs.Skip(1))
+            if (!s.Equals(inputs[0]))
+                throw new ShapeException($"cannot add tensors of shapes {string.Join(" and ", inputs.Select(x => x.ToString()).Distinct())} (a residual add needs equal shapes)");
+        return inputs[0];
+    }
+
+    public override IEnumerable<Workload> Lower() => [new StreamWork(Kind, Output.Elements, InputShapes.Count - 1, InputShapes.Count)];
+}
+
+/// <summary>Concatenation along channels (feature maps) or features (sequences, vectors).</summary>
+public sealed class ConcatLayer(string name, IReadOnlyList<string> inputs) : Layer(name, inputs)
+{
+    public override string Kind => "concat";
+    public override int Arity => 0;
+
+    protected override Shape InferShape(IReadOnlyList<Shape> inputs)
+    {
+        var first = inputs[0];
+        var axis = first.Rank == 3 ? 0 : first.Rank - 1;
+        long total = 0;
+        foreach (var s in inputs)
+        {
+            var same = s.Rank == first.Rank && Enumerable.Range(0, s.Rank).All(i => i == axis || s[i] == first[i]);
+            if (!same) throw new ShapeException($"cannot concatenate shapes {string.Join(", ", inputs)} (all dimensions but the {(axis == 0 ? "channel" : "feature")} axis must match)");
+            total += s[axis];
+        }
+        if (total > int.MaxValue) throw new ShapeException($"concatenated size {total} is too large");
+        var dims = first.Dims.ToArray();
+        dims[axis] = (int)total;
+        return new Shape(dims);
+    }
+
+    public override IEnumerable<Workload> Lower() => [new StreamWork(Kind, Output.Elements, 0, InputShapes.Count)];
+}
+
+/// <summary>Flattens a feature map to a vector in channel-major order; a view, no arithmetic.</summary>
+public sealed class FlattenLayer(string name, IReadOnlyList<string> inputs) : Layer(name, inputs)
+{
+    public override string Kind => "flatten";
+
+    protected override Shape InferShape(IReadOnlyList<Shape> inputs) =>
+        inputs[0].Elements <= int.MaxValue ? new Shape((int)inputs[0].Elements) : throw new ShapeException($"flattened size {inputs[0].Elements} is too large");
+
+    public override IEnumerable<Workload> Lower() => [];
+}
+
+/// <summary>Softmax over the last axis (classifier output).</summary>
+public sealed class SoftmaxLayer(string name, IReadOnlyList<string> inputs) : Layer(name, inputs)
+{
+    public override string Kind => "softmax";
+
+    protected override Shape InferShape(IReadOnlyList<Shape> inputs) => inputs[0];
+
+    public override IEnumerable<Workload> Lower() => [new RowWork(Kind, Output.Elements / Output[^1], Output[^1])];
+}
