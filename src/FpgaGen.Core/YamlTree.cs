@@ -144,6 +144,11 @@ public static class YamlTree
             var mark = new SourceMark((int)e.Start.Line, (int)e.Start.Column);
             throw InputException.At(file, mark, "malformed YAML: " + FirstLine(e.InnerException?.Message ?? e.Message));
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this (without a position) on some unterminated flow collections.
+            throw InputException.At(file, LastGoodMark(text), "malformed YAML: unterminated [list] or {mapping} after this point");
+        }
         if (stream.Documents.Count == 0) throw new InputException($"{file ?? "input"}: empty YAML document");
         if (stream.Documents.Count > 1) throw new InputException($"{file ?? "input"}: expected one YAML document, found {stream.Documents.Count}");
         var budget = MaxNodes;
@@ -180,6 +185,22 @@ public static class YamlTree
             default:
                 throw InputException.At(file, MarkOf(node), "unsupported YAML node");
         }
+    }
+
+    /// <summary>Where parsing last succeeded, for errors that YamlDotNet reports without a position.</summary>
+    private static SourceMark LastGoodMark(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var mark = SourceMark.None;
+        try
+        {
+            while (parser.MoveNext())
+                if (parser.Current is { } e) mark = new SourceMark((int)e.Start.Line, (int)e.Start.Column);
+        }
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException)
+        {
+        }
+        return mark;
     }
 
     private static SourceMark MarkOf(YamlNode n) => new((int)n.Start.Line, (int)n.Start.Column);

@@ -28,14 +28,15 @@ public static class Analysis
         var bytes = precision.Bytes();
         try
         {
-            checked
+            var layers = new List<LayerFigures>();
+            long total = 0;
+            foreach (var l in network.Layers)
             {
-                var layers = network.Layers
-                    .Select(l => new LayerFigures(l, l.Macs * batch, l.Params, l.Params * bytes, l.Output.Elements * batch * bytes))
-                    .ToList();
-                _ = layers.Aggregate(0L, (a, l) => a + l.Macs + l.ActivationBytes + l.WeightBytes);
-                return new NetworkFigures(network, batch, precision, layers);
+                var f = new LayerFigures(l, checked(l.Macs * batch), l.Params, checked(l.Params * bytes), checked(l.Output.Elements * batch * bytes));
+                total = checked(total + f.Macs + f.WeightBytes + f.ActivationBytes);
+                layers.Add(f);
             }
+            return new NetworkFigures(network, batch, precision, layers);
         }
         catch (OverflowException)
         {

@@ -74,11 +74,8 @@ public sealed class Network
         if (layers.Count == 0) throw new InputException($"{source ?? name}: the network has no layers");
         try
         {
-            checked
-            {
-                _ = layers.Aggregate(0L, (a, l) => a + l.Macs);
-                _ = layers.Aggregate(0L, (a, l) => a + l.Params);
-            }
+            long macs = 0, parameters = 0;
+            foreach (var l in layers) (macs, parameters) = (checked(macs + l.Macs), checked(parameters + l.Params));
         }
         catch (OverflowException)
         {

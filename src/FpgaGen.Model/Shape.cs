@@ -14,7 +14,9 @@ public sealed class Shape : IEquatable<Shape>
         foreach (var d in dims)
             if (d <= 0) throw new ShapeException($"dimension {d} in {string.Join("x", dims)} must be positive");
         this.dims = (int[])dims.Clone();
-        Elements = checked(dims.Aggregate(1L, (a, d) => a * d));
+        long elements = 1;
+        foreach (var d in dims) elements = checked(elements * d);
+        Elements = elements;
     }
 
     public IReadOnlyList<int> Dims => dims;

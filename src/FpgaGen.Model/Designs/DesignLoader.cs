@@ -150,7 +150,9 @@ public sealed class DesignLoader
                 localName = kindName + scope.Counters[kindName];
             } while (scope.Local.ContainsKey(localName) || names.Contains(scope.Prefix + localName));
         }
-        var inputs = map.Get("from") is { } from ? from.AsStringList().Select(n => Lookup(n, map.Require("from"), scope)).ToList() : [scope.Previous];
+        var inputs = map.Get("from") is { } from
+            ? (from is YSeq seq ? seq.Items : [from]).Select(n => Lookup(n.AsString(), n, scope)).ToList()
+            : [scope.Previous];
 
         if (map.Get("when") is { } when && !when.AsBool())
         {
