@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace FpgaGen.Hardware;
@@ -57,7 +58,7 @@ public static partial class DeviceLoader
                 throw k.Error($"dsp.per_mac: unknown data type '{k.Value}' (expected fp32, fp16, int16 or int8)");
             perMac[p] = Positive(v, $"dsp.per_mac.{k.Value}");
         }
-        if (perMac.Count == 0) throw perMacMap.Error("dsp.per_mac: at least one data type is needed");
+        if (perMac.Count == 0) throw At(perMacMap).Error("dsp.per_mac: at least one data type is needed");
 
         var ramNode = Required(root, "ram", "ram", "on-chip RAM block kinds");
         var ramSeq = ramNode as YSeq ?? throw ramNode.Error($"ram: expected a list of RAM block kinds, got {ramNode.Describe()}");
@@ -89,12 +90,13 @@ public static partial class DeviceLoader
                 throw k.Error($"lane_cost.{k.Value}: data type is not in dsp.per_mac (add it there or remove this entry)");
             var path2 = $"lane_cost.{k.Value}";
             var m = v as YMap ?? throw v.Error($"{path2}: expected a mapping {{logic: N, registers: N}}, got {v.Describe()}");
+            KeyOf.AddOrUpdate(m, k);
             m.CheckKeys(path2, ["logic", "registers"]);
             laneCosts[p] = new LaneCost(NonNegative(Required(m, "logic", $"{path2}.logic"), $"{path2}.logic"),
                 NonNegative(Required(m, "registers", $"{path2}.registers"), $"{path2}.registers"));
         }
         foreach (var p in perMac.Keys)
-            if (!laneCosts.ContainsKey(p)) throw laneMap.Error($"lane_cost.{p.Id()}: missing (every data type in dsp.per_mac needs a lane cost)");
+            if (!laneCosts.ContainsKey(p)) throw At(laneMap).Error($"lane_cost.{p.Id()}: missing (every data type in dsp.per_mac needs a lane cost)");
 
         var device = new Device
         {
@@ -211,7 +213,7 @@ public static partial class DeviceLoader
                 throw v.Error($"sources.{k.Value}: expected 'STATUS: citation' with STATUS one of {string.Join(", ", SourceStatuses)}, got '{text}'");
             result[k.Value] = text;
         }
-        if (!result.ContainsKey("dsp.count")) throw m.Error("sources.dsp.count: missing (at least dsp.count must name where it comes from)");
+        if (!result.ContainsKey("dsp.count")) throw At(m).Error("sources.dsp.count: missing (at least dsp.count must name where it comes from)");
         return result;
     }
 
@@ -248,8 +250,8 @@ public static partial class DeviceLoader
         catch (UnauthorizedAccessException) { return e; }
         if (line < 1 || line > lines.Length) return e;
         var field = FieldPathAt(lines, line - 1);
-        var where = field is null ? "" : $" in field '{field}'";
-        return new InputException($"{e.Message}{where} (line {line}: \"{lines[line - 1].Trim()}\")", e);
+        var message = field is null ? e.Message : e.Message.Replace("malformed YAML: ", $"malformed YAML in field '{field}': ", StringComparison.Ordinal);
+        return new InputException($"{message} (line {line}: \"{lines[line - 1].Trim()}\")", e);
     }
 
     /// <summary>Dotted key path of the line at <paramref name="index"/> (0-based), from the keys of less indented lines above.</summary>
@@ -270,13 +272,25 @@ public static partial class DeviceLoader
         return path.Count == 0 ? null : string.Join(".", path);
     }
 
-    private static YNode Required(YMap m, string key, string path, string? what = null) =>
-        m.Get(key) ?? throw m.Error($"missing field '{path}'{(what is null ? "" : $" ({what})")}");
+    /// <summary>The key each nested mapping was read under, so "missing field" errors point at "dsp:" and not at its first entry.</summary>
+    private static readonly ConditionalWeakTable<YMap, YScalar> KeyOf = new();
+
+    /// <summary>Where to report a problem with a whole mapping: the key it was read under, else its first entry.</summary>
+    private static YNode At(YMap m) => KeyOf.TryGetValue(m, out var k) ? k : m;
+
+    private static YNode Required(YMap m, string key, string path, string? what = null)
+    {
+        if (m.Get(key) is { } n) return n;
+        throw At(m).Error($"missing field '{path}'{(what is null ? "" : $" ({what})")}");
+    }
 
     private static YMap Map(YMap parent, string key, string path, string? what = null)
     {
         var n = Required(parent, key, path, what);
-        return n as YMap ?? throw n.Error($"{path}: expected a mapping (key: value), got {n.Describe()}");
+        var map = n as YMap ?? throw n.Error($"{path}: expected a mapping (key: value), got {n.Describe()}");
+        var keyNode = parent.Entries.First(e => e.Key.Value == key).Key;
+        KeyOf.AddOrUpdate(map, keyNode);
+        return map;
     }
 
     private static string Text(YMap m, string key, string path)
