@@ -45,11 +45,20 @@ public sealed record Device
     public long RamBits => Ram.Sum(r => r.Count * r.Bits);
 }
 
-/// <summary>How the vendor tool names this target: aoc board, v++ platform, HLS part.</summary>
+/// <summary>
+/// How the vendor tool names this target: aoc board (Intel FPGA SDK for OpenCL), v++ platform and HLS part (AMD
+/// Vitis), or HLS part only (Vivado/Vitis HLS plus a Vivado block design, for boards without a v++ platform).
+/// </summary>
 public sealed record Toolchain(string Kind, string? AocBoard, string? Platform, string? HlsPart)
 {
+    /// <summary>Intel FPGA SDK for OpenCL; <see cref="AocBoard"/> is set.</summary>
     public const string Aoc = "aoc";
+
+    /// <summary>AMD Vitis (v++, or SDAccel xocc for older boards); <see cref="Platform"/> and <see cref="HlsPart"/> are set.</summary>
     public const string Vitis = "vitis";
+
+    /// <summary>Vitis/Vivado HLS kernels in a Vivado project (no v++ platform); only <see cref="HlsPart"/> is set.</summary>
+    public const string Vivado = "vivado";
 }
 
 /// <param name="PerMac">DSP blocks needed for one multiply-accumulate per cycle, per supported data type.</param>

@@ -1,8 +1,14 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace FpgaGen.Hardware;
 
-/// <summary>Reads and validates one device file (see hw/README.md for the format).</summary>
+/// <summary>
+/// Reads and validates one device file (see hw/README.md for the format). Every error is an
+/// <see cref="InputException"/> whose message starts with "file:line:column:" and names the field by its dotted path
+/// (e.g. "dsp.count"), so a user can go straight to the offending line.
+/// </summary>
 public static partial class DeviceLoader
 {
     private static readonly string[] TopKeys =
@@ -13,102 +19,163 @@ public static partial class DeviceLoader
 
     private static readonly string[] SourceStatuses = ["confirmed", "secondary", "derived", "unconfirmed"];
 
+    /// <summary>Toolchain kinds and the vendors whose devices they compile for.</summary>
+    private static readonly Dictionary<string, string[]> ToolchainVendors = new()
+    {
+        [Toolchain.Aoc] = ["intel"],
+        [Toolchain.Vitis] = ["xilinx", "amd"],
+        [Toolchain.Vivado] = ["xilinx", "amd"],
+    };
+
+    /// <summary>Highest kernel clock we accept: no FPGA fabric runs user kernels beyond this.</summary>
+    public const double MaxFmaxMhz = 1000;
+
     public static Device Load(string path)
     {
-        var root = YamlTree.LoadFile(path).AsMap();
+        YNode doc;
+        try
+        {
+            doc = YamlTree.LoadFile(path);
+        }
+        catch (InputException e) when (e.Message.Contains("malformed YAML", StringComparison.Ordinal))
+        {
+            throw WithSourceContext(e, path);
+        }
+        if (doc is not YMap root) throw doc.Error($"a device file must be a mapping of fields (name:, dsp:, ram:, ...), got {doc.Describe()}");
         var id = Path.GetFileNameWithoutExtension(path);
-        const string ctx = "device";
-        root.CheckKeys(ctx, TopKeys);
+        root.CheckKeys("device", TopKeys);
 
-        var toolchain = ReadToolchain(root.Require("toolchain").AsMap());
-        var dspMap = root.Require("dsp").AsMap();
+        var vendor = Text(root, "vendor", "vendor");
+        var toolchain = ReadToolchain(Map(root, "toolchain", "toolchain", "how the vendor tool names this target"), vendor, root);
+
+        var dspMap = Map(root, "dsp", "dsp", "DSP block count, kind and blocks per MAC");
         dspMap.CheckKeys("dsp", ["count", "kind", "per_mac"]);
         var perMac = new Dictionary<Precision, double>();
-        var perMacMap = dspMap.Require("per_mac", "DSP blocks per multiply-accumulate for each supported data type").AsMap();
+        var perMacMap = Map(dspMap, "per_mac", "dsp.per_mac", "DSP blocks per multiply-accumulate for each supported data type");
         foreach (var (k, v) in perMacMap.Entries)
         {
             if (!PrecisionExtensions.TryParse(k.Value, out var p))
                 throw k.Error($"dsp.per_mac: unknown data type '{k.Value}' (expected fp32, fp16, int16 or int8)");
             perMac[p] = Positive(v, $"dsp.per_mac.{k.Value}");
         }
-        if (perMac.Count == 0) throw perMacMap.Error("dsp.per_mac: at least one data type is needed");
+        if (perMac.Count == 0) throw At(perMacMap).Error("dsp.per_mac: at least one data type is needed");
 
-        var ramSeq = root.Require("ram", "on-chip RAM block kinds").AsSeq();
-        if (ramSeq.Items.Count == 0) throw ramSeq.Error("ram: at least one RAM block kind is needed");
-        var ram = ramSeq.Items.Select(ReadRam).ToList();
+        var ramNode = Required(root, "ram", "ram", "on-chip RAM block kinds");
+        var ramSeq = ramNode as YSeq ?? throw ramNode.Error($"ram: expected a list of RAM block kinds, got {ramNode.Describe()}");
+        if (ramSeq.Items.Count == 0) throw ramSeq.Error("ram: at least one RAM block kind is needed (e.g. {kind: M20K, count: 2713, bits: 20480, shapes: [512x40]})");
+        var ram = new List<RamKind>();
+        for (var i = 0; i < ramSeq.Items.Count; i++)
+        {
+            var kind = ReadRam(ramSeq.Items[i], $"ram[{i}]");
+            if (ram.Any(r => r.Kind == kind.Kind)) throw ramSeq.Items[i].Error($"ram[{i}].kind: RAM kind '{kind.Kind}' is listed twice");
+            ram.Add(kind);
+        }
 
-        var logicMap = root.Require("logic").AsMap();
+        var logicMap = Map(root, "logic", "logic", "soft logic: kind (ALM or LUT) and count");
         logicMap.CheckKeys("logic", ["kind", "count"]);
-        var mem = root.Require("external_memory").AsMap();
+        var mem = Map(root, "external_memory", "external_memory", "off-chip memory: kind, banks, gbps");
         mem.CheckKeys("external_memory", ["kind", "banks", "gbps"]);
 
+        var fmaxNode = Required(root, "fmax_mhz", "fmax_mhz", "typical kernel clock in MHz");
+        var fmax = Positive(fmaxNode, "fmax_mhz");
+        if (fmax > MaxFmaxMhz) throw fmaxNode.Error($"fmax_mhz: {Fmt(fmax)} MHz is beyond any FPGA kernel clock (at most {MaxFmaxMhz}; the unit is MHz)");
+
         var laneCosts = new Dictionary<Precision, LaneCost>();
-        var laneMap = root.Require("lane_cost", "soft logic and registers per MAC lane, per data type").AsMap();
+        var laneMap = Map(root, "lane_cost", "lane_cost", "soft logic and registers per MAC lane, per data type");
         foreach (var (k, v) in laneMap.Entries)
         {
             if (!PrecisionExtensions.TryParse(k.Value, out var p))
                 throw k.Error($"lane_cost: unknown data type '{k.Value}' (expected fp32, fp16, int16 or int8)");
-            var m = v.AsMap();
-            m.CheckKeys($"lane_cost.{k.Value}", ["logic", "registers"]);
-            laneCosts[p] = new LaneCost(NonNegative(m.Require("logic"), "lane_cost.logic"), NonNegative(m.Require("registers"), "lane_cost.registers"));
+            if (!perMac.ContainsKey(p))
+                throw k.Error($"lane_cost.{k.Value}: data type is not in dsp.per_mac (add it there or remove this entry)");
+            var path2 = $"lane_cost.{k.Value}";
+            var m = v as YMap ?? throw v.Error($"{path2}: expected a mapping {{logic: N, registers: N}}, got {v.Describe()}");
+            KeyOf.AddOrUpdate(m, k);
+            m.CheckKeys(path2, ["logic", "registers"]);
+            laneCosts[p] = new LaneCost(NonNegative(Required(m, "logic", $"{path2}.logic"), $"{path2}.logic"),
+                NonNegative(Required(m, "registers", $"{path2}.registers"), $"{path2}.registers"));
         }
         foreach (var p in perMac.Keys)
-            if (!laneCosts.ContainsKey(p)) throw laneMap.Error($"lane_cost: missing data type '{p.Id()}' (every type in dsp.per_mac needs one)");
+            if (!laneCosts.ContainsKey(p)) throw At(laneMap).Error($"lane_cost.{p.Id()}: missing (every data type in dsp.per_mac needs a lane cost)");
 
         var device = new Device
         {
             Id = id,
             File = path,
-            Name = RequireText(root, "name"),
-            Vendor = RequireText(root, "vendor"),
-            Family = RequireText(root, "family"),
-            Part = RequireText(root, "part"),
-            Board = RequireText(root, "board"),
+            Name = Text(root, "name", "name"),
+            Vendor = vendor,
+            Family = Text(root, "family", "family"),
+            Part = Text(root, "part", "part"),
+            Board = Text(root, "board", "board"),
             Toolchain = toolchain,
-            Dsp = new DspInfo(PositiveLong(dspMap.Require("count"), "dsp.count"), RequireText(dspMap, "kind"), perMac),
+            Dsp = new DspInfo(PositiveLong(Required(dspMap, "count", "dsp.count"), "dsp.count"), Text(dspMap, "kind", "dsp.kind"), perMac),
             Ram = ram,
-            Logic = new LogicInfo(RequireText(logicMap, "kind"), PositiveLong(logicMap.Require("count"), "logic.count")),
-            Registers = PositiveLong(root.Require("registers"), "registers"),
-            Memory = new ExternalMemory(RequireText(mem, "kind"), (int)PositiveLong(mem.Require("banks"), "external_memory.banks"),
-                Positive(mem.Require("gbps", "total bandwidth in GB/s"), "external_memory.gbps")),
-            FmaxMhz = Positive(root.Require("fmax_mhz", "typical kernel clock in MHz"), "fmax_mhz"),
-            Platform = ReadPlatform(root.Require("platform", "resources taken by the BSP or shell").AsMap(), ram),
+            Logic = new LogicInfo(Text(logicMap, "kind", "logic.kind"), PositiveLong(Required(logicMap, "count", "logic.count"), "logic.count")),
+            Registers = PositiveLong(Required(root, "registers", "registers"), "registers"),
+            Memory = new ExternalMemory(Text(mem, "kind", "external_memory.kind"),
+                PositiveInt(Required(mem, "banks", "external_memory.banks"), "external_memory.banks"),
+                Positive(Required(mem, "gbps", "external_memory.gbps", "total bandwidth in GB/s"), "external_memory.gbps")),
+            FmaxMhz = fmax,
+            Platform = ReadPlatform(Map(root, "platform", "platform", "resources taken by the BSP or shell"), ram),
             LaneCosts = laneCosts,
-            Sources = ReadSources(root.Require("sources", "where each fact comes from").AsMap()),
+            Sources = ReadSources(Map(root, "sources", "sources", "where each fact comes from")),
         };
+        if (root.Get("notes") is { } notes && notes is not YScalar)
+            throw notes.Error($"notes: expected text, got {notes.Describe()}");
         CheckPlatformFits(device, root);
         return device;
     }
 
-    private static Toolchain ReadToolchain(YMap m)
+    private static Toolchain ReadToolchain(YMap m, string vendor, YMap root)
     {
         m.CheckKeys("toolchain", ["kind", "aoc_board", "platform", "hls_part"]);
-        var kind = RequireText(m, "kind");
+        var kindNode = Required(m, "kind", "toolchain.kind", $"one of {string.Join(", ", ToolchainVendors.Keys)}");
+        var kind = Text(m, "kind", "toolchain.kind");
+        if (!ToolchainVendors.TryGetValue(kind, out var vendors))
+            throw kindNode.Error($"toolchain.kind: unknown toolchain '{kind}' (expected {string.Join(", ", ToolchainVendors.Keys)})");
+        if (!vendors.Contains(vendor.ToLowerInvariant()))
+            throw kindNode.Error($"toolchain.kind: '{kind}' does not compile for vendor '{vendor}' (it is for {string.Join(" or ", vendors)}; check vendor: at line {root.Require("vendor").Mark.Line})");
+        string[] used = kind switch
+        {
+            Toolchain.Aoc => ["kind", "aoc_board"],
+            Toolchain.Vitis => ["kind", "platform", "hls_part"],
+            _ => ["kind", "hls_part"],
+        };
+        foreach (var (k, _) in m.Entries)
+            if (!used.Contains(k.Value))
+                throw k.Error($"toolchain.{k.Value}: not used by toolchain kind '{kind}' (it takes {string.Join(", ", used.Skip(1))})");
         return kind switch
         {
-            Toolchain.Aoc => new Toolchain(kind, RequireText(m, "aoc_board"), null, null),
-            Toolchain.Vitis => new Toolchain(kind, null, RequireText(m, "platform"), RequireText(m, "hls_part")),
-            _ => throw m.Require("kind").Error($"toolchain.kind: unknown toolchain '{kind}' (expected {Toolchain.Aoc} or {Toolchain.Vitis})"),
+            Toolchain.Aoc => new Toolchain(kind, Text(m, "aoc_board", "toolchain.aoc_board"), null, null),
+            Toolchain.Vitis => new Toolchain(kind, null, Text(m, "platform", "toolchain.platform"), Text(m, "hls_part", "toolchain.hls_part")),
+            _ => new Toolchain(kind, null, null, Text(m, "hls_part", "toolchain.hls_part")),
         };
     }
 
-    private static RamKind ReadRam(YNode node)
+    private static RamKind ReadRam(YNode node, string path)
     {
-        var m = node.AsMap();
-        m.CheckKeys("ram", ["kind", "count", "bits", "shapes"]);
-        var bits = PositiveLong(m.Require("bits", "bits per block"), "ram.bits");
+        var m = node as YMap ?? throw node.Error($"{path}: expected a mapping {{kind, count, bits, shapes}}, got {node.Describe()}");
+        m.CheckKeys(path, ["kind", "count", "bits", "shapes"]);
+        var kind = Text(m, "kind", $"{path}.kind");
+        var bits = PositiveLong(Required(m, "bits", $"{path}.bits", "bits per block"), $"{path}.bits");
         var shapes = new List<RamShape>();
-        foreach (var s in m.Require("shapes", "depth x width configurations, e.g. 512x40").AsSeq().Items)
+        var shapesNode = Required(m, "shapes", $"{path}.shapes", "depth x width configurations, e.g. [512x40]");
+        var shapesSeq = shapesNode as YSeq ?? throw shapesNode.Error($"{path}.shapes: expected a list such as [512x40, 1024x20], got {shapesNode.Describe()}");
+        foreach (var s in shapesSeq.Items)
         {
-            var match = ShapePattern().Match(s.AsString());
-            if (!match.Success) throw s.Error($"ram.shapes: expected DEPTHxWIDTH such as 512x40, got '{s.AsString()}'");
-            var shape = new RamShape(int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value));
+            var text = s is YScalar sc ? sc.Value : "";
+            var match = ShapePattern().Match(text);
+            if (!match.Success) throw s.Error($"{path}.shapes: expected DEPTHxWIDTH such as 512x40, got {s.Describe()}");
+            if (!int.TryParse(match.Groups[1].Value, CultureInfo.InvariantCulture, out var depth)
+                || !int.TryParse(match.Groups[2].Value, CultureInfo.InvariantCulture, out var width))
+                throw s.Error($"{path}.shapes: {text} is out of range");
+            var shape = new RamShape(depth, width);
             if (shape.Depth <= 0 || shape.Width <= 0 || (long)shape.Depth * shape.Width > bits)
-                throw s.Error($"ram.shapes: {shape} must be positive and hold at most {bits} bits");
+                throw s.Error($"{path}.shapes: {shape} must be positive and hold at most {bits} bits (the block size in {path}.bits)");
             shapes.Add(shape);
         }
-        if (shapes.Count == 0) throw m.Error("ram.shapes: at least one shape is needed");
-        return new RamKind(RequireText(m, "kind"), PositiveLong(m.Require("count"), "ram.count"), bits, shapes);
+        if (shapes.Count == 0) throw shapesSeq.Error($"{path}.shapes: at least one shape is needed");
+        return new RamKind(kind, PositiveLong(Required(m, "count", $"{path}.count"), $"{path}.count"), bits, shapes);
     }
 
     private static PlatformOverhead ReadPlatform(YMap m, IReadOnlyList<RamKind> ram)
@@ -116,70 +183,175 @@ public static partial class DeviceLoader
         m.CheckKeys("platform", ["dsp", "logic", "registers", "ram"]);
         var ramUse = new Dictionary<string, long>();
         if (m.Get("ram") is { } r)
-            foreach (var (k, v) in r.AsMap().Entries)
+        {
+            var rm = r as YMap ?? throw r.Error($"platform.ram: expected a mapping of RAM kind to blocks, e.g. {{M20K: 260}}, got {r.Describe()}");
+            foreach (var (k, v) in rm.Entries)
             {
                 if (ram.All(x => x.Kind != k.Value))
                     throw k.Error($"platform.ram: unknown RAM kind '{k.Value}' (expected one of: {string.Join(", ", ram.Select(x => x.Kind))})");
-                ramUse[k.Value] = NonNegativeLong(v, "platform.ram");
+                ramUse[k.Value] = NonNegativeLong(v, $"platform.ram.{k.Value}");
             }
-        return new PlatformOverhead(NonNegativeLong(m.Require("dsp"), "platform.dsp"), NonNegativeLong(m.Require("logic"), "platform.logic"),
-            NonNegativeLong(m.Require("registers"), "platform.registers"), ramUse);
+        }
+        return new PlatformOverhead(NonNegativeLong(Required(m, "dsp", "platform.dsp"), "platform.dsp"),
+            NonNegativeLong(Required(m, "logic", "platform.logic"), "platform.logic"),
+            NonNegativeLong(Required(m, "registers", "platform.registers"), "platform.registers"), ramUse);
     }
 
     private static Dictionary<string, string> ReadSources(YMap m)
     {
         var result = new Dictionary<string, string>();
+        var known = TopKeys.Where(k => k is not ("sources" or "notes")).ToArray();
         foreach (var (k, v) in m.Entries)
         {
-            var text = v.AsString();
-            var status = text.Split(':', 2)[0].Trim().ToLowerInvariant();
-            if (!SourceStatuses.Contains(status))
-                throw v.Error($"sources.{k.Value}: expected 'STATUS: citation' with STATUS one of {string.Join(", ", SourceStatuses)}");
+            var first = k.Value.Split('.', '[')[0];
+            if (!known.Contains(first))
+                throw k.Error($"sources.{k.Value}: names no field of a device file (a source key is a field path such as dsp.count or external_memory.gbps)");
+            var text = v is YScalar s ? s.Value : throw v.Error($"sources.{k.Value}: expected text 'STATUS: citation', got {v.Describe()}");
+            var parts = text.Split(':', 2);
+            var status = parts[0].Trim().ToLowerInvariant();
+            if (parts.Length < 2 || !SourceStatuses.Contains(status) || parts[1].Trim().Length == 0)
+                throw v.Error($"sources.{k.Value}: expected 'STATUS: citation' with STATUS one of {string.Join(", ", SourceStatuses)}, got '{text}'");
             result[k.Value] = text;
         }
-        if (!result.ContainsKey("dsp.count")) throw m.Error("sources: at least dsp.count must name where it comes from");
+        if (!result.ContainsKey("dsp.count")) throw At(m).Error("sources.dsp.count: missing (at least dsp.count must name where it comes from)");
         return result;
     }
 
     private static void CheckPlatformFits(Device d, YMap root)
     {
-        if (d.Platform.Dsp >= d.Dsp.Count || d.Platform.Logic >= d.Logic.Count || d.Platform.Registers >= d.Registers)
-            throw root.Require("platform").Error("platform: the platform overhead must leave room for kernels (it is as large as the device)");
+        var p = (YMap)root.Require("platform");
+        void Check(string key, long used, long total, string unit)
+        {
+            if (used >= total)
+                throw (p.Get(key) ?? p).Error($"platform.{key}: the platform takes {used} {unit} but the device has {total}; the overhead must leave room for kernels");
+        }
+        Check("dsp", d.Platform.Dsp, d.Dsp.Count, "DSP blocks");
+        Check("logic", d.Platform.Logic, d.Logic.Count, d.Logic.Kind);
+        Check("registers", d.Platform.Registers, d.Registers, "registers");
+        var ramMap = (YMap?)p.Get("ram");
         foreach (var (kind, used) in d.Platform.Ram)
-            if (used >= d.Ram.First(r => r.Kind == kind).Count)
-                throw root.Require("platform").Error($"platform.ram.{kind}: overhead {used} leaves no blocks for kernels");
+        {
+            var total = d.Ram.First(r => r.Kind == kind).Count;
+            if (used >= total)
+                throw (ramMap?.Get(kind) ?? p).Error($"platform.ram.{kind}: the platform takes {used} {kind} blocks but the device has {total}; the overhead must leave room for kernels");
+        }
     }
 
-    private static string RequireText(YMap m, string key)
+    /// <summary>Adds the offending source line and the field it belongs to, found by indentation, to a YAML syntax error.</summary>
+    private static InputException WithSourceContext(InputException e, string path)
     {
-        var s = m.Require(key).AsString().Trim();
-        return s.Length > 0 ? s : throw m.Require(key).Error($"field '{key}' must not be empty");
+        var prefix = path + ":";
+        if (!e.Message.StartsWith(prefix, StringComparison.Ordinal)) return e;
+        var m = LeadingLine().Match(e.Message[prefix.Length..]);
+        if (!m.Success || !int.TryParse(m.Groups[1].Value, CultureInfo.InvariantCulture, out var line)) return e;
+        string[] lines;
+        try { lines = File.ReadAllLines(path); }
+        catch (IOException) { return e; }
+        catch (UnauthorizedAccessException) { return e; }
+        if (line < 1 || line > lines.Length) return e;
+        var field = FieldPathAt(lines, line - 1);
+        var message = field is null ? e.Message : e.Message.Replace("malformed YAML: ", $"malformed YAML in field '{field}': ", StringComparison.Ordinal);
+        return new InputException($"{message} (line {line}: \"{lines[line - 1].Trim()}\")", e);
     }
 
-    private static double Positive(YNode n, string field)
+    /// <summary>Dotted key path of the line at <paramref name="index"/> (0-based), from the keys of less indented lines above.</summary>
+    internal static string? FieldPathAt(IReadOnlyList<string> lines, int index)
     {
-        var v = n.AsDouble();
-        return v > 0 ? v : throw n.Error($"{field}: expected a positive number, got {v}");
+        var path = new List<string>();
+        var limit = int.MaxValue;
+        for (var i = index; i >= 0; i--)
+        {
+            var km = KeyLine().Match(lines[i]);
+            if (!km.Success) continue;
+            var indent = km.Groups[1].Value.Length + km.Groups[2].Value.Length;
+            if (indent >= limit) continue;
+            path.Insert(0, km.Groups[3].Value);
+            limit = indent;
+            if (indent == 0) break;
+        }
+        return path.Count == 0 ? null : string.Join(".", path);
     }
 
-    private static double NonNegative(YNode n, string field)
+    /// <summary>The key each nested mapping was read under, so "missing field" errors point at "dsp:" and not at its first entry.</summary>
+    private static readonly ConditionalWeakTable<YMap, YScalar> KeyOf = new();
+
+    /// <summary>Where to report a problem with a whole mapping: the key it was read under, else its first entry.</summary>
+    private static YNode At(YMap m) => KeyOf.TryGetValue(m, out var k) ? k : m;
+
+    private static YNode Required(YMap m, string key, string path, string? what = null)
     {
-        var v = n.AsDouble();
-        return v >= 0 ? v : throw n.Error($"{field}: expected zero or more, got {v}");
+        if (m.Get(key) is { } n) return n;
+        throw At(m).Error($"missing field '{path}'{(what is null ? "" : $" ({what})")}");
     }
 
-    private static long PositiveLong(YNode n, string field)
+    private static YMap Map(YMap parent, string key, string path, string? what = null)
     {
-        var v = n.AsLong();
-        return v > 0 ? v : throw n.Error($"{field}: expected a positive integer, got {v}");
+        var n = Required(parent, key, path, what);
+        var map = n as YMap ?? throw n.Error($"{path}: expected a mapping (key: value), got {n.Describe()}");
+        var keyNode = parent.Entries.First(e => e.Key.Value == key).Key;
+        KeyOf.AddOrUpdate(map, keyNode);
+        return map;
     }
 
-    private static long NonNegativeLong(YNode n, string field)
+    private static string Text(YMap m, string key, string path)
     {
-        var v = n.AsLong();
-        return v >= 0 ? v : throw n.Error($"{field}: expected zero or more, got {v}");
+        var n = Required(m, key, path);
+        var s = n is YScalar sc ? sc.Value.Trim() : throw n.Error($"{path}: expected text, got {n.Describe()}");
+        return s.Length > 0 ? s : throw n.Error($"{path}: must not be empty");
     }
+
+    private static double Number(YNode n, string path)
+    {
+        if (n is YScalar s && double.TryParse(s.Value.Replace("_", ""), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v))
+            return v;
+        throw n.Error($"{path}: expected a number, got {n.Describe()}");
+    }
+
+    private static long Integer(YNode n, string path)
+    {
+        if (n is YScalar s && long.TryParse(s.Value.Replace("_", ""), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v))
+            return v;
+        throw n.Error($"{path}: expected an integer, got {n.Describe()}");
+    }
+
+    private static double Positive(YNode n, string path)
+    {
+        var v = Number(n, path);
+        return v > 0 ? v : throw n.Error($"{path}: expected a positive number, got {Fmt(v)}");
+    }
+
+    private static double NonNegative(YNode n, string path)
+    {
+        var v = Number(n, path);
+        return v >= 0 ? v : throw n.Error($"{path}: expected zero or more, got {Fmt(v)}");
+    }
+
+    private static long PositiveLong(YNode n, string path)
+    {
+        var v = Integer(n, path);
+        return v > 0 ? v : throw n.Error($"{path}: expected a positive integer, got {v}");
+    }
+
+    private static int PositiveInt(YNode n, string path)
+    {
+        var v = PositiveLong(n, path);
+        return v <= int.MaxValue ? (int)v : throw n.Error($"{path}: {v} is out of range");
+    }
+
+    private static long NonNegativeLong(YNode n, string path)
+    {
+        var v = Integer(n, path);
+        return v >= 0 ? v : throw n.Error($"{path}: expected zero or more, got {v}");
+    }
+
+    private static string Fmt(double v) => v.ToString(CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"^\s*(\d+)\s*[xX×]\s*(\d+)\s*$")]
     private static partial Regex ShapePattern();
+
+    [GeneratedRegex(@"^(\d+):\d+: ")]
+    private static partial Regex LeadingLine();
+
+    [GeneratedRegex(@"^(\s*)(-\s+)?([A-Za-z_][\w\-]*)\s*:")]
+    private static partial Regex KeyLine();
 }
