@@ -23,6 +23,17 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr)
     }).Also(c => { if (!ReferenceEquals(Out, System.Console.Out) || System.Console.IsOutputRedirected) c.Profile.Width = 200; });
     private IAnsiConsole? console;
 
+    /// <summary>True when stderr is a terminal: progress bars are drawn there, never into piped output.</summary>
+    public bool Interactive => ReferenceEquals(Err, System.Console.Error) && !System.Console.IsErrorRedirected;
+
+    /// <summary>Spectre console on stderr, for progress bars.</summary>
+    public IAnsiConsole ErrConsole => errConsole ??= AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(Err),
+        Interactive = Interactive ? InteractionSupport.Yes : InteractionSupport.No,
+    });
+    private IAnsiConsole? errConsole;
+
     /// <summary>Runs a command body: an <see cref="InputException"/> becomes "error: …" on stderr and exit code 2.</summary>
     public int Guard(Func<int> body)
     {

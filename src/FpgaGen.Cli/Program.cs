@@ -15,6 +15,8 @@ public static class Program
         {
             AnalyzeCommand.Create(io),
             DevicesCommand.Create(io),
+            EstimateCommand.Create(io),
+            ExploreCommand.Create(io),
         };
         var result = root.Parse(args);
         var code = result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });

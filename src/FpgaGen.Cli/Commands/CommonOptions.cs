@@ -18,6 +18,15 @@ internal static class CommonOptions
 
     public static Option<int> Batch() => new("--batch") { Description = "Batch size (images per inference)", DefaultValueFactory = _ => 1 };
 
+    public static Option<string> Device() =>
+        new("--device") { Description = "Target device: an id from `fpgagen devices` or a path to a device YAML file", Required = true };
+
+    public static Option<double> MaxUtil() =>
+        new("--max-util") { Description = "Largest fraction of any resource a design may use, in (0, 1]", DefaultValueFactory = _ => 0.85 };
+
+    public static double CheckMaxUtil(double v) =>
+        v > 0 && v <= 1 ? v : throw new InputException($"--max-util must be in (0, 1], got {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+
     public static Argument<string> Model() =>
         new("model") { Description = "Network: a design YAML file (see designs/) or a name from designs/ such as vgg16" };
 

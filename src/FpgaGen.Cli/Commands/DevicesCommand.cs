@@ -60,12 +60,12 @@ internal static class DevicesCommand
     private static void WriteTable(CliIo io, IReadOnlyList<Device> devices)
     {
         var table = new Table().Border(TableBorder.Simple).Title("FPGA device catalog");
-        foreach (var c in new[] { "id", "device", "part", "DSP", "on-chip RAM", "logic", "memory", "fmax", "precisions", "toolchain target" })
+        foreach (var c in new[] { "id", "board", "part", "DSP", "on-chip RAM", "logic", "memory", "fmax", "precisions", "toolchain target" })
             table.AddColumn(c);
         foreach (var d in devices)
         {
-            var target = d.Toolchain.Kind == Toolchain.Aoc ? $"aoc -board={d.Toolchain.AocBoard}" : $"v++ {d.Toolchain.Platform}";
-            table.AddRow(d.Id, CliIo.Escape(d.Name), d.Part, CliIo.Count(d.Dsp.Count), RamText(d) + $" ({d.RamBits / 8e6:0.#} MB)",
+            var target = $"{d.Toolchain.Kind}: {d.Toolchain.AocBoard ?? d.Toolchain.Platform ?? d.Toolchain.HlsPart}";
+            table.AddRow(d.Id, CliIo.Escape(d.Board), d.Part, CliIo.Count(d.Dsp.Count), RamText(d) + $" ({d.RamBits / 8e6:0.#} MB)",
                 $"{CliIo.Count(d.Logic.Count)} {d.Logic.Kind}", $"{d.Memory.Kind} {d.Memory.GBps.ToString(CultureInfo.InvariantCulture)} GB/s",
                 $"{d.FmaxMhz} MHz", string.Join(" ", d.Precisions.Select(p => p.Id())), CliIo.Escape(target));
         }

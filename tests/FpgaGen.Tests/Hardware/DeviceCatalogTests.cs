@@ -42,12 +42,12 @@ public class DeviceCatalogTests
     [InlineData("a10_de5anet", 1518, "M20K", 2713, "ALM", 427200, 1708800)]
     [InlineData("s10_gx2800", 5760, "M20K", 11721, "ALM", 933120, 3732480)]
     [InlineData("sv_gsd8", 1963, "M20K", 2567, "ALM", 262400, 1049600)]
-    [InlineData("v7_vc707", 2800, "BRAM36", 1030, "LUT", 303600, 607200)]
-    [InlineData("ku060", 2760, "BRAM36", 1080, "LUT", 331680, 663360)]
-    [InlineData("zcu102", 2520, "BRAM36", 912, "LUT", 274080, 548160)]
-    [InlineData("u250", 12288, "BRAM36", 2688, "LUT", 1728000, 3456000)]
-    [InlineData("u280", 9024, "BRAM36", 2016, "LUT", 1303680, 2607360)]
-    [InlineData("u55c", 9024, "BRAM36", 2016, "LUT", 1303680, 2607360)]
+    [InlineData("v7_vc707", 2800, "BRAM18", 2060, "LUT", 303600, 607200)]
+    [InlineData("ku060", 2760, "BRAM18", 2160, "LUT", 331680, 663360)]
+    [InlineData("zcu102", 2520, "BRAM18", 1824, "LUT", 274080, 548160)]
+    [InlineData("u250", 12288, "BRAM18", 5376, "LUT", 1728000, 3456000)]
+    [InlineData("u280", 9024, "BRAM18", 4032, "LUT", 1303680, 2607360)]
+    [InlineData("u55c", 9024, "BRAM18", 4032, "LUT", 1303680, 2607360)]
     public void KeyFactsArePinned(string id, long dsp, string ramKind, long ramCount, string logicKind, long logic, long registers)
     {
         var d = Get(id);
@@ -72,8 +72,8 @@ public class DeviceCatalogTests
 
     [Theory]
     [InlineData("a10_385a", "M20K", 20480, "512x40,1024x20,2048x10")]
-    [InlineData("v7_vc707", "BRAM36", 36864, "512x72,1024x36,2048x18,4096x9,8192x4,16384x2,32768x1")]
-    [InlineData("u250", "BRAM36", 36864, "512x72,1024x36,2048x18,4096x9,8192x4,16384x2,32768x1")]
+    [InlineData("v7_vc707", "BRAM18", 18432, "512x36,1024x18,2048x9,4096x4,8192x2,16384x1")]
+    [InlineData("u250", "BRAM18", 18432, "512x36,1024x18,2048x9,4096x4,8192x2,16384x1")]
     public void RamShapesArePinned(string id, string kind, long bits, string shapes)
     {
         var r = Assert.Single(Get(id).Ram, r => r.Kind == kind);

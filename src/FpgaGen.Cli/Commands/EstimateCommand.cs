@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Globalization;
+using FpgaGen.Estimation;
+using FpgaGen.Estimation.Kernels;
+using FpgaGen.Exploration;
+using FpgaGen.Hardware;
+using Spectre.Console;
+
+namespace FpgaGen.Cli.Commands;
+
+/// <summary>`fpgagen estimate`: one explicit design, layer by layer.</summary>
+internal static class EstimateCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var model = CommonOptions.Model();
+        var device = CommonOptions.Device();
+        var kernel = new Option<string>("--kernel") { Description = $"Kernel kind: {string.Join("|", KernelModels.Ids)}", Required = true };
+        var set = new Option<string>("--set") { Description = "Parameters, e.g. Tm=64,Tn=7,Tr=13,Tc=13,vu=16", Required = true };
+        var freq = new Option<double?>("--freq") { Description = "Clock in MHz (default: the device's typical fmax, derated for large designs)" };
+        var precision = CommonOptions.Precision();
+        var batch = CommonOptions.Batch();
+        var maxUtil = CommonOptions.MaxUtil();
+        var format = CommonOptions.Format("table", "json");
+        var cmd = new Command("estimate", "Estimate one explicit accelerator configuration: per-layer cycles, time, bound and GOPS, and its resources.")
+        {
+            model, device, kernel, set, freq, precision, batch, maxUtil, format,
+        };
+        cmd.SetAction(r => io.Guard(() =>
+        {
+            var net = ModelFiles.Load(r.GetValue(model)!);
+            var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
+            var target = new Target(dev, PrecisionExtensions.Parse(r.GetValue(precision)!));
+            var km = KernelModels.Get(r.GetValue(kernel)!);
+            var config = km.Space.Parse(r.GetValue(set)!);
+            var f = r.GetValue(freq);
+            if (f is { } mhz && (mhz <= 0 || mhz > 1000)) throw new InputException($"--freq: expected a clock between 0 and 1000 MHz, got {mhz}");
+            var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
+            var profile = new NetworkProfile(net);
+            var estimator = new Estimator(km, profile, target, r.GetValue(batch), f);
+            var (design, layers) = estimator.EvaluateLayers(config);
+            var fit = FitAdvice.Explain(estimator, design, util);
+            if (r.GetValue(format) == "json")
+                io.WriteJson(new
+                {
+                    Model = net.Name,
+                    Device = dev.Id,
+                    Kernel = km.Id,
+                    Params = config.AsDictionary(),
+                    Precision = target.Precision.Id(),
+                    design.Batch,
+                    FreqMhz = design.FreqMhz,
+                    Layers = layers.Select(l => new { l.Layer.Name, l.Layer.Kind, l.Cycles, l.Ms, l.Bound, l.Gops, l.Bytes }),
+                    Totals = new { design.Cycles, Ms = design.LatencyMs, design.Gops, ImagesPerS = design.ImagesPerSecond, design.DspEfficiency, design.PeakGops },
+                    Resources = design.Resources.Amounts(),
+                    Utilization = design.Resources.Utilization(),
+                    Fits = fit is null,
+                    Advice = fit,
+                });
+            else
+                WriteTable(io, net.Name, dev, design, layers, fit);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static void WriteTable(CliIo io, string model, Device dev, DesignEstimate d, IReadOnlyList<LayerEstimate> layers, string? fit)
+    {
+        var table = new Table().Border(TableBorder.Simple)
+            .Title($"{CliIo.Escape(model)} on {dev.Id}: {d.Kernel} {d.Config}, {d.Precision.Id()}, batch {d.Batch}, {d.FreqMhz:0} MHz");
+        foreach (var c in new[] { "layer", "kind", "cycles", "ms", "bound", "GOPS", "MB moved" }) table.AddColumn(c);
+        foreach (var c in table.Columns.Skip(2)) c.RightAligned();
+        foreach (var l in layers)
+            table.AddRow(CliIo.Escape(l.Layer.Name), l.Layer.Kind, l.Cycles.ToString("#,0", CultureInfo.InvariantCulture), l.Ms.ToString("0.000", CultureInfo.InvariantCulture),
+                l.Bound, l.Gops > 0 ? l.Gops.ToString("0.0", CultureInfo.InvariantCulture) : "", l.Bytes > 0 ? (l.Bytes / 1e6).ToString("0.00", CultureInfo.InvariantCulture) : "");
+        io.Console.Write(table);
+        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"total: {d.Cycles:#,0} cycles, {d.LatencyMs:0.000} ms, {d.ImagesPerSecond:0.0} images/s, {d.Gops:0.0} GOPS of {d.PeakGops:0.0} peak (DSP efficiency {d.DspEfficiency:P1})"));
+        io.Out.WriteLine("resources: " + ResourceText.Describe(d.Resources));
+        if (fit is not null) io.Out.WriteLine(fit);
+    }
+}

@@ -1,0 +1,143 @@
+using System.CommandLine;
+using System.Globalization;
+using FpgaGen.Estimation;
+using FpgaGen.Estimation.Kernels;
+using FpgaGen.Exploration;
+using FpgaGen.Hardware;
+using Spectre.Console;
+
+namespace FpgaGen.Cli.Commands;
+
+/// <summary>`fpgagen explore`: search the kernels' design spaces for a network and device, rank, and write the Pareto set.</summary>
+internal static class ExploreCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var model = CommonOptions.Model();
+        var device = CommonOptions.Device();
+        var precision = new Option<string>("--precision") { Description = "Data type(s): fp32|fp16|int16|int8, a comma list, or all (every type the device supports)", DefaultValueFactory = _ => "fp32" };
+        var batch = CommonOptions.Batch();
+        var maxUtil = CommonOptions.MaxUtil();
+        var objective = new Option<string>("--objective") { Description = "Ranking: throughput|latency|efficiency", DefaultValueFactory = _ => "throughput" };
+        objective.AcceptOnlyFromAmong("throughput", "latency", "efficiency");
+        var top = new Option<int>("--top") { Description = "Designs shown in the table", DefaultValueFactory = _ => 10 };
+        var kernels = new Option<string?>("--kernel") { Description = $"Only these kernel kinds (comma list of {string.Join(", ", KernelModels.Ids)})" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the annealing search (large spaces)", DefaultValueFactory = _ => 1 };
+        var exhaustiveLimit = new Option<long>("--exhaustive-limit") { Description = "Search spaces larger than this by simulated annealing", DefaultValueFactory = _ => 200_000 };
+        var format = CommonOptions.Format(CliIo.Formats);
+        var outDir = new Option<string?>("--out") { Description = "Write designs.json/.csv and pareto.json/.csv/.svg to this folder" };
+        var force = new Option<bool>("--force") { Description = "Replace an existing --out folder" };
+        var cmd = new Command("explore", "Search the design spaces of the kernel architectures for a network on a device; rank the designs that fit and write the Pareto front.")
+        {
+            model, device, precision, batch, maxUtil, objective, top, kernels, seed, exhaustiveLimit, format, outDir, force,
+        };
+        cmd.SetAction(r => io.Guard(() =>
+        {
+            var net = ModelFiles.Load(r.GetValue(model)!);
+            var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
+            if (r.GetValue(top) <= 0) throw new InputException($"--top must be positive, got {r.GetValue(top)}");
+            if (r.GetValue(exhaustiveLimit) <= 0) throw new InputException($"--exhaustive-limit must be positive, got {r.GetValue(exhaustiveLimit)}");
+            var options = new ExploreOptions
+            {
+                Device = dev,
+                Precisions = ParsePrecisions(r.GetValue(precision)!, dev),
+                Kernels = r.GetValue(kernels) is { } k ? k.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(id => KernelModels.Get(id)).ToList() : null,
+                Batch = r.GetValue(batch),
+                MaxUtil = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil)),
+                Objective = Objectives.Parse(r.GetValue(objective)!),
+                Seed = r.GetValue(seed),
+                ExhaustiveLimit = r.GetValue(exhaustiveLimit),
+            };
+            if (options.Batch <= 0) throw new InputException($"batch must be a positive integer, got {options.Batch}");
+            var outPath = r.GetValue(outDir);
+            if (outPath is not null && Directory.Exists(outPath) && Directory.EnumerateFileSystemEntries(outPath).Any() && !r.GetValue(force))
+                throw new InputException($"{outPath}: folder exists and is not empty; pass --force to replace it");
+
+            var result = RunWithProgress(io, net, options);
+            if (outPath is not null)
+                OutputFolder.Write(outPath, r.GetValue(force), dir => ExploreReport.Write(dir, net.Name, dev.Id, options, result));
+
+            if (result.Designs.Count == 0) return ExplainNoFit(io, net, options, result);
+            var shown = Math.Min(r.GetValue(top), result.Designs.Count);
+            switch (r.GetValue(format))
+            {
+                case "json":
+                    io.WriteJson(ExploreReport.Summary(net.Name, dev.Id, options, result,
+                        result.Designs.Take(shown).Select((d, i) => ExploreReport.DesignJson(d, i + 1, result.Pareto[i]))));
+                    break;
+                case "csv":
+                    io.Out.Write(ExploreReport.Csv(result.Designs, result.Pareto, i => i < shown));
+                    break;
+                default:
+                    WriteTable(io, net.Name, dev, options, result, shown);
+                    if (outPath is not null) io.Out.WriteLine($"wrote {Path.Combine(outPath, "designs.json")}, designs.csv, pareto.json, pareto.csv, pareto.svg");
+                    break;
+            }
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static IReadOnlyList<Precision> ParsePrecisions(string text, Device dev)
+    {
+        if (text.Equals("all", StringComparison.OrdinalIgnoreCase)) return dev.Precisions.ToList();
+        var list = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(PrecisionExtensions.Parse).Distinct().ToList();
+        foreach (var p in list)
+            if (!dev.Supports(p))
+                throw new InputException($"device {dev.Id} does not support {p.Id()} (its data types: {string.Join(", ", dev.Precisions.Select(x => x.Id()))})");
+        return list.Count > 0 ? list : throw new InputException("--precision: no data type given");
+    }
+
+    private static ExploreResult RunWithProgress(CliIo io, FpgaGen.Model.Network net, ExploreOptions options)
+    {
+        if (!io.Interactive) return Explorer.Run(net, options);
+        ExploreResult? result = null;
+        io.ErrConsole.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask($"exploring {CliIo.Escape(net.Name)} on {options.Device.Id}");
+                result = Explorer.Run(net, options, new Progress<(long Done, long Total)>(p =>
+                {
+                    task.MaxValue = p.Total;
+                    task.Value = p.Done;
+                }));
+                task.Value = task.MaxValue;
+            });
+        return result!;
+    }
+
+    private static int ExplainNoFit(CliIo io, FpgaGen.Model.Network net, ExploreOptions options, ExploreResult result)
+    {
+        io.Err.WriteLine($"no design fits {options.Device.Id} under --max-util {options.MaxUtil.ToString(CultureInfo.InvariantCulture)} ({result.Evaluated:N0} evaluated)");
+        var profile = new NetworkProfile(net);
+        foreach (var s in result.Searches.Where(s => s.Closest is not null))
+        {
+            var model = KernelModels.Get(s.Kernel);
+            var estimator = new Estimator(model, profile, new Target(options.Device, s.Precision), options.Batch);
+            io.Err.WriteLine($"  {s.Kernel} {s.Precision.Id()}: smallest overshoot {s.Closest!.Config}: {FitAdvice.Explain(estimator, s.Closest, options.MaxUtil)}");
+        }
+        return 1;
+    }
+
+    private static void WriteTable(CliIo io, string model, Device dev, ExploreOptions o, ExploreResult r, int shown)
+    {
+        var table = new Table().Border(TableBorder.Simple)
+            .Title($"{CliIo.Escape(model)} on {dev.Id} ({dev.Part}), batch {o.Batch}, ranked by {o.Objective.ToString().ToLowerInvariant()}");
+        foreach (var c in new[] { "#", "kernel", "parameters", "type", "MHz", "images/s", "GOPS", "latency ms", "DSP eff.", "DSP", "RAM", "logic", "Pareto" })
+            table.AddColumn(c);
+        foreach (var c in table.Columns.Skip(4).Take(8)) c.RightAligned();
+        for (var i = 0; i < shown; i++)
+        {
+            var d = r.Designs[i];
+            var u = d.Resources;
+            var ram = string.Join(" ", Enumerable.Range(0, u.Ram.Length).Select(k => $"{u.RamUtil(k):P0}"));
+            table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), d.Kernel, d.Config.ToString(), d.Precision.Id(), F($"{d.FreqMhz:0}"), F($"{d.ImagesPerSecond:#,0.0}"),
+                F($"{d.Gops:#,0.0}"), F($"{d.LatencyMs:0.00}"), F($"{d.DspEfficiency:P0}"), F($"{u.DspUtil:P0}"), ram, F($"{u.LogicUtil:P0}"), r.Pareto[i] ? "*" : "");
+        }
+        io.Console.Write(table);
+        io.Out.WriteLine(F($"{r.Evaluated:#,0} designs evaluated, {r.Feasible:#,0} fit under {o.MaxUtil:P0}, {r.Pareto.Count(p => p)} on the Pareto front (throughput vs DSP, RAM, logic); {r.Seconds:0.00} s"));
+        io.Out.WriteLine("utilization includes the board's platform overhead; RAM columns: " + string.Join(", ", dev.Ram.Select(k => k.Kind)));
+    }
+
+    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,87 @@
+using FpgaGen.Hardware;
+
+namespace FpgaGen.Estimation;
+
+/// <summary>Resources a design uses: DSP blocks, logic (ALM or LUT), registers, and RAM blocks per RAM kind of the device.</summary>
+public sealed class ResourceUse
+{
+    public ResourceUse(Device device)
+    {
+        Device = device;
+        Ram = new double[device.Ram.Count];
+    }
+
+    public Device Device { get; }
+    public double Dsp { get; set; }
+    public double Logic { get; set; }
+    public double Registers { get; set; }
+    public double[] Ram { get; }
+
+    /// <summary>
+    /// Adds a buffer of <paramref name="banks"/> independent banks, each <paramref name="depth"/> words of
+    /// <paramref name="widthBits"/> bits, <paramref name="copies"/> times (2 for double buffering). Each bank goes to
+    /// the RAM kind where it costs the smallest fraction of the device, using the block shape that needs the fewest
+    /// blocks: blocks = ⌈width / shape width⌉ · ⌈depth / shape depth⌉.
+    /// </summary>
+    public void AddBuffer(long banks, long depth, int widthBits, int copies = 2)
+    {
+        if (banks <= 0 || depth <= 0) return;
+        var bestKind = 0;
+        var bestBlocks = double.MaxValue;
+        var bestFraction = double.MaxValue;
+        for (var k = 0; k < Device.Ram.Count; k++)
+        {
+            var kind = Device.Ram[k];
+            var blocks = double.MaxValue;
+            foreach (var s in kind.Shapes)
+                blocks = Math.Min(blocks, Math.Ceiling((double)widthBits / s.Width) * Math.Ceiling((double)depth / s.Depth));
+            var fraction = blocks / kind.Count;
+            if (fraction < bestFraction) (bestKind, bestBlocks, bestFraction) = (k, blocks, fraction);
+        }
+        Ram[bestKind] += bestBlocks * banks * copies;
+    }
+
+    /// <summary>Adds the board support package / shell overhead.</summary>
+    public void AddPlatform()
+    {
+        var p = Device.Platform;
+        Dsp += p.Dsp;
+        Logic += p.Logic;
+        Registers += p.Registers;
+        for (var k = 0; k < Device.Ram.Count; k++)
+            Ram[k] += p.Ram.GetValueOrDefault(Device.Ram[k].Kind);
+    }
+
+    public double DspUtil => Dsp / Device.Dsp.Count;
+    public double LogicUtil => Logic / Device.Logic.Count;
+    public double RegisterUtil => Registers / Device.Registers;
+    public double RamUtil(int kind) => Ram[kind] / Device.Ram[kind].Count;
+
+    /// <summary>Total RAM bits held by the blocks in use (all kinds), for comparing designs across devices.</summary>
+    public double RamBits => Ram.Select((b, k) => b * Device.Ram[k].Bits).Sum();
+
+    /// <summary>The highest utilization over all resources, and which resource it is.</summary>
+    public (double Util, string Resource) Binding()
+    {
+        var best = (DspUtil, "DSP");
+        if (LogicUtil > best.Item1) best = (LogicUtil, Device.Logic.Kind);
+        if (RegisterUtil > best.Item1) best = (RegisterUtil, "registers");
+        for (var k = 0; k < Ram.Length; k++)
+            if (RamUtil(k) > best.Item1) best = (RamUtil(k), Device.Ram[k].Kind);
+        return best;
+    }
+
+    public IReadOnlyDictionary<string, double> Utilization()
+    {
+        var d = new Dictionary<string, double> { ["dsp"] = DspUtil, ["logic"] = LogicUtil, ["registers"] = RegisterUtil };
+        for (var k = 0; k < Ram.Length; k++) d[Device.Ram[k].Kind.ToLowerInvariant()] = RamUtil(k);
+        return d;
+    }
+
+    public IReadOnlyDictionary<string, double> Amounts()
+    {
+        var d = new Dictionary<string, double> { ["dsp"] = Math.Ceiling(Dsp), ["logic"] = Math.Ceiling(Logic), ["registers"] = Math.Ceiling(Registers) };
+        for (var k = 0; k < Ram.Length; k++) d[Device.Ram[k].Kind.ToLowerInvariant()] = Math.Ceiling(Ram[k]);
+        return d;
+    }
+}

@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using FpgaGen.Estimation;
+using FpgaGen.Estimation.Kernels;
+using FpgaGen.Hardware;
+using FpgaGen.Model;
+
+namespace FpgaGen.Exploration;
+
+public sealed record ExploreOptions
+{
+    public required Device Device { get; init; }
+    public required IReadOnlyList<Precision> Precisions { get; init; }
+    public IReadOnlyList<KernelModel>? Kernels { get; init; }
+    public int Batch { get; init; } = 1;
+    public double MaxUtil { get; init; } = 0.85;
+    public Objective Objective { get; init; } = Objective.Throughput;
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Spaces with more points than this are searched by simulated annealing instead of exhaustively.</summary>
+    public long ExhaustiveLimit { get; init; } = 200_000;
+
+    /// <summary>Designs evaluated per annealing run (per kernel kind and data type).</summary>
+    public int AnnealingBudget { get; init; } = 20_000;
+}
+
+/// <summary>One kernel kind × data type that was searched, and how.</summary>
+public sealed record SearchSummary(string Kernel, Precision Precision, string Method, long Evaluated, long Feasible, DesignEstimate? Closest);
+
+public sealed record ExploreResult(IReadOnlyList<DesignEstimate> Designs, IReadOnlyList<bool> Pareto, long Evaluated, double Seconds,
+    IReadOnlyList<SearchSummary> Searches)
+{
+    public long Feasible => Designs.Count;
+}
+
+/// <summary>
+/// The search engine: for every applicable kernel kind and data type, evaluates its declared space (exhaustively
+/// when small, by seeded simulated annealing when large), keeps the designs that fit under the utilization
+/// limit, ranks them by the objective and marks the Pareto front. Separate from the models, which it only calls.
+/// </summary>
+public static class Explorer
+{
+    public static ExploreResult Run(Network network, ExploreOptions options, IProgress<(long Done, long Total)>? progress = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var profile = new NetworkProfile(network);
+        var kernels = (options.Kernels ?? KernelModels.All()).Where(k => k.AppliesTo(profile)).ToList();
+        if (kernels.Count == 0) throw new InputException($"none of the requested kernels applies to {network.Name}");
+        var jobs = (from p in options.Precisions from k in kernels select (Kernel: k, Precision: p)).ToList();
+        var sizes = jobs.Select(j => j.Kernel.Space.Size <= options.ExhaustiveLimit ? j.Kernel.Space.Size : options.AnnealingBudget).ToList();
+        var total = sizes.Sum();
+        long done = 0;
+        var feasible = new List<DesignEstimate>();
+        var searches = new List<SearchSummary>();
+        long evaluated = 0;
+        foreach (var (kernel, precision) in jobs)
+        {
+            var estimator = new Estimator(kernel, profile, new Target(options.Device, precision), options.Batch);
+            var exhaustive = kernel.Space.Size <= options.ExhaustiveLimit;
+            var before = done;
+            void Tick(long n) => progress?.Report((Interlocked.Add(ref done, n), total));
+            var all = exhaustive ? Exhaustive(estimator, Tick) : Anneal(estimator, options, Tick);
+            Interlocked.Exchange(ref done, before + (exhaustive ? kernel.Space.Size : options.AnnealingBudget));
+            progress?.Report((done, total));
+            var fits = all.Where(d => d.Fits(options.MaxUtil)).ToList();
+            var closest = fits.Count > 0 ? null : all.OrderBy(d => d.Resources.Binding().Util).FirstOrDefault();
+            searches.Add(new SearchSummary(kernel.Id, precision, exhaustive ? "exhaustive" : "annealing", all.Count, fits.Count, closest));
+            evaluated += all.Count;
+            feasible.AddRange(fits);
+        }
+        var ranked = Rank(feasible, options.Objective);
+        return new ExploreResult(ranked, Pareto.Front(ranked), evaluated, clock.Elapsed.TotalSeconds, searches);
+    }
+
+    /// <summary>Best first; ties broken by kernel, data type and parameters so that every run orders alike.</summary>
+    public static List<DesignEstimate> Rank(IEnumerable<DesignEstimate> designs, Objective objective) =>
+        designs.OrderByDescending(d => objective.Score(d))
+            .ThenBy(d => d.Kernel, StringComparer.Ordinal)
+            .ThenBy(d => d.Precision)
+            .ThenBy(d => d.Config.ToString(), StringComparer.Ordinal)
+            .ToList();
+
+    private static List<DesignEstimate> Exhaustive(Estimator estimator, Action<long> tick)
+    {
+        var points = estimator.Model.Space.Enumerate().ToList();
+        var results = new DesignEstimate[points.Count];
+        var skipped = estimator.Model.Space.Size - points.Count;
+        tick(skipped);
+        Parallel.ForEach(Partitioner.Create(0, points.Count, 256), range =>
+        {
+            for (var i = range.Item1; i < range.Item2; i++) results[i] = estimator.Evaluate(points[i]);
+            tick(range.Item2 - range.Item1);
+        });
+        return results.ToList();
+    }
+
+    /// <summary>
+    /// Simulated annealing over parameter indices (as in fpgaConvNet's optimiser): a move changes one parameter to a
+    /// neighbouring candidate value; a worse design is accepted with probability exp(Δ/T), T decaying geometrically
+    /// by 0.97 every 1% of the budget. Designs over the utilization limit score by how far over they are, so the
+    /// walk is pulled back into the feasible region. Deterministic for a seed.
+    /// </summary>
+    private static List<DesignEstimate> Anneal(Estimator estimator, ExploreOptions options, Action<long> tick)
+    {
+        var space = estimator.Model.Space;
+        // HashCode.Combine is randomized per process; the seed must give the same walk in every run.
+        var rng = new Random(unchecked(options.Seed * 7919 + StableHash(space.Kernel) * 31 + (int)estimator.Target.Precision));
+        var seen = new Dictionary<string, DesignEstimate>();
+        double Energy(DesignEstimate d)
+        {
+            var over = d.Resources.Binding().Util - options.MaxUtil;
+            return over <= 0 ? Math.Log(options.Objective.Score(d)) : -50 - 10 * over;
+        }
+        DesignEstimate Eval(int[] idx)
+        {
+            var config = space.At(idx);
+            var key = config.ToString();
+            if (!seen.TryGetValue(key, out var d)) seen[key] = d = estimator.Evaluate(config);
+            return d;
+        }
+
+        var current = RandomValid(space, rng);
+        var currentEnergy = Energy(Eval(current));
+        var temperature = 1.0;
+        var stepsPerCooling = Math.Max(1, options.AnnealingBudget / 100);
+        for (var step = 1; step < options.AnnealingBudget; step++)
+        {
+            var next = (int[])current.Clone();
+            var d = rng.Next(next.Length);
+            var count = space.Parameters[d].Values.Count;
+            next[d] = Math.Clamp(next[d] + (rng.Next(2) == 0 ? -1 : 1) * (1 + rng.Next(2)), 0, count - 1);
+            if (!space.Satisfies(space.At(next))) continue;
+            var energy = Energy(Eval(next));
+            if (energy >= currentEnergy || rng.NextDouble() < Math.Exp((energy - currentEnergy) / temperature))
+                (current, currentEnergy) = (next, energy);
+            if (step % stepsPerCooling == 0)
+            {
+                temperature *= 0.97;
+                tick(stepsPerCooling);
+            }
+        }
+        return seen.Values.ToList();
+    }
+
+    private static int[] RandomValid(ParameterSpace space, Random rng)
+    {
+        for (var attempt = 0; attempt < 10_000; attempt++)
+        {
+            var idx = space.Parameters.Select(p => rng.Next(p.Values.Count)).ToArray();
+            if (space.Satisfies(space.At(idx))) return idx;
+        }
+        throw new InputException($"{space.File ?? space.Kernel}: no point of the space meets its constraints");
+    }
+
+    private static int StableHash(string s) => s.Aggregate(17, (h, c) => unchecked(h * 31 + c));
+}
