@@ -17,6 +17,9 @@ public sealed class ResourceUse
     public double Registers { get; set; }
     public double[] Ram { get; }
 
+    /// <summary>Bits the buffers hold before rounding to blocks (the logical on-chip storage of the design).</summary>
+    public double BufferBits { get; private set; }
+
     /// <summary>
     /// Adds a buffer of <paramref name="banks"/> independent banks, each <paramref name="depth"/> words of
     /// <paramref name="widthBits"/> bits, <paramref name="copies"/> times (2 for double buffering). Each bank goes to
@@ -26,6 +29,7 @@ public sealed class ResourceUse
     public void AddBuffer(long banks, long depth, int widthBits, int copies = 2)
     {
         if (banks <= 0 || depth <= 0) return;
+        BufferBits += (double)banks * depth * widthBits * copies;
         var bestKind = 0;
         var bestBlocks = double.MaxValue;
         var bestFraction = double.MaxValue;
@@ -56,6 +60,9 @@ public sealed class ResourceUse
     public double LogicUtil => Logic / Device.Logic.Count;
     public double RegisterUtil => Registers / Device.Registers;
     public double RamUtil(int kind) => Ram[kind] / Device.Ram[kind].Count;
+
+    /// <summary>RAM in use as a fraction of the device, summed over block kinds (monotone in buffer sizes).</summary>
+    public double RamFraction => Ram.Select((b, k) => b / Device.Ram[k].Count).Sum();
 
     /// <summary>Total RAM bits held by the blocks in use (all kinds), for comparing designs across devices.</summary>
     public double RamBits => Ram.Select((b, k) => b * Device.Ram[k].Bits).Sum();

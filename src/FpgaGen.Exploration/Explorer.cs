@@ -95,51 +95,90 @@ public static class Explorer
     }
 
     /// <summary>
-    /// Simulated annealing over parameter indices (as in fpgaConvNet's optimiser): a move changes one parameter to a
-    /// neighbouring candidate value; a worse design is accepted with probability exp(Δ/T), T decaying geometrically
-    /// by 0.97 every 1% of the budget. Designs over the utilization limit score by how far over they are, so the
-    /// walk is pulled back into the feasible region. Deterministic for a seed.
+    /// Simulated annealing over parameter indices (as in fpgaConvNet's optimiser): a move shifts one or two
+    /// parameters to nearby candidate values (two, so that coupled parameters such as Tr == Tc can move together);
+    /// a worse design is accepted with probability exp(Δ/T), where Δ is the change of log(score), T falls
+    /// geometrically from 0.3 to 0.003. Four chains from random starts share the budget; a final hill climb from the
+    /// best design tries every single-parameter neighbour. Designs over the utilization limit score by how far over
+    /// they are, so a chain is pulled back into the feasible region. Deterministic for a seed.
     /// </summary>
     private static List<DesignEstimate> Anneal(Estimator estimator, ExploreOptions options, Action<long> tick)
     {
         var space = estimator.Model.Space;
         // HashCode.Combine is randomized per process; the seed must give the same walk in every run.
         var rng = new Random(unchecked(options.Seed * 7919 + StableHash(space.Kernel) * 31 + (int)estimator.Target.Precision));
-        var seen = new Dictionary<string, DesignEstimate>();
-        double Energy(DesignEstimate d)
-        {
-            var over = d.Resources.Binding().Util - options.MaxUtil;
-            return over <= 0 ? Math.Log(options.Objective.Score(d)) : -50 - 10 * over;
-        }
-        DesignEstimate Eval(int[] idx)
+        var seen = new Dictionary<string, (DesignEstimate Design, double Energy)>();
+        var reported = 0L;
+        (DesignEstimate Design, double Energy) Eval(int[] idx)
         {
             var config = space.At(idx);
             var key = config.ToString();
-            if (!seen.TryGetValue(key, out var d)) seen[key] = d = estimator.Evaluate(config);
-            return d;
+            if (seen.TryGetValue(key, out var known)) return known;
+            var d = estimator.Evaluate(config);
+            var over = d.Resources.Binding().Util - options.MaxUtil;
+            var result = (d, over <= 0 ? Math.Log(options.Objective.Score(d)) : -50 - 10 * over);
+            seen[key] = result;
+            if (seen.Count % 100 == 0) { tick(100); reported += 100; }
+            return result;
         }
 
-        var current = RandomValid(space, rng);
-        var currentEnergy = Energy(Eval(current));
-        var temperature = 1.0;
-        var stepsPerCooling = Math.Max(1, options.AnnealingBudget / 100);
-        for (var step = 1; step < options.AnnealingBudget; step++)
+        const int chains = 4;
+        int[]? best = null;
+        var bestEnergy = double.NegativeInfinity;
+        for (var chain = 0; chain < chains; chain++)
         {
-            var next = (int[])current.Clone();
-            var d = rng.Next(next.Length);
-            var count = space.Parameters[d].Values.Count;
-            next[d] = Math.Clamp(next[d] + (rng.Next(2) == 0 ? -1 : 1) * (1 + rng.Next(2)), 0, count - 1);
-            if (!space.Satisfies(space.At(next))) continue;
-            var energy = Energy(Eval(next));
-            if (energy >= currentEnergy || rng.NextDouble() < Math.Exp((energy - currentEnergy) / temperature))
-                (current, currentEnergy) = (next, energy);
-            if (step % stepsPerCooling == 0)
+            var limit = (long)options.AnnealingBudget * (chain + 1) / chains;
+            var current = RandomValid(space, rng);
+            var currentEnergy = Eval(current).Energy;
+            var steps = 0L;
+            var maxSteps = 20L * options.AnnealingBudget;
+            while (seen.Count < limit && steps++ < maxSteps)
             {
-                temperature *= 0.97;
-                tick(stepsPerCooling);
+                var progress = (double)seen.Count / options.AnnealingBudget;
+                var temperature = 0.3 * Math.Pow(0.01, Math.Clamp((progress * chains) % 1.0, 0, 1));
+                var next = Neighbour(space, current, rng);
+                if (next is null) continue;
+                var energy = Eval(next).Energy;
+                if (energy >= currentEnergy || rng.NextDouble() < Math.Exp((energy - currentEnergy) / temperature))
+                    (current, currentEnergy) = (next, energy);
+                if (currentEnergy > bestEnergy) (best, bestEnergy) = ((int[])current.Clone(), currentEnergy);
             }
         }
-        return seen.Values.ToList();
+
+        // Hill climb: move to the best single-parameter neighbour until none improves.
+        for (var improved = best is not null; improved;)
+        {
+            improved = false;
+            for (var d = 0; d < best!.Length; d++)
+                for (var v = 0; v < space.Parameters[d].Values.Count; v++)
+                {
+                    var next = (int[])best.Clone();
+                    next[d] = v;
+                    if (!space.Satisfies(space.At(next))) continue;
+                    var energy = Eval(next).Energy;
+                    if (energy > bestEnergy) (best, bestEnergy, improved) = (next, energy, true);
+                }
+        }
+        tick(Math.Max(0, options.AnnealingBudget - reported));
+        return seen.Values.Select(v => v.Design).ToList();
+    }
+
+    /// <summary>A valid point one or two parameters away, each shifted by one to three candidate positions.</summary>
+    private static int[]? Neighbour(ParameterSpace space, int[] current, Random rng)
+    {
+        for (var attempt = 0; attempt < 30; attempt++)
+        {
+            var next = (int[])current.Clone();
+            var moves = attempt < 10 ? 1 : 2;
+            for (var m = 0; m < moves; m++)
+            {
+                var d = rng.Next(next.Length);
+                var count = space.Parameters[d].Values.Count;
+                next[d] = Math.Clamp(next[d] + (rng.Next(2) == 0 ? -1 : 1) * (1 + rng.Next(3)), 0, count - 1);
+            }
+            if (!next.AsSpan().SequenceEqual(current) && space.Satisfies(space.At(next))) return next;
+        }
+        return null;
     }
 
     private static int[] RandomValid(ParameterSpace space, Random rng)

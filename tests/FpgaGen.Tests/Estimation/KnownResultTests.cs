@@ -1,0 +1,92 @@
+using FpgaGen.Estimation;
+using FpgaGen.Estimation.Kernels;
+using FpgaGen.Exploration;
+using static FpgaGen.Tests.Estimation.EstimationTestData;
+
+namespace FpgaGen.Tests.Estimation;
+
+/// <summary>Published designs and hand-computed cycle counts the models must reproduce.</summary>
+public class KnownResultTests
+{
+    [Fact]
+    public void ZhangCycleCountForAlexNetConv5()
+    {
+        // Zhang et al. FPGA 2015, Tm=64, Tn=7: cycles = G·⌈M/Tm⌉·⌈N/Tn⌉·R·C·K² with M=128, N=192 per group (G=2),
+        // R=C=13, K=3: 2·2·28·13·13·9 = 170,352; plus one pipeline fill per output tile (2 groups · 2 Tm tiles · 30).
+        var model = KernelModels.Get("conv_tiled");
+        var profile = Profile("alexnet_grouped");
+        var estimator = new Estimator(model, profile, new Target(Device("v7_vc707"), FpgaGen.Precision.Fp32), 1, fixedFreqMhz: 100);
+        var (_, layers) = estimator.EvaluateLayers(model.Space.Parse("Tm=64,Tn=7,Tr=13,Tc=13,vu=8"));
+        var conv5 = layers.Single(l => l.Layer.Name == "conv5");
+        Assert.Equal(170_352 + 2 * 2 * Engine.PipelineDepth, conv5.ComputeCycles);
+    }
+
+    [Fact]
+    public void ReproducesZhangsPublishedThroughput()
+    {
+        // Zhang et al. FPGA 2015: the five convolution layers of the 2012 AlexNet on a VX485T, Tm=64, Tn=7, fp32 at
+        // 100 MHz, ran at 61.62 GFLOPS (1.33 GFLOP in 21.61 ms). Our model must land within 10% of that.
+        var net = FpgaGen.Model.Designs.DesignLoader.Parse("""
+            input: [3, 227, 227]
+            layers:
+              - {kind: conv, name: conv1, out: 96, kernel: 11, stride: 4}
+              - {kind: maxpool, kernel: 3, stride: 2}
+              - {kind: conv, name: conv2, out: 256, kernel: 5, pad: 2, groups: 2}
+              - {kind: maxpool, kernel: 3, stride: 2}
+              - {kind: conv, name: conv3, out: 384, kernel: 3, pad: 1}
+              - {kind: conv, name: conv4, out: 384, kernel: 3, pad: 1, groups: 2}
+              - {kind: conv, name: conv5, out: 256, kernel: 3, pad: 1, groups: 2}
+            """);
+        var model = KernelModels.Get("conv_tiled");
+        var estimator = new Estimator(model, new NetworkProfile(net), new Target(Device("v7_vc707"), FpgaGen.Precision.Fp32), 1, fixedFreqMhz: 100);
+        var (design, layers) = estimator.EvaluateLayers(model.Space.Parse("Tm=64,Tn=7,Tr=13,Tc=13,vu=8"));
+        var convMs = layers.Where(l => l.Layer is FpgaGen.Model.ConvLayer).Sum(l => l.Ms);
+        var gflops = 2.0 * net.Macs / (convMs * 1e6);
+        Assert.InRange(gflops, 61.62 * 0.9, 61.62 * 1.1);
+        Assert.Equal(2240, design.Lanes * 5);
+    }
+
+    [Fact]
+    public void FusingLayerNormRemovesItsPass()
+    {
+        var profile = Profile("vit_b16");
+        var target = new Target(Device("u280"), FpgaGen.Precision.Fp16);
+        const string set = "Tm=64,Tn=32,Tk=32,vu=32";
+        var plain = new Estimator(KernelModels.Get("gemm"), profile, target, 1, fixedFreqMhz: 250);
+        var fused = new Estimator(KernelModels.Get("ln_linear"), profile, target, 1, fixedFreqMhz: 250);
+        var (p, pl) = plain.EvaluateLayers(KernelModels.Get("gemm").Space.Parse(set));
+        var (f, fl) = fused.EvaluateLayers(KernelModels.Get("ln_linear").Space.Parse(set));
+        Assert.True(f.Cycles < p.Cycles);
+        Assert.Equal("fused-ln", fl.Single(l => l.Layer.Name == "encoder.0.ln_1").Bound);
+        Assert.True(pl.Single(l => l.Layer.Name == "encoder.0.ln_1").Cycles > 0);
+        // The final LayerNorm feeds a token select, not a linear layer: it still runs.
+        Assert.True(fl.Single(l => l.Layer.Name == "encoder_ln").Cycles > 0);
+        Assert.True(f.Resources.Dsp > p.Resources.Dsp);
+    }
+
+    [Fact]
+    public void BatchNormIsFoldedAndReluFused()
+    {
+        var model = KernelModels.Get("conv_systolic");
+        var estimator = new Estimator(model, Profile("resnet50"), new Target(Device("a10_385a"), FpgaGen.Precision.Int8), 1);
+        var (_, layers) = estimator.EvaluateLayers(model.Space.Parse("rows=16,cols=14,simd=8,tile_h=7,vu=16"));
+        Assert.Equal("folded", layers.Single(l => l.Layer.Name == "bn1").Bound);
+        Assert.Equal("fused", layers.Single(l => l.Layer.Name == "relu1").Bound);
+        // The residual add and the ReLU after it are real work on the vector unit.
+        Assert.True(layers.Single(l => l.Layer.Name == "layer1.0.add").Cycles > 0);
+        Assert.True(layers.Single(l => l.Layer.Name == "layer1.0.relu_out").Cycles > 0);
+        Assert.All(layers, l => Assert.True(l.Cycles >= 0));
+    }
+
+    [Fact]
+    public void FullyConnectedLayersAreMemoryBoundAtBatchOne()
+    {
+        var model = KernelModels.Get("conv_tiled");
+        var estimator = new Estimator(model, Profile("vgg16"), new Target(Device("a10_385a"), FpgaGen.Precision.Fp32), 1);
+        var (_, layers) = estimator.EvaluateLayers(model.Space.Parse("Tm=64,Tn=16,Tr=14,Tc=14,vu=16"));
+        Assert.Equal("memory", layers.Single(l => l.Layer.Name == "fc6").Bound);
+        Assert.Equal("compute", layers.Single(l => l.Layer.Name == "block3.0.conv2").Bound);
+        // fc6 must move at least its 102.8M fp32 weights.
+        Assert.True(layers.Single(l => l.Layer.Name == "fc6").Bytes >= 25088L * 4096 * 4);
+    }
+}
