@@ -78,17 +78,27 @@ public sealed class ResourceUse
         return best;
     }
 
+    /// <summary>
+    /// Report keys: "dsp", "bram" (blocks of the device's first RAM kind: M20K or BRAM18), further RAM kinds by
+    /// name ("uram"), "logic" (ALM or LUT) and "ff" (registers).
+    /// </summary>
+    public static string RamKey(Device device, int kind) => kind == 0 ? "bram" : device.Ram[kind].Kind.ToLowerInvariant();
+
     public IReadOnlyDictionary<string, double> Utilization()
     {
-        var d = new Dictionary<string, double> { ["dsp"] = DspUtil, ["logic"] = LogicUtil, ["registers"] = RegisterUtil };
-        for (var k = 0; k < Ram.Length; k++) d[Device.Ram[k].Kind.ToLowerInvariant()] = RamUtil(k);
+        var d = new Dictionary<string, double> { ["dsp"] = DspUtil };
+        for (var k = 0; k < Ram.Length; k++) d[RamKey(Device, k)] = RamUtil(k);
+        d["logic"] = LogicUtil;
+        d["ff"] = RegisterUtil;
         return d;
     }
 
     public IReadOnlyDictionary<string, double> Amounts()
     {
-        var d = new Dictionary<string, double> { ["dsp"] = Math.Ceiling(Dsp), ["logic"] = Math.Ceiling(Logic), ["registers"] = Math.Ceiling(Registers) };
-        for (var k = 0; k < Ram.Length; k++) d[Device.Ram[k].Kind.ToLowerInvariant()] = Math.Ceiling(Ram[k]);
+        var d = new Dictionary<string, double> { ["dsp"] = Math.Ceiling(Dsp) };
+        for (var k = 0; k < Ram.Length; k++) d[RamKey(Device, k)] = Math.Ceiling(Ram[k]);
+        d["logic"] = Math.Ceiling(Logic);
+        d["ff"] = Math.Ceiling(Registers);
         return d;
     }
 }

@@ -53,6 +53,7 @@ internal static class EstimateCommand
                     Layers = layers.Select(l => new { l.Layer.Name, l.Layer.Kind, l.Cycles, l.Ms, l.Bound, l.Gops, l.Bytes }),
                     Totals = new { design.Cycles, Ms = design.LatencyMs, design.Gops, ImagesPerS = design.ImagesPerSecond, design.DspEfficiency, design.PeakGops },
                     Resources = design.Resources.Amounts(),
+                    RamKinds = dev.Ram.Select((k, i) => new { Key = ResourceUse.RamKey(dev, i), k.Kind }),
                     Utilization = design.Resources.Utilization(),
                     Fits = fit is null,
                     Advice = fit,
