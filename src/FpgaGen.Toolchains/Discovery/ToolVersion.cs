@@ -47,10 +47,11 @@ public sealed partial record ToolVersion(int Major, int Minor, int Patch = 0, st
     }
 
     /// <summary>
-    /// `v++ --version` prints "****** v++ v2022.1 (64-bit)" / "**** SW Build 3524075 on 2022-04-13-17:42:45";
-    /// `vitis_hls -version` prints "****** Vitis HLS - High-Level Synthesis from C, C++ and OpenCL v2022.2 (64-bit)"
-    /// (also v2020.2.2, v2023.1.1). Both as quoted in public build logs. The "Tool Version Limit: 2022.04" line has
-    /// no "v" and is not matched.
+    /// `v++ --version` (and every v++ run) prints "****** v++ v2022.1 (64-bit)" / "**** SW Build 3524075 on
+    /// 2022-04-13-17:42:45" (e.g. the v2019.2 log in Xilinx/Vitis_Accel_Examples#33); `vitis_hls -version` prints
+    /// "****** Vitis HLS - High-Level Synthesis from C, C++ and OpenCL v2022.2 (64-bit)", and v2020.2.2 or v2023.1.1
+    /// for update releases (public vitis_hls run logs). The "Tool Version Limit: 2022.04" line has no "v" and is not
+    /// matched.
     /// </summary>
     public static ToolVersion? TryParseVitis(string text)
     {

@@ -155,7 +155,7 @@ public class AmdEndToEndTests : IDisposable
     {
         var env = Fakes.Environment(("FAKE_TOOL_FAIL", "1"));
         var run = await HlsRunner.RunAsync(await Fakes.DetectAsync(ToolKind.VitisHls, env), Project(csim: false), Options(env));
-        Assert.StartsWith("vitis_hls failed with exit code 1: ERROR: [HLS 200-0] fake synthesis failure", run.Error);
+        Assert.StartsWith("vitis_hls failed with exit code 1: ERROR: [HLS 200-1715] Encountered problem during source synthesis (log: ", run.Error);
     }
 
     [Fact]
