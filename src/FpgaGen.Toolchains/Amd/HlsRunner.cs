@@ -10,7 +10,7 @@ public static class HlsRunner
 {
     public static async Task<ToolRun> RunAsync(InstalledTool tool, HlsProject project, RunOptions options, CancellationToken cancellationToken = default)
     {
-        var wd = options.WorkingDirectory;
+        var wd = Path.GetFullPath(options.WorkingDirectory);
         var flow = FlowFor(tool, project);
         ToolCommand command;
         if (flow == HlsFlow.Tcl)

@@ -58,10 +58,11 @@ public sealed record SystemEstimate(
             timing, latency, area);
     }
 
-    /// <summary>The compute units' own rows (module == kernel): the kernels' totals, in file order.</summary>
+    /// <summary>The compute units named in any table, in file order.</summary>
     public IReadOnlyList<string> ComputeUnits =>
         Timing.Select(t => t.ComputeUnit).Concat(Area.Select(a => a.ComputeUnit)).Concat(Latency.Select(l => l.ComputeUnit)).Distinct().ToList();
 
+    /// <summary>A compute unit's own row (module == kernel), which holds the kernel's totals; likewise below.</summary>
     public EstimateTiming? TimingOf(string computeUnit) => Timing.FirstOrDefault(t => t.ComputeUnit == computeUnit && t.Module == t.Kernel);
 
     public EstimateLatency? LatencyOf(string computeUnit) => Latency.FirstOrDefault(t => t.ComputeUnit == computeUnit && t.Module == t.Kernel);

@@ -9,7 +9,7 @@ public static class VitisRunner
         InstalledTool vpp, IReadOnlyList<VppCompileJob> kernels, VppLinkJob link, RunOptions options, CancellationToken cancellationToken = default)
     {
         Steps.Require(vpp, ToolKind.Vpp);
-        var wd = options.WorkingDirectory;
+        var wd = Path.GetFullPath(options.WorkingDirectory);
         // Build every command first, so a bad job fails before hours of compiling.
         var compiles = kernels.Select(k => (Job: k, Command: VppArguments.Compile(k, wd))).ToList();
         var linkCommand = VppArguments.Link(link, wd);

@@ -9,6 +9,7 @@ public static class VppArguments
 {
     public static ToolCommand Compile(VppCompileJob job, string workingDirectory)
     {
+        workingDirectory = Path.GetFullPath(workingDirectory);
         Check.NotEmpty(job.Source, "the kernel source path");
         Check.NotEmpty(job.Kernel, "the kernel name");
         Check.NotEmpty(job.Platform, "the platform");
@@ -26,6 +27,7 @@ public static class VppArguments
 
     public static ToolCommand Link(VppLinkJob job, string workingDirectory)
     {
+        workingDirectory = Path.GetFullPath(workingDirectory);
         Check.NotEmpty(job.Platform, "the platform");
         Check.NotEmpty(job.Output, "the .xclbin path");
         if (job.Objects.Count == 0) throw new InputException("v++ link: no kernel objects (.xo) to link");

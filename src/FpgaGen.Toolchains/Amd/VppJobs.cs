@@ -31,7 +31,7 @@ public sealed record VppCompileJob(string Source, string Kernel, VitisTarget Tar
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 
     public string OutputFile(string workingDirectory) =>
-        Path.GetFullPath(Output ?? $"{Kernel}.{Target.Argument()}.xo", workingDirectory);
+        Path.GetFullPath(Output ?? $"{Kernel}.{Target.Argument()}.xo", Path.GetFullPath(workingDirectory));
 }
 
 /// <summary>Link kernels to an .xclbin: v++ -l -t T --platform P --config link.cfg A.xo B.xo -o X.xclbin.</summary>
@@ -49,6 +49,6 @@ public sealed record VppLinkJob(IReadOnlyList<string> Objects, VitisTarget Targe
     /// v++ writes it for hw and hw_emu targets.
     /// </summary>
     public string SystemEstimate(string workingDirectory) => Path.Combine(
-        Path.GetFullPath(TempDirectory ?? "_x", workingDirectory), "reports", "link",
+        Path.GetFullPath(TempDirectory ?? "_x", Path.GetFullPath(workingDirectory)), "reports", "link",
         $"system_estimate_{Path.GetFileNameWithoutExtension(Output)}.xtxt");
 }

@@ -39,16 +39,16 @@ public sealed record AocJob(string Source, AocFlow Flow)
 
     public string BaseName => Name ?? Path.GetFileNameWithoutExtension(Source);
 
-    public string Directory => Path.GetFullPath(OutputDirectory ?? Path.GetDirectoryName(Path.GetFullPath(Source))!);
+    public string OutputFolder => Path.GetFullPath(OutputDirectory ?? Path.GetDirectoryName(Path.GetFullPath(Source))!);
 
     /// <summary>
     /// aoc names its work folder after the -o file without its extension and puts it beside that file
     /// (aoc driver: $dirbase = $outbase); the reports are under it.
     /// </summary>
-    public string WorkDirectory => Path.Combine(Directory, BaseName);
+    public string WorkDirectory => Path.Combine(OutputFolder, BaseName);
 
     /// <summary>The binary aoc writes: .aocx, or for report-only runs .aocr (-rtl) or .aoco (-c).</summary>
-    public string OutputFile(ToolVersion version) => Path.Combine(Directory, BaseName + Flow switch
+    public string OutputFile(ToolVersion version) => Path.Combine(OutputFolder, BaseName + Flow switch
     {
         AocFlow.Report => AocArguments.UsesRtlFlag(version) ? ".aocr" : ".aoco",
         _ => ".aocx",

@@ -9,7 +9,7 @@ public static class AocRunner
     {
         Steps.Require(aoc, ToolKind.Aoc);
         var command = AocArguments.Build(job, aoc.Version);
-        Directory.CreateDirectory(job.Directory);
+        Directory.CreateDirectory(job.OutputFolder);
         var step = await Steps.RunAsync($"aoc-{job.BaseName}-{job.Flow.ToString().ToLowerInvariant()}", aoc, command, options, cancellationToken);
         if (Steps.Failure(step, "aoc") is { } error) return new ToolRun([step], error);
 

@@ -157,8 +157,8 @@ public class AocEndToEndTests : IDisposable
 
         Assert.True(run.Steps[0].Process.TimedOut);
         Assert.StartsWith("aoc timed out after", run.Error);
-        var child = await Processes.ReadPidAsync(pidFile);
-        Assert.True(await Processes.DiesWithinAsync(child, TimeSpan.FromSeconds(5)), $"the fake's child {child} survived");
+        var child = await ChildProcesses.ReadPidAsync(pidFile);
+        Assert.True(await ChildProcesses.DiesWithinAsync(child, TimeSpan.FromSeconds(5)), $"the fake's child {child} survived");
     }
 
     [Fact]

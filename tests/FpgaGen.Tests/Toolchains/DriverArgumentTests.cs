@@ -118,6 +118,16 @@ public class DriverArgumentTests
     }
 
     [Fact]
+    public void RelativeWorkingFoldersAreResolvedFromTheCurrentFolder()
+    {
+        var here = Directory.GetCurrentDirectory();
+        var link = new VppLinkJob(["a.xo"], VitisTarget.Hw, "p", "a.xclbin");
+        Assert.Equal(Path.Combine(here, "build", "a.xo"), VppArguments.Link(link, "build").Arguments[^3]);
+        Assert.Equal(Path.Combine(here, "build", "_x", "reports", "link", "system_estimate_a.xtxt"), link.SystemEstimate("build"));
+        Assert.Equal(Path.Combine(here, "build", "k.hw.xo"), new VppCompileJob("k.cpp", "k", VitisTarget.Hw, "p").OutputFile("build"));
+    }
+
+    [Fact]
     public void HlsCommandLines()
     {
         Assert.Equal(["-f", "/w/run_hls.tcl"], HlsArguments.Tcl("/w/run_hls.tcl").Arguments);

@@ -75,8 +75,8 @@ public class ProcessRunnerTests : IDisposable
         var result = await ProcessRunner.RunAsync(spec);
 
         Assert.True(result.TimedOut);
-        var child = await Processes.ReadPidAsync(pidFile);
-        Assert.True(await Processes.DiesWithinAsync(child, TimeSpan.FromSeconds(5)), $"child {child} survived");
+        var child = await ChildProcesses.ReadPidAsync(pidFile);
+        Assert.True(await ChildProcesses.DiesWithinAsync(child, TimeSpan.FromSeconds(5)), $"child {child} survived");
     }
 
     [Fact]
@@ -96,8 +96,8 @@ public class ProcessRunnerTests : IDisposable
         Assert.True(result.Cancelled);
         Assert.False(result.TimedOut);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
-        var child = await Processes.ReadPidAsync(pidFile);
-        Assert.True(await Processes.DiesWithinAsync(child, TimeSpan.FromSeconds(5)), $"child {child} survived");
+        var child = await ChildProcesses.ReadPidAsync(pidFile);
+        Assert.True(await ChildProcesses.DiesWithinAsync(child, TimeSpan.FromSeconds(5)), $"child {child} survived");
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public class ProcessRunnerTests : IDisposable
         };
         var clock = Stopwatch.StartNew();
         var result = await ProcessRunner.RunAsync(spec);
-        var orphan = await Processes.ReadPidAsync(pidFile);
+        var orphan = await ChildProcesses.ReadPidAsync(pidFile);
         try
         {
             Assert.True(result.Succeeded, result.Describe());
@@ -129,7 +129,7 @@ public class ProcessRunnerTests : IDisposable
         }
         finally
         {
-            if (Processes.IsAlive(orphan)) Process.GetProcessById(orphan).Kill();
+            if (ChildProcesses.IsAlive(orphan)) Process.GetProcessById(orphan).Kill();
         }
     }
 

@@ -32,7 +32,7 @@ public sealed class TempDir : IDisposable
     }
 }
 
-public static class Processes
+public static class ChildProcesses
 {
     /// <summary>
     /// True while the process runs. A killed process whose parent died may linger as a zombie until init reaps it;
