@@ -137,7 +137,7 @@ public class ProcessRunnerTests : IDisposable
     public async Task StdoutAndStderrAreBothCapturedInOrderPerStream()
     {
         var seen = new List<OutputLine>();
-        var spec = dir.Script("for i in 1 2 3; do echo out$i; echo err$i >&2; sleep 0.02; done") with
+        var spec = dir.Script("for i in 1 2 3; do echo out$i; echo err$i >&2; sleep 0.15; done") with
         {
             OnLine = seen.Add,
             LogPath = Path.Combine(dir.Path, "both.log"),
@@ -148,7 +148,7 @@ public class ProcessRunnerTests : IDisposable
         Assert.Equal(["out1", "out2", "out3"], seen.Where(l => l.Stream == OutputStream.Stdout).Select(l => l.Text));
         Assert.Equal(["err1", "err2", "err3"], seen.Where(l => l.Stream == OutputStream.Stderr).Select(l => l.Text));
         Assert.Equal(seen.Select(l => l.Text).Order(), File.ReadAllLines(spec.LogPath!).Order());
-        // Each pair was written 20 ms apart, so arrival order interleaves the streams.
+        // Pairs are written 150 ms apart, so arrival order interleaves the streams.
         Assert.True(seen.FindIndex(l => l.Text == "err1") < seen.FindIndex(l => l.Text == "out3"));
     }
 
