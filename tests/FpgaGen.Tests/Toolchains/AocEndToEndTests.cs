@@ -153,7 +153,7 @@ public class AocEndToEndTests : IDisposable
     {
         var pidFile = Path.Combine(dir.Path, "hang.pid");
         var env = Fakes.Environment(("FAKE_TOOL_HANG", "1"), ("FAKE_TOOL_PIDFILE", pidFile));
-        var run = await RunAsync(Job(AocFlow.Report), env, TimeSpan.FromSeconds(1.5));
+        var run = await RunAsync(Job(AocFlow.Report), env, TimeSpan.FromSeconds(2));
 
         Assert.True(run.Steps[0].Process.TimedOut);
         Assert.StartsWith("aoc timed out after", run.Error);

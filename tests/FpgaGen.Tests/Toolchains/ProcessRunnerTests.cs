@@ -31,7 +31,7 @@ public class ProcessRunnerTests : IDisposable
     [Fact]
     public async Task HangingToolIsKilledAtTheTimeout()
     {
-        var spec = dir.Script("echo working; sleep 60") with { Timeout = TimeSpan.FromSeconds(1) };
+        var spec = dir.Script("echo working; sleep 60") with { Timeout = TimeSpan.FromSeconds(2) };
         var clock = Stopwatch.StartNew();
         var result = await ProcessRunner.RunAsync(spec);
 
@@ -71,7 +71,8 @@ public class ProcessRunnerTests : IDisposable
     public async Task TimeoutKillsTheChildThatWouldOutliveItsParent()
     {
         var pidFile = Path.Combine(dir.Path, "child.pid");
-        var spec = dir.Script($"sleep 300 & echo $! > '{pidFile}'; wait") with { Timeout = TimeSpan.FromSeconds(1) };
+        // 2 s leaves a loaded machine time to start bash and its child before the kill.
+        var spec = dir.Script($"sleep 300 & echo $! > '{pidFile}'; wait") with { Timeout = TimeSpan.FromSeconds(2) };
         var result = await ProcessRunner.RunAsync(spec);
 
         Assert.True(result.TimedOut);
@@ -116,7 +117,7 @@ public class ProcessRunnerTests : IDisposable
         var pidFile = Path.Combine(dir.Path, "orphan.pid");
         var spec = dir.Script($"sleep 30 & echo $! > '{pidFile}'; echo done") with
         {
-            OutputDrainTimeout = TimeSpan.FromMilliseconds(300),
+            OutputDrainTimeout = TimeSpan.FromSeconds(1),
         };
         var clock = Stopwatch.StartNew();
         var result = await ProcessRunner.RunAsync(spec);
