@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Text;
 
 namespace FpgaGen.Toolchains.Processes;
@@ -14,6 +15,14 @@ public static class ProcessRunner
     public static async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
+        // A throwing OnLine callback stops its reader; the pipe would then fill and stall the tool until the timeout.
+        // So the first such exception kills the tree and is rethrown. Declared first so it is disposed last.
+        using var readerFailed = new CancellationTokenSource();
+        Exception? readerError = null;
+        void Fail(Exception e)
+        {
+            if (Interlocked.CompareExchange(ref readerError, e, null) is null) readerFailed.Cancel();
+        }
         using var sink = new OutputSink(spec.LogPath, spec.OnLine, spec.TailLines);
         if (cancellationToken.IsCancellationRequested)
             return new ProcessResult(-1, false, true, clock.Elapsed, [], spec.LogPath);
@@ -31,10 +40,10 @@ public static class ProcessRunner
         process.StandardInput.Close();
 
         var pumps = Task.WhenAll(
-            PumpAsync(process.StandardOutput, OutputStream.Stdout, sink),
-            PumpAsync(process.StandardError, OutputStream.Stderr, sink));
+            PumpAsync(process.StandardOutput, OutputStream.Stdout, sink, Fail),
+            PumpAsync(process.StandardError, OutputStream.Stderr, sink, Fail));
 
-        var (timedOut, cancelled) = await WaitAsync(process, spec.Timeout, cancellationToken);
+        var (timedOut, cancelled) = await WaitAsync(process, spec.Timeout, cancellationToken, readerFailed.Token);
         try
         {
             await pumps.WaitAsync(spec.OutputDrainTimeout, CancellationToken.None);
@@ -43,6 +52,7 @@ public static class ProcessRunner
         {
             // A detached child still holds the pipes; what it writes from now on is not ours to wait for.
         }
+        if (readerError is not null) ExceptionDispatchInfo.Throw(readerError);
         clock.Stop();
         return new ProcessResult(process.ExitCode, timedOut, cancelled, clock.Elapsed, sink.Tail(), spec.LogPath);
     }
@@ -68,10 +78,11 @@ public static class ProcessRunner
         return psi;
     }
 
-    private static async Task<(bool TimedOut, bool Cancelled)> WaitAsync(Process process, TimeSpan? timeout, CancellationToken cancellationToken)
+    private static async Task<(bool TimedOut, bool Cancelled)> WaitAsync(
+        Process process, TimeSpan? timeout, CancellationToken cancellationToken, CancellationToken readerFailed)
     {
         using var timer = timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token, readerFailed);
         try
         {
             await process.WaitForExitAsync(either.Token);
@@ -82,7 +93,7 @@ public static class ProcessRunner
             KillTree(process);
             await process.WaitForExitAsync(CancellationToken.None);
             var cancelled = cancellationToken.IsCancellationRequested;
-            return (!cancelled, cancelled);
+            return (timer.IsCancellationRequested && !cancelled, cancelled);
         }
     }
 
@@ -102,11 +113,22 @@ public static class ProcessRunner
         }
     }
 
-    private static async Task PumpAsync(StreamReader reader, OutputStream stream, OutputSink sink)
+    private static async Task PumpAsync(StreamReader reader, OutputStream stream, OutputSink sink, Action<Exception> fail)
     {
         try
         {
-            while (await reader.ReadLineAsync() is { } line) sink.Add(new OutputLine(stream, line));
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                try
+                {
+                    sink.Add(new OutputLine(stream, line));
+                }
+                catch (Exception e)
+                {
+                    fail(e);
+                    return;
+                }
+            }
         }
         catch (ObjectDisposedException)
         {

@@ -102,6 +102,24 @@ public class ProcessRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task ThrowingCallbackStopsTheToolAndSurfaces()
+    {
+        var pidFile = Path.Combine(dir.Path, "child.pid");
+        var spec = dir.Script($"sleep 300 & echo $! > '{pidFile}'; echo boom; wait") with
+        {
+            OnLine = line => { if (line.Text == "boom") throw new InvalidOperationException("display failed"); },
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        var clock = Stopwatch.StartNew();
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => ProcessRunner.RunAsync(spec));
+
+        Assert.Equal("display failed", e.Message);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        var child = await ChildProcesses.ReadPidAsync(pidFile);
+        Assert.True(await ChildProcesses.DiesWithinAsync(child, TimeSpan.FromSeconds(5)), $"child {child} survived");
+    }
+
+    [Fact]
     public async Task AlreadyCancelledTokenStartsNothing()
     {
         var marker = Path.Combine(dir.Path, "ran");
