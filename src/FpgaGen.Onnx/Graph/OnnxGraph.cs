@@ -70,14 +70,16 @@ internal sealed class OnnxGraph
         foreach (var (node, preds) in predecessors)
             foreach (var p in preds) successors[p].Add(node);
         var waiting = predecessors.ToDictionary(kv => kv.Key, kv => kv.Value.Count);
-        var ready = new Queue<OnnxNode>(nodes.Where(n => waiting[n] == 0));
+        // Among the nodes ready to run, the earliest in the file goes first: exporters write a valid order already,
+        // and keeping it keeps the layer list in the order people read the model.
+        var ready = new PriorityQueue<OnnxNode, int>(nodes.Where(n => waiting[n] == 0).Select(n => (n, n.Index)));
         var order = new List<OnnxNode>(nodes.Count);
         while (ready.Count > 0)
         {
             var n = ready.Dequeue();
             order.Add(n);
             foreach (var s in successors[n])
-                if (--waiting[s] == 0) ready.Enqueue(s);
+                if (--waiting[s] == 0) ready.Enqueue(s, s.Index);
         }
         if (order.Count == nodes.Count) return order;
 

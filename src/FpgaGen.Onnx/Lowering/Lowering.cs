@@ -62,8 +62,9 @@ internal sealed partial class Lowering
 
     private void Emit(Fusion f)
     {
-        var name = UniqueName(CommonPrefix(f.Nodes.Select(n => n.Name)) is { Length: > 0 } prefix ? prefix : f.Last.Name);
-        var where = $"{file}: nodes '{f.Nodes.MinBy(n => n.Index)!.Name}' to '{f.Last.Name}' ({f.Kind} pattern)";
+        var first = f.Nodes.MinBy(n => n.Index)!;
+        var name = UniqueName(CommonPrefix(f.Nodes.Select(n => n.Name)) is { Length: > 0 } prefix ? prefix : first.Name);
+        var where = $"{file}: nodes '{first.Name}' to '{f.Last.Name}' ({f.Kind} pattern)";
         Add(f.Create(name, Act(f.Nodes[0], f.Input), where), f.Output, where);
         Counts[f.Kind] = Counts.GetValueOrDefault(f.Kind) + 1;
     }
