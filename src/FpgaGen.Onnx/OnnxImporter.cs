@@ -24,40 +24,45 @@ public static class OnnxImporter
 
     public static OnnxImport Import(string path)
     {
-        var model = Read(path);
-        try
-        {
-            return Convert(model, path);
-        }
-        catch (CorruptModelException e)
-        {
-            throw new InputException($"{path}: corrupt ONNX model: {e.Message}");
-        }
-    }
-
-    private static ModelMessage Read(string path)
-    {
         var info = new FileInfo(path);
         if (!info.Exists) throw new InputException($"{path}: file not found");
-        if (info.Length == 0) throw new InputException($"{path}: the file is empty, not an ONNX model");
         if (info.Length > MaxFileBytes)
             throw new InputException($"{path}: {info.Length} bytes is more than a protobuf message can hold (2 GiB); not an ONNX model file");
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-            return OnnxReader.ReadModel(stream);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw new InputException($"{path}: not a valid ONNX model: the protobuf data is truncated or corrupt ({FirstSentence(e.Message)})");
-        }
-        catch (CorruptModelException e)
-        {
-            throw new InputException($"{path}: not a valid ONNX model: {e.Message}");
+            return Import(stream, path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InputException($"{path}: cannot read: {e.Message}");
+        }
+    }
+
+    /// <summary>Imports a model read from <paramref name="stream"/>; <paramref name="name"/> names it in messages.</summary>
+    public static OnnxImport Import(Stream stream, string name)
+    {
+        if (stream.CanSeek && stream.Length - stream.Position == 0) throw new InputException($"{name}: the file is empty, not an ONNX model");
+        ModelMessage model;
+        try
+        {
+            model = OnnxReader.ReadModel(stream);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new InputException($"{name}: not a valid ONNX model: the protobuf data is truncated or corrupt ({FirstSentence(e.Message)})");
+        }
+        catch (CorruptModelException e)
+        {
+            throw new InputException($"{name}: not a valid ONNX model: {e.Message}");
+        }
+        try
+        {
+            return Convert(model, name);
+        }
+        catch (CorruptModelException e)
+        {
+            throw new InputException($"{name}: corrupt ONNX model: {e.Message}");
         }
     }
 

@@ -8,7 +8,7 @@ internal sealed partial class Lowering
     private void LowerNode(OnnxNode n)
     {
         var where = $"{file}: {n.Describe}";
-        var name = n.Name;
+        var name = ModuleName(n);
         string X() => Act(n, n.Inputs[0]);
         void Emit(Func<string, Layer> make, int output = 0)
         {
@@ -106,6 +106,19 @@ internal sealed partial class Lowering
     }
 
     private Value In(OnnxNode n, int i) => values[n.Inputs[i]];
+
+    private static readonly HashSet<string> ModuleOps =
+        ["Conv", "BatchNormalization", "LayerNormalization", "Gemm", "MaxPool", "AveragePool", "GlobalAveragePool", "Relu", "Sigmoid", "Clip", "Softmax"];
+
+    /// <summary>
+    /// PyTorch names a node after its module path plus the operator ("/layer1/layer1.0/conv1/Conv"); for operators
+    /// that are a whole module the layer takes the module's name ("layer1/layer1.0/conv1"), as fused groups do.
+    /// </summary>
+    private static string ModuleName(OnnxNode n)
+    {
+        var cut = n.Name.LastIndexOf('/');
+        return cut > 0 && ModuleOps.Contains(n.OpType) && n.Name[(cut + 1)..] == n.OpType ? n.Name[..cut] : n.Name;
+    }
 
     private void RequireRank(OnnxNode n, int rank, string what)
     {

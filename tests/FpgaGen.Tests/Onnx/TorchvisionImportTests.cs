@@ -30,3 +30,18 @@ public class TorchvisionImportTests(ITestOutputHelper output)
         Assert.Equal(expected.Layers[^1].Output, imported.Layers[^1].Output);
     }
 }
+
+public class ImportNotesTests
+{
+    [Fact]
+    public void ResNetNotesExplainTheBatchNormCount()
+    {
+        var notes = OnnxFixtures.Import("resnet50").Notes;
+        var bn = Assert.Single(notes, n => n.StartsWith("BatchNormalization:"));
+        // 53 batch norms over 26,560 channels: 53,120 scale and shift parameters, as many running statistics.
+        Assert.Contains("53 nodes kept as batchnorm layers", bn);
+        Assert.Contains("53,120 in all", bn);
+        Assert.Contains(notes, n => n.StartsWith("graph-only export: 267 graph inputs"));
+        Assert.Equal(53, OnnxFixtures.Import("resnet50").Network.Layers.Count(l => l.Kind == "batchnorm"));
+    }
+}
