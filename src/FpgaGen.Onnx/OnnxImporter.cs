@@ -81,7 +81,7 @@ public static class OnnxImporter
 
         var context = new PatternContext(validated, evaluator, inputs.Batch, opset);
         var fusions = Fusions.Find(context, evaluator);
-        var lowering = new Lowering(context, evaluator, opset, path);
+        var lowering = new Lowering(context, evaluator, path);
         lowering.Run(inputs.Data, fusions);
         var network = Network.Build(Path.GetFileNameWithoutExtension(path), inputs.Shape, lowering.Layers, path);
         lowering.Verify();

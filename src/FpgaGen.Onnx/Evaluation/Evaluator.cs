@@ -29,7 +29,16 @@ internal sealed partial class Evaluator
         foreach (var node in graph.Nodes)
         {
             node.CheckAttributes(Operators.Attributes(node));
-            var results = Infer(node);
+            if (node.Outputs.Count == 0) throw node.Error("has no outputs");
+            Value[] results;
+            try
+            {
+                results = Infer(node);
+            }
+            catch (OverflowException)
+            {
+                throw node.Error("its sizes overflow 64-bit integers");
+            }
             for (var i = 0; i < node.Outputs.Count && i < results.Length; i++)
                 if (node.Outputs[i].Length > 0) values[node.Outputs[i]] = results[i];
             for (var i = results.Length; i < node.Outputs.Count; i++)
@@ -41,7 +50,7 @@ internal sealed partial class Evaluator
     private Value[] Infer(OnnxNode n) => n.OpType switch
     {
         "Constant" => [Constant(n)],
-        "Identity" => [Same(n, In(n, 0))],
+        "Identity" => [Same(In(n, 0))],
         "Dropout" => Dropout(n),
         "Cast" => [Cast(n)],
         "Shape" => [ShapeOf(n)],
@@ -61,7 +70,7 @@ internal sealed partial class Evaluator
         "Where" => [Where(n)],
         "Relu" or "Sigmoid" or "Erf" or "Sqrt" or "Neg" => [Unary(n)],
         "Clip" => [Clip(n)],
-        "Softmax" => [Same(n, In(n, 0))],
+        "Softmax" => [Same(In(n, 0))],
         "ReduceMean" => [ReduceMean(n)],
         "Conv" => [Conv(n)],
         "MaxPool" or "AveragePool" => Pool(n),
@@ -82,6 +91,8 @@ internal sealed partial class Evaluator
     private Value Known(OnnxNode n, int i, string what)
     {
         var v = In(n, i);
+        if (v.HasData && v.Count == 0 && what is "minimum" or "maximum" or "start" or "limit" or "delta" or "training mode")
+            throw n.Error($"the {what} (input {i}, '{n.Inputs[i]}') is an empty tensor");
         return v.HasData ? v : throw n.Error($"the {what} (input {i}, '{n.Inputs[i]}') must be a constant known when importing; it is computed from {(v.IsActivation ? "the network input" : "weights")}");
     }
 
@@ -98,9 +109,7 @@ internal sealed partial class Evaluator
         return new Value(dims, type, ValueKind.Static) { Learned = present.Any(v => v.Learned) };
     }
 
-    private static Value Same(OnnxNode n, Value x) => x with { };
-
-    private static long[] Dims(params long[] d) => d;
+    private static Value Same(Value x) => x with { };
 
     /// <summary>An axis attribute or input, negative counting from the end, checked against the rank.</summary>
     private static int Axis(OnnxNode n, long axis, int rank, string what = "axis")

@@ -24,10 +24,10 @@ internal sealed partial class Evaluator
     private Value[] Dropout(OnnxNode n)
     {
         // Inference removes dropout; training_mode (opset 12+, input 2) must not be true.
-        if (Optional(n, 2) is { HasData: true } training && training.At(0) != 0)
+        if (Optional(n, 2) is { HasData: true, Count: > 0 } training && training.At(0) != 0)
             throw n.Error("training_mode is true; only inference graphs are supported");
         var x = In(n, 0);
-        return [Same(n, x), new Value(x.Dims, DataType.Bool, x.Kind == ValueKind.Activation ? ValueKind.Activation : ValueKind.Static)];
+        return [Same(x), new Value(x.Dims, DataType.Bool, x.Kind == ValueKind.Activation ? ValueKind.Activation : ValueKind.Static)];
     }
 
     private Value Cast(OnnxNode n)
@@ -106,6 +106,7 @@ internal sealed partial class Evaluator
 
     private Value Concat(OnnxNode n)
     {
+        if (n.Inputs.Count == 0) throw n.Error("has no inputs");
         var parts = Enumerable.Range(0, n.Inputs.Count).Select(i => In(n, i)).ToList();
         var first = parts[0];
         var axis = Axis(n, n.Int("axis", 0), first.Rank);
@@ -144,6 +145,7 @@ internal sealed partial class Evaluator
         if (dims.Any(d => d < 0)) throw n.Error($"negative dimension in [{string.Join(", ", dims)}]");
         var fill = n.Attribute("value")?.T;
         var (ints, floats) = fill is null ? (null, new[] { 0.0 }) : TensorData.Decode(fill, n.Describe);
+        if ((ints?.Length ?? floats?.Length) == 0) throw n.Unsupported("value", "an empty tensor", "it needs one value to fill with");
         var type = fill?.DataType ?? DataType.Float;
         var count = Product(dims);
         if (count > MaxFoldedElements || (ints is null && floats is null)) return new Value(dims, type, ValueKind.Static);

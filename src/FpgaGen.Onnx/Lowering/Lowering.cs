@@ -12,7 +12,6 @@ internal sealed partial class Lowering
 {
     private readonly PatternContext g;
     private readonly Evaluator values;
-    private readonly int opset;
     private readonly string file;
 
     /// <summary>ONNX activation tensor → name of the IR layer (or the network input) that produces it.</summary>
@@ -20,11 +19,10 @@ internal sealed partial class Lowering
     private readonly HashSet<string> names = [Network.InputName];
     private readonly List<(Layer Layer, string Tensor, string Where)> produced = [];
 
-    public Lowering(PatternContext context, Evaluator values, int opset, string file)
+    public Lowering(PatternContext context, Evaluator values, string file)
     {
         g = context;
         this.values = values;
-        this.opset = opset;
         this.file = file;
     }
 
@@ -65,7 +63,10 @@ internal sealed partial class Lowering
         var first = f.Nodes.MinBy(n => n.Index)!;
         var name = UniqueName(CommonPrefix(f.Nodes.Select(n => n.Name)) is { Length: > 0 } prefix ? prefix : first.Name);
         var where = $"{file}: nodes '{first.Name}' to '{f.Last.Name}' ({f.Kind} pattern)";
-        Add(f.Create(name, Act(f.Nodes[0], f.Input), where), f.Output, where);
+        Layer layer;
+        try { layer = f.Create(name, Act(f.Nodes[0], f.Input), where); }
+        catch (ShapeException e) { throw new InputException($"{where}: {e.Message}"); }
+        Add(layer, f.Output, where);
         Counts[f.Kind] = Counts.GetValueOrDefault(f.Kind) + 1;
     }
 
@@ -83,8 +84,13 @@ internal sealed partial class Lowering
     }
 
     /// <summary>The IR name of an activation input; every activation was lowered (or aliased) when it was produced.</summary>
-    private string Act(OnnxNode n, string tensor) =>
-        ir.TryGetValue(tensor, out var name) ? name : throw n.Error($"input '{tensor}' comes from a part of the graph that has no FpgaGen equivalent");
+    private string Act(OnnxNode n, string tensor)
+    {
+        if (ir.TryGetValue(tensor, out var name)) return name;
+        if (!g.IsActivation(tensor))
+            throw n.Error($"input '{tensor}' is a weight or constant {values[tensor].ShapeText} where FpgaGen expects an activation (for example a lookup of weights by activation indices, an embedding, is not supported)");
+        throw n.Error($"input '{tensor}' comes from a part of the graph that has no FpgaGen equivalent");
+    }
 
     private void Alias(OnnxNode n, string output, string input)
     {

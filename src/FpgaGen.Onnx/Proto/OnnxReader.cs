@@ -25,8 +25,8 @@ internal static class OnnxReader
             switch (WireFormat.GetTagFieldNumber(tag))
             {
                 case 1: Want(tag, WireFormat.WireType.Varint, "ModelProto.ir_version"); model.IrVersion = input.ReadInt64(); break;
-                case 2: Want(tag, WireFormat.WireType.LengthDelimited, "ModelProto.producer_name"); model.ProducerName = input.ReadString(); break;
-                case 3: Want(tag, WireFormat.WireType.LengthDelimited, "ModelProto.producer_version"); model.ProducerVersion = input.ReadString(); break;
+                case 2: Want(tag, WireFormat.WireType.LengthDelimited, "ModelProto.producer_name"); model.ProducerName = Text(input); break;
+                case 3: Want(tag, WireFormat.WireType.LengthDelimited, "ModelProto.producer_version"); model.ProducerVersion = Text(input); break;
                 case 7: Want(tag, WireFormat.WireType.LengthDelimited, "ModelProto.graph"); model.Graph = Message(input, ReadGraph); break;
                 case 8: Want(tag, WireFormat.WireType.LengthDelimited, "ModelProto.opset_import"); model.Opsets.Add(Message(input, ReadOpset)); break;
                 default: input.SkipLastField(); break;
@@ -47,7 +47,7 @@ internal static class OnnxReader
         {
             switch (WireFormat.GetTagFieldNumber(tag))
             {
-                case 1: Want(tag, WireFormat.WireType.LengthDelimited, "OperatorSetIdProto.domain"); domain = input.ReadString(); break;
+                case 1: Want(tag, WireFormat.WireType.LengthDelimited, "OperatorSetIdProto.domain"); domain = Text(input); break;
                 case 2: Want(tag, WireFormat.WireType.Varint, "OperatorSetIdProto.version"); version = input.ReadInt64(); break;
                 default: input.SkipLastField(); break;
             }
@@ -66,7 +66,7 @@ internal static class OnnxReader
             switch (WireFormat.GetTagFieldNumber(tag))
             {
                 case 1: Want(tag, WireFormat.WireType.LengthDelimited, "GraphProto.node"); graph.Nodes.Add(Message(input, ReadNode)); break;
-                case 2: Want(tag, WireFormat.WireType.LengthDelimited, "GraphProto.name"); graph.Name = input.ReadString(); break;
+                case 2: Want(tag, WireFormat.WireType.LengthDelimited, "GraphProto.name"); graph.Name = Text(input); break;
                 case 5: Want(tag, WireFormat.WireType.LengthDelimited, "GraphProto.initializer"); graph.Initializers.Add(Message(input, ReadTensor)); break;
                 case 11: Want(tag, WireFormat.WireType.LengthDelimited, "GraphProto.input"); graph.Inputs.Add(Message(input, ReadValueInfo)); break;
                 case 12: Want(tag, WireFormat.WireType.LengthDelimited, "GraphProto.output"); graph.Outputs.Add(Message(input, ReadValueInfo)); break;
@@ -85,12 +85,12 @@ internal static class OnnxReader
         {
             switch (WireFormat.GetTagFieldNumber(tag))
             {
-                case 1: Want(tag, WireFormat.WireType.LengthDelimited, "NodeProto.input"); node.Inputs.Add(input.ReadString()); break;
-                case 2: Want(tag, WireFormat.WireType.LengthDelimited, "NodeProto.output"); node.Outputs.Add(input.ReadString()); break;
-                case 3: Want(tag, WireFormat.WireType.LengthDelimited, "NodeProto.name"); node.Name = input.ReadString(); break;
-                case 4: Want(tag, WireFormat.WireType.LengthDelimited, "NodeProto.op_type"); node.OpType = input.ReadString(); break;
+                case 1: Want(tag, WireFormat.WireType.LengthDelimited, "NodeProto.input"); node.Inputs.Add(Text(input)); break;
+                case 2: Want(tag, WireFormat.WireType.LengthDelimited, "NodeProto.output"); node.Outputs.Add(Text(input)); break;
+                case 3: Want(tag, WireFormat.WireType.LengthDelimited, "NodeProto.name"); node.Name = Text(input); break;
+                case 4: Want(tag, WireFormat.WireType.LengthDelimited, "NodeProto.op_type"); node.OpType = Text(input); break;
                 case 5: Want(tag, WireFormat.WireType.LengthDelimited, "NodeProto.attribute"); node.Attributes.Add(Message(input, ReadAttribute)); break;
-                case 7: Want(tag, WireFormat.WireType.LengthDelimited, "NodeProto.domain"); node.Domain = input.ReadString(); break;
+                case 7: Want(tag, WireFormat.WireType.LengthDelimited, "NodeProto.domain"); node.Domain = Text(input); break;
                 default: input.SkipLastField(); break;
             }
         }
@@ -107,10 +107,10 @@ internal static class OnnxReader
         {
             switch (WireFormat.GetTagFieldNumber(tag))
             {
-                case 1: Want(tag, WireFormat.WireType.LengthDelimited, "AttributeProto.name"); a.Name = input.ReadString(); break;
+                case 1: Want(tag, WireFormat.WireType.LengthDelimited, "AttributeProto.name"); a.Name = Text(input); break;
                 case 2: Want(tag, WireFormat.WireType.Fixed32, "AttributeProto.f"); a.F = input.ReadFloat(); a.HasF = true; break;
                 case 3: Want(tag, WireFormat.WireType.Varint, "AttributeProto.i"); a.I = input.ReadInt64(); a.HasI = true; break;
-                case 4: Want(tag, WireFormat.WireType.LengthDelimited, "AttributeProto.s"); a.S = input.ReadBytes().ToStringUtf8(); a.HasS = true; break;
+                case 4: Want(tag, WireFormat.WireType.LengthDelimited, "AttributeProto.s"); a.S = Printable(input.ReadBytes().ToStringUtf8()); a.HasS = true; break;
                 case 5: Want(tag, WireFormat.WireType.LengthDelimited, "AttributeProto.t"); a.T = Message(input, ReadTensor); break;
                 case 6: a.HasSubgraph = true; input.SkipLastField(); break;
                 case 7: Repeated(input, FieldCodec.ForFloat(tag), a.Floats); break;
@@ -145,7 +145,7 @@ internal static class OnnxReader
                 case 4: Repeated(input, FieldCodec.ForFloat(tag), t.FloatData); break;
                 case 5: Repeated(input, FieldCodec.ForInt32(tag), t.Int32Data); break;
                 case 7: Repeated(input, FieldCodec.ForInt64(tag), t.Int64Data); break;
-                case 8: Want(tag, WireFormat.WireType.LengthDelimited, "TensorProto.name"); t.Name = input.ReadString(); break;
+                case 8: Want(tag, WireFormat.WireType.LengthDelimited, "TensorProto.name"); t.Name = Text(input); break;
                 case 9: Want(tag, WireFormat.WireType.LengthDelimited, "TensorProto.raw_data"); t.RawData = input.ReadBytes().ToByteArray(); break;
                 case 10: Repeated(input, FieldCodec.ForDouble(tag), t.DoubleData); break;
                 case 11: Repeated(input, FieldCodec.ForUInt64(tag), t.UInt64Data); break;
@@ -173,7 +173,7 @@ internal static class OnnxReader
         {
             switch (WireFormat.GetTagFieldNumber(tag))
             {
-                case 1: Want(tag, WireFormat.WireType.LengthDelimited, "ValueInfoProto.name"); v.Name = input.ReadString(); break;
+                case 1: Want(tag, WireFormat.WireType.LengthDelimited, "ValueInfoProto.name"); v.Name = Text(input); break;
                 case 2: Want(tag, WireFormat.WireType.LengthDelimited, "ValueInfoProto.type"); Message(input, i => ReadType(i, v)); break;
                 default: input.SkipLastField(); break;
             }
@@ -237,12 +237,20 @@ internal static class OnnxReader
             switch (WireFormat.GetTagFieldNumber(tag))
             {
                 case 1: Want(tag, WireFormat.WireType.Varint, "Dimension.dim_value"); dim = new DimMessage(input.ReadInt64(), null); break;
-                case 2: Want(tag, WireFormat.WireType.LengthDelimited, "Dimension.dim_param"); dim = new DimMessage(null, input.ReadString()); break;
+                case 2: Want(tag, WireFormat.WireType.LengthDelimited, "Dimension.dim_param"); dim = new DimMessage(null, Text(input)); break;
                 default: input.SkipLastField(); break;
             }
         }
         return dim;
     }
+
+    /// <summary>
+    /// A string field. Names end up in one-line error messages, so control characters (only a damaged or hostile
+    /// file has them) become '?'; every reference to a name is read the same way, so the graph's wiring is kept.
+    /// </summary>
+    private static string Text(CodedInputStream input) => Printable(input.ReadString());
+
+    private static string Printable(string s) => s.Any(char.IsControl) ? new string(s.Select(c => char.IsControl(c) ? '?' : c).ToArray()) : s;
 
     /// <summary>A repeated scalar field, packed (one length-delimited run) or not (one tag per value).</summary>
     private static void Repeated<T>(CodedInputStream input, FieldCodec<T> codec, List<T> into)

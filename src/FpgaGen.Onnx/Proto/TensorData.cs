@@ -8,7 +8,7 @@ internal static class TensorData
     /// <summary>Integer and bool tensors as longs, floating-point ones as doubles; null when the values are not kept.</summary>
     public static (long[]? Ints, double[]? Floats) Decode(TensorMessage t, string where)
     {
-        if (t.ValuesSkipped || t.External) return (null, null);
+        if (t.ValuesSkipped || t.External || t.Elements > OnnxReader.MaxKeptElements) return (null, null);
         var n = checked((int)t.Elements);
         if (t.RawData is { } raw)
         {

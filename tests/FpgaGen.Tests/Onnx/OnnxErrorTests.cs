@@ -156,3 +156,36 @@ public class OnnxErrorTests
         return [.. bytes];
     }
 }
+
+public class OnnxCorruptionTests
+{
+    /// <summary>
+    /// Random byte changes to real exports: whatever the damage, the importer either still imports or reports an
+    /// InputException, never another exception (a crash the CLI would print as a stack trace).
+    /// </summary>
+    [Theory]
+    [InlineData("alexnet", 1)]
+    [InlineData("resnet50", 2)]
+    [InlineData("vit_b16_opset17", 3)]
+    public void DamagedFilesFailCleanly(string fixture, int seed)
+    {
+        var original = File.ReadAllBytes(OnnxFixtures.Path_(fixture));
+        var random = new Random(seed);
+        var rejected = 0;
+        for (var i = 0; i < (fixture.StartsWith("vit") ? 40 : 300); i++)
+        {
+            var bytes = (byte[])original.Clone();
+            for (var k = random.Next(1, 4); k > 0; k--) bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+            try
+            {
+                OnnxImporter.Import(new MemoryStream(bytes), fixture);
+            }
+            catch (InputException e)
+            {
+                Assert.DoesNotContain('\n', e.Message);
+                rejected++;
+            }
+        }
+        Assert.True(rejected > 0, "no damaged file was rejected");
+    }
+}
