@@ -167,6 +167,7 @@ public class OnnxCorruptionTests
     [InlineData("alexnet", 1)]
     [InlineData("resnet50", 2)]
     [InlineData("vit_b16_opset17", 3)]
+    [InlineData("vit_b16_opset14", 4)]
     public void DamagedFilesFailCleanly(string fixture, int seed)
     {
         var original = File.ReadAllBytes(OnnxFixtures.Path_(fixture));
