@@ -72,6 +72,13 @@ internal static class ModelWriter
 
     public static Proto Int(string name, long value) => new Proto().String(1, name).Varint(3, value).Varint(20, 2);
 
+    public static Proto FloatAttribute(string name, float value) => new Proto().String(1, name).Float(2, value).Varint(20, 1);
+
+    /// <summary>A Constant node (opset 12+ value_float / value_ints attributes).</summary>
+    public static Proto Constant(string output, float value) => Node(output, "Constant", [], [output], FloatAttribute("value_float", value));
+
+    public static Proto Constant(string output, params long[] values) => Node(output, "Constant", [], [output], Ints("value_ints", values));
+
     public static Proto Tensor(string name, params long[] dims)
     {
         var shape = new Proto();

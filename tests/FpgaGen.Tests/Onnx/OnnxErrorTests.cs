@@ -27,7 +27,7 @@ public class OnnxErrorTests
     [Fact]
     public void EveryTruncationOfARealExportIsRejected()
     {
-        var bytes = File.ReadAllBytes(OnnxFixtures.Path_("alexnet"));
+        var bytes = File.ReadAllBytes(OnnxFixtures.PathOf("alexnet"));
         for (var length = 1; length < bytes.Length; length++)
         {
             var e = Assert.Throws<InputException>(() => OnnxImporter.Import(new MemoryStream(bytes[..length]), "alexnet.onnx"));
@@ -170,7 +170,7 @@ public class OnnxCorruptionTests
     [InlineData("vit_b16_opset14", 4)]
     public void DamagedFilesFailCleanly(string fixture, int seed)
     {
-        var original = File.ReadAllBytes(OnnxFixtures.Path_(fixture));
+        var original = File.ReadAllBytes(OnnxFixtures.PathOf(fixture));
         var random = new Random(seed);
         var rejected = 0;
         for (var i = 0; i < (fixture.StartsWith("vit") ? 40 : 300); i++)

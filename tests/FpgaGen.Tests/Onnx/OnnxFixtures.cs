@@ -7,7 +7,7 @@ internal static class OnnxFixtures
 {
     public static string Folder => Path.Combine(DataPaths.Root, "tests", "fixtures", "onnx");
 
-    public static string Path_(string name) => Path.Combine(Folder, name + ".onnx");
+    public static string PathOf(string name) => Path.Combine(Folder, name + ".onnx");
 
     private static readonly Dictionary<string, OnnxImport> Cache = new();
 
@@ -16,7 +16,7 @@ internal static class OnnxFixtures
     {
         lock (Cache)
         {
-            if (!Cache.TryGetValue(name, out var import)) Cache[name] = import = OnnxImporter.Import(Path_(name));
+            if (!Cache.TryGetValue(name, out var import)) Cache[name] = import = OnnxImporter.Import(PathOf(name));
             return import;
         }
     }
