@@ -6,6 +6,9 @@ internal sealed partial class Evaluator
     /// <summary>Resolved windows of Conv and pooling nodes, for the lowering.</summary>
     public Dictionary<OnnxNode, Window> Windows { get; } = new();
 
+    /// <summary>Start and step on every axis of each Slice, for the lowering (which maps a slice of channels).</summary>
+    public Dictionary<OnnxNode, (long[] Start, long[] Step)> SliceInfo { get; } = new();
+
     private Value Conv(OnnxNode n)
     {
         var (x, w, b) = (In(n, 0), In(n, 1), Optional(n, 2));

@@ -209,9 +209,6 @@ internal sealed partial class Evaluator
         });
     }
 
-    /// <summary>Start and step on every axis of each Slice, for the lowering (which maps a slice of channels).</summary>
-    public Dictionary<OnnxNode, (long[] Start, long[] Step)> SliceInfo { get; } = new();
-
     private Value[] Split(OnnxNode n)
     {
         var x = In(n, 0);

@@ -6,7 +6,7 @@ namespace FpgaGen.Onnx;
 /// Turns the evaluated graph into IR layers, in evaluation order. An activation tensor of ONNX shape
 /// [batch, ...] is the output of the IR layer of shape [...]: [b, C, H, W] a feature map, [b, T, D] a token
 /// sequence, [b, N] a vector. Nodes that only compute constants are gone (folded); no-ops become aliases; fused
-/// groups become one layer at their last node; every other node maps to one layer (see <see cref="NodeLowering"/>).
+/// groups become one layer at their last node; every other node maps to one layer (NodeLowering.cs, TensorLowering.cs).
 /// </summary>
 internal sealed partial class Lowering
 {
@@ -28,7 +28,7 @@ internal sealed partial class Lowering
 
     public List<Layer> Layers { get; } = [];
 
-    /// <summary>How many nodes each fusion kind absorbed, how many no-ops were removed, and so on, for the notes.</summary>
+    /// <summary>How many groups of each fusion kind were found, how many no-ops were removed, and so on, for the notes.</summary>
     public Dictionary<string, int> Counts { get; } = new();
 
     public void Run(string dataInput, IReadOnlyList<Fusion> fusions)

@@ -49,6 +49,8 @@ internal sealed partial class Lowering
                 GlobalMean(n, where);
                 break;
             case "BatchNormalization":
+                // Kept as its own layer, as in designs/*.yaml: the IR counts PyTorch's parameters (scale and shift),
+                // and the hardware generator folds the normalization into the preceding convolution.
                 Emit(l => new BatchNormLayer(l, [X()]) { Origin = where });
                 Counts["batchnorm"] = Counts.GetValueOrDefault("batchnorm") + 1;
                 Counts["batchnorm_channels"] = Counts.GetValueOrDefault("batchnorm_channels") + (int)In(n, 0).Dims[1];
