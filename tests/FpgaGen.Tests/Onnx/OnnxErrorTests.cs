@@ -75,6 +75,22 @@ public class OnnxErrorTests
     }
 
     [Fact]
+    public void AFileOverTwoGibibytesIsNotRead()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"fpgagen-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            using (var f = File.Create(path)) f.SetLength(OnnxImporter.MaxFileBytes + 1); // sparse: no disk space used
+            var e = Assert.Throws<InputException>(() => OnnxImporter.Load(path));
+            Assert.Contains("2 GiB", e.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void ANestedLengthBeyondItsMessageIsRejected()
     {
         // A node name (NodeProto.name, field 3) claiming 1 GiB inside a graph of a few bytes.
