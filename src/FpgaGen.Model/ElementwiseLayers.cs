@@ -113,3 +113,58 @@ public sealed class SoftmaxLayer(string name, IReadOnlyList<string> inputs) : La
 
     public override IEnumerable<Workload> Lower() => [new RowWork(Kind, Output.Elements / Output[^1], Output[^1])];
 }
+
+public enum ElementwiseOp { Add, Sub, Mul, Div }
+
+/// <summary>
+/// Element-wise arithmetic other than a residual sum: a tensor with a second tensor that equals it or broadcasts
+/// over size-1 axes (squeeze-and-excitation gating), or with an operand the layer holds (a constant, or
+/// <see cref="Parameters"/> learned values such as a per-channel scale). One operation per output element.
+/// </summary>
+public sealed class ElementwiseLayer(string name, IReadOnlyList<string> inputs, ElementwiseOp op, long parameters = 0) : Layer(name, inputs)
+{
+    public ElementwiseOp Op { get; } = op;
+    public long Parameters { get; } = parameters >= 0 ? parameters : throw new ShapeException($"parameters must be zero or more, got {parameters}");
+
+    public override string Kind => "eltwise";
+    public override string Details => Op.ToString().ToLowerInvariant() + (InputShapes.Count == 1 ? (Parameters > 0 ? $" {Parameters} params" : " const") : "");
+    public override int Arity => Inputs.Count == 1 ? 1 : 2;
+
+    protected override Shape InferShape(IReadOnlyList<Shape> inputs)
+    {
+        if (inputs.Count == 1) return inputs[0];
+        var (a, b) = (inputs[0], inputs[1]);
+        if (a.Rank != b.Rank || Enumerable.Range(0, a.Rank).Any(i => a[i] != b[i] && a[i] != 1 && b[i] != 1))
+            throw new ShapeException($"cannot combine shapes {a} and {b} element-wise (axes must match or be 1)");
+        return new Shape(Enumerable.Range(0, a.Rank).Select(i => Math.Max(a[i], b[i])).ToArray());
+    }
+
+    protected override long CountParams() => Parameters;
+    public override IEnumerable<Workload> Lower() => [new StreamWork(Kind, Output.Elements, 1, InputShapes.Count)];
+}
+
+/// <summary>
+/// A contiguous range of channels (feature maps) or features (sequences, vectors), on the axis
+/// <see cref="ConcatLayer"/> joins: one output of a split. A view, no arithmetic.
+/// </summary>
+public sealed class SliceLayer(string name, IReadOnlyList<string> inputs, int start, int length) : Layer(name, inputs)
+{
+    public int Start { get; } = start >= 0 ? start : throw new ShapeException($"slice start must be zero or more, got {start}");
+    public int Length { get; } = length > 0 ? length : throw new ShapeException($"slice length must be positive, got {length}");
+
+    public override string Kind => "slice";
+    public override string Details => $"[{Start}:{Start + Length}]";
+
+    protected override Shape InferShape(IReadOnlyList<Shape> inputs)
+    {
+        var x = inputs[0];
+        var axis = x.Rank == 3 ? 0 : x.Rank - 1;
+        if ((long)Start + Length > x[axis])
+            throw new ShapeException($"slice [{Start}:{Start + Length}] is outside the {x[axis]} {(axis == 0 ? "channels" : "features")}");
+        var dims = x.Dims.ToArray();
+        dims[axis] = Length;
+        return new Shape(dims);
+    }
+
+    public override IEnumerable<Workload> Lower() => [];
+}
