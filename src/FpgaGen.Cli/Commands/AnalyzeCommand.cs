@@ -20,7 +20,7 @@ internal static class AnalyzeCommand
         };
         cmd.SetAction(r => io.Guard(() =>
         {
-            var figures = Analysis.Analyze(ModelFiles.Load(r.GetValue(model)!), r.GetValue(batch), PrecisionExtensions.Parse(r.GetValue(precision)!));
+            var figures = Analysis.Analyze(ModelFiles.Load(r.GetValue(model)!, io.Err), r.GetValue(batch), PrecisionExtensions.Parse(r.GetValue(precision)!));
             switch (r.GetValue(format))
             {
                 case "json": io.WriteJson(ToJson(figures)); break;

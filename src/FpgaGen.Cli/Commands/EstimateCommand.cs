@@ -28,7 +28,7 @@ internal static class EstimateCommand
         };
         cmd.SetAction(r => io.Guard(() =>
         {
-            var net = ModelFiles.Load(r.GetValue(model)!);
+            var net = ModelFiles.Load(r.GetValue(model)!, io.Err);
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
             var target = new Target(dev, PrecisionExtensions.Parse(r.GetValue(precision)!));
             var km = KernelModels.Get(r.GetValue(kernel)!);
