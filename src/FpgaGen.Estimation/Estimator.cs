@@ -37,8 +37,11 @@ public sealed record DesignEstimate(string Kernel, KernelConfig Config, Precisio
 }
 
 /// <summary>Evaluates designs of one kernel kind for one network, device, data type and batch.</summary>
-public sealed class Estimator(KernelModel model, NetworkProfile profile, Target target, int batch, double? fixedFreqMhz = null)
+public sealed class Estimator(KernelModel model, NetworkProfile profile, Target target, int batch, double? fixedFreqMhz = null,
+    Calibration? calibration = null)
 {
+    public Calibration Calibration { get; } = calibration ?? Calibration.None;
+
     public KernelModel Model { get; } = model;
     public NetworkProfile Profile { get; } = profile;
     public Target Target { get; } = target;
@@ -47,7 +50,8 @@ public sealed class Estimator(KernelModel model, NetworkProfile profile, Target 
     private (Engine Engine, double Freq, double BytesPerCycle) Prepare(KernelConfig config)
     {
         var engine = Model.Build(config, Profile, Target);
-        var freq = fixedFreqMhz ?? ClockModel.FrequencyMhz(Target.Device.FmaxMhz, engine.Resources.Binding().Util, Model.ClockDerating);
+        if (!Calibration.IsIdentity) Calibration.Apply(engine.Resources);
+        var freq = fixedFreqMhz ?? ClockModel.FrequencyMhz(Target.Device.FmaxMhz, engine.Resources.Binding().Util, Model.ClockDerating) * Calibration.Fmax;
         return (engine, freq, Target.SustainedBytesPerSecond / (freq * 1e6));
     }
 

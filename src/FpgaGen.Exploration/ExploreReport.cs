@@ -43,7 +43,22 @@ public static class ExploreReport
         r.Feasible,
         Seconds = Math.Round(r.Seconds, 3),
         Searches = r.Searches.Select(s => new { s.Kernel, Precision = s.Precision.Id(), s.Method, s.Evaluated, s.Feasible }),
+        Calibration = CalibrationJson(o.Calibration),
     };
+
+    /// <summary>Which figures are calibrated and by how much (factors of 1 are uncalibrated figures).</summary>
+    public static object CalibrationJson(Calibration c) => new
+    {
+        Calibrated = !c.IsIdentity,
+        c.Samples,
+        c.Source,
+        Factors = new { FmaxMhz = Math.Round(c.Fmax, 4), Dsp = Math.Round(c.Dsp, 4), Bram = Math.Round(c.Ram, 4), Logic = Math.Round(c.Logic, 4) },
+    };
+
+    public static string CalibrationText(Calibration c) => c.IsIdentity
+        ? "uncalibrated (analytical models only)"
+        : string.Create(CultureInfo.InvariantCulture,
+            $"calibrated from {c.Source}: fmax x{c.Fmax:0.###}, DSP x{c.Dsp:0.###}, RAM x{c.Ram:0.###}, logic x{c.Logic:0.###}");
 
     public static readonly string[] CsvHeader =
     [

@@ -17,6 +17,9 @@ public sealed record ExploreOptions
     public Objective Objective { get; init; } = Objective.Throughput;
     public int Seed { get; init; } = 1;
 
+    /// <summary>Correction factors from real compiles (explore --calibrate); none by default.</summary>
+    public Calibration Calibration { get; init; } = Calibration.None;
+
     /// <summary>Spaces with more points than this are searched by simulated annealing instead of exhaustively.</summary>
     public long ExhaustiveLimit { get; init; } = 200_000;
 
@@ -55,7 +58,7 @@ public static class Explorer
         long evaluated = 0;
         foreach (var (kernel, precision) in jobs)
         {
-            var estimator = new Estimator(kernel, profile, new Target(options.Device, precision), options.Batch);
+            var estimator = new Estimator(kernel, profile, new Target(options.Device, precision), options.Batch, calibration: options.Calibration);
             var exhaustive = kernel.Space.Size <= options.ExhaustiveLimit;
             var before = done;
             void Tick(long n) => progress?.Report((Interlocked.Add(ref done, n), total));

@@ -46,6 +46,7 @@ public static class FitAdvice
     private static double UtilOf(Estimator estimator, KernelConfig config, string resource)
     {
         var r = estimator.Model.Build(config, estimator.Profile, estimator.Target).Resources;
+        estimator.Calibration.Apply(r);
         return resource switch
         {
             "DSP" => r.DspUtil,
@@ -65,6 +66,7 @@ public static class FitAdvice
             for (var i = 0; i < candidate.Values.Count; i++) distance += Math.Abs(Math.Log2((double)candidate.Values[i] / config.Values[i]));
             if (distance > bestDistance) continue;
             var resources = estimator.Model.Build(candidate, estimator.Profile, estimator.Target).Resources;
+            estimator.Calibration.Apply(resources);
             if (resources.Binding().Util > maxUtil) continue;
             var e = estimator.Evaluate(candidate);
             if (distance < bestDistance || e.ImagesPerSecond > best!.ImagesPerSecond) (best, bestDistance) = (e, distance);

@@ -3,6 +3,7 @@ using System.Globalization;
 using FpgaGen.Estimation;
 using FpgaGen.Estimation.Kernels;
 using FpgaGen.Exploration;
+using FpgaGen.Exploration.Compiles;
 using FpgaGen.Hardware;
 using Spectre.Console;
 
@@ -27,9 +28,10 @@ internal static class ExploreCommand
         var format = CommonOptions.Format(CliIo.Formats);
         var outDir = new Option<string?>("--out") { Description = "Write designs.json/.csv and pareto.json/.csv/.svg to this folder" };
         var force = new Option<bool>("--force") { Description = "Replace an existing --out folder" };
+        var calibrate = new Option<string?>("--calibrate") { Description = "Correct the models with factors fitted to real compiles in this sweep folder (results.jsonl)" };
         var cmd = new Command("explore", "Search the design spaces of the kernel architectures for a network on a device; rank the designs that fit and write the Pareto front.")
         {
-            model, device, precision, batch, maxUtil, objective, top, kernels, seed, exhaustiveLimit, format, outDir, force,
+            model, device, precision, batch, maxUtil, objective, top, kernels, seed, exhaustiveLimit, format, outDir, force, calibrate,
         };
         cmd.SetAction(r => io.Guard(() =>
         {
@@ -47,6 +49,7 @@ internal static class ExploreCommand
                 Objective = Objectives.Parse(r.GetValue(objective)!),
                 Seed = r.GetValue(seed),
                 ExhaustiveLimit = r.GetValue(exhaustiveLimit),
+                Calibration = r.GetValue(calibrate) is { } dir ? Calibrator.Fit(dir, dev.Id) : Calibration.None,
             };
             if (options.Batch <= 0) throw new InputException($"batch must be a positive integer, got {options.Batch}");
             var outPath = r.GetValue(outDir);
@@ -137,6 +140,7 @@ internal static class ExploreCommand
         io.Console.Write(table);
         io.Out.WriteLine(F($"{r.Evaluated:#,0} designs evaluated, {r.Feasible:#,0} fit under {o.MaxUtil:P0}, {r.Pareto.Count(p => p)} on the Pareto front (throughput vs DSP, RAM, logic); {r.Seconds:0.00} s"));
         io.Out.WriteLine("utilization includes the board's platform overhead; RAM columns: " + string.Join(", ", dev.Ram.Select(k => k.Kind)));
+        io.Out.WriteLine("figures: " + ExploreReport.CalibrationText(o.Calibration));
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

@@ -1,0 +1,37 @@
+namespace FpgaGen.Exploration.Compiles;
+
+/// <summary>Resource and clock figures of one design, as predicted or as a vendor tool reported them.</summary>
+public sealed record Figures
+{
+    public double? Dsp { get; init; }
+    public double? Bram { get; init; }
+    public double? Logic { get; init; }
+    public double? Ff { get; init; }
+    public double? FmaxMhz { get; init; }
+    public double? LatencyMs { get; init; }
+}
+
+/// <summary>
+/// One finished compile of a sweep: which design, on which device and tool target, how it ended, and the predicted
+/// and reported figures (for the same scope: both whole-device or both kernels-only).
+/// </summary>
+public sealed record CompileRecord
+{
+    /// <summary>Identifies the design in a sweep: "kernel|precision|batch|params|target".</summary>
+    public required string Key { get; init; }
+    public required string Device { get; init; }
+    public required string Kernel { get; init; }
+    public required string Params { get; init; }
+    public required string Precision { get; init; }
+    public required string Target { get; init; }
+    public int Rank { get; init; }
+
+    /// <summary>"ok", "failed", "timeout" or "cancelled".</summary>
+    public required string Status { get; init; }
+    public string? Error { get; init; }
+    public required Figures Predicted { get; init; }
+    public Figures? Reported { get; init; }
+    public double Seconds { get; init; }
+    public DateTime FinishedUtc { get; init; }
+    public string? Project { get; init; }
+}
