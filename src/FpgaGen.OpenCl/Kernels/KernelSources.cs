@@ -3,8 +3,11 @@ namespace FpgaGen.OpenCl.Kernels;
 /// <summary>The OpenCL C sources embedded in this assembly (Kernels/*.cl).</summary>
 public static class KernelSources
 {
-    public static string Gemm => Read("gemm.cl");
-    public static string Conv => Read("conv.cl");
+    private static readonly Lazy<string> GemmSource = new(() => Read("gemm.cl"));
+    private static readonly Lazy<string> ConvSource = new(() => Read("conv.cl"));
+
+    public static string Gemm => GemmSource.Value;
+    public static string Conv => ConvSource.Value;
 
     private static string Read(string file)
     {
