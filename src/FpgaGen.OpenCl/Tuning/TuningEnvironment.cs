@@ -17,7 +17,7 @@ public static class TuningEnvironment
 }
 
 /// <summary>Integer-valued test data: with |values| ≤ 2 every float32 partial sum below 2²⁴ is exact.</summary>
-internal static class TuningData
+public static class TuningData
 {
     /// <summary>
     /// Values in {-2, …, 2}. Sums of products of such values are integers, exact in float32 in
