@@ -13,8 +13,18 @@ public sealed unsafe class ClEvent : ClHandle
     /// </summary>
     public void Wait()
     {
-        var raw = WithRaw(h => h);
-        var status = ClNative.clWaitForEvents(1, &raw);
+        int status;
+        var added = false;
+        try
+        {
+            DangerousAddRef(ref added); // keep the event alive while the runtime holds its raw value
+            var raw = DangerousGetHandle();
+            status = ClNative.clWaitForEvents(1, &raw);
+        }
+        finally
+        {
+            if (added) DangerousRelease();
+        }
         if (status == -14) // CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST: report the command's own status
             throw new OpenClException("clWaitForEvents", ExecutionStatus < 0 ? ExecutionStatus : status);
         OpenClException.Check(status, "clWaitForEvents");

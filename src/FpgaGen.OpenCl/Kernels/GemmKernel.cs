@@ -20,7 +20,8 @@ public readonly record struct GemmShape(int M, int N, int K)
 
 /// <summary>
 /// The tiled GEMM of Kernels/gemm.cl compiled for one parameter set. Row-major operands with
-/// leading dimensions; see the kernel's header for the meaning of each parameter.
+/// leading dimensions; see the kernel's header for the meaning of each parameter. Not thread-safe:
+/// <see cref="Enqueue"/> sets the kernel's arguments before launching.
 /// </summary>
 public sealed class GemmKernel : IDisposable
 {

@@ -27,7 +27,6 @@ public sealed class TunerTests(OpenClFixture fixture) : IDisposable
         Assert.NotNull(first.Best);
         Assert.Equal(TrialStatus.Verified, first.Best!.Status);
         Assert.True(first.Best.MedianNs > 0);
-        Assert.True(first.Trials.Count >= 2, $"only {first.Trials.Count} candidate(s) in 2.5 s");
         Assert.Equal(first.Trials.Count, reports.Count);
         Assert.Equal(first.Trials.Count, reports[^1].Done);
         Assert.Equal(GemmTuning.DefaultFor(s.Device.Type), first.Trials[0].Parameters); // the default goes first
