@@ -62,7 +62,8 @@ public sealed record TuningResult(TuningShape Shape, DeviceIdentity Device, Tria
 /// candidates can win. Times are device times from event profiling, median of
 /// <see cref="TuningOptions.Runs"/>. With a database, candidates it already holds for this device
 /// and shape are not run again (resuming an interrupted or extended search) and new outcomes are
-/// recorded in it.
+/// recorded in it; its best trial for the shape competes with this run's, so a zero budget just
+/// returns what is known (or measures the default when nothing is).
 /// </summary>
 public static class Tuner
 {
@@ -75,7 +76,10 @@ public static class Tuner
         var entry = database?.EntryFor(device, problem.Shape);
         var candidates = Order(problem, options);
         var trials = new List<TrialResult>();
-        TrialResult? best = null;
+        // A resumed search starts from the best the database already holds for this exact shape,
+        // including candidates this run will not reach again.
+        var stored = entry?.Best;
+        TrialResult? best = stored is null ? null : FromRecord(KernelParameters.Parse(stored.Parameters), entry!.Trials[stored.Parameters]);
         int measured = 0, cached = 0, verified = 0, failed = 0;
         var lastCheckpoint = clock.Elapsed;
         var stop = StopReason.Exhausted;
@@ -83,7 +87,7 @@ public static class Tuner
         foreach (var candidate in candidates)
         {
             if (cancellation.IsCancellationRequested) { stop = StopReason.Cancelled; break; }
-            var mustTry = best is null && measured == 0 && cached == 0; // the first candidate always runs: no budget yields nothing
+            var mustTry = best is null && measured == 0 && cached == 0; // without any result yet, one candidate runs whatever the budget
             if (!mustTry && clock.Elapsed >= options.Budget) { stop = StopReason.Budget; break; }
 
             TrialResult trial;

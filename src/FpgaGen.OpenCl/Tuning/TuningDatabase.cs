@@ -35,8 +35,10 @@ public sealed class TuningEntry
     {
         get
         {
-            var best = Trials.Where(t => t.Value.Verified).MinBy(t => t.Value.MedianNs);
-            return best.Key is null ? null : new BestTrial(best.Key, best.Value.MedianNs!.Value, best.Value.Gflops ?? 0);
+            var verified = Trials.Where(t => t.Value.Verified).ToList();
+            if (verified.Count == 0) return null;
+            var best = verified.MinBy(t => t.Value.MedianNs);
+            return new BestTrial(best.Key, best.Value.MedianNs!.Value, best.Value.Gflops ?? 0);
         }
         init { } // derived; present in JSON for people reading the file
     }

@@ -64,6 +64,16 @@ public sealed class TunerTests(OpenClFixture fixture) : IDisposable
             Assert.True(second.Best!.MedianNs <= first.Best.MedianNs);
         }
         Assert.True(TuningDatabase.Load(path).Entries.Single().Trials.Count >= first.Trials.Count);
+
+        // A zero budget with a tuned entry measures nothing and returns the database's best.
+        using (var problem = GemmTuning.CreateProblem(s, shape))
+        {
+            var db2 = TuningDatabase.Load(path);
+            var lookupOnly = Tuner.Run(problem, new TuningOptions { Budget = TimeSpan.Zero }, db2);
+            Assert.Empty(lookupOnly.Trials);
+            Assert.Equal(db2.Entries.Single().Best!.Parameters, lookupOnly.Best!.Parameters.Key);
+            Assert.True(lookupOnly.Best.FromCache);
+        }
     }
 
     [OpenClFact]
