@@ -74,7 +74,8 @@ public static class GemmTuning
     /// <summary>
     /// CPU default: 8×64 tiles, one 2-work-item column, float16 vectors, no local memory. On PoCL
     /// (AVX-512, 2 cores) no 60 s random search beat it on the ViT-B shapes and on VGG FC7 at batch
-    /// 16 (bench/OpenClGemm/results/README.md); tuned sets won by ≤ 1.3× elsewhere.
+    /// 16 (bench/OpenClGemm/results/README.md); elsewhere tuned sets were up to 2.5× faster (1024³,
+    /// M = 1), so tuning per shape still pays.
     /// </summary>
     public static KernelParameters CpuDefault { get; } = KernelParameters.Parse("MWG=8,NWG=64,KWG=32,MDIMC=2,NDIMC=1,VWN=16,KWI=2,SA=0,SB=0");
 
