@@ -11,9 +11,11 @@ internal static class DevicesCommand
     public static Command Create(CliIo io)
     {
         var format = CommonOptions.Format(CliIo.Formats);
-        var cmd = new Command("devices", "List the FPGA devices and boards of the catalog (hw/) with their resources.") { format };
+        var opencl = new Option<bool>("--opencl") { Description = "List the OpenCL platforms and devices of this machine instead (for simulate and tune)" };
+        var cmd = new Command("devices", "List the FPGA devices and boards of the catalog (hw/) with their resources.") { format, opencl };
         cmd.SetAction(r => io.Guard(() =>
         {
+            if (r.GetValue(opencl)) return OpenClDevicesView.Write(io, r.GetValue(format)!);
             var devices = DeviceCatalog.Default.LoadAll();
             switch (r.GetValue(format))
             {

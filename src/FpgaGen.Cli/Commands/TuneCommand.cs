@@ -1,0 +1,104 @@
+using System.CommandLine;
+using System.Globalization;
+using FpgaGen.OpenCl;
+using FpgaGen.OpenCl.Tuning;
+using Spectre.Console;
+
+namespace FpgaGen.Cli.Commands;
+
+/// <summary>`fpgagen tune`: sweeps an OpenCL kernel's tiling parameters on a real device and stores the best per device.</summary>
+internal static class TuneCommand
+{
+    /// <summary>Default tuning database: $XDG_CACHE_HOME/fpgagen/tuning.json (or ~/.cache/...).</summary>
+    public static string DefaultDatabase =>
+        Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? x
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "fpgagen", "tuning.json");
+
+    public static Command Create(CliIo io)
+    {
+        var kernel = new Option<string>("--kernel") { Description = "Kernel to tune: gemm|conv", Required = true };
+        kernel.AcceptOnlyFromAmong("gemm", "conv");
+        var shape = new Option<string>("--shape")
+        {
+            Description = $"Problem shape: gemm {KernelTuning.ShapeSyntax("gemm")}; conv {KernelTuning.ShapeSyntax("conv")}", Required = true,
+        };
+        var device = new Option<string?>("--opencl-device") { Description = "OpenCL device: index or part of its name (default: first GPU, else device 0)" };
+        var budget = new Option<double>("--budget") { Description = "Seconds to spend (0: only report what the database holds)", DefaultValueFactory = _ => 60 };
+        var strategy = new Option<string>("--strategy") { Description = "exhaustive (in order) or random (sampled)", DefaultValueFactory = _ => "random" };
+        strategy.AcceptOnlyFromAmong("exhaustive", "random");
+        var seed = new Option<int>("--seed") { Description = "Seed of the random order", DefaultValueFactory = _ => 1 };
+        var db = new Option<string?>("--db") { Description = $"Tuning database (default {DefaultDatabase})" };
+        var format = CommonOptions.Format("table", "json");
+        var cmd = new Command("tune", "Sweep a kernel's tiling parameters on an OpenCL device, verify and time each, and store the best in the tuning database.")
+        {
+            kernel, shape, device, budget, strategy, seed, db, format,
+        };
+        cmd.SetAction((r, ct) => Task.FromResult(io.Guard(() =>
+        {
+            if (r.GetValue(budget) < 0) throw new InputException($"--budget must be zero or more seconds, got {r.GetValue(budget)}");
+            var dbPath = r.GetValue(db) ?? DefaultDatabase;
+            using var session = OpenClSession.Open(r.GetValue(device));
+            using var problem = KernelTuning.CreateProblem(session, r.GetValue(kernel)!, r.GetValue(shape)!);
+            var database = TuningDatabase.Load(dbPath);
+            var options = new TuningOptions
+            {
+                Budget = TimeSpan.FromSeconds(r.GetValue(budget)),
+                Strategy = r.GetValue(strategy) == "exhaustive" ? SearchStrategy.Exhaustive : SearchStrategy.Random,
+                Seed = r.GetValue(seed),
+                DatabasePath = dbPath,
+            };
+            var result = Run(io, problem, options, database, ct);
+            if (r.GetValue(format) == "json")
+                io.WriteJson(new
+                {
+                    Kernel = problem.Shape.Kernel, Shape = problem.Shape.Text, Device = session.Device.Name, Database = dbPath, Stop = result.Stop.ToString(),
+                    Best = result.Best is { } b ? new { Parameters = b.Parameters.ToString(), b.MedianNs, b.Gflops } : null,
+                    Trials = result.Trials.Select(t => new { Parameters = t.Parameters.ToString(), Status = t.Status.ToString(), t.MedianNs, t.Gflops, t.FromCache, t.Message }),
+                });
+            else
+                WriteTable(io, session.Device.Name, dbPath, result);
+            return result.Best is null ? 1 : 0;
+        })));
+        return cmd;
+    }
+
+    private static TuningResult Run(CliIo io, ITuningProblem problem, TuningOptions options, TuningDatabase database, CancellationToken ct)
+    {
+        if (!io.Interactive) return Tuner.Run(problem, options, database, null, ct);
+        TuningResult? result = null;
+        io.ErrConsole.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask($"tuning {problem.Shape.Kernel} {problem.Shape.Text}");
+                result = Tuner.Run(problem, options, database, new SyncProgress<TuningProgress>(p =>
+                {
+                    // Whichever ends first, the candidates or the time budget, fills the bar.
+                    var byCount = p.Total > 0 ? (double)p.Done / p.Total : 0;
+                    var byTime = options.Budget.TotalSeconds > 0 ? p.Elapsed.TotalSeconds / options.Budget.TotalSeconds : 0;
+                    task.Value = 100 * Math.Min(1, Math.Max(byCount, byTime));
+                    task.Description = $"tuning {problem.Shape.Kernel}: {p.Verified} verified, best {p.Best?.Gflops:0.0} GFLOPS";
+                }), ct);
+                task.Value = 100;
+            });
+        return result!;
+    }
+
+    private static void WriteTable(CliIo io, string device, string dbPath, TuningResult result)
+    {
+        var table = new Table().Border(TableBorder.Simple).Title($"{CliIo.Escape(result.Shape.Kernel)} {CliIo.Escape(result.Shape.Text)} on {CliIo.Escape(device)}");
+        foreach (var c in new[] { "#", "parameters", "status", "median µs", "GFLOPS" }) table.AddColumn(c);
+        var ranked = result.Trials.Where(t => t.Gflops is not null).OrderByDescending(t => t.Gflops).Take(10).ToList();
+        for (var i = 0; i < ranked.Count; i++)
+            table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), ranked[i].Parameters.ToString(), ranked[i].Status.ToString() + (ranked[i].FromCache ? " (cached)" : ""),
+                (ranked[i].MedianNs!.Value / 1e3).ToString("0.0", CultureInfo.InvariantCulture), ranked[i].Gflops!.Value.ToString("0.00", CultureInfo.InvariantCulture));
+        io.Console.Write(table);
+        var failed = result.Trials.Count(t => t.Status != TrialStatus.Verified);
+        io.Out.WriteLine($"{result.Trials.Count} candidates ({failed} failed to build or verify), stopped: {result.Stop}; best stored in {dbPath}");
+    }
+
+    /// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
