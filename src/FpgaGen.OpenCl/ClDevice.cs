@@ -1,0 +1,59 @@
+using FpgaGen.OpenCl.Native;
+
+namespace FpgaGen.OpenCl;
+
+/// <summary>
+/// One OpenCL device with the properties the tuner and `fpgagen devices` need, read once at
+/// construction (clGetDeviceInfo is cheap but not free on every ICD).
+/// </summary>
+public sealed unsafe class ClDevice
+{
+    internal ClDevice(ClPlatform platform, nint id)
+    {
+        Platform = platform;
+        Id = id;
+        Name = Text(ClConstants.DeviceName);
+        Vendor = Text(ClConstants.DeviceVendor);
+        Version = Text(ClConstants.DeviceVersion);
+        DriverVersion = Text(ClConstants.DriverVersion);
+        Type = (ClDeviceType)Value<ulong>(ClConstants.DeviceType);
+        ComputeUnits = Value<uint>(ClConstants.DeviceMaxComputeUnits);
+        MaxClockMhz = Value<uint>(ClConstants.DeviceMaxClockFrequency);
+        GlobalMemBytes = Value<ulong>(ClConstants.DeviceGlobalMemSize);
+        LocalMemBytes = Value<ulong>(ClConstants.DeviceLocalMemSize);
+        MaxAllocBytes = Value<ulong>(ClConstants.DeviceMaxMemAllocSize);
+        MaxWorkGroupSize = (long)Value<nuint>(ClConstants.DeviceMaxWorkGroupSize);
+        Available = Value<uint>(ClConstants.DeviceAvailable) != 0;
+    }
+
+    /// <summary>The raw cl_device_id, for interop with other OpenCL libraries.</summary>
+    public nint Id { get; }
+
+    public ClPlatform Platform { get; }
+    public string Name { get; }
+    public string Vendor { get; }
+
+    /// <summary>CL_DEVICE_VERSION, e.g. "OpenCL 3.0 CUDA".</summary>
+    public string Version { get; }
+
+    public string DriverVersion { get; }
+    public ClDeviceType Type { get; }
+    public uint ComputeUnits { get; }
+    public uint MaxClockMhz { get; }
+    public ulong GlobalMemBytes { get; }
+    public ulong LocalMemBytes { get; }
+    public ulong MaxAllocBytes { get; }
+    public long MaxWorkGroupSize { get; }
+    public bool Available { get; }
+
+    /// <summary>The device's OpenCL version, parsed from <see cref="Version"/>.</summary>
+    public Version OpenClVersion => ClVersion.Parse(Version);
+
+    private string Text(uint param) =>
+        ClInfo.String((size, value, ret) => ClNative.clGetDeviceInfo(Id, param, size, value, ret), "clGetDeviceInfo");
+
+    private T Value<T>(uint param) where T : unmanaged =>
+        ClInfo.Value<T>((size, value, ret) => ClNative.clGetDeviceInfo(Id, param, size, value, ret), "clGetDeviceInfo");
+
+    public override string ToString() => $"{Name} [{Type.ShortName()}, {Platform.Name}]";
+}
