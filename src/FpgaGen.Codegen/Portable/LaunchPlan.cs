@@ -41,9 +41,10 @@ public sealed record KernelLaunch(string Kernel, IReadOnlyList<PlanArg> Args, IR
 
 /// <summary>
 /// One step of the network: its launches in producer → consumer order; run them one after another on an in-order
-/// queue (each consumer needs its producer finished, since channels are buffers here).
+/// queue (each consumer needs its producer finished, since channels are buffers here). <see cref="Output"/> names the
+/// tensor it writes (see <see cref="PortableProgram.TensorViews"/>); a tensor is complete after the last step writing it.
 /// </summary>
-public sealed record PlanStep(string Name, IReadOnlyList<string> Layers, string Group, IReadOnlyList<KernelLaunch> Launches);
+public sealed record PlanStep(string Name, IReadOnlyList<string> Layers, string Group, string Output, IReadOnlyList<KernelLaunch> Launches);
 
 /// <summary>A tensor in the activation arena: Count elements of the data type from element Offset (batch-major).</summary>
 public sealed record TensorView(string Name, long Offset, long Count, IReadOnlyList<int> Shape);

@@ -69,7 +69,7 @@ public static class PortableProgramBuilder
                 var checks = k.Channels.Select(ch => new CountCheck(slots[(k.Name, ch)], ch, counts[step.Index][ch])).ToList();
                 return new KernelLaunch(k.Name, args, checks);
             }).ToList();
-            steps.Add(new PlanStep(step.Name, step.Layers, step.Group, launches));
+            steps.Add(new PlanStep(step.Name, step.Layers, step.Group, step.Output.Name, launches));
         }
         var extensions = net.Precision == Precision.Fp16 ? new[] { "cl_khr_fp16" } : [];
         return new PortableProgram(net, source, extensions, buffers, steps, slots.Count);
