@@ -1,3 +1,4 @@
+using System.Globalization;
 using FpgaGen.Codegen.Kernels;
 
 namespace FpgaGen.Codegen.Rendering;
@@ -36,7 +37,12 @@ public static class KernelSources
             ["src/fpgagen_types.h"] = lib.Render(Flavor.Hls, "common/hls/types.h.hbs", Prelude(c, title, false)),
         };
         foreach (var g in c.Groups)
+        {
             files[$"src/{g.Name}.cpp"] = lib.Render(Flavor.Hls, $"{g.TemplateDir}/hls/{g.Name}.cpp.hbs", GroupContext(c, g, Flavor.Hls, null, false));
+            files[$"src/{g.Name}.h"] = $"/* {g.HlsTop}: the kernel of group {g.Name} ({CNames.CommentText(title)}). */\n"
+                + $"#ifndef FPGAGEN_{g.Name.ToUpperInvariant()}_H\n#define FPGAGEN_{g.Name.ToUpperInvariant()}_H\n#include \"fpgagen_types.h\"\n\n"
+                + $"extern \"C\" void {g.HlsTop}({Join(g.TopParams.Select(HlsParam))});\n\n#endif\n";
+        }
         return files;
     }
 
@@ -75,11 +81,13 @@ public static class KernelSources
                 }).ToList(),
                 ["buffers"] = k.Buffers.Select(b => new Dictionary<string, object>
                 {
-                    ["name"] = b.Name, ["type"] = b.Type, ["size"] = b.Size, ["partition"] = b.Partition ?? "",
+                    // Partition factors as numbers: HLS pragma arguments are not macro-expanded by every tool version.
+                    ["name"] = b.Name, ["type"] = b.Type, ["size"] = b.Size, ["partition"] = b.Partition is null ? "" : c.Evaluate(b.Partition).ToString(CultureInfo.InvariantCulture),
                     ["offset"] = portable is null ? 0 : portable.ScratchOffsets[(k.Name, b.Name)],
                 }).ToList(),
             }).ToList(),
             ["top"] = g.HlsTop,
+            ["group"] = g.Name,
             ["top_signature"] = Join(g.TopParams.Select(HlsParam)),
             ["pointers"] = g.TopParams.Where(p => p.IsPointer).Select(p => new Dictionary<string, object> { ["name"] = p.Name, ["bundle"] = Bundle(p.Name) }).ToList(),
             ["scalars"] = g.TopParams.Where(p => !p.IsPointer).Select(p => p.Name).ToList(),

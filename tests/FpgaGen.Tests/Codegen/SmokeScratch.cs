@@ -63,3 +63,23 @@ public class SmokeScratch(ITestOutputHelper output)
         Assert.True(worst < (prec == "int8" ? 0.1 : prec == "int16" ? 0.01 : 1e-4));
     }
 }
+
+public class HlsScratch
+{
+    [Theory]
+    [InlineData("conv_tiled", "Tm=16,Tn=4,Tr=7,Tc=7,vu=8", "int8")]
+    [InlineData("conv_systolic", "rows=4,cols=7,simd=4,tile_h=2,vu=8", "fp32")]
+    [InlineData("ln_linear", "Tm=8,Tn=8,Tk=8,vu=8", "int16")]
+    public void Dump(string kernel, string ps, string prec)
+    {
+        var net = kernel == "ln_linear" ? DesignLoader.Load(Path.Combine(AppContext.BaseDirectory, "../../../Codegen/Networks/tiny_vit.yaml")) : ZooTests.Load("tiny_cnn");
+        var parameters = ps.Split(',').Select(p => p.Split('=')).ToDictionary(p => p[0], p => int.Parse(p[1]));
+        var design = AcceleratorDesign.Create(net, kernel, parameters, PrecisionExtensions.Parse(prec), 1);
+        foreach (var (path, text) in design.HlsSources().Concat(FpgaGen.Codegen.Projects.Testbench.Files(design)))
+        {
+            var full = Path.Combine("/tmp/hls_" + kernel, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllText(full, text);
+        }
+    }
+}
