@@ -17,6 +17,7 @@ public static class Program
             DevicesCommand.Create(io),
             EstimateCommand.Create(io),
             ExploreCommand.Create(io),
+            GenerateCommand.Create(io),
         };
         var result = root.Parse(args);
         var code = result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });

@@ -107,7 +107,7 @@ public static class WeightPacker
                         for (var k = 0; k < rest; k++) folded[o * rest + k] *= gamma[k];
                 }
                 sw = Fixed ? MaxAbs(folded) is var m && m > 0 ? m / qmax : 1 : 1;
-                stored = Fixed ? folded.Select(v => Clamp(Math.Floor(v / sw + 0.5), -qmax, qmax)).ToArray() : folded.Select(v => (double)(float)v).ToArray();
+                stored = Fixed ? folded.Select(v => Clamp(Math.Floor(v / sw + 0.5), -qmax, qmax)).ToArray() : folded.Select(Stored).ToArray();
                 WriteData(ws, stored);
             }
             else
@@ -193,6 +193,9 @@ public static class WeightPacker
             }
         }
 
+        /// <summary>A floating-point weight as the blob holds it (float32, or float32 then float16), for Σ_k W'.</summary>
+        private double Stored(double v) => layout.DataType == "float16" ? (double)(Half)(float)v : (float)v;
+
         private static double MaxAbs(double[] v) => v.Length == 0 ? 0 : v.Max(Math.Abs);
 
         private static double Clamp(double v, double lo, double hi) => Math.Min(Math.Max(v, lo), hi);
@@ -219,7 +222,7 @@ public static class WeightPacker
                 switch (layout.DataType)
                 {
                     case "float32": BinaryPrimitives.WriteSingleLittleEndian(span[(4 * i)..], (float)values[i]); break;
-                    case "float16": BinaryPrimitives.WriteHalfLittleEndian(span[(2 * i)..], (Half)values[i]); break;
+                    case "float16": BinaryPrimitives.WriteHalfLittleEndian(span[(2 * i)..], (Half)(float)values[i]); break;
                     case "int16": BinaryPrimitives.WriteInt16LittleEndian(span[(2 * i)..], (short)values[i]); break;
                     default: span[i] = (byte)(sbyte)values[i]; break;
                 }
