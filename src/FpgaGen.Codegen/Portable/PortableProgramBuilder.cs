@@ -12,7 +12,13 @@ public static class PortableProgramBuilder
 {
     public const int ScratchAlignment = 64;
 
-    public static PortableProgram Build(DesignConfig config, string title, TemplateLibrary? library = null)
+    /// <summary>Default bound on one FIFO buffer: larger MAC steps are split into output-channel slices.</summary>
+    public const long DefaultMaxFifoBytes = 64L << 20;
+
+    /// <summary>The arguments and item counts of one round of a step's kernels.</summary>
+    private sealed record Round(IReadOnlyDictionary<string, long> Args, IReadOnlyDictionary<string, long> Counts);
+
+    public static PortableProgram Build(DesignConfig config, string title, TemplateLibrary? library = null, long maxFifoBytes = DefaultMaxFifoBytes)
     {
         var net = config.Network;
         // A count slot per (kernel, channel) and scratch offsets per (kernel, buffer); kernels run one at a time, so
@@ -35,9 +41,11 @@ public static class PortableProgramBuilder
         var layout = new PortableLayout(slots, offsets);
         var source = KernelSources.OpenCl(config, title, layout, library);
 
-        var counts = net.Steps.Select(s => StreamCounts.For(s, config)).ToList();
         var channels = config.Groups.SelectMany(g => g.Channels).ToList();
-        var fifoItems = channels.ToDictionary(ch => ch.Name, ch => Math.Max(1, counts.Select(c => c.GetValueOrDefault(ch.Name)).DefaultIfEmpty(0).Max()));
+        var itemBytes = channels.ToDictionary(ch => ch.Name, ch => config.ItemBytes(ch.Type));
+        var rounds = net.Steps.Select(s => Rounds(s, config, itemBytes, maxFifoBytes)).ToList();
+        var fifoItems = channels.ToDictionary(ch => ch.Name,
+            ch => Math.Max(1, rounds.SelectMany(r => r).Select(r => r.Counts.GetValueOrDefault(ch.Name)).DefaultIfEmpty(0).Max()));
         var buffers = new List<PlanBuffer>
         {
             new("activations", Math.Max(1, net.ArenaElements) * net.Precision.Bytes(), BufferRole.Activations),
@@ -56,9 +64,9 @@ public static class PortableProgramBuilder
         foreach (var step in net.Steps)
         {
             var group = KernelCatalog.Group(step.Group);
-            var launches = group.Kernels.Select(k =>
+            var launches = rounds[step.Index].SelectMany(round => group.Kernels.Select(k =>
             {
-                var args = Arguments(k.Params, step).ToList();
+                var args = Arguments(k.Params, step, round.Args).ToList();
                 foreach (var ch in k.Channels)
                 {
                     args.Add(new BufferArg($"{ch}_fifo", $"fifo_{ch}"));
@@ -66,19 +74,47 @@ public static class PortableProgramBuilder
                 }
                 args.Add(new BufferArg("fg_scratch", "scratch"));
                 args.Add(new BufferArg("fg_counts", "counts"));
-                var checks = k.Channels.Select(ch => new CountCheck(slots[(k.Name, ch)], ch, counts[step.Index][ch])).ToList();
+                var checks = k.Channels.Select(ch => new CountCheck(slots[(k.Name, ch)], ch, round.Counts[ch])).ToList();
                 return new KernelLaunch(k.Name, args, checks);
-            }).ToList();
+            })).ToList();
             steps.Add(new PlanStep(step.Name, step.Layers, step.Group, step.Output.Name, launches));
         }
         var extensions = net.Precision == Precision.Fp16 ? new[] { "cl_khr_fp16" } : [];
         return new PortableProgram(net, source, extensions, buffers, steps, slots.Count);
     }
 
-    /// <summary>Values of a kernel's own parameters for a step (shared with the host plans of the projects).</summary>
-    public static IEnumerable<PlanArg> Arguments(IEnumerable<KernelParam> parameters, Step step)
+    /// <summary>
+    /// A step as one round, or (a MAC step without groups whose largest FIFO would exceed the bound) as slices of its
+    /// output channels, whole multiples of the engine's output lanes: each slice reads the weights and writes the
+    /// outputs of its channels (offsets moved along), so the rounds together compute the step.
+    /// </summary>
+    private static List<Round> Rounds(Step step, DesignConfig c, IReadOnlyDictionary<string, long> itemBytes, long maxFifoBytes)
     {
-        var ints = step.Args;
+        var full = StreamCounts.For(step, c);
+        long Bytes(IReadOnlyDictionary<string, long> counts) => counts.Max(kv => kv.Value * itemBytes[kv.Key]);
+        if (step is not MacStep m || m.Shape.Groups != 1 || Bytes(full) <= maxFifoBytes) return [new Round(step.Args, full)];
+        var lanes = c.OutputLanes;
+        var slices = (Bytes(full) + maxFifoBytes - 1) / maxFifoBytes;
+        var size = (int)Math.Max(lanes, ((m.Shape.MOut + slices - 1) / slices + lanes - 1) / lanes * lanes);
+        var result = new List<Round>();
+        for (var start = 0; start < m.Shape.MOut; start += size)
+        {
+            var n = Math.Min(size, m.Shape.MOut - start);
+            var args = step.Args.ToDictionary(kv => kv.Key, kv => kv.Value);
+            args["m_out"] = n;
+            args["w_off"] += start * args["w_o"];
+            args["y_off"] += start * args["y_c"];
+            if (args["b_off"] >= 0) args["b_off"] += start;
+            if (args["norm"] != 0) args["ln_off"] += 2L * start;
+            result.Add(new Round(args, StreamCounts.ForMac(m.Shape with { MOut = n }, m.Normalizes, c)));
+        }
+        return result;
+    }
+
+    /// <summary>Values of a kernel's own parameters for a step (shared with the host plans of the projects).</summary>
+    public static IEnumerable<PlanArg> Arguments(IEnumerable<KernelParam> parameters, Step step, IReadOnlyDictionary<string, long>? args = null)
+    {
+        var ints = args ?? step.Args;
         var pointers = step.Pointers;
         foreach (var p in parameters)
         {

@@ -70,6 +70,31 @@ public class PortableExecutionTests(CodegenOpenClFixture fixture, ITestOutputHel
         Assert.True(checkedTensors >= portable.Steps.Select(s => s.Output).Distinct().Count());
     }
 
+    [OpenClTheory]
+    [InlineData("tiny_cnn", "conv_tiled", "Tm=8,Tn=4,Tr=7,Tc=7,vu=8", "int8")]
+    [InlineData("tiny_vit", "ln_linear", "Tm=8,Tn=8,Tk=8,vu=8", "int8")]
+    [InlineData("tiny_cnn", "conv_systolic", "rows=4,cols=4,simd=2,tile_h=2,vu=8", "fp32")]
+    public void SlicedStepsComputeTheSameAsWholeSteps(string network, string kernel, string parameters, string precision)
+    {
+        // With a tiny FIFO bound every MAC step runs as slices of its output channels (bias, ReLU, fused LayerNorm
+        // and requantization parameters move along); the result must be bit for bit the unsliced one.
+        var design = CodegenSupport.Design(network, kernel, parameters, precision, 2);
+        var whole = design.Portable();
+        var sliced = design.Portable(maxFifoBytes: 2048);
+        Assert.True(sliced.Steps.Sum(s => s.Launches.Count) > whole.Steps.Sum(s => s.Launches.Count) + 6);
+        Assert.True(sliced.Buffers.Where(b => b.Role == FpgaGen.Codegen.Portable.BufferRole.Fifo).Sum(b => b.Bytes)
+            < whole.Buffers.Where(b => b.Role == FpgaGen.Codegen.Portable.BufferRole.Fifo).Sum(b => b.Bytes));
+        var weights = RandomWeights.For(design.Network, seed: 4);
+        var input = CodegenSupport.Input(design.Network, 2);
+        var blob = WeightPacker.Pack(whole.Weights, weights, NetworkReference.Ranges(NetworkReference.Run(design.Network, weights, input, 2)));
+        float[] RunPlan(FpgaGen.Codegen.Portable.PortableProgram p)
+        {
+            using var runner = new PortableRunner(fixture.Session, p, fixture.Build(p.Source, p.BuildOptions));
+            return runner.Run(blob, input);
+        }
+        Assert.Equal(RunPlan(whole), RunPlan(sliced));
+    }
+
     [OpenClFact]
     public void BatchSamplesAreIndependent()
     {
