@@ -84,31 +84,85 @@ public static class PortableProgramBuilder
     }
 
     /// <summary>
-    /// A step as one round, or (a MAC step without groups whose largest FIFO would exceed the bound) as slices of its
-    /// output channels, whole multiples of the engine's output lanes: each slice reads the weights and writes the
-    /// outputs of its channels (offsets moved along), so the rounds together compute the step.
+    /// A step as one round, or, for a MAC step without groups whose largest FIFO would exceed the bound, as slices:
+    /// first of the output channels (whole multiples of the engine's output lanes; each slice reads its channels'
+    /// weights and writes their outputs), then, where one lane group is still too much, of the output rows (of the
+    /// output columns for single-row products). A spatial slice moves the input offset to its first input row and
+    /// keeps only the padding that lies above it, so the rounds together compute exactly the step.
     /// </summary>
     private static List<Round> Rounds(Step step, DesignConfig c, IReadOnlyDictionary<string, long> itemBytes, long maxFifoBytes)
     {
         var full = StreamCounts.For(step, c);
         long Bytes(IReadOnlyDictionary<string, long> counts) => counts.Max(kv => kv.Value * itemBytes[kv.Key]);
         if (step is not MacStep m || m.Shape.Groups != 1 || Bytes(full) <= maxFifoBytes) return [new Round(step.Args, full)];
-        var lanes = c.OutputLanes;
-        var slices = (Bytes(full) + maxFifoBytes - 1) / maxFifoBytes;
-        var size = (int)Math.Max(lanes, ((m.Shape.MOut + slices - 1) / slices + lanes - 1) / lanes * lanes);
+
         var result = new List<Round>();
-        for (var start = 0; start < m.Shape.MOut; start += size)
+        foreach (var (args, shape) in Slices(step.Args, m.Shape, c.OutputLanes, Parts(Bytes(full), maxFifoBytes), SliceChannels))
         {
-            var n = Math.Min(size, m.Shape.MOut - start);
-            var args = step.Args.ToDictionary(kv => kv.Key, kv => kv.Value);
-            args["m_out"] = n;
-            args["w_off"] += start * args["w_o"];
-            args["y_off"] += start * args["y_c"];
-            if (args["b_off"] >= 0) args["b_off"] += start;
-            if (args["norm"] != 0) args["ln_off"] += 2L * start;
-            result.Add(new Round(args, StreamCounts.ForMac(m.Shape with { MOut = n }, m.Normalizes, c)));
+            var counts = StreamCounts.ForMac(shape, m.Normalizes, c);
+            if (Bytes(counts) <= maxFifoBytes)
+            {
+                result.Add(new Round(args, counts));
+                continue;
+            }
+            var rowsAxis = shape.OH > 1;
+            var unit = rowsAxis ? (int)(c.Network.Engine switch { "conv_tiled" => c["Tr"], "conv_systolic" => c["tile_h"], _ => 1 }) : 1;
+            foreach (var (a, s) in Slices(args, shape, unit, Parts(Bytes(counts), maxFifoBytes), rowsAxis ? SliceRows : SliceColumns))
+                result.Add(new Round(a, StreamCounts.ForMac(s, m.Normalizes, c)));
         }
         return result;
+    }
+
+    private static long Parts(long bytes, long limit) => (bytes + limit - 1) / limit;
+
+    private delegate (Dictionary<string, long>, MacShape) Slicer(IReadOnlyDictionary<string, long> args, MacShape shape, int start, int count);
+
+    /// <summary>Cuts the axis the slicer works on into about <paramref name="parts"/> pieces of whole units.</summary>
+    private static IEnumerable<(Dictionary<string, long> Args, MacShape Shape)> Slices(IReadOnlyDictionary<string, long> args, MacShape shape, int unit,
+        long parts, Slicer slicer)
+    {
+        var length = slicer == SliceChannels ? shape.MOut : slicer == SliceRows ? shape.OH : shape.OW;
+        var size = (int)Math.Max(unit, ((length + parts - 1) / parts + unit - 1) / unit * unit);
+        for (var start = 0; start < length; start += size) yield return slicer(args, shape, start, Math.Min(size, length - start));
+    }
+
+    private static (Dictionary<string, long>, MacShape) SliceChannels(IReadOnlyDictionary<string, long> args, MacShape shape, int start, int count)
+    {
+        var a = args.ToDictionary(kv => kv.Key, kv => kv.Value);
+        a["m_out"] = count;
+        a["w_off"] += start * a["w_o"];
+        a["y_off"] += start * a["y_c"];
+        if (a["b_off"] >= 0) a["b_off"] += start;
+        if (a["norm"] != 0) a["ln_off"] += 2L * start;
+        return (a, shape with { MOut = count });
+    }
+
+    private static (Dictionary<string, long>, MacShape) SliceRows(IReadOnlyDictionary<string, long> args, MacShape shape, int start, int count)
+    {
+        var a = args.ToDictionary(kv => kv.Key, kv => kv.Value);
+        var first = (long)start * shape.Stride - shape.PadH;
+        var skip = Math.Max(0, first);
+        var pad = (int)Math.Max(0, -first);
+        a["oh"] = count;
+        a["y_off"] += start * a["y_y"];
+        a["x_off"] += skip * a["x_y"];
+        a["ih"] -= skip;
+        a["pad_h"] = pad;
+        return (a, shape with { OH = count, IH = shape.IH - (int)skip, PadH = pad });
+    }
+
+    private static (Dictionary<string, long>, MacShape) SliceColumns(IReadOnlyDictionary<string, long> args, MacShape shape, int start, int count)
+    {
+        var a = args.ToDictionary(kv => kv.Key, kv => kv.Value);
+        var first = (long)start * shape.Stride - shape.PadW;
+        var skip = Math.Max(0, first);
+        var pad = (int)Math.Max(0, -first);
+        a["ow"] = count;
+        a["y_off"] += start * a["y_x"];
+        a["x_off"] += skip * a["x_x"];
+        a["iw"] -= skip;
+        a["pad_w"] = pad;
+        return (a, shape with { OW = count, IW = shape.IW - (int)skip, PadW = pad });
     }
 
     /// <summary>Values of a kernel's own parameters for a step (shared with the host plans of the projects).</summary>
