@@ -18,6 +18,7 @@ public static class Program
             EstimateCommand.Create(io),
             ExploreCommand.Create(io),
             TuneCommand.Create(io),
+            SimulateCommand.Create(io),
             GenerateCommand.Create(io),
         };
         var result = root.Parse(args);
