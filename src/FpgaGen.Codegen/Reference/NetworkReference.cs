@@ -132,33 +132,46 @@ public static class NetworkReference
         return sign * y;
     }
 
+    /// <summary>
+    /// Direct convolution, one (sample, output channel) plane per task. For each weight w[o][ci][ky][kx] the plane
+    /// accumulates w · (the shifted input row) over the output columns whose input column is inside the image, so
+    /// the inner loop is a plain multiply-add along a row (padding is the skipped range, not a branch per product).
+    /// </summary>
     private static float[] Conv(float[] x, int batch, Shape inS, Shape outS, float[] w, float[]? bias, int kh, int kw, int stride, int padH, int padW, int dil, int groups)
     {
         int cin = inS[0], h = inS[1], wd = inS[2], m = outS[0], oh = outS[1], ow = outS[2];
         int ng = cin / groups, mg = m / groups;
         var y = new float[batch * m * oh * ow];
-        Parallel.For(0, batch * m, bm =>
+        Parallel.For(0, batch * m, () => new double[oh * ow], (bm, _, acc) =>
         {
             int b = bm / m, o = bm % m, g = o / mg;
-            for (var oy = 0; oy < oh; oy++)
-                for (var ox = 0; ox < ow; ox++)
-                {
-                    double acc = bias?[o] ?? 0;
-                    for (var ci = 0; ci < ng; ci++)
-                        for (var ky = 0; ky < kh; ky++)
+            Array.Fill(acc, bias?[o] ?? 0);
+            for (var ci = 0; ci < ng; ci++)
+            {
+                var plane = (b * cin + g * ng + ci) * h * wd;
+                for (var ky = 0; ky < kh; ky++)
+                    for (var kx = 0; kx < kw; kx++)
+                    {
+                        double weight = w[((o * ng + ci) * kh + ky) * kw + kx];
+                        // Output columns ox whose input column ix = ox·stride − padW + kx·dil lies in [0, wd).
+                        var shift = kx * dil - padW;
+                        var ox0 = Math.Max(0, (-shift + stride - 1) / stride);
+                        var ox1 = Math.Min(ow, (wd - 1 - shift) / stride + 1);
+                        if (wd - 1 - shift < 0) continue;
+                        for (var oy = 0; oy < oh; oy++)
                         {
                             var iy = oy * stride - padH + ky * dil;
                             if (iy < 0 || iy >= h) continue;
-                            for (var kx = 0; kx < kw; kx++)
-                            {
-                                var ix = ox * stride - padW + kx * dil;
-                                if (ix < 0 || ix >= wd) continue;
-                                acc += (double)x[((b * cin + g * ng + ci) * h + iy) * wd + ix] * w[((o * ng + ci) * kh + ky) * kw + kx];
-                            }
+                            var row = plane + iy * wd + shift;
+                            var outRow = oy * ow;
+                            for (var ox = ox0; ox < ox1; ox++) acc[outRow + ox] += weight * x[row + ox * stride];
                         }
-                    y[((b * m + o) * oh + oy) * ow + ox] = (float)acc;
-                }
-        });
+                    }
+            }
+            var dst = (b * m + o) * oh * ow;
+            for (var i = 0; i < acc.Length; i++) y[dst + i] = (float)acc[i];
+            return acc;
+        }, _ => { });
         return y;
     }
 
@@ -175,14 +188,12 @@ public static class NetworkReference
     private static float[] Linear(float[] x, int rows, int k, int n, float[] w, float[]? bias)
     {
         var y = new float[rows * n];
-        Parallel.For(0, rows, r =>
+        Parallel.For(0, (long)rows * n, ro =>
         {
-            for (var o = 0; o < n; o++)
-            {
-                double acc = bias?[o] ?? 0;
-                for (var i = 0; i < k; i++) acc += (double)x[r * k + i] * w[o * k + i];
-                y[r * n + o] = (float)acc;
-            }
+            int r = (int)(ro / n), o = (int)(ro % n);
+            double acc = bias?[o] ?? 0;
+            for (var i = 0; i < k; i++) acc += (double)x[r * k + i] * w[o * k + i];
+            y[r * n + o] = (float)acc;
         });
         return y;
     }
