@@ -10,6 +10,9 @@ public sealed record StepResult(string Step, IReadOnlyList<string> Layers, strin
 public sealed record SimulationReport(string Model, string Device, string OpenClDevice, string Kernel, string Parameters, string Precision, int Batch,
     double Tolerance, IReadOnlyList<StepResult> Steps, double KernelMs, double WallSeconds, double PredictedMs)
 {
+    /// <summary>Wall seconds of each phase: lower (kernels and plan), reference, pack (weights), build (OpenCL program), run.</summary>
+    public IReadOnlyDictionary<string, double> PhaseSeconds { get; init; } = new Dictionary<string, double>();
+
     public bool Pass => Steps.Count > 0 && Steps.All(s => s.Pass);
     public int Failed => Steps.Count(s => !s.Pass);
 }

@@ -25,9 +25,12 @@ public static class Simulator
             throw new InputException($"OpenCL device '{session.Device.Name}' lacks {string.Join(", ", missing)}, which {design.Lowered.Precision.Id()} kernels need; choose another device or data type");
 
         var batch = design.Lowered.Batch;
+        var phases = new Dictionary<string, double> { ["lower"] = clock.Elapsed.TotalSeconds };
         var reference = NetworkReference.Run(design.Network, weights, input, batch);
         var ranges = NetworkReference.Ranges(reference);
+        phases["reference"] = clock.Elapsed.TotalSeconds - phases.Values.Sum();
         var blob = WeightPacker.Pack(portable.Weights, weights, ranges);
+        phases["pack"] = clock.Elapsed.TotalSeconds - phases.Values.Sum();
         var tolerance = Tolerances.For(portable.Precision);
         var qmax = WeightPacker.QMax(portable.Weights.DataType);
 
@@ -41,6 +44,7 @@ public static class Simulator
         var keys = portable.Network.Tensors.ToDictionary(t => t.Name, t => t.Calibration);
 
         using var runner = new PlanRunner(session, portable);
+        phases["build"] = clock.Elapsed.TotalSeconds - phases.Values.Sum();
         runner.Upload(blob, portable.EncodeInput(input, blob));
         var results = new List<StepResult>();
         double pendingMs = 0;
@@ -59,9 +63,10 @@ public static class Simulator
             pendingMs = 0;
             if (problem is not null) break; // the arena is no longer trustworthy after a kernel moved the wrong amount
         }
+        phases["run"] = clock.Elapsed.TotalSeconds - phases.Values.Sum();
         return new SimulationReport(design.Network.Name, deviceId, session.Device.Name, design.Kernel,
             string.Join(",", design.Parameters.Select(kv => $"{kv.Key}={kv.Value}")), portable.Precision.Id(), batch, tolerance, results,
-            results.Sum(r => r.KernelMs), clock.Elapsed.TotalSeconds, predictedMs.Values.Sum());
+            results.Sum(r => r.KernelMs), clock.Elapsed.TotalSeconds, predictedMs.Values.Sum()) { PhaseSeconds = phases };
     }
 
     /// <summary>Largest errors; the relative one divides by |expected| but never by less than 1e-3 of the tensor's magnitude.</summary>

@@ -93,6 +93,7 @@ internal static class SimulateCommand
                 s.Pass ? "[green]pass[/]" : $"[red]FAIL[/]{(s.Problem is null ? "" : ": " + CliIo.Escape(s.Problem))}", F($"{s.KernelMs:0.00}"), F($"{s.PredictedMs:0.000}"));
         io.Console.Write(table);
         io.Out.WriteLine(F($"{(r.Pass ? "PASS" : "FAIL")}: {r.Steps.Count - r.Failed} of {r.Steps.Count} tensors match; kernels {r.KernelMs:0.0} ms on the OpenCL device, {r.WallSeconds:0.0} s wall; predicted FPGA latency {r.PredictedMs:0.000} ms on {r.Device}"));
+        io.Out.WriteLine("time: " + string.Join(", ", r.PhaseSeconds.Select(p => F($"{p.Key} {p.Value:0.0} s"))));
     }
 
     private static string Short(IReadOnlyList<string> layers) => layers.Count <= 2 ? string.Join(", ", layers) : $"{layers[0]} … {layers[^1]} ({layers.Count})";
