@@ -1,0 +1,60 @@
+using System.Text.RegularExpressions;
+using FpgaGen.Hardware;
+
+namespace FpgaGen.Toolchains.Projects;
+
+/// <summary>
+/// Finds the files to compile in a generated project, by the layout `fpgagen generate` writes: Intel projects keep
+/// the OpenCL kernels in device/*.cl (one top file; others may be #included by it); Xilinx and Vivado-HLS projects
+/// keep one C++ file per kernel group in src/, each defining an extern "C" top function, and test benches named
+/// *_tb.cpp or tb_*.cpp (in src/, hls/ or tb/). A link.cfg beside design.json is the v++ connectivity file.
+/// </summary>
+public static partial class ProjectLayout
+{
+    public static BuildProject Apply(BuildProject project) => project.ToolchainKind == Toolchain.Aoc ? Intel(project) : Hls(project);
+
+    private static BuildProject Intel(BuildProject project)
+    {
+        var device = Path.Combine(project.Directory, "device");
+        var sources = Files(device, "*.cl");
+        if (sources.Count == 0) throw new InputException($"{project.Directory}: no OpenCL kernel source (device/*.cl) for aoc");
+        // With several .cl files the top one is the file no other file includes.
+        var tops = sources.Where(s => !sources.Any(o => o != s && File.ReadAllText(o).Contains($"\"{Path.GetFileName(s)}\"", StringComparison.Ordinal))).ToList();
+        if (tops.Count != 1)
+            throw new InputException($"{device}: cannot tell which .cl file aoc should compile ({string.Join(", ", sources.Select(Path.GetFileName))})");
+        return project with { OpenClSource = tops[0], IncludeDirectories = [device] };
+    }
+
+    private static BuildProject Hls(BuildProject project)
+    {
+        var src = Path.Combine(project.Directory, "src");
+        var benches = new[] { src, Path.Combine(project.Directory, "hls"), Path.Combine(project.Directory, "tb") }
+            .SelectMany(d => Files(d, "*.cpp")).Where(IsTestBench).ToList();
+        var kernels = new List<HlsKernel>();
+        foreach (var file in Files(src, "*.cpp").Where(f => !IsTestBench(f)))
+            foreach (Match m in TopFunction().Matches(File.ReadAllText(file)))
+                kernels.Add(new HlsKernel(m.Groups[1].Value, file));
+        if (kernels.Count == 0) throw new InputException($"{project.Directory}: no HLS kernel (an extern \"C\" function in src/*.cpp)");
+        var link = Path.Combine(project.Directory, "link.cfg");
+        return project with
+        {
+            HlsKernels = kernels,
+            IncludeDirectories = [src],
+            TestBenches = benches,
+            LinkConfig = File.Exists(link) ? link : null,
+        };
+    }
+
+    private static bool IsTestBench(string file)
+    {
+        var name = Path.GetFileNameWithoutExtension(file);
+        return name.EndsWith("_tb", StringComparison.Ordinal) || name.StartsWith("tb_", StringComparison.Ordinal)
+               || Path.GetFileName(Path.GetDirectoryName(file)) == "tb";
+    }
+
+    private static List<string> Files(string directory, string pattern) =>
+        Directory.Exists(directory) ? Directory.GetFiles(directory, pattern).Order(StringComparer.Ordinal).ToList() : [];
+
+    [GeneratedRegex(@"extern\s+""C""\s+void\s+([A-Za-z_]\w*)\s*\(")]
+    private static partial Regex TopFunction();
+}
