@@ -3,8 +3,11 @@ using FpgaGen.Hardware;
 
 namespace FpgaGen.Toolchains.Projects;
 
-/// <summary>One HLS kernel of a Xilinx project: its extern "C" top function and the file that defines it.</summary>
-public sealed record HlsKernel(string Top, string Source);
+/// <summary>One HLS kernel of a Xilinx project: its extern "C" top function, the file that defines it and its C-simulation test benches.</summary>
+public sealed record HlsKernel(string Top, string Source)
+{
+    public IReadOnlyList<string> TestBenches { get; init; } = [];
+}
 
 /// <summary>
 /// What `fpgagen compile` needs from a generated project folder: the design (which engine, parameters, data type and
@@ -39,9 +42,6 @@ public sealed record BuildProject(string Directory, Device Device)
     public IReadOnlyList<HlsKernel> HlsKernels { get; init; } = [];
 
     public IReadOnlyList<string> IncludeDirectories { get; init; } = [];
-
-    /// <summary>C simulation test benches (HLS csim).</summary>
-    public IReadOnlyList<string> TestBenches { get; init; } = [];
 
     /// <summary>v++ link configuration (connectivity), when the project has one.</summary>
     public string? LinkConfig { get; init; }

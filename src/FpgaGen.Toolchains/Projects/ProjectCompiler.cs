@@ -14,6 +14,9 @@ public sealed record CompileSettings(ToolSet Tools)
     /// <summary>Wall-clock limit for all the tool steps of one compile; the tool's process tree is killed when it passes.</summary>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>Tools running at once within one project (HLS syntheses of its kernels).</summary>
+    public int Jobs { get; init; } = 1;
+
     /// <summary>Every output line with its step name (e.g. for a progress display), besides build/&lt;target&gt;.log.</summary>
     public Action<string, OutputLine>? OnLine { get; init; }
 }
@@ -60,18 +63,18 @@ public static class ProjectCompiler
                 Environment = settings.Tools.Environment,
                 OnLine = log.Line,
             };
-            runs = await RunAsync(project, target, tools[0], options, either.Token);
+            runs = await RunAsync(project, target, tools[0], options, settings.Jobs, either.Token);
             foreach (var step in runs.SelectMany(r => r.Steps)) log.Note($"{step.Name}: {step.Process.Describe()}: {step.CommandLine}");
         }
         clock.Stop();
 
         var failed = runs.FirstOrDefault(r => !r.Succeeded);
-        var lastStep = runs.SelectMany(r => r.Steps).LastOrDefault()?.Process;
+        var failedStep = failed?.Steps.LastOrDefault()?.Process;
         var (status, error) = failed is null ? (BuildStatus.Ok, (string?)null)
             : cancellationToken.IsCancellationRequested ? (BuildStatus.Cancelled, $"{tools[0].Name} was cancelled after {Seconds(clock.Elapsed)} (log: {logPath})")
-            : deadline.IsCancellationRequested && lastStep is { Cancelled: true }
+            : deadline.IsCancellationRequested && failedStep is { Cancelled: true }
                 ? (BuildStatus.Timeout, $"{tools[0].Name} timed out after {Seconds(clock.Elapsed)} (--timeout {Seconds(settings.Timeout!.Value)}; log: {logPath})")
-            : (BuildStatus.Failed, failed.Error);
+            : (BuildStatus.Failed, failed.Error ?? $"{tools[0].Name} failed (log: {logPath})");
         var result = new BuildResult(project, target, status, error, clock.Elapsed)
         {
             Tools = tools,
@@ -86,7 +89,7 @@ public static class ProjectCompiler
         return result;
     }
 
-    private static async Task<IReadOnlyList<ToolRun>> RunAsync(BuildProject project, CompileTarget target, InstalledTool tool, RunOptions options, CancellationToken ct)
+    private static async Task<IReadOnlyList<ToolRun>> RunAsync(BuildProject project, CompileTarget target, InstalledTool tool, RunOptions options, int jobs, CancellationToken ct)
     {
         var device = project.Device;
         if (project.ToolchainKind == Toolchain.Aoc)
@@ -103,7 +106,7 @@ public static class ProjectCompiler
         }
         if (target is CompileTarget.SwEmu or CompileTarget.HwEmu or CompileTarget.Hw)
             return [await Vitis(project, target, tool, options, ct)];
-        return await Hls(project, target, tool, options, ct);
+        return await Hls(project, target, tool, options, jobs, ct);
     }
 
     private static Task<ToolRun> Vitis(BuildProject project, CompileTarget target, InstalledTool vpp, RunOptions options, CancellationToken ct)
@@ -124,31 +127,25 @@ public static class ProjectCompiler
         return VitisRunner.BuildAsync(vpp, compiles, link, options, ct);
     }
 
-    private static async Task<IReadOnlyList<ToolRun>> Hls(BuildProject project, CompileTarget target, InstalledTool tool, RunOptions options, CancellationToken ct)
+    private static async Task<IReadOnlyList<ToolRun>> Hls(BuildProject project, CompileTarget target, InstalledTool tool, RunOptions options, int jobs, CancellationToken ct)
     {
         var device = project.Device;
         var part = device.Toolchain.HlsPart ?? device.Part;
         var clockNs = 1000 / project.ClockMhz;
         var flags = string.Join(' ', project.IncludeDirectories.Select(d => "-I" + d).Concat(project.Defines.Select(d => $"-D{d.Key}={d.Value}")));
         var vitisKernel = project.ToolchainKind == Toolchain.Vitis;
-        if (target == CompileTarget.Csim)
-        {
-            if (project.TestBenches.Count == 0)
-                throw new InputException($"{project.Directory}: C simulation needs a test bench (*_tb.cpp or tb_*.cpp in src/, hls/ or tb/)");
-            var csim = new HlsProject("csim", project.HlsKernels[0].Top, project.HlsKernels.Select(k => k.Source).Distinct().ToList(), part, clockNs)
+        var projects = target == CompileTarget.Csim
+            ? project.HlsKernels.Where(k => k.TestBenches.Count > 0).Select(k => new HlsProject($"{k.Top}_csim", k.Top, [k.Source], part, clockNs)
             {
-                TestBenches = project.TestBenches, CFlags = flags, CSimulation = true, Synthesis = false, VitisKernel = vitisKernel,
-            };
-            return [await HlsRunner.RunAsync(tool, csim, options, ct)];
-        }
-        var runs = new List<ToolRun>();
-        foreach (var kernel in project.HlsKernels)
-        {
-            var synth = new HlsProject(kernel.Top, kernel.Top, [kernel.Source], part, clockNs) { CFlags = flags, VitisKernel = vitisKernel };
-            var run = await HlsRunner.RunAsync(tool, synth, options, ct);
-            runs.Add(run);
-            if (!run.Succeeded) break;
-        }
+                TestBenches = k.TestBenches, CFlags = flags, CSimulation = true, Synthesis = false, VitisKernel = vitisKernel,
+            }).ToList()
+            : project.HlsKernels.Select(k => new HlsProject(k.Top, k.Top, [k.Source], part, clockNs) { CFlags = flags, VitisKernel = vitisKernel }).ToList();
+        if (projects.Count == 0)
+            throw new InputException($"{project.Directory}: C simulation needs a test bench (tb/tb_<group>.cpp for src/<group>.cpp)");
+        // One HLS run per kernel, up to `jobs` at once; each has its own HLS project folder, script and step log.
+        var runs = new ToolRun[projects.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, runs.Length), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) },
+            async (i, _) => runs[i] = await HlsRunner.RunAsync(tool, projects[i], options, ct));
         return runs;
     }
 

@@ -6,8 +6,9 @@ namespace FpgaGen.Toolchains.Projects;
 /// <summary>
 /// Finds the files to compile in a generated project, by the layout `fpgagen generate` writes: Intel projects keep
 /// the OpenCL kernels in device/*.cl (one top file; others may be #included by it); Xilinx and Vivado-HLS projects
-/// keep one C++ file per kernel group in src/, each defining an extern "C" top function, and test benches named
-/// *_tb.cpp or tb_*.cpp (in src/, hls/ or tb/). A link.cfg beside design.json is the v++ connectivity file.
+/// keep one C++ file per kernel group in src/ (src/&lt;group&gt;.cpp), each defining an extern "C" top function, and
+/// C-simulation test benches tb_&lt;group&gt;.cpp or &lt;group&gt;_tb.cpp (in tb/, src/ or hls/), each its own program
+/// testing that group's top. A link.cfg beside design.json is the v++ connectivity file.
 /// </summary>
 public static partial class ProjectLayout
 {
@@ -28,21 +29,26 @@ public static partial class ProjectLayout
     private static BuildProject Hls(BuildProject project)
     {
         var src = Path.Combine(project.Directory, "src");
-        var benches = new[] { src, Path.Combine(project.Directory, "hls"), Path.Combine(project.Directory, "tb") }
+        var benches = new[] { Path.Combine(project.Directory, "tb"), src, Path.Combine(project.Directory, "hls") }
             .SelectMany(d => Files(d, "*.cpp")).Where(IsTestBench).ToList();
         var kernels = new List<HlsKernel>();
         foreach (var file in Files(src, "*.cpp").Where(f => !IsTestBench(f)))
             foreach (Match m in TopFunction().Matches(File.ReadAllText(file)))
-                kernels.Add(new HlsKernel(m.Groups[1].Value, file));
+                kernels.Add(new HlsKernel(m.Groups[1].Value, file) { TestBenches = benches.Where(b => Tests(b, file)).ToList() });
         if (kernels.Count == 0) throw new InputException($"{project.Directory}: no HLS kernel (an extern \"C\" function in src/*.cpp)");
         var link = Path.Combine(project.Directory, "link.cfg");
         return project with
         {
             HlsKernels = kernels,
             IncludeDirectories = [src],
-            TestBenches = benches,
             LinkConfig = File.Exists(link) ? link : null,
         };
+    }
+
+    private static bool Tests(string bench, string source)
+    {
+        var group = Path.GetFileNameWithoutExtension(source);
+        return Path.GetFileNameWithoutExtension(bench) is var name && (name == "tb_" + group || name == group + "_tb");
     }
 
     private static bool IsTestBench(string file)

@@ -27,7 +27,7 @@ public sealed record ReportedFigures(ReportKind Kind, FigureScope Scope, DesignF
 
     public string Description => Kind switch
     {
-        ReportKind.AocEstimate => "aoc first-stage estimates, whole device (board interface included)",
+        ReportKind.AocEstimate => "aoc first-stage estimates, whole device with the board interface",
         ReportKind.AocFit => "Quartus post-fit figures (acl_quartus_report.txt), whole device",
         ReportKind.HlsSynthesis => "HLS C-synthesis estimates (csynth.xml), kernels only",
         _ => "v++ link estimates (system_estimate), kernels only",
