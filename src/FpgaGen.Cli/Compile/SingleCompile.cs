@@ -16,7 +16,6 @@ internal static class SingleCompile
             var live = status is null ? settings : settings with { OnLine = (_, line) => status.Describe($"{title}: {line.Text}") };
             return ProjectCompiler.CompileAsync(project, target, live, ct);
         });
-        WriteExpectations(io, project, result);
         switch (result.Status)
         {
             case BuildStatus.Ok:
@@ -54,13 +53,5 @@ internal static class SingleCompile
         if (r.Outputs.Count > 0) io.Out.WriteLine("outputs: " + string.Join(", ", r.Outputs.Select(o => Path.GetRelativePath(r.Project.Directory, o))));
         io.Out.WriteLine($"log: {r.LogPath}; summary: {r.SummaryPath}" +
                          (r.Reported is null ? "" : $"; `fpgagen report {projectDir}` compares with the prediction"));
-    }
-
-    /// <summary>A note when the tool found is not the release the project was generated for.</summary>
-    private static void WriteExpectations(CliIo io, BuildProject project, BuildResult r)
-    {
-        foreach (var tool in r.Tools)
-            if (project.ToolExpectations.TryGetValue(tool.Name, out var expected) && !tool.Version.ToString().StartsWith(expected, StringComparison.Ordinal))
-                io.Err.WriteLine($"note: the project was generated for {tool.Name} {expected}; compiled with {tool.Version}");
     }
 }

@@ -46,8 +46,8 @@ public sealed record BuildProject(string Directory, Device Device)
     /// <summary>v++ link configuration (connectivity), when the project has one.</summary>
     public string? LinkConfig { get; init; }
 
-    /// <summary>Tool releases the generator wrote the project for (e.g. "aoc": "17.1+ Pro"), shown beside the one found.</summary>
-    public IReadOnlyDictionary<string, string> ToolExpectations { get; init; } = new Dictionary<string, string>();
+    /// <summary>What the generator says the project needs of the vendor tools (design.json "tools"), for messages.</summary>
+    public string? ToolRequirements { get; init; }
 
     public string ToolchainKind => Device.Toolchain.Kind;
 

@@ -30,6 +30,7 @@ public static class BuildSummary
         Log = r.LogPath,
         Design = new { r.Project.Kernel, Params = r.Project.ParameterText, r.Project.Precision, r.Project.Batch, Device = r.Project.Device.Id },
         Tools = r.Tools.Select(t => new { t.Name, Version = t.Version.ToString(), t.Path }),
+        ToolsRequired = r.Project.ToolRequirements,
         Steps = r.Steps.Select(s => new
         {
             s.Name,

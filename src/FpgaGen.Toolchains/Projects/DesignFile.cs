@@ -8,8 +8,9 @@ namespace FpgaGen.Toolchains.Projects;
 /// Reads a generated project's design.json into a <see cref="BuildProject"/>. The design's fields (kernel, params,
 /// precision, batch, freq_mhz, latency_ms, resources as in explore's designs.json) may sit at the top level or under
 /// "design"; predictions may also sit under "predicted". The device is named by id ("device": "a10_385a" or
-/// {"id": ...}) and looked up in the device catalog, which gives the board, platform, part and platform overhead.
-/// The files to compile come from the project layout (<see cref="ProjectLayout"/>).
+/// {"id": ...}, as `fpgagen generate` writes it) and looked up in the device catalog, which gives the board,
+/// platform, part and platform overhead. The files to compile come from the project layout (<see cref="ProjectLayout"/>),
+/// guided by the "kernels" list (group and HLS top function) when the file has one.
 /// </summary>
 public static class DesignFile
 {
@@ -36,13 +37,14 @@ public static class DesignFile
             Batch = (root.TryProp("batch") ?? design.TryProp("batch"))?.Number() is { } b ? (int)b : 1,
             ClockMhz = Positive(Field(predicted, design, "freq_mhz")),
             Predicted = Predicted(predicted, design, device),
-            ToolExpectations = Expectations(root.TryProp("tools") ?? root.TryProp("tool_versions")),
+            ToolRequirements = root.TryProp("tools")?.Text(),
         };
-        return ProjectLayout.Apply(project);
+        return ProjectLayout.Apply(project, HlsTops(root.TryProp("kernels")));
     }
 
+    /// <summary>The field where it is found; when missing, the error names it in <paramref name="second"/>, where generated files keep it.</summary>
     private static JNode Field(JNode first, JNode second, string name) =>
-        first.TryProp(name) ?? second.TryProp(name) ?? first.Prop(name);
+        first.TryProp(name) ?? second.Prop(name);
 
     private static string DeviceId(JNode node) =>
         node.Element.ValueKind == System.Text.Json.JsonValueKind.Object ? node.Prop("id").String() : node.String();
@@ -82,12 +84,10 @@ public static class DesignFile
         };
     }
 
-    private static Dictionary<string, string> Expectations(JNode? node)
+    /// <summary>The "kernels" list of a generated design.json: kernel group → HLS top function.</summary>
+    private static IReadOnlyDictionary<string, string>? HlsTops(JNode? kernels)
     {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (node is not { } n || n.Element.ValueKind != System.Text.Json.JsonValueKind.Object) return map;
-        foreach (var p in n.Element.EnumerateObject())
-            if (new JNode(p.Value, n.File, p.Name).Text() is { } text) map[p.Name] = text;
-        return map;
+        if (kernels is not { } list) return null;
+        return list.Items().ToDictionary(k => k.Prop("group").String(), k => k.Prop("hls_top").String(), StringComparer.Ordinal);
     }
 }

@@ -12,7 +12,9 @@ namespace FpgaGen.Toolchains.Projects;
 /// </summary>
 public static partial class ProjectLayout
 {
-    public static BuildProject Apply(BuildProject project) => project.ToolchainKind == Toolchain.Aoc ? Intel(project) : Hls(project);
+    /// <param name="hlsTops">Kernel group → HLS top function, from design.json; null to find the tops in src/*.cpp.</param>
+    public static BuildProject Apply(BuildProject project, IReadOnlyDictionary<string, string>? hlsTops = null) =>
+        project.ToolchainKind == Toolchain.Aoc ? Intel(project) : Hls(project, hlsTops);
 
     private static BuildProject Intel(BuildProject project)
     {
@@ -26,15 +28,28 @@ public static partial class ProjectLayout
         return project with { OpenClSource = tops[0], IncludeDirectories = [device] };
     }
 
-    private static BuildProject Hls(BuildProject project)
+    private static BuildProject Hls(BuildProject project, IReadOnlyDictionary<string, string>? hlsTops)
     {
         var src = Path.Combine(project.Directory, "src");
         var benches = new[] { Path.Combine(project.Directory, "tb"), src, Path.Combine(project.Directory, "hls") }
             .SelectMany(d => Files(d, "*.cpp")).Where(IsTestBench).ToList();
         var kernels = new List<HlsKernel>();
-        foreach (var file in Files(src, "*.cpp").Where(f => !IsTestBench(f)))
-            foreach (Match m in TopFunction().Matches(File.ReadAllText(file)))
-                kernels.Add(new HlsKernel(m.Groups[1].Value, file) { TestBenches = benches.Where(b => Tests(b, file)).ToList() });
+        if (hlsTops is not null)
+        {
+            foreach (var (group, top) in hlsTops)
+            {
+                var file = Path.Combine(src, group + ".cpp");
+                if (!SafeName().IsMatch(group) || !File.Exists(file))
+                    throw new InputException($"{project.Directory}: design.json lists kernel group '{group}' but there is no src/{group}.cpp");
+                kernels.Add(new HlsKernel(top, file) { TestBenches = benches.Where(b => Tests(b, file)).ToList() });
+            }
+        }
+        else
+        {
+            foreach (var file in Files(src, "*.cpp").Where(f => !IsTestBench(f)))
+                foreach (Match m in TopFunction().Matches(File.ReadAllText(file)))
+                    kernels.Add(new HlsKernel(m.Groups[1].Value, file) { TestBenches = benches.Where(b => Tests(b, file)).ToList() });
+        }
         if (kernels.Count == 0) throw new InputException($"{project.Directory}: no HLS kernel (an extern \"C\" function in src/*.cpp)");
         var link = Path.Combine(project.Directory, "link.cfg");
         return project with
@@ -60,6 +75,9 @@ public static partial class ProjectLayout
 
     private static List<string> Files(string directory, string pattern) =>
         Directory.Exists(directory) ? Directory.GetFiles(directory, pattern).Order(StringComparer.Ordinal).ToList() : [];
+
+    [GeneratedRegex("^[A-Za-z0-9_]+$")]
+    private static partial Regex SafeName();
 
     [GeneratedRegex(@"extern\s+""C""\s+void\s+([A-Za-z_]\w*)\s*\(")]
     private static partial Regex TopFunction();

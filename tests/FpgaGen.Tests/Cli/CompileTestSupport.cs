@@ -54,10 +54,15 @@ public static class TestProjects
     {
         dir.File($"{name}/design.json", """
             {
-              "device": "a10_385a",
-              "kernel": "conv_tiled", "params": {"Tm": 4, "Tn": 2}, "precision": "fp32", "batch": 1,
-              "freq_mhz": 240, "latency_ms": 12.5,
-              "resources": {"dsp": 20, "bram": 400, "logic": 60000, "ff": 240000}
+              "format": "fpgagen-design-1",
+              "device": {"id": "a10_385a", "toolchain": {"kind": "aoc", "aoc_board": "p385a_sch_ax115"}},
+              "design": {
+                "rank": 1, "kernel": "conv_tiled", "params": {"Tm": 4, "Tn": 2}, "precision": "fp32", "batch": 1,
+                "freq_mhz": 240, "latency_ms": 12.5,
+                "resources": {"dsp": 20, "bram": 400, "logic": 60000, "ff": 240000}
+              },
+              "tools": "Intel FPGA SDK for OpenCL (aoc, aocl) 19.1 or later",
+              "kernels": [{"group": "conv_tiled", "hls_top": "conv_tiled_top", "opencl_kernels": ["conv_tiled_compute"]}]
             }
             """);
         dir.File($"{name}/device/kernels.cl", """
@@ -82,10 +87,14 @@ public static class TestProjects
     {
         dir.File($"{name}/design.json", """
             {
-              "device": "u250",
-              "kernel": "conv_tiled", "params": {"Tm": 4, "Tn": 2}, "precision": "fp32", "batch": 1,
-              "freq_mhz": 250, "latency_ms": 3.2,
-              "resources": {"dsp": 800, "bram": 1380, "uram": 0, "logic": 350280, "ff": 643000}
+              "format": "fpgagen-design-1",
+              "device": {"id": "u250"},
+              "design": {
+                "rank": 1, "kernel": "conv_tiled", "params": {"Tm": 4, "Tn": 2}, "precision": "fp32", "batch": 1,
+                "freq_mhz": 250, "latency_ms": 3.2,
+                "resources": {"dsp": 800, "bram": 1380, "uram": 0, "logic": 350280, "ff": 643000}
+              },
+              "kernels": [{"group": "conv_tiled", "hls_top": "conv_tiled_top"}]
             }
             """);
         dir.File($"{name}/src/conv_tiled.cpp", """
