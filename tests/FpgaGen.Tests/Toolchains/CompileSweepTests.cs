@@ -124,6 +124,27 @@ public class CompileSweepTests : IDisposable
     }
 
     [Fact]
+    public async Task CancellingKillsTheToolsAndLogsNothingSoAResumeCompilesThemAgain()
+    {
+        var pidFile = Path.Combine(dir.Path, "hang.pid");
+        var env = FakeTools.Environment(("FAKE_TOOL_HANG", "1"), ("FAKE_TOOL_PIDFILE", pidFile));
+        var sweep = new CompileSweep(ExploredDesigns.Read(explored), CompileTarget.Report, new MinimalIntelProjects(), new CompileSettings(new ToolSet(env)) { Jobs = 1 });
+        using var cts = new CancellationTokenSource();
+        var outcomes = new List<SweepOutcome>();
+        var run = sweep.RunAsync(sweep.Plan(3), null, outcomes.Add, cts.Token);
+        var pid = await ChildProcesses.ReadPidAsync(pidFile);
+        cts.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.True(await ChildProcesses.DiesWithinAsync(pid, TimeSpan.FromSeconds(5)), "the hung tool's child survived the cancellation");
+        var cancelled = Assert.Single(outcomes);
+        Assert.Null(cancelled.Record);
+        Assert.Equal(BuildStatus.Cancelled, cancelled.Build!.Status);
+        Assert.Empty(ResultsLog.Read(sweep.ResultsPath).Records);
+        Assert.Equal(3, sweep.Plan(3).ToCompile.Count);
+    }
+
+    [Fact]
     public async Task NoMoreThanJobsToolsRunAtOnce()
     {
         // Each aoc run registers itself in a folder for 0.3 s and logs how many runs it saw there.
