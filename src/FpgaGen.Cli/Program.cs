@@ -21,6 +21,7 @@ public static class Program
             DevicesCommand.Create(io),
             EstimateCommand.Create(io),
             ExploreCommand.Create(io),
+            GenerateCommand.Create(io),
             CompileCommand.Create(io),
             ReportCommand.Create(io),
             TuneCommand.Create(io),

@@ -81,7 +81,7 @@ internal static class ExploreCommand
         return cmd;
     }
 
-    private static IReadOnlyList<Precision> ParsePrecisions(string text, Device dev)
+    internal static IReadOnlyList<Precision> ParsePrecisions(string text, Device dev)
     {
         if (text.Equals("all", StringComparison.OrdinalIgnoreCase)) return dev.Precisions.ToList();
         var list = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(PrecisionExtensions.Parse).Distinct().ToList();

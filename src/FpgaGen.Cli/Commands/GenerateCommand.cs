@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography;
+using FpgaGen.Codegen;
+using FpgaGen.Codegen.Projects;
+using FpgaGen.Estimation;
+using FpgaGen.Exploration;
+using FpgaGen.Hardware;
+
+namespace FpgaGen.Cli.Commands;
+
+/// <summary>`fpgagen generate`: a complete vendor project (kernels, host, build files, weights layout) for one design.</summary>
+internal static class GenerateCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var model = CommonOptions.Model();
+        var device = CommonOptions.Device();
+        var design = new Option<string>("--design")
+        {
+            Description = "Which design: best (the explorer's first), a rank (3), or a JSON file (one design object, a project's design.json, or an explore designs.json with --rank)",
+            DefaultValueFactory = _ => "best",
+        };
+        var rank = new Option<int?>("--rank") { Description = "With a designs.json file: the rank to take" };
+        var precision = new Option<string?>("--precision") { Description = "Data type(s) to explore for best/rank: fp32|fp16|int16|int8, a comma list, or all (default fp32); must match a design file's" };
+        var batch = new Option<int?>("--batch") { Description = "Batch size (default 1; must match a design file's)" };
+        var maxUtil = CommonOptions.MaxUtil();
+        var outDir = new Option<string>("--out") { Description = "Project folder to create", Required = true };
+        var force = new Option<bool>("--force") { Description = "Replace an existing --out folder" };
+        var cmd = new Command("generate", "Generate a vendor project for one design: kernels (aoc OpenCL or Vitis HLS), host program, build files, weights layout and packer.")
+        {
+            model, device, design, rank, precision, batch, maxUtil, outDir, force,
+        };
+        cmd.SetAction(r => io.Guard(() =>
+        {
+            var outPath = r.GetValue(outDir)!;
+            if (Directory.Exists(outPath) && Directory.EnumerateFileSystemEntries(outPath).Any() && !r.GetValue(force))
+                throw new InputException($"{outPath}: folder exists and is not empty; pass --force to replace it");
+            if (File.Exists(outPath)) throw new InputException($"{outPath}: is a file, expected a folder");
+            var net = ModelFiles.Load(r.GetValue(model)!);
+            var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
+            var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
+            var profile = new NetworkProfile(net);
+            var (estimate, chosenRank, pareto) = Choose(r.GetValue(design)!, r.GetValue(rank), r.GetValue(precision), r.GetValue(batch), net, dev, profile, util);
+
+            var accelerator = AcceleratorDesign.Create(net, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch);
+            var info = new ModelInfo(net.Name, net.Source, net.Source is { } src && File.Exists(src) ? Sha256(src) : null);
+            var files = ProjectGenerator.Generate(new ProjectRequest(accelerator, dev, estimate, chosenRank, pareto, info));
+            OutputFolder.Write(outPath, r.GetValue(force), dir => files.WriteTo(dir));
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"wrote {outPath}: {dev.Toolchain.Kind} project, {estimate.Kernel} {estimate.Config}, {estimate.Precision.Id()}, batch {estimate.Batch}, "
+                + $"{estimate.FreqMhz:0} MHz, {estimate.ImagesPerSecond:0.##} images/s predicted; {files.Files.Count} files, {accelerator.Lowered.Steps.Count} steps"));
+            io.Out.WriteLine($"next: see {Path.Combine(outPath, "README.md")} (pack weights.bin with tools/pack_weights.py, then make)");
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static (DesignEstimate Estimate, int Rank, bool Pareto) Choose(string choice, int? rank, string? precision, int? batch,
+        FpgaGen.Model.Network net, Device dev, NetworkProfile profile, double util)
+    {
+        if (batch is <= 0) throw new InputException($"--batch must be a positive integer, got {batch}");
+        if (choice == "best" || int.TryParse(choice, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            if (rank is not null) throw new InputException("--rank goes with a designs.json file; with best or a number, give the rank as --design N");
+            var wanted = choice == "best" ? 1 : int.Parse(choice, CultureInfo.InvariantCulture);
+            if (wanted < 1) throw new InputException($"--design {choice}: ranks start at 1");
+            var options = new ExploreOptions
+            {
+                Device = dev,
+                Precisions = ExploreCommand.ParsePrecisions(precision ?? "fp32", dev),
+                Batch = batch ?? 1,
+                MaxUtil = util,
+            };
+            var result = Explorer.Run(net, options);
+            if (result.Designs.Count == 0) throw new InputException($"no design of {net.Name} fits {dev.Id} under --max-util {util.ToString(CultureInfo.InvariantCulture)}");
+            if (wanted > result.Designs.Count) throw new InputException($"--design {wanted}: only {result.Designs.Count} designs fit");
+            return (result.Designs[wanted - 1], wanted, result.Pareto[wanted - 1]);
+        }
+        if (!File.Exists(choice)) throw new InputException($"--design {choice}: expected best, a rank, or a JSON file (file not found)");
+        var selection = DesignDocument.Read(choice, rank);
+        if (precision is not null && !string.Equals(precision, selection.Precision, StringComparison.OrdinalIgnoreCase))
+            throw new InputException($"--precision {precision} contradicts the design file ({selection.Origin}: precision {selection.Precision})");
+        if (batch is not null && batch != selection.Batch)
+            throw new InputException($"--batch {batch} contradicts the design file ({selection.Origin}: batch {selection.Batch})");
+        var estimate = DesignDocument.Validate(selection, dev, profile, util);
+        return (estimate, selection.Rank ?? rank ?? 0, selection.Pareto);
+    }
+
+    private static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}

@@ -1,0 +1,143 @@
+using System.Globalization;
+using FpgaGen.Codegen.Rendering;
+using FpgaGen.Codegen.Weights;
+using FpgaGen.Estimation;
+using FpgaGen.Hardware;
+
+namespace FpgaGen.Codegen.Projects;
+
+/// <summary>Everything a project needs: the design, the device, the estimate it came with, and where it came from.</summary>
+public sealed record ProjectRequest(AcceleratorDesign Design, Device Device, DesignEstimate Estimate, int Rank, bool Pareto, ModelInfo Model);
+
+/// <summary>
+/// A complete vendor project for one design: an aoc project for Intel devices, a Vitis project for devices with a v++
+/// platform, a Vitis HLS IP project for boards without one (toolchain kind vivado). All have design.json,
+/// weights.json, tools/pack_weights.py and a README saying how to build, program and run.
+/// </summary>
+public static class ProjectGenerator
+{
+    public static ProjectFiles Generate(ProjectRequest r)
+    {
+        var d = r.Design;
+        var lib = d.Library;
+        var kind = r.Device.Toolchain.Kind;
+        var files = new ProjectFiles();
+        var context = Context(r);
+        switch (kind)
+        {
+            case Toolchain.Aoc:
+                files.Add("Makefile", lib.Render(Flavor.Text, "project/intel/Makefile.hbs", context));
+                files.Add("device/fpgagen.cl", d.IntelSource());
+                files.Add("device/intel_syntax_shim.h", lib.Raw("common/opencl/intel_syntax_shim.h"));
+                files.Add("host/main.cpp", lib.Raw("project/host/main.cpp"));
+                files.Add("host/plan.h", HostPlan.Header(d, hlsTops: false, "Intel(R) FPGA"));
+                break;
+            default:
+                var vivado = kind == Toolchain.Vivado;
+                files.Add("Makefile", lib.Render(Flavor.Text, vivado ? "project/vivado/Makefile.hbs" : "project/xilinx/Makefile.hbs", context));
+                files.Add("hls/run_hls.tcl", lib.Render(Flavor.Text, "project/xilinx/run_hls.tcl.hbs", context));
+                files.AddAll(d.HlsSources());
+                files.AddAll(Testbench.Files(d));
+                files.Add("tb/fpgagen_ref.h", lib.Raw("common/hls/fpgagen_ref.h"));
+                files.Add("host/plan.h", HostPlan.Header(d, hlsTops: true, "Xilinx"));
+                if (!vivado)
+                {
+                    files.Add("link.cfg", lib.Render(Flavor.Text, "project/xilinx/link.cfg.hbs", context));
+                    files.Add("host/main.cpp", lib.Raw("project/host/main.cpp"));
+                }
+                break;
+        }
+        files.Add("weights.json", WeightsJson.Serialize(d.Lowered.Weights));
+        files.Add("tools/pack_weights.py", lib.Raw("project/tools/pack_weights.py"));
+        var all = files.Files.Keys.Append("README.md").Append("design.json").ToList();
+        context["files"] = all.Order(StringComparer.Ordinal).Select(p => new Dictionary<string, object> { ["path"] = p, ["what"] = Describe(p, kind) }).ToList();
+        var flowTemplate = kind switch { Toolchain.Aoc => "project/intel/flow.md.hbs", Toolchain.Vivado => "project/vivado/flow.md.hbs", _ => "project/xilinx/flow.md.hbs" };
+        context["flow"] = lib.Render(Flavor.Text, flowTemplate, context);
+        files.Add("README.md", lib.Render(Flavor.Text, "project/README.md.hbs", context));
+        files.Add("design.json", DesignDocument.Write(d, r.Device, r.Estimate, r.Rank, r.Pareto, r.Model, all));
+        return files;
+    }
+
+    private static Dictionary<string, object> Context(ProjectRequest r)
+    {
+        var d = r.Design;
+        var dev = r.Device;
+        var freq = Math.Max(1, (int)Math.Round(r.Estimate.FreqMhz));
+        var groups = string.Join(" ", d.Config.Groups.Select(g => g.Name));
+        var (memory, sp) = Connectivity(d, dev);
+        var inv = CultureInfo.InvariantCulture;
+        return new Dictionary<string, object>
+        {
+            ["title"] = d.Title,
+            ["device_name"] = CNames.CommentText(dev.Name),
+            ["device_id"] = CNames.CommentText(dev.Id),
+            ["part"] = CNames.CommentText(dev.Toolchain.HlsPart ?? dev.Part),
+            ["board"] = CNames.CommentText(dev.Toolchain.AocBoard ?? ""),
+            ["platform"] = CNames.CommentText(dev.Toolchain.Platform ?? ""),
+            ["kernel"] = d.Kernel,
+            ["params"] = string.Join(", ", d.Parameters.Select(kv => $"{kv.Key}={kv.Value}")),
+            ["precision"] = d.Lowered.Precision.Id(),
+            ["fixed_point"] = d.Lowered.Precision.IsFixedPoint(),
+            ["qmax"] = WeightPacker.QMax(d.Lowered.Weights.DataType),
+            ["fused_ln"] = d.Kernel == "ln_linear",
+            ["batch"] = d.Lowered.Batch,
+            ["freq"] = freq,
+            ["period"] = (1000.0 / freq).ToString("0.###", inv),
+            ["images_per_s"] = r.Estimate.ImagesPerSecond.ToString("0.##", inv),
+            ["latency_ms"] = r.Estimate.LatencyMs.ToString("0.###", inv),
+            ["tools"] = CNames.CommentText(DesignDocument.ToolExpectation(dev)),
+            ["model_file"] = CNames.CommentText(Path.GetFileName(r.Model.File ?? r.Model.Name)),
+            ["model_sha"] = r.Model.Sha256 ?? "unknown",
+            ["groups"] = groups,
+            ["vivado"] = dev.Toolchain.Kind == Toolchain.Vivado,
+            ["flow"] = "",
+            ["flow_target"] = dev.Toolchain.Kind == Toolchain.Vivado ? "vivado" : "vitis",
+            ["export_format"] = dev.Toolchain.Kind == Toolchain.Vivado ? "ip_catalog" : "xo",
+            ["memory"] = memory,
+            ["memory_note"] = memory,
+            ["nk"] = d.Config.Groups.Select(g => $"{g.HlsTop}:1:{g.HlsTop}_1").ToList(),
+            ["sp"] = sp,
+            ["steps"] = d.Lowered.Steps.Count,
+            ["input_count"] = d.Lowered.Input.Elements * d.Lowered.Batch,
+            ["files"] = new List<object>(),
+        };
+    }
+
+    /// <summary>
+    /// Memory connectivity of every AXI port. One buffer lives in one bank and every port may address both the
+    /// activation arena and the weights (attention reads activations as its right-hand operand), so all ports share
+    /// DDR bank 0, or the whole HBM range on HBM cards. Embedded platforms connect to the PS memory by default.
+    /// </summary>
+    private static (string Note, List<string> Sp) Connectivity(AcceleratorDesign d, Device dev)
+    {
+        if (dev.Family.Contains("Zynq", StringComparison.OrdinalIgnoreCase))
+            return ("the processing system's DDR (the platform's default connection)", []);
+        var hbm = dev.Memory.Kind.StartsWith("HBM", StringComparison.OrdinalIgnoreCase);
+        var bank = hbm ? $"HBM[0:{dev.Memory.Banks - 1}]" : "DDR[0]";
+        var sp = d.Config.Groups.SelectMany(g => g.TopParams.Where(p => p.IsPointer).Select(p => $"{g.HlsTop}_1.{p.Name}:{bank}")).ToList();
+        return (hbm ? $"{bank} (all pseudo channels, so a buffer may span them)" : $"{bank} (both buffers in one bank; separate banks need a port per buffer)", sp);
+    }
+
+    private static string Describe(string path, string kind) => path switch
+    {
+        "README.md" => "this file",
+        "design.json" => "the chosen design, its predicted figures, the tools expected, the model's SHA-256, every file",
+        "weights.json" => "layout of weights.bin: every section's offset, shape, data type and packing recipe",
+        "tools/pack_weights.py" => "packs float weights (.npz) into weights.bin (Python standard library only)",
+        "Makefile" => kind == Toolchain.Aoc ? "emu, report, hw, host, check, run targets" : "build, emulation, C simulation and synthesis targets",
+        "device/fpgagen.cl" => "every OpenCL kernel of the design (aoc source)",
+        "device/intel_syntax_shim.h" => "lets clang check the aoc source (make check)",
+        "host/main.cpp" => "the OpenCL host program",
+        "host/plan.h" => "the launch table: per step, the kernels and every argument",
+        "link.cfg" => "v++ connectivity: compute units and memory banks",
+        "hls/run_hls.tcl" => "vitis_hls script: C simulation, synthesis" + (kind == Toolchain.Vivado ? ", IP export" : ""),
+        "tb/fpgagen_ref.h" => "reference implementations the testbenches compare with",
+        "src/fpgagen_hls.h" => "hls::stream and math for builds outside Vitis HLS (C simulation with g++)",
+        "src/fpgagen_config.h" => "tiling parameters and buffer sizes (overridable with -D)",
+        "src/fpgagen_types.h" => "data types and conversions",
+        _ when path.StartsWith("tb/", StringComparison.Ordinal) => "C-simulation testbench of one kernel group",
+        _ when path.StartsWith("src/", StringComparison.Ordinal) && path.EndsWith(".h", StringComparison.Ordinal) => "the kernel's top-level declaration",
+        _ when path.StartsWith("src/", StringComparison.Ordinal) => "one kernel group as HLS C++ (top function, dataflow stages)",
+        _ => "",
+    };
+}

@@ -1,0 +1,236 @@
+using System.Buffers.Binary;
+
+namespace FpgaGen.Codegen.Weights;
+
+/// <summary>
+/// Writes weights.bin from float tensors and, for fixed-point designs, calibration ranges (largest |value| of every
+/// tensor a step reads or writes, by calibration key; <see cref="Reference.NetworkReference.Ranges"/> computes them
+/// from sample inputs). Follows the recipe documented on <see cref="StepRecord"/>; tools/pack_weights.py in every
+/// generated project implements the same arithmetic (in double, rounding with ⌊v + ½⌋, float32 at the end) and
+/// produces the same bytes.
+/// </summary>
+public static class WeightPacker
+{
+    public static byte[] Pack(WeightsLayout layout, IReadOnlyDictionary<string, float[]> weights, IReadOnlyDictionary<string, double>? ranges = null)
+    {
+        var p = new Packer(layout, weights, ranges);
+        p.Run();
+        return p.Blob;
+    }
+
+    /// <summary>Largest quantized magnitude of the design's data type (0 for floating point).</summary>
+    public static int QMax(string dataType) => dataType switch { "int8" => 127, "int16" => 32767, _ => 0 };
+
+    /// <summary>
+    /// The integer multiplier and right shift with mult·2^−shift ≈ r and mult in [2^14, 2^15) where the shift allows it
+    /// (a 15-bit multiplier keeps acc·mult inside 64 bits for any 48-bit accumulator).
+    /// </summary>
+    public static (int Mult, int Shift) Multiplier(double r)
+    {
+        if (!(r > 0)) return (0, 0);
+        var shift = 14 - Math.ILogB(r);
+        if (shift < 0) return ((int)Math.Min(Math.Floor(r + 0.5), int.MaxValue), 0);
+        if (shift > 62) shift = 62;
+        var mult = (long)Math.Floor(Math.ScaleB(r, shift) + 0.5);
+        if (mult >= 1 << 15 && shift > 0) { mult = (long)Math.Floor(Math.ScaleB(r, shift - 1) + 0.5); shift--; }
+        return ((int)mult, shift);
+    }
+
+    private sealed class Packer(WeightsLayout layout, IReadOnlyDictionary<string, float[]> weights, IReadOnlyDictionary<string, double>? ranges)
+    {
+        public readonly byte[] Blob = new byte[layout.TotalBytes];
+        private readonly int qmax = QMax(layout.DataType);
+        private bool Fixed => qmax > 0;
+
+        public void Run()
+        {
+            if (Fixed && ranges is null)
+                throw new InputException($"weights: a {layout.DataType} design needs calibration ranges (largest |value| of every tensor) to set its scales");
+            WriteFloats(layout.Header, [Scale(layout.InputKey), Scale(layout.OutputKey)]);
+            foreach (var r in layout.Steps)
+            {
+                switch (r.Op)
+                {
+                    case "mac": Mac(r); break;
+                    case "map": Map(r); break;
+                    case "pool": WriteFloats(r.Floats, [Scale(r.X!), 0, 1 / Scale(r.Y), 0]); break;
+                    case "row": Row(r); break;
+                    default: throw new InputException($"weights layout: unknown op '{r.Op}' in step '{r.Name}'");
+                }
+                if (r.Op != "mac") WriteInts(r.Ints, [1, 0]);
+            }
+        }
+
+        private double Scale(string key)
+        {
+            if (!Fixed) return 1;
+            if (!ranges!.TryGetValue(key, out var range))
+                throw new InputException($"weights: no calibration range for tensor '{key}'");
+            return range > 0 ? range / qmax : 1;
+        }
+
+        private float[] Tensor(string name, long count)
+        {
+            if (!weights.TryGetValue(name, out var t)) throw new InputException($"weights: missing tensor '{name}'");
+            if (t.LongLength != count) throw new InputException($"weights: tensor '{name}' has {t.LongLength} values, expected {count}");
+            return t;
+        }
+
+        private void Mac(StepRecord r)
+        {
+            double sx = Scale(r.X!), sy = Scale(r.Y);
+            var outputs = r.Weight?.Shape![0] ?? (int)(r.Bias?.Count ?? r.LnVectors?.Count / 2 ?? 0);
+            double sw;
+            double[]? stored = null;
+            double[]? original = null;
+            double[]? bnFactor = null;
+            if (r.Weight is { } ws)
+            {
+                var rest = (int)(ws.Count / outputs);
+                var w = Tensor(ws.Source!, ws.Count);
+                original = w.Select(v => (double)v).ToArray();
+                var folded = (double[])original.Clone();
+                if (ws.FoldBatchNorm is { } bn)
+                {
+                    var (g, var) = (Tensor($"{bn}.weight", outputs), Tensor($"{bn}.running_var", outputs));
+                    bnFactor = new double[outputs];
+                    for (var o = 0; o < outputs; o++)
+                    {
+                        bnFactor[o] = g[o] / Math.Sqrt(var[o] + WeightsLayout.BatchNormEps);
+                        for (var k = 0; k < rest; k++) folded[o * rest + k] *= bnFactor[o];
+                    }
+                }
+                if (ws.FoldLayerNorm is { } ln)
+                {
+                    var gamma = Tensor($"{ln}.weight", rest);
+                    for (var o = 0; o < outputs; o++)
+                        for (var k = 0; k < rest; k++) folded[o * rest + k] *= gamma[k];
+                }
+                sw = Fixed ? MaxAbs(folded) is var m && m > 0 ? m / qmax : 1 : 1;
+                stored = Fixed ? folded.Select(v => Clamp(Math.Floor(v / sw + 0.5), -qmax, qmax)).ToArray() : folded.Select(Stored).ToArray();
+                WriteData(ws, stored);
+            }
+            else
+            {
+                sw = Scale(r.W!);
+            }
+
+            var biasSection = r.Bias ?? r.LnVectors;
+            if (biasSection is not null)
+            {
+                var b = new double[outputs];
+                if (biasSection.Source is { } src)
+                {
+                    var t = Tensor(src, outputs);
+                    for (var o = 0; o < outputs; o++) b[o] = t[o];
+                }
+                if (biasSection.FoldBatchNorm is { } bn)
+                {
+                    var (mean, beta) = (Tensor($"{bn}.running_mean", outputs), Tensor($"{bn}.bias", outputs));
+                    for (var o = 0; o < outputs; o++) b[o] = (b[o] - mean[o]) * bnFactor![o] + beta[o];
+                }
+                if (biasSection.FoldLayerNorm is { } ln)
+                {
+                    var rest = (int)(r.Weight!.Count / outputs);
+                    var beta = Tensor($"{ln}.bias", rest);
+                    for (var o = 0; o < outputs; o++)
+                    {
+                        double acc = 0;
+                        for (var k = 0; k < rest; k++) acc += original![o * rest + k] * beta[k];
+                        b[o] += acc;
+                    }
+                }
+                if (r.Bias is { } bs)
+                {
+                    if (Fixed) WriteInts(bs, b.Select(v => (int)Clamp(Math.Floor(v / (sx * sw) + 0.5), int.MinValue, int.MaxValue)).ToArray());
+                    else WriteFloats(bs, b);
+                }
+                else
+                {
+                    // Fused LayerNorm: Σ_k of the stored weights of each output, then the folded bias b' = W·β + b.
+                    var rest = (int)(r.Weight!.Count / outputs);
+                    var vectors = new double[2 * outputs];
+                    for (var o = 0; o < outputs; o++)
+                    {
+                        double s = 0;
+                        for (var k = 0; k < rest; k++) s += stored![o * rest + k];
+                        vectors[o] = s;
+                        vectors[outputs + o] = b[o];
+                    }
+                    WriteFloats(r.LnVectors!, vectors);
+                }
+            }
+            var (mult, shift) = Fixed ? Multiplier(sx * sw / sy) : (1, 0);
+            WriteInts(r.Ints, [mult, shift]);
+            WriteFloats(r.Floats, Fixed
+                ? [6 / (sx * sw), sw, WeightsLayout.LayerNormEps / (sx * sx), 1 / sy]
+                : [6, 1, WeightsLayout.LayerNormEps, 1]);
+        }
+
+        private void Map(StepRecord r)
+        {
+            double Param(WeightSection? section)
+            {
+                if (section is null) return 0;
+                var t = Tensor(section.Source!, section.Count).Select(v => (double)v).ToArray();
+                var s = Fixed ? MaxAbs(t) is var m && m > 0 ? m / qmax : 1 : 1;
+                WriteData(section, Fixed ? t.Select(v => Clamp(Math.Floor(v / s + 0.5), -qmax, qmax)).ToArray() : t);
+                return s;
+            }
+            var sa = r.AParam is not null ? Param(r.AParam) : Scale(r.X!);
+            var ss = r.SParam is not null ? Param(r.SParam) : r.S is not null ? Scale(r.S) : 0;
+            WriteFloats(r.Floats, [sa, ss, 1 / Scale(r.Y), 0]);
+        }
+
+        private void Row(StepRecord r)
+        {
+            WriteFloats(r.Floats, [Scale(r.X!) * r.InputFactor, 0, 1 / Scale(r.Y), WeightsLayout.LayerNormEps]);
+            if (r.Affine is { } a)
+            {
+                var len = a.Count / 2;
+                var values = Tensor($"{a.Source}.weight", len).Concat(Tensor($"{a.Source}.bias", len)).Select(v => (double)v).ToArray();
+                WriteFloats(a, values);
+            }
+        }
+
+        /// <summary>A floating-point weight as the blob holds it (float32, or float32 then float16), for Σ_k W'.</summary>
+        private double Stored(double v) => layout.DataType == "float16" ? (double)(Half)(float)v : (float)v;
+
+        private static double MaxAbs(double[] v) => v.Length == 0 ? 0 : v.Max(Math.Abs);
+
+        private static double Clamp(double v, double lo, double hi) => Math.Min(Math.Max(v, lo), hi);
+
+        private void WriteFloats(WeightSection s, double[] values)
+        {
+            Check(s, values.Length);
+            var span = Blob.AsSpan((int)s.Offset);
+            for (var i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(span[(4 * i)..], (float)values[i]);
+        }
+
+        private void WriteInts(WeightSection s, int[] values)
+        {
+            Check(s, values.Length);
+            var span = Blob.AsSpan((int)s.Offset);
+            for (var i = 0; i < values.Length; i++) BinaryPrimitives.WriteInt32LittleEndian(span[(4 * i)..], values[i]);
+        }
+
+        private void WriteData(WeightSection s, double[] values)
+        {
+            Check(s, values.Length);
+            var span = Blob.AsSpan(checked((int)s.Offset));
+            for (var i = 0; i < values.Length; i++)
+                switch (layout.DataType)
+                {
+                    case "float32": BinaryPrimitives.WriteSingleLittleEndian(span[(4 * i)..], (float)values[i]); break;
+                    case "float16": BinaryPrimitives.WriteHalfLittleEndian(span[(2 * i)..], (Half)(float)values[i]); break;
+                    case "int16": BinaryPrimitives.WriteInt16LittleEndian(span[(2 * i)..], (short)values[i]); break;
+                    default: span[i] = (byte)(sbyte)values[i]; break;
+                }
+        }
+
+        private static void Check(WeightSection s, long count)
+        {
+            if (count != s.Count) throw new InvalidOperationException($"section at {s.Offset} holds {s.Count} values, got {count}");
+        }
+    }
+}
