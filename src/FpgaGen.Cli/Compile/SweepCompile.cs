@@ -20,7 +20,7 @@ internal static class SweepCompile
         var target = CompileTargets.Resolve(options.Target, explored.Device.Toolchain.Kind);
         // Every tool must be there before the first design is generated, and a missing one is an input error.
         var tools = await settings.Tools.RequireAsync(explored.Device.Toolchain.Kind, target, ct);
-        var generator = new GeneratedProjects(ModelFiles.Load(options.Model ?? explored.Model, io.Err));
+        var generator = new GeneratedProjects(LoadModel(io, options, explored), explored);
         var sweep = new CompileSweep(explored, target, generator, settings);
         var plan = sweep.Plan(options.Top);
 
@@ -30,6 +30,8 @@ internal static class SweepCompile
                          (settings.Timeout is { } limit ? $", timeout {Durations.Format(limit)}" : ""));
         if (plan.AlreadyDone > 0)
             io.Out.WriteLine($"skipping {plan.AlreadyDone} of {best} designs already in {sweep.ResultsPath}");
+        if (explored.Calibrated)
+            io.Err.WriteLine("note: designs.json was explored with --calibrate; the results log keeps the models' own (uncalibrated) predictions, which calibration needs");
         if (plan.UnreadableLines > 0)
             io.Err.WriteLine($"note: {plan.UnreadableLines} unreadable line(s) in {sweep.ResultsPath} (a write cut off by a kill); their designs are compiled again");
 
@@ -53,8 +55,22 @@ internal static class SweepCompile
         var counts = outcomes.Where(o => o.Record is not null).GroupBy(o => o.Record!.Status).ToDictionary(g => g.Key, g => g.Count());
         io.Out.WriteLine($"{outcomes.Count} compiled ({counts.GetValueOrDefault("ok")} ok, {counts.GetValueOrDefault("failed")} failed, " +
                          $"{counts.GetValueOrDefault("timeout")} timed out), {plan.AlreadyDone} skipped; results in {sweep.ResultsPath}");
-        io.Out.WriteLine($"calibrate: fpgagen explore {explored.Model} --device {explored.Device.Id} --calibrate {options.Directory}");
+        io.Out.WriteLine($"calibrate: fpgagen explore {options.Model ?? explored.ModelFile ?? explored.Model} --device {explored.Device.Id} --calibrate {options.Directory}");
         return 0;
+    }
+
+    /// <summary>--model, else the file designs.json names, else its model name as a bundled design.</summary>
+    private static Model.Network LoadModel(CliIo io, SweepOptions options, ExploredDesigns explored)
+    {
+        if (options.Model is { } given) return ModelFiles.Load(given, io.Err);
+        try
+        {
+            return ModelFiles.Load(explored.ModelFile ?? explored.Model, io.Err);
+        }
+        catch (InputException e)
+        {
+            throw new InputException($"{explored.File}: cannot load the explored model {explored.Model} ({e.Message}); pass --model FILE");
+        }
     }
 
     private static string Line(SweepOutcome o, int done, int total)

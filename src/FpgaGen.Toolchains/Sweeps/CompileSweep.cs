@@ -82,8 +82,11 @@ public sealed partial class CompileSweep(ExploredDesigns explored, CompileTarget
         }
         if (build.Status == BuildStatus.Cancelled) return new SweepOutcome(design, dir, null, build);
         var reported = build.Reported?.WholeDevice(Explored.Device).ToRecord();
+        // The generated project's predictions are the models' own (designs.json holds corrected ones after explore
+        // --calibrate); calibration must compare the vendor's figures with those.
         var record = Record(design, dir, build.StatusName, build.Error, reported, build.Duration) with
         {
+            Predicted = build.Project.Predicted.ToRecord(),
             Scope = build.Reported is { } r ? $"whole device; reported: {r.Description}" : null,
         };
         ResultsLog.Append(ResultsPath, record);

@@ -11,6 +11,8 @@ namespace FpgaGen.Toolchains.Sweeps;
 /// <summary>One ranked design of an exploration, as designs.json lists it.</summary>
 public sealed record SweepDesign(int Rank, string Kernel, IReadOnlyList<KeyValuePair<string, long>> Parameters, string Precision, int Batch, DesignFigures Predicted)
 {
+    public bool Pareto { get; init; }
+
     public string ParameterText => string.Join(",", Parameters.Select(p => $"{p.Key}={p.Value.ToString(CultureInfo.InvariantCulture)}"));
 
     public string Key(CompileTarget target) => BuildProject.DesignKey(Kernel, Precision, Batch, ParameterText, target);
@@ -28,15 +30,31 @@ public sealed record ExploredDesigns(string Directory, string Model, Device Devi
 {
     public const string FileName = "designs.json";
 
+    /// <summary>The explored model's file (designs.json "model_file"), when explore recorded it.</summary>
+    public string? ModelFile { get; init; }
+
+    /// <summary>The utilization limit the designs were explored under.</summary>
+    public double MaxUtil { get; init; } = 0.85;
+
+    /// <summary>True when explore ran with --calibrate: its figures are corrected, not the models' own.</summary>
+    public bool Calibrated { get; init; }
+
+    public string File => Path.Combine(Directory, FileName);
+
     public static ExploredDesigns Read(string directory, DeviceCatalog? catalog = null)
     {
         var file = Path.Combine(directory, FileName);
-        if (!File.Exists(file))
+        if (!System.IO.File.Exists(file))
             throw new InputException($"{directory}: no {FileName}; a sweep reads the output folder of `fpgagen explore ... --out {directory}`");
         var root = JNode.Parse(ReportFile.Read(file), file, FileName);
         var device = (catalog ?? DeviceCatalog.Default).Get(root.Prop("device").String());
         var designs = root.Prop("designs").Items().Select(d => Design(d, device)).OrderBy(d => d.Rank).ToList();
-        return new ExploredDesigns(Path.GetFullPath(directory), root.Prop("model").String(), device, designs);
+        return new ExploredDesigns(Path.GetFullPath(directory), root.Prop("model").String(), device, designs)
+        {
+            ModelFile = root.TryProp("model_file")?.Text(),
+            MaxUtil = root.TryProp("max_util")?.Number() ?? 0.85,
+            Calibrated = root.TryProp("calibration")?.TryProp("calibrated")?.Text() == "true",
+        };
     }
 
     private static SweepDesign Design(JNode d, Device device)
@@ -58,6 +76,9 @@ public sealed record ExploredDesigns(string Directory, string Model, Device Devi
             LatencyMs = d.TryProp("latency_ms")?.Number(),
         };
         return new SweepDesign((int)d.Prop("rank").Number(), d.Prop("kernel").String(), values, d.Prop("precision").String(),
-            (int)(d.TryProp("batch")?.Number() ?? 1), predicted);
+            (int)(d.TryProp("batch")?.Number() ?? 1), predicted)
+        {
+            Pareto = d.TryProp("pareto")?.Text() == "true",
+        };
     }
 }
