@@ -59,7 +59,7 @@ internal static class ReportCommand
 
     private static void WriteTables(CliIo io, BuildProject p, IReadOnlyList<TargetReport> reports)
     {
-        io.Out.WriteLine($"{p.Directory}: {p.Kernel} {p.ParameterText}, {p.Precision}, batch {p.Batch}, on {p.Device.Id}");
+        io.Out.WriteLine($"{Compile.ShownPath.Of(p.Directory)}: {p.Kernel} {p.ParameterText}, {p.Precision}, batch {p.Batch}, on {p.Device.Id}");
         foreach (var t in reports)
         {
             var c = t.Comparison;

@@ -51,7 +51,7 @@ internal static class SingleCompile
             io.Out.WriteLine($"reported ({reported.Description}): {string.Join(", ", parts)}");
         }
         if (r.Outputs.Count > 0) io.Out.WriteLine("outputs: " + string.Join(", ", r.Outputs.Select(o => Path.GetRelativePath(r.Project.Directory, o))));
-        io.Out.WriteLine($"log: {r.LogPath}; summary: {r.SummaryPath}" +
+        io.Out.WriteLine($"log: {ShownPath.Of(r.LogPath)}; summary: {ShownPath.Of(r.SummaryPath)}" +
                          (r.Reported is null ? "" : $"; `fpgagen report {projectDir}` compares with the prediction"));
     }
 }

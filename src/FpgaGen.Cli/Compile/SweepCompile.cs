@@ -29,11 +29,11 @@ internal static class SweepCompile
                          $"{string.Join(", ", tools.Select(t => $"{t.Name} {t.Version}"))}, {settings.Jobs} at once" +
                          (settings.Timeout is { } limit ? $", timeout {Durations.Format(limit)}" : ""));
         if (plan.AlreadyDone > 0)
-            io.Out.WriteLine($"skipping {plan.AlreadyDone} of {best} designs already in {sweep.ResultsPath}");
+            io.Out.WriteLine($"skipping {plan.AlreadyDone} of {best} designs already in {ShownPath.Of(sweep.ResultsPath)}");
         if (explored.Calibrated)
             io.Err.WriteLine("note: designs.json was explored with --calibrate; the results log keeps the models' own (uncalibrated) predictions, which calibration needs");
         if (plan.UnreadableLines > 0)
-            io.Err.WriteLine($"note: {plan.UnreadableLines} unreadable line(s) in {sweep.ResultsPath} (a write cut off by a kill); their designs are compiled again");
+            io.Err.WriteLine($"note: {plan.UnreadableLines} unreadable line(s) in {ShownPath.Of(sweep.ResultsPath)} (a write cut off by a kill); their designs are compiled again");
 
         var outcomes = new List<SweepOutcome>();
         var gate = new object();
@@ -54,8 +54,8 @@ internal static class SweepCompile
 
         var counts = outcomes.Where(o => o.Record is not null).GroupBy(o => o.Record!.Status).ToDictionary(g => g.Key, g => g.Count());
         io.Out.WriteLine($"{outcomes.Count} compiled ({counts.GetValueOrDefault("ok")} ok, {counts.GetValueOrDefault("failed")} failed, " +
-                         $"{counts.GetValueOrDefault("timeout")} timed out), {plan.AlreadyDone} skipped; results in {sweep.ResultsPath}");
-        io.Out.WriteLine($"calibrate: fpgagen explore {options.Model ?? explored.ModelFile ?? explored.Model} --device {explored.Device.Id} --calibrate {options.Directory}");
+                         $"{counts.GetValueOrDefault("timeout")} timed out), {plan.AlreadyDone} skipped; results in {ShownPath.Of(sweep.ResultsPath)}");
+        io.Out.WriteLine($"calibrate: fpgagen explore {ShownPath.Of(options.Model ?? explored.ModelFile ?? explored.Model)} --device {explored.Device.Id} --calibrate {options.Directory}");
         return 0;
     }
 
