@@ -108,5 +108,12 @@ public class CompileSweepCliTests : IDisposable
         var project = Path.Combine(explored, r.Project!);
         var groups = JsonDocument.Parse(File.ReadAllText(Path.Combine(project, "design.json"))).RootElement.GetProperty("kernels").GetArrayLength();
         Assert.Equal(groups, Directory.GetFiles(Path.Combine(project, "build", "csynth"), "csynth.xml", SearchOption.AllDirectories).Length);
+
+        // The generated test benches, one C simulation per kernel group, two at once.
+        var csim = CliRunner.Run(FakeTools.Environment(), "compile", project, "--target", "csim", "--jobs", "2");
+        Assert.True(csim.Code == 0, csim.Err);
+        Assert.Contains("C simulation passed", csim.Out);
+        Assert.Equal(groups, Directory.GetFiles(Path.Combine(project, "build", "csim"), "*_csim.log", SearchOption.AllDirectories)
+            .Count(f => f.Contains(Path.Combine("csim", "report"), StringComparison.Ordinal)));
     }
 }

@@ -103,6 +103,19 @@ public class CompileSweepTests : IDisposable
     }
 
     [Fact]
+    public async Task FailedCompilesAreLoggedWithTheToolsFirstError()
+    {
+        var env = FakeTools.Environment(("FAKE_TOOL_FAIL", "1"));
+        var sweep = new CompileSweep(ExploredDesigns.Read(explored), CompileTarget.Report, new MinimalIntelProjects(), new CompileSettings(new ToolSet(env)));
+        await RunAsync(sweep, sweep.Plan(1));
+        var failed = Assert.Single(ResultsLog.Read(sweep.ResultsPath).Records);
+        Assert.Equal("failed", failed.Status);
+        Assert.Contains("error: unknown type name 'kernal'", failed.Error);
+        Assert.Null(failed.Reported);
+        Assert.Empty(sweep.Plan(1).ToCompile);
+    }
+
+    [Fact]
     public async Task ATornLastLineIsCompiledAgainAndTheLogStaysReadable()
     {
         var sweep = Sweep();
