@@ -46,6 +46,9 @@ internal static class CompileCommand
                 return await SweepCompile.RunAsync(io, new SweepOptions(sweepDir, r.GetValue(top), r.GetValue(target), r.GetValue(model)), settings, ct);
             }
             if (dir is null) throw new InputException("compile needs a project folder (from `fpgagen generate`) or --sweep DIR (from `fpgagen explore --out`)");
+            foreach (var sweepOnly in new Option[] { top, model })
+                if (r.GetResult(sweepOnly) is { Implicit: false })
+                    throw new InputException($"{sweepOnly.Name} goes with --sweep DIR; a project folder is compiled as it is");
             return await SingleCompile.RunAsync(io, dir, r.GetValue(target), settings, ct);
         }, ct));
         return cmd;

@@ -163,5 +163,6 @@ public class CompileCliTests : IDisposable
         Assert.Contains("--timeout soon: expected a positive duration", CliRunner.Run(FakeTools.Environment(), "compile", project, "--timeout", "soon").Err);
         Assert.Contains("nothing compiled yet", CliRunner.Run("report", project).Err);
         Assert.Equal(2, CliRunner.Run("compile").Code);
+        Assert.Contains("--top goes with --sweep DIR", CliRunner.Run(FakeTools.Environment(), "compile", project, "--top", "2").Err);
     }
 }
