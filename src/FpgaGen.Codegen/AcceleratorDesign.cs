@@ -43,7 +43,9 @@ public sealed class AcceleratorDesign
         return new AcceleratorDesign(lowered, DesignConfig.For(lowered, parameters), parameters, TemplateLibrary.Load(templatesDir));
     }
 
-    public PortableProgram Portable() => PortableProgramBuilder.Build(Config, Title, Library);
+    /// <summary>The portable form and launch plan; MAC steps are sliced so that no FIFO buffer exceeds <paramref name="maxFifoBytes"/>.</summary>
+    public PortableProgram Portable(long maxFifoBytes = PortableProgramBuilder.DefaultMaxFifoBytes) =>
+        PortableProgramBuilder.Build(Config, Title, Library, maxFifoBytes);
 
     public string IntelSource() => KernelSources.OpenCl(Config, Title, null, Library);
 

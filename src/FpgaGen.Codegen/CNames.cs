@@ -64,12 +64,15 @@ public static class CNames
         return sb.Append('"').ToString();
     }
 
-    /// <summary>Text safe inside a /* */ or // comment, a Makefile comment or a Tcl comment: printable ASCII, no comment closers.</summary>
+    /// <summary>
+    /// Text safe inside a C comment, a Makefile or Tcl comment and Markdown: printable ASCII without comment closers,
+    /// line continuations, quotes, braces (Tcl counts them even in comments) or shell expansions.
+    /// </summary>
     public static string CommentText(string text)
     {
         var sb = new StringBuilder();
         foreach (var ch in text)
-            sb.Append(ch is >= ' ' and < '\x7f' and not '\\' and not '$' and not '`' ? ch : '_');
+            sb.Append(ch is >= ' ' and < '\x7f' and not ('\\' or '$' or '`' or '"' or '\'' or '{' or '}') ? ch : '_');
         return sb.ToString().Replace("*/", "*_").Replace("/*", "_*");
     }
 

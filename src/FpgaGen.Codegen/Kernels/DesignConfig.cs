@@ -90,6 +90,9 @@ public sealed class DesignConfig
         return new DesignConfig(net, defines);
     }
 
+    /// <summary>Output channels the engine computes side by side (Tm, rows or Tn): the natural unit of a channel slice.</summary>
+    public int OutputLanes => (int)(Network.Engine switch { "conv_tiled" => this["Tm"], "conv_systolic" => this["rows"], _ => this["Tn"] });
+
     /// <summary>Evaluates a C size expression of the catalog (integer + - * / and parentheses over the macros).</summary>
     public long Evaluate(string expression) => Convert.ToInt64(Expression.Evaluate(expression, values));
 

@@ -9,8 +9,12 @@ public sealed record KernelParam(string Name, string? PointerType = null, bool W
 /// <summary>A stream between two stages: an Intel channel, an hls::stream, or a FIFO buffer in the portable form.</summary>
 public sealed record ChannelDef(string Name, string Type, int Depth);
 
-/// <summary>An on-chip memory of a stage; <see cref="Size"/> is a C expression over the configuration macros.</summary>
-public sealed record BufferDef(string Name, string Type, string Size, string? Partition = null);
+/// <summary>
+/// An on-chip memory of a stage; <see cref="Size"/> is a C expression over the configuration macros. A
+/// <see cref="Registers"/> buffer is read all at once by unrolled lanes (a private array for aoc, completely partitioned
+/// in HLS); the others are RAM banks (<c>__local</c>, cyclically partitioned by <see cref="Partition"/>).
+/// </summary>
+public sealed record BufferDef(string Name, string Type, string Size, string? Partition = null, bool Registers = false);
 
 /// <summary>One stage of a kernel group (reader, compute or writer) with its interface; the body is a template partial.</summary>
 public sealed record KernelDef(string Name, string Body, IReadOnlyList<KernelParam> Params, IReadOnlyList<string> Reads,
@@ -99,7 +103,7 @@ public static class KernelCatalog
         Reader(name, "gemm/body/read", fusedLn ? [new("fr", "float")] : [], fusedLn ? ["norm", "f_off"] : [],
             fusedLn ? ["gm_s", "gm_w", "gm_a"] : ["gm_w", "gm_a"], [new("abuf", "DTYPE", "Tm * KTMAX * Tk", "Tk")]),
         Compute(name, "gemm/body/compute", ["gm_w", "gm_a"], ["gm_o"],
-            [new("wreg", "DTYPE", "Tk * Tn", "Tk * Tn"), new("acc", "ACC_T", "Tm * Tn", "Tn")]),
+            [new("wreg", "DTYPE", "Tk * Tn", Registers: true), new("acc", "ACC_T", "Tm * Tn", "Tn")]),
         Writer(name, "gemm/body/write", fusedLn ? ["gm_s", "gm_o"] : ["gm_o"], fusedLn ? [new("sbuf", "float", "2 * Tm")] : []),
     ], [new("gm_w", "gm_wvec", ChannelDepth), new("gm_a", "gm_avec", ChannelDepth), new("gm_o", "gm_ovec", ChannelDepth),
         .. fusedLn ? new[] { new ChannelDef("gm_s", "gm_stat", 256) } : []]);

@@ -11,7 +11,7 @@ public static class StreamCounts
 {
     public static IReadOnlyDictionary<string, long> For(Step step, DesignConfig c) => step switch
     {
-        MacStep m => Mac(m.Shape, m.Normalizes, c),
+        MacStep m => ForMac(m.Shape, m.Normalizes, c),
         MapStep m => Rows((long)m.Batch * m.D0 * m.D1 * Ceil(m.D2, c["vu"]), m.Binary),
         PoolStep p => Pool(p, c),
         RowStep r => new Dictionary<string, long> { ["vr_x"] = r.Rows * Ceil(r.Len, c["vu"]), ["vr_o"] = r.Rows * Ceil(r.Len, c["vu"]) },
@@ -29,7 +29,8 @@ public static class StreamCounts
         return new() { ["vp_x"] = outputs * (p.KH * p.KW + 1), ["vp_o"] = outputs };
     }
 
-    private static Dictionary<string, long> Mac(MacShape s, bool normalizes, DesignConfig c)
+    /// <summary>Counts of a MAC operation of the given shape (a whole step, or a slice of its output channels).</summary>
+    public static IReadOnlyDictionary<string, long> ForMac(MacShape s, bool normalizes, DesignConfig c)
     {
         long bg = (long)s.Batch * s.Groups, taps = (long)s.KH * s.KW, pixels = (long)s.OH * s.OW;
         switch (c.Network.Engine)
@@ -38,14 +39,14 @@ public static class StreamCounts
             {
                 long tm = c["Tm"], tn = c["Tn"];
                 long tiles = Ceil(s.OH, c["Tr"]) * Ceil(s.OW, c["Tc"]), mt = Ceil(s.MOut, tm), nt = Ceil(s.NIn, tn);
-                return new() { ["ct_w"] = bg * tiles * mt * nt * tm * taps, ["ct_x"] = bg * mt * nt * taps * pixels, ["ct_o"] = bg * mt * pixels };
+                return new Dictionary<string, long> { ["ct_w"] = bg * tiles * mt * nt * tm * taps, ["ct_x"] = bg * mt * nt * taps * pixels, ["ct_o"] = bg * mt * pixels };
             }
             case "conv_systolic":
             {
                 long rows = c["rows"], cols = c["cols"];
                 long mt = Ceil(s.MOut, rows), wt = Ceil(s.OW, cols), words = Ceil(s.NIn, c["simd"]);
                 var steps = bg * mt * wt * words * taps * s.OH;
-                return new() { ["cs_x"] = steps, ["cs_w"] = steps, ["cs_o"] = bg * mt * wt * s.OH * cols };
+                return new Dictionary<string, long> { ["cs_x"] = steps, ["cs_w"] = steps, ["cs_o"] = bg * mt * wt * s.OH * cols };
             }
             default:
             {

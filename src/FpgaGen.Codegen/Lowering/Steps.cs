@@ -85,7 +85,7 @@ public sealed class MacStep(string name, IReadOnlyList<string> layers, string gr
     public Weights.WeightSection? Weight { get; internal set; }
     public Weights.WeightSection? Bias { get; internal set; }
 
-    /// <summary>Per-output correction vectors of a fused LayerNorm: Σ_k W'[n][k] then b'[n] (floats).</summary>
+    /// <summary>Per-output correction of a fused LayerNorm: the pairs (Σ_k W'[n][k], b'[n]) (floats).</summary>
     public Weights.WeightSection? LayerNormVectors { get; internal set; }
 
     public override IReadOnlyList<ActivationTensor> Reads => WTensor is null ? [X] : [X, WTensor];

@@ -41,7 +41,9 @@ public sealed record KernelLaunch(string Kernel, IReadOnlyList<PlanArg> Args, IR
 
 /// <summary>
 /// One step of the network: its launches in producer → consumer order; run them one after another on an in-order
-/// queue (each consumer needs its producer finished, since channels are buffers here). <see cref="Output"/> names the
+/// queue (each consumer needs its producer finished, since channels are buffers here). A large MAC step comes as
+/// several rounds of the same kernels, each computing a slice of the output channels, so that no FIFO buffer has to
+/// hold a whole layer's stream. <see cref="Output"/> names the
 /// tensor it writes (see <see cref="PortableProgram.TensorViews"/>); a tensor is complete after the last step writing it.
 /// </summary>
 public sealed record PlanStep(string Name, IReadOnlyList<string> Layers, string Group, string Output, IReadOnlyList<KernelLaunch> Launches);

@@ -12,7 +12,13 @@ public static class PortableProgramBuilder
 {
     public const int ScratchAlignment = 64;
 
-    public static PortableProgram Build(DesignConfig config, string title, TemplateLibrary? library = null)
+    /// <summary>Default bound on one FIFO buffer: larger MAC steps are split into output-channel slices.</summary>
+    public const long DefaultMaxFifoBytes = 64L << 20;
+
+    /// <summary>The arguments and item counts of one round of a step's kernels.</summary>
+    private sealed record Round(IReadOnlyDictionary<string, long> Args, IReadOnlyDictionary<string, long> Counts);
+
+    public static PortableProgram Build(DesignConfig config, string title, TemplateLibrary? library = null, long maxFifoBytes = DefaultMaxFifoBytes)
     {
         var net = config.Network;
         // A count slot per (kernel, channel) and scratch offsets per (kernel, buffer); kernels run one at a time, so
@@ -35,9 +41,11 @@ public static class PortableProgramBuilder
         var layout = new PortableLayout(slots, offsets);
         var source = KernelSources.OpenCl(config, title, layout, library);
 
-        var counts = net.Steps.Select(s => StreamCounts.For(s, config)).ToList();
         var channels = config.Groups.SelectMany(g => g.Channels).ToList();
-        var fifoItems = channels.ToDictionary(ch => ch.Name, ch => Math.Max(1, counts.Select(c => c.GetValueOrDefault(ch.Name)).DefaultIfEmpty(0).Max()));
+        var itemBytes = channels.ToDictionary(ch => ch.Name, ch => config.ItemBytes(ch.Type));
+        var rounds = net.Steps.Select(s => Rounds(s, config, itemBytes, maxFifoBytes)).ToList();
+        var fifoItems = channels.ToDictionary(ch => ch.Name,
+            ch => Math.Max(1, rounds.SelectMany(r => r).Select(r => r.Counts.GetValueOrDefault(ch.Name)).DefaultIfEmpty(0).Max()));
         var buffers = new List<PlanBuffer>
         {
             new("activations", Math.Max(1, net.ArenaElements) * net.Precision.Bytes(), BufferRole.Activations),
@@ -56,9 +64,9 @@ public static class PortableProgramBuilder
         foreach (var step in net.Steps)
         {
             var group = KernelCatalog.Group(step.Group);
-            var launches = group.Kernels.Select(k =>
+            var launches = rounds[step.Index].SelectMany(round => group.Kernels.Select(k =>
             {
-                var args = Arguments(k.Params, step).ToList();
+                var args = Arguments(k.Params, step, round.Args).ToList();
                 foreach (var ch in k.Channels)
                 {
                     args.Add(new BufferArg($"{ch}_fifo", $"fifo_{ch}"));
@@ -66,19 +74,101 @@ public static class PortableProgramBuilder
                 }
                 args.Add(new BufferArg("fg_scratch", "scratch"));
                 args.Add(new BufferArg("fg_counts", "counts"));
-                var checks = k.Channels.Select(ch => new CountCheck(slots[(k.Name, ch)], ch, counts[step.Index][ch])).ToList();
+                var checks = k.Channels.Select(ch => new CountCheck(slots[(k.Name, ch)], ch, round.Counts[ch])).ToList();
                 return new KernelLaunch(k.Name, args, checks);
-            }).ToList();
+            })).ToList();
             steps.Add(new PlanStep(step.Name, step.Layers, step.Group, step.Output.Name, launches));
         }
         var extensions = net.Precision == Precision.Fp16 ? new[] { "cl_khr_fp16" } : [];
         return new PortableProgram(net, source, extensions, buffers, steps, slots.Count);
     }
 
-    /// <summary>Values of a kernel's own parameters for a step (shared with the host plans of the projects).</summary>
-    public static IEnumerable<PlanArg> Arguments(IEnumerable<KernelParam> parameters, Step step)
+    /// <summary>
+    /// A step as one round, or, for a MAC step without groups whose largest FIFO would exceed the bound, as slices:
+    /// first of the output channels (whole multiples of the engine's output lanes; each slice reads its channels'
+    /// weights and writes their outputs), then, where one lane group is still too much, of the output rows (of the
+    /// output columns for single-row products). A spatial slice moves the input offset to its first input row and
+    /// keeps only the padding that lies above it, so the rounds together compute exactly the step.
+    /// </summary>
+    private static List<Round> Rounds(Step step, DesignConfig c, IReadOnlyDictionary<string, long> itemBytes, long maxFifoBytes)
     {
-        var ints = step.Args;
+        var full = StreamCounts.For(step, c);
+        long Bytes(IReadOnlyDictionary<string, long> counts) => counts.Max(kv => kv.Value * itemBytes[kv.Key]);
+        if (step is not MacStep m || m.Shape.Groups != 1 || Bytes(full) <= maxFifoBytes) return [new Round(step.Args, full)];
+
+        var result = new List<Round>();
+        foreach (var (args, shape) in Slices(step.Args, m.Shape, c.OutputLanes, Parts(Bytes(full), maxFifoBytes), SliceChannels))
+        {
+            var counts = StreamCounts.ForMac(shape, m.Normalizes, c);
+            if (Bytes(counts) <= maxFifoBytes)
+            {
+                result.Add(new Round(args, counts));
+                continue;
+            }
+            var rowsAxis = shape.OH > 1;
+            var unit = rowsAxis ? (int)(c.Network.Engine switch { "conv_tiled" => c["Tr"], "conv_systolic" => c["tile_h"], _ => 1 }) : 1;
+            foreach (var (a, s) in Slices(args, shape, unit, Parts(Bytes(counts), maxFifoBytes), rowsAxis ? SliceRows : SliceColumns))
+                result.Add(new Round(a, StreamCounts.ForMac(s, m.Normalizes, c)));
+        }
+        return result;
+    }
+
+    private static long Parts(long bytes, long limit) => (bytes + limit - 1) / limit;
+
+    private delegate (Dictionary<string, long>, MacShape) Slicer(IReadOnlyDictionary<string, long> args, MacShape shape, int start, int count);
+
+    /// <summary>Cuts the axis the slicer works on into about <paramref name="parts"/> pieces of whole units.</summary>
+    private static IEnumerable<(Dictionary<string, long> Args, MacShape Shape)> Slices(IReadOnlyDictionary<string, long> args, MacShape shape, int unit,
+        long parts, Slicer slicer)
+    {
+        var length = slicer == SliceChannels ? shape.MOut : slicer == SliceRows ? shape.OH : shape.OW;
+        var size = (int)Math.Max(unit, ((length + parts - 1) / parts + unit - 1) / unit * unit);
+        for (var start = 0; start < length; start += size) yield return slicer(args, shape, start, Math.Min(size, length - start));
+    }
+
+    private static (Dictionary<string, long>, MacShape) SliceChannels(IReadOnlyDictionary<string, long> args, MacShape shape, int start, int count)
+    {
+        var a = args.ToDictionary(kv => kv.Key, kv => kv.Value);
+        a["m_out"] = count;
+        a["w_off"] += start * a["w_o"];
+        a["y_off"] += start * a["y_c"];
+        if (a["b_off"] >= 0) a["b_off"] += start;
+        if (a["norm"] != 0) a["ln_off"] += 2L * start;
+        return (a, shape with { MOut = count });
+    }
+
+    private static (Dictionary<string, long>, MacShape) SliceRows(IReadOnlyDictionary<string, long> args, MacShape shape, int start, int count)
+    {
+        var a = args.ToDictionary(kv => kv.Key, kv => kv.Value);
+        var first = (long)start * shape.Stride - shape.PadH;
+        var skip = Math.Max(0, first);
+        var pad = (int)Math.Max(0, -first);
+        a["oh"] = count;
+        a["y_off"] += start * a["y_y"];
+        a["x_off"] += skip * a["x_y"];
+        a["ih"] -= skip;
+        a["pad_h"] = pad;
+        return (a, shape with { OH = count, IH = shape.IH - (int)skip, PadH = pad });
+    }
+
+    private static (Dictionary<string, long>, MacShape) SliceColumns(IReadOnlyDictionary<string, long> args, MacShape shape, int start, int count)
+    {
+        var a = args.ToDictionary(kv => kv.Key, kv => kv.Value);
+        var first = (long)start * shape.Stride - shape.PadW;
+        var skip = Math.Max(0, first);
+        var pad = (int)Math.Max(0, -first);
+        a["ow"] = count;
+        a["y_off"] += start * a["y_x"];
+        a["x_off"] += skip * a["x_x"];
+        a["iw"] -= skip;
+        a["pad_w"] = pad;
+        return (a, shape with { OW = count, IW = shape.IW - (int)skip, PadW = pad });
+    }
+
+    /// <summary>Values of a kernel's own parameters for a step (shared with the host plans of the projects).</summary>
+    public static IEnumerable<PlanArg> Arguments(IEnumerable<KernelParam> parameters, Step step, IReadOnlyDictionary<string, long>? args = null)
+    {
+        var ints = args ?? step.Args;
         var pointers = step.Pointers;
         foreach (var p in parameters)
         {

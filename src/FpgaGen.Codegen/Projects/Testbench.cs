@@ -39,7 +39,8 @@ public static class Testbench
 
     private static string Kind(Step s) => s switch
     {
-        MacStep m => string.Join("-", m.WTensor is not null ? "operand" : m.Shape.KH * m.Shape.KW > 1 ? "conv" : "linear",
+        // Attention's products differ in how they read their operand: K by rows (QK^T), V by columns (PV).
+        MacStep m => string.Join("-", m.WTensor is not null ? (m.WAddr.C == 1 ? "operand-by-column" : "operand-by-row") : m.Shape.KH * m.Shape.KW > 1 ? "conv" : "linear",
             m.Shape.Groups > 1 && m.WTensor is null ? "grouped" : "", m.Normalizes ? "norm" : "", m.Activation.ToString(), m.Bias is null ? "" : "bias"),
         MapStep m => m.Op.ToString(),
         PoolStep p => (p.Max ? "max" : "avg") + (p.Adaptive ? "-adaptive" : ""),
@@ -114,8 +115,13 @@ public static class Testbench
                 args["f_off"] = 0;
                 args["ln_off"] = 4;
                 args["q_off"] = 0;
-                var (mult, shift) = fixedPoint ? WeightPacker.Multiplier(30.0 / (Math.Sqrt(s.Reduction) * (hi * hi / 3))) : (1, 0);
-                fparams.AddRange(fixedPoint ? ["400.0f", "0.02f", "0.5f", "1.0f"] : ["6.0f", "1.0f", "1e-5f", "1.0f"]);
+                // Accumulators of random data are about sqrt(reduction) * hi^2 / 3: requantize that to about 30 and put
+                // ReLU6's bound at half of it, so both the scaling and the clamp act on real values.
+                var typical = Math.Sqrt(s.Reduction) * hi * hi / 3;
+                var (mult, shift) = fixedPoint ? WeightPacker.Multiplier(30.0 / typical) : (1, 0);
+                fparams.AddRange(fixedPoint
+                    ? [string.Create(CultureInfo.InvariantCulture, $"{Math.Round(typical / 2)}.0f"), "0.02f", "0.5f", "1.0f"]
+                    : ["6.0f", "1.0f", "1e-5f", "1.0f"]);
                 arrays.Add(new("fq", "float", 4 + 2 * outputs, F(-1, 1, false)));
                 arrays.Add(new("iq", "int", 2, ""));
                 arrays.Add(new("y", "DTYPE", Rebase(args, "y_off", Extent(("batch", "y_b"), ("groups", "y_g"), ("m_out", "y_c"), ("oh", "y_y"), ("ow", "y_x")) + 1), ""));

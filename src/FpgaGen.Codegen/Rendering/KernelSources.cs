@@ -84,6 +84,7 @@ public static class KernelSources
                     // Partition factors as numbers: HLS pragma arguments are not macro-expanded by every tool version.
                     ["name"] = b.Name, ["type"] = b.Type, ["size"] = b.Size, ["partition"] = b.Partition is null ? "" : c.Evaluate(b.Partition).ToString(CultureInfo.InvariantCulture),
                     ["offset"] = portable is null ? 0 : portable.ScratchOffsets[(k.Name, b.Name)],
+                    ["registers"] = b.Registers,
                 }).ToList(),
             }).ToList(),
             ["top"] = g.HlsTop,

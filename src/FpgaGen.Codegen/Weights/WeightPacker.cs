@@ -147,15 +147,15 @@ public static class WeightPacker
                 }
                 else
                 {
-                    // Fused LayerNorm: Σ_k of the stored weights of each output, then the folded bias b' = W·β + b.
+                    // Fused LayerNorm: per output the pair (Σ_k of its stored weights, folded bias b' = W·β + b).
                     var rest = (int)(r.Weight!.Count / outputs);
                     var vectors = new double[2 * outputs];
                     for (var o = 0; o < outputs; o++)
                     {
                         double s = 0;
                         for (var k = 0; k < rest; k++) s += stored![o * rest + k];
-                        vectors[o] = s;
-                        vectors[outputs + o] = b[o];
+                        vectors[2 * o] = s;
+                        vectors[2 * o + 1] = b[o];
                     }
                     WriteFloats(r.LnVectors!, vectors);
                 }

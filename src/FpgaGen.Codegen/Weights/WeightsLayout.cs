@@ -35,7 +35,7 @@ public sealed class WeightSection
 /// <list type="bullet">
 /// <item>mac: <see cref="Ints"/> = [mult, shift] with mult·2^−shift = sx·sw/sy; <see cref="Floats"/> = [act_hi, sw,
 /// eps_q, 1/sy] (act_hi = 6/(sx·sw) for ReLU6, eps_q = eps/sx² for a fused LayerNorm); weights quantized by
-/// sw = max|W'|/qmax; bias as round(b'/(sx·sw)); LayerNorm vectors Σ_k Wq[n][k] then b'.</item>
+/// sw = max|W'|/qmax; bias as round(b'/(sx·sw)); LayerNorm vectors as pairs (Σ_k Wq[n][k], b'[n]) per output n.</item>
 /// <item>map: Floats = [sa, ss, 1/sy, 0]; learned parameters (a_param, s_param) quantized with their own max|p|/qmax.</item>
 /// <item>pool: Floats = [sx, 0, 1/sy, 0]. row: Floats = [sx·input_factor, 0, 1/sy, eps]; LayerNorm γ then β in affine.</item>
 /// </list>

@@ -82,7 +82,7 @@ internal static class WeightsPlanner
         if (w.Weight is not null)
             record.Weight = m.Weight = alloc.Add(SectionType.Data, w.Shape!.Aggregate(1L, (a, d) => a * d), w.Shape, w.Weight, w.FoldBn, w.FoldLn);
         if (m.Normalizes)
-            record.LnVectors = m.LayerNormVectors = alloc.Add(SectionType.Float, 2 * outputs, [2, (int)outputs], w.Bias, foldLn: w.FoldLn);
+            record.LnVectors = m.LayerNormVectors = alloc.Add(SectionType.Float, 2 * outputs, [(int)outputs, 2], w.Bias, foldLn: w.FoldLn);
         else if (w.HasBias)
             record.Bias = m.Bias = alloc.Add(SectionType.Bias, outputs, [(int)outputs], w.Bias, w.FoldBn);
         return record;

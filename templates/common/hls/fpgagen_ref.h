@@ -30,9 +30,8 @@ struct Args {
 inline DTYPE ref_epilogue(const Args& a, ACC_T acc, int gm, float mean, float rstd, const BIAS_T* bq, const float* fq, const int* iq)
 {
     const float act_hi = fq[a.f_off], sw = fq[a.f_off + 1], out_inv = fq[a.f_off + 3];
-    const int all = a.groups * a.m_out;
     if (a.norm) {
-        float v = sw * ((float)acc - mean * fq[a.ln_off + gm]) * rstd + fq[a.ln_off + all + gm];
+        float v = sw * ((float)acc - mean * fq[a.ln_off + 2 * gm]) * rstd + fq[a.ln_off + 2 * gm + 1];
         if (a.act != 0) v = v > 0.0f ? v : 0.0f;
         if (a.act == 2) v = v < 6.0f ? v : 6.0f;
         return fg_from_float(v * out_inv);

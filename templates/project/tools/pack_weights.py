@@ -200,7 +200,7 @@ class Packer:
                     for k in range(rest):
                         s += stored[o * rest + k]
                     sums.append(s)
-                self.floats(r["ln_vectors"], sums + b)
+                self.floats(r["ln_vectors"], [v for o in range(outputs) for v in (sums[o], b[o])])
         mult, shift = self.multiplier(sx * sw / sy) if self.qmax else (1, 0)
         self.ints(r["ints"], [mult, shift])
         eps = self.layout["ln_eps"]

@@ -11,6 +11,7 @@ internal sealed class PortableRunner : IDisposable
 {
     private readonly OpenClSession session;
     private readonly ClProgram program;
+    private readonly bool ownsProgram;
     private readonly Dictionary<string, ClBuffer> buffers = [];
     private readonly Dictionary<string, ClKernel> kernels = [];
 
@@ -19,6 +20,7 @@ internal sealed class PortableRunner : IDisposable
         this.session = session;
         Portable = portable;
         program = built ?? session.Build(portable.Source, portable.BuildOptions);
+        ownsProgram = built is null;
         foreach (var b in portable.Buffers) buffers[b.Name] = session.Context.CreateBuffer(b.Bytes);
     }
 
@@ -72,6 +74,6 @@ internal sealed class PortableRunner : IDisposable
     {
         foreach (var k in kernels.Values) k.Dispose();
         foreach (var b in buffers.Values) b.Dispose();
-        program.Dispose();
+        if (ownsProgram) program.Dispose();
     }
 }
