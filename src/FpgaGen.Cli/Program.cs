@@ -25,6 +25,7 @@ public static class Program
             CompileCommand.Create(io),
             ReportCommand.Create(io),
             TuneCommand.Create(io),
+            SimulateCommand.Create(io),
         };
         var result = root.Parse(args);
         var code = result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });

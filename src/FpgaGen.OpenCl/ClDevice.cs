@@ -24,6 +24,7 @@ public sealed unsafe class ClDevice
         MaxAllocBytes = Value<ulong>(ClConstants.DeviceMaxMemAllocSize);
         MaxWorkGroupSize = (long)Value<nuint>(ClConstants.DeviceMaxWorkGroupSize);
         Available = Value<uint>(ClConstants.DeviceAvailable) != 0;
+        Extensions = Text(ClConstants.DeviceExtensions).Split(' ', StringSplitOptions.RemoveEmptyEntries);
     }
 
     /// <summary>The raw cl_device_id, for interop with other OpenCL libraries.</summary>
@@ -45,6 +46,9 @@ public sealed unsafe class ClDevice
     public ulong MaxAllocBytes { get; }
     public long MaxWorkGroupSize { get; }
     public bool Available { get; }
+
+    /// <summary>CL_DEVICE_EXTENSIONS, e.g. cl_khr_fp16.</summary>
+    public IReadOnlyList<string> Extensions { get; }
 
     /// <summary>The device's OpenCL version, parsed from <see cref="Version"/>.</summary>
     public Version OpenClVersion => ClVersion.Parse(Version);

@@ -37,7 +37,7 @@ internal static class GenerateCommand
             if (Directory.Exists(outPath) && Directory.EnumerateFileSystemEntries(outPath).Any() && !r.GetValue(force))
                 throw new InputException($"{outPath}: folder exists and is not empty; pass --force to replace it");
             if (File.Exists(outPath)) throw new InputException($"{outPath}: is a file, expected a folder");
-            var net = ModelFiles.Load(r.GetValue(model)!);
+            var net = ModelFiles.Load(r.GetValue(model)!, io.Err);
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
             var profile = new NetworkProfile(net);
@@ -56,7 +56,7 @@ internal static class GenerateCommand
         return cmd;
     }
 
-    private static (DesignEstimate Estimate, int Rank, bool Pareto) Choose(string choice, int? rank, string? precision, int? batch,
+    internal static (DesignEstimate Estimate, int Rank, bool Pareto) Choose(string choice, int? rank, string? precision, int? batch,
         FpgaGen.Model.Network net, Device dev, NetworkProfile profile, double util)
     {
         if (batch is <= 0) throw new InputException($"--batch must be a positive integer, got {batch}");

@@ -33,6 +33,7 @@ internal static class ClConstants
     public const uint DeviceVendor = 0x102C;
     public const uint DriverVersion = 0x102D;
     public const uint DeviceVersion = 0x102F;
+    public const uint DeviceExtensions = 0x1030;
     public const uint DeviceOpenClCVersion = 0x103D;
 
     // cl_context_properties

@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Globalization;
+using FpgaGen.Codegen;
+using FpgaGen.Codegen.Weights;
+using FpgaGen.Estimation;
+using FpgaGen.Estimation.Kernels;
+using FpgaGen.Hardware;
+using FpgaGen.OpenCl;
+using FpgaGen.Simulation;
+using Spectre.Console;
+
+namespace FpgaGen.Cli.Commands;
+
+/// <summary>`fpgagen simulate`: run a design's kernels on an OpenCL device, layer by layer, against the reference.</summary>
+internal static class SimulateCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var model = CommonOptions.Model();
+        var device = CommonOptions.Device();
+        var design = new Option<string>("--design") { Description = "best (the explorer's first), a rank, or a design JSON file", DefaultValueFactory = _ => "best" };
+        var rank = new Option<int?>("--rank") { Description = "With a designs.json file: the rank to take" };
+        var precision = new Option<string?>("--precision") { Description = "Data type for best/rank: fp32|fp16|int16|int8 (default fp32)" };
+        var batch = new Option<int?>("--batch") { Description = "Batch size (default 1)" };
+        var maxUtil = CommonOptions.MaxUtil();
+        var openclDevice = new Option<string?>("--opencl-device") { Description = "OpenCL device: index or part of its name (`fpgagen devices --opencl`)" };
+        var weights = new Option<string>("--weights") { Description = "random, or a .npz of the model's tensors named layer.param", DefaultValueFactory = _ => "random" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the random weights and input", DefaultValueFactory = _ => 1 };
+        var format = CommonOptions.Format("table", "json");
+        var cmd = new Command("simulate", "Run a design's generated kernels (portable form of the aoc source) on an OpenCL device and check every layer against the reference.")
+        {
+            model, device, design, rank, precision, batch, maxUtil, openclDevice, weights, seed, format,
+        };
+        cmd.SetAction(r => io.Guard(() =>
+        {
+            var net = ModelFiles.Load(r.GetValue(model)!, io.Err);
+            var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
+            var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
+            var profile = new NetworkProfile(net);
+            var (estimate, _, _) = GenerateCommand.Choose(r.GetValue(design)!, r.GetValue(rank), r.GetValue(precision), r.GetValue(batch), net, dev, profile, util);
+            var accelerator = AcceleratorDesign.Create(net, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch);
+            var seedValue = r.GetValue(seed);
+            var tensors = r.GetValue(weights) == "random" ? RandomWeights.For(net, seedValue) : NpzFile.Read(r.GetValue(weights)!);
+            ModelParameters.Check(net, tensors);
+            var input = RandomInput(net, estimate.Batch, seedValue);
+            var estimator = new Estimator(KernelModels.Get(estimate.Kernel), profile, new Target(dev, estimate.Precision), estimate.Batch);
+            var predicted = estimator.EvaluateLayers(estimate.Config).Layers.ToDictionary(l => l.Layer.Name, l => l.Ms);
+
+            using var session = OpenClSession.Open(r.GetValue(openclDevice));
+            var report = RunWithProgress(io, accelerator, session, tensors, input, dev.Id, predicted);
+            if (r.GetValue(format) == "json") io.WriteJson(report with { });
+            else WriteTable(io, report);
+            return report.Pass ? 0 : 1;
+        }));
+        return cmd;
+    }
+
+    /// <summary>Uniform values in [-1, 1): the input the reference and the kernels both see.</summary>
+    private static float[] RandomInput(FpgaGen.Model.Network net, int batch, int seed)
+    {
+        var rng = new Random(seed + 1);
+        var input = new float[net.Input.Elements * batch];
+        for (var i = 0; i < input.Length; i++) input[i] = (float)(rng.NextDouble() * 2 - 1);
+        return input;
+    }
+
+    private static SimulationReport RunWithProgress(CliIo io, AcceleratorDesign design, OpenClSession session, IReadOnlyDictionary<string, float[]> weights,
+        float[] input, string deviceId, IReadOnlyDictionary<string, double> predicted)
+    {
+        if (!io.Interactive) return Simulator.Run(design, session, weights, input, deviceId, predicted);
+        SimulationReport? report = null;
+        io.ErrConsole.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask($"simulating {CliIo.Escape(design.Network.Name)} on {CliIo.Escape(session.Device.Name)}");
+                report = Simulator.Run(design, session, weights, input, deviceId, predicted, new SyncProgress(p =>
+                {
+                    task.MaxValue = p.Total;
+                    task.Value = p.Done;
+                }));
+            });
+        return report!;
+    }
+
+    private static void WriteTable(CliIo io, SimulationReport r)
+    {
+        var table = new Table().Border(TableBorder.Simple)
+            .Title($"{CliIo.Escape(r.Model)}: {r.Kernel} {r.Parameters}, {r.Precision}, batch {r.Batch} on {CliIo.Escape(r.OpenClDevice)} (tolerance {r.Tolerance:0.#####} of each tensor's largest value)");
+        foreach (var c in new[] { "step", "layers", "max abs err", "max rel err", "check", "kernel ms", $"{r.Device} ms (pred.)" }) table.AddColumn(c);
+        foreach (var c in table.Columns.Skip(2)) c.RightAligned();
+        foreach (var s in r.Steps)
+            table.AddRow(CliIo.Escape(s.Step), CliIo.Escape(Short(s.Layers)), F($"{s.MaxAbsError:0.00E+00}"), F($"{s.MaxRelError:0.00E+00}"),
+                s.Pass ? "[green]pass[/]" : $"[red]FAIL[/]{(s.Problem is null ? "" : ": " + CliIo.Escape(s.Problem))}", F($"{s.KernelMs:0.00}"), F($"{s.PredictedMs:0.000}"));
+        io.Console.Write(table);
+        io.Out.WriteLine(F($"{(r.Pass ? "PASS" : "FAIL")}: {r.Steps.Count - r.Failed} of {r.Steps.Count} tensors match; kernels {r.KernelMs:0.0} ms on the OpenCL device, {r.WallSeconds:0.0} s wall; predicted FPGA latency {r.PredictedMs:0.000} ms on {r.Device}"));
+    }
+
+    private static string Short(IReadOnlyList<string> layers) => layers.Count <= 2 ? string.Join(", ", layers) : $"{layers[0]} … {layers[^1]} ({layers.Count})";
+
+    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    private sealed class SyncProgress(Action<(int Done, int Total)> report) : IProgress<(int Done, int Total)>
+    {
+        public void Report((int Done, int Total) value) => report(value);
+    }
+}

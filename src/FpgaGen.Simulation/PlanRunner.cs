@@ -1,0 +1,81 @@
+using FpgaGen.Codegen.Portable;
+using FpgaGen.OpenCl;
+
+namespace FpgaGen.Simulation;
+
+/// <summary>
+/// Executes a portable program's launch plan on one OpenCL device: the buffers, the kernels (created once), each
+/// step's launches as in-order tasks timed by event profiling, and the FIFO item-count checks after each launch.
+/// </summary>
+public sealed class PlanRunner : IDisposable
+{
+    private readonly OpenClSession session;
+    private readonly PortableProgram portable;
+    private readonly ClProgram program;
+    private readonly Dictionary<string, ClBuffer> buffers = [];
+    private readonly Dictionary<string, ClKernel> kernels = [];
+
+    public PlanRunner(OpenClSession session, PortableProgram portable)
+    {
+        this.session = session;
+        this.portable = portable;
+        program = session.Build(portable.Source, portable.BuildOptions);
+        foreach (var b in portable.Buffers) buffers[b.Name] = session.Context.CreateBuffer(b.Bytes);
+    }
+
+    public void Upload(byte[] weightsBlob, byte[] encodedInput)
+    {
+        session.Queue.Write<byte>(Buffer(BufferRole.Weights), weightsBlob);
+        session.Queue.Write<byte>(Buffer(BufferRole.Activations), encodedInput, portable.Input.Offset * portable.ElementBytes);
+    }
+
+    /// <summary>Runs one step; returns its kernel time and, if a launch moved the wrong number of items, what went wrong.</summary>
+    public (double Ms, string? Problem) RunStep(PlanStep step)
+    {
+        var q = session.Queue;
+        double ns = 0;
+        foreach (var launch in step.Launches)
+        {
+            var kernel = Kernel(launch.Kernel);
+            for (var i = 0; i < launch.Args.Count; i++)
+                switch (launch.Args[i])
+                {
+                    case BufferArg b: kernel.SetArg(i, buffers[b.Buffer]); break;
+                    case IntArg n: kernel.SetArg(i, n.Value); break;
+                }
+            using (var e = q.EnqueueTask(kernel))
+            {
+                e.Wait();
+                ns += e.DurationNs();
+            }
+            if (launch.Checks.Count == 0) continue;
+            var counts = q.ReadAll<int>(Buffer(BufferRole.Counts));
+            foreach (var c in launch.Checks)
+                if (counts[c.Slot] != c.Expected)
+                    return (ns / 1e6, $"kernel {launch.Kernel}: channel {c.Channel} moved {counts[c.Slot]} items, expected {c.Expected}");
+        }
+        return (ns / 1e6, null);
+    }
+
+    public byte[] ReadTensor(TensorView view)
+    {
+        var bytes = new byte[view.Count * portable.ElementBytes];
+        session.Queue.Read<byte>(Buffer(BufferRole.Activations), bytes, view.Offset * portable.ElementBytes);
+        return bytes;
+    }
+
+    private ClBuffer Buffer(BufferRole role) => buffers[portable.Buffers.First(b => b.Role == role).Name];
+
+    private ClKernel Kernel(string name)
+    {
+        if (!kernels.TryGetValue(name, out var k)) kernels[name] = k = program.CreateKernel(name);
+        return k;
+    }
+
+    public void Dispose()
+    {
+        foreach (var k in kernels.Values) k.Dispose();
+        foreach (var b in buffers.Values) b.Dispose();
+        program.Dispose();
+    }
+}

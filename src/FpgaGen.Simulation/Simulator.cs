@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using FpgaGen.Codegen;
+using FpgaGen.Codegen.Portable;
+using FpgaGen.Codegen.Reference;
+using FpgaGen.Codegen.Weights;
+using FpgaGen.OpenCl;
+
+namespace FpgaGen.Simulation;
+
+/// <summary>
+/// Runs a design's portable kernels (the same compute text that goes to aoc) on an OpenCL device through the launch
+/// plan, layer by layer, and compares every tensor with the float reference (<see cref="NetworkReference"/>, written
+/// from the model's definitions and accumulating in double) as soon as its last writer has run.
+/// </summary>
+public static class Simulator
+{
+    /// <param name="predictedMs">Predicted FPGA time per layer name (from the estimator), shown beside measured times.</param>
+    public static SimulationReport Run(AcceleratorDesign design, OpenClSession session, IReadOnlyDictionary<string, float[]> weights, float[] input,
+        string deviceId, IReadOnlyDictionary<string, double> predictedMs, IProgress<(int Done, int Total)>? progress = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var portable = design.Portable();
+        var missing = portable.RequiredExtensions.Where(e => !session.Device.Extensions.Contains(e)).ToList();
+        if (missing.Count > 0)
+            throw new InputException($"OpenCL device '{session.Device.Name}' lacks {string.Join(", ", missing)}, which {design.Lowered.Precision.Id()} kernels need; choose another device or data type");
+
+        var batch = design.Lowered.Batch;
+        var reference = NetworkReference.Run(design.Network, weights, input, batch);
+        var ranges = NetworkReference.Ranges(reference);
+        var blob = WeightPacker.Pack(portable.Weights, weights, ranges);
+        var tolerance = Tolerances.For(portable.Precision);
+        var qmax = WeightPacker.QMax(portable.Weights.DataType);
+
+        var lastWriter = new Dictionary<string, int>();
+        for (var i = 0; i < portable.Steps.Count; i++) lastWriter[portable.Steps[i].Output] = i;
+        // Each layer's predicted time is shown on the step that finishes its last tensor.
+        var layerDone = new Dictionary<string, int>();
+        for (var i = 0; i < portable.Steps.Count; i++)
+            foreach (var l in portable.Steps[i].Layers) layerDone[l] = i;
+        var views = portable.TensorViews.ToDictionary(v => v.Name);
+        var keys = portable.Network.Tensors.ToDictionary(t => t.Name, t => t.Calibration);
+
+        using var runner = new PlanRunner(session, portable);
+        runner.Upload(blob, portable.EncodeInput(input, blob));
+        var results = new List<StepResult>();
+        double pendingMs = 0;
+        for (var i = 0; i < portable.Steps.Count; i++)
+        {
+            var step = portable.Steps[i];
+            var (ms, problem) = runner.RunStep(step);
+            pendingMs += ms;
+            progress?.Report((i + 1, portable.Steps.Count));
+            if (problem is null && lastWriter[step.Output] != i) continue;
+            var predicted = layerDone.Where(kv => kv.Value == i).Sum(kv => predictedMs.GetValueOrDefault(kv.Key));
+            var expected = reference[keys[step.Output]];
+            var scale = qmax > 0 ? (float)(ranges[keys[step.Output]] / qmax) : 1f;
+            var got = portable.Decode(runner.ReadTensor(views[step.Output]), scale);
+            results.Add(Compare(step, expected, got, tolerance, pendingMs, predicted, problem));
+            pendingMs = 0;
+            if (problem is not null) break; // the arena is no longer trustworthy after a kernel moved the wrong amount
+        }
+        return new SimulationReport(design.Network.Name, deviceId, session.Device.Name, design.Kernel,
+            string.Join(",", design.Parameters.Select(kv => $"{kv.Key}={kv.Value}")), portable.Precision.Id(), batch, tolerance, results,
+            results.Sum(r => r.KernelMs), clock.Elapsed.TotalSeconds, predictedMs.Values.Sum());
+    }
+
+    /// <summary>Largest errors; the relative one divides by |expected| but never by less than 1e-3 of the tensor's magnitude.</summary>
+    private static StepResult Compare(PlanStep step, float[] expected, float[] got, double tolerance, double ms, double predicted, string? problem)
+    {
+        if (expected.Length != got.Length)
+            return new StepResult(step.Name, step.Layers, step.Output, got.Length, double.NaN, double.NaN, 0, false, ms, predicted,
+                $"tensor has {got.Length} values, the reference {expected.Length}");
+        double magnitude = 0, maxAbs = 0, maxRel = 0;
+        foreach (var v in expected) magnitude = Math.Max(magnitude, Math.Abs((double)v));
+        var floor = Math.Max(magnitude * 1e-3, 1e-30);
+        for (var j = 0; j < expected.Length; j++)
+        {
+            var e = Math.Abs((double)got[j] - expected[j]);
+            if (double.IsNaN(e)) e = double.PositiveInfinity;
+            maxAbs = Math.Max(maxAbs, e);
+            maxRel = Math.Max(maxRel, e / Math.Max(Math.Abs((double)expected[j]), floor));
+        }
+        var pass = problem is null && maxAbs <= tolerance * Math.Max(magnitude, 1e-30);
+        return new StepResult(step.Name, step.Layers, step.Output, expected.Length, maxAbs, maxRel, magnitude, pass, ms, predicted, problem);
+    }
+}
