@@ -1,15 +1,19 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using FpgaGen.Toolchains.Discovery;
 using Spectre.Console;
 
 namespace FpgaGen.Cli;
 
 /// <summary>The CLI's output streams, and the one place that turns user errors into a message and exit code 2.</summary>
-public sealed class CliIo(TextWriter stdout, TextWriter stderr)
+/// <param name="tools">The environment vendor tools run in (lookup and children); tests give fake tools and variables here.</param>
+public sealed class CliIo(TextWriter stdout, TextWriter stderr, ToolEnvironment? tools = null)
 {
     public TextWriter Out { get; } = stdout;
     public TextWriter Err { get; } = stderr;
+
+    public ToolEnvironment Tools { get; } = tools ?? ToolEnvironment.Inherited;
 
     public static readonly string[] Formats = ["table", "json", "csv"];
 
@@ -45,6 +49,28 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr)
         {
             Err.WriteLine("error: " + e.Message);
             return 2;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Guard"/> for commands that run tools: also turns a cancellation (Ctrl-C) into "cancelled" and exit
+    /// code 130, the shell's code for SIGINT.
+    /// </summary>
+    public async Task<int> GuardAsync(Func<Task<int>> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (InputException e)
+        {
+            Err.WriteLine("error: " + e.Message);
+            return 2;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Err.WriteLine("cancelled");
+            return 130;
         }
     }
 

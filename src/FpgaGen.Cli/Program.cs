@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FpgaGen.Cli.Commands;
+using FpgaGen.Toolchains.Discovery;
 
 namespace FpgaGen.Cli;
 
@@ -7,19 +8,24 @@ public static class Program
 {
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
-    /// <summary>Runs the CLI with the given streams (tests run it in-process). Exit codes: 0 ok, 1 failed check, 2 bad input.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>
+    /// Runs the CLI with the given streams (tests run it in-process). Exit codes: 0 ok, 1 failed check or tool run, 2 bad
+    /// input, 130 cancelled. <paramref name="tools"/> is the environment vendor tools see (default: this process's).
+    /// </summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, ToolEnvironment? tools = null)
     {
-        var io = new CliIo(stdout, stderr);
+        var io = new CliIo(stdout, stderr, tools);
         var root = new RootCommand("FpgaGen: from neural networks to ranked FPGA accelerator designs and vendor projects.")
         {
             AnalyzeCommand.Create(io),
             DevicesCommand.Create(io),
             EstimateCommand.Create(io),
             ExploreCommand.Create(io),
+            GenerateCommand.Create(io),
+            CompileCommand.Create(io),
+            ReportCommand.Create(io),
             TuneCommand.Create(io),
             SimulateCommand.Create(io),
-            GenerateCommand.Create(io),
         };
         var result = root.Parse(args);
         var code = result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });

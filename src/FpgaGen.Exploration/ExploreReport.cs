@@ -30,9 +30,11 @@ public static class ExploreReport
         Pareto = pareto,
     };
 
-    public static object Summary(string model, string device, ExploreOptions o, ExploreResult r, IEnumerable<object> designs) => new
+    /// <param name="modelSource">The model's file, so that `compile --sweep` can generate the designs' projects from it.</param>
+    public static object Summary(string model, string device, ExploreOptions o, ExploreResult r, IEnumerable<object> designs, string? modelSource = null) => new
     {
         Model = model,
+        ModelFile = modelSource is null ? null : Path.GetFullPath(modelSource),
         Device = device,
         Objective = o.Objective.ToString().ToLowerInvariant(),
         MaxUtil = o.MaxUtil,
@@ -83,15 +85,15 @@ public static class ExploreReport
     }
 
     /// <summary>Writes designs.json/.csv (all feasible designs, ranked) and pareto.json/.csv/.svg into <paramref name="dir"/>.</summary>
-    public static IReadOnlyList<string> Write(string dir, string model, string device, ExploreOptions o, ExploreResult r)
+    public static IReadOnlyList<string> Write(string dir, string model, string device, ExploreOptions o, ExploreResult r, string? modelSource = null)
     {
         var all = r.Designs.Select((d, i) => DesignJson(d, i + 1, r.Pareto[i])).ToList();
         var front = r.Designs.Select((d, i) => (d, i)).Where(x => r.Pareto[x.i]).Select(x => DesignJson(x.d, x.i + 1, true)).ToList();
         var files = new (string Name, string Text)[]
         {
-            ("designs.json", JsonSerializer.Serialize(Summary(model, device, o, r, all), Json)),
+            ("designs.json", JsonSerializer.Serialize(Summary(model, device, o, r, all, modelSource), Json)),
             ("designs.csv", Csv(r.Designs, r.Pareto, _ => true)),
-            ("pareto.json", JsonSerializer.Serialize(Summary(model, device, o, r, front), Json)),
+            ("pareto.json", JsonSerializer.Serialize(Summary(model, device, o, r, front, modelSource), Json)),
             ("pareto.csv", Csv(r.Designs, r.Pareto, i => r.Pareto[i])),
             ("pareto.svg", ParetoPlot.Svg($"{model} on {device}", r.Designs, r.Pareto)),
         };

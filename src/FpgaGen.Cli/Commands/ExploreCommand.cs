@@ -58,7 +58,7 @@ internal static class ExploreCommand
 
             var result = RunWithProgress(io, net, options);
             if (outPath is not null)
-                OutputFolder.Write(outPath, r.GetValue(force), dir => ExploreReport.Write(dir, net.Name, dev.Id, options, result));
+                OutputFolder.Write(outPath, r.GetValue(force), dir => ExploreReport.Write(dir, net.Name, dev.Id, options, result, net.Source));
 
             if (result.Designs.Count == 0) return ExplainNoFit(io, net, options, result);
             var shown = Math.Min(r.GetValue(top), result.Designs.Count);
@@ -66,7 +66,7 @@ internal static class ExploreCommand
             {
                 case "json":
                     io.WriteJson(ExploreReport.Summary(net.Name, dev.Id, options, result,
-                        result.Designs.Take(shown).Select((d, i) => ExploreReport.DesignJson(d, i + 1, result.Pareto[i]))));
+                        result.Designs.Take(shown).Select((d, i) => ExploreReport.DesignJson(d, i + 1, result.Pareto[i])), net.Source));
                     break;
                 case "csv":
                     io.Out.Write(ExploreReport.Csv(result.Designs, result.Pareto, i => i < shown));

@@ -31,6 +31,9 @@ public sealed record CompileRecord
     public string? Error { get; init; }
     public required Figures Predicted { get; init; }
     public Figures? Reported { get; init; }
+
+    /// <summary>What both figure sets cover and where the reported ones come from, e.g. "whole device; reported: aoc first-stage estimates".</summary>
+    public string? Scope { get; init; }
     public double Seconds { get; init; }
     public DateTime FinishedUtc { get; init; }
     public string? Project { get; init; }

@@ -23,6 +23,10 @@ public static class ReportReader
         return reports;
     }
 
+    /// <summary>Every report under a folder, none when nothing was built there; a malformed report still throws.</summary>
+    public static IReadOnlyList<SynthesisReport> ReadAll(string folder) =>
+        Directory.Exists(folder) ? Find(Path.GetFullPath(folder)).Select(ReadFile).ToList() : [];
+
     /// <summary>Reads one found report: an aoc work folder or a report file.</summary>
     private static SynthesisReport ReadFile(string file)
     {

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using FpgaGen.Exploration.Compiles;
+using FpgaGen.Toolchains.Projects;
+
+namespace FpgaGen.Toolchains.Sweeps;
+
+/// <summary>Writes the vendor project of one explored design (what `fpgagen generate` writes) into an empty folder.</summary>
+public interface IProjectGenerator
+{
+    void Generate(ExploredDesigns explored, SweepDesign design, string directory);
+}
+
+/// <summary>The designs a sweep will compile, and how many of the top N the results log already holds.</summary>
+public sealed record SweepPlan(IReadOnlyList<SweepDesign> ToCompile, int AlreadyDone, int UnreadableLines);
+
+/// <summary>One design of a sweep that ended; <see cref="Record"/> is null when it was cancelled (not logged, redone on resume).</summary>
+public sealed record SweepOutcome(SweepDesign Design, string ProjectDirectory, CompileRecord? Record, BuildResult? Build);
+
+/// <summary>
+/// Generates and compiles the N best designs of an exploration, each in DIR/sweep/&lt;rank&gt;-&lt;kernel&gt;-&lt;hash&gt;/,
+/// at most <see cref="CompileSettings.Jobs"/> at once. Every finished compile (ok, failed or timeout) is appended to
+/// DIR/results.jsonl as soon as it ends, so a kill loses no finished result; a design whose key the log already
+/// holds is not compiled again, which makes rerunning the same command a resume. Predicted and reported figures
+/// are logged whole-device (kernel-only reports get the device's platform overhead added), the scope the
+/// explorer predicts and `explore --calibrate` corrects.
+/// </summary>
+public sealed partial class CompileSweep(ExploredDesigns explored, CompileTarget target, IProjectGenerator generator, CompileSettings settings)
+{
+    public ExploredDesigns Explored { get; } = explored;
+
+    public CompileTarget Target { get; } = target;
+
+    public string ResultsPath => Path.Combine(Explored.Directory, ResultsLog.FileName);
+
+    public string SweepDirectory => Path.Combine(Explored.Directory, "sweep");
+
+    public SweepPlan Plan(int top)
+    {
+        var (records, unreadable) = ResultsLog.Read(ResultsPath);
+        var done = records.Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+        var best = Explored.Designs.Take(top).ToList();
+        var todo = best.Where(d => !done.Contains(d.Key(Target))).ToList();
+        return new SweepPlan(todo, best.Count - todo.Count, unreadable);
+    }
+
+    public string ProjectDirectory(SweepDesign design)
+    {
+        if (!SafeName().IsMatch(design.Kernel)) throw new InputException($"{ExploredDesigns.FileName}: design {design.Rank} has an unusable kernel name '{design.Kernel}'");
+        return Path.Combine(SweepDirectory, design.FolderName(Target));
+    }
+
+    /// <summary>Compiles the plan's designs; <paramref name="finished"/> is called once per design as it ends (from any thread).</summary>
+    public async Task RunAsync(SweepPlan plan, Action<SweepDesign>? started, Action<SweepOutcome> finished, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(SweepDirectory);
+        var perProject = settings with { Jobs = 1 };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.Jobs), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(plan.ToCompile, parallel, async (design, ct) =>
+        {
+            started?.Invoke(design);
+            finished(await CompileOneAsync(design, perProject, ct));
+        });
+    }
+
+    private async Task<SweepOutcome> CompileOneAsync(SweepDesign design, CompileSettings perProject, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var dir = ProjectDirectory(design);
+        BuildResult build;
+        try
+        {
+            var project = Generate(design, dir);
+            build = await ProjectCompiler.CompileAsync(project, Target, perProject, ct);
+        }
+        catch (InputException e)
+        {
+            // A design the generator or the drivers reject fails the same way every time: log it, do not retry.
+            var failed = Record(design, dir, "failed", e.Message, null, clock.Elapsed);
+            ResultsLog.Append(ResultsPath, failed);
+            return new SweepOutcome(design, dir, failed, null);
+        }
+        if (build.Status == BuildStatus.Cancelled) return new SweepOutcome(design, dir, null, build);
+        var reported = build.Reported?.WholeDevice(Explored.Device).ToRecord();
+        // The generated project's predictions are the models' own (designs.json holds corrected ones after explore
+        // --calibrate); calibration must compare the vendor's figures with those.
+        var record = Record(design, dir, build.StatusName, build.Error, reported, build.Duration) with
+        {
+            Predicted = build.Project.Predicted.ToRecord(),
+            Scope = build.Reported is { } r ? $"whole device; reported: {r.Description}" : null,
+        };
+        ResultsLog.Append(ResultsPath, record);
+        return new SweepOutcome(design, dir, record, build);
+    }
+
+    /// <summary>Generates into a temporary sibling folder and moves it into place, so a kill never leaves a half project under the final name.</summary>
+    private BuildProject Generate(SweepDesign design, string dir)
+    {
+        var tmp = Path.Combine(SweepDirectory, $".{Path.GetFileName(dir)}.tmp-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(tmp);
+        try
+        {
+            generator.Generate(Explored, design, tmp);
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+            Directory.Move(tmp, dir);
+        }
+        finally
+        {
+            if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
+        }
+        return DesignFile.Load(dir);
+    }
+
+    private CompileRecord Record(SweepDesign design, string dir, string status, string? error, Figures? reported, TimeSpan duration) => new()
+    {
+        Key = design.Key(Target),
+        Device = Explored.Device.Id,
+        Kernel = design.Kernel,
+        Params = design.ParameterText,
+        Precision = design.Precision,
+        Target = Target.Name(),
+        Rank = design.Rank,
+        Status = status,
+        Error = error,
+        Predicted = design.Predicted.ToRecord(),
+        Reported = reported,
+        Seconds = Math.Round(duration.TotalSeconds, 3),
+        FinishedUtc = DateTime.UtcNow,
+        Project = Path.GetRelativePath(Explored.Directory, dir),
+    };
+
+    [GeneratedRegex("^[A-Za-z0-9_]+$")]
+    private static partial Regex SafeName();
+}
