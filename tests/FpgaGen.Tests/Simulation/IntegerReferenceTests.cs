@@ -70,20 +70,23 @@ public class IntegerReferenceTests(CodegenOpenClFixture fixture, ITestOutputHelp
         using var runner = new PortableRunner(fixture.Session, portable, fixture.Build(portable.Source, portable.BuildOptions));
         var index = 0;
         var first = (MacStep)design.Lowered.Steps[0];
-        byte[]? got = null;
+        byte[]? got = null, expected = null;
         runner.Run(blob, input, _ =>
         {
             reference.Run(index);
-            if (index++ == 0) got = runner.ReadTensor(views[first.Output.Name]);
+            if (index++ != 0) return;
+            // Read both now: later steps may reuse the arena space of this tensor.
+            got = runner.ReadTensor(views[first.Output.Name]);
+            expected = reference.TensorBytes(first.Output);
         });
         Assert.Equal(StepArithmetic.Integer, IntegerReference.Arithmetic(first));
-        Assert.Equal(0, reference.Compare(first.Output, got!).MaxLsb);
+        Assert.Equal(0, IntegerReference.Compare(got!, expected!, Precision.Int8).MaxLsb);
 
         // One element one LSB up (or down at the top of the range) is caught, with its position.
         var k = Array.FindIndex(got!, b => (sbyte)b != 0);
         var corrupt = (byte[])got!.Clone();
         corrupt[k] = (byte)(sbyte)((sbyte)corrupt[k] == 127 ? 126 : (sbyte)corrupt[k] + 1);
-        var c = reference.Compare(first.Output, corrupt);
+        var c = IntegerReference.Compare(corrupt, expected!, Precision.Int8);
         Assert.Equal(1, c.MaxLsb);
         Assert.Equal(1, c.Differing);
         Assert.Equal(k, c.FirstDifference);
