@@ -100,6 +100,27 @@ public class IntegerReferenceTests(CodegenOpenClFixture fixture, ITestOutputHelp
         Assert.Equal((1L, 1L, 0L), (c16.MaxLsb, c16.Differing, c16.FirstDifference));
     }
 
+    [Theory]
+    [InlineData("tiny_cnn", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", "int8")]
+    [InlineData("tiny_vit", "ln_linear", "Tm=8,Tn=8,Tk=8,vu=8", "int16")]
+    public void ChainedReferenceFollowsTheFloatReference(string network, string kernel, string parameters, string precision)
+    {
+        // Without a device: every step on the reference's own results, from the encoded input to the decoded output.
+        var design = CodegenSupport.Design(network, kernel, parameters, precision, 1);
+        var portable = design.Portable();
+        var weights = RandomWeights.For(design.Network, seed: 3);
+        var input = CodegenSupport.Input(design.Network, 1);
+        var floats = NetworkReference.Run(design.Network, weights, input, 1);
+        var blob = WeightPacker.Pack(portable.Weights, weights, NetworkReference.Ranges(floats));
+        var reference = IntegerReference.For(design, blob);
+        reference.RunAll(portable.EncodeInput(input, blob));
+        var got = portable.DecodeOutput(reference.TensorBytes(design.Lowered.Output), blob);
+        var expected = floats[design.Lowered.Output.Calibration];
+        var magnitude = expected.Max(v => Math.Abs((double)v));
+        var error = got.Zip(expected, (x, e) => Math.Abs((double)x - e)).Max();
+        Assert.True(error <= Tolerances.For(design.Lowered.Precision) * magnitude, $"error {error:E3} of {magnitude:E3}");
+    }
+
     [Fact]
     public void ErfIsAccurateToFloat()
     {
