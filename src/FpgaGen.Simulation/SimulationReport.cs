@@ -2,10 +2,14 @@ namespace FpgaGen.Simulation;
 
 /// <summary>
 /// One step of the plan compared with the reference: the tensor it completed, the largest absolute and relative
-/// errors, the measured kernel time on the OpenCL device and the predicted FPGA time of the layers it finished.
+/// errors, the measured kernel time on the OpenCL device and the predicted FPGA time of the layers it finished. For int8
+/// and int16 designs also the comparison with the bit-exact <see cref="IntegerReference"/>: <see cref="LsbError"/>, the
+/// largest difference in LSBs, <see cref="LsbDiffering"/> elements differing, and <see cref="LsbAllowed"/> (0 for
+/// integer steps, 1 for steps that compute in float internally); null for floating-point designs.
 /// </summary>
 public sealed record StepResult(string Step, IReadOnlyList<string> Layers, string Tensor, long Elements, double MaxAbsError, double MaxRelError,
-    double Magnitude, bool Pass, double KernelMs, double PredictedMs, string? Problem = null);
+    double Magnitude, bool Pass, double KernelMs, double PredictedMs, string? Problem = null,
+    long? LsbError = null, long? LsbDiffering = null, int? LsbAllowed = null);
 
 public sealed record SimulationReport(string Model, string Device, string OpenClDevice, string Kernel, string Parameters, string Precision, int Batch,
     double Tolerance, IReadOnlyList<StepResult> Steps, double KernelMs, double WallSeconds, double PredictedMs)

@@ -10,7 +10,9 @@ namespace FpgaGen.Simulation;
 /// <summary>
 /// Runs a design's portable kernels (the same compute text that goes to aoc) on an OpenCL device through the launch
 /// plan, layer by layer, and compares every tensor with the float reference (<see cref="NetworkReference"/>, written
-/// from the model's definitions and accumulating in double) as soon as its last writer has run.
+/// from the model's definitions and accumulating in double) as soon as its last writer has run. int8 and int16 designs
+/// are also compared with the bit-exact <see cref="IntegerReference"/>, each step on the kernels' own inputs: a step
+/// passes only within 0 LSB (integer steps) or 1 LSB (steps that compute in float internally) of it.
 /// </summary>
 public static class Simulator
 {
@@ -45,21 +47,34 @@ public static class Simulator
 
         using var runner = new PlanRunner(session, portable);
         phases["build"] = clock.Elapsed.TotalSeconds - phases.Values.Sum();
-        runner.Upload(blob, portable.EncodeInput(input, blob));
+        var encoded = portable.EncodeInput(input, blob);
+        runner.Upload(blob, encoded);
+        var integer = qmax > 0 ? IntegerReference.For(design, blob) : null;
+        integer?.SetInput(encoded);
         var results = new List<StepResult>();
         double pendingMs = 0;
         for (var i = 0; i < portable.Steps.Count; i++)
         {
             var step = portable.Steps[i];
+            integer?.Prepare(i, t => runner.ReadTensor(views[t.Name]));
             var (ms, problem) = runner.RunStep(step);
+            integer?.Run(i);
             pendingMs += ms;
             progress?.Report((i + 1, portable.Steps.Count));
             if (problem is null && lastWriter[step.Output] != i) continue;
             var predicted = layerDone.Where(kv => kv.Value == i).Sum(kv => predictedMs.GetValueOrDefault(kv.Key));
             var expected = reference[keys[step.Output]];
             var scale = qmax > 0 ? (float)(ranges[keys[step.Output]] / qmax) : 1f;
-            var got = portable.Decode(runner.ReadTensor(views[step.Output]), scale);
-            results.Add(Compare(step, expected, got, tolerance, pendingMs, predicted, problem));
+            var bytes = runner.ReadTensor(views[step.Output]);
+            var result = Compare(step, expected, portable.Decode(bytes, scale), tolerance, pendingMs, predicted, problem);
+            if (integer is not null)
+            {
+                var lowered = design.Lowered.Steps[i];
+                var lsb = integer.Compare(lowered.Output, bytes);
+                var allowed = IntegerReference.AllowedLsb(lowered);
+                result = result with { LsbError = lsb.MaxLsb, LsbDiffering = lsb.Differing, LsbAllowed = allowed, Pass = result.Pass && lsb.Within(allowed) };
+            }
+            results.Add(result);
             pendingMs = 0;
             if (problem is not null) break; // the arena is no longer trustworthy after a kernel moved the wrong amount
         }
