@@ -86,11 +86,20 @@ internal static class SimulateCommand
     {
         var table = new Table().Border(TableBorder.Simple)
             .Title($"{CliIo.Escape(r.Model)}: {r.Kernel} {r.Parameters}, {r.Precision}, batch {r.Batch} on {CliIo.Escape(r.OpenClDevice)} (tolerance {r.Tolerance:0.#####} of each tensor's largest value)");
-        foreach (var c in new[] { "step", "layers", "max abs err", "max rel err", "check", "kernel ms", $"{r.Device} ms (pred.)" }) table.AddColumn(c);
+        // Fixed-point designs are also checked against the bit-exact integer reference: LSBs off / allowed.
+        var integer = r.Steps.Any(s => s.LsbError is not null);
+        var columns = new List<string> { "step", "layers", "max abs err", "max rel err" };
+        if (integer) columns.Add("LSB (allowed)");
+        columns.AddRange(["check", "kernel ms", $"{r.Device} ms (pred.)"]);
+        foreach (var c in columns) table.AddColumn(c);
         foreach (var c in table.Columns.Skip(2)) c.RightAligned();
         foreach (var s in r.Steps)
-            table.AddRow(CliIo.Escape(s.Step), CliIo.Escape(Short(s.Layers)), F($"{s.MaxAbsError:0.00E+00}"), F($"{s.MaxRelError:0.00E+00}"),
-                s.Pass ? "[green]pass[/]" : $"[red]FAIL[/]{(s.Problem is null ? "" : ": " + CliIo.Escape(s.Problem))}", F($"{s.KernelMs:0.00}"), F($"{s.PredictedMs:0.000}"));
+        {
+            var row = new List<string> { CliIo.Escape(s.Step), CliIo.Escape(Short(s.Layers)), F($"{s.MaxAbsError:0.00E+00}"), F($"{s.MaxRelError:0.00E+00}") };
+            if (integer) row.Add(s.LsbError is null ? "" : F($"{s.LsbError} ({s.LsbAllowed})"));
+            row.AddRange([s.Pass ? "[green]pass[/]" : $"[red]FAIL[/]{(s.Problem is null ? "" : ": " + CliIo.Escape(s.Problem))}", F($"{s.KernelMs:0.00}"), F($"{s.PredictedMs:0.000}")]);
+            table.AddRow(row.ToArray());
+        }
         io.Console.Write(table);
         io.Out.WriteLine(F($"{(r.Pass ? "PASS" : "FAIL")}: {r.Steps.Count - r.Failed} of {r.Steps.Count} tensors match; kernels {r.KernelMs:0.0} ms on the OpenCL device, {r.WallSeconds:0.0} s wall; predicted FPGA latency {r.PredictedMs:0.000} ms on {r.Device}"));
         io.Out.WriteLine("time: " + string.Join(", ", r.PhaseSeconds.Select(p => F($"{p.Key} {p.Value:0.0} s"))));
