@@ -16,6 +16,7 @@ internal sealed partial class Lowering
             try { layer = make(UniqueName(name)); }
             catch (ShapeException e) { throw n.Error(e.Message); }
             Add(layer, n.Outputs[output], where);
+            RecordParameters(n, layer);
         }
 
         switch (n.OpType)
