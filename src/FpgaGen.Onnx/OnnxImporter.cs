@@ -104,6 +104,8 @@ public static class OnnxImporter
         var fusions = Fusions.Find(context, evaluator);
         var lowering = new Lowering(context, evaluator, path);
         lowering.Run(inputs.Data, fusions);
+        if (lowering.Layers.Count == 0)
+            throw new InputException($"{path}: no operator of the graph becomes a layer (every node is a no-op on the input, such as an identity Transpose or Reshape, or a constant computation); there is nothing to run");
         var network = Network.Build(Path.GetFileNameWithoutExtension(path), inputs.Shape, lowering.Layers, path);
         lowering.Verify();
         notes.AddRange(ImportNotes.Describe(validated, evaluator, lowering, network));
