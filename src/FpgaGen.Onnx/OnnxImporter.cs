@@ -5,7 +5,28 @@ namespace FpgaGen.Onnx;
 
 /// <summary>An imported network with what the importer wants the user to know about the mapping.</summary>
 /// <param name="Notes">One line each: the opset and producer, the patterns fused, removed nodes, batch-norm handling.</param>
-public sealed record OnnxImport(Network Network, IReadOnlyList<string> Notes);
+public sealed record OnnxImport(Network Network, IReadOnlyList<string> Notes)
+{
+    /// <summary>The network input's ONNX name (the first graph input without an initializer).</summary>
+    public string Input { get; init; } = "";
+
+    /// <summary>
+    /// Where each learned tensor of ModelParameters (FpgaGen.Codegen) comes from in the graph, for the layers
+    /// made from one Conv, Gemm, MatMul, BatchNormalization or LayerNormalization node or a MatMul + Add pair.
+    /// </summary>
+    public IReadOnlyList<OnnxParameter> Parameters { get; init; } = [];
+}
+
+/// <summary>
+/// One learned tensor of the network ("layer.param", PyTorch layout) and the ONNX tensor it is read from: a graph input
+/// (weights fed at run time) or an initializer, whose values <see cref="Constant"/> holds when the importer kept them.
+/// </summary>
+/// <param name="Transposed">The ONNX tensor is the [in, out] transpose of the [out, in] matrix (MatMul, Gemm with transB = 0).</param>
+/// <param name="Scale">A factor to multiply by (Gemm's alpha for the weights, beta for the bias).</param>
+public sealed record OnnxParameter(string Name, string Tensor, bool Transposed = false, double Scale = 1)
+{
+    public float[]? Constant { get; init; }
+}
 
 /// <summary>
 /// Imports an ONNX model (opsets 6 to 17; full models or graph-only exports whose weights are graph inputs) into
@@ -83,10 +104,12 @@ public static class OnnxImporter
         var fusions = Fusions.Find(context, evaluator);
         var lowering = new Lowering(context, evaluator, path);
         lowering.Run(inputs.Data, fusions);
+        if (lowering.Layers.Count == 0)
+            throw new InputException($"{path}: no operator of the graph becomes a layer (every node is a no-op on the input, such as an identity Transpose or Reshape, or a constant computation); there is nothing to run");
         var network = Network.Build(Path.GetFileNameWithoutExtension(path), inputs.Shape, lowering.Layers, path);
         lowering.Verify();
         notes.AddRange(ImportNotes.Describe(validated, evaluator, lowering, network));
-        return new OnnxImport(network, notes);
+        return new OnnxImport(network, notes) { Input = inputs.Data, Parameters = lowering.Parameters };
     }
 
     /// <summary>Checks that the message is an ONNX model at all, and returns the default domain's opset.</summary>

@@ -12,14 +12,17 @@ public sealed class PlanRunner : IDisposable
     private readonly OpenClSession session;
     private readonly PortableProgram portable;
     private readonly ClProgram program;
+    private readonly bool ownsProgram;
     private readonly Dictionary<string, ClBuffer> buffers = [];
     private readonly Dictionary<string, ClKernel> kernels = [];
 
-    public PlanRunner(OpenClSession session, PortableProgram portable)
+    /// <param name="built">The program already built from the portable source (a cache's); the runner then leaves it to its owner.</param>
+    public PlanRunner(OpenClSession session, PortableProgram portable, ClProgram? built = null)
     {
         this.session = session;
         this.portable = portable;
-        program = session.Build(portable.Source, portable.BuildOptions);
+        program = built ?? session.Build(portable.Source, portable.BuildOptions);
+        ownsProgram = built is null;
         foreach (var b in portable.Buffers) buffers[b.Name] = session.Context.CreateBuffer(b.Bytes);
     }
 
@@ -76,6 +79,6 @@ public sealed class PlanRunner : IDisposable
     {
         foreach (var k in kernels.Values) k.Dispose();
         foreach (var b in buffers.Values) b.Dispose();
-        program.Dispose();
+        if (ownsProgram) program.Dispose();
     }
 }

@@ -67,6 +67,7 @@ internal sealed partial class Lowering
         try { layer = f.Create(name, Act(f.Nodes[0], f.Input), where); }
         catch (ShapeException e) { throw new InputException($"{where}: {e.Message}"); }
         Add(layer, f.Output, where);
+        RecordParameters(f, layer);
         Counts[f.Kind] = Counts.GetValueOrDefault(f.Kind) + 1;
     }
 

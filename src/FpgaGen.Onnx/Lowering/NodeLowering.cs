@@ -16,6 +16,7 @@ internal sealed partial class Lowering
             try { layer = make(UniqueName(name)); }
             catch (ShapeException e) { throw n.Error(e.Message); }
             Add(layer, n.Outputs[output], where);
+            RecordParameters(n, layer);
         }
 
         switch (n.OpType)
@@ -59,6 +60,9 @@ internal sealed partial class Lowering
                 var x = In(n, 0);
                 if (n.Int("axis", -1) is var axis && axis != -1 && axis != x.Rank - 1)
                     throw n.Unsupported("axis", axis.ToString(), "only normalization over the last axis (features) is supported");
+                if (n.Float("epsilon", 1e-5f) is var epsilon && epsilon > 1.001e-5f)
+                    throw n.Unsupported("epsilon", epsilon.ToString("G", System.Globalization.CultureInfo.InvariantCulture),
+                        "the accelerator's LayerNorm has a fixed ε; only the default (1e-5) or smaller is supported");
                 Emit(l => new LayerNormLayer(l, [X()]) { Origin = where });
                 break;
             case "Gemm":
@@ -155,6 +159,8 @@ internal sealed partial class Lowering
         if (w.Strides[0] != w.Strides[1]) throw n.Unsupported("strides", Window.List(w.Strides), "only equal strides on both axes are supported");
         if (w.Dilations.Any(d => d != 1)) throw n.Unsupported("dilations", Window.List(w.Dilations), "only undilated pooling is supported");
         if (w.PadBegin.Concat(w.PadEnd).Distinct().Count() > 1) throw n.Unsupported("pads", Window.List(w.PadBegin.Concat(w.PadEnd)), "only equal padding on all sides is supported");
+        if (n.OpType == "AveragePool" && w.PadBegin[0] > 0 && n.Int("count_include_pad", 0) == 0)
+            throw n.Unsupported("count_include_pad", "0", "padded average pooling divides by the whole window, padding included (count_include_pad = 1, as in PyTorch)");
         return new PoolLayer(name, [input], n.OpType == "MaxPool", (int)w.Kernel[0], (int)w.Strides[0], (int)w.PadBegin[0], w.Ceil) { Origin = where };
     }
 

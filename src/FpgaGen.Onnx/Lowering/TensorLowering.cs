@@ -10,6 +10,8 @@ internal sealed partial class Lowering
         if (n.Int("transA", 0) != 0) throw n.Unsupported("transA", "1", "the activation must be the left operand, untransposed");
         if (g.IsActivation(n.Inputs[1]) || g.IsActivation(n.Input(2)))
             throw n.Error("multiplies two activations; that is supported only inside an attention pattern");
+        if (n.Input(2) is { } c && values[c].Dims.Reverse().Skip(1).Any(d => d != 1))
+            throw n.Error($"the bias C {values[c].ShapeText} differs between rows (samples); only a bias per output feature (or a scalar) is supported");
         return new LinearLayer(name, [Act(n, n.Inputs[0])], (int)values[n.Outputs[0]].Dims[1], bias: n.Input(2) is not null) { Origin = where };
     }
 

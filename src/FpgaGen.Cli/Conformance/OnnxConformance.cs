@@ -1,0 +1,166 @@
+using System.Text.RegularExpressions;
+using FpgaGen.Codegen;
+using FpgaGen.Codegen.Reference;
+using FpgaGen.Codegen.Weights;
+using FpgaGen.Onnx;
+using FpgaGen.OpenCl;
+using FpgaGen.Simulation;
+
+namespace FpgaGen.Cli.Conformance;
+
+public enum ConformanceStatus { Pass, Fail, Rejected }
+
+/// <summary>One ONNX backend test case run on our kernels: <see cref="MaxError"/> is the largest absolute difference from output_0.pb.</summary>
+public sealed record ConformanceResult(string Op, string Case, ConformanceStatus Status, double MaxError, string? Reason);
+
+/// <summary>
+/// Runs ONNX backend node tests (model.onnx, test_data_set_0/input_N.pb and output_0.pb, as Debian's libonnx-testdata
+/// installs them) through the importer and a small fixed design, executing the design's portable OpenCL kernels
+/// through the launch plan and comparing the output with the case's expected output, not with our reference. The
+/// network input is the first graph input without an initializer, with the batch of its input file; every other input
+/// is a weight tensor, mapped to the layer parameters through <see cref="OnnxImport.Parameters"/>. Programs are
+/// built once per source text.
+/// </summary>
+public sealed partial class OnnxConformance(OpenClSession session) : IDisposable
+{
+    /// <summary>The fixed design: the GEMM engine (it runs convolutions and linear layers) and its vector unit, float32.</summary>
+    public const string Kernel = "gemm";
+
+    public static readonly IReadOnlyDictionary<string, int> Parameters = new Dictionary<string, int> { ["Tm"] = 8, ["Tn"] = 8, ["Tk"] = 8, ["vu"] = 8 };
+
+    /// <summary>Allowed error: relative to the expected output's largest magnitude, plus an absolute floor.</summary>
+    public const double RelativeTolerance = 1e-4, AbsoluteTolerance = 1e-5;
+
+    /// <summary>The operators covered and the case directories (names) that test each.</summary>
+    public static readonly IReadOnlyList<(string Op, Regex Cases)> Suites =
+    [
+        ("Conv", CaseRegex("^test_(basic_)?conv_")),
+        ("Gemm", CaseRegex("^test_gemm_")),
+        ("MatMul", CaseRegex("^test_matmul_")),
+        ("Relu", CaseRegex("^test_relu$")),
+        ("MaxPool", CaseRegex("^test_maxpool_")),
+        ("AveragePool", CaseRegex("^test_averagepool_")),
+        ("GlobalAveragePool", CaseRegex("^test_globalaveragepool")),
+        ("BatchNormalization", CaseRegex("^test_batchnorm_")),
+        ("Add", CaseRegex("^test_add(_|$)")),
+        ("Softmax", CaseRegex("^test_softmax_")),
+        ("LayerNormalization", CaseRegex("^test_layer_normalization_")),
+        ("Gelu/Erf", CaseRegex("^test_(gelu|erf)")),
+        ("Flatten", CaseRegex("^test_flatten_")),
+        ("Reshape", CaseRegex("^test_reshape_")),
+        ("Transpose", CaseRegex("^test_transpose_")),
+    ];
+
+    private readonly Dictionary<string, ClProgram> programs = [];
+
+    /// <summary>The suite's operator for a case directory name, or null when no suite covers it.</summary>
+    public static string? OpOf(string caseName) => Suites.FirstOrDefault(s => s.Cases.IsMatch(caseName)).Op;
+
+    /// <summary>Every case directory under <paramref name="root"/> (…/data/node) of a covered operator, by name.</summary>
+    public static IReadOnlyList<string> Cases(string root) =>
+        Directory.GetDirectories(root).Where(d => OpOf(Path.GetFileName(d)) is not null).Order(StringComparer.Ordinal).ToList();
+
+    public ConformanceResult Run(string caseDirectory)
+    {
+        var name = Path.GetFileName(caseDirectory.TrimEnd('/'));
+        var op = OpOf(name) ?? "?";
+        try
+        {
+            return Execute(caseDirectory, name, op);
+        }
+        catch (InputException e)
+        {
+            return new ConformanceResult(op, name, ConformanceStatus.Rejected, double.NaN, e.Message);
+        }
+        catch (Exception e) when (e is OpenClException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or KeyNotFoundException)
+        {
+            return new ConformanceResult(op, name, ConformanceStatus.Fail, double.NaN, $"crash: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private ConformanceResult Execute(string dir, string name, string op)
+    {
+        var import = OnnxImporter.Import(Path.Combine(dir, "model.onnx"));
+        var data = Path.Combine(dir, "test_data_set_0");
+        var inputs = Directory.GetFiles(data, "input_*.pb").Select(OnnxTensorFile.Read).ToDictionary(t => t.Name);
+        var expected = OnnxTensorFile.Read(Path.Combine(data, "output_0.pb"));
+        if (!inputs.TryGetValue(import.Input, out var x))
+            throw new InputException($"{data}: no input file holds the network input '{import.Input}'");
+        var net = import.Network;
+        var batch = checked((int)x.Dims[0]);
+        var weights = Weights(import, inputs, data);
+
+        var design = AcceleratorDesign.Create(net, Kernel, Parameters, Precision.Fp32, batch);
+        var portable = design.Portable();
+        var missing = portable.RequiredExtensions.Where(e => !session.Device.Extensions.Contains(e)).ToList();
+        if (missing.Count > 0) throw new InputException($"OpenCL device '{session.Device.Name}' lacks {string.Join(", ", missing)}");
+        var reference = NetworkReference.Run(net, weights, x.Values, batch);
+        var blob = WeightPacker.Pack(portable.Weights, weights, NetworkReference.Ranges(reference));
+
+        using var runner = new PlanRunner(session, portable, Program(portable.Source, portable.BuildOptions));
+        runner.Upload(blob, portable.EncodeInput(x.Values, blob));
+        foreach (var step in portable.Steps)
+            if (runner.RunStep(step).Problem is { } problem)
+                return new ConformanceResult(op, name, ConformanceStatus.Fail, double.NaN, $"step {step.Name}: {problem}");
+        var got = portable.DecodeOutput(runner.ReadTensor(portable.Output), blob);
+        if (got.Length != expected.Values.Length)
+            return new ConformanceResult(op, name, ConformanceStatus.Fail, double.NaN,
+                $"the output has {got.Length} values, output_0.pb [{string.Join(", ", expected.Dims)}] {expected.Values.Length}");
+
+        double magnitude = 0, error = 0;
+        for (var i = 0; i < got.Length; i++)
+        {
+            magnitude = Math.Max(magnitude, Math.Abs((double)expected.Values[i]));
+            var e = Math.Abs((double)got[i] - expected.Values[i]);
+            error = Math.Max(error, double.IsNaN(e) ? double.PositiveInfinity : e);
+        }
+        var limit = RelativeTolerance * magnitude + AbsoluteTolerance;
+        return error <= limit
+            ? new ConformanceResult(op, name, ConformanceStatus.Pass, error, null)
+            : new ConformanceResult(op, name, ConformanceStatus.Fail, error, $"largest error {error:E3} exceeds {limit:E3} (largest expected value {magnitude:E3})");
+    }
+
+    /// <summary>The tensors ModelParameters lists, in PyTorch layout, from the initializers and the input files.</summary>
+    private static Dictionary<string, float[]> Weights(OnnxImport import, IReadOnlyDictionary<string, OnnxTensor> inputs, string data)
+    {
+        var sources = import.Parameters.ToDictionary(p => p.Name);
+        var weights = new Dictionary<string, float[]>();
+        foreach (var (name, shape) in ModelParameters.Of(import.Network))
+        {
+            if (!sources.TryGetValue(name, out var p))
+                throw new InputException($"{import.Network.Name}: the importer does not say which ONNX tensor layer parameter '{name}' comes from");
+            var values = p.Constant ?? (inputs.TryGetValue(p.Tensor, out var t) ? t.Values
+                : throw new InputException($"{data}: no input file or initializer holds '{p.Tensor}' (layer parameter '{name}')"));
+            var count = shape.Aggregate(1, (a, b) => a * b);
+            if (p.Transposed)
+            {
+                // ONNX [in, out] to [out, in].
+                var (rows, cols) = (shape[1], shape[0]);
+                var transposed = new float[values.Length];
+                for (var r = 0; r < rows && values.Length == count; r++)
+                    for (var c = 0; c < cols; c++) transposed[c * rows + r] = values[r * cols + c];
+                values = transposed;
+            }
+            if (values.Length == 1 && count > 1) values = Enumerable.Repeat(values[0], count).ToArray();
+            if (values.Length != count)
+                throw new InputException($"{import.Network.Name}: ONNX tensor '{p.Tensor}' has {values.Length} values; layer parameter '{name}' needs [{string.Join(", ", shape)}]");
+            weights[name] = p.Scale == 1 ? values : values.Select(v => (float)(v * p.Scale)).ToArray();
+        }
+        return weights;
+    }
+
+    private ClProgram Program(string source, string options)
+    {
+        var key = options + "\n" + source;
+        if (!programs.TryGetValue(key, out var program)) programs[key] = program = session.Build(source, options);
+        return program;
+    }
+
+    public void Dispose()
+    {
+        foreach (var p in programs.Values) p.Dispose();
+        programs.Clear();
+    }
+
+    private static Regex CaseRegex(string pattern) => new(pattern, RegexOptions.CultureInvariant);
+}
