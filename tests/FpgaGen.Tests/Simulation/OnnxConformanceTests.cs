@@ -1,5 +1,5 @@
 using System.Globalization;
-using FpgaGen.Cli.Conformance;
+using FpgaGen.Simulation.Conformance;
 using FpgaGen.OpenCl;
 using FpgaGen.Tests.OpenCl;
 using Xunit.Abstractions;

@@ -6,7 +6,7 @@ using FpgaGen.Onnx;
 using FpgaGen.OpenCl;
 using FpgaGen.Simulation;
 
-namespace FpgaGen.Cli.Conformance;
+namespace FpgaGen.Simulation.Conformance;
 
 public enum ConformanceStatus { Pass, Fail, Rejected }
 
