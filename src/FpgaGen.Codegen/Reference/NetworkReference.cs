@@ -164,7 +164,10 @@ public static class NetworkReference
                             if (iy < 0 || iy >= h) continue;
                             var row = plane + iy * wd + shift;
                             var outRow = oy * ow;
-                            for (var ox = ox0; ox < ox1; ox++) acc[outRow + ox] += weight * x[row + ox * stride];
+                            if (stride == 1 && ox1 > ox0)
+                                MultiplyAdd(acc.AsSpan(outRow + ox0, ox1 - ox0), x.AsSpan(row + ox0, ox1 - ox0), weight);
+                            else
+                                for (var ox = ox0; ox < ox1; ox++) acc[outRow + ox] += weight * x[row + ox * stride];
                         }
                     }
             }
@@ -173,6 +176,24 @@ public static class NetworkReference
             return acc;
         }, _ => { });
         return y;
+    }
+
+    /// <summary>acc[i] += weight · x[i] in double, a SIMD vector at a time (the same sums as the scalar loop).</summary>
+    private static void MultiplyAdd(Span<double> acc, ReadOnlySpan<float> x, double weight)
+    {
+        var i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            var w = new System.Numerics.Vector<double>(weight);
+            var half = System.Numerics.Vector<double>.Count;
+            for (; i <= x.Length - System.Numerics.Vector<float>.Count; i += System.Numerics.Vector<float>.Count)
+            {
+                System.Numerics.Vector.Widen(new System.Numerics.Vector<float>(x[i..]), out var lo, out var hi);
+                (new System.Numerics.Vector<double>(acc[i..]) + lo * w).CopyTo(acc[i..]);
+                (new System.Numerics.Vector<double>(acc[(i + half)..]) + hi * w).CopyTo(acc[(i + half)..]);
+            }
+        }
+        for (; i < x.Length; i++) acc[i] += weight * x[i];
     }
 
     private static float[] Transpose(float[] maps, int batch, int channels, int pixels)
