@@ -1,0 +1,571 @@
+/*
+ * FpgaGen accelerator kernels, Intel FPGA SDK for OpenCL form.
+ * TinyCNN: conv_tiled Tm=16,Tn=4,Tr=7,Tc=7,vu=8, int8, batch 1
+ * Single work-item kernels (max_global_work_dim(0)): per engine a reader, a compute kernel and a writer connected by
+ * cl_intel_channels channels, so memory access and arithmetic overlap. The host starts the kernels of one step
+ * together, each on its own command queue. None is autorun: every stage takes its step's loop bounds and offsets as
+ * arguments (an autorun kernel has none, and would need a control channel fed by another kernel instead).
+ */
+#pragma OPENCL EXTENSION cl_intel_channels : enable
+
+/*
+ * FpgaGen design configuration: TinyCNN: conv_tiled Tm=16,Tn=4,Tr=7,Tc=7,vu=8, int8, batch 1
+ * Tiling parameters and network maxima are overridable: aoc -D<name>=<value>, or -D in the HLS cflags. Derived sizes
+ * follow them. Shared by the OpenCL kernels, the HLS kernels and their testbenches.
+ */
+#ifndef Tm
+#define Tm 16
+#endif
+#ifndef Tn
+#define Tn 4
+#endif
+#ifndef Tr
+#define Tr 7
+#endif
+#ifndef Tc
+#define Tc 7
+#endif
+#ifndef vu
+#define vu 8
+#endif
+#ifndef KMAX
+#define KMAX 3
+#endif
+#ifndef SMAX
+#define SMAX 1
+#endif
+#ifndef DMAX
+#define DMAX 1
+#endif
+#define ITH ((Tr - 1) * SMAX + (KMAX - 1) * DMAX + 1)
+#define ITW ((Tc - 1) * SMAX + (KMAX - 1) * DMAX + 1)
+#define FG_PRECISION_INT8 1
+
+#define FG_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define FG_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define FG_FLOOR(v) floor(v)
+#define FG_EXP(v) exp(v)
+#define FG_ERF(v) erf(v)
+#define FG_SQRT(v) sqrt(v)
+/* Stands for -infinity in max pooling and softmax; finite, so no inf arithmetic is needed on any device. */
+#define FG_NEG_BIG (-3.0e38f)
+#define FG_INLINE static inline
+typedef long FG_I64;
+
+#if defined(FG_PRECISION_FP32)
+typedef float DTYPE;
+typedef float ACC_T;
+typedef float BIAS_T;
+#define FG_FIXED 0
+#elif defined(FG_PRECISION_FP16)
+typedef half DTYPE;
+/* Half-precision operands, float accumulation: long reductions in half lose too much. */
+typedef float ACC_T;
+typedef float BIAS_T;
+#define FG_FIXED 0
+#elif defined(FG_PRECISION_INT16)
+typedef short DTYPE;
+/* 16-bit products summed over thousands of terms overflow 32 bits; DSP blocks accumulate wider anyway. */
+typedef long ACC_T;
+typedef int BIAS_T;
+#define FG_FIXED 1
+#define QMIN (-32768)
+#define QMAX 32767
+#else
+typedef char DTYPE;
+typedef int ACC_T;
+typedef int BIAS_T;
+#define FG_FIXED 1
+#define QMIN (-128)
+#define QMAX 127
+#endif
+
+/* Conversions between stored values and real numbers (same text in OpenCL and C++). Fixed point is symmetric:
+   real = q * scale; results round half up and saturate. Floating-point designs pass scale 1. */
+FG_INLINE float fg_to_float(DTYPE q, float scale) { return (float)q * scale; }
+
+FG_INLINE DTYPE fg_from_float(float v)
+{
+#if FG_FIXED
+    float r = FG_FLOOR(v + 0.5f);
+    return (DTYPE)FG_MIN(FG_MAX(r, (float)QMIN), (float)QMAX);
+#else
+    return (DTYPE)v;
+#endif
+}
+
+#if FG_FIXED
+/* Integer requantization of an accumulator: round(t * mult / 2^shift), saturated to the data type. */
+FG_INLINE DTYPE fg_requant(FG_I64 t, int mult, int shift)
+{
+    FG_I64 r = t * (FG_I64)mult;
+    if (shift > 0) r = (r + ((FG_I64)1 << (shift - 1))) >> shift;
+    return (DTYPE)FG_MIN(FG_MAX(r, (FG_I64)QMIN), (FG_I64)QMAX);
+}
+#endif
+
+#define CH_READ(c) read_channel_intel(c)
+#define CH_WRITE(c, v) write_channel_intel(c, v)
+
+/* ---- conv_tiled: tiled convolution engine (Zhang et al., FPGA 2015), Tm x Tn MACs, Tr x Tc output tiles ---- */
+typedef struct { DTYPE v[Tn]; } ct_vec;
+typedef struct { ACC_T v[Tm]; } ct_ovec;
+channel ct_vec ct_w __attribute__((depth(64)));
+channel ct_vec ct_x __attribute__((depth(64)));
+channel ct_ovec ct_o __attribute__((depth(64)));
+
+__attribute__((max_global_work_dim(0)))
+__kernel void conv_tiled_read(
+    __global const DTYPE* restrict x,
+    __global const DTYPE* restrict w,
+    int batch,
+    int groups,
+    int m_out,
+    int n_in,
+    int ih,
+    int iw,
+    int oh,
+    int ow,
+    int kh,
+    int kw,
+    int stride,
+    int pad_h,
+    int pad_w,
+    int dil,
+    int x_off,
+    int x_b,
+    int x_g,
+    int x_c,
+    int x_y,
+    int x_x,
+    int w_off,
+    int w_b,
+    int w_g,
+    int w_o,
+    int w_i)
+{
+    __local DTYPE ibuf[Tn * ITH * ITW];
+    /* Reader (Zhang et al., FPGA 2015 loop order: row tile, column tile, output-channel tile, input-channel tile).
+       For each step it loads the input tile into ibuf (input channels innermost: one bank per MAC column), sends the
+       Tm x taps weight vectors, then the input vectors tap by tap and pixel by pixel, the order the engine consumes. */
+    const int tiles_r = (oh + Tr - 1) / Tr, tiles_c = (ow + Tc - 1) / Tc;
+    const int mt_n = (m_out + Tm - 1) / Tm, nt_n = (n_in + Tn - 1) / Tn, taps = kh * kw;
+    (void)tiles_r; (void)tiles_c; (void)mt_n; (void)nt_n; (void)taps; /* not every stage needs every bound */
+    for (int b = 0; b < batch; b++)
+    for (int g = 0; g < groups; g++)
+    for (int tr = 0; tr < tiles_r; tr++)
+    for (int tc = 0; tc < tiles_c; tc++) {
+        const int th = FG_MIN(Tr, oh - tr * Tr), tw = FG_MIN(Tc, ow - tc * Tc);
+        const int in_h = (th - 1) * stride + (kh - 1) * dil + 1, in_w = (tw - 1) * stride + (kw - 1) * dil + 1;
+        const int y0 = tr * Tr * stride - pad_h, x0 = tc * Tc * stride - pad_w;
+        for (int mt = 0; mt < mt_n; mt++)
+        for (int nt = 0; nt < nt_n; nt++) {
+            for (int iy = 0; iy < in_h; iy++)
+            for (int ix = 0; ix < in_w; ix++) {
+#pragma unroll
+                for (int n = 0; n < Tn; n++) {
+                    const int ci = nt * Tn + n, yy = y0 + iy, xx = x0 + ix;
+                    const bool ok = ci < n_in && yy >= 0 && yy < ih && xx >= 0 && xx < iw;
+                    ibuf[(iy * ITW + ix) * Tn + n] = ok ? x[x_off + b * x_b + g * x_g + ci * x_c + yy * x_y + xx * x_x] : (DTYPE)0;
+                }
+            }
+            for (int m = 0; m < Tm; m++)
+            for (int kk = 0; kk < taps; kk++) {
+                ct_vec wv;
+#pragma unroll
+                for (int n = 0; n < Tn; n++) {
+                    const int mo = mt * Tm + m, ci = nt * Tn + n;
+                    wv.v[n] = (mo < m_out && ci < n_in) ? w[w_off + b * w_b + g * w_g + mo * w_o + ci * w_i + kk] : (DTYPE)0;
+                }
+                CH_WRITE(ct_w, wv);
+            }
+            for (int ky = 0; ky < kh; ky++)
+            for (int kx = 0; kx < kw; kx++)
+            for (int r = 0; r < th; r++)
+            for (int c = 0; c < tw; c++) {
+                const int base = ((r * stride + ky * dil) * ITW + c * stride + kx * dil) * Tn;
+                ct_vec xv;
+#pragma unroll
+                for (int n = 0; n < Tn; n++) xv.v[n] = ibuf[base + n];
+                CH_WRITE(ct_x, xv);
+            }
+        }
+    }
+}
+
+__attribute__((max_global_work_dim(0)))
+__kernel void conv_tiled_compute(
+    int batch,
+    int groups,
+    int m_out,
+    int n_in,
+    int ih,
+    int iw,
+    int oh,
+    int ow,
+    int kh,
+    int kw,
+    int stride,
+    int pad_h,
+    int pad_w,
+    int dil)
+{
+    __local DTYPE wbuf[KMAX * KMAX * Tm * Tn];
+    __local ACC_T acc[Tr * Tc * Tm];
+    /* Engine: Tm x Tn multiply-accumulates per cycle. The weight tile of a step goes to wbuf (one bank per MAC); each
+       input vector then feeds all Tm output lanes. Accumulators live in acc across the input-channel tiles; taps are
+       the outer loops, so consecutive updates of one accumulator are th*tw cycles apart (no adder stall). */
+    const int tiles_r = (oh + Tr - 1) / Tr, tiles_c = (ow + Tc - 1) / Tc;
+    const int mt_n = (m_out + Tm - 1) / Tm, nt_n = (n_in + Tn - 1) / Tn, taps = kh * kw;
+    (void)tiles_r; (void)tiles_c; (void)mt_n; (void)nt_n; (void)taps; /* not every stage needs every bound */
+    for (int b = 0; b < batch; b++)
+    for (int g = 0; g < groups; g++)
+    for (int tr = 0; tr < tiles_r; tr++)
+    for (int tc = 0; tc < tiles_c; tc++) {
+        const int th = FG_MIN(Tr, oh - tr * Tr), tw = FG_MIN(Tc, ow - tc * Tc);
+        for (int mt = 0; mt < mt_n; mt++) {
+            for (int nt = 0; nt < nt_n; nt++) {
+                for (int m = 0; m < Tm; m++)
+                for (int kk = 0; kk < taps; kk++) {
+                    ct_vec wv = CH_READ(ct_w);
+#pragma unroll
+                    for (int n = 0; n < Tn; n++) wbuf[(kk * Tm + m) * Tn + n] = wv.v[n];
+                }
+                for (int kk = 0; kk < taps; kk++)
+                for (int p = 0; p < th * tw; p++) {
+                    ct_vec xv = CH_READ(ct_x);
+                    const int pix = (p / tw) * Tc + p % tw;
+#pragma unroll
+                    for (int m = 0; m < Tm; m++) {
+                        ACC_T sum = 0;
+#pragma unroll
+                        for (int n = 0; n < Tn; n++) sum += (ACC_T)wbuf[(kk * Tm + m) * Tn + n] * (ACC_T)xv.v[n];
+                        const ACC_T prev = (nt == 0 && kk == 0) ? (ACC_T)0 : acc[pix * Tm + m];
+                        acc[pix * Tm + m] = prev + sum;
+                    }
+                }
+            }
+            for (int p = 0; p < th * tw; p++) {
+                const int pix = (p / tw) * Tc + p % tw;
+                ct_ovec ov;
+#pragma unroll
+                for (int m = 0; m < Tm; m++) ov.v[m] = acc[pix * Tm + m];
+                CH_WRITE(ct_o, ov);
+            }
+        }
+    }
+}
+
+__attribute__((max_global_work_dim(0)))
+__kernel void conv_tiled_write(
+    __global const BIAS_T* restrict bq,
+    __global const float* restrict fq,
+    __global const int* restrict iq,
+    __global DTYPE* restrict y,
+    int batch,
+    int groups,
+    int m_out,
+    int n_in,
+    int ih,
+    int iw,
+    int oh,
+    int ow,
+    int kh,
+    int kw,
+    int stride,
+    int pad_h,
+    int pad_w,
+    int dil,
+    int y_off,
+    int y_b,
+    int y_g,
+    int y_c,
+    int y_y,
+    int y_x,
+    int b_off,
+    int act,
+    int norm,
+    int q_off,
+    int f_off,
+    int ln_off)
+{
+    /* Writer: bias, fused ReLU and requantization (common epilogue), then the store, Tm channels per output pixel. */
+    const int tiles_r = (oh + Tr - 1) / Tr, tiles_c = (ow + Tc - 1) / Tc;
+    const int mt_n = (m_out + Tm - 1) / Tm, nt_n = (n_in + Tn - 1) / Tn, taps = kh * kw;
+    (void)tiles_r; (void)tiles_c; (void)mt_n; (void)nt_n; (void)taps; /* not every stage needs every bound */
+    const int mult = iq[q_off], shift = iq[q_off + 1];
+    const float act_hi = fq[f_off], sw = fq[f_off + 1], out_inv = fq[f_off + 3];
+    (void)mult; (void)shift; (void)act_hi; (void)sw; (void)out_inv; /* unused by floating-point designs */
+    const float mean = 0.0f, rstd = 1.0f;
+    for (int b = 0; b < batch; b++)
+    for (int g = 0; g < groups; g++)
+    for (int tr = 0; tr < tiles_r; tr++)
+    for (int tc = 0; tc < tiles_c; tc++) {
+        const int th = FG_MIN(Tr, oh - tr * Tr), tw = FG_MIN(Tc, ow - tc * Tc);
+        for (int mt = 0; mt < mt_n; mt++)
+        for (int p = 0; p < th * tw; p++) {
+            const ct_ovec ov = CH_READ(ct_o);
+            const int oy = tr * Tr + p / tw, ox = tc * Tc + p % tw;
+            for (int m = 0; m < Tm; m++) {
+                const int mo = mt * Tm + m, gm = g * m_out + mo;
+                if (mo >= m_out) continue;
+                const ACC_T accv = ov.v[m];
+                DTYPE outv;
+                if (norm) {
+                    /* Fused LayerNorm: y = sw * (acc - mean * sum_k W'[n][k]) / sigma + b' (see ln_linear); the blob holds the
+                       pair (sum_k W'[n][k], b'[n]) per output. */
+                    float v = sw * ((float)accv - mean * fq[ln_off + 2 * gm]) * rstd + fq[ln_off + 2 * gm + 1];
+                    if (act != 0) v = FG_MAX(v, 0.0f);
+                    if (act == 2) v = FG_MIN(v, 6.0f);
+                    outv = fg_from_float(v * out_inv);
+                } else {
+#if FG_FIXED
+                    FG_I64 t = (FG_I64)accv + (b_off >= 0 ? (FG_I64)bq[b_off + gm] : (FG_I64)0);
+                    if (act != 0) t = FG_MAX(t, (FG_I64)0);
+                    if (act == 2) t = FG_MIN(t, (FG_I64)act_hi);
+                    outv = fg_requant(t, mult, shift);
+#else
+                    float v = (float)accv + (b_off >= 0 ? (float)bq[b_off + gm] : 0.0f);
+                    if (act != 0) v = FG_MAX(v, 0.0f);
+                    if (act == 2) v = FG_MIN(v, act_hi);
+                    outv = (DTYPE)v;
+#endif
+                }
+                y[y_off + b * y_b + g * y_g + mo * y_c + oy * y_y + ox * y_x] = outv;
+            }
+        }
+    }
+}
+
+/* ---- vu_map: vector unit, vu lanes (element-wise functions, adds and strided copies) ---- */
+typedef struct { float v[vu]; } vu_vec;
+channel vu_vec vm_a __attribute__((depth(64)));
+channel vu_vec vm_s __attribute__((depth(64)));
+channel vu_vec vm_o __attribute__((depth(64)));
+
+__attribute__((max_global_work_dim(0)))
+__kernel void vu_map_read(
+    __global const DTYPE* restrict a,
+    __global const DTYPE* restrict s,
+    __global const float* restrict fr,
+    int batch,
+    int d0,
+    int d1,
+    int d2,
+    int op,
+    int a_off,
+    int a_b,
+    int a_0,
+    int a_1,
+    int a_2,
+    int s_off,
+    int s_b,
+    int s_0,
+    int s_1,
+    int s_2,
+    int f_off)
+{
+    /* vu_map reader: vu elements per cycle along the innermost index, converted to real numbers with the operands'
+       scales (a learned tensor such as the position embedding can be an operand, with batch stride 0). */
+    const float sa = fr[f_off], ss = fr[f_off + 1];
+    const int chunks = (d2 + vu - 1) / vu, binary = op == 5;
+    for (int b = 0; b < batch; b++)
+    for (int i0 = 0; i0 < d0; i0++)
+    for (int i1 = 0; i1 < d1; i1++)
+    for (int kc = 0; kc < chunks; kc++) {
+        vu_vec av, sv;
+#pragma unroll
+        for (int l = 0; l < vu; l++) {
+            const int k = kc * vu + l;
+            const bool ok = k < d2;
+            av.v[l] = ok ? fg_to_float(a[a_off + b * a_b + i0 * a_0 + i1 * a_1 + k * a_2], sa) : 0.0f;
+            sv.v[l] = ok && binary ? fg_to_float(s[s_off + b * s_b + i0 * s_0 + i1 * s_1 + k * s_2], ss) : 0.0f;
+        }
+        CH_WRITE(vm_a, av);
+        if (binary) CH_WRITE(vm_s, sv);
+    }
+}
+
+__attribute__((max_global_work_dim(0)))
+__kernel void vu_map_compute(
+    int batch,
+    int d0,
+    int d1,
+    int d2,
+    int op)
+{
+    /* vu_map datapath: one element-wise function per lane (op: 0 copy, 1 ReLU, 2 ReLU6, 3 GELU with erf, 4 sigmoid, 5 add). */
+    const int chunks = (d2 + vu - 1) / vu, binary = op == 5;
+    for (int b = 0; b < batch; b++)
+    for (int i0 = 0; i0 < d0; i0++)
+    for (int i1 = 0; i1 < d1; i1++)
+    for (int kc = 0; kc < chunks; kc++) {
+        const vu_vec av = CH_READ(vm_a);
+        vu_vec sv;
+        if (binary) sv = CH_READ(vm_s);
+        vu_vec ov;
+#pragma unroll
+        for (int l = 0; l < vu; l++) {
+            const float v = av.v[l];
+            float r = v;
+            if (op == 1) r = FG_MAX(v, 0.0f);
+            else if (op == 2) r = FG_MIN(FG_MAX(v, 0.0f), 6.0f);
+            else if (op == 3) r = 0.5f * v * (1.0f + FG_ERF(v * 0.70710678118654752f));
+            else if (op == 4) r = 1.0f / (1.0f + FG_EXP(-v));
+            else if (op == 5) r = v + sv.v[l];
+            ov.v[l] = r;
+        }
+        CH_WRITE(vm_o, ov);
+    }
+}
+
+__attribute__((max_global_work_dim(0)))
+__kernel void vu_map_write(
+    __global const float* restrict fq,
+    __global DTYPE* restrict y,
+    int batch,
+    int d0,
+    int d1,
+    int d2,
+    int y_off,
+    int y_b,
+    int y_0,
+    int y_1,
+    int y_2,
+    int f_off)
+{
+    /* vu_map writer: back to the data type with the output scale. */
+    const float out_inv = fq[f_off + 2];
+    const int chunks = (d2 + vu - 1) / vu;
+    for (int b = 0; b < batch; b++)
+    for (int i0 = 0; i0 < d0; i0++)
+    for (int i1 = 0; i1 < d1; i1++)
+    for (int kc = 0; kc < chunks; kc++) {
+        const vu_vec ov = CH_READ(vm_o);
+#pragma unroll
+        for (int l = 0; l < vu; l++) {
+            const int k = kc * vu + l;
+            if (k < d2) y[y_off + b * y_b + i0 * y_0 + i1 * y_1 + k * y_2] = fg_from_float(ov.v[l] * out_inv);
+        }
+    }
+}
+
+/* ---- vu_pool: vector unit, vu lanes (max and average pooling) ---- */
+channel vu_vec vp_x __attribute__((depth(64)));
+channel vu_vec vp_o __attribute__((depth(64)));
+
+__attribute__((max_global_work_dim(0)))
+__kernel void vu_pool_read(
+    __global const DTYPE* restrict x,
+    __global const float* restrict fr,
+    int batch,
+    int chans,
+    int ih,
+    int iw,
+    int oh,
+    int ow,
+    int kh,
+    int kw,
+    int stride,
+    int pad,
+    int mode,
+    int adaptive,
+    int x_off,
+    int f_off)
+{
+    /* vu_pool reader: vu neighbouring outputs of one row at a time; for each window position it sends the vu inputs
+       (FG_NEG_BIG for max / 0 for average where the window leaves the map), then the vu divisors. Windows follow
+       PyTorch: regular (kernel, stride, padding; the average counts the window clipped to the padded map) or adaptive
+       (floor(i*H/OH) to ceil((i+1)*H/OH); kh x kw is then the largest window). */
+    const float sx = fr[f_off];
+    const int chunks = (ow + vu - 1) / vu;
+    for (int b = 0; b < batch; b++)
+    for (int c = 0; c < chans; c++)
+    for (int oy = 0; oy < oh; oy++)
+    for (int oc = 0; oc < chunks; oc++) {
+        const int ys = adaptive ? oy * ih / oh : oy * stride - pad;
+        const int ye = adaptive ? ((oy + 1) * ih + oh - 1) / oh : FG_MIN(ys + kh, ih + pad);
+        for (int wy = 0; wy < kh; wy++)
+        for (int wx = 0; wx < kw; wx++) {
+            vu_vec v;
+#pragma unroll
+            for (int l = 0; l < vu; l++) {
+                const int ox = oc * vu + l;
+                const int xs = adaptive ? ox * iw / ow : ox * stride - pad;
+                const int xe = adaptive ? ((ox + 1) * iw + ow - 1) / ow : FG_MIN(xs + kw, iw + pad);
+                const int yy = ys + wy, xx = xs + wx;
+                const bool ok = ox < ow && yy < ye && xx < xe && yy >= 0 && yy < ih && xx >= 0 && xx < iw;
+                v.v[l] = ok ? fg_to_float(x[x_off + ((b * chans + c) * ih + yy) * iw + xx], sx) : (mode == 0 ? FG_NEG_BIG : 0.0f);
+            }
+            CH_WRITE(vp_x, v);
+        }
+        vu_vec dv;
+#pragma unroll
+        for (int l = 0; l < vu; l++) {
+            const int ox = oc * vu + l;
+            const int xs = adaptive ? ox * iw / ow : ox * stride - pad;
+            const int xe = adaptive ? ((ox + 1) * iw + ow - 1) / ow : FG_MIN(xs + kw, iw + pad);
+            dv.v[l] = mode == 0 ? 1.0f : (float)((ye - ys) * (xe - xs));
+        }
+        CH_WRITE(vp_x, dv);
+    }
+}
+
+__attribute__((max_global_work_dim(0)))
+__kernel void vu_pool_compute(
+    int batch,
+    int chans,
+    int oh,
+    int ow,
+    int kh,
+    int kw,
+    int mode)
+{
+    /* vu_pool datapath: max or sum over the window per lane, then the divide. */
+    const int chunks = (ow + vu - 1) / vu;
+    for (int b = 0; b < batch; b++)
+    for (int c = 0; c < chans; c++)
+    for (int oy = 0; oy < oh; oy++)
+    for (int oc = 0; oc < chunks; oc++) {
+        float accs[vu];
+#pragma unroll
+        for (int l = 0; l < vu; l++) accs[l] = mode == 0 ? FG_NEG_BIG : 0.0f;
+        for (int t = 0; t < kh * kw; t++) {
+            const vu_vec v = CH_READ(vp_x);
+#pragma unroll
+            for (int l = 0; l < vu; l++) accs[l] = mode == 0 ? FG_MAX(accs[l], v.v[l]) : accs[l] + v.v[l];
+        }
+        const vu_vec dv = CH_READ(vp_x);
+        vu_vec ov;
+#pragma unroll
+        for (int l = 0; l < vu; l++) ov.v[l] = accs[l] / dv.v[l];
+        CH_WRITE(vp_o, ov);
+    }
+}
+
+__attribute__((max_global_work_dim(0)))
+__kernel void vu_pool_write(
+    __global const float* restrict fq,
+    __global DTYPE* restrict y,
+    int batch,
+    int chans,
+    int oh,
+    int ow,
+    int y_off,
+    int f_off)
+{
+    /* vu_pool writer. */
+    const float out_inv = fq[f_off + 2];
+    const int chunks = (ow + vu - 1) / vu;
+    for (int b = 0; b < batch; b++)
+    for (int c = 0; c < chans; c++)
+    for (int oy = 0; oy < oh; oy++)
+    for (int oc = 0; oc < chunks; oc++) {
+        const vu_vec ov = CH_READ(vp_o);
+#pragma unroll
+        for (int l = 0; l < vu; l++) {
+            const int ox = oc * vu + l;
+            if (ox < ow) y[y_off + ((b * chans + c) * oh + oy) * ow + ox] = fg_from_float(ov.v[l] * out_inv);
+        }
+    }
+}

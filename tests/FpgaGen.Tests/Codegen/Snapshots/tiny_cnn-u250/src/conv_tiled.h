@@ -1,0 +1,51 @@
+/* conv_tiled_top: the kernel of group conv_tiled (TinyCNN: conv_tiled Tm=16,Tn=4,Tr=7,Tc=7,vu=8, int8, batch 1). */
+#ifndef FPGAGEN_CONV_TILED_H
+#define FPGAGEN_CONV_TILED_H
+#include "fpgagen_types.h"
+
+extern "C" void conv_tiled_top(
+    const DTYPE* x,
+    const DTYPE* w,
+    const BIAS_T* bq,
+    const float* fq,
+    const int* iq,
+    DTYPE* y,
+    int batch,
+    int groups,
+    int m_out,
+    int n_in,
+    int ih,
+    int iw,
+    int oh,
+    int ow,
+    int kh,
+    int kw,
+    int stride,
+    int pad_h,
+    int pad_w,
+    int dil,
+    int x_off,
+    int x_b,
+    int x_g,
+    int x_c,
+    int x_y,
+    int x_x,
+    int w_off,
+    int w_b,
+    int w_g,
+    int w_o,
+    int w_i,
+    int y_off,
+    int y_b,
+    int y_g,
+    int y_c,
+    int y_y,
+    int y_x,
+    int b_off,
+    int act,
+    int norm,
+    int q_off,
+    int f_off,
+    int ln_off);
+
+#endif

@@ -1,0 +1,191 @@
+/* vu_map: vector unit, vu lanes (element-wise functions, adds and strided copies). */
+#include "fpgagen_types.h"
+
+typedef struct { float v[vu]; } vu_vec;
+#include "vu_map.h"
+
+static void vu_map_read(
+    const DTYPE* a,
+    const DTYPE* s,
+    const float* fr,
+    int batch,
+    int d0,
+    int d1,
+    int d2,
+    int op,
+    int a_off,
+    int a_b,
+    int a_0,
+    int a_1,
+    int a_2,
+    int s_off,
+    int s_b,
+    int s_0,
+    int s_1,
+    int s_2,
+    int f_off,
+    hls::stream<vu_vec>& vm_a,
+    hls::stream<vu_vec>& vm_s)
+{
+    /* vu_map reader: vu elements per cycle along the innermost index, converted to real numbers with the operands'
+       scales (a learned tensor such as the position embedding can be an operand, with batch stride 0). */
+    const float sa = fr[f_off], ss = fr[f_off + 1];
+    const int chunks = (d2 + vu - 1) / vu, binary = op == 5;
+    for (int b = 0; b < batch; b++)
+    for (int i0 = 0; i0 < d0; i0++)
+    for (int i1 = 0; i1 < d1; i1++)
+    for (int kc = 0; kc < chunks; kc++) {
+#pragma HLS PIPELINE II=1
+        vu_vec av, sv;
+#pragma HLS UNROLL
+        for (int l = 0; l < vu; l++) {
+            const int k = kc * vu + l;
+            const bool ok = k < d2;
+            av.v[l] = ok ? fg_to_float(a[a_off + b * a_b + i0 * a_0 + i1 * a_1 + k * a_2], sa) : 0.0f;
+            sv.v[l] = ok && binary ? fg_to_float(s[s_off + b * s_b + i0 * s_0 + i1 * s_1 + k * s_2], ss) : 0.0f;
+        }
+        CH_WRITE(vm_a, av);
+        if (binary) CH_WRITE(vm_s, sv);
+    }
+}
+
+static void vu_map_compute(
+    int batch,
+    int d0,
+    int d1,
+    int d2,
+    int op,
+    hls::stream<vu_vec>& vm_a,
+    hls::stream<vu_vec>& vm_s,
+    hls::stream<vu_vec>& vm_o)
+{
+    /* vu_map datapath: one element-wise function per lane (op: 0 copy, 1 ReLU, 2 ReLU6, 3 GELU with erf, 4 sigmoid, 5 add). */
+    const int chunks = (d2 + vu - 1) / vu, binary = op == 5;
+    for (int b = 0; b < batch; b++)
+    for (int i0 = 0; i0 < d0; i0++)
+    for (int i1 = 0; i1 < d1; i1++)
+    for (int kc = 0; kc < chunks; kc++) {
+#pragma HLS PIPELINE II=1
+        const vu_vec av = CH_READ(vm_a);
+        vu_vec sv;
+        if (binary) sv = CH_READ(vm_s);
+        vu_vec ov;
+#pragma HLS UNROLL
+        for (int l = 0; l < vu; l++) {
+            const float v = av.v[l];
+            float r = v;
+            if (op == 1) r = FG_MAX(v, 0.0f);
+            else if (op == 2) r = FG_MIN(FG_MAX(v, 0.0f), 6.0f);
+            else if (op == 3) r = 0.5f * v * (1.0f + FG_ERF(v * 0.70710678118654752f));
+            else if (op == 4) r = 1.0f / (1.0f + FG_EXP(-v));
+            else if (op == 5) r = v + sv.v[l];
+            ov.v[l] = r;
+        }
+        CH_WRITE(vm_o, ov);
+    }
+}
+
+static void vu_map_write(
+    const float* fq,
+    DTYPE* y,
+    int batch,
+    int d0,
+    int d1,
+    int d2,
+    int y_off,
+    int y_b,
+    int y_0,
+    int y_1,
+    int y_2,
+    int f_off,
+    hls::stream<vu_vec>& vm_o)
+{
+    /* vu_map writer: back to the data type with the output scale. */
+    const float out_inv = fq[f_off + 2];
+    const int chunks = (d2 + vu - 1) / vu;
+    for (int b = 0; b < batch; b++)
+    for (int i0 = 0; i0 < d0; i0++)
+    for (int i1 = 0; i1 < d1; i1++)
+    for (int kc = 0; kc < chunks; kc++) {
+#pragma HLS PIPELINE II=1
+        const vu_vec ov = CH_READ(vm_o);
+#pragma HLS UNROLL
+        for (int l = 0; l < vu; l++) {
+            const int k = kc * vu + l;
+            if (k < d2) y[y_off + b * y_b + i0 * y_0 + i1 * y_1 + k * y_2] = fg_from_float(ov.v[l] * out_inv);
+        }
+    }
+}
+
+/* The kernel v++ links (vu_map_top): one call runs one step of the network on this group. */
+extern "C" void vu_map_top(
+    const DTYPE* a,
+    const DTYPE* s,
+    const float* fr,
+    const float* fq,
+    DTYPE* y,
+    int batch,
+    int d0,
+    int d1,
+    int d2,
+    int op,
+    int a_off,
+    int a_b,
+    int a_0,
+    int a_1,
+    int a_2,
+    int s_off,
+    int s_b,
+    int s_0,
+    int s_1,
+    int s_2,
+    int f_off,
+    int y_off,
+    int y_b,
+    int y_0,
+    int y_1,
+    int y_2)
+{
+#pragma HLS INTERFACE m_axi port=a offset=slave bundle=gmem0 max_widen_bitwidth=512
+#pragma HLS INTERFACE m_axi port=s offset=slave bundle=gmem1 max_widen_bitwidth=512
+#pragma HLS INTERFACE m_axi port=fr offset=slave bundle=gmem3 max_widen_bitwidth=512
+#pragma HLS INTERFACE m_axi port=fq offset=slave bundle=gmem3 max_widen_bitwidth=512
+#pragma HLS INTERFACE m_axi port=y offset=slave bundle=gmem2 max_widen_bitwidth=512
+#pragma HLS INTERFACE s_axilite port=batch bundle=control
+#pragma HLS INTERFACE s_axilite port=d0 bundle=control
+#pragma HLS INTERFACE s_axilite port=d1 bundle=control
+#pragma HLS INTERFACE s_axilite port=d2 bundle=control
+#pragma HLS INTERFACE s_axilite port=op bundle=control
+#pragma HLS INTERFACE s_axilite port=a_off bundle=control
+#pragma HLS INTERFACE s_axilite port=a_b bundle=control
+#pragma HLS INTERFACE s_axilite port=a_0 bundle=control
+#pragma HLS INTERFACE s_axilite port=a_1 bundle=control
+#pragma HLS INTERFACE s_axilite port=a_2 bundle=control
+#pragma HLS INTERFACE s_axilite port=s_off bundle=control
+#pragma HLS INTERFACE s_axilite port=s_b bundle=control
+#pragma HLS INTERFACE s_axilite port=s_0 bundle=control
+#pragma HLS INTERFACE s_axilite port=s_1 bundle=control
+#pragma HLS INTERFACE s_axilite port=s_2 bundle=control
+#pragma HLS INTERFACE s_axilite port=f_off bundle=control
+#pragma HLS INTERFACE s_axilite port=y_off bundle=control
+#pragma HLS INTERFACE s_axilite port=y_b bundle=control
+#pragma HLS INTERFACE s_axilite port=y_0 bundle=control
+#pragma HLS INTERFACE s_axilite port=y_1 bundle=control
+#pragma HLS INTERFACE s_axilite port=y_2 bundle=control
+#pragma HLS INTERFACE s_axilite port=a bundle=control
+#pragma HLS INTERFACE s_axilite port=s bundle=control
+#pragma HLS INTERFACE s_axilite port=fr bundle=control
+#pragma HLS INTERFACE s_axilite port=fq bundle=control
+#pragma HLS INTERFACE s_axilite port=y bundle=control
+#pragma HLS INTERFACE s_axilite port=return bundle=control
+#pragma HLS DATAFLOW
+    hls::stream<vu_vec> vm_a("vm_a");
+#pragma HLS STREAM variable=vm_a depth=64
+    hls::stream<vu_vec> vm_s("vm_s");
+#pragma HLS STREAM variable=vm_s depth=64
+    hls::stream<vu_vec> vm_o("vm_o");
+#pragma HLS STREAM variable=vm_o depth=64
+    vu_map_read(a, s, fr, batch, d0, d1, d2, op, a_off, a_b, a_0, a_1, a_2, s_off, s_b, s_0, s_1, s_2, f_off, vm_a, vm_s);
+    vu_map_compute(batch, d0, d1, d2, op, vm_a, vm_s, vm_o);
+    vu_map_write(fq, y, batch, d0, d1, d2, y_off, y_b, y_0, y_1, y_2, f_off, vm_o);
+}
