@@ -50,6 +50,12 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, ToolEnvironment?
             Err.WriteLine("error: " + e.Message);
             return 2;
         }
+        catch (OpenCl.OpenClException e)
+        {
+            // A device that cannot build a kernel (the message carries the build log) or allocate a buffer.
+            Err.WriteLine("error: OpenCL: " + e.Message);
+            return 2;
+        }
     }
 
     /// <summary>
@@ -65,6 +71,11 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, ToolEnvironment?
         catch (InputException e)
         {
             Err.WriteLine("error: " + e.Message);
+            return 2;
+        }
+        catch (OpenCl.OpenClException e)
+        {
+            Err.WriteLine("error: OpenCL: " + e.Message);
             return 2;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

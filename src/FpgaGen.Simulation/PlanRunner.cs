@@ -21,9 +21,22 @@ public sealed class PlanRunner : IDisposable
     {
         this.session = session;
         this.portable = portable;
+        CheckFits(session.Device, portable.Buffers);
         program = built ?? session.Build(portable.Source, portable.BuildOptions);
         ownsProgram = built is null;
         foreach (var b in portable.Buffers) buffers[b.Name] = session.Context.CreateBuffer(b.Bytes);
+    }
+
+    /// <summary>Refuses plans the device cannot hold, naming the buffer (drivers may only fail at first use).</summary>
+    private static void CheckFits(ClDevice device, IReadOnlyList<PlanBuffer> planBuffers)
+    {
+        static string GiB(double b) => (b / (1L << 30)).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + " GiB";
+        foreach (var b in planBuffers)
+            if ((ulong)b.Bytes > device.MaxAllocBytes)
+                throw new InputException($"buffer '{b.Name}' needs {GiB(b.Bytes)}, but OpenCL device '{device.Name}' allocates at most {GiB(device.MaxAllocBytes)} per buffer; use a smaller batch or another device");
+        var total = planBuffers.Sum(b => b.Bytes);
+        if ((ulong)total > device.GlobalMemBytes)
+            throw new InputException($"the plan's buffers need {GiB(total)}, more than the {GiB(device.GlobalMemBytes)} of OpenCL device '{device.Name}'; use a smaller batch or another device");
     }
 
     public void Upload(byte[] weightsBlob, byte[] encodedInput)

@@ -28,6 +28,9 @@ public static class Simulator
 
         var batch = design.Lowered.Batch;
         var phases = new Dictionary<string, double> { ["lower"] = clock.Elapsed.TotalSeconds };
+        // Build the program and create the buffers first: a device without room fails here, before the long reference.
+        using var runner = new PlanRunner(session, portable);
+        phases["build"] = clock.Elapsed.TotalSeconds - phases.Values.Sum();
         var reference = NetworkReference.Run(design.Network, weights, input, batch);
         var ranges = NetworkReference.Ranges(reference);
         phases["reference"] = clock.Elapsed.TotalSeconds - phases.Values.Sum();
@@ -45,8 +48,6 @@ public static class Simulator
         var views = portable.TensorViews.ToDictionary(v => v.Name);
         var keys = portable.Network.Tensors.ToDictionary(t => t.Name, t => t.Calibration);
 
-        using var runner = new PlanRunner(session, portable);
-        phases["build"] = clock.Elapsed.TotalSeconds - phases.Values.Sum();
         var encoded = portable.EncodeInput(input, blob);
         runner.Upload(blob, encoded);
         var integer = qmax > 0 ? IntegerReference.For(design, blob) : null;
