@@ -91,23 +91,9 @@ internal static class ExploreCommand
         return list.Count > 0 ? list : throw new InputException("--precision: no data type given");
     }
 
-    private static ExploreResult RunWithProgress(CliIo io, FpgaGen.Model.Network net, ExploreOptions options)
-    {
-        if (!io.Interactive) return Explorer.Run(net, options);
-        ExploreResult? result = null;
-        io.ErrConsole.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask($"exploring {CliIo.Escape(net.Name)} on {options.Device.Id}");
-                result = Explorer.Run(net, options, new Progress<(long Done, long Total)>(p =>
-                {
-                    task.MaxValue = p.Total;
-                    task.Value = p.Done;
-                }));
-                task.Value = task.MaxValue;
-            });
-        return result!;
-    }
+    private static ExploreResult RunWithProgress(CliIo io, FpgaGen.Model.Network net, ExploreOptions options) =>
+        ProgressBar.Run(io, $"exploring {net.Name} on {options.Device.Id}",
+            report => Explorer.Run(net, options, new ProgressBar.Sync<(long Done, long Total)>(p => report(p.Done, p.Total))));
 
     private static int ExplainNoFit(CliIo io, FpgaGen.Model.Network net, ExploreOptions options, ExploreResult result)
     {

@@ -65,22 +65,9 @@ internal static class SimulateCommand
     }
 
     private static SimulationReport RunWithProgress(CliIo io, AcceleratorDesign design, OpenClSession session, IReadOnlyDictionary<string, float[]> weights,
-        float[] input, string deviceId, IReadOnlyDictionary<string, double> predicted)
-    {
-        if (!io.Interactive) return Simulator.Run(design, session, weights, input, deviceId, predicted);
-        SimulationReport? report = null;
-        io.ErrConsole.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask($"simulating {CliIo.Escape(design.Network.Name)} on {CliIo.Escape(session.Device.Name)}");
-                report = Simulator.Run(design, session, weights, input, deviceId, predicted, new SyncProgress(p =>
-                {
-                    task.MaxValue = p.Total;
-                    task.Value = p.Done;
-                }));
-            });
-        return report!;
-    }
+        float[] input, string deviceId, IReadOnlyDictionary<string, double> predicted) =>
+        ProgressBar.Run(io, $"simulating {design.Network.Name} on {session.Device.Name}",
+            report => Simulator.Run(design, session, weights, input, deviceId, predicted, new ProgressBar.Sync<(int Done, int Total)>(p => report(p.Done, p.Total))));
 
     private static void WriteTable(CliIo io, SimulationReport r)
     {
@@ -108,9 +95,4 @@ internal static class SimulateCommand
     private static string Short(IReadOnlyList<string> layers) => layers.Count <= 2 ? string.Join(", ", layers) : $"{layers[0]} … {layers[^1]} ({layers.Count})";
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
-
-    private sealed class SyncProgress(Action<(int Done, int Total)> report) : IProgress<(int Done, int Total)>
-    {
-        public void Report((int Done, int Total) value) => report(value);
-    }
 }

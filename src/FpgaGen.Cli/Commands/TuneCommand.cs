@@ -62,26 +62,15 @@ internal static class TuneCommand
         return cmd;
     }
 
-    private static TuningResult Run(CliIo io, ITuningProblem problem, TuningOptions options, TuningDatabase database, CancellationToken ct)
-    {
-        if (!io.Interactive) return Tuner.Run(problem, options, database, null, ct);
-        TuningResult? result = null;
-        io.ErrConsole.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
+    private static TuningResult Run(CliIo io, ITuningProblem problem, TuningOptions options, TuningDatabase database, CancellationToken ct) =>
+        ProgressBar.Run(io, $"tuning {problem.Shape.Kernel} {problem.Shape.Text}", report =>
+            Tuner.Run(problem, options, database, new ProgressBar.Sync<TuningProgress>(p =>
             {
-                var task = ctx.AddTask($"tuning {problem.Shape.Kernel} {problem.Shape.Text}");
-                result = Tuner.Run(problem, options, database, new SyncProgress<TuningProgress>(p =>
-                {
-                    // Whichever ends first, the candidates or the time budget, fills the bar.
-                    var byCount = p.Total > 0 ? (double)p.Done / p.Total : 0;
-                    var byTime = options.Budget.TotalSeconds > 0 ? p.Elapsed.TotalSeconds / options.Budget.TotalSeconds : 0;
-                    task.Value = 100 * Math.Min(1, Math.Max(byCount, byTime));
-                    task.Description = $"tuning {problem.Shape.Kernel}: {p.Verified} verified, best {p.Best?.Gflops:0.0} GFLOPS";
-                }), ct);
-                task.Value = 100;
-            });
-        return result!;
-    }
+                // Whichever ends first, the candidates or the time budget, fills the bar.
+                var byCount = p.Total > 0 ? (double)p.Done / p.Total : 0;
+                var byTime = options.Budget.TotalSeconds > 0 ? p.Elapsed.TotalSeconds / options.Budget.TotalSeconds : 0;
+                report(Math.Min(1, Math.Max(byCount, byTime)), 1);
+            }), ct));
 
     private static void WriteTable(CliIo io, string device, string dbPath, TuningResult result)
     {
@@ -94,11 +83,5 @@ internal static class TuneCommand
         io.Console.Write(table);
         var failed = result.Trials.Count(t => t.Status != TrialStatus.Verified);
         io.Out.WriteLine($"{result.Trials.Count} candidates ({failed} failed to build or verify), stopped: {result.Stop}; best stored in {dbPath}");
-    }
-
-    /// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }
