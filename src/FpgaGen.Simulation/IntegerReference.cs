@@ -319,6 +319,28 @@ public sealed class IntegerReference
         long fOff = a["f_off"], xOff = a["x_off"], yOff = a["y_off"];
         float sx = BlobFloat(fOff), outInv = BlobFloat(fOff + 2);
         int ih = s.IH, iw = s.IW, oh = s.OH, ow = s.OW, stride = s.Stride, pad = s.Pad;
+        if (s.Lrn)
+        {
+            // Op 2: squares summed in window order, then a_c / (sqrt(d)·sqrt(sqrt(d))) with d = 1 + (1e-4/n)·Σ.
+            var alpha = 1.0e-4f / s.KH;
+            long plane = (long)ih * iw;
+            for (var b = 0; b < s.Batch; b++)
+                for (var c = 0; c < s.Channels; c++)
+                    for (long p = 0; p < plane; p++)
+                    {
+                        var acc = 0.0f;
+                        for (var t = 0; t < s.KH; t++)
+                        {
+                            var cc = c - s.KH / 2 + t;
+                            var v = cc >= 0 && cc < s.Channels ? arena[xOff + (b * s.Channels + cc) * plane + p] * sx : 0.0f;
+                            acc += v * v;
+                        }
+                        var root = MathF.Sqrt(1.0f + alpha * acc);
+                        var center = arena[xOff + (b * s.Channels + c) * plane + p] * sx;
+                        arena[yOff + (b * s.Channels + c) * plane + p] = FromFloat(center / (root * MathF.Sqrt(root)) * outInv);
+                    }
+            return;
+        }
         for (var b = 0; b < s.Batch; b++)
             for (var c = 0; c < s.Channels; c++)
                 for (var oy = 0; oy < oh; oy++)

@@ -90,6 +90,9 @@ public static class Lowerer
                     var x = ap.InputShapes[0];
                     LowerPool(ap, max: false, adaptive: true, MaxWindow(x[1], ap.OutH), MaxWindow(x[2], ap.OutW), 1, 0);
                     return;
+                case LrnLayer lrn:
+                    LowerLrn(lrn);
+                    return;
                 case ActivationLayer act when Mode(act) == Execution.Kernel:
                     LowerElementwise(act, act.Function switch
                     {
@@ -120,7 +123,7 @@ public static class Lowerer
             }
             throw new InputException($"{layer.Origin ?? net.Source ?? net.Name}: layer '{layer.Name}' ({layer.Kind}, {Mode(layer).ToString().ToLowerInvariant()}): "
                 + "no accelerator kernel implements it yet (supported: conv, linear, patch_embed, attention, batch norm and ReLU after a convolution, "
-                + "pooling, add, concat, relu, relu6, gelu, sigmoid, softmax, layernorm, class_token, pos_embed, select_token, flatten)");
+                + "pooling, lrn, add, concat, relu, relu6, gelu, sigmoid, softmax, layernorm, class_token, pos_embed, select_token, flatten)");
         }
 
         /// <summary>The input tensor of a MAC layer, looking through a LayerNorm folded into it.</summary>
@@ -279,6 +282,18 @@ public static class Lowerer
             var s = layer.InputShapes[0];
             steps.Add(new PoolStep(layer.Name, [layer.Name], max, adaptive, batch, s[0], s[1], s[2], layer.Output[1], layer.Output[2],
                 kh, kw, stride, pad, x, y));
+        }
+
+        /// <summary>Local response normalization: a vu_pool step whose window of Size runs across channels.</summary>
+        private void LowerLrn(LrnLayer layer)
+        {
+            var s = layer.InputShapes[0];
+            if (s.Rank != 3)
+                throw new InputException($"{layer.Origin ?? net.Source ?? net.Name}: layer '{layer.Name}' (lrn): the vector unit normalizes C×H×W maps, got {s}");
+            var x = tensorOf[layer.Inputs[0]];
+            var y = Produce(layer, [layer.Name]);
+            steps.Add(new PoolStep(layer.Name, [layer.Name], max: false, adaptive: false, batch, s[0], s[1], s[2], s[1], s[2],
+                layer.Size, 1, 1, 0, x, y, lrn: true));
         }
 
         /// <summary>Element-wise over the whole tensor, lanes along its flat index.</summary>

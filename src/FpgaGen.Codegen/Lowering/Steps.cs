@@ -193,14 +193,21 @@ public sealed class MapStep(string name, IReadOnlyList<string> layers, MapOp op,
 /// <summary>
 /// Max or average pooling of a contiguous C×H×W map per sample, with PyTorch's window rules: regular windows
 /// (kernel, stride, padding; average divides by the window clipped to the padded input) or adaptive windows
-/// (⌊i·H/OH⌋ to ⌈(i+1)·H/OH⌉; KH×KW is then the largest window).
+/// (⌊i·H/OH⌋ to ⌈(i+1)·H/OH⌉; KH×KW is then the largest window). With <see cref="Lrn"/> the window runs across
+/// channels instead: local response normalization over KH channels (KW = 1, OH×OW = IH×IW), the vu_pool op 2.
 /// </summary>
 public sealed class PoolStep(string name, IReadOnlyList<string> layers, bool max, bool adaptive, int batch, int channels,
-    int ih, int iw, int oh, int ow, int kh, int kw, int stride, int pad, ActivationTensor x, ActivationTensor y)
+    int ih, int iw, int oh, int ow, int kh, int kw, int stride, int pad, ActivationTensor x, ActivationTensor y, bool lrn = false)
     : Step(name, layers, "vu_pool")
 {
     public bool Max { get; } = max;
     public bool Adaptive { get; } = adaptive;
+
+    /// <summary>
+    /// Local response normalization (PyTorch's LocalResponseNorm with α = 1e-4, β = 0.75, k = 1):
+    /// b_c = a_c / (k + α/n · Σ a_c'²)^β over channels c − ⌊n/2⌋ … c + ⌊(n−1)/2⌋ that exist, n = KH.
+    /// </summary>
+    public bool Lrn { get; } = lrn;
     public int Batch { get; } = batch;
     public int Channels { get; } = channels;
     public int IH { get; } = ih;
@@ -226,7 +233,7 @@ public sealed class PoolStep(string name, IReadOnlyList<string> layers, bool max
     public override IReadOnlyDictionary<string, long> Args => new Dictionary<string, long>
     {
         ["batch"] = Batch, ["chans"] = Channels, ["ih"] = IH, ["iw"] = IW, ["oh"] = OH, ["ow"] = OW, ["kh"] = KH, ["kw"] = KW,
-        ["stride"] = Stride, ["pad"] = Pad, ["mode"] = Max ? 0 : 1, ["adaptive"] = Adaptive ? 1 : 0,
+        ["stride"] = Stride, ["pad"] = Pad, ["mode"] = Lrn ? 2 : Max ? 0 : 1, ["adaptive"] = Adaptive ? 1 : 0,
         ["x_off"] = X.Offset, ["y_off"] = Y.Offset, ["f_off"] = Record.Floats.ElementOffset,
     };
 }

@@ -43,7 +43,7 @@ public static class Testbench
         MacStep m => string.Join("-", m.WTensor is not null ? (m.WAddr.C == 1 ? "operand-by-column" : "operand-by-row") : m.Shape.KH * m.Shape.KW > 1 ? "conv" : "linear",
             m.Shape.Groups > 1 && m.WTensor is null ? "grouped" : "", m.Normalizes ? "norm" : "", m.Activation.ToString(), m.Bias is null ? "" : "bias"),
         MapStep m => m.Op.ToString(),
-        PoolStep p => (p.Max ? "max" : "avg") + (p.Adaptive ? "-adaptive" : ""),
+        PoolStep p => p.Lrn ? "lrn" : (p.Max ? "max" : "avg") + (p.Adaptive ? "-adaptive" : ""),
         RowStep r => r.LayerNorm ? "layernorm" : "softmax",
         _ => s.GetType().Name,
     };

@@ -69,6 +69,8 @@ public static class NetworkReference
                 return Pool(x, batch, inShape, layer.Output, p.Max, p.Kernel, p.Kernel, p.Stride, p.Pad, adaptive: false);
             case AdaptiveAvgPoolLayer:
                 return Pool(x, batch, inShape, layer.Output, false, 0, 0, 1, 0, adaptive: true);
+            case LrnLayer lrn:
+                return Lrn(x, batch, inShape, lrn.Size);
             case AddLayer:
             {
                 var y = (float[])x.Clone();
@@ -253,6 +255,31 @@ public static class NetworkReference
                             acc = max ? Math.Max(acc, v) : acc + v;
                         }
                     y[(bc * oh + oy) * ow + ox] = (float)(max ? acc : acc / divisor);
+                }
+        return y;
+    }
+
+    /// <summary>
+    /// Local response normalization as torch.nn.LocalResponseNorm(size) with its defaults α = 1e-4, β = 0.75, k = 1:
+    /// the squares are zero-padded by ⌊n/2⌋ channels before and ⌊(n−1)/2⌋ after and averaged over n (count_include_pad),
+    /// so b_c = a_c / (k + α/n · Σ a_c'²)^β (torch.nn.functional.local_response_norm).
+    /// </summary>
+    private static float[] Lrn(float[] x, int batch, Shape s, int size)
+    {
+        int c = s[0], plane = s[1] * s[2];
+        var y = new float[x.Length];
+        for (var b = 0; b < batch; b++)
+            for (var ch = 0; ch < c; ch++)
+                for (var p = 0; p < plane; p++)
+                {
+                    double sum = 0;
+                    for (var cc = Math.Max(0, ch - size / 2); cc <= Math.Min(c - 1, ch + (size - 1) / 2); cc++)
+                    {
+                        double v = x[(b * c + cc) * plane + p];
+                        sum += v * v;
+                    }
+                    var i = (b * c + ch) * plane + p;
+                    y[i] = (float)(x[i] / Math.Pow(1 + 1e-4 / size * sum, 0.75));
                 }
         return y;
     }

@@ -107,9 +107,26 @@ inline void ref_map(const Args& a, const DTYPE* src, const DTYPE* s, const float
     }
 }
 
-/* PyTorch pooling: max with -inf padding; average over the window clipped to the padded input; adaptive windows. */
+/* PyTorch pooling: max with -inf padding; average over the window clipped to the padded input; adaptive windows.
+   mode 2: local response normalization across the kh channels c - kh/2 ... c + (kh-1)/2 (alpha 1e-4, beta 0.75, k 1). */
 inline void ref_pool(const Args& a, const DTYPE* x, const float* fr, const float* fq, DTYPE* y)
 {
+    if (a.mode == 2) {
+        for (int b = 0; b < a.batch; b++)
+        for (int c = 0; c < a.chans; c++)
+        for (int p = 0; p < a.ih * a.iw; p++) {
+            float sum = 0.0f;
+            for (int cc = c - a.kh / 2; cc <= c + (a.kh - 1) / 2; cc++)
+                if (cc >= 0 && cc < a.chans) {
+                    const float v = fg_to_float(x[a.x_off + (b * a.chans + cc) * a.ih * a.iw + p], fr[a.f_off]);
+                    sum += v * v;
+                }
+            const float v = fg_to_float(x[a.x_off + (b * a.chans + c) * a.ih * a.iw + p], fr[a.f_off]);
+            const float r = v / std::pow(1.0f + 1.0e-4f / (float)a.kh * sum, 0.75f);
+            y[a.y_off + (b * a.chans + c) * a.ih * a.iw + p] = fg_from_float(r * fq[a.f_off + 2]);
+        }
+        return;
+    }
     for (int b = 0; b < a.batch; b++)
     for (int c = 0; c < a.chans; c++)
     for (int oy = 0; oy < a.oh; oy++)

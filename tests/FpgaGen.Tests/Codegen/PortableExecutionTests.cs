@@ -25,6 +25,8 @@ public class PortableExecutionTests(CodegenOpenClFixture fixture, ITestOutputHel
     [InlineData("tiny_mix", "conv_tiled", "Tm=8,Tn=3,Tr=7,Tc=7,vu=8", "fp32")]
     [InlineData("tiny_mix", "conv_systolic", "rows=4,cols=4,simd=2,tile_h=2,vu=16", "int8")]
     [InlineData("tiny_mix", "gemm", "Tm=8,Tn=4,Tk=8,vu=8", "fp32")]
+    [InlineData("tiny_lrn", "conv_tiled", "Tm=8,Tn=4,Tr=5,Tc=5,vu=8", "fp32")]
+    [InlineData("tiny_lrn", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", "int8")]
     [InlineData("tiny_vit", "gemm", "Tm=8,Tn=8,Tk=16,vu=8", "fp32")]
     [InlineData("tiny_vit", "ln_linear", "Tm=8,Tn=8,Tk=8,vu=8", "fp32")]
     [InlineData("tiny_vit", "ln_linear", "Tm=16,Tn=4,Tk=8,vu=8", "int8")]

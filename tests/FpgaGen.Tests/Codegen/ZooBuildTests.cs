@@ -18,6 +18,7 @@ public class ZooBuildTests(CodegenOpenClFixture fixture, ITestOutputHelper outpu
         { "alexnet", "conv_tiled", "Tm=64,Tn=7,Tr=13,Tc=13,vu=16", "fp32" },
         { "alexnet", "conv_systolic", "rows=11,cols=14,simd=8,tile_h=14,vu=32", "int8" },
         { "alexnet", "gemm", "Tm=64,Tn=32,Tk=32,vu=32", "int16" },
+        { "alexnet_grouped", "conv_tiled", "Tm=64,Tn=7,Tr=13,Tc=13,vu=16", "int8" },
         { "vgg16", "conv_tiled", "Tm=64,Tn=8,Tr=14,Tc=14,vu=16", "int8" },
         { "vgg16", "conv_systolic", "rows=24,cols=7,simd=8,tile_h=14,vu=32", "fp32" },
         { "vgg16", "gemm", "Tm=128,Tn=32,Tk=32,vu=32", "fp32" },

@@ -476,7 +476,9 @@ __kernel void vu_pool_read(
     /* vu_pool reader: vu neighbouring outputs of one row at a time; for each window position it sends the vu inputs
        (FG_NEG_BIG for max / 0 for average where the window leaves the map), then the vu divisors. Windows follow
        PyTorch: regular (kernel, stride, padding; the average counts the window clipped to the padded map) or adaptive
-       (floor(i*H/OH) to ceil((i+1)*H/OH); kh x kw is then the largest window). */
+       (floor(i*H/OH) to ceil((i+1)*H/OH); kh x kw is then the largest window). mode 2, local response
+       normalization: the window is the kh channels c - kh/2 ... c + (kh-1)/2 at the same pixel (0 outside the map,
+       kw = 1), and the vu values of channel c itself follow instead of divisors. */
     const float sx = fr[f_off];
     const int chunks = (ow + vu - 1) / vu;
     for (int b = 0; b < batch; b++)
@@ -493,9 +495,11 @@ __kernel void vu_pool_read(
                 const int ox = oc * vu + l;
                 const int xs = adaptive ? ox * iw / ow : ox * stride - pad;
                 const int xe = adaptive ? ((ox + 1) * iw + ow - 1) / ow : FG_MIN(xs + kw, iw + pad);
-                const int yy = ys + wy, xx = xs + wx;
-                const bool ok = ox < ow && yy < ye && xx < xe && yy >= 0 && yy < ih && xx >= 0 && xx < iw;
-                v.v[l] = ok ? fg_to_float(x[x_off + ((b * chans + c) * ih + yy) * iw + xx], sx) : (mode == 0 ? FG_NEG_BIG : 0.0f);
+                const int cc = mode == 2 ? c - kh / 2 + wy : c;
+                const int yy = mode == 2 ? oy : ys + wy, xx = mode == 2 ? ox : xs + wx;
+                const bool ok = ox < ow && (mode == 2 ? cc >= 0 && cc < chans
+                                                      : yy < ye && xx < xe && yy >= 0 && yy < ih && xx >= 0 && xx < iw);
+                v.v[l] = ok ? fg_to_float(x[x_off + ((b * chans + cc) * ih + yy) * iw + xx], sx) : (mode == 0 ? FG_NEG_BIG : 0.0f);
             }
             CH_WRITE(vp_x, v);
         }
@@ -505,7 +509,8 @@ __kernel void vu_pool_read(
             const int ox = oc * vu + l;
             const int xs = adaptive ? ox * iw / ow : ox * stride - pad;
             const int xe = adaptive ? ((ox + 1) * iw + ow - 1) / ow : FG_MIN(xs + kw, iw + pad);
-            dv.v[l] = mode == 0 ? 1.0f : (float)((ye - ys) * (xe - xs));
+            if (mode == 2) dv.v[l] = ox < ow ? fg_to_float(x[x_off + ((b * chans + c) * ih + oy) * iw + ox], sx) : 0.0f;
+            else dv.v[l] = mode == 0 ? 1.0f : (float)((ye - ys) * (xe - xs));
         }
         CH_WRITE(vp_x, dv);
     }
@@ -521,7 +526,10 @@ __kernel void vu_pool_compute(
     int kw,
     int mode)
 {
-    /* vu_pool datapath: max or sum over the window per lane, then the divide. */
+    /* vu_pool datapath: max or sum over the window per lane, then the divide. mode 2 (local response normalization,
+       PyTorch's LocalResponseNorm with alpha 1e-4, beta 0.75, k 1): sum of squares over the channel window, then
+       a_c / (k + alpha/kh * sum)^0.75, the power as sqrt(d) * sqrt(sqrt(d)). */
+    const float lrn_alpha = 1.0e-4f / (float)kh;
     const int chunks = (ow + vu - 1) / vu;
     for (int b = 0; b < batch; b++)
     for (int c = 0; c < chans; c++)
@@ -533,12 +541,19 @@ __kernel void vu_pool_compute(
         for (int t = 0; t < kh * kw; t++) {
             const vu_vec v = CH_READ(vp_x);
 #pragma unroll
-            for (int l = 0; l < vu; l++) accs[l] = mode == 0 ? FG_MAX(accs[l], v.v[l]) : accs[l] + v.v[l];
+            for (int l = 0; l < vu; l++) accs[l] = mode == 0 ? FG_MAX(accs[l], v.v[l]) : accs[l] + (mode == 2 ? v.v[l] * v.v[l] : v.v[l]);
         }
         const vu_vec dv = CH_READ(vp_x);
         vu_vec ov;
 #pragma unroll
-        for (int l = 0; l < vu; l++) ov.v[l] = accs[l] / dv.v[l];
+        for (int l = 0; l < vu; l++) {
+            if (mode == 2) {
+                const float root = FG_SQRT(1.0f + lrn_alpha * accs[l]);
+                ov.v[l] = dv.v[l] / (root * FG_SQRT(root));
+            } else {
+                ov.v[l] = accs[l] / dv.v[l];
+            }
+        }
         CH_WRITE(vp_o, ov);
     }
 }
