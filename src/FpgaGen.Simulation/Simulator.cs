@@ -18,7 +18,8 @@ public static class Simulator
 {
     /// <param name="predictedMs">Predicted FPGA time per layer name (from the estimator), shown beside measured times.</param>
     public static SimulationReport Run(AcceleratorDesign design, OpenClSession session, IReadOnlyDictionary<string, float[]> weights, float[] input,
-        string deviceId, IReadOnlyDictionary<string, double> predictedMs, IProgress<(int Done, int Total)>? progress = null)
+        string deviceId, IReadOnlyDictionary<string, double> predictedMs, IProgress<(int Done, int Total)>? progress = null,
+        NetworkReference.LinearKernel? referenceLinear = null)
     {
         var clock = Stopwatch.StartNew();
         var portable = design.Portable();
@@ -31,7 +32,7 @@ public static class Simulator
         // Build the program and create the buffers first: a device without room fails here, before the long reference.
         using var runner = new PlanRunner(session, portable);
         phases["build"] = clock.Elapsed.TotalSeconds - phases.Values.Sum();
-        var reference = NetworkReference.Run(design.Network, weights, input, batch);
+        var reference = NetworkReference.Run(design.Network, weights, input, batch, referenceLinear);
         var ranges = NetworkReference.Ranges(reference);
         phases["reference"] = clock.Elapsed.TotalSeconds - phases.Values.Sum();
         var blob = WeightPacker.Pack(portable.Weights, weights, ranges);

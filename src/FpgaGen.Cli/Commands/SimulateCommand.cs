@@ -6,6 +6,8 @@ using FpgaGen.Estimation;
 using FpgaGen.Estimation.Kernels;
 using FpgaGen.Hardware;
 using FpgaGen.OpenCl;
+using FpgaGen.OpenCl.Tuning;
+using FpgaGen.Codegen.Reference;
 using FpgaGen.Simulation;
 using Spectre.Console;
 
@@ -26,10 +28,17 @@ internal static class SimulateCommand
         var openclDevice = new Option<string?>("--opencl-device") { Description = "OpenCL device: index or part of its name (`fpgagen devices --opencl`)" };
         var weights = new Option<string>("--weights") { Description = "random, or a .npz of the model's tensors named layer.param", DefaultValueFactory = _ => "random" };
         var seed = new Option<int>("--seed") { Description = "Seed of the random weights and input", DefaultValueFactory = _ => 1 };
+        var reference = new Option<string>("--reference")
+        {
+            Description = "Where the reference computes linear layers: cpu (double accumulation) or opencl (the GEMM tuned by `fpgagen tune` for this device, from --db)",
+            DefaultValueFactory = _ => "cpu",
+        };
+        reference.AcceptOnlyFromAmong("cpu", "opencl");
+        var db = new Option<string?>("--db") { Description = $"Tuning database for --reference opencl (default {TuneCommand.DefaultDatabase})" };
         var format = CommonOptions.Format("table", "json");
         var cmd = new Command("simulate", "Run a design's generated kernels (portable form of the aoc source) on an OpenCL device and check every layer against the reference.")
         {
-            model, device, design, rank, precision, batch, maxUtil, openclDevice, weights, seed, format,
+            model, device, design, rank, precision, batch, maxUtil, openclDevice, weights, seed, reference, db, format,
         };
         cmd.SetAction(r => io.Guard(() =>
         {
@@ -47,7 +56,11 @@ internal static class SimulateCommand
             var predicted = estimator.EvaluateLayers(estimate.Config).Layers.ToDictionary(l => l.Layer.Name, l => l.Ms);
 
             using var session = OpenClSession.Open(r.GetValue(openclDevice));
-            var report = RunWithProgress(io, accelerator, session, tensors, input, dev.Id, predicted);
+            using var tuned = r.GetValue(reference) == "opencl" ? new TunedLinear(session, TuningDatabase.Load(r.GetValue(db) ?? TuneCommand.DefaultDatabase)) : null;
+            var report = RunWithProgress(io, accelerator, session, tensors, input, dev.Id, predicted, tuned is null ? null : tuned.Run);
+            if (tuned is not null)
+                foreach (var g in tuned.Used.GroupBy(u => (u.Shape, u.Parameters, u.Match)))
+                    io.Err.WriteLine($"reference GEMM {g.Key.Shape}: {g.Key.Parameters} ({TunedText(g.Key.Match)}), {g.Count()} call(s)");
             if (r.GetValue(format) == "json") io.WriteJson(report with { });
             else WriteTable(io, report);
             return report.Pass ? 0 : 1;
@@ -65,9 +78,17 @@ internal static class SimulateCommand
     }
 
     private static SimulationReport RunWithProgress(CliIo io, AcceleratorDesign design, OpenClSession session, IReadOnlyDictionary<string, float[]> weights,
-        float[] input, string deviceId, IReadOnlyDictionary<string, double> predicted) =>
+        float[] input, string deviceId, IReadOnlyDictionary<string, double> predicted, NetworkReference.LinearKernel? referenceLinear) =>
         ProgressBar.Run(io, $"simulating {design.Network.Name} on {session.Device.Name}",
-            report => Simulator.Run(design, session, weights, input, deviceId, predicted, new ProgressBar.Sync<(int Done, int Total)>(p => report(p.Done, p.Total))));
+            report => Simulator.Run(design, session, weights, input, deviceId, predicted, new ProgressBar.Sync<(int Done, int Total)>(p => report(p.Done, p.Total)),
+                referenceLinear));
+
+    private static string TunedText(TuningMatch match) => match switch
+    {
+        TuningMatch.Device => "tuned on this device",
+        TuningMatch.VendorAndType => "tuned on another device of this vendor and type",
+        _ => "not tuned: built-in default; run fpgagen tune --kernel gemm",
+    };
 
     private static void WriteTable(CliIo io, SimulationReport r)
     {

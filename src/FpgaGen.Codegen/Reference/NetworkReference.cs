@@ -15,8 +15,15 @@ public static class NetworkReference
     /// batch-major, plus "input" and the attention parts "layer/qkv", "layer/scores" (before the 1/√d scale),
     /// "layer/probs" and "layer/context".
     /// </summary>
-    public static IReadOnlyDictionary<string, float[]> Run(Network net, IReadOnlyDictionary<string, float[]> weights, float[] input, int batch)
+    /// <summary>y[r][o] = bias[o] + Σ_i x[r][i]·w[o][i] for <paramref name="rows"/> rows (PyTorch's nn.Linear layout).</summary>
+    public delegate float[] LinearKernel(float[] x, int rows, int k, int n, float[] w, float[]? bias);
+
+    /// <param name="linear">Computes linear layers and attention projections; the default is the double-accumulating
+    /// loop below (simulate can pass a tuned OpenCL GEMM for speed on large models).</param>
+    public static IReadOnlyDictionary<string, float[]> Run(Network net, IReadOnlyDictionary<string, float[]> weights, float[] input, int batch,
+        LinearKernel? linear = null)
     {
+        linear ??= Linear;
         ModelParameters.Check(net, weights);
         if (input.LongLength != net.Input.Elements * batch)
             throw new InputException($"input has {input.LongLength} values, expected {net.Input.Elements * batch} ({batch} x {net.Input})");
@@ -24,7 +31,7 @@ public static class NetworkReference
         foreach (var layer in net.Layers)
         {
             var xs = layer.Inputs.Select(n => values[n]).ToList();
-            values[layer.Name] = Layer(layer, xs, weights, batch, values);
+            values[layer.Name] = Layer(layer, xs, weights, batch, values, linear);
         }
         return values;
     }
@@ -33,7 +40,8 @@ public static class NetworkReference
     public static IReadOnlyDictionary<string, double> Ranges(IReadOnlyDictionary<string, float[]> values) =>
         values.ToDictionary(kv => kv.Key, kv => kv.Value.Length == 0 ? 0.0 : kv.Value.Max(v => Math.Abs((double)v)));
 
-    private static float[] Layer(Layer layer, List<float[]> xs, IReadOnlyDictionary<string, float[]> w, int batch, Dictionary<string, float[]> record)
+    private static float[] Layer(Layer layer, List<float[]> xs, IReadOnlyDictionary<string, float[]> w, int batch, Dictionary<string, float[]> record,
+        LinearKernel linear)
     {
         var x = xs[0];
         var inShape = layer.InputShapes[0];
@@ -49,7 +57,7 @@ public static class NetworkReference
                 return Transpose(maps, batch, p.Dim, grid[1] * grid[2]);
             }
             case LinearLayer l:
-                return Linear(x, batch * (inShape.Rank == 2 ? inShape[0] : 1), inShape[^1], l.OutFeatures, w[$"{n}.weight"], l.Bias ? w[$"{n}.bias"] : null);
+                return linear(x, batch * (inShape.Rank == 2 ? inShape[0] : 1), inShape[^1], l.OutFeatures, w[$"{n}.weight"], l.Bias ? w[$"{n}.bias"] : null);
             case BatchNormLayer:
             {
                 var y = new float[x.Length];
@@ -87,7 +95,7 @@ public static class NetworkReference
             case LayerNormLayer:
                 return LayerNorm(x, inShape[^1], w[$"{n}.weight"], w[$"{n}.bias"]);
             case AttentionLayer a:
-                return Attention(x, batch, inShape[0], inShape[1], a, w, record);
+                return Attention(x, batch, inShape[0], inShape[1], a, w, record, linear);
             case ClassTokenLayer:
             {
                 int t = inShape[0], d = inShape[1];
@@ -331,11 +339,12 @@ public static class NetworkReference
         return y;
     }
 
-    private static float[] Attention(float[] x, int batch, int t, int d, AttentionLayer a, IReadOnlyDictionary<string, float[]> w, Dictionary<string, float[]> record)
+    private static float[] Attention(float[] x, int batch, int t, int d, AttentionLayer a, IReadOnlyDictionary<string, float[]> w, Dictionary<string, float[]> record,
+        LinearKernel linear)
     {
         var n = a.Name;
         int h = a.Heads, hd = d / h;
-        var qkv = Linear(x, batch * t, d, 3 * d, w[$"{n}.in_proj_weight"], a.Bias ? w[$"{n}.in_proj_bias"] : null);
+        var qkv = linear(x, batch * t, d, 3 * d, w[$"{n}.in_proj_weight"], a.Bias ? w[$"{n}.in_proj_bias"] : null);
         var scores = new float[batch * h * t * t];
         var context = new float[batch * t * d];
         for (var b = 0; b < batch; b++)
@@ -363,6 +372,6 @@ public static class NetworkReference
         record[$"{n}/scores"] = scores;
         record[$"{n}/probs"] = probs;
         record[$"{n}/context"] = context;
-        return Linear(context, batch * t, d, d, w[$"{n}.out_proj.weight"], a.Bias ? w[$"{n}.out_proj.bias"] : null);
+        return linear(context, batch * t, d, d, w[$"{n}.out_proj.weight"], a.Bias ? w[$"{n}.out_proj.bias"] : null);
     }
 }

@@ -63,6 +63,26 @@ public class SimulateCliTests
         finally { File.Delete(file); }
     }
 
+    [Fact]
+    public void ReferenceUsesTheGemmTunedForThisDevice()
+    {
+        var db = Path.Combine(Path.GetTempPath(), $"tune-{Guid.NewGuid():N}.json");
+        try
+        {
+            // tiny_cnn's classifier is a 1x10x32 product (rows x outputs x inputs).
+            Assert.Equal(0, CliRunner.Run("tune", "--kernel", "gemm", "--shape", "1x10x32", "--budget", "2", "--db", db).Code);
+            var r = CliRunner.Run("simulate", "tiny_cnn", "--device", "u250", "--reference", "opencl", "--db", db);
+            Assert.Equal(0, r.Code);
+            Assert.Contains("reference GEMM 1x10x32", r.Err);
+            Assert.Contains("(tuned on this device)", r.Err);
+            // Without a tuning database the built-in default is used, and said so.
+            var fresh = CliRunner.Run("simulate", "tiny_cnn", "--device", "u250", "--reference", "opencl", "--db", db + ".missing");
+            Assert.Equal(0, fresh.Code);
+            Assert.Contains("not tuned: built-in default", fresh.Err);
+        }
+        finally { File.Delete(db); }
+    }
+
     [Theory]
     [InlineData(new[] { "simulate", "tiny_cnn", "--device", "u250", "--precision", "fp16" }, "lacks cl_khr_fp16")]
     [InlineData(new[] { "simulate", "tiny_cnn", "--device", "u250", "--weights", "/nonexistent.npz" }, "file not found")]
