@@ -59,6 +59,12 @@ public class SimulateCliTests
             var bad = CliRunner.Run("simulate", "tiny_cnn", "--device", "u250", "--weights", file);
             Assert.Equal(2, bad.Code);
             Assert.Contains("missing tensor 'fc.weight'", bad.Err);
+            // A truncated archive is one clear line too.
+            var bytes = File.ReadAllBytes(file);
+            File.WriteAllBytes(file, bytes[..(bytes.Length / 2)]);
+            var torn = CliRunner.Run("simulate", "tiny_cnn", "--device", "u250", "--weights", file);
+            Assert.Equal(2, torn.Code);
+            Assert.StartsWith("error: " + file, torn.Err);
         }
         finally { File.Delete(file); }
     }
