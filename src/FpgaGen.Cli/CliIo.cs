@@ -45,15 +45,9 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, ToolEnvironment?
         {
             return body();
         }
-        catch (InputException e)
+        catch (Exception e) when (UserError(e) is { } message)
         {
-            Err.WriteLine("error: " + e.Message);
-            return 2;
-        }
-        catch (OpenCl.OpenClException e)
-        {
-            // A device that cannot build a kernel (the message carries the build log) or allocate a buffer.
-            Err.WriteLine("error: OpenCL: " + e.Message);
+            Err.WriteLine(message);
             return 2;
         }
     }
@@ -68,14 +62,9 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, ToolEnvironment?
         {
             return await body();
         }
-        catch (InputException e)
+        catch (Exception e) when (UserError(e) is { } message)
         {
-            Err.WriteLine("error: " + e.Message);
-            return 2;
-        }
-        catch (OpenCl.OpenClException e)
-        {
-            Err.WriteLine("error: OpenCL: " + e.Message);
+            Err.WriteLine(message);
             return 2;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -84,6 +73,17 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, ToolEnvironment?
             return 130;
         }
     }
+
+    /// <summary>
+    /// The one-line message for errors the user can act on: bad input, and an OpenCL device that cannot build a kernel
+    /// (the message carries the build log) or allocate a buffer. Anything else is a bug and keeps its stack trace.
+    /// </summary>
+    private static string? UserError(Exception e) => e switch
+    {
+        InputException => "error: " + e.Message,
+        OpenCl.OpenClException => "error: OpenCL: " + e.Message,
+        _ => null,
+    };
 
     public static readonly JsonSerializerOptions Json = new()
     {
