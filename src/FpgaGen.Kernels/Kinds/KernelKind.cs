@@ -1,3 +1,4 @@
+using FpgaGen.Kernels.Kinds.Vector;
 using FpgaGen.Kernels.Lowering;
 using FpgaGen.Kernels.Plans;
 using FpgaGen.Model;
@@ -43,17 +44,28 @@ public abstract class KernelKind(ParameterSpace space)
     /// <summary>Output rows of one engine tile: the unit a step's output rows are sliced in.</summary>
     public abstract int RowTile(HardwarePlan plan);
 
-    /// <summary>The configuration as the plan lists it.</summary>
-    protected static IReadOnlyDictionary<string, int> Parameters(KernelConfig config) => config.AsDictionary();
-
-    /// <summary>The design's scalar types (see <see cref="ScalarType"/>).</summary>
-    protected static TypePlan Types(Target target)
+    /// <summary>A plan builder holding the configuration's parameters as the first macros.</summary>
+    protected static PlanBuilder Builder(KernelConfig config, Target target)
     {
-        var p = target.Precision;
-        ScalarType d = ScalarType.Data(p), a = ScalarType.Accumulator(p), b = ScalarType.Bias(p);
-        return new TypePlan(d.Name, d.Bits, a.Name, a.Bits, b.Name, b.Bits);
+        var b = new PlanBuilder(target);
+        foreach (var (name, value) in config.AsDictionary()) b.Define(name, value, "parameter");
+        return b;
     }
 
-    protected static int Max(IEnumerable<MacShape> shapes, Func<MacShape, int> f, int fallback = 1) =>
-        shapes.Select(f).DefaultIfEmpty(fallback).Max() is var m && m > fallback ? m : fallback;
+    /// <summary>The largest kernel, stride and dilation as macros KMAX, SMAX, DMAX: what convolution buffers are sized for.</summary>
+    protected static (long Kernel, long Stride, long Dilation) ConvolutionMacros(PlanBuilder b, LoweredNetwork net) =>
+        (b.Define("KMAX", net.Extents.Kernel, "largest kernel"), b.Define("SMAX", net.Extents.Stride, "largest stride"),
+            b.Define("DMAX", net.Extents.Dilation, "largest dilation"));
+
+    /// <summary>The MAC array, any extra blocks, then the vector unit.</summary>
+    protected static IReadOnlyList<ComputePlan> Compute(long lanes, string arrangement, Target target, LoweredNetwork net, int vu, params ComputePlan[] extra) =>
+    [
+        new("engine", lanes, 1, arrangement,
+            $"multiply-accumulate {ScalarType.Data(target.Precision).Name} into {ScalarType.Accumulator(target.Precision).Name}", Control: true),
+        .. extra, .. VectorUnit.Compute(net, vu),
+    ];
+
+    /// <summary>The engine's group, then the vector groups the network uses.</summary>
+    protected static IReadOnlyList<GroupPlan> Groups(GroupPlan engine, PlanBuilder b, LoweredNetwork net, int vu) =>
+        [engine, .. VectorUnit.Groups(b, net, vu)];
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FpgaGen.Kernels.Plans;
 
 namespace FpgaGen.Kernels.Kinds;
@@ -41,28 +42,41 @@ public static class Stages
         _ => ["weights"],
     };
 
-    /// <summary>A stage with its ports: one per pointer parameter, scalar accesses of the element type.</summary>
-    public static StagePlan Stage(PlanBuilder b, string name, string body, IReadOnlyList<KernelParam> parameters, string[] reads, string[] writes,
-        params BufferPlan[] buffers) =>
-        new(name, buffers, parameters.Where(p => p.IsPointer)
-            .Select(p => new PortPlan(p.Name, p.PointerType!, b.Bits(p.PointerType!), Interface(p.Name), Reaches(p.Name), p.Writes)).ToList(), reads, writes)
-        {
-            Body = body,
-            Params = parameters,
-        };
+    /// <summary>The interface of a stage does not depend on the configuration: built once per stage and data type.</summary>
+    private static readonly ConcurrentDictionary<(string Stage, Precision Precision), StagePlan> Interfaces = new();
 
-    public static StagePlan MacReader(PlanBuilder b, string group, string body, IEnumerable<KernelParam> extraPointers, IEnumerable<string> extraInts,
+    /// <summary>
+    /// A stage with its ports (one per pointer parameter, scalar accesses of the element type) and the buffers of this
+    /// configuration. <paramref name="parameters"/> is only called the first time a stage is met.
+    /// </summary>
+    public static StagePlan Stage(PlanBuilder b, string name, string body, Func<IReadOnlyList<KernelParam>> parameters, string[] reads, string[] writes,
+        params BufferPlan[] buffers)
+    {
+        var stage = Interfaces.GetOrAdd((name, b.Target.Precision), key =>
+        {
+            var ps = parameters();
+            return new StagePlan(key.Stage, [], ps.Where(p => p.IsPointer)
+                .Select(p => new PortPlan(p.Name, p.PointerType!, b.Bits(p.PointerType!), Interface(p.Name), Reaches(p.Name), p.Writes)).ToList(), reads, writes)
+            {
+                Body = body,
+                Params = ps,
+            };
+        });
+        return buffers.Length == 0 ? stage : stage with { Buffers = buffers };
+    }
+
+    public static StagePlan MacReader(PlanBuilder b, string group, string body, KernelParam[] extraPointers, string[] extraInts,
         string[] writes, params BufferPlan[] buffers) =>
-        Stage(b, $"{group}_read", body,
-            [new("x", Elements.Data), new("w", Elements.Data), .. extraPointers, .. Ints(MacShape), .. Ints(XAddr), .. Ints(WAddr), .. Ints(extraInts.ToArray())],
+        Stage(b, group + "_read", body,
+            () => [new("x", Elements.Data), new("w", Elements.Data), .. extraPointers, .. Ints(MacShape), .. Ints(XAddr), .. Ints(WAddr), .. Ints(extraInts)],
             [], writes, buffers);
 
     public static StagePlan MacCompute(PlanBuilder b, string group, string body, string[] reads, string[] writes, params BufferPlan[] buffers) =>
-        Stage(b, $"{group}_compute", body, Ints(MacShape), reads, writes, buffers);
+        Stage(b, group + "_compute", body, () => Ints(MacShape), reads, writes, buffers);
 
     public static StagePlan MacWriter(PlanBuilder b, string group, string body, string[] reads, params BufferPlan[] buffers) =>
-        Stage(b, $"{group}_write", body,
-            [new("bq", Elements.Bias), new("fq", Elements.Float), new("iq", Elements.Int), new("y", Elements.Data, Writes: true),
+        Stage(b, group + "_write", body,
+            () => [new("bq", Elements.Bias), new("fq", Elements.Float), new("iq", Elements.Int), new("y", Elements.Data, Writes: true),
                 .. Ints(MacShape), .. Ints(YAddr), .. Ints(Epilogue)],
             reads, [], buffers);
 }

@@ -26,6 +26,7 @@ public sealed class LoweredNetwork
         ArenaElements = arenaElements;
         Weights = weights;
         MacSteps = steps.OfType<MacStep>().ToList();
+        Extents = new NetworkExtents(this);
     }
 
     public Network Network { get; }
@@ -45,4 +46,47 @@ public sealed class LoweredNetwork
     public WeightsLayout Weights { get; }
 
     public IReadOnlyList<MacStep> MacSteps { get; }
+
+    /// <summary>The largest shapes the hardware must hold, computed once.</summary>
+    public NetworkExtents Extents { get; }
+}
+
+/// <summary>The largest shapes of a lowered network that plans size their buffers for (1 where a network has none).</summary>
+public sealed class NetworkExtents
+{
+    internal NetworkExtents(LoweredNetwork net)
+    {
+        var macs = net.MacSteps.Select(s => s.Shape).ToList();
+        int Max(IEnumerable<int> values) => Math.Max(1, values.DefaultIfEmpty(1).Max());
+        Kernel = Max(macs.Select(s => Math.Max(s.KH, s.KW)));
+        Stride = Max(macs.Select(s => s.Stride));
+        Dilation = Max(macs.Select(s => s.Dil));
+        InChannels = Max(macs.Select(s => s.NIn));
+        var convs = macs.Where(s => s.KH * s.KW > 1).ToList();
+        ConvInChannels = convs.Count > 0 ? convs.Max(s => s.NIn) : 0;
+        Reduction = Math.Max(1, macs.Select(s => s.Reduction).DefaultIfEmpty(1).Max());
+        var rows = net.Steps.OfType<RowStep>().ToList();
+        RowLength = rows.Count > 0 ? rows.Max(r => r.Len) : 0;
+        Maps = net.Steps.Any(s => s is MapStep);
+        Pools = net.Steps.Any(s => s is PoolStep);
+        SpecialFunctions = rows.Count > 0 || net.Steps.Any(s => s is MapStep { Op: MapOp.Gelu or MapOp.Sigmoid });
+    }
+
+    public int Kernel { get; }
+    public int Stride { get; }
+    public int Dilation { get; }
+    public int InChannels { get; }
+
+    /// <summary>Input channels of the widest convolution with a kernel above 1×1; 0 when there is none.</summary>
+    public int ConvInChannels { get; }
+    public long Reduction { get; }
+
+    /// <summary>Longest softmax / LayerNorm row; 0 when the network has none.</summary>
+    public int RowLength { get; }
+    public bool Maps { get; }
+    public bool Pools { get; }
+
+    /// <summary>exp, erf or rsqrt are needed (softmax, LayerNorm, GELU, sigmoid).</summary>
+    public bool SpecialFunctions { get; }
+    public bool AnyVectorStep => Maps || Pools || RowLength > 0;
 }

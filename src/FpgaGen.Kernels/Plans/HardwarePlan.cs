@@ -8,21 +8,35 @@ namespace FpgaGen.Kernels.Plans;
 /// takes every array size, bank count, stream width and depth, accumulator type and macro from it: nothing about the
 /// hardware is computed twice. `estimate --format json` and a project's design.json carry it as "plan".
 /// </summary>
-public class HardwarePlan
+public abstract class HardwarePlan
 {
-    public required string Kernel { get; init; }
+    /// <param name="defines">The builder's macros: the configuration's, then the kind's derived sizes.</param>
+    protected HardwarePlan(KernelConfig config, Target target, IReadOnlyList<ComputePlan> compute, IReadOnlyList<DefinePlan> defines,
+        IReadOnlyList<GroupPlan> groups)
+    {
+        Kernel = config.Kernel;
+        Parameters = config.AsDictionary();
+        Precision = target.Precision.Id();
+        ScalarType d = ScalarType.Data(target.Precision), a = ScalarType.Accumulator(target.Precision), b = ScalarType.Bias(target.Precision);
+        Types = new TypePlan(d.Name, d.Bits, a.Name, a.Bits, b.Name, b.Bits);
+        Compute = compute;
+        Defines = defines;
+        Groups = groups;
+    }
+
+    public string Kernel { get; }
 
     /// <summary>The configuration, in the order of the kind's space.</summary>
-    public required IReadOnlyDictionary<string, int> Parameters { get; init; }
-    public required string Precision { get; init; }
-    public required TypePlan Types { get; init; }
-    public required IReadOnlyList<ComputePlan> Compute { get; init; }
+    public IReadOnlyDictionary<string, int> Parameters { get; }
+    public string Precision { get; }
+    public TypePlan Types { get; }
+    public IReadOnlyList<ComputePlan> Compute { get; }
 
     /// <summary>The macros of the generated sources (tiling parameters and sizes derived from them), in order.</summary>
-    public required IReadOnlyList<DefinePlan> Defines { get; init; }
+    public IReadOnlyList<DefinePlan> Defines { get; }
 
     /// <summary>The kernel groups: the engine first, then the vector-unit groups the network uses.</summary>
-    public required IReadOnlyList<GroupPlan> Groups { get; init; }
+    public IReadOnlyList<GroupPlan> Groups { get; }
 
     [JsonIgnore] public GroupPlan Engine => Groups[0];
     [JsonIgnore] public IEnumerable<BufferPlan> Buffers => Groups.SelectMany(g => g.Stages).SelectMany(s => s.Buffers);

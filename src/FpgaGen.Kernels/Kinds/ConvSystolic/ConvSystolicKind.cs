@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FpgaGen.Kernels.Kinds.Vector;
 using FpgaGen.Kernels.Lowering;
 using FpgaGen.Kernels.Plans;
@@ -7,9 +8,13 @@ using static FpgaGen.Kernels.Kinds.Stages;
 namespace FpgaGen.Kernels.Kinds.ConvSystolic;
 
 /// <summary>The plan of a systolic convolution array, with its shape at hand for the cycle model.</summary>
-public sealed class ConvSystolicPlan : HardwarePlan
+public sealed class ConvSystolicPlan(KernelConfig c, Target t, IReadOnlyList<ComputePlan> compute, IReadOnlyList<DefinePlan> defines,
+    IReadOnlyList<GroupPlan> groups) : HardwarePlan(c, t, compute, defines, groups)
 {
-    [System.Text.Json.Serialization.JsonIgnore] public required int Rows, Cols, Simd, TileH, Vu;
+    [JsonIgnore] public int Rows { get; } = c["rows"];
+    [JsonIgnore] public int Cols { get; } = c["cols"];
+    [JsonIgnore] public int Simd { get; } = c["simd"];
+    [JsonIgnore] public int TileH { get; } = c["tile_h"];
 }
 
 /// <summary>
@@ -33,15 +38,11 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
     /// </summary>
     public override HardwarePlan Plan(KernelConfig config, LoweredNetwork net, Target target)
     {
-        var b = new PlanBuilder(target);
-        var macs = net.MacSteps.Select(s => s.Shape).ToList();
+        var b = Builder(config, target);
+        var e = net.Extents;
         int rows = config["rows"], cols = config["cols"], simd = config["simd"], tileH = config["tile_h"], vu = config["vu"];
-        foreach (var (name, value) in Parameters(config)) b.Define(name, value, "parameter");
-        var k = b.Define("KMAX", Max(macs, s => Math.Max(s.KH, s.KW)), "largest kernel");
-        var st = b.Define("SMAX", Max(macs, s => s.Stride), "largest stride");
-        var d = b.Define("DMAX", Max(macs, s => s.Dil), "largest dilation");
-        var convs = macs.Where(s => s.KH * s.KW > 1).ToList();
-        var nmax = b.Define("CONVNMAX", convs.Count > 0 ? convs.Max(s => s.NIn) : Math.Min(Max(macs, s => s.NIn), 1024),
+        var (k, st, d) = ConvolutionMacros(b, net);
+        var nmax = b.Define("CONVNMAX", e.ConvInChannels > 0 ? e.ConvInChannels : Math.Min(e.InChannels, 1024),
             "input channels of the widest convolution with a kernel above 1x1 (else of the widest product, at most 1024)");
         var cwb = b.Define("CWB", Ceil(nmax, simd), "(CONVNMAX + simd - 1) / simd: channel words per block");
         var pth = b.Define("PTH", (tileH - 1) * st + (k - 1) * d + 1, "(tile_h - 1) * SMAX + (KMAX - 1) * DMAX + 1");
@@ -60,15 +61,8 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
             b.Vector("cs_w", "conv_systolic_read", "conv_systolic_compute", "cs_wvec", Elements.Data, (long)rows * simd, ChannelDepth),
             b.Vector("cs_o", "conv_systolic_compute", "conv_systolic_write", "cs_ovec", Elements.Accumulator, rows, ChannelDepth),
         ]);
-        var types = Types(target);
-        return new ConvSystolicPlan
-        {
-            Kernel = Name, Parameters = Parameters(config), Precision = target.Precision.Id(), Types = types,
-            Compute = [new ComputePlan("engine", (long)rows * cols * simd, 1, $"rows={rows} x cols={cols} PEs of simd={simd} lanes",
-                $"multiply-accumulate {types.Data} -> {types.Accumulator}", Control: true), .. VectorUnit.Compute(net, vu)],
-            Defines = b.Defines, Groups = [engine, .. VectorUnit.Groups(b, net, vu)],
-            Rows = rows, Cols = cols, Simd = simd, TileH = tileH, Vu = vu,
-        };
+        return new ConvSystolicPlan(config, target, Compute((long)rows * cols * simd, $"rows={rows} x cols={cols} PEs of simd={simd} lanes", target, net, vu),
+            b.Defines, Groups(engine, b, net, vu));
     }
 
     /// <summary>

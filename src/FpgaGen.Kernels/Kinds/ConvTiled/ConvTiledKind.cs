@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FpgaGen.Kernels.Kinds.Vector;
 using FpgaGen.Kernels.Lowering;
 using FpgaGen.Kernels.Plans;
@@ -7,9 +8,13 @@ using static FpgaGen.Kernels.Kinds.Stages;
 namespace FpgaGen.Kernels.Kinds.ConvTiled;
 
 /// <summary>The plan of a tiled convolution engine, with its tiling at hand for the cycle model.</summary>
-public sealed class ConvTiledPlan : HardwarePlan
+public sealed class ConvTiledPlan(KernelConfig c, Target t, IReadOnlyList<ComputePlan> compute, IReadOnlyList<DefinePlan> defines, IReadOnlyList<GroupPlan> groups)
+    : HardwarePlan(c, t, compute, defines, groups)
 {
-    [System.Text.Json.Serialization.JsonIgnore] public required int Tm, Tn, Tr, Tc, Vu;
+    [JsonIgnore] public int Tm { get; } = c["Tm"];
+    [JsonIgnore] public int Tn { get; } = c["Tn"];
+    [JsonIgnore] public int Tr { get; } = c["Tr"];
+    [JsonIgnore] public int Tc { get; } = c["Tc"];
 }
 
 /// <summary>
@@ -32,13 +37,9 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
     /// </summary>
     public override HardwarePlan Plan(KernelConfig config, LoweredNetwork net, Target target)
     {
-        var b = new PlanBuilder(target);
-        var macs = net.MacSteps.Select(s => s.Shape).ToList();
+        var b = Builder(config, target);
         int tm = config["Tm"], tn = config["Tn"], tr = config["Tr"], tc = config["Tc"], vu = config["vu"];
-        foreach (var (name, value) in Parameters(config)) b.Define(name, value, "parameter");
-        var k = b.Define("KMAX", Max(macs, s => Math.Max(s.KH, s.KW)), "largest kernel");
-        var st = b.Define("SMAX", Max(macs, s => s.Stride), "largest stride");
-        var d = b.Define("DMAX", Max(macs, s => s.Dil), "largest dilation");
+        var (k, st, d) = ConvolutionMacros(b, net);
         var ith = b.Define("ITH", (tr - 1) * st + (k - 1) * d + 1, "(Tr - 1) * SMAX + (KMAX - 1) * DMAX + 1");
         var itw = b.Define("ITW", (tc - 1) * st + (k - 1) * d + 1, "(Tc - 1) * SMAX + (KMAX - 1) * DMAX + 1");
         VectorUnit.Define(b, net, vu);
@@ -54,15 +55,8 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
             b.Vector("ct_x", "conv_tiled_read", "conv_tiled_compute", "ct_vec", Elements.Data, tn, ChannelDepth),
             b.Vector("ct_o", "conv_tiled_compute", "conv_tiled_write", "ct_ovec", Elements.Accumulator, tm, ChannelDepth),
         ]);
-        var types = Types(target);
-        return new ConvTiledPlan
-        {
-            Kernel = Name, Parameters = Parameters(config), Precision = target.Precision.Id(), Types = types,
-            Compute = [new ComputePlan("engine", (long)tm * tn, 1, $"Tm={tm} output channels x Tn={tn} input channels",
-                $"multiply-accumulate {types.Data} -> {types.Accumulator}", Control: true), .. VectorUnit.Compute(net, vu)],
-            Defines = b.Defines, Groups = [engine, .. VectorUnit.Groups(b, net, vu)],
-            Tm = tm, Tn = tn, Tr = tr, Tc = tc, Vu = vu,
-        };
+        return new ConvTiledPlan(config, target, Compute((long)tm * tn, $"Tm={tm} output channels x Tn={tn} input channels", target, net, vu),
+            b.Defines, Groups(engine, b, net, vu));
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FpgaGen.Kernels.Kinds.Vector;
 using FpgaGen.Kernels.Lowering;
 using FpgaGen.Kernels.Plans;
@@ -7,10 +8,13 @@ using static FpgaGen.Kernels.Kinds.Stages;
 namespace FpgaGen.Kernels.Kinds.Gemm;
 
 /// <summary>The plan of a GEMM engine, with its tiling at hand for the cycle model.</summary>
-public sealed class GemmPlan : HardwarePlan
+public sealed class GemmPlan(KernelConfig c, Target t, IReadOnlyList<ComputePlan> compute, IReadOnlyList<DefinePlan> defines, IReadOnlyList<GroupPlan> groups,
+    bool fusesLayerNorm) : HardwarePlan(c, t, compute, defines, groups)
 {
-    [System.Text.Json.Serialization.JsonIgnore] public required int Tm, Tn, Tk, Vu;
-    [System.Text.Json.Serialization.JsonIgnore] public required bool FusesLayerNorm;
+    [JsonIgnore] public int Tm { get; } = c["Tm"];
+    [JsonIgnore] public int Tn { get; } = c["Tn"];
+    [JsonIgnore] public int Tk { get; } = c["Tk"];
+    [JsonIgnore] public bool FusesLayerNorm { get; } = fusesLayerNorm;
 }
 
 /// <summary>
@@ -40,10 +44,9 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
     /// </summary>
     public override HardwarePlan Plan(KernelConfig config, LoweredNetwork net, Target target)
     {
-        var b = new PlanBuilder(target);
+        var b = Builder(config, target);
         int tm = config["Tm"], tn = config["Tn"], tk = config["Tk"], vu = config["vu"];
-        foreach (var (name, value) in Parameters(config)) b.Define(name, value, "parameter");
-        var red = b.Define("REDMAX", net.MacSteps.Count == 0 ? 1 : checked((int)net.MacSteps.Max(s => s.Shape.Reduction)),
+        var red = b.Define("REDMAX", net.Extents.Reduction,
             "longest reduction: input channels x kernel taps");
         var ktmax = b.Define("KTMAX", Ceil(red, tk), "(REDMAX + Tk - 1) / Tk");
         VectorUnit.Define(b, net, vu);
@@ -65,22 +68,12 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
                 b.Registers("wreg", Elements.Data, (long)tk * tn), b.Ram("acc", Elements.Accumulator, tn, tm)),
             MacWriter(b, Id, "gemm/body/write", ln ? ["gm_s", "gm_o"] : ["gm_o"], ln ? [b.Ram("sbuf", Elements.Float, 1, 2L * tm)] : []),
         ], streams);
-        var types = Types(target);
-        var compute = new List<ComputePlan>
-        {
-            new("engine", (long)tn * tk, 1, $"Tn={tn} output columns x Tk={tk} reduction lanes, Tm={tm} rows per weight tile",
-                $"multiply-accumulate {types.Data} -> {types.Accumulator}", Control: true),
-        };
-        if (ln)
-            compute.Add(new ComputePlan("layernorm statistics", 2L * tk + 3L * tn + (long)VectorUnit.SpecialFunctionMacs, 1,
-                "2 Tk (squares, sums) + 3 Tn (correction) + rsqrt", "sum, sum of squares, rsqrt, multiply-subtract", Control: false));
-        compute.AddRange(VectorUnit.Compute(net, vu));
-        return new GemmPlan
-        {
-            Kernel = Id, Parameters = Parameters(config), Precision = target.Precision.Id(), Types = types,
-            Compute = compute, Defines = b.Defines, Groups = [engine with { TemplateDir = Id }, .. VectorUnit.Groups(b, net, vu)],
-            Tm = tm, Tn = tn, Tk = tk, Vu = vu, FusesLayerNorm = ln,
-        };
+        ComputePlan[] statistics = ln
+            ? [new("layernorm statistics", 2L * tk + 3L * tn + (long)VectorUnit.SpecialFunctionMacs, 1,
+                "2 Tk (squares, sums) + 3 Tn (correction) + rsqrt", "sum, sum of squares, rsqrt, multiply-subtract", Control: false)]
+            : [];
+        var compute = Compute((long)tn * tk, $"Tn={tn} output columns x Tk={tk} reduction lanes, Tm={tm} rows per weight tile", target, net, vu, statistics);
+        return new GemmPlan(config, target, compute, b.Defines, Groups(engine, b, net, vu), ln);
     }
 
     /// <summary>
