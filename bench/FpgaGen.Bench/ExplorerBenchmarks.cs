@@ -1,6 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using FpgaGen.Estimation;
-using FpgaGen.Estimation.Kernels;
+using FpgaGen.Kernels;
+using FpgaGen.Kernels.Kinds;
+using FpgaGen.Kernels.Lowering;
 using FpgaGen.Exploration;
 using FpgaGen.Hardware;
 using FpgaGen.Model;
@@ -22,8 +24,8 @@ public class ExplorerBenchmarks
     {
         vgg = DesignLoader.Load(Path.Combine(DataPaths.Designs, "vgg16.yaml"));
         a10 = DeviceCatalog.Default.Get("a10_385a");
-        var model = KernelModels.Get("conv_tiled");
-        tiled = new Estimator(model, new NetworkProfile(vgg), new Target(a10, Precision.Fp32), 1);
+        var model = KernelKinds.Get("conv_tiled");
+        tiled = new Estimator(model, Lowerer.Lower(vgg, model.Lowering, Precision.Fp32, 1), new Target(a10, Precision.Fp32));
         points = model.Space.Enumerate().ToArray();
     }
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using FpgaGen.Estimation;
-using FpgaGen.Estimation.Kernels;
+using FpgaGen.Kernels;
+using FpgaGen.Kernels.Kinds;
+using FpgaGen.Kernels.Lowering;
 using FpgaGen.Exploration;
 using FpgaGen.Hardware;
 using FpgaGen.Model;
@@ -18,20 +20,21 @@ public static class QuickFigures
     {
         var vgg = DesignLoader.Load(Path.Combine(DataPaths.Designs, "vgg16.yaml"));
         var a10 = DeviceCatalog.Default.Get("a10_385a");
-        var profile = new NetworkProfile(vgg);
-        Console.WriteLine($"VGG-16 on {a10.Id}: {vgg.Layers.Count} layers, {profile.Ops.Length} workloads per design; {Environment.ProcessorCount} cores");
+        var lowered = KernelKinds.All().Select(k => k.Lowering).Distinct().ToDictionary(o => o, o => Lowerer.Lower(vgg, o, Precision.Fp32, 1));
+        var steps = lowered[default].Steps.Count;
+        Console.WriteLine($"VGG-16 on {a10.Id}: {vgg.Layers.Count} layers, {steps} steps per design; {Environment.ProcessorCount} cores");
         // Warm up every model first: .NET compiles hot loops in tiers, and the first passes run unoptimized code.
         for (var warm = 0; warm < 3; warm++)
-            foreach (var model in KernelModels.All())
+            foreach (var model in KernelKinds.All())
             {
-                var e = new Estimator(model, profile, new Target(a10, Precision.Fp32), 1);
+                var e = new Estimator(model, lowered[model.Lowering], new Target(a10, Precision.Fp32));
                 foreach (var p in model.Space.Enumerate()) e.Evaluate(p);
             }
-        foreach (var model in KernelModels.All())
+        foreach (var model in KernelKinds.All())
         {
-            var estimator = new Estimator(model, profile, new Target(a10, Precision.Fp32), 1);
+            var estimator = new Estimator(model, lowered[model.Lowering], new Target(a10, Precision.Fp32));
             var points = model.Space.Enumerate().ToArray();
-            var opsPerDesign = model.Build(points[0], profile, estimator.Target).Ops.Length;
+            var opsPerDesign = lowered[model.Lowering].Steps.Count;
             var best = double.MaxValue;
             for (var pass = 0; pass < 5; pass++)
             {
@@ -39,7 +42,7 @@ public static class QuickFigures
                 foreach (var p in points) estimator.Evaluate(p);
                 best = Math.Min(best, clock.Elapsed.TotalSeconds);
             }
-            Console.WriteLine($"  {model.Id,-14} {points.Length,6} designs: {points.Length / best,10:#,0} designs/s, {points.Length * (double)opsPerDesign / best,12:#,0} design x workload evaluations/s (one core)");
+            Console.WriteLine($"  {model.Id,-14} {points.Length,6} designs: {points.Length / best,10:#,0} designs/s, {points.Length * (double)opsPerDesign / best,12:#,0} design x step evaluations/s (one core)");
         }
         var times = new List<double>();
         ExploreResult? result = null;

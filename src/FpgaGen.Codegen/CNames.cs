@@ -76,15 +76,6 @@ public static class CNames
         return sb.ToString().Replace("*/", "*_").Replace("/*", "_*");
     }
 
-    /// <summary>A float as a C literal that round-trips (always with a decimal point or exponent and the f suffix).</summary>
-    public static string FloatLiteral(float v)
-    {
-        if (float.IsNaN(v) || float.IsInfinity(v)) throw new ArgumentException($"cannot write {v} as a C literal");
-        var s = v.ToString("R", CultureInfo.InvariantCulture);
-        if (!s.Contains('.') && !s.Contains('E')) s += ".0";
-        return s.Replace("E", "e") + "f";
-    }
-
     private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
     {
         "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum", "extern", "float", "for", "goto",

@@ -1,3 +1,5 @@
+using FpgaGen.Kernels;
+
 namespace FpgaGen.Estimation;
 
 /// <summary>

@@ -1,4 +1,8 @@
-using FpgaGen.Estimation.Kernels;
+using FpgaGen.Kernels;
+using FpgaGen.Kernels.Kinds;
+using FpgaGen.Kernels.Kinds.Vector;
+using FpgaGen.Kernels.Lowering;
+using FpgaGen.Kernels.Plans;
 using FpgaGen.Model;
 
 namespace FpgaGen.Estimation;
@@ -20,9 +24,9 @@ public sealed record LayerEstimate(Layer Layer, Execution Execution, double Cycl
     };
 }
 
-/// <summary>Figures of one design (one engine configuration) on the whole network.</summary>
+/// <summary>Figures of one design (one engine configuration) on the whole network, with the plan they were computed from.</summary>
 public sealed record DesignEstimate(string Kernel, KernelConfig Config, Precision Precision, int Batch, double FreqMhz, double Cycles,
-    long Macs, long Lanes, ResourceUse Resources, int ComputeBoundOps, int MemoryBoundOps)
+    long Macs, long Lanes, ResourceUse Resources, int ComputeBoundOps, int MemoryBoundOps, HardwarePlan Plan)
 {
     public double LatencyMs => Cycles / (FreqMhz * 1e3);
     public double ImagesPerSecond => Batch / (LatencyMs / 1e3);
@@ -36,60 +40,91 @@ public sealed record DesignEstimate(string Kernel, KernelConfig Config, Precisio
     public bool Fits(double maxUtil) => Resources.Binding().Util <= maxUtil;
 }
 
-/// <summary>Evaluates designs of one kernel kind for one network, device, data type and batch.</summary>
-public sealed class Estimator(KernelModel model, NetworkProfile profile, Target target, int batch, double? fixedFreqMhz = null,
-    Calibration? calibration = null)
+/// <summary>
+/// Evaluates designs of one kernel kind for one lowered network and target: each configuration's plan, the resources
+/// counted from it, the clock, and every step's cycles from the kind's cycle model on that plan.
+/// </summary>
+public sealed class Estimator
 {
-    public Calibration Calibration { get; } = calibration ?? Calibration.None;
+    private readonly MacWork[] macs;
+    private readonly Step[] vectorSteps;
+    private readonly double? fixedFreqMhz;
 
-    public KernelModel Model { get; } = model;
-    public NetworkProfile Profile { get; } = profile;
-    public Target Target { get; } = target;
-    public int Batch { get; } = batch > 0 ? batch : throw new InputException($"batch must be positive, got {batch}");
-
-    private (Engine Engine, double Freq, double BytesPerCycle) Prepare(KernelConfig config)
+    public Estimator(KernelKind kind, LoweredNetwork network, Target target, double? fixedFreqMhz = null, Calibration? calibration = null)
     {
-        var engine = Model.Build(config, Profile, Target);
-        if (!Calibration.IsIdentity) Calibration.Apply(engine.Resources);
-        var freq = fixedFreqMhz ?? ClockModel.FrequencyMhz(Target.Device.FmaxMhz, engine.Resources.Binding().Util, Model.ClockDerating) * Calibration.Fmax;
-        return (engine, freq, Target.SustainedBytesPerSecond / (freq * 1e6));
+        if (network.Options != kind.Lowering)
+            throw new ArgumentException($"kernel {kind.Id} needs a network lowered with {kind.Lowering}, got {network.Options}");
+        Kind = kind;
+        Network = network;
+        Target = target;
+        this.fixedFreqMhz = fixedFreqMhz;
+        Calibration = calibration ?? Calibration.None;
+        macs = network.MacSteps.Select(s => new MacWork(s)).ToArray();
+        vectorSteps = network.Steps.Where(s => s is not MacStep).ToArray();
     }
 
-    /// <summary>Whole-network figures without per-layer detail (the explorer's hot path: no allocation per op).</summary>
+    public KernelKind Kind { get; }
+    public LoweredNetwork Network { get; }
+    public Target Target { get; }
+    public Calibration Calibration { get; }
+    public int Batch => Network.Batch;
+
+    private (HardwarePlan Plan, ResourceUse Resources, double Freq, double BytesPerCycle) Prepare(KernelConfig config)
+    {
+        var plan = Kind.Plan(config, Network, Target);
+        var resources = PlanResources.Of(plan, Target);
+        if (!Calibration.IsIdentity) Calibration.Apply(resources);
+        var freq = fixedFreqMhz ?? ClockModel.FrequencyMhz(Target.Device.FmaxMhz, resources.Binding().Util, Kind.ClockDerating) * Calibration.Fmax;
+        return (plan, resources, freq, Target.SustainedBytesPerSecond / (freq * 1e6));
+    }
+
+    /// <summary>The resources of a configuration (calibrated), without its cycles.</summary>
+    public ResourceUse Resources(KernelConfig config) => Prepare(config).Resources;
+
+    /// <summary>Whole-network figures without per-layer detail (the explorer's hot path).</summary>
     public DesignEstimate Evaluate(KernelConfig config)
     {
-        var (engine, freq, bpc) = Prepare(config);
+        var (plan, resources, freq, bpc) = Prepare(config);
         double cycles = 0;
         int computeBound = 0, memoryBound = 0;
-        foreach (ref readonly var op in engine.Ops.AsSpan())
+        foreach (ref readonly var op in macs.AsSpan())
         {
-            var cost = engine.Cost(op, Batch, bpc);
+            var cost = Kind.Cost(plan, op, Target, bpc);
             cycles += cost.Cycles;
             if (cost.MemoryBound) memoryBound++; else computeBound++;
         }
-        return new DesignEstimate(Model.Id, config, Target.Precision, Batch, freq, cycles, Profile.Macs * Batch, engine.Lanes, engine.Resources,
-            computeBound, memoryBound);
+        var vu = config["vu"];
+        foreach (var step in vectorSteps)
+        {
+            var cost = VectorUnit.Cost(step, vu, Target.Bytes, bpc);
+            cycles += cost.Cycles;
+            if (cost.MemoryBound) memoryBound++; else computeBound++;
+        }
+        return new DesignEstimate(Kind.Id, config, Target.Precision, Batch, freq, cycles, Network.Network.Macs * Batch, plan.Compute[0].Lanes, resources,
+            computeBound, memoryBound, plan);
     }
 
     /// <summary>Per-layer figures, every layer of the network included (fused, folded and view layers at zero cycles).</summary>
     public (DesignEstimate Design, IReadOnlyList<LayerEstimate> Layers) EvaluateLayers(KernelConfig config)
     {
         var design = Evaluate(config);
-        var (engine, freq, bpc) = Prepare(config);
-        var layers = Profile.Network.Layers;
+        var (plan, _, freq, bpc) = Prepare(config);
+        var layers = Network.Network.Layers;
+        var index = layers.Select((l, i) => (l.Name, i)).ToDictionary(x => x.Name, x => x.i);
         var sums = new (double Cycles, double Compute, double Memory, double Bytes)[layers.Count];
-        foreach (var op in engine.Ops)
+        foreach (var step in Network.Steps)
         {
-            var c = engine.Cost(op, Batch, bpc);
-            var s = sums[op.Layer];
-            sums[op.Layer] = (s.Cycles + c.Cycles, s.Compute + c.Compute, s.Memory + c.Memory, s.Bytes + c.Bytes);
+            var c = step is MacStep m ? Kind.Cost(plan, new MacWork(m), Target, bpc) : VectorUnit.Cost(step, config["vu"], Target.Bytes, bpc);
+            var i = index[step.Layers[0]];
+            var s = sums[i];
+            sums[i] = (s.Cycles + c.Cycles, s.Compute + c.Compute, s.Memory + c.Memory, s.Bytes + c.Bytes);
         }
         var result = new List<LayerEstimate>(layers.Count);
         for (var i = 0; i < layers.Count; i++)
         {
-            var mode = engine.FusesLayerNorm && Profile.FusableLayerNorms.Contains(i) ? Execution.FusedLayerNorm : Profile.Execution[i];
             var s = sums[i];
-            result.Add(new LayerEstimate(layers[i], mode, s.Cycles, s.Compute, s.Memory, s.Bytes, layers[i].Macs * (long)Batch, s.Memory > s.Compute, freq));
+            result.Add(new LayerEstimate(layers[i], Network.Execution[i], s.Cycles, s.Compute, s.Memory, s.Bytes, layers[i].Macs * (long)Batch,
+                s.Memory > s.Compute, freq));
         }
         return (design, result);
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using FpgaGen.Estimation;
+using FpgaGen.Kernels;
 
 namespace FpgaGen.Exploration;
 

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using FpgaGen.Estimation;
-using FpgaGen.Estimation.Kernels;
 using FpgaGen.Hardware;
+using FpgaGen.Kernels;
+using FpgaGen.Kernels.Kinds;
+using FpgaGen.Kernels.Lowering;
 using FpgaGen.Model;
 
 namespace FpgaGen.Exploration;
@@ -11,7 +13,7 @@ public sealed record ExploreOptions
 {
     public required Device Device { get; init; }
     public required IReadOnlyList<Precision> Precisions { get; init; }
-    public IReadOnlyList<KernelModel>? Kernels { get; init; }
+    public IReadOnlyList<KernelKind>? Kernels { get; init; }
     public int Batch { get; init; } = 1;
     public double MaxUtil { get; init; } = 0.85;
     public Objective Objective { get; init; } = Objective.Throughput;
@@ -46,8 +48,7 @@ public static class Explorer
     public static ExploreResult Run(Network network, ExploreOptions options, IProgress<(long Done, long Total)>? progress = null)
     {
         var clock = Stopwatch.StartNew();
-        var profile = new NetworkProfile(network);
-        var kernels = (options.Kernels ?? KernelModels.All()).Where(k => k.AppliesTo(profile)).ToList();
+        var kernels = (options.Kernels ?? KernelKinds.All()).Where(k => k.AppliesTo(network)).ToList();
         if (kernels.Count == 0) throw new InputException($"none of the requested kernels applies to {network.Name}");
         var jobs = (from p in options.Precisions from k in kernels select (Kernel: k, Precision: p)).ToList();
         var sizes = jobs.Select(j => j.Kernel.Space.Size <= options.ExhaustiveLimit ? j.Kernel.Space.Size : options.AnnealingBudget).ToList();
@@ -56,9 +57,13 @@ public static class Explorer
         var feasible = new List<DesignEstimate>();
         var searches = new List<SearchSummary>();
         long evaluated = 0;
+        // One lowering per data type and per lowering the kinds ask for (ln_linear folds LayerNorm), shared by the kinds.
+        var lowered = new Dictionary<(LoweringOptions, Precision), LoweredNetwork>();
         foreach (var (kernel, precision) in jobs)
         {
-            var estimator = new Estimator(kernel, profile, new Target(options.Device, precision), options.Batch, calibration: options.Calibration);
+            if (!lowered.TryGetValue((kernel.Lowering, precision), out var net))
+                lowered[(kernel.Lowering, precision)] = net = Lowerer.Lower(network, kernel.Lowering, precision, options.Batch);
+            var estimator = new Estimator(kernel, net, new Target(options.Device, precision), calibration: options.Calibration);
             var exhaustive = kernel.Space.Size <= options.ExhaustiveLimit;
             var before = done;
             void Tick(long n) => progress?.Report((Interlocked.Add(ref done, n), total));
@@ -85,9 +90,9 @@ public static class Explorer
 
     private static List<DesignEstimate> Exhaustive(Estimator estimator, Action<long> tick)
     {
-        var points = estimator.Model.Space.Enumerate().ToList();
+        var points = estimator.Kind.Space.Enumerate().ToList();
         var results = new DesignEstimate[points.Count];
-        var skipped = estimator.Model.Space.Size - points.Count;
+        var skipped = estimator.Kind.Space.Size - points.Count;
         tick(skipped);
         Parallel.ForEach(Partitioner.Create(0, points.Count, 256), range =>
         {
@@ -107,7 +112,7 @@ public static class Explorer
     /// </summary>
     private static List<DesignEstimate> Anneal(Estimator estimator, ExploreOptions options, Action<long> tick)
     {
-        var space = estimator.Model.Space;
+        var space = estimator.Kind.Space;
         // HashCode.Combine is randomized per process; the seed must give the same walk in every run.
         var rng = new Random(unchecked(options.Seed * 7919 + StableHash(space.Kernel) * 31 + (int)estimator.Target.Precision));
         var seen = new Dictionary<string, (DesignEstimate Design, double Energy)>();

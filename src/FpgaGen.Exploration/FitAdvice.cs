@@ -1,5 +1,6 @@
 using System.Globalization;
 using FpgaGen.Estimation;
+using FpgaGen.Kernels;
 
 namespace FpgaGen.Exploration;
 
@@ -13,7 +14,7 @@ public static class FitAdvice
     {
         var (util, resource) = design.Resources.Binding();
         if (util <= maxUtil) return null;
-        var space = estimator.Model.Space;
+        var space = estimator.Kind.Space;
         var culprit = Culprit(estimator, design.Config, resource);
         var nearest = Nearest(estimator, design.Config, maxUtil);
         var text = string.Create(CultureInfo.InvariantCulture,
@@ -45,8 +46,7 @@ public static class FitAdvice
 
     private static double UtilOf(Estimator estimator, KernelConfig config, string resource)
     {
-        var r = estimator.Model.Build(config, estimator.Profile, estimator.Target).Resources;
-        estimator.Calibration.Apply(r);
+        var r = estimator.Resources(config);
         return resource switch
         {
             "DSP" => r.DspUtil,
@@ -60,14 +60,12 @@ public static class FitAdvice
     {
         DesignEstimate? best = null;
         var bestDistance = double.MaxValue;
-        foreach (var candidate in estimator.Model.Space.Enumerate())
+        foreach (var candidate in estimator.Kind.Space.Enumerate())
         {
             var distance = 0.0;
             for (var i = 0; i < candidate.Values.Count; i++) distance += Math.Abs(Math.Log2((double)candidate.Values[i] / config.Values[i]));
             if (distance > bestDistance) continue;
-            var resources = estimator.Model.Build(candidate, estimator.Profile, estimator.Target).Resources;
-            estimator.Calibration.Apply(resources);
-            if (resources.Binding().Util > maxUtil) continue;
+            if (estimator.Resources(candidate).Binding().Util > maxUtil) continue;
             var e = estimator.Evaluate(candidate);
             if (distance < bestDistance || e.ImagesPerSecond > best!.ImagesPerSecond) (best, bestDistance) = (e, distance);
         }

@@ -1,4 +1,5 @@
 using FpgaGen.Estimation;
+using FpgaGen.Kernels;
 
 namespace FpgaGen.Exploration;
 

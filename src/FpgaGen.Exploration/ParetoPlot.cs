@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using FpgaGen.Estimation;
+using FpgaGen.Kernels;
 
 namespace FpgaGen.Exploration;
 

@@ -36,12 +36,11 @@ public sealed class ConvLayer(string name, IReadOnlyList<string> inputs, int out
         return (int)((padded - span) / Stride + 1);
     }
 
-    protected override long CountMacs() => Work.Macs;
-    protected override long CountParams() => Work.Weights + (Bias ? OutChannels : 0);
+    /// <summary>Weights of one output channel's filter: (in channels / groups) × KH × KW.</summary>
+    private long FilterSize => (long)(In[0] / Groups) * KH * KW;
 
-    private ConvWork Work => new("conv", In[0], In[1], In[2], OutChannels, Output[1], Output[2], KH, KW, Stride, Groups);
-
-    public override IEnumerable<Workload> Lower() => [Work];
+    protected override long CountMacs() => (long)OutChannels * Output[1] * Output[2] * FilterSize;
+    protected override long CountParams() => OutChannels * FilterSize + (Bias ? OutChannels : 0);
 
     private static int Positive(int v, string what) => v > 0 ? v : throw new ShapeException($"{what} must be positive, got {v}");
     private static int NonNegative(int v, string what) => v >= 0 ? v : throw new ShapeException($"{what} must be zero or more, got {v}");
@@ -70,7 +69,6 @@ public sealed class LinearLayer(string name, IReadOnlyList<string> inputs, int o
     protected override long CountMacs() => Rows * In[^1] * OutFeatures;
     protected override long CountParams() => (long)In[^1] * OutFeatures + (Bias ? OutFeatures : 0);
 
-    public override IEnumerable<Workload> Lower() => [new GemmWork("linear", Rows, OutFeatures, In[^1], 1, StaticWeights: true)];
 }
 
 /// <summary>ViT patch embedding: a patch×patch convolution with stride patch, then the spatial grid flattened to tokens.</summary>
@@ -91,9 +89,8 @@ public sealed class PatchEmbedLayer(string name, IReadOnlyList<string> inputs, i
         return new Shape(x[1] / Patch * (x[2] / Patch), Dim);
     }
 
-    private ConvWork Work => new("patch_embed", In[0], In[1], In[2], Dim, In[1] / Patch, In[2] / Patch, Patch, Patch, Patch, 1);
+    private long FilterSize => (long)In[0] * Patch * Patch;
 
-    protected override long CountMacs() => Work.Macs;
-    protected override long CountParams() => Work.Weights + (Bias ? Dim : 0);
-    public override IEnumerable<Workload> Lower() => [Work];
+    protected override long CountMacs() => (long)Dim * Output[0] * FilterSize;
+    protected override long CountParams() => Dim * FilterSize + (Bias ? Dim : 0);
 }

@@ -20,7 +20,6 @@ public sealed class ActivationLayer(string name, IReadOnlyList<string> inputs, A
         _ => 10,
     };
 
-    public override IEnumerable<Workload> Lower() => [new StreamWork(Kind, Output.Elements, OpsPerElement, 1)];
 }
 
 /// <summary>
@@ -33,7 +32,6 @@ public sealed class BatchNormLayer(string name, IReadOnlyList<string> inputs) : 
 
     protected override Shape InferShape(IReadOnlyList<Shape> inputs) => inputs[0];
     protected override long CountParams() => 2L * In.Channels;
-    public override IEnumerable<Workload> Lower() => [new StreamWork(Kind, Output.Elements, 2, 1)];
 }
 
 /// <summary>Local response normalization across Size neighbouring channels (AlexNet 2012).</summary>
@@ -47,7 +45,6 @@ public sealed class LrnLayer(string name, IReadOnlyList<string> inputs, int size
     protected override Shape InferShape(IReadOnlyList<Shape> inputs) => RequireRank(inputs[0], "a feature map", 3);
 
     /// <summary>Square-sum over the window (2 per neighbour), then a power and a divide (~4).</summary>
-    public override IEnumerable<Workload> Lower() => [new StreamWork(Kind, Output.Elements, 2 * Size + 4, 1)];
 }
 
 /// <summary>Element-wise sum of two or more tensors of equal shape (residual connections).</summary>
@@ -64,7 +61,6 @@ public sealed class AddLayer(string name, IReadOnlyList<string> inputs) : Layer(
         return inputs[0];
     }
 
-    public override IEnumerable<Workload> Lower() => [new StreamWork(Kind, Output.Elements, InputShapes.Count - 1, InputShapes.Count)];
 }
 
 /// <summary>Concatenation along channels (feature maps) or features (sequences, vectors).</summary>
@@ -90,7 +86,6 @@ public sealed class ConcatLayer(string name, IReadOnlyList<string> inputs) : Lay
         return new Shape(dims);
     }
 
-    public override IEnumerable<Workload> Lower() => [new StreamWork(Kind, Output.Elements, 0, InputShapes.Count)];
 }
 
 /// <summary>Flattens a feature map to a vector in channel-major order; a view, no arithmetic.</summary>
@@ -101,7 +96,6 @@ public sealed class FlattenLayer(string name, IReadOnlyList<string> inputs) : La
     protected override Shape InferShape(IReadOnlyList<Shape> inputs) =>
         inputs[0].Elements <= int.MaxValue ? new Shape((int)inputs[0].Elements) : throw new ShapeException($"flattened size {inputs[0].Elements} is too large");
 
-    public override IEnumerable<Workload> Lower() => [];
 }
 
 /// <summary>Softmax over the last axis (classifier output).</summary>
@@ -111,7 +105,6 @@ public sealed class SoftmaxLayer(string name, IReadOnlyList<string> inputs) : La
 
     protected override Shape InferShape(IReadOnlyList<Shape> inputs) => inputs[0];
 
-    public override IEnumerable<Workload> Lower() => [new RowWork(Kind, Output.Elements / Output[^1], Output[^1])];
 }
 
 public enum ElementwiseOp { Add, Sub, Mul, Div }
@@ -140,7 +133,6 @@ public sealed class ElementwiseLayer(string name, IReadOnlyList<string> inputs, 
     }
 
     protected override long CountParams() => Parameters;
-    public override IEnumerable<Workload> Lower() => [new StreamWork(Kind, Output.Elements, 1, InputShapes.Count)];
 }
 
 /// <summary>
@@ -166,5 +158,4 @@ public sealed class SliceLayer(string name, IReadOnlyList<string> inputs, int st
         return new Shape(dims);
     }
 
-    public override IEnumerable<Workload> Lower() => [];
 }

@@ -1,8 +1,8 @@
 namespace FpgaGen.Model;
 
 /// <summary>
-/// One node of the network graph. Subclasses know their own shape rule, MAC and parameter counts, and how their
-/// arithmetic lowers to <see cref="Workload"/>s. MACs and parameters are per sample (batch 1).
+/// One node of the network graph. Subclasses know their own shape rule, MAC and parameter counts; how a layer runs
+/// on the accelerator is the lowering's business (FpgaGen.Kernels). MACs and parameters are per sample (batch 1).
 /// </summary>
 public abstract class Layer
 {
@@ -48,9 +48,6 @@ public abstract class Layer
     protected abstract Shape InferShape(IReadOnlyList<Shape> inputs);
     protected virtual long CountMacs() => 0;
     protected virtual long CountParams() => 0;
-
-    /// <summary>The arithmetic of one sample, for the performance models. Only valid after binding.</summary>
-    public abstract IEnumerable<Workload> Lower();
 
     protected Shape In => InputShapes[0];
 

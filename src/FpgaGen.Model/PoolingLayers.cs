@@ -37,8 +37,6 @@ public sealed class PoolLayer : Layer
         return n;
     }
 
-    public override IEnumerable<Workload> Lower() =>
-        [new StreamWork(Kind, Output.Elements, Kernel * Kernel, 1, (double)In.Elements / Output.Elements)];
 }
 
 /// <summary>Adaptive average pooling to a fixed OutH×OutW grid (identity when the input already has that size).</summary>
@@ -56,9 +54,4 @@ public sealed class AdaptiveAvgPoolLayer(string name, IReadOnlyList<string> inpu
         return new Shape(x[0], OutH, OutW);
     }
 
-    public override IEnumerable<Workload> Lower()
-    {
-        var window = Math.Ceiling((double)In[1] / OutH) * Math.Ceiling((double)In[2] / OutW);
-        return [new StreamWork(Kind, Output.Elements, window, 1, (double)In.Elements / Output.Elements)];
-    }
 }

@@ -7,7 +7,6 @@ public sealed class LayerNormLayer(string name, IReadOnlyList<string> inputs) : 
 
     protected override Shape InferShape(IReadOnlyList<Shape> inputs) => RequireRank(inputs[0], "a token sequence or a feature vector", 1, 2);
     protected override long CountParams() => 2L * In[^1];
-    public override IEnumerable<Workload> Lower() => [new RowWork(Kind, In.Elements / In[^1], In[^1])];
 }
 
 /// <summary>
@@ -37,18 +36,6 @@ public sealed class AttentionLayer(string name, IReadOnlyList<string> inputs, in
 
     protected override long CountParams() => 4 * D * D + (Bias ? 4 * D : 0);
 
-    public override IEnumerable<Workload> Lower()
-    {
-        var headDim = D / Heads;
-        return
-        [
-            new GemmWork("qkv_proj", T, 3 * D, D, 1, StaticWeights: true),
-            new GemmWork("qk_t", T, T, headDim, Heads, StaticWeights: false),
-            new RowWork("softmax", Heads * T, T),
-            new GemmWork("av", T, headDim, T, Heads, StaticWeights: false),
-            new GemmWork("out_proj", T, D, D, 1, StaticWeights: true),
-        ];
-    }
 }
 
 /// <summary>Prepends a learned class token to the sequence (D parameters).</summary>
@@ -63,7 +50,6 @@ public sealed class ClassTokenLayer(string name, IReadOnlyList<string> inputs) :
     }
 
     protected override long CountParams() => In[1];
-    public override IEnumerable<Workload> Lower() => [new StreamWork(Kind, Output.Elements, 0, 1)];
 }
 
 /// <summary>Adds a learned position embedding, one D-vector per token (T·D parameters).</summary>
@@ -73,7 +59,6 @@ public sealed class PositionEmbedLayer(string name, IReadOnlyList<string> inputs
 
     protected override Shape InferShape(IReadOnlyList<Shape> inputs) => RequireRank(inputs[0], "a token sequence (tokens x features)", 2);
     protected override long CountParams() => In.Elements;
-    public override IEnumerable<Workload> Lower() => [new StreamWork(Kind, Output.Elements, 1, 2)];
 }
 
 /// <summary>Takes one token of a sequence (the class token for ViT's head); a view, no arithmetic.</summary>
@@ -91,5 +76,4 @@ public sealed class SelectTokenLayer(string name, IReadOnlyList<string> inputs, 
         return new Shape(x[1]);
     }
 
-    public override IEnumerable<Workload> Lower() => [];
 }

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using FpgaGen.Codegen;
-using FpgaGen.Codegen.Lowering;
+using FpgaGen.Kernels.Lowering;
 
 namespace FpgaGen.Simulation;
 

@@ -3,6 +3,7 @@ using FpgaGen.Codegen;
 using FpgaGen.Codegen.Portable;
 using FpgaGen.Codegen.Reference;
 using FpgaGen.Codegen.Weights;
+using FpgaGen.Kernels.Weights;
 using FpgaGen.OpenCl;
 
 namespace FpgaGen.Simulation;

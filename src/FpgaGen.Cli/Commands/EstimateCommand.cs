@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using FpgaGen.Estimation;
-using FpgaGen.Estimation.Kernels;
+using FpgaGen.Kernels.Kinds;
 using FpgaGen.Exploration;
 using FpgaGen.Hardware;
 using Spectre.Console;
+using FpgaGen.Kernels;
+using FpgaGen.Kernels.Lowering;
 
 namespace FpgaGen.Cli.Commands;
 
@@ -15,7 +17,7 @@ internal static class EstimateCommand
     {
         var model = CommonOptions.Model();
         var device = CommonOptions.Device();
-        var kernel = new Option<string>("--kernel") { Description = $"Kernel kind: {string.Join("|", KernelModels.Ids)}", Required = true };
+        var kernel = new Option<string>("--kernel") { Description = $"Kernel kind: {string.Join("|", KernelKinds.Ids)}", Required = true };
         var set = new Option<string>("--set") { Description = "Parameters, e.g. Tm=64,Tn=7,Tr=13,Tc=13,vu=16", Required = true };
         var freq = new Option<double?>("--freq") { Description = "Clock in MHz (default: the device's typical fmax, derated for large designs)" };
         var precision = CommonOptions.Precision();
@@ -31,13 +33,12 @@ internal static class EstimateCommand
             var net = ModelFiles.Load(r.GetValue(model)!, io.Err);
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
             var target = new Target(dev, PrecisionExtensions.Parse(r.GetValue(precision)!));
-            var km = KernelModels.Get(r.GetValue(kernel)!);
+            var km = KernelKinds.Get(r.GetValue(kernel)!);
             var config = km.Space.Parse(r.GetValue(set)!);
             var f = r.GetValue(freq);
             if (f is { } mhz && (mhz <= 0 || mhz > 1000)) throw new InputException($"--freq: expected a clock between 0 and 1000 MHz, got {mhz}");
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
-            var profile = new NetworkProfile(net);
-            var estimator = new Estimator(km, profile, target, r.GetValue(batch), f);
+            var estimator = new Estimator(km, Lowerer.Lower(net, km.Lowering, target.Precision, r.GetValue(batch)), target, f);
             var (design, layers) = estimator.EvaluateLayers(config);
             var fit = FitAdvice.Explain(estimator, design, util);
             if (r.GetValue(format) == "json")
@@ -57,6 +58,7 @@ internal static class EstimateCommand
                     Utilization = design.Resources.Utilization(),
                     Fits = fit is null,
                     Advice = fit,
+                    design.Plan,
                 });
             else
                 WriteTable(io, net.Name, dev, design, layers, fit);

@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using FpgaGen.Estimation;
-using FpgaGen.Estimation.Kernels;
+using FpgaGen.Kernels.Kinds;
 using FpgaGen.Exploration;
 using FpgaGen.Exploration.Compiles;
 using FpgaGen.Hardware;
 using Spectre.Console;
+using FpgaGen.Kernels;
+using FpgaGen.Kernels.Lowering;
 
 namespace FpgaGen.Cli.Commands;
 
@@ -22,7 +24,7 @@ internal static class ExploreCommand
         var objective = new Option<string>("--objective") { Description = "Ranking: throughput|latency|efficiency", DefaultValueFactory = _ => "throughput" };
         objective.AcceptOnlyFromAmong("throughput", "latency", "efficiency");
         var top = new Option<int>("--top") { Description = "Designs shown in the table", DefaultValueFactory = _ => 10 };
-        var kernels = new Option<string?>("--kernel") { Description = $"Only these kernel kinds (comma list of {string.Join(", ", KernelModels.Ids)})" };
+        var kernels = new Option<string?>("--kernel") { Description = $"Only these kernel kinds (comma list of {string.Join(", ", KernelKinds.Ids)})" };
         var seed = new Option<int>("--seed") { Description = "Seed of the annealing search (large spaces)", DefaultValueFactory = _ => 1 };
         var exhaustiveLimit = new Option<long>("--exhaustive-limit") { Description = "Search spaces larger than this by simulated annealing", DefaultValueFactory = _ => 200_000 };
         var format = CommonOptions.Format(CliIo.Formats);
@@ -43,7 +45,7 @@ internal static class ExploreCommand
             {
                 Device = dev,
                 Precisions = ParsePrecisions(r.GetValue(precision)!, dev),
-                Kernels = r.GetValue(kernels) is { } k ? k.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(id => KernelModels.Get(id)).ToList() : null,
+                Kernels = r.GetValue(kernels) is { } k ? k.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(id => KernelKinds.Get(id)).ToList() : null,
                 Batch = r.GetValue(batch),
                 MaxUtil = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil)),
                 Objective = Objectives.Parse(r.GetValue(objective)!),
@@ -98,11 +100,10 @@ internal static class ExploreCommand
     private static int ExplainNoFit(CliIo io, FpgaGen.Model.Network net, ExploreOptions options, ExploreResult result)
     {
         io.Err.WriteLine($"no design fits {options.Device.Id} under --max-util {options.MaxUtil.ToString(CultureInfo.InvariantCulture)} ({result.Evaluated:N0} evaluated)");
-        var profile = new NetworkProfile(net);
         foreach (var s in result.Searches.Where(s => s.Closest is not null))
         {
-            var model = KernelModels.Get(s.Kernel);
-            var estimator = new Estimator(model, profile, new Target(options.Device, s.Precision), options.Batch);
+            var kind = KernelKinds.Get(s.Kernel);
+            var estimator = new Estimator(kind, Lowerer.Lower(net, kind.Lowering, s.Precision, options.Batch), new Target(options.Device, s.Precision));
             io.Err.WriteLine($"  {s.Kernel} {s.Precision.Id()}: smallest overshoot {s.Closest!.Config}: {FitAdvice.Explain(estimator, s.Closest, options.MaxUtil)}");
         }
         return 1;

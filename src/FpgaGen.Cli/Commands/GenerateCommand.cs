@@ -40,10 +40,9 @@ internal static class GenerateCommand
             var net = ModelFiles.Load(r.GetValue(model)!, io.Err);
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
-            var profile = new NetworkProfile(net);
-            var (estimate, chosenRank, pareto) = Choose(r.GetValue(design)!, r.GetValue(rank), r.GetValue(precision), r.GetValue(batch), net, dev, profile, util);
+            var (estimate, chosenRank, pareto) = Choose(r.GetValue(design)!, r.GetValue(rank), r.GetValue(precision), r.GetValue(batch), net, dev, util);
 
-            var accelerator = AcceleratorDesign.Create(net, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch);
+            var accelerator = AcceleratorDesign.Create(net, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch, dev);
             var info = new ModelInfo(net.Name, net.Source, net.Source is { } src && File.Exists(src) ? Sha256(src) : null);
             var files = ProjectGenerator.Generate(new ProjectRequest(accelerator, dev, estimate, chosenRank, pareto, info));
             OutputFolder.Write(outPath, r.GetValue(force), dir => files.WriteTo(dir));
@@ -57,7 +56,7 @@ internal static class GenerateCommand
     }
 
     internal static (DesignEstimate Estimate, int Rank, bool Pareto) Choose(string choice, int? rank, string? precision, int? batch,
-        FpgaGen.Model.Network net, Device dev, NetworkProfile profile, double util)
+        FpgaGen.Model.Network net, Device dev, double util)
     {
         if (batch is <= 0) throw new InputException($"--batch must be a positive integer, got {batch}");
         if (choice == "best" || int.TryParse(choice, NumberStyles.None, CultureInfo.InvariantCulture, out _))
@@ -83,7 +82,7 @@ internal static class GenerateCommand
             throw new InputException($"--precision {precision} contradicts the design file ({selection.Origin}: precision {selection.Precision})");
         if (batch is not null && batch != selection.Batch)
             throw new InputException($"--batch {batch} contradicts the design file ({selection.Origin}: batch {selection.Batch})");
-        var estimate = DesignDocument.Validate(selection, dev, profile, util);
+        var estimate = DesignDocument.Validate(selection, dev, net, util);
         return (estimate, selection.Rank ?? rank ?? 0, selection.Pareto);
     }
 

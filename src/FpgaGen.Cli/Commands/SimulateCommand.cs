@@ -2,14 +2,16 @@ using System.CommandLine;
 using System.Globalization;
 using FpgaGen.Codegen;
 using FpgaGen.Codegen.Weights;
+using FpgaGen.Kernels.Weights;
 using FpgaGen.Estimation;
-using FpgaGen.Estimation.Kernels;
+using FpgaGen.Kernels.Kinds;
 using FpgaGen.Hardware;
 using FpgaGen.OpenCl;
 using FpgaGen.OpenCl.Tuning;
 using FpgaGen.Codegen.Reference;
 using FpgaGen.Simulation;
 using Spectre.Console;
+using FpgaGen.Kernels;
 
 namespace FpgaGen.Cli.Commands;
 
@@ -45,14 +47,13 @@ internal static class SimulateCommand
             var net = ModelFiles.Load(r.GetValue(model)!, io.Err);
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
-            var profile = new NetworkProfile(net);
-            var (estimate, _, _) = GenerateCommand.Choose(r.GetValue(design)!, r.GetValue(rank), r.GetValue(precision), r.GetValue(batch), net, dev, profile, util);
-            var accelerator = AcceleratorDesign.Create(net, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch);
+            var (estimate, _, _) = GenerateCommand.Choose(r.GetValue(design)!, r.GetValue(rank), r.GetValue(precision), r.GetValue(batch), net, dev, util);
+            var accelerator = AcceleratorDesign.Create(net, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch, dev);
             var seedValue = r.GetValue(seed);
             var tensors = r.GetValue(weights) == "random" ? RandomWeights.For(net, seedValue) : NpzFile.Read(r.GetValue(weights)!);
             ModelParameters.Check(net, tensors);
             var input = RandomInput(net, estimate.Batch, seedValue);
-            var estimator = new Estimator(KernelModels.Get(estimate.Kernel), profile, new Target(dev, estimate.Precision), estimate.Batch);
+            var estimator = new Estimator(accelerator.Kind, accelerator.Lowered, new Target(dev, estimate.Precision));
             var predicted = estimator.EvaluateLayers(estimate.Config).Layers.ToDictionary(l => l.Layer.Name, l => l.Ms);
 
             using var session = OpenClSession.Open(r.GetValue(openclDevice));

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using FpgaGen.Codegen;
 using FpgaGen.Codegen.Projects;
-using FpgaGen.Estimation;
 using FpgaGen.Model;
 using FpgaGen.Toolchains.Sweeps;
 
@@ -15,7 +14,6 @@ namespace FpgaGen.Cli.Compile;
 internal sealed class GeneratedProjects : IProjectGenerator
 {
     private readonly Network network;
-    private readonly NetworkProfile profile;
     private readonly ModelInfo model;
 
     public GeneratedProjects(Network network, ExploredDesigns explored)
@@ -23,7 +21,6 @@ internal sealed class GeneratedProjects : IProjectGenerator
         if (network.Name != explored.Model)
             throw new InputException($"{explored.File}: the designs were explored for {explored.Model}, but the model given is {network.Name}");
         this.network = network;
-        profile = new NetworkProfile(network);
         model = new ModelInfo(network.Name, network.Source, network.Source is { } src && File.Exists(src) ? Sha256(src) : null);
     }
 
@@ -32,8 +29,8 @@ internal sealed class GeneratedProjects : IProjectGenerator
         var parameters = design.Parameters.ToDictionary(p => p.Key, p => checked((int)p.Value), StringComparer.Ordinal);
         var selection = new DesignSelection(design.Kernel, parameters, design.Precision, design.Batch, design.Rank, design.Pareto, explored.Device.Id,
             $"{explored.File}: designs[{design.Rank - 1}]");
-        var estimate = DesignDocument.Validate(selection, explored.Device, profile, explored.MaxUtil);
-        var accelerator = AcceleratorDesign.Create(network, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch);
+        var estimate = DesignDocument.Validate(selection, explored.Device, network, explored.MaxUtil);
+        var accelerator = AcceleratorDesign.Create(network, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch, explored.Device);
         ProjectGenerator.Generate(new ProjectRequest(accelerator, explored.Device, estimate, design.Rank, design.Pareto, model)).WriteTo(directory);
     }
 

@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.Text.Json;
-using FpgaGen.Codegen.Lowering;
+using FpgaGen.Kernels.Lowering;
 using FpgaGen.Codegen.Weights;
+using FpgaGen.Kernels.Weights;
 
 namespace FpgaGen.Codegen.Portable;
 
@@ -93,26 +94,4 @@ public sealed class PortableProgram
     }
 
     private static int Quantize(float v, float scale, int qmax) => (int)Math.Clamp(Math.Floor(v / scale + 0.5), -qmax - 1, qmax);
-
-    /// <summary>The plan as JSON (buffers, steps, launches with arguments and checks), for inspection or other runners.</summary>
-    public string PlanJson() => JsonSerializer.Serialize(new
-    {
-        Network = Network.Network.Name,
-        Engine = Network.Engine,
-        Precision = Precision.Id(),
-        Network.Batch,
-        BuildOptions,
-        RequiredExtensions,
-        Buffers,
-        Input,
-        Output,
-        CountSlots,
-        Steps,
-    }, PlanJsonOptions);
-
-    private static readonly JsonSerializerOptions PlanJsonOptions = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-    };
 }

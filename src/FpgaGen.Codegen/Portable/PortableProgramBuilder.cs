@@ -1,6 +1,7 @@
-using FpgaGen.Codegen.Kernels;
-using FpgaGen.Codegen.Lowering;
 using FpgaGen.Codegen.Rendering;
+using FpgaGen.Kernels.Kinds;
+using FpgaGen.Kernels.Lowering;
+using FpgaGen.Kernels.Plans;
 
 namespace FpgaGen.Codegen.Portable;
 
@@ -18,32 +19,33 @@ public static class PortableProgramBuilder
     /// <summary>The arguments and item counts of one round of a step's kernels.</summary>
     private sealed record Round(IReadOnlyDictionary<string, long> Args, IReadOnlyDictionary<string, long> Counts);
 
-    public static PortableProgram Build(DesignConfig config, string title, TemplateLibrary? library = null, long maxFifoBytes = DefaultMaxFifoBytes)
+    public static PortableProgram Build(AcceleratorDesign design, long maxFifoBytes = DefaultMaxFifoBytes)
     {
-        var net = config.Network;
+        var net = design.Lowered;
+        var plan = design.Plan;
         // A count slot per (kernel, channel) and scratch offsets per (kernel, buffer); kernels run one at a time, so
         // they all share one scratch buffer from offset 0.
         var slots = new Dictionary<(string, string), int>();
         var offsets = new Dictionary<(string, string), long>();
         long scratch = ScratchAlignment;
-        foreach (var k in config.Groups.SelectMany(g => g.Kernels))
+        foreach (var k in plan.Groups.SelectMany(g => g.Stages))
         {
             foreach (var ch in k.Channels) slots[(k.Name, ch)] = slots.Count;
             long at = 0;
             foreach (var b in k.Buffers)
             {
                 offsets[(k.Name, b.Name)] = at;
-                at = Align(at + config.BufferBytes(b));
+                at = Align(at + checked(b.Words * b.Copies * b.WidthBits / 8));
             }
             scratch = Math.Max(scratch, at);
         }
         if (scratch > int.MaxValue) throw new InputException($"design: on-chip buffers of {scratch:N0} bytes are too large to simulate (the portable form keeps them in one buffer)");
         var layout = new PortableLayout(slots, offsets);
-        var source = KernelSources.OpenCl(config, title, layout, library);
+        var source = KernelSources.OpenCl(design, layout);
 
-        var channels = config.Groups.SelectMany(g => g.Channels).ToList();
-        var itemBytes = channels.ToDictionary(ch => ch.Name, ch => config.ItemBytes(ch.Type));
-        var rounds = net.Steps.Select(s => Rounds(s, config, itemBytes, maxFifoBytes)).ToList();
+        var channels = plan.Streams.ToList();
+        var itemBytes = channels.ToDictionary(ch => ch.Name, ch => (long)ch.WidthBits / 8);
+        var rounds = net.Steps.Select(s => Rounds(s, design.Planned, itemBytes, maxFifoBytes)).ToList();
         var fifoItems = channels.ToDictionary(ch => ch.Name,
             ch => Math.Max(1, rounds.SelectMany(r => r).Select(r => r.Counts.GetValueOrDefault(ch.Name)).DefaultIfEmpty(0).Max()));
         var buffers = new List<PlanBuffer>
@@ -55,7 +57,7 @@ public static class PortableProgramBuilder
         };
         foreach (var ch in channels)
         {
-            var bytes = checked(fifoItems[ch.Name] * config.ItemBytes(ch.Type));
+            var bytes = checked(fifoItems[ch.Name] * itemBytes[ch.Name]);
             if (fifoItems[ch.Name] > int.MaxValue) throw new InputException($"design: channel {ch.Name} would carry {fifoItems[ch.Name]:N0} items in one step, too many to simulate as a buffer");
             buffers.Add(new($"fifo_{ch.Name}", bytes, BufferRole.Fifo));
         }
@@ -63,8 +65,8 @@ public static class PortableProgramBuilder
         var steps = new List<PlanStep>();
         foreach (var step in net.Steps)
         {
-            var group = KernelCatalog.Group(step.Group);
-            var launches = rounds[step.Index].SelectMany(round => group.Kernels.Select(k =>
+            var group = design.Planned.GroupFor(step);
+            var launches = rounds[step.Index].SelectMany(round => group.Stages.Select(k =>
             {
                 var args = Arguments(k.Params, step, round.Args).ToList();
                 foreach (var ch in k.Channels)
@@ -77,7 +79,7 @@ public static class PortableProgramBuilder
                 var checks = k.Channels.Select(ch => new CountCheck(slots[(k.Name, ch)], ch, round.Counts[ch])).ToList();
                 return new KernelLaunch(k.Name, args, checks);
             })).ToList();
-            steps.Add(new PlanStep(step.Name, step.Layers, step.Group, step.Output.Name, launches));
+            steps.Add(new PlanStep(step.Name, step.Layers, group.Name, step.Output.Name, launches));
         }
         var extensions = net.Precision == Precision.Fp16 ? new[] { "cl_khr_fp16" } : [];
         return new PortableProgram(net, source, extensions, buffers, steps, slots.Count);
@@ -90,25 +92,25 @@ public static class PortableProgramBuilder
     /// output columns for single-row products). A spatial slice moves the input offset to its first input row and
     /// keeps only the padding that lies above it, so the rounds together compute exactly the step.
     /// </summary>
-    private static List<Round> Rounds(Step step, DesignConfig c, IReadOnlyDictionary<string, long> itemBytes, long maxFifoBytes)
+    private static List<Round> Rounds(Step step, PlannedDesign d, IReadOnlyDictionary<string, long> itemBytes, long maxFifoBytes)
     {
-        var full = StreamCounts.For(step, c);
+        var full = d.StreamCounts(step);
         long Bytes(IReadOnlyDictionary<string, long> counts) => counts.Max(kv => kv.Value * itemBytes[kv.Key]);
         if (step is not MacStep m || m.Shape.Groups != 1 || Bytes(full) <= maxFifoBytes) return [new Round(step.Args, full)];
 
         var result = new List<Round>();
-        foreach (var (args, shape) in Slices(step.Args, m.Shape, c.OutputLanes, Parts(Bytes(full), maxFifoBytes), SliceChannels))
+        foreach (var (args, shape) in Slices(step.Args, m.Shape, d.Kind.OutputLanes(d.Plan), Parts(Bytes(full), maxFifoBytes), SliceChannels))
         {
-            var counts = StreamCounts.ForMac(shape, m.Normalizes, c);
+            var counts = d.StreamCounts(shape, m.Normalizes);
             if (Bytes(counts) <= maxFifoBytes)
             {
                 result.Add(new Round(args, counts));
                 continue;
             }
             var rowsAxis = shape.OH > 1;
-            var unit = rowsAxis ? (int)(c.Network.Engine switch { "conv_tiled" => c["Tr"], "conv_systolic" => c["tile_h"], _ => 1 }) : 1;
+            var unit = rowsAxis ? d.Kind.RowTile(d.Plan) : 1;
             foreach (var (a, s) in Slices(args, shape, unit, Parts(Bytes(counts), maxFifoBytes), rowsAxis ? SliceRows : SliceColumns))
-                result.Add(new Round(a, StreamCounts.ForMac(s, m.Normalizes, c)));
+                result.Add(new Round(a, d.StreamCounts(s, m.Normalizes)));
         }
         return result;
     }
@@ -139,30 +141,35 @@ public static class PortableProgramBuilder
 
     private static (Dictionary<string, long>, MacShape) SliceRows(IReadOnlyDictionary<string, long> args, MacShape shape, int start, int count)
     {
-        var a = args.ToDictionary(kv => kv.Key, kv => kv.Value);
-        var first = (long)start * shape.Stride - shape.PadH;
-        var skip = Math.Max(0, first);
-        var pad = (int)Math.Max(0, -first);
-        a["oh"] = count;
-        a["y_off"] += start * a["y_y"];
-        a["x_off"] += skip * a["x_y"];
-        a["ih"] -= skip;
-        a["pad_h"] = pad;
-        return (a, shape with { OH = count, IH = shape.IH - (int)skip, PadH = pad });
+        var (a, first, pad) = SliceSpatial(args, "y", start, count, shape.Stride, shape.PadH);
+        return (a, shape with { OH = count, IH = shape.IH - (int)first, PadH = pad });
     }
 
     private static (Dictionary<string, long>, MacShape) SliceColumns(IReadOnlyDictionary<string, long> args, MacShape shape, int start, int count)
     {
+        var (a, first, pad) = SliceSpatial(args, "x", start, count, shape.Stride, shape.PadW);
+        return (a, shape with { OW = count, IW = shape.IW - (int)first, PadW = pad });
+    }
+
+    /// <summary>
+    /// The arguments of outputs start … start+count−1 along the spatial axis ("y": rows, "x": columns): the output offset
+    /// moves to the first of them, the input offset to the first input they read, and only the padding above that stays.
+    /// Returns the input positions skipped and the padding kept.
+    /// </summary>
+    private static (Dictionary<string, long> Args, long Skipped, int Pad) SliceSpatial(IReadOnlyDictionary<string, long> args, string axis, int start,
+        int count, int stride, int pad)
+    {
         var a = args.ToDictionary(kv => kv.Key, kv => kv.Value);
-        var first = (long)start * shape.Stride - shape.PadW;
+        var (outSize, inSize, padName) = axis == "y" ? ("oh", "ih", "pad_h") : ("ow", "iw", "pad_w");
+        var first = (long)start * stride - pad;
         var skip = Math.Max(0, first);
-        var pad = (int)Math.Max(0, -first);
-        a["ow"] = count;
-        a["y_off"] += start * a["y_x"];
-        a["x_off"] += skip * a["x_x"];
-        a["iw"] -= skip;
-        a["pad_w"] = pad;
-        return (a, shape with { OW = count, IW = shape.IW - (int)skip, PadW = pad });
+        var kept = (int)Math.Max(0, -first);
+        a[outSize] = count;
+        a[$"y_off"] += start * a[$"y_{axis}"];
+        a["x_off"] += skip * a[$"x_{axis}"];
+        a[inSize] -= skip;
+        a[padName] = kept;
+        return (a, skip, kept);
     }
 
     /// <summary>Values of a kernel's own parameters for a step (shared with the host plans of the projects).</summary>
@@ -174,7 +181,7 @@ public static class PortableProgramBuilder
         {
             if (p.IsPointer)
             {
-                var kind = KernelCatalog.BlobPointers.Contains(p.Name) ? BufferKind.Weights
+                var kind = Stages.BlobPointers.Contains(p.Name) ? BufferKind.Weights
                     : pointers.TryGetValue(p.Name, out var k) ? k
                     : throw new InvalidOperationException($"step {step.Name} binds no buffer to pointer '{p.Name}'");
                 yield return new BufferArg(p.Name, kind == BufferKind.Weights ? "weights" : "activations");

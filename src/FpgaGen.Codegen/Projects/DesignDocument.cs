@@ -3,9 +3,12 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FpgaGen.Estimation;
-using FpgaGen.Estimation.Kernels;
 using FpgaGen.Exploration;
 using FpgaGen.Hardware;
+using FpgaGen.Kernels;
+using FpgaGen.Kernels.Kinds;
+using FpgaGen.Kernels.Lowering;
+using FpgaGen.Model;
 
 namespace FpgaGen.Codegen.Projects;
 
@@ -98,14 +101,14 @@ public static class DesignDocument
     /// Checks a selection against the kernel's declared space, the device and the utilization limit; returns the design
     /// as the estimator sees it (with its predicted figures).
     /// </summary>
-    public static DesignEstimate Validate(DesignSelection s, Device device, NetworkProfile profile, double maxUtil)
+    public static DesignEstimate Validate(DesignSelection s, Device device, Network network, double maxUtil)
     {
         if (s.Device is not null && s.Device != device.Id)
             throw new InputException($"{s.Origin}: the design was made for device '{s.Device}', not '{device.Id}' (pass --device {s.Device} or explore again)");
-        if (!KernelModels.Ids.Contains(s.Kernel))
-            throw new InputException($"{s.Origin}.kernel: unknown kernel '{s.Kernel}' (expected one of: {string.Join(", ", KernelModels.Ids)})");
-        var model = KernelModels.Get(s.Kernel);
-        var space = model.Space;
+        if (!KernelKinds.Ids.Contains(s.Kernel))
+            throw new InputException($"{s.Origin}.kernel: unknown kernel '{s.Kernel}' (expected one of: {string.Join(", ", KernelKinds.Ids)})");
+        var kind = KernelKinds.Get(s.Kernel);
+        var space = kind.Space;
         foreach (var name in s.Params.Keys)
             if (space.IndexOf(name) < 0)
                 throw new InputException($"{s.Origin}.params.{name}: kernel {s.Kernel} has no such parameter (its parameters: {string.Join(", ", space.Parameters.Select(p => p.Name))})");
@@ -114,13 +117,13 @@ public static class DesignDocument
         var config = new KernelConfig(s.Kernel, space, space.Parameters.Select(p => s.Params[p.Name]).ToArray());
         var broken = space.Constraints.FirstOrDefault(c => !space.Satisfies(new KernelConfig(s.Kernel, new ParameterSpace(s.Kernel, space.Parameters, [c]), config.Values.ToArray())));
         if (broken is not null) throw new InputException($"{s.Origin}.params: {config} breaks the constraint '{broken}' of kernel {s.Kernel} ({space.File})");
-        if (!model.AppliesTo(profile)) throw new InputException($"{s.Origin}.kernel: {s.Kernel} does not apply to {profile.Network.Name} (it needs a LayerNorm feeding linear layers)");
+        if (!kind.AppliesTo(network)) throw new InputException($"{s.Origin}.kernel: {s.Kernel} does not apply to {network.Name} (it needs a LayerNorm feeding linear layers)");
         if (!PrecisionExtensions.TryParse(s.Precision, out var precision))
             throw new InputException($"{s.Origin}.precision: unknown data type '{s.Precision}' (expected one of: {string.Join(", ", PrecisionExtensions.All.Select(p => p.Id()))})");
         if (!device.Supports(precision))
             throw new InputException($"{s.Origin}.precision: device {device.Id} does not support {precision.Id()} (its data types: {string.Join(", ", device.Precisions.Select(p => p.Id()))})");
         if (s.Batch < 1) throw new InputException($"{s.Origin}.batch: must be positive, got {s.Batch}");
-        var estimator = new Estimator(model, profile, new Target(device, precision), s.Batch);
+        var estimator = new Estimator(kind, Lowerer.Lower(network, kind.Lowering, precision, s.Batch), new Target(device, precision));
         var estimate = estimator.Evaluate(config);
         if (FitAdvice.Explain(estimator, estimate, maxUtil) is { } advice)
             throw new InputException($"{s.Origin}: {config} does not fit {device.Id} under --max-util {maxUtil.ToString(CultureInfo.InvariantCulture)}: {advice}");
@@ -152,8 +155,9 @@ public static class DesignDocument
             },
             Design = ExploreReport.DesignJson(estimate, rank, pareto),
             Tools = ToolExpectation(device),
-            Kernels = design.Config.Groups.Select(g => new { Group = g.Name, HlsTop = g.HlsTop, OpenclKernels = g.Kernels.Select(k => k.Name) }),
-            Configuration = design.Config.Defines.ToDictionary(d => d.Name, d => d.Value),
+            Kernels = design.Plan.Groups.Select(g => new { Group = g.Name, HlsTop = g.Top, OpenclKernels = g.Stages.Select(k => k.Name) }),
+            Configuration = design.Plan.Defines.ToDictionary(d => d.Name, d => d.Value),
+            design.Plan,
             Weights = new { File = "weights.bin", Layout = "weights.json", Bytes = net.Weights.TotalBytes, DataType = net.Weights.DataType },
             Activations = new
             {

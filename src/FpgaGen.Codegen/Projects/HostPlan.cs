@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
-using FpgaGen.Codegen.Kernels;
+using FpgaGen.Kernels.Kinds;
+using FpgaGen.Kernels.Plans;
 using FpgaGen.Codegen.Portable;
 
 namespace FpgaGen.Codegen.Projects;
@@ -44,8 +45,8 @@ public static class HostPlan
 
             """);
         var kernels = hlsTops
-            ? design.Config.Groups.Select(g => g.HlsTop).ToList()
-            : design.Config.Groups.SelectMany(g => g.Kernels.Select(k => k.Name)).ToList();
+            ? design.Plan.Groups.Select(g => g.Top).ToList()
+            : design.Plan.Groups.SelectMany(g => g.Stages.Select(k => k.Name)).ToList();
         sb.Append(inv, $"#define FG_NUM_KERNELS {kernels.Count}\n");
         sb.Append("static const char* const fg_kernel_names[] = {").Append(string.Join(", ", kernels.Select(CNames.StringLiteral))).Append("};\n\n");
 
@@ -53,8 +54,8 @@ public static class HostPlan
         var steps = new List<(string Name, string Layers, int First, int Count)>();
         foreach (var step in net.Steps)
         {
-            var group = KernelCatalog.Group(step.Group);
-            var calls = hlsTops ? [(group.HlsTop, group.TopParams)] : group.Kernels.Select(k => (k.Name, k.Params)).ToList();
+            var group = design.Planned.GroupFor(step);
+            var calls = hlsTops ? [(group.Top, group.TopParams)] : group.Stages.Select(k => (k.Name, k.Params)).ToList();
             var first = launches.Count;
             foreach (var (kernel, parameters) in calls)
             {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using FpgaGen.Codegen.Rendering;
 using FpgaGen.Codegen.Weights;
+using FpgaGen.Kernels.Weights;
 using FpgaGen.Estimation;
 using FpgaGen.Hardware;
 
@@ -63,7 +64,7 @@ public static class ProjectGenerator
         var d = r.Design;
         var dev = r.Device;
         var freq = Math.Max(1, (int)Math.Round(r.Estimate.FreqMhz));
-        var groups = string.Join(" ", d.Config.Groups.Select(g => g.Name));
+        var groups = string.Join(" ", d.Plan.Groups.Select(g => g.Name));
         var (memory, sp) = Connectivity(d, dev);
         var inv = CultureInfo.InvariantCulture;
         return new Dictionary<string, object>
@@ -79,7 +80,7 @@ public static class ProjectGenerator
             ["precision"] = d.Lowered.Precision.Id(),
             ["fixed_point"] = d.Lowered.Precision.IsFixedPoint(),
             ["qmax"] = WeightPacker.QMax(d.Lowered.Weights.DataType),
-            ["fused_ln"] = d.Kernel == "ln_linear",
+            ["fused_ln"] = d.Lowered.Options.FuseLayerNorm,
             ["batch"] = d.Lowered.Batch,
             ["freq"] = freq,
             ["period"] = (1000.0 / freq).ToString("0.###", inv),
@@ -95,7 +96,7 @@ public static class ProjectGenerator
             ["export_format"] = dev.Toolchain.Kind == Toolchain.Vivado ? "ip_catalog" : "xo",
             ["memory"] = memory,
             ["memory_note"] = memory,
-            ["nk"] = d.Config.Groups.Select(g => $"{g.HlsTop}:1:{g.HlsTop}_1").ToList(),
+            ["nk"] = d.Plan.Groups.Select(g => $"{g.Top}:1:{g.Top}_1").ToList(),
             ["sp"] = sp,
             ["steps"] = d.Lowered.Steps.Count,
             ["input_count"] = d.Lowered.Input.Elements * d.Lowered.Batch,
@@ -114,7 +115,7 @@ public static class ProjectGenerator
             return ("the processing system's DDR (the platform's default connection)", []);
         var hbm = dev.Memory.Kind.StartsWith("HBM", StringComparison.OrdinalIgnoreCase);
         var bank = hbm ? $"HBM[0:{dev.Memory.Banks - 1}]" : "DDR[0]";
-        var sp = d.Config.Groups.SelectMany(g => g.TopParams.Where(p => p.IsPointer).Select(p => $"{g.HlsTop}_1.{p.Name}:{bank}")).ToList();
+        var sp = d.Plan.Groups.SelectMany(g => g.TopParams.Where(p => p.IsPointer).Select(p => $"{g.Top}_1.{p.Name}:{bank}")).ToList();
         return (hbm ? $"{bank} (all pseudo channels, so a buffer may span them)" : $"{bank} (both buffers in one bank; separate banks need a port per buffer)", sp);
     }
 
@@ -133,7 +134,7 @@ public static class ProjectGenerator
         "hls/run_hls.tcl" => "vitis_hls script: C simulation, synthesis" + (kind == Toolchain.Vivado ? ", IP export" : ""),
         "tb/fpgagen_ref.h" => "reference implementations the testbenches compare with",
         "src/fpgagen_hls.h" => "hls::stream and math for builds outside Vitis HLS (C simulation with g++)",
-        "src/fpgagen_config.h" => "tiling parameters and buffer sizes (overridable with -D)",
+        "src/fpgagen_config.h" => "the hardware plan's macros: tiling parameters and the sizes derived from them",
         "src/fpgagen_types.h" => "data types and conversions",
         _ when path.StartsWith("tb/", StringComparison.Ordinal) => "C-simulation testbench of one kernel group",
         _ when path.StartsWith("src/", StringComparison.Ordinal) && path.EndsWith(".h", StringComparison.Ordinal) => "the kernel's top-level declaration",

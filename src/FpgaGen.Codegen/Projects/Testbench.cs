@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text;
-using FpgaGen.Codegen.Kernels;
-using FpgaGen.Codegen.Lowering;
+using FpgaGen.Kernels.Kinds;
+using FpgaGen.Kernels.Plans;
+using FpgaGen.Kernels.Lowering;
 using FpgaGen.Codegen.Weights;
+using FpgaGen.Kernels.Weights;
 
 namespace FpgaGen.Codegen.Projects;
 
@@ -15,23 +17,20 @@ namespace FpgaGen.Codegen.Projects;
 /// </summary>
 public static class Testbench
 {
-    /// <summary>Steps larger than this many MACs (or elements) are only tested when their kind has nothing smaller.</summary>
-    public const long WorkLimit = 200_000_000;
-
     public static IReadOnlyDictionary<string, string> Files(AcceleratorDesign design)
     {
         var files = new Dictionary<string, string>();
-        foreach (var group in design.Config.Groups)
+        foreach (var group in design.Plan.Groups)
         {
-            var cases = Cases(design.Lowered, group.Name);
+            var cases = Cases(design, group.Name);
             files[$"tb/tb_{group.Name}.cpp"] = Render(design, group, cases);
         }
         return files;
     }
 
     /// <summary>The smallest step of each kind the group runs.</summary>
-    public static IReadOnlyList<Step> Cases(LoweredNetwork net, string group) =>
-        net.Steps.Where(s => s.Group == group)
+    public static IReadOnlyList<Step> Cases(AcceleratorDesign design, string group) =>
+        design.Lowered.Steps.Where(s => design.Planned.GroupFor(s).Name == group)
             .GroupBy(Kind)
             .Select(g => g.MinBy(s => s.Work)!)
             .OrderBy(s => s.Index)
@@ -50,13 +49,13 @@ public static class Testbench
 
     private sealed record Array(string Name, string Type, long Size, string Fill);
 
-    private static string Render(AcceleratorDesign design, KernelGroup group, IReadOnlyList<Step> cases)
+    private static string Render(AcceleratorDesign design, GroupPlan group, IReadOnlyList<Step> cases)
     {
         var precision = design.Lowered.Precision;
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $$"""
             /*
-             * C-simulation testbench of {{group.HlsTop}} ({{design.Title}}).
+             * C-simulation testbench of {{group.Top}} ({{design.Title}}).
              * Build with Vitis HLS (make csim) or any C++17 compiler: g++ -std=c++17 -Isrc tb/tb_{{group.Name}}.cpp src/{{group.Name}}.cpp
              */
             #include <cstdio>
@@ -81,7 +80,7 @@ public static class Testbench
         sb.Append("int main()\n{\n    int failures = 0;\n");
         for (var i = 0; i < cases.Count; i++) sb.Append(CultureInfo.InvariantCulture, $"    failures += case_{i}();\n");
         sb.Append(CultureInfo.InvariantCulture, $$"""
-                std::printf("{{group.HlsTop}}: %d of {{cases.Count}} cases failed\n", failures);
+                std::printf("{{group.Top}}: %d of {{cases.Count}} cases failed\n", failures);
                 return failures == 0 ? 0 : 1;
             }
 
@@ -89,7 +88,7 @@ public static class Testbench
         return sb.ToString();
     }
 
-    private static string Case(AcceleratorDesign design, KernelGroup group, Step step, int index, string tolerance)
+    private static string Case(AcceleratorDesign design, GroupPlan group, Step step, int index, string tolerance)
     {
         var fixedPoint = design.Lowered.Precision.IsFixedPoint();
         var args = step.Args.ToDictionary(kv => kv.Key, kv => kv.Value);
@@ -177,7 +176,7 @@ public static class Testbench
         // The sentinel: both output arrays start equal, so an element only one side writes is a mismatch.
         sb.Append("    for (auto& e : y) e = (DTYPE)3;\n    std::vector<DTYPE> y_ref(y);\n");
         var call = group.TopParams.Select(p => p.IsPointer ? PointerArray(p.Name) + ".data()" : $"{argsName}.{p.Name}");
-        sb.Append(CultureInfo.InvariantCulture, $"    {group.HlsTop}({string.Join(", ", call)});\n");
+        sb.Append(CultureInfo.InvariantCulture, $"    {group.Top}({string.Join(", ", call)});\n");
         sb.Append("    ").Append(reference).Append('\n');
         sb.Append(CultureInfo.InvariantCulture, $"    return fg::compare({CNames.StringLiteral(step.Name)}, y.data(), y_ref.data(), y.size(), {tolerance});\n}}\n\n");
         return sb.ToString();

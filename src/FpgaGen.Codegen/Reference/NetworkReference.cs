@@ -1,4 +1,5 @@
 using FpgaGen.Codegen.Weights;
+using FpgaGen.Kernels.Weights;
 using FpgaGen.Model;
 
 namespace FpgaGen.Codegen.Reference;

@@ -1,79 +1,80 @@
 using System.Globalization;
-using FpgaGen.Codegen.Kernels;
+using FpgaGen.Kernels.Plans;
 
 namespace FpgaGen.Codegen.Rendering;
 
 /// <summary>Where the portable form keeps a kernel's FIFO positions and on-chip buffers (see <see cref="Portable.PortableProgramBuilder"/>).</summary>
 public sealed record PortableLayout(IReadOnlyDictionary<(string Kernel, string Channel), int> Slots, IReadOnlyDictionary<(string Kernel, string Buffer), long> ScratchOffsets);
 
-/// <summary>Renders a design's kernels: one OpenCL source (aoc or portable) or the HLS C++ files.</summary>
+/// <summary>
+/// Renders a design's kernels from its plan: one OpenCL source (aoc or portable) or the HLS C++ files. Every array
+/// size, partition factor, stream type and depth below is a number of the plan.
+/// </summary>
 public static class KernelSources
 {
     /// <summary>The .cl text: prelude, then every kernel group of the design.</summary>
-    public static string OpenCl(DesignConfig c, string title, PortableLayout? portable, TemplateLibrary? library = null)
+    public static string OpenCl(AcceleratorDesign d, PortableLayout? portable)
     {
-        var lib = library ?? TemplateLibrary.Load();
+        var lib = d.Library;
         var flavor = portable is null ? Flavor.Intel : Flavor.Portable;
-        var parts = new List<string> { lib.Render(flavor, "common/opencl/prelude.cl.hbs", Prelude(c, title, portable is not null)) };
-        var vecTypeDone = false;
-        foreach (var g in c.Groups)
-        {
-            var ctx = GroupContext(c, g, flavor, portable, vecTypeDone);
-            parts.Add(lib.Render(flavor, $"{g.TemplateDir}/intel/{g.Name}.cl.hbs", ctx));
-            vecTypeDone |= g.Name.StartsWith("vu_", StringComparison.Ordinal);
-        }
+        var parts = new List<string> { lib.Render(flavor, "common/opencl/prelude.cl.hbs", Prelude(d, portable is not null, Language.OpenCl)) };
+        var declared = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var g in d.Plan.Groups)
+            parts.Add(lib.Render(flavor, $"{g.TemplateDir}/intel/{g.Name}.cl.hbs", GroupContext(d, g, flavor, portable, declared)));
         return string.Join("\n", parts);
     }
 
     /// <summary>HLS files by project-relative path: support header, configuration, types, and one .cpp per group.</summary>
-    public static IReadOnlyDictionary<string, string> Hls(DesignConfig c, string title, TemplateLibrary? library = null)
+    public static IReadOnlyDictionary<string, string> Hls(AcceleratorDesign d)
     {
-        var lib = library ?? TemplateLibrary.Load();
+        var lib = d.Library;
         var files = new Dictionary<string, string>
         {
             ["src/fpgagen_hls.h"] = lib.Raw("common/hls/fpgagen_hls.h"),
-            ["src/fpgagen_config.h"] = "#ifndef FPGAGEN_CONFIG_H\n#define FPGAGEN_CONFIG_H\n"
-                + lib.Render(Flavor.Hls, "common/config.h.hbs", Prelude(c, title, false)) + "\n#endif\n",
-            ["src/fpgagen_types.h"] = lib.Render(Flavor.Hls, "common/hls/types.h.hbs", Prelude(c, title, false)),
+            ["src/fpgagen_config.h"] = $"/* FpgaGen design configuration: {d.Title}.\n   The hardware plan's macros (design.json \"plan\"); shared by the HLS kernels and their testbenches. */\n"
+                + "#ifndef FPGAGEN_CONFIG_H\n#define FPGAGEN_CONFIG_H\n" + GeneratedHeaders.Config(d.Plan) + "#endif\n",
+            ["src/fpgagen_types.h"] = lib.Render(Flavor.Hls, "common/hls/types.h.hbs", Prelude(d, false, Language.Cpp)),
         };
-        foreach (var g in c.Groups)
+        foreach (var g in d.Plan.Groups)
         {
-            files[$"src/{g.Name}.cpp"] = lib.Render(Flavor.Hls, $"{g.TemplateDir}/hls/{g.Name}.cpp.hbs", GroupContext(c, g, Flavor.Hls, null, false));
-            files[$"src/{g.Name}.h"] = $"/* {g.HlsTop}: the kernel of group {g.Name} ({CNames.CommentText(title)}). */\n"
+            files[$"src/{g.Name}.cpp"] = lib.Render(Flavor.Hls, $"{g.TemplateDir}/hls/{g.Name}.cpp.hbs",
+                GroupContext(d, g, Flavor.Hls, null, new HashSet<string>(StringComparer.Ordinal)));
+            files[$"src/{g.Name}.h"] = $"/* {g.Top}: the kernel of group {g.Name} ({d.Title}). */\n"
                 + $"#ifndef FPGAGEN_{g.Name.ToUpperInvariant()}_H\n#define FPGAGEN_{g.Name.ToUpperInvariant()}_H\n#include \"fpgagen_types.h\"\n\n"
-                + $"extern \"C\" void {g.HlsTop}({Join(g.TopParams.Select(HlsParam))});\n\n#endif\n";
+                + $"extern \"C\" void {g.Top}({Join(g.TopParams.Select(HlsParam))});\n\n#endif\n";
         }
         return files;
     }
 
-    private static Dictionary<string, object> Prelude(DesignConfig c, string title, bool portable) => new()
+    private static Dictionary<string, object> Prelude(AcceleratorDesign d, bool portable, Language language) => new()
     {
-        ["title"] = CNames.CommentText(title),
+        ["title"] = d.Title,
         ["portable"] = portable,
-        ["fp16"] = c.Network.Precision == Precision.Fp16,
-        ["precision_macro"] = c.Network.Precision.Id().ToUpperInvariant(),
-        ["defines"] = c.Defines.Where(d => !d.Derived).Select(d => new Dictionary<string, object> { ["name"] = d.Name, ["value"] = d.Value }).ToList(),
-        ["derived"] = c.Defines.Where(d => d.Derived).Select(d => new Dictionary<string, object> { ["name"] = d.Name, ["expression"] = d.Expression! }).ToList(),
+        ["fp16"] = d.Lowered.Precision == Precision.Fp16,
+        ["config"] = GeneratedHeaders.Config(d.Plan).TrimEnd('\n'),
+        ["types"] = GeneratedHeaders.Types(d.Plan, language).TrimEnd('\n'),
+        ["opcodes"] = GeneratedHeaders.OpCodes().TrimEnd('\n'),
     };
 
-    private static Dictionary<string, object> GroupContext(DesignConfig c, KernelGroup g, Flavor flavor, PortableLayout? portable, bool vecTypeDone)
+    private static Dictionary<string, object> GroupContext(AcceleratorDesign d, GroupPlan g, Flavor flavor, PortableLayout? portable, ISet<string> declared)
     {
-        var channelType = g.Channels.ToDictionary(ch => ch.Name, ch => ch.Type);
+        var itemType = g.Streams.ToDictionary(s => s.Name, s => s.Item);
+        var structs = GeneratedHeaders.Structs(g, declared).TrimEnd('\n');
         return new Dictionary<string, object>
         {
             ["portable"] = flavor == Flavor.Portable,
-            ["fused_ln"] = g.Name == "ln_linear",
-            ["vec_type_done"] = vecTypeDone,
-            ["channels"] = g.Channels.Select(ch => new Dictionary<string, object> { ["name"] = ch.Name, ["type"] = ch.Type, ["depth"] = ch.Depth }).ToList(),
-            ["kernels"] = g.Kernels.Select(k => new Dictionary<string, object>
+            ["fused_ln"] = g.Streams.Any(s => s.Name == "gm_s"),
+            ["structs"] = structs.Length == 0 ? TemplateLibrary.DropLine : structs,
+            ["channels"] = g.Streams.Select(s => new Dictionary<string, object> { ["name"] = s.Name, ["type"] = s.Item, ["depth"] = s.Depth }).ToList(),
+            ["kernels"] = g.Stages.Select(k => new Dictionary<string, object>
             {
                 ["name"] = k.Name,
                 ["body"] = k.Body,
                 ["signature"] = Join(k.Params.Select(OpenClParam)),
                 ["portable_signature"] = Join(k.Params.Select(OpenClParam)
-                    .Concat(k.Channels.Select(ch => $"__global {channelType[ch]}* restrict {ch}_fifo, int {ch}_cap"))
+                    .Concat(k.Channels.Select(ch => $"__global {itemType[ch]}* restrict {ch}_fifo, int {ch}_cap"))
                     .Append("__global uchar* restrict fg_scratch, __global int* restrict fg_counts")),
-                ["hls_signature"] = Join(k.Params.Select(HlsParam).Concat(k.Channels.Select(ch => $"hls::stream<{channelType[ch]}>& {ch}"))),
+                ["hls_signature"] = Join(k.Params.Select(HlsParam).Concat(k.Channels.Select(ch => $"hls::stream<{itemType[ch]}>& {ch}"))),
                 ["hls_call"] = string.Join(", ", k.Params.Select(p => p.Name).Concat(k.Channels)),
                 ["fifos"] = k.Channels.Select(ch => new Dictionary<string, object>
                 {
@@ -81,31 +82,24 @@ public static class KernelSources
                 }).ToList(),
                 ["buffers"] = k.Buffers.Select(b => new Dictionary<string, object>
                 {
+                    ["name"] = b.Name, ["type"] = b.Element, ["size"] = Number(b.Words * b.Copies),
                     // Partition factors as numbers: HLS pragma arguments are not macro-expanded by every tool version.
-                    ["name"] = b.Name, ["type"] = b.Type, ["size"] = b.Size, ["partition"] = b.Partition is null ? "" : c.Evaluate(b.Partition).ToString(CultureInfo.InvariantCulture),
+                    ["partition"] = !b.InRegisters && b.Banks > 1 ? Number(b.Banks) : "",
                     ["offset"] = portable is null ? 0 : portable.ScratchOffsets[(k.Name, b.Name)],
-                    ["registers"] = b.Registers,
+                    ["registers"] = b.InRegisters,
                 }).ToList(),
             }).ToList(),
-            ["top"] = g.HlsTop,
+            ["top"] = g.Top,
             ["group"] = g.Name,
             ["top_signature"] = Join(g.TopParams.Select(HlsParam)),
-            ["pointers"] = g.TopParams.Where(p => p.IsPointer).Select(p => new Dictionary<string, object> { ["name"] = p.Name, ["bundle"] = Bundle(p.Name) }).ToList(),
+            ["pointers"] = g.TopParams.Where(p => p.IsPointer)
+                .Select(p => new Dictionary<string, object> { ["name"] = p.Name, ["bundle"] = g.Stages.SelectMany(s => s.Ports).First(q => q.Name == p.Name).Interface })
+                .ToList(),
             ["scalars"] = g.TopParams.Where(p => !p.IsPointer).Select(p => p.Name).ToList(),
         };
     }
 
-    /// <summary>
-    /// AXI bundle of an HLS pointer: activations read (x, a) and the right-hand operand (w, s) on their own ports so
-    /// the reader fetches both at once, the output on a third, the small per-step parameters on a fourth.
-    /// </summary>
-    public static string Bundle(string pointer) => pointer switch
-    {
-        "x" or "a" => "gmem0",
-        "w" or "s" => "gmem1",
-        "y" => "gmem2",
-        _ => "gmem3",
-    };
+    private static string Number(long n) => n.ToString(CultureInfo.InvariantCulture);
 
     private static string Join(IEnumerable<string> items) => "\n    " + string.Join(",\n    ", items);
 

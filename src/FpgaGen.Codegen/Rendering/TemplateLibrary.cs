@@ -16,6 +16,9 @@ public enum Flavor { Intel, Portable, Hls, Text }
 public sealed class TemplateLibrary
 {
     private const string Drop = "\u0001";
+
+    /// <summary>A context value that renders as nothing, its line included.</summary>
+    public const string DropLine = Drop;
     private static readonly ConcurrentDictionary<string, TemplateLibrary> Cache = new();
 
     private readonly string root;

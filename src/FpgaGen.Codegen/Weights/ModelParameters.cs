@@ -1,5 +1,7 @@
 using FpgaGen.Model;
 
+using FpgaGen.Kernels.Weights;
+
 namespace FpgaGen.Codegen.Weights;
 
 /// <summary>

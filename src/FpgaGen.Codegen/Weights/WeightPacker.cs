@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 
+using FpgaGen.Kernels.Weights;
+
 namespace FpgaGen.Codegen.Weights;
 
 /// <summary>

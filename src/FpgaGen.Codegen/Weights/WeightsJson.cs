@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
+using FpgaGen.Kernels.Weights;
+
 namespace FpgaGen.Codegen.Weights;
 
 /// <summary>weights.json: the layout in snake_case with enum names as text, as tools/pack_weights.py reads it.</summary>

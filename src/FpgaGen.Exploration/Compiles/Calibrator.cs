@@ -1,5 +1,6 @@
 using System.Globalization;
 using FpgaGen.Estimation;
+using FpgaGen.Kernels;
 
 namespace FpgaGen.Exploration.Compiles;
 

@@ -2,6 +2,9 @@ using System.Text.RegularExpressions;
 using FpgaGen.Codegen;
 using FpgaGen.Codegen.Reference;
 using FpgaGen.Codegen.Weights;
+using FpgaGen.Hardware;
+using FpgaGen.Kernels.Kinds.Gemm;
+using FpgaGen.Kernels.Weights;
 using FpgaGen.Onnx;
 using FpgaGen.OpenCl;
 using FpgaGen.Simulation;
@@ -24,7 +27,10 @@ public sealed record ConformanceResult(string Op, string Case, ConformanceStatus
 public sealed partial class OnnxConformance(OpenClSession session) : IDisposable
 {
     /// <summary>The fixed design: the GEMM engine (it runs convolutions and linear layers) and its vector unit, float32.</summary>
-    public const string Kernel = "gemm";
+    public const string Kernel = GemmKind.Name;
+
+    /// <summary>The plan needs a device; only its RAM block shapes matter here, and any catalog board runs these shapes.</summary>
+    public static Device Device => DeviceCatalog.Default.Get("a10_385a");
 
     public static readonly IReadOnlyDictionary<string, int> Parameters = new Dictionary<string, int> { ["Tm"] = 8, ["Tn"] = 8, ["Tk"] = 8, ["vu"] = 8 };
 
@@ -90,7 +96,7 @@ public sealed partial class OnnxConformance(OpenClSession session) : IDisposable
         var batch = checked((int)x.Dims[0]);
         var weights = Weights(import, inputs, data);
 
-        var design = AcceleratorDesign.Create(net, Kernel, Parameters, Precision.Fp32, batch);
+        var design = AcceleratorDesign.Create(net, Kernel, Parameters, Precision.Fp32, batch, Device);
         var portable = design.Portable();
         var missing = portable.RequiredExtensions.Where(e => !session.Device.Extensions.Contains(e)).ToList();
         if (missing.Count > 0) throw new InputException($"OpenCL device '{session.Device.Name}' lacks {string.Join(", ", missing)}");

@@ -11,7 +11,8 @@ public sealed record HlsKernel(string Top, string Source)
 
 /// <summary>
 /// What `fpgagen compile` needs from a generated project folder: the design (which engine, parameters, data type and
-/// batch, on which device), the predicted figures, the -D overrides and the files each tool compiles. Read from
+/// batch, on which device), the predicted figures and the files each tool compiles (the sizes are fixed in the
+/// generated sources by the design's hardware plan, so no -D overrides are passed). Read from
 /// the project's design.json by <see cref="DesignFile"/>; every path is absolute and inside <see cref="Directory"/>.
 /// </summary>
 public sealed record BuildProject(string Directory, Device Device)
@@ -30,10 +31,6 @@ public sealed record BuildProject(string Directory, Device Device)
 
     /// <summary>Whole-device predictions (the board's platform overhead included), as the explorer ranks them.</summary>
     public required DesignFigures Predicted { get; init; }
-
-    /// <summary>-D overrides: the design's parameters, which the generated config header declares overridable.</summary>
-    public IReadOnlyList<KeyValuePair<string, string?>> Defines =>
-        Parameters.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value.ToString(CultureInfo.InvariantCulture))).ToList();
 
     /// <summary>The OpenCL source aoc compiles (Intel projects).</summary>
     public string? OpenClSource { get; init; }

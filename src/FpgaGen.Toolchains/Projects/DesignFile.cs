@@ -1,4 +1,5 @@
 using FpgaGen.Estimation;
+using FpgaGen.Kernels;
 using FpgaGen.Hardware;
 using FpgaGen.Toolchains.Reports;
 

@@ -98,7 +98,6 @@ public static class ProjectCompiler
             var job = new AocJob(project.OpenClSource!, flow)
             {
                 Board = device.Toolchain.AocBoard,
-                Defines = project.Defines,
                 IncludeDirectories = project.IncludeDirectories,
                 OutputDirectory = options.WorkingDirectory,
             };
@@ -118,7 +117,6 @@ public static class ProjectCompiler
         {
             Output = $"{k.Top}.xo",
             IncludeDirectories = project.IncludeDirectories,
-            Defines = project.Defines,
         }).ToList();
         var link = new VppLinkJob(compiles.Select(c => c.OutputFile(options.WorkingDirectory)).ToList(), vt, platform, "design.xclbin")
         {
@@ -132,7 +130,7 @@ public static class ProjectCompiler
         var device = project.Device;
         var part = device.Toolchain.HlsPart ?? device.Part;
         var clockNs = 1000 / project.ClockMhz;
-        var flags = string.Join(' ', project.IncludeDirectories.Select(d => "-I" + d).Concat(project.Defines.Select(d => $"-D{d.Key}={d.Value}")));
+        var flags = string.Join(' ', project.IncludeDirectories.Select(d => "-I" + d));
         var vitisKernel = project.ToolchainKind == Toolchain.Vitis;
         var projects = target == CompileTarget.Csim
             ? project.HlsKernels.Where(k => k.TestBenches.Count > 0).Select(k => new HlsProject($"{k.Top}_csim", k.Top, [k.Source], part, clockNs)

@@ -14,8 +14,6 @@ public enum FigureScope { Kernels, WholeDevice }
 /// </summary>
 public sealed record ReportedFigures(ReportKind Kind, FigureScope Scope, DesignFigures Figures, IReadOnlyList<SynthesisReport> Reports)
 {
-    public bool PostFit => Kind == ReportKind.AocFit;
-
     /// <summary>Notes on units, e.g. that aoc estimates count ALUTs (taken as two per ALM).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using FpgaGen.Estimation;
+using FpgaGen.Kernels;
 using FpgaGen.Hardware;
 using FpgaGen.Toolchains.Projects;
 using FpgaGen.Toolchains.Reports;

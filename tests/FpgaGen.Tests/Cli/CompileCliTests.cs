@@ -23,23 +23,24 @@ public class CompileCliTests : IDisposable
 
         Assert.True(run.Code == 0, run.Err);
         Assert.Contains("for report with aoc 20.1.0 Build 711 Pro Edition", run.Out);
-        Assert.Contains("reported (aoc first-stage estimates, whole device with the board interface): DSP 14, M20K 380, ALM 57,730, FF 230,920", run.Out);
+        Assert.Contains("reported (aoc first-stage estimates, whole device with the board interface): DSP 8, M20K 380, ALM 57,700, FF 230,800", run.Out);
         var log = File.ReadAllText(Path.Combine(project, "build", "report.log"));
         Assert.Contains("aoc: OpenCL parser completed successfully.", log);
-        Assert.Contains("-DTm=4", log);
+        // The sizes are fixed by the plan in the generated source: no -D overrides that could contradict it.
+        Assert.DoesNotContain("-DTm=", log);
         Assert.Contains("-board=p385a_sch_ax115", log);
         Assert.True(File.Exists(Path.Combine(project, "build", "report", "kernels.aocr")));
 
         var summary = Json(Path.Combine(project, "build", "report.report.json"));
         Assert.Equal("ok", summary.GetProperty("status").GetString());
         Assert.Equal("whole_device", summary.GetProperty("comparison").GetProperty("scope").GetString());
-        Assert.Equal((20 - 14) / 14.0, Row(summary.GetProperty("comparison"), "DSP").GetProperty("relative_error").GetDouble(), 4);
+        Assert.Equal((10 - 8) / 8.0, Row(summary.GetProperty("comparison"), "DSP").GetProperty("relative_error").GetDouble(), 4);
 
         var table = CliRunner.Run("report", project);
         Assert.True(table.Code == 0, table.Err);
         Assert.Contains("report: aoc first-stage estimates, whole device", table.Out);
-        Assert.Matches(@"DSP\s+blocks\s+20\s+14\s+\+42\.9%", table.Out);
-        Assert.Matches(@"logic\s+ALM\s+60,000\s+57,730\s+\+3\.9%", table.Out);
+        Assert.Matches(@"DSP\s+blocks\s+10\s+8\s+\+25\.0%", table.Out);
+        Assert.Matches(@"logic\s+ALM\s+60,000\s+57,700\s+\+4\.0%", table.Out);
         Assert.Contains("scope: whole device: both sides include the board's platform overhead", table.Out);
         Assert.Contains("note: aoc estimates count ALUTs", table.Out);
 
@@ -63,7 +64,7 @@ public class CompileCliTests : IDisposable
         Assert.StartsWith("Quartus post-fit", fit.GetProperty("reported").GetString());
         Assert.Equal(290, Row(fit, "fmax").GetProperty("reported").GetDouble());
         Assert.Equal((240 - 290) / 290.0, Row(fit, "fmax").GetProperty("relative_error").GetDouble(), 4);
-        Assert.Equal(57730, Row(fit, "logic").GetProperty("reported").GetDouble());
+        Assert.Equal(57700, Row(fit, "logic").GetProperty("reported").GetDouble());
 
         var onlyHw = CliRunner.Run("report", project, "--target", "hw", "--format", "json");
         Assert.Single(JsonDocument.Parse(onlyHw.Out).RootElement.GetProperty("builds").EnumerateArray());
@@ -80,12 +81,12 @@ public class CompileCliTests : IDisposable
         var json = JsonDocument.Parse(CliRunner.Run("report", project, "--format", "json").Out).RootElement;
         var c = json.GetProperty("builds")[0].GetProperty("comparison");
         Assert.Equal("kernels", c.GetProperty("scope").GetString());
-        // Predicted 800 DSP, 1380 BRAM18 and 350280 LUT whole device, less the U250 shell (780, 1376, 348260).
+        // Predicted 800 DSP, 1380 BRAM18 and 350160 LUT whole device, less the U250 shell (780, 1376, 348260).
         Assert.Equal(20, Row(c, "DSP").GetProperty("predicted").GetDouble());
-        Assert.Equal(11, Row(c, "DSP").GetProperty("reported").GetDouble());
+        Assert.Equal(5, Row(c, "DSP").GetProperty("reported").GetDouble());
         Assert.Equal(4, Row(c, "BRAM18").GetProperty("predicted").GetDouble());
-        Assert.Equal(2020, Row(c, "logic").GetProperty("predicted").GetDouble());
-        Assert.Equal(2020, Row(c, "logic").GetProperty("reported").GetDouble());
+        Assert.Equal(1900, Row(c, "logic").GetProperty("predicted").GetDouble());
+        Assert.Equal(1900, Row(c, "logic").GetProperty("reported").GetDouble());
         Assert.Equal(0, Row(c, "logic").GetProperty("relative_error").GetDouble());
         Assert.Contains("per kernel call", Row(c, "latency").GetProperty("note").GetString());
 

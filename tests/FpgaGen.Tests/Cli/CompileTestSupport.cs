@@ -46,9 +46,9 @@ public static class FakeTools
 public static class TestProjects
 {
     /// <summary>
-    /// An Intel project for a10_385a: one kernel with one "#pragma unroll" (U = 1) and parameters Tm=4, Tn=2 (D = 6).
-    /// The fake aoc then reports DSP 8U + D = 14, RAM 2 + U + 377 = 380, ALUTs 1000 + 500U + 10D + 113900 = 115460
-    /// (57730 ALM), FF 230920; after the hw build fmax 300 - 10U = 290 MHz.
+    /// An Intel project for a10_385a: one kernel with one "#pragma unroll" (U = 1) and no -D (D = 0: the sizes are in
+    /// the sources). The fake aoc then reports DSP 8U + D = 8, RAM 2 + U + 377 = 380, ALUTs 1000 + 500U + 10D + 113900 =
+    /// 115400 (57700 ALM), FF 230800; after the hw build fmax 300 - 10U = 290 MHz.
     /// </summary>
     public static string Intel(TempDir dir, string name = "intel")
     {
@@ -59,7 +59,7 @@ public static class TestProjects
               "design": {
                 "rank": 1, "kernel": "conv_tiled", "params": {"Tm": 4, "Tn": 2}, "precision": "fp32", "batch": 1,
                 "freq_mhz": 240, "latency_ms": 12.5,
-                "resources": {"dsp": 20, "bram": 400, "logic": 60000, "ff": 240000}
+                "resources": {"dsp": 10, "bram": 400, "logic": 60000, "ff": 240000}
               },
               "tools": "Intel FPGA SDK for OpenCL (aoc, aocl) 19.1 or later",
               "kernels": [{"group": "conv_tiled", "hls_top": "conv_tiled_top", "opencl_kernels": ["conv_tiled_compute"]}]
@@ -79,8 +79,8 @@ public static class TestProjects
     }
 
     /// <summary>
-    /// A Vitis project for u250: kernel conv_tiled_top with one "#pragma HLS unroll" (U = 1), parameters Tm=4, Tn=2
-    /// (D = 6), and its test bench. vitis_hls then reports per kernel LUT 1500 + 400U + 20D = 2020, DSP 5U + D = 11,
+    /// A Vitis project for u250: kernel conv_tiled_top with one "#pragma HLS unroll" (U = 1), no -D (D = 0), and its
+    /// test bench. vitis_hls then reports per kernel LUT 1500 + 400U + 20D = 1900, DSP 5U + D = 5,
     /// BRAM 2 + U = 3; kernels only, so the prediction is compared without the U250 shell (DSP 780, BRAM18 1376).
     /// </summary>
     public static string Vitis(TempDir dir, string name = "vitis")
@@ -92,7 +92,7 @@ public static class TestProjects
               "design": {
                 "rank": 1, "kernel": "conv_tiled", "params": {"Tm": 4, "Tn": 2}, "precision": "fp32", "batch": 1,
                 "freq_mhz": 250, "latency_ms": 3.2,
-                "resources": {"dsp": 800, "bram": 1380, "uram": 0, "logic": 350280, "ff": 643000}
+                "resources": {"dsp": 800, "bram": 1380, "uram": 0, "logic": 350160, "ff": 643000}
               },
               "kernels": [{"group": "conv_tiled", "hls_top": "conv_tiled_top"}]
             }

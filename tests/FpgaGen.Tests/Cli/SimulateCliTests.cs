@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using FpgaGen.Codegen.Weights;
+using FpgaGen.Kernels.Weights;
 
 namespace FpgaGen.Tests.Cli;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using FpgaGen.Codegen;
+using FpgaGen.Hardware;
 using FpgaGen.Model;
 using FpgaGen.Model.Designs;
 using FpgaGen.OpenCl;
@@ -22,8 +23,17 @@ internal static class CodegenSupport
     public static IReadOnlyDictionary<string, int> Params(string text) =>
         text.Split(',').Select(p => p.Split('=')).ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
 
-    public static AcceleratorDesign Design(string network, string kernel, string parameters, string precision, int batch = 1) =>
-        AcceleratorDesign.Create(Network(network), kernel, Params(parameters), PrecisionExtensions.Parse(precision), batch);
+    /// <summary>
+    /// The device the code-generation tests plan on unless they say otherwise (its RAM shapes size the plan's blocks):
+    /// the Arria 10 board, or the U250 for fp16, which the Arria 10 lacks.
+    /// </summary>
+    public static Device DefaultDevice(Precision precision) => DeviceCatalog.Default.Get(precision == Precision.Fp16 ? "u250" : "a10_385a");
+
+    public static AcceleratorDesign Design(string network, string kernel, string parameters, string precision, int batch = 1, string? device = null)
+    {
+        var p = PrecisionExtensions.Parse(precision);
+        return AcceleratorDesign.Create(Network(network), kernel, Params(parameters), p, batch, device is null ? DefaultDevice(p) : DeviceCatalog.Default.Get(device));
+    }
 
     public static float[] Input(Network net, int batch, int seed = 5)
     {

@@ -27,7 +27,7 @@ public class HlsSimulationTests
             CodegenSupport.WriteFiles(dir, design.HlsSources());
             CodegenSupport.WriteFiles(dir, Testbench.Files(design));
             File.WriteAllText(Path.Combine(dir, "tb", "fpgagen_ref.h"), design.Library.Raw("common/hls/fpgagen_ref.h"));
-            var groups = design.Config.Groups.Select(g => g.Name).ToList();
+            var groups = design.Plan.Groups.Select(g => g.Name).ToList();
             // The groups compile in parallel (two cores in CI); each binary then runs its cases.
             var builds = groups.AsParallel().WithDegreeOfParallelism(2).Select(g => (Group: g, Result: CodegenSupport.Run(CodegenSupport.Tool("g++"),
                 ["-std=c++17", "-O1", "-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-Wall", "-Wextra", "-Werror",
@@ -43,7 +43,7 @@ public class HlsSimulationTests
                 cases += run.Output.Split('\n').Count(l => l.StartsWith("PASS ", StringComparison.Ordinal));
             }
             // Every vector op and MAC kind the network uses is a case of its own.
-            Assert.True(cases >= groups.Count && cases >= Testbench.Cases(design.Lowered, design.Kernel).Count);
+            Assert.True(cases >= groups.Count && cases >= Testbench.Cases(design, design.Kernel).Count);
         }
         finally
         {
@@ -57,14 +57,14 @@ public class HlsSimulationTests
         // tiny_vit on ln_linear: the engine runs normalized linear layers, plain linear layers and both attention
         // products; the testbench has a case for each, and for every vector op.
         var design = CodegenSupport.Design("tiny_vit", "ln_linear", "Tm=8,Tn=8,Tk=8,vu=8", "fp32");
-        var engine = Testbench.Cases(design.Lowered, "ln_linear").Cast<FpgaGen.Codegen.Lowering.MacStep>().ToList();
+        var engine = Testbench.Cases(design, "ln_linear").Cast<FpgaGen.Kernels.Lowering.MacStep>().ToList();
         Assert.Contains(engine, s => s.Normalizes);
         Assert.Contains(engine, s => s.WTensor is not null && s.Name.EndsWith("/scores", StringComparison.Ordinal));
         Assert.Contains(engine, s => s.WTensor is not null && s.Name.EndsWith("/context", StringComparison.Ordinal));
         Assert.Contains(engine, s => !s.Normalizes && s.WTensor is null);
-        var maps = Testbench.Cases(design.Lowered, "vu_map").Cast<FpgaGen.Codegen.Lowering.MapStep>().Select(m => m.Op).ToHashSet();
-        Assert.Equal([FpgaGen.Codegen.Lowering.MapOp.Copy, FpgaGen.Codegen.Lowering.MapOp.Gelu, FpgaGen.Codegen.Lowering.MapOp.Add], maps.Order());
-        var rows = Testbench.Cases(design.Lowered, "vu_row").Cast<FpgaGen.Codegen.Lowering.RowStep>().Select(r => r.LayerNorm).ToHashSet();
+        var maps = Testbench.Cases(design, "vu_map").Cast<FpgaGen.Kernels.Lowering.MapStep>().Select(m => m.Op).ToHashSet();
+        Assert.Equal([FpgaGen.Kernels.Lowering.MapOp.Copy, FpgaGen.Kernels.Lowering.MapOp.Gelu, FpgaGen.Kernels.Lowering.MapOp.Add], maps.Order());
+        var rows = Testbench.Cases(design, "vu_row").Cast<FpgaGen.Kernels.Lowering.RowStep>().Select(r => r.LayerNorm).ToHashSet();
         Assert.Equal(2, rows.Count);
     }
 }

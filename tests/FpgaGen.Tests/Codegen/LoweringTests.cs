@@ -1,12 +1,11 @@
-using FpgaGen.Codegen.Lowering;
-using FpgaGen.Estimation;
+using FpgaGen.Kernels.Lowering;
 using FpgaGen.Model;
 
 namespace FpgaGen.Tests.Codegen;
 
 /// <summary>
 /// Invariants of the lowering on every zoo network and engine: it does exactly the arithmetic of the model and what
-/// the estimate assumed (fused, folded and view layers as NetworkProfile classified them), tensors that live at the
+/// the estimate assumed (fused, folded and view layers as ExecutionModes classified them), tensors that live at the
 /// same time never share arena space, and the weights blob's sections are aligned and disjoint.
 /// </summary>
 public class LoweringTests
@@ -41,15 +40,16 @@ public class LoweringTests
     public void EveryLayerIsComputedOnceAsTheEstimateAssumed(string network, string kernel, int batch)
     {
         var net = Lower(network, kernel, batch);
-        var profile = new NetworkProfile(net.Network);
+        var fusable = ExecutionModes.FusableLayerNorms(net.Network);
         var covered = net.Steps.SelectMany(s => s.Layers).Distinct().ToHashSet();
         for (var i = 0; i < net.Network.Layers.Count; i++)
         {
             var layer = net.Network.Layers[i];
-            var fusedLn = kernel == "ln_linear" && profile.FusableLayerNorms.Contains(i);
+            var fusedLn = kernel == "ln_linear" && fusable.Contains(i);
             var view = layer is FlattenLayer;
             Assert.True(covered.Contains(layer.Name) != (fusedLn || view), $"layer {layer.Name} ({layer.Kind}) computed: {covered.Contains(layer.Name)}");
-            if (profile.Execution[i] is Execution.Fused or Execution.Folded)
+            Assert.Equal(fusedLn ? Execution.FusedLayerNorm : view ? Execution.View : net.Execution[i], net.Execution[i]);
+            if (net.Execution[i] is Execution.Fused or Execution.Folded)
             {
                 // Fused ReLU and folded batch norm ride on the step of the MAC layer before them.
                 var step = net.Steps.Single(s => s.Layers.Contains(layer.Name));
@@ -57,7 +57,7 @@ public class LoweringTests
                 Assert.NotEqual(layer.Name, step.Layers[0]);
             }
         }
-        if (kernel == "ln_linear") Assert.Equal(profile.FusableLayerNorms.Count > 0, net.MacSteps.Any(s => s.Normalizes));
+        if (kernel == "ln_linear") Assert.Equal(fusable.Count > 0, net.MacSteps.Any(s => s.Normalizes));
         else Assert.DoesNotContain(net.MacSteps, s => s.Normalizes);
     }
 
@@ -90,10 +90,10 @@ public class LoweringTests
         var net = Lower(network, kernel, batch);
         var layout = net.Weights;
         var sections = layout.Steps.SelectMany(s => new[] { s.Weight, s.Bias, s.LnVectors, s.Affine, s.AParam, s.SParam, s.Ints, s.Floats })
-            .OfType<FpgaGen.Codegen.Weights.WeightSection>().Prepend(layout.Header).OrderBy(s => s.Offset).ToList();
+            .OfType<FpgaGen.Kernels.Weights.WeightSection>().Prepend(layout.Header).OrderBy(s => s.Offset).ToList();
         for (var i = 0; i < sections.Count; i++)
         {
-            Assert.Equal(0, sections[i].Offset % FpgaGen.Codegen.Weights.WeightsLayout.Alignment);
+            Assert.Equal(0, sections[i].Offset % FpgaGen.Kernels.Weights.WeightsLayout.Alignment);
             if (i > 0) Assert.True(sections[i - 1].Offset + sections[i - 1].Bytes <= sections[i].Offset);
         }
         Assert.True(sections[^1].Offset + sections[^1].Bytes <= layout.TotalBytes);

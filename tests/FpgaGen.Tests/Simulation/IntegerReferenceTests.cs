@@ -1,6 +1,7 @@
-using FpgaGen.Codegen.Lowering;
+using FpgaGen.Kernels.Lowering;
 using FpgaGen.Codegen.Reference;
 using FpgaGen.Codegen.Weights;
+using FpgaGen.Kernels.Weights;
 using FpgaGen.Simulation;
 using FpgaGen.Tests.Codegen;
 using FpgaGen.Tests.OpenCl;

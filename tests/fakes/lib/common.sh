@@ -14,8 +14,8 @@ fake_crash() {
   if [ "${FAKE_TOOL_CRASH:-}" = 1 ]; then kill -SEGV $$; fi
 }
 
-# Number of lines of file $2 containing $1 (0 when none; grep -c exits 1 then).
-count_lines() { grep -c -- "$1" "$2" || true; }
+# Number of lines of file $2 containing $1, ignoring case as the tools read pragmas (0 when none; grep -c exits 1 then).
+count_lines() { grep -ci -- "$1" "$2" || true; }
 
 # Sum of the numeric values of NAME=VALUE words.
 define_sum() {

@@ -8,38 +8,17 @@
  */
 #pragma OPENCL EXTENSION cl_intel_channels : enable
 
-/*
- * FpgaGen design configuration: TinyCNN: conv_tiled Tm=16,Tn=4,Tr=7,Tc=7,vu=8, int8, batch 1
- * Tiling parameters and network maxima are overridable: aoc -D<name>=<value>, or -D in the HLS cflags. Derived sizes
- * follow them. Shared by the OpenCL kernels, the HLS kernels and their testbenches.
- */
-#ifndef Tm
-#define Tm 16
-#endif
-#ifndef Tn
-#define Tn 4
-#endif
-#ifndef Tr
-#define Tr 7
-#endif
-#ifndef Tc
-#define Tc 7
-#endif
-#ifndef vu
-#define vu 8
-#endif
-#ifndef KMAX
-#define KMAX 3
-#endif
-#ifndef SMAX
-#define SMAX 1
-#endif
-#ifndef DMAX
-#define DMAX 1
-#endif
-#define ITH ((Tr - 1) * SMAX + (KMAX - 1) * DMAX + 1)
-#define ITW ((Tc - 1) * SMAX + (KMAX - 1) * DMAX + 1)
-#define FG_PRECISION_INT8 1
+/* Configuration: the hardware plan's macros (design.json "plan"). */
+#define Tm 16 /* parameter */
+#define Tn 4 /* parameter */
+#define Tr 7 /* parameter */
+#define Tc 7 /* parameter */
+#define vu 8 /* parameter */
+#define KMAX 3 /* largest kernel */
+#define SMAX 1 /* largest stride */
+#define DMAX 1 /* largest dilation */
+#define ITH 9 /* (Tr - 1) * SMAX + (KMAX - 1) * DMAX + 1 */
+#define ITW 9 /* (Tc - 1) * SMAX + (KMAX - 1) * DMAX + 1 */
 
 #define FG_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define FG_MAX(a, b) ((a) > (b) ? (a) : (b))
@@ -50,35 +29,28 @@
 /* Stands for -infinity in max pooling and softmax; finite, so no inf arithmetic is needed on any device. */
 #define FG_NEG_BIG (-3.0e38f)
 #define FG_INLINE static inline
-typedef long FG_I64;
 
-#if defined(FG_PRECISION_FP32)
-typedef float DTYPE;
-typedef float ACC_T;
-typedef float BIAS_T;
-#define FG_FIXED 0
-#elif defined(FG_PRECISION_FP16)
-typedef half DTYPE;
-/* Half-precision operands, float accumulation: long reductions in half lose too much. */
-typedef float ACC_T;
-typedef float BIAS_T;
-#define FG_FIXED 0
-#elif defined(FG_PRECISION_INT16)
-typedef short DTYPE;
-/* 16-bit products summed over thousands of terms overflow 32 bits; DSP blocks accumulate wider anyway. */
-typedef long ACC_T;
-typedef int BIAS_T;
-#define FG_FIXED 1
-#define QMIN (-32768)
-#define QMAX 32767
-#else
-typedef char DTYPE;
-typedef int ACC_T;
-typedef int BIAS_T;
+typedef char DTYPE; /* int8 */
+typedef int ACC_T; /* int32 accumulator */
+typedef int BIAS_T; /* int32 */
+typedef long FG_I64;
 #define FG_FIXED 1
 #define QMIN (-128)
 #define QMAX 127
-#endif
+#define FG_ACT_NONE 0
+#define FG_ACT_RELU 1
+#define FG_ACT_RELU6 2
+#define FG_MAP_COPY 0
+#define FG_MAP_RELU 1
+#define FG_MAP_RELU6 2
+#define FG_MAP_GELU 3
+#define FG_MAP_SIGMOID 4
+#define FG_MAP_ADD 5
+#define FG_POOL_MAX 0
+#define FG_POOL_AVG 1
+#define FG_POOL_LRN 2
+#define FG_ROW_SOFTMAX 0
+#define FG_ROW_LAYERNORM 1
 
 /* Conversions between stored values and real numbers (same text in OpenCL and C++). Fixed point is symmetric:
    real = q * scale; results round half up and saturate. Floating-point designs pass scale 1. */
@@ -108,8 +80,8 @@ FG_INLINE DTYPE fg_requant(FG_I64 t, int mult, int shift)
 #define CH_WRITE(c, v) write_channel_intel(c, v)
 
 /* ---- conv_tiled: tiled convolution engine (Zhang et al., FPGA 2015), Tm x Tn MACs, Tr x Tc output tiles ---- */
-typedef struct { DTYPE v[Tn]; } ct_vec;
-typedef struct { ACC_T v[Tm]; } ct_ovec;
+typedef struct { DTYPE v[4]; } ct_vec; /* 32 bits */
+typedef struct { ACC_T v[16]; } ct_ovec; /* 512 bits */
 channel ct_vec ct_w __attribute__((depth(64)));
 channel ct_vec ct_x __attribute__((depth(64)));
 channel ct_ovec ct_o __attribute__((depth(64)));
@@ -144,7 +116,7 @@ __kernel void conv_tiled_read(
     int w_o,
     int w_i)
 {
-    __local DTYPE ibuf[Tn * ITH * ITW];
+    __local DTYPE ibuf[324];
     /* Reader (Zhang et al., FPGA 2015 loop order: row tile, column tile, output-channel tile, input-channel tile).
        For each step it loads the input tile into ibuf (input channels innermost: one bank per MAC column), sends the
        Tm x taps weight vectors, then the input vectors tap by tap and pixel by pixel, the order the engine consumes. */
@@ -210,8 +182,8 @@ __kernel void conv_tiled_compute(
     int pad_w,
     int dil)
 {
-    __local DTYPE wbuf[KMAX * KMAX * Tm * Tn];
-    __local ACC_T acc[Tr * Tc * Tm];
+    __local DTYPE wbuf[576];
+    __local ACC_T acc[784];
     /* Engine: Tm x Tn multiply-accumulates per cycle. The weight tile of a step goes to wbuf (one bank per MAC); each
        input vector then feeds all Tm output lanes. Accumulators live in acc across the input-channel tiles; taps are
        the outer loops, so consecutive updates of one accumulator are th*tw cycles apart (no adder stall). */
@@ -315,19 +287,19 @@ __kernel void conv_tiled_write(
                     /* Fused LayerNorm: y = sw * (acc - mean * sum_k W'[n][k]) / sigma + b' (see ln_linear); the blob holds the
                        pair (sum_k W'[n][k], b'[n]) per output. */
                     float v = sw * ((float)accv - mean * fq[ln_off + 2 * gm]) * rstd + fq[ln_off + 2 * gm + 1];
-                    if (act != 0) v = FG_MAX(v, 0.0f);
-                    if (act == 2) v = FG_MIN(v, 6.0f);
+                    if (act != FG_ACT_NONE) v = FG_MAX(v, 0.0f);
+                    if (act == FG_ACT_RELU6) v = FG_MIN(v, 6.0f);
                     outv = fg_from_float(v * out_inv);
                 } else {
 #if FG_FIXED
                     FG_I64 t = (FG_I64)accv + (b_off >= 0 ? (FG_I64)bq[b_off + gm] : (FG_I64)0);
-                    if (act != 0) t = FG_MAX(t, (FG_I64)0);
-                    if (act == 2) t = FG_MIN(t, (FG_I64)act_hi);
+                    if (act != FG_ACT_NONE) t = FG_MAX(t, (FG_I64)0);
+                    if (act == FG_ACT_RELU6) t = FG_MIN(t, (FG_I64)act_hi);
                     outv = fg_requant(t, mult, shift);
 #else
                     float v = (float)accv + (b_off >= 0 ? (float)bq[b_off + gm] : 0.0f);
-                    if (act != 0) v = FG_MAX(v, 0.0f);
-                    if (act == 2) v = FG_MIN(v, act_hi);
+                    if (act != FG_ACT_NONE) v = FG_MAX(v, 0.0f);
+                    if (act == FG_ACT_RELU6) v = FG_MIN(v, act_hi);
                     outv = (DTYPE)v;
 #endif
                 }
@@ -338,7 +310,7 @@ __kernel void conv_tiled_write(
 }
 
 /* ---- vu_map: vector unit, vu lanes (element-wise functions, adds and strided copies) ---- */
-typedef struct { float v[vu]; } vu_vec;
+typedef struct { float v[8]; } vu_vec; /* 256 bits */
 channel vu_vec vm_a __attribute__((depth(64)));
 channel vu_vec vm_s __attribute__((depth(64)));
 channel vu_vec vm_o __attribute__((depth(64)));
@@ -368,7 +340,7 @@ __kernel void vu_map_read(
     /* vu_map reader: vu elements per cycle along the innermost index, converted to real numbers with the operands'
        scales (a learned tensor such as the position embedding can be an operand, with batch stride 0). */
     const float sa = fr[f_off], ss = fr[f_off + 1];
-    const int chunks = (d2 + vu - 1) / vu, binary = op == 5;
+    const int chunks = (d2 + vu - 1) / vu, binary = op == FG_MAP_ADD;
     for (int b = 0; b < batch; b++)
     for (int i0 = 0; i0 < d0; i0++)
     for (int i1 = 0; i1 < d1; i1++)
@@ -394,8 +366,8 @@ __kernel void vu_map_compute(
     int d2,
     int op)
 {
-    /* vu_map datapath: one element-wise function per lane (op: 0 copy, 1 ReLU, 2 ReLU6, 3 GELU with erf, 4 sigmoid, 5 add). */
-    const int chunks = (d2 + vu - 1) / vu, binary = op == 5;
+    /* vu_map datapath: one element-wise function per lane (op: an FG_MAP_* code). */
+    const int chunks = (d2 + vu - 1) / vu, binary = op == FG_MAP_ADD;
     for (int b = 0; b < batch; b++)
     for (int i0 = 0; i0 < d0; i0++)
     for (int i1 = 0; i1 < d1; i1++)
@@ -408,11 +380,11 @@ __kernel void vu_map_compute(
         for (int l = 0; l < vu; l++) {
             const float v = av.v[l];
             float r = v;
-            if (op == 1) r = FG_MAX(v, 0.0f);
-            else if (op == 2) r = FG_MIN(FG_MAX(v, 0.0f), 6.0f);
-            else if (op == 3) r = 0.5f * v * (1.0f + FG_ERF(v * 0.70710678118654752f));
-            else if (op == 4) r = 1.0f / (1.0f + FG_EXP(-v));
-            else if (op == 5) r = v + sv.v[l];
+            if (op == FG_MAP_RELU) r = FG_MAX(v, 0.0f);
+            else if (op == FG_MAP_RELU6) r = FG_MIN(FG_MAX(v, 0.0f), 6.0f);
+            else if (op == FG_MAP_GELU) r = 0.5f * v * (1.0f + FG_ERF(v * 0.70710678118654752f));
+            else if (op == FG_MAP_SIGMOID) r = 1.0f / (1.0f + FG_EXP(-v));
+            else if (op == FG_MAP_ADD) r = v + sv.v[l];
             ov.v[l] = r;
         }
         CH_WRITE(vm_o, ov);
@@ -476,7 +448,7 @@ __kernel void vu_pool_read(
     /* vu_pool reader: vu neighbouring outputs of one row at a time; for each window position it sends the vu inputs
        (FG_NEG_BIG for max / 0 for average where the window leaves the map), then the vu divisors. Windows follow
        PyTorch: regular (kernel, stride, padding; the average counts the window clipped to the padded map) or adaptive
-       (floor(i*H/OH) to ceil((i+1)*H/OH); kh x kw is then the largest window). mode 2, local response
+       (floor(i*H/OH) to ceil((i+1)*H/OH); kh x kw is then the largest window). mode FG_POOL_LRN, local response
        normalization: the window is the kh channels c - kh/2 ... c + (kh-1)/2 at the same pixel (0 outside the map,
        kw = 1), and the vu values of channel c itself follow instead of divisors. */
     const float sx = fr[f_off];
@@ -495,11 +467,11 @@ __kernel void vu_pool_read(
                 const int ox = oc * vu + l;
                 const int xs = adaptive ? ox * iw / ow : ox * stride - pad;
                 const int xe = adaptive ? ((ox + 1) * iw + ow - 1) / ow : FG_MIN(xs + kw, iw + pad);
-                const int cc = mode == 2 ? c - kh / 2 + wy : c;
-                const int yy = mode == 2 ? oy : ys + wy, xx = mode == 2 ? ox : xs + wx;
-                const bool ok = ox < ow && (mode == 2 ? cc >= 0 && cc < chans
+                const int cc = mode == FG_POOL_LRN ? c - kh / 2 + wy : c;
+                const int yy = mode == FG_POOL_LRN ? oy : ys + wy, xx = mode == FG_POOL_LRN ? ox : xs + wx;
+                const bool ok = ox < ow && (mode == FG_POOL_LRN ? cc >= 0 && cc < chans
                                                       : yy < ye && xx < xe && yy >= 0 && yy < ih && xx >= 0 && xx < iw);
-                v.v[l] = ok ? fg_to_float(x[x_off + ((b * chans + cc) * ih + yy) * iw + xx], sx) : (mode == 0 ? FG_NEG_BIG : 0.0f);
+                v.v[l] = ok ? fg_to_float(x[x_off + ((b * chans + cc) * ih + yy) * iw + xx], sx) : (mode == FG_POOL_MAX ? FG_NEG_BIG : 0.0f);
             }
             CH_WRITE(vp_x, v);
         }
@@ -509,8 +481,8 @@ __kernel void vu_pool_read(
             const int ox = oc * vu + l;
             const int xs = adaptive ? ox * iw / ow : ox * stride - pad;
             const int xe = adaptive ? ((ox + 1) * iw + ow - 1) / ow : FG_MIN(xs + kw, iw + pad);
-            if (mode == 2) dv.v[l] = ox < ow ? fg_to_float(x[x_off + ((b * chans + c) * ih + oy) * iw + ox], sx) : 0.0f;
-            else dv.v[l] = mode == 0 ? 1.0f : (float)((ye - ys) * (xe - xs));
+            if (mode == FG_POOL_LRN) dv.v[l] = ox < ow ? fg_to_float(x[x_off + ((b * chans + c) * ih + oy) * iw + ox], sx) : 0.0f;
+            else dv.v[l] = mode == FG_POOL_MAX ? 1.0f : (float)((ye - ys) * (xe - xs));
         }
         CH_WRITE(vp_x, dv);
     }
@@ -526,7 +498,7 @@ __kernel void vu_pool_compute(
     int kw,
     int mode)
 {
-    /* vu_pool datapath: max or sum over the window per lane, then the divide. mode 2 (local response normalization,
+    /* vu_pool datapath: max or sum over the window per lane, then the divide. mode FG_POOL_LRN (local response normalization,
        PyTorch's LocalResponseNorm with alpha 1e-4, beta 0.75, k 1): sum of squares over the channel window, then
        a_c / (k + alpha/kh * sum)^0.75, the power as sqrt(d) * sqrt(sqrt(d)). */
     const float lrn_alpha = 1.0e-4f / (float)kh;
@@ -537,17 +509,17 @@ __kernel void vu_pool_compute(
     for (int oc = 0; oc < chunks; oc++) {
         float accs[vu];
 #pragma unroll
-        for (int l = 0; l < vu; l++) accs[l] = mode == 0 ? FG_NEG_BIG : 0.0f;
+        for (int l = 0; l < vu; l++) accs[l] = mode == FG_POOL_MAX ? FG_NEG_BIG : 0.0f;
         for (int t = 0; t < kh * kw; t++) {
             const vu_vec v = CH_READ(vp_x);
 #pragma unroll
-            for (int l = 0; l < vu; l++) accs[l] = mode == 0 ? FG_MAX(accs[l], v.v[l]) : accs[l] + (mode == 2 ? v.v[l] * v.v[l] : v.v[l]);
+            for (int l = 0; l < vu; l++) accs[l] = mode == FG_POOL_MAX ? FG_MAX(accs[l], v.v[l]) : accs[l] + (mode == FG_POOL_LRN ? v.v[l] * v.v[l] : v.v[l]);
         }
         const vu_vec dv = CH_READ(vp_x);
         vu_vec ov;
 #pragma unroll
         for (int l = 0; l < vu; l++) {
-            if (mode == 2) {
+            if (mode == FG_POOL_LRN) {
                 const float root = FG_SQRT(1.0f + lrn_alpha * accs[l]);
                 ov.v[l] = dv.v[l] / (root * FG_SQRT(root));
             } else {

@@ -1,8 +1,8 @@
 /* conv_tiled: tiled convolution engine (Zhang et al., FPGA 2015), Tm x Tn MACs, Tr x Tc output tiles. */
 #include "fpgagen_types.h"
 
-typedef struct { DTYPE v[Tn]; } ct_vec;
-typedef struct { ACC_T v[Tm]; } ct_ovec;
+typedef struct { DTYPE v[4]; } ct_vec; /* 32 bits */
+typedef struct { ACC_T v[16]; } ct_ovec; /* 512 bits */
 #include "conv_tiled.h"
 
 static void conv_tiled_read(
@@ -36,7 +36,7 @@ static void conv_tiled_read(
     hls::stream<ct_vec>& ct_w,
     hls::stream<ct_vec>& ct_x)
 {
-    static DTYPE ibuf[Tn * ITH * ITW];
+    static DTYPE ibuf[324];
 #pragma HLS ARRAY_PARTITION variable=ibuf type=cyclic factor=4 dim=1
     /* Reader (Zhang et al., FPGA 2015 loop order: row tile, column tile, output-channel tile, input-channel tile).
        For each step it loads the input tile into ibuf (input channels innermost: one bank per MAC column), sends the
@@ -108,9 +108,9 @@ static void conv_tiled_compute(
     hls::stream<ct_vec>& ct_x,
     hls::stream<ct_ovec>& ct_o)
 {
-    static DTYPE wbuf[KMAX * KMAX * Tm * Tn];
+    static DTYPE wbuf[576];
 #pragma HLS ARRAY_PARTITION variable=wbuf type=cyclic factor=64 dim=1
-    static ACC_T acc[Tr * Tc * Tm];
+    static ACC_T acc[784];
 #pragma HLS ARRAY_PARTITION variable=acc type=cyclic factor=16 dim=1
     /* Engine: Tm x Tn multiply-accumulates per cycle. The weight tile of a step goes to wbuf (one bank per MAC); each
        input vector then feeds all Tm output lanes. Accumulators live in acc across the input-channel tiles; taps are
@@ -219,19 +219,19 @@ static void conv_tiled_write(
                     /* Fused LayerNorm: y = sw * (acc - mean * sum_k W'[n][k]) / sigma + b' (see ln_linear); the blob holds the
                        pair (sum_k W'[n][k], b'[n]) per output. */
                     float v = sw * ((float)accv - mean * fq[ln_off + 2 * gm]) * rstd + fq[ln_off + 2 * gm + 1];
-                    if (act != 0) v = FG_MAX(v, 0.0f);
-                    if (act == 2) v = FG_MIN(v, 6.0f);
+                    if (act != FG_ACT_NONE) v = FG_MAX(v, 0.0f);
+                    if (act == FG_ACT_RELU6) v = FG_MIN(v, 6.0f);
                     outv = fg_from_float(v * out_inv);
                 } else {
 #if FG_FIXED
                     FG_I64 t = (FG_I64)accv + (b_off >= 0 ? (FG_I64)bq[b_off + gm] : (FG_I64)0);
-                    if (act != 0) t = FG_MAX(t, (FG_I64)0);
-                    if (act == 2) t = FG_MIN(t, (FG_I64)act_hi);
+                    if (act != FG_ACT_NONE) t = FG_MAX(t, (FG_I64)0);
+                    if (act == FG_ACT_RELU6) t = FG_MIN(t, (FG_I64)act_hi);
                     outv = fg_requant(t, mult, shift);
 #else
                     float v = (float)accv + (b_off >= 0 ? (float)bq[b_off + gm] : 0.0f);
-                    if (act != 0) v = FG_MAX(v, 0.0f);
-                    if (act == 2) v = FG_MIN(v, act_hi);
+                    if (act != FG_ACT_NONE) v = FG_MAX(v, 0.0f);
+                    if (act == FG_ACT_RELU6) v = FG_MIN(v, act_hi);
                     outv = (DTYPE)v;
 #endif
                 }

@@ -65,7 +65,6 @@ typedef _Float16 half;
 #define FG_MAX(a, b) ((a) > (b) ? (a) : (b))
 #define FG_NEG_BIG (-3.0e38f)
 #define FG_INLINE static inline
-typedef int64_t FG_I64;
 
 #define CH_READ(c) (c).read()
 #define CH_WRITE(c, v) (c).write(v)

@@ -4,33 +4,27 @@
 #include "fpgagen_hls.h"
 #include "fpgagen_config.h"
 
-#if defined(FG_PRECISION_FP32)
-typedef float DTYPE;
-typedef float ACC_T;
-typedef float BIAS_T;
-#define FG_FIXED 0
-#elif defined(FG_PRECISION_FP16)
-typedef half DTYPE;
-/* Half-precision operands, float accumulation: long reductions in half lose too much. */
-typedef float ACC_T;
-typedef float BIAS_T;
-#define FG_FIXED 0
-#elif defined(FG_PRECISION_INT16)
-typedef int16_t DTYPE;
-/* 16-bit products summed over thousands of terms overflow 32 bits; DSP48 accumulators are 48 bits wide anyway. */
-typedef int64_t ACC_T;
-typedef int32_t BIAS_T;
-#define FG_FIXED 1
-#define QMIN (-32768)
-#define QMAX 32767
-#else
-typedef int8_t DTYPE;
-typedef int32_t ACC_T;
-typedef int32_t BIAS_T;
+typedef int8_t DTYPE; /* int8 */
+typedef int32_t ACC_T; /* int32 accumulator */
+typedef int32_t BIAS_T; /* int32 */
+typedef int64_t FG_I64;
 #define FG_FIXED 1
 #define QMIN (-128)
 #define QMAX 127
-#endif
+#define FG_ACT_NONE 0
+#define FG_ACT_RELU 1
+#define FG_ACT_RELU6 2
+#define FG_MAP_COPY 0
+#define FG_MAP_RELU 1
+#define FG_MAP_RELU6 2
+#define FG_MAP_GELU 3
+#define FG_MAP_SIGMOID 4
+#define FG_MAP_ADD 5
+#define FG_POOL_MAX 0
+#define FG_POOL_AVG 1
+#define FG_POOL_LRN 2
+#define FG_ROW_SOFTMAX 0
+#define FG_ROW_LAYERNORM 1
 
 /* Conversions between stored values and real numbers (same text in OpenCL and C++). Fixed point is symmetric:
    real = q * scale; results round half up and saturate. Floating-point designs pass scale 1. */

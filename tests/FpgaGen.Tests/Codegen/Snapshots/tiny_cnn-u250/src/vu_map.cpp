@@ -1,7 +1,7 @@
 /* vu_map: vector unit, vu lanes (element-wise functions, adds and strided copies). */
 #include "fpgagen_types.h"
 
-typedef struct { float v[vu]; } vu_vec;
+typedef struct { float v[8]; } vu_vec; /* 256 bits */
 #include "vu_map.h"
 
 static void vu_map_read(
@@ -30,7 +30,7 @@ static void vu_map_read(
     /* vu_map reader: vu elements per cycle along the innermost index, converted to real numbers with the operands'
        scales (a learned tensor such as the position embedding can be an operand, with batch stride 0). */
     const float sa = fr[f_off], ss = fr[f_off + 1];
-    const int chunks = (d2 + vu - 1) / vu, binary = op == 5;
+    const int chunks = (d2 + vu - 1) / vu, binary = op == FG_MAP_ADD;
     for (int b = 0; b < batch; b++)
     for (int i0 = 0; i0 < d0; i0++)
     for (int i1 = 0; i1 < d1; i1++)
@@ -59,8 +59,8 @@ static void vu_map_compute(
     hls::stream<vu_vec>& vm_s,
     hls::stream<vu_vec>& vm_o)
 {
-    /* vu_map datapath: one element-wise function per lane (op: 0 copy, 1 ReLU, 2 ReLU6, 3 GELU with erf, 4 sigmoid, 5 add). */
-    const int chunks = (d2 + vu - 1) / vu, binary = op == 5;
+    /* vu_map datapath: one element-wise function per lane (op: an FG_MAP_* code). */
+    const int chunks = (d2 + vu - 1) / vu, binary = op == FG_MAP_ADD;
     for (int b = 0; b < batch; b++)
     for (int i0 = 0; i0 < d0; i0++)
     for (int i1 = 0; i1 < d1; i1++)
@@ -74,11 +74,11 @@ static void vu_map_compute(
         for (int l = 0; l < vu; l++) {
             const float v = av.v[l];
             float r = v;
-            if (op == 1) r = FG_MAX(v, 0.0f);
-            else if (op == 2) r = FG_MIN(FG_MAX(v, 0.0f), 6.0f);
-            else if (op == 3) r = 0.5f * v * (1.0f + FG_ERF(v * 0.70710678118654752f));
-            else if (op == 4) r = 1.0f / (1.0f + FG_EXP(-v));
-            else if (op == 5) r = v + sv.v[l];
+            if (op == FG_MAP_RELU) r = FG_MAX(v, 0.0f);
+            else if (op == FG_MAP_RELU6) r = FG_MIN(FG_MAX(v, 0.0f), 6.0f);
+            else if (op == FG_MAP_GELU) r = 0.5f * v * (1.0f + FG_ERF(v * 0.70710678118654752f));
+            else if (op == FG_MAP_SIGMOID) r = 1.0f / (1.0f + FG_EXP(-v));
+            else if (op == FG_MAP_ADD) r = v + sv.v[l];
             ov.v[l] = r;
         }
         CH_WRITE(vm_o, ov);

@@ -1,7 +1,7 @@
 /* vu_pool: vector unit, vu lanes (max and average pooling). */
 #include "fpgagen_types.h"
 
-typedef struct { float v[vu]; } vu_vec;
+typedef struct { float v[8]; } vu_vec; /* 256 bits */
 #include "vu_pool.h"
 
 static void vu_pool_read(
@@ -26,7 +26,7 @@ static void vu_pool_read(
     /* vu_pool reader: vu neighbouring outputs of one row at a time; for each window position it sends the vu inputs
        (FG_NEG_BIG for max / 0 for average where the window leaves the map), then the vu divisors. Windows follow
        PyTorch: regular (kernel, stride, padding; the average counts the window clipped to the padded map) or adaptive
-       (floor(i*H/OH) to ceil((i+1)*H/OH); kh x kw is then the largest window). mode 2, local response
+       (floor(i*H/OH) to ceil((i+1)*H/OH); kh x kw is then the largest window). mode FG_POOL_LRN, local response
        normalization: the window is the kh channels c - kh/2 ... c + (kh-1)/2 at the same pixel (0 outside the map,
        kw = 1), and the vu values of channel c itself follow instead of divisors. */
     const float sx = fr[f_off];
@@ -46,11 +46,11 @@ static void vu_pool_read(
                 const int ox = oc * vu + l;
                 const int xs = adaptive ? ox * iw / ow : ox * stride - pad;
                 const int xe = adaptive ? ((ox + 1) * iw + ow - 1) / ow : FG_MIN(xs + kw, iw + pad);
-                const int cc = mode == 2 ? c - kh / 2 + wy : c;
-                const int yy = mode == 2 ? oy : ys + wy, xx = mode == 2 ? ox : xs + wx;
-                const bool ok = ox < ow && (mode == 2 ? cc >= 0 && cc < chans
+                const int cc = mode == FG_POOL_LRN ? c - kh / 2 + wy : c;
+                const int yy = mode == FG_POOL_LRN ? oy : ys + wy, xx = mode == FG_POOL_LRN ? ox : xs + wx;
+                const bool ok = ox < ow && (mode == FG_POOL_LRN ? cc >= 0 && cc < chans
                                                       : yy < ye && xx < xe && yy >= 0 && yy < ih && xx >= 0 && xx < iw);
-                v.v[l] = ok ? fg_to_float(x[x_off + ((b * chans + cc) * ih + yy) * iw + xx], sx) : (mode == 0 ? FG_NEG_BIG : 0.0f);
+                v.v[l] = ok ? fg_to_float(x[x_off + ((b * chans + cc) * ih + yy) * iw + xx], sx) : (mode == FG_POOL_MAX ? FG_NEG_BIG : 0.0f);
             }
             CH_WRITE(vp_x, v);
         }
@@ -60,8 +60,8 @@ static void vu_pool_read(
             const int ox = oc * vu + l;
             const int xs = adaptive ? ox * iw / ow : ox * stride - pad;
             const int xe = adaptive ? ((ox + 1) * iw + ow - 1) / ow : FG_MIN(xs + kw, iw + pad);
-            if (mode == 2) dv.v[l] = ox < ow ? fg_to_float(x[x_off + ((b * chans + c) * ih + oy) * iw + ox], sx) : 0.0f;
-            else dv.v[l] = mode == 0 ? 1.0f : (float)((ye - ys) * (xe - xs));
+            if (mode == FG_POOL_LRN) dv.v[l] = ox < ow ? fg_to_float(x[x_off + ((b * chans + c) * ih + oy) * iw + ox], sx) : 0.0f;
+            else dv.v[l] = mode == FG_POOL_MAX ? 1.0f : (float)((ye - ys) * (xe - xs));
         }
         CH_WRITE(vp_x, dv);
     }
@@ -78,7 +78,7 @@ static void vu_pool_compute(
     hls::stream<vu_vec>& vp_x,
     hls::stream<vu_vec>& vp_o)
 {
-    /* vu_pool datapath: max or sum over the window per lane, then the divide. mode 2 (local response normalization,
+    /* vu_pool datapath: max or sum over the window per lane, then the divide. mode FG_POOL_LRN (local response normalization,
        PyTorch's LocalResponseNorm with alpha 1e-4, beta 0.75, k 1): sum of squares over the channel window, then
        a_c / (k + alpha/kh * sum)^0.75, the power as sqrt(d) * sqrt(sqrt(d)). */
     const float lrn_alpha = 1.0e-4f / (float)kh;
@@ -89,18 +89,18 @@ static void vu_pool_compute(
     for (int oc = 0; oc < chunks; oc++) {
         float accs[vu];
 #pragma HLS UNROLL
-        for (int l = 0; l < vu; l++) accs[l] = mode == 0 ? FG_NEG_BIG : 0.0f;
+        for (int l = 0; l < vu; l++) accs[l] = mode == FG_POOL_MAX ? FG_NEG_BIG : 0.0f;
         for (int t = 0; t < kh * kw; t++) {
 #pragma HLS PIPELINE II=1
             const vu_vec v = CH_READ(vp_x);
 #pragma HLS UNROLL
-            for (int l = 0; l < vu; l++) accs[l] = mode == 0 ? FG_MAX(accs[l], v.v[l]) : accs[l] + (mode == 2 ? v.v[l] * v.v[l] : v.v[l]);
+            for (int l = 0; l < vu; l++) accs[l] = mode == FG_POOL_MAX ? FG_MAX(accs[l], v.v[l]) : accs[l] + (mode == FG_POOL_LRN ? v.v[l] * v.v[l] : v.v[l]);
         }
         const vu_vec dv = CH_READ(vp_x);
         vu_vec ov;
 #pragma HLS UNROLL
         for (int l = 0; l < vu; l++) {
-            if (mode == 2) {
+            if (mode == FG_POOL_LRN) {
                 const float root = FG_SQRT(1.0f + lrn_alpha * accs[l]);
                 ov.v[l] = dv.v[l] / (root * FG_SQRT(root));
             } else {

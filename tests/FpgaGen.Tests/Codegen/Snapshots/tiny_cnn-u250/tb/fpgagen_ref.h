@@ -32,21 +32,21 @@ inline DTYPE ref_epilogue(const Args& a, ACC_T acc, int gm, float mean, float rs
     const float act_hi = fq[a.f_off], sw = fq[a.f_off + 1], out_inv = fq[a.f_off + 3];
     if (a.norm) {
         float v = sw * ((float)acc - mean * fq[a.ln_off + 2 * gm]) * rstd + fq[a.ln_off + 2 * gm + 1];
-        if (a.act != 0) v = v > 0.0f ? v : 0.0f;
-        if (a.act == 2) v = v < 6.0f ? v : 6.0f;
+        if (a.act != FG_ACT_NONE) v = v > 0.0f ? v : 0.0f;
+        if (a.act == FG_ACT_RELU6) v = v < 6.0f ? v : 6.0f;
         return fg_from_float(v * out_inv);
     }
 #if FG_FIXED
     const int mult = iq[a.q_off], shift = iq[a.q_off + 1];
     FG_I64 t = (FG_I64)acc + (a.b_off >= 0 ? (FG_I64)bq[a.b_off + gm] : (FG_I64)0);
-    if (a.act != 0 && t < 0) t = 0;
-    if (a.act == 2 && t > (FG_I64)act_hi) t = (FG_I64)act_hi;
+    if (a.act != FG_ACT_NONE && t < 0) t = 0;
+    if (a.act == FG_ACT_RELU6 && t > (FG_I64)act_hi) t = (FG_I64)act_hi;
     return fg_requant(t, mult, shift);
 #else
     (void)iq;
     float v = (float)acc + (a.b_off >= 0 ? (float)bq[a.b_off + gm] : 0.0f);
-    if (a.act != 0 && v < 0.0f) v = 0.0f;
-    if (a.act == 2 && v > act_hi) v = act_hi;
+    if (a.act != FG_ACT_NONE && v < 0.0f) v = 0.0f;
+    if (a.act == FG_ACT_RELU6 && v > act_hi) v = act_hi;
     return (DTYPE)v;
 #endif
 }
@@ -96,11 +96,11 @@ inline void ref_map(const Args& a, const DTYPE* src, const DTYPE* s, const float
         const float v = fg_to_float(src[a.a_off + b * a.a_b + i0 * a.a_0 + i1 * a.a_1 + k * a.a_2], fr[a.f_off]);
         float r = v;
         switch (a.op) {
-        case 1: r = v > 0.0f ? v : 0.0f; break;
-        case 2: r = v < 0.0f ? 0.0f : (v > 6.0f ? 6.0f : v); break;
-        case 3: r = 0.5f * v * (1.0f + std::erf(v / std::sqrt(2.0f))); break;
-        case 4: r = 1.0f / (1.0f + std::exp(-v)); break;
-        case 5: r = v + fg_to_float(s[a.s_off + b * a.s_b + i0 * a.s_0 + i1 * a.s_1 + k * a.s_2], fr[a.f_off + 1]); break;
+        case FG_MAP_RELU: r = v > 0.0f ? v : 0.0f; break;
+        case FG_MAP_RELU6: r = v < 0.0f ? 0.0f : (v > 6.0f ? 6.0f : v); break;
+        case FG_MAP_GELU: r = 0.5f * v * (1.0f + std::erf(v / std::sqrt(2.0f))); break;
+        case FG_MAP_SIGMOID: r = 1.0f / (1.0f + std::exp(-v)); break;
+        case FG_MAP_ADD: r = v + fg_to_float(s[a.s_off + b * a.s_b + i0 * a.s_0 + i1 * a.s_1 + k * a.s_2], fr[a.f_off + 1]); break;
         default: break;
         }
         y[a.y_off + b * a.y_b + i0 * a.y_0 + i1 * a.y_1 + k * a.y_2] = fg_from_float(r * fq[a.f_off + 2]);
@@ -108,10 +108,10 @@ inline void ref_map(const Args& a, const DTYPE* src, const DTYPE* s, const float
 }
 
 /* PyTorch pooling: max with -inf padding; average over the window clipped to the padded input; adaptive windows.
-   mode 2: local response normalization across the kh channels c - kh/2 ... c + (kh-1)/2 (alpha 1e-4, beta 0.75, k 1). */
+   mode FG_POOL_LRN: local response normalization across the kh channels c - kh/2 ... c + (kh-1)/2 (alpha 1e-4, beta 0.75, k 1). */
 inline void ref_pool(const Args& a, const DTYPE* x, const float* fr, const float* fq, DTYPE* y)
 {
-    if (a.mode == 2) {
+    if (a.mode == FG_POOL_LRN) {
         for (int b = 0; b < a.batch; b++)
         for (int c = 0; c < a.chans; c++)
         for (int p = 0; p < a.ih * a.iw; p++) {
@@ -147,24 +147,24 @@ inline void ref_pool(const Args& a, const DTYPE* x, const float* fr, const float
             if (y1 > a.ih) y1 = a.ih;
             if (x1 > a.iw) x1 = a.iw;
         }
-        float acc = a.mode == 0 ? -3.0e38f : 0.0f;
+        float acc = a.mode == FG_POOL_MAX ? -3.0e38f : 0.0f;
         for (int yy = y0; yy < y1; yy++)
             for (int xx = x0; xx < x1; xx++) {
                 const float v = fg_to_float(x[a.x_off + ((b * a.chans + c) * a.ih + yy) * a.iw + xx], fr[a.f_off]);
-                acc = a.mode == 0 ? (v > acc ? v : acc) : acc + v;
+                acc = a.mode == FG_POOL_MAX ? (v > acc ? v : acc) : acc + v;
             }
-        const float r = a.mode == 0 ? acc : acc / count;
+        const float r = a.mode == FG_POOL_MAX ? acc : acc / count;
         y[a.y_off + ((b * a.chans + c) * a.oh + oy) * a.ow + ox] = fg_from_float(r * fq[a.f_off + 2]);
     }
 }
 
-/* Softmax (op 0) or LayerNorm with gamma and beta (op 1) over rows. */
+/* Softmax (FG_ROW_SOFTMAX) or LayerNorm with gamma and beta (FG_ROW_LAYERNORM) over rows. */
 inline void ref_row(const Args& a, const DTYPE* x, const float* fr, const float* fq, DTYPE* y)
 {
     std::vector<double> v(a.len);
     for (int r = 0; r < a.nrows; r++) {
         for (int k = 0; k < a.len; k++) v[k] = fg_to_float(x[a.x_off + r * a.len + k], fr[a.f_off]);
-        if (a.op == 0) {
+        if (a.op == FG_ROW_SOFTMAX) {
             double mx = v[0], sum = 0;
             for (int k = 1; k < a.len; k++) mx = v[k] > mx ? v[k] : mx;
             for (int k = 0; k < a.len; k++) sum += std::exp(v[k] - mx);

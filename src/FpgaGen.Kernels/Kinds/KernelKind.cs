@@ -1,0 +1,71 @@
+using FpgaGen.Kernels.Kinds.Vector;
+using FpgaGen.Kernels.Lowering;
+using FpgaGen.Kernels.Plans;
+using FpgaGen.Model;
+
+namespace FpgaGen.Kernels.Kinds;
+
+/// <summary>
+/// A kernel architecture, in one home: its tuning space (data, templates/&lt;id&gt;/space.yaml), the plan of the
+/// hardware one configuration builds, the cycle model of its steps on that plan, and the closed forms of its loops
+/// (how many items each stream carries), which the generator's launch plans and the schedule check share. Its
+/// templates are templates/&lt;id&gt;/. Resources are counted from the plan by <see cref="PlanResources"/>.
+/// </summary>
+public abstract class KernelKind(ParameterSpace space)
+{
+    public ParameterSpace Space { get; } = space;
+    public string Id => Space.Kernel;
+    public abstract string Title { get; }
+
+    /// <summary>
+    /// How much the clock drops at full device utilization (see the estimator's clock model). Architectures that
+    /// broadcast operands to many lanes and reduce through wide adder trees lose more than systolic arrays, whose
+    /// wires only reach neighbours.
+    /// </summary>
+    public abstract double ClockDerating { get; }
+
+    /// <summary>What this kind asks of the lowering (ln_linear folds LayerNorm into the next linear layer).</summary>
+    public virtual LoweringOptions Lowering => default;
+
+    public virtual bool AppliesTo(Network network) => true;
+
+    /// <summary>The hardware of one configuration for one lowered network and target.</summary>
+    public abstract HardwarePlan Plan(KernelConfig config, LoweredNetwork net, Target target);
+
+    /// <summary>Cycles and traffic of a MAC step on the plan's engine.</summary>
+    public abstract OpCost Cost(HardwarePlan plan, in MacWork op, Target target, double bytesPerCycle);
+
+    /// <summary>Items each engine stream carries for a MAC operation of this shape (a whole step or a slice of it).</summary>
+    public abstract IReadOnlyDictionary<string, long> StreamCounts(HardwarePlan plan, MacShape shape, bool normalizes);
+
+    /// <summary>Output channels the engine computes side by side: the unit a step's output channels are sliced in.</summary>
+    public abstract int OutputLanes(HardwarePlan plan);
+
+    /// <summary>Output rows of one engine tile: the unit a step's output rows are sliced in.</summary>
+    public abstract int RowTile(HardwarePlan plan);
+
+    /// <summary>A plan builder holding the configuration's parameters as the first macros.</summary>
+    protected static PlanBuilder Builder(KernelConfig config, Target target)
+    {
+        var b = new PlanBuilder(target);
+        foreach (var (name, value) in config.AsDictionary()) b.Define(name, value, "parameter");
+        return b;
+    }
+
+    /// <summary>The largest kernel, stride and dilation as macros KMAX, SMAX, DMAX: what convolution buffers are sized for.</summary>
+    protected static (long Kernel, long Stride, long Dilation) ConvolutionMacros(PlanBuilder b, LoweredNetwork net) =>
+        (b.Define("KMAX", net.Extents.Kernel, "largest kernel"), b.Define("SMAX", net.Extents.Stride, "largest stride"),
+            b.Define("DMAX", net.Extents.Dilation, "largest dilation"));
+
+    /// <summary>The MAC array, any extra blocks, then the vector unit.</summary>
+    protected static IReadOnlyList<ComputePlan> Compute(long lanes, string arrangement, Target target, LoweredNetwork net, int vu, params ComputePlan[] extra) =>
+    [
+        new("engine", lanes, 1, arrangement,
+            $"multiply-accumulate {ScalarType.Data(target.Precision).Name} into {ScalarType.Accumulator(target.Precision).Name}", Control: true),
+        .. extra, .. VectorUnit.Compute(net, vu),
+    ];
+
+    /// <summary>The engine's group, then the vector groups the network uses.</summary>
+    protected static IReadOnlyList<GroupPlan> Groups(GroupPlan engine, PlanBuilder b, LoweredNetwork net, int vu) =>
+        [engine, .. VectorUnit.Groups(b, net, vu)];
+}

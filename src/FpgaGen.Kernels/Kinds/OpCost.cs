@@ -1,0 +1,59 @@
+using FpgaGen.Kernels.Lowering;
+
+namespace FpgaGen.Kernels.Kinds;
+
+/// <summary>Cycles of one step: compute and memory overlap (the stages run concurrently); the fill of the first tile does not.</summary>
+public readonly record struct OpCost(double Compute, double Memory, double Fill, double Bytes)
+{
+    public double Cycles => Math.Max(Compute, Memory) + Fill;
+    public bool MemoryBound => Memory > Compute;
+}
+
+/// <summary>
+/// A MAC step flattened for the cycle models' hot loop: G = batch × groups independent products, each M output
+/// channels × R×C outputs from IH×IW inputs, reducing N input channels × KH×KW taps at stride S. A matrix product is
+/// the 1×1 case with R = 1 and C = rows.
+/// </summary>
+public readonly struct MacWork
+{
+    public MacWork(MacStep step)
+    {
+        var s = step.Shape;
+        G = (long)s.Batch * s.Groups;
+        (M, N, R, C, IH, IW, KH, KW, S) = (s.MOut, s.NIn, s.OH, s.OW, s.IH, s.IW, s.KH, s.KW, s.Stride);
+        Normalizes = step.Normalizes;
+        Macs = s.Macs;
+        Step = step.Index;
+    }
+
+    public long G { get; }
+    public int M { get; }
+    public int N { get; }
+    public int R { get; }
+    public int C { get; }
+    public int IH { get; }
+    public int IW { get; }
+    public int KH { get; }
+    public int KW { get; }
+    public int S { get; }
+    public bool Normalizes { get; }
+    public long Macs { get; }
+    public int Step { get; }
+    public long Reduction => (long)N * KH * KW;
+}
+
+/// <summary>Timing constants shared by the engines' cycle models.</summary>
+public static class EngineTiming
+{
+    /// <summary>Cycles from a tile's first input to its first output (MAC pipeline, accumulation, control).</summary>
+    public const int PipelineDepth = 30;
+
+    /// <summary>
+    /// Cycles between two updates of the same accumulator that the adder pipeline needs: a floating-point adder is
+    /// ~8 stages deep (Xilinx fadd; Intel's hardened fp32 accumulate is faster, so this is conservative there), an
+    /// integer adder one. A loop that revisits an accumulator sooner stalls.
+    /// </summary>
+    public static int AccumulateLatency(Precision p) => p.IsFixedPoint() ? 1 : 8;
+
+    public static long Ceil(long a, long b) => (a + b - 1) / b;
+}

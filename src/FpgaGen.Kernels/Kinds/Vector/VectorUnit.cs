@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using FpgaGen.Hardware;
+using FpgaGen.Kernels.Lowering;
+using FpgaGen.Kernels.Plans;
+using static FpgaGen.Kernels.Kinds.Stages;
+
+namespace FpgaGen.Kernels.Kinds.Vector;
+
+/// <summary>
+/// The streaming unit every design carries for the layers that are not multiply-accumulate: vu_map (element-wise
+/// functions, adds, strided copies), vu_pool (pooling windows, LRN) and vu_row (softmax, unfused LayerNorm), each a
+/// reader, a datapath and a writer of vu lanes (templates/vector/). A design has the groups its network uses.
+/// </summary>
+public static class VectorUnit
+{
+    public const string Map = "vu_map", Pool = "vu_pool", Row = "vu_row";
+    public const string Item = "vu_vec";
+
+    /// <summary>Special functions (exp for softmax, erf for GELU, rsqrt) cost about three multiply-adds per lane.</summary>
+    public const double SpecialFunctionMacs = 3;
+
+    public static string GroupOf(Step step) => step switch
+    {
+        MapStep => Map,
+        PoolStep => Pool,
+        RowStep => Row,
+        _ => throw new ArgumentException($"step {step.Name} does not run on the vector unit"),
+    };
+
+    /// <summary>The vector unit's lanes, when the network has any vector step.</summary>
+    public static IEnumerable<ComputePlan> Compute(LoweredNetwork net, int vu)
+    {
+        var e = net.Extents;
+        if (!e.AnyVectorStep) yield break;
+        yield return new ComputePlan("vector unit", vu, 1 + (e.SpecialFunctions ? SpecialFunctionMacs : 0), $"vu={vu} lanes",
+            e.SpecialFunctions ? "compare, add, multiply; exp, erf, rsqrt" : "compare, add, multiply", Control: true);
+    }
+
+    /// <summary>Macros of the vector bodies: the row buffer holds the longest row, padded to whole vectors.</summary>
+    public static void Define(PlanBuilder b, LoweredNetwork net, int vu)
+    {
+        var len = net.Extents.RowLength;
+        if (len == 0) return;
+        b.Define("ROWLEN", len, "longest softmax / LayerNorm row");
+        b.Define("ROWMAX", EngineTiming.Ceil(len, vu) * vu, "ROWLEN rounded up to whole vectors of vu");
+    }
+
+    /// <summary>The vector groups depend only on the network, vu and the device: built once for each.</summary>
+    private static readonly ConditionalWeakTable<LoweredNetwork, ConcurrentDictionary<(int Vu, Device Device), GroupPlan[]>> Built = new();
+
+    /// <summary>The groups the network's steps use, in the order map, pool, row.</summary>
+    public static IReadOnlyList<GroupPlan> Groups(PlanBuilder b, LoweredNetwork net, int vu) =>
+        Built.GetOrCreateValue(net).GetOrAdd((vu, b.Target.Device), _ =>
+        {
+            var e = net.Extents;
+            var groups = new List<GroupPlan>();
+            if (e.Maps) groups.Add(MapGroup(b, vu));
+            if (e.Pools) groups.Add(PoolGroup(b, vu));
+            if (e.RowLength > 0) groups.Add(RowGroup(b, vu, EngineTiming.Ceil(e.RowLength, vu) * vu));
+            return groups.ToArray();
+        });
+
+    private static StreamPlan Vec(PlanBuilder b, string name, string from, string to, int vu) =>
+        b.Vector(name, from, to, Item, Elements.Float, vu, ChannelDepth);
+
+    private static GroupPlan MapGroup(PlanBuilder b, int vu) => new(Map, Map + "_top",
+    [
+        Stage(b, "vu_map_read", "vector/body/map_read", () => [new("a", Elements.Data), new("s", Elements.Data), new("fr", Elements.Float),
+            .. Ints("batch", "d0", "d1", "d2", "op", "a_off", "a_b", "a_0", "a_1", "a_2", "s_off", "s_b", "s_0", "s_1", "s_2", "f_off")], [], ["vm_a", "vm_s"]),
+        Stage(b, "vu_map_compute", "vector/body/map_compute", () => Ints("batch", "d0", "d1", "d2", "op"), ["vm_a", "vm_s"], ["vm_o"]),
+        Stage(b, "vu_map_write", "vector/body/map_write", () => [new("fq", Elements.Float), new("y", Elements.Data, Writes: true),
+            .. Ints("batch", "d0", "d1", "d2", "y_off", "y_b", "y_0", "y_1", "y_2", "f_off")], ["vm_o"], []),
+    ], [Vec(b, "vm_a", "vu_map_read", "vu_map_compute", vu), Vec(b, "vm_s", "vu_map_read", "vu_map_compute", vu),
+        Vec(b, "vm_o", "vu_map_compute", "vu_map_write", vu)]) { TemplateDir = "vector" };
+
+    private static GroupPlan PoolGroup(PlanBuilder b, int vu) => new(Pool, Pool + "_top",
+    [
+        Stage(b, "vu_pool_read", "vector/body/pool_read", () => [new("x", Elements.Data), new("fr", Elements.Float),
+            .. Ints("batch", "chans", "ih", "iw", "oh", "ow", "kh", "kw", "stride", "pad", "mode", "adaptive", "x_off", "f_off")], [], ["vp_x"]),
+        Stage(b, "vu_pool_compute", "vector/body/pool_compute", () => Ints("batch", "chans", "oh", "ow", "kh", "kw", "mode"), ["vp_x"], ["vp_o"]),
+        Stage(b, "vu_pool_write", "vector/body/pool_write", () => [new("fq", Elements.Float), new("y", Elements.Data, Writes: true),
+            .. Ints("batch", "chans", "oh", "ow", "y_off", "f_off")], ["vp_o"], []),
+    ], [Vec(b, "vp_x", "vu_pool_read", "vu_pool_compute", vu), Vec(b, "vp_o", "vu_pool_compute", "vu_pool_write", vu)]) { TemplateDir = "vector" };
+
+    /// <summary>The datapath holds one row in rowbuf (vu banks of floats) for its passes over it.</summary>
+    private static GroupPlan RowGroup(PlanBuilder b, int vu, long rowMax) => new(Row, Row + "_top",
+    [
+        Stage(b, "vu_row_read", "vector/body/row_read", () => [new("x", Elements.Data), new("fr", Elements.Float), .. Ints("nrows", "len", "x_off", "f_off")], [], ["vr_x"]),
+        Stage(b, "vu_row_compute", "vector/body/row_compute", () => [new("fc", Elements.Float), .. Ints("nrows", "len", "op", "f_off")], ["vr_x"], ["vr_o"],
+            b.Ram("rowbuf", Elements.Float, vu, rowMax / vu)),
+        Stage(b, "vu_row_write", "vector/body/row_write", () => [new("fq", Elements.Float), new("y", Elements.Data, Writes: true),
+            .. Ints("nrows", "len", "op", "y_off", "f_off", "g_off")], ["vr_o"], []),
+    ], [Vec(b, "vr_x", "vu_row_read", "vu_row_compute", vu), Vec(b, "vr_o", "vu_row_compute", "vu_row_write", vu)]) { TemplateDir = "vector" };
+
+    /// <summary>
+    /// How many vectors each stream of a vector step carries: the closed forms of the loops in templates/vector/body
+    /// (the reader writes and the datapath reads exactly this many).
+    /// </summary>
+    public static IReadOnlyDictionary<string, long> StreamCounts(Step step, int vu) => step switch
+    {
+        MapStep m => MapCounts(m, vu),
+        PoolStep p => new Dictionary<string, long> { ["vp_x"] = PoolVectors(p, vu) * (p.KH * p.KW + 1), ["vp_o"] = PoolVectors(p, vu) },
+        RowStep r => new Dictionary<string, long> { ["vr_x"] = r.Rows * EngineTiming.Ceil(r.Len, vu), ["vr_o"] = r.Rows * EngineTiming.Ceil(r.Len, vu) },
+        _ => throw new ArgumentException(step.GetType().Name),
+    };
+
+    private static Dictionary<string, long> MapCounts(MapStep m, int vu)
+    {
+        var items = (long)m.Batch * m.D0 * m.D1 * EngineTiming.Ceil(m.D2, vu);
+        return new() { ["vm_a"] = items, ["vm_s"] = m.Binary ? items : 0, ["vm_o"] = items };
+    }
+
+    private static long PoolVectors(PoolStep p, int vu) => (long)p.Batch * p.Channels * p.OH * EngineTiming.Ceil(p.OW, vu);
+
+    /// <summary>
+    /// Cycles of a vector step, one vector per cycle in every pipelined loop of the templates: map streams its
+    /// vectors; pool reads kh·kw window vectors and one divisor vector per output vector (no line buffer: every window
+    /// is re-read from memory); the row datapath makes four passes over each row (load rowbuf, reduce, second
+    /// reduction, scale and send). Traffic: every element the reader loads plus the output.
+    /// </summary>
+    public static OpCost Cost(Step step, int vu, int bytes, double bytesPerCycle)
+    {
+        double compute, traffic;
+        switch (step)
+        {
+            case MapStep m:
+                compute = MapCounts(m, vu)["vm_a"];
+                traffic = (m.Binary ? 3.0 : 2.0) * m.Batch * m.D0 * m.D1 * m.D2 * bytes;
+                break;
+            case PoolStep p:
+                compute = PoolVectors(p, vu) * (p.KH * p.KW + 1.0);
+                var outputs = (double)p.Batch * p.Channels * p.OH * p.OW;
+                traffic = outputs * (p.KH * p.KW + (p.Lrn ? 2 : 1)) * bytes;
+                break;
+            case RowStep r:
+                compute = 4.0 * r.Rows * EngineTiming.Ceil(r.Len, vu);
+                traffic = 2.0 * r.Rows * r.Len * bytes;
+                break;
+            default:
+                throw new ArgumentException(step.GetType().Name);
+        }
+        compute += EngineTiming.PipelineDepth;
+        return new OpCost(compute, traffic / bytesPerCycle, 0, traffic);
+    }
+}

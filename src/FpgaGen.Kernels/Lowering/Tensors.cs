@@ -1,0 +1,70 @@
+namespace FpgaGen.Kernels.Lowering;
+
+/// <summary>Where a kernel pointer argument points: the activation arena or the weights blob.</summary>
+public enum BufferKind { Activations, Weights }
+
+/// <summary>
+/// One activation tensor of the lowered network: a region of the activation arena holding Batch samples back to
+/// back (sample stride = <see cref="Elements"/>). Feature maps are channel-major (C, H, W), token sequences
+/// token-major (T, D), vectors plain.
+/// </summary>
+public sealed class ActivationTensor(string name, string calibration, IReadOnlyList<int> shape)
+{
+    /// <summary>The name steps and plans use: the last model layer whose output it holds, "input", or "layer/part".</summary>
+    public string Name { get; } = name;
+
+    /// <summary>Key of its value range in calibration data: the model layer (or attention part) whose output it is.</summary>
+    public string Calibration { get; } = calibration;
+
+    public IReadOnlyList<int> Shape { get; } = shape;
+    public long Elements { get; } = shape.Aggregate(1L, (a, d) => a * d);
+
+    /// <summary>Element offset in the arena (set by <see cref="ArenaAllocator"/>).</summary>
+    public long Offset { get; internal set; } = -1;
+
+    /// <summary>First step that writes it (−1 for the network input) and last step that reads it.</summary>
+    public int FirstUse { get; internal set; } = int.MaxValue;
+    public int LastUse { get; internal set; } = -1;
+
+    internal void Touch(int step)
+    {
+        FirstUse = Math.Min(FirstUse, step);
+        LastUse = Math.Max(LastUse, step);
+    }
+
+    public override string ToString() => $"{Name} [{string.Join("x", Shape)}] @{Offset}";
+}
+
+/// <summary>
+/// Places tensors in one activation arena, reusing the space of tensors no later step reads (first fit over the free
+/// gaps, in step order). A tensor stays live from its first writer to its last reader, so a step's inputs and outputs
+/// never overlap.
+/// </summary>
+public static class ArenaAllocator
+{
+    /// <summary>Offsets are multiples of this many elements: 64 bytes for fp32, enough for any vector load.</summary>
+    public const long Alignment = 16;
+
+    public static long Place(IReadOnlyList<ActivationTensor> tensors, int batch)
+    {
+        var live = new List<(long Start, long End, ActivationTensor T)>();
+        long top = 0;
+        foreach (var t in tensors.OrderBy(t => t.FirstUse).ThenBy(t => t.Name, StringComparer.Ordinal))
+        {
+            live.RemoveAll(x => x.T.LastUse < t.FirstUse);
+            var size = Align(checked(t.Elements * batch));
+            long start = 0;
+            foreach (var (s, e, _) in live.OrderBy(x => x.Start))
+            {
+                if (s - start >= size) break;
+                start = Math.Max(start, e);
+            }
+            t.Offset = start;
+            live.Add((start, start + size, t));
+            top = Math.Max(top, start + size);
+        }
+        return top;
+    }
+
+    private static long Align(long n) => (n + Alignment - 1) / Alignment * Alignment;
+}

@@ -1,0 +1,35 @@
+namespace FpgaGen.Kernels.Plans;
+
+/// <summary>
+/// The resource model: DSP, RAM, logic and registers of a plan, counted from its lanes and buffers and nothing else.
+/// </summary>
+public static class PlanResources
+{
+    /// <summary>Logic and registers of one block's control: loop counters, DDR load/store units (estimate).</summary>
+    public const double ControlLogic = 4000, ControlRegisters = 8000;
+
+    /// <summary>
+    /// DSP = Σ lanes × MACs per lane × the device's DSP per MAC of the data type; logic and registers per MAC lane from
+    /// the device's lane costs, plus control per block that has it; RAM = the blocks of every buffer; registers also
+    /// hold the buffers mapped to registers. Then the board support package / shell.
+    /// </summary>
+    public static ResourceUse Of(HardwarePlan plan, Target target)
+    {
+        var r = new ResourceUse(target.Device);
+        foreach (var c in plan.Compute)
+        {
+            var macs = c.Lanes * c.MacsPerLane;
+            r.Dsp += macs * target.DspPerMac;
+            r.Logic += macs * target.Lane.Logic + (c.Control ? ControlLogic : 0);
+            r.Registers += macs * target.Lane.Registers + (c.Control ? ControlRegisters : 0);
+        }
+        foreach (var b in plan.Buffers)
+        {
+            r.BufferBits += b.Bits;
+            if (b.InRegisters) r.Registers += b.Bits;
+            else r.AddBlocks(b.Memory, b.Blocks);
+        }
+        r.AddPlatform();
+        return r;
+    }
+}

@@ -1,0 +1,36 @@
+using FpgaGen.Hardware;
+
+namespace FpgaGen.Kernels;
+
+/// <summary>A device and data type, with the per-type costs the models need looked up once.</summary>
+public sealed class Target
+{
+    /// <summary>
+    /// Fraction of peak external-memory bandwidth that long burst transfers sustain. DDR3/DDR4 controllers reach
+    /// 80-90% on sequential bursts; 0.8 is the conservative end (refresh, bank and read/write turnarounds).
+    /// </summary>
+    public const double MemoryEfficiency = 0.8;
+
+    public Target(Device device, Precision precision)
+    {
+        if (!device.Supports(precision))
+            throw new InputException($"device {device.Id} does not support {precision.Id()} (its data types: {string.Join(", ", device.Precisions.Select(p => p.Id()))})");
+        Device = device;
+        Precision = precision;
+        Bytes = precision.Bytes();
+        DspPerMac = device.Dsp.PerMac[precision];
+        Lane = device.LaneCosts[precision];
+        // Fixed point accumulates in 32 bits; floating point accumulates in its own width.
+        AccumulatorBits = precision.IsFixedPoint() ? 32 : 8 * Bytes;
+        SustainedBytesPerSecond = device.Memory.GBps * 1e9 * MemoryEfficiency;
+    }
+
+    public Device Device { get; }
+    public Precision Precision { get; }
+    public int Bytes { get; }
+    public int DataBits => 8 * Bytes;
+    public int AccumulatorBits { get; }
+    public double DspPerMac { get; }
+    public LaneCost Lane { get; }
+    public double SustainedBytesPerSecond { get; }
+}

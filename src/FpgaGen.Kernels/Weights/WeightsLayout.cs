@@ -1,0 +1,116 @@
+using System.Text.Json.Serialization;
+
+namespace FpgaGen.Kernels.Weights;
+
+/// <summary>
+/// Element type of a blob section. <c>data</c> is the design's data type (weights, learned tokens), <c>bias</c> the
+/// accumulator-side bias type (int32 for fixed point, float32 otherwise), <c>float</c> float32, <c>int</c> int32.
+/// </summary>
+public enum SectionType { Data, Bias, Float, Int }
+
+/// <summary>
+/// One region of weights.bin. Kernels get <see cref="ElementOffset"/> (in elements of its type) as an argument and a
+/// pointer of that type to the whole blob. The packing recipe says what goes in: a model tensor
+/// (<see cref="Source"/>, named "layer.param"), folded with a batch norm or a LayerNorm where given.
+/// </summary>
+public sealed class WeightSection
+{
+    public required SectionType Type { get; init; }
+    /// <summary>Byte offset in weights.bin, a multiple of <see cref="WeightsLayout.Alignment"/>.</summary>
+    public required long Offset { get; init; }
+    public required long Count { get; init; }
+    public required int ElementBytes { get; init; }
+    public int[]? Shape { get; init; }
+    public string? Source { get; init; }
+    public string? FoldBatchNorm { get; init; }
+    public string? FoldLayerNorm { get; init; }
+
+    [JsonIgnore] public long ElementOffset => Offset / ElementBytes;
+    [JsonIgnore] public long Bytes => Count * ElementBytes;
+}
+
+/// <summary>
+/// What the packer writes for one step. The scales come from calibration keys (<see cref="X"/>, <see cref="S"/>,
+/// <see cref="W"/>, <see cref="Y"/>: model layer names, "input", or "attention/part"):
+/// <list type="bullet">
+/// <item>mac: <see cref="Ints"/> = [mult, shift] with mult·2^−shift = sx·sw/sy; <see cref="Floats"/> = [act_hi, sw,
+/// eps_q, 1/sy] (act_hi = 6/(sx·sw) for ReLU6, eps_q = eps/sx² for a fused LayerNorm); weights quantized by
+/// sw = max|W'|/qmax; bias as round(b'/(sx·sw)); LayerNorm vectors as pairs (Σ_k Wq[n][k], b'[n]) per output n.</item>
+/// <item>map: Floats = [sa, ss, 1/sy, 0]; learned parameters (a_param, s_param) quantized with their own max|p|/qmax.</item>
+/// <item>pool: Floats = [sx, 0, 1/sy, 0]. row: Floats = [sx·input_factor, 0, 1/sy, eps]; LayerNorm γ then β in affine.</item>
+/// </list>
+/// Floating-point designs store sw = 1, scales 1, mult = 1, shift = 0 and unquantized values.
+/// </summary>
+public sealed class StepRecord
+{
+    public required string Name { get; init; }
+    public required string Op { get; init; }
+    public required IReadOnlyList<string> Layers { get; init; }
+    public string? X { get; init; }
+    public string? S { get; init; }
+    public string? W { get; init; }
+    public required string Y { get; init; }
+    public string? Activation { get; init; }
+    public string? MapOp { get; init; }
+    public double InputFactor { get; init; } = 1;
+    public WeightSection? Weight { get; internal set; }
+    public WeightSection? Bias { get; internal set; }
+    public WeightSection? LnVectors { get; internal set; }
+    public WeightSection? Affine { get; internal set; }
+    public WeightSection? AParam { get; internal set; }
+    public WeightSection? SParam { get; internal set; }
+    public WeightSection Ints { get; internal set; } = null!;
+    public WeightSection Floats { get; internal set; } = null!;
+}
+
+/// <summary>An activation tensor as weights.json lists it: where it lives and which calibration key scales it.</summary>
+public sealed record TensorRecord(string Name, string Calibration, IReadOnlyList<int> Shape, long Offset, long Elements);
+
+/// <summary>
+/// The layout of weights.bin for one generated design: every section with its byte offset, and the recipe the packers
+/// (<see cref="WeightPacker"/> and the project's tools/pack_weights.py) follow. Serialized as weights.json.
+/// </summary>
+public sealed class WeightsLayout
+{
+    public const string FormatId = "fpgagen-weights-1";
+    public const int Alignment = 64;
+
+    /// <summary>Batch norm ε (PyTorch's default) and LayerNorm ε (torchvision's ViT uses 1e-6).</summary>
+    public const double BatchNormEps = 1e-5, LayerNormEps = 1e-6;
+
+    public string Format => FormatId;
+    public required string Precision { get; init; }
+    public required string DataType { get; init; }
+    public required string BiasType { get; init; }
+    public int AlignmentBytes => Alignment;
+    public double BnEps => BatchNormEps;
+    public double LnEps => LayerNormEps;
+    public required long TotalBytes { get; init; }
+
+    /// <summary>Floats [input scale, output scale] at offset 0: the host quantizes its input and dequantizes its output with them.</summary>
+    public required WeightSection Header { get; init; }
+    public required IReadOnlyList<TensorRecord> Tensors { get; init; }
+    public required IReadOnlyList<StepRecord> Steps { get; init; }
+    public required string InputKey { get; init; }
+    public required string OutputKey { get; init; }
+}
+
+/// <summary>Hands out aligned sections of the blob in order.</summary>
+internal sealed class SectionAllocator(int dataBytes, int biasBytes)
+{
+    private long next;
+
+    public long Total => next;
+
+    public WeightSection Add(SectionType type, long count, int[]? shape = null, string? source = null, string? foldBn = null, string? foldLn = null)
+    {
+        var bytes = type switch { SectionType.Data => dataBytes, SectionType.Bias => biasBytes, _ => 4 };
+        var section = new WeightSection
+        {
+            Type = type, Offset = next, Count = count, ElementBytes = bytes, Shape = shape, Source = source,
+            FoldBatchNorm = foldBn, FoldLayerNorm = foldLn,
+        };
+        next = checked((next + count * bytes + WeightsLayout.Alignment - 1) / WeightsLayout.Alignment * WeightsLayout.Alignment);
+        return section;
+    }
+}

@@ -1,0 +1,107 @@
+using FpgaGen.Kernels.Lowering;
+using FpgaGen.Model;
+
+namespace FpgaGen.Kernels.Weights;
+
+/// <summary>Places every step's sections in the weights blob, in step order, and writes the packing recipe.</summary>
+internal static class WeightsPlanner
+{
+    private sealed record MacWeights(string? Weight, int[]? Shape, string? Bias, string? FoldBn, string? FoldLn, bool HasBias);
+
+    private sealed record Param(string Source, int[] Shape, bool First);
+
+    /// <summary>
+    /// Records the static weights of a MAC step (null <paramref name="weight"/> for activation operands). A step that
+    /// normalizes its input gets LayerNorm correction vectors instead of a bias section.
+    /// </summary>
+    public static void Attach(MacStep step, string? weight, int[]? shape, string? bias, string? foldBn, string? foldLn, bool hasBias) =>
+        step.Pending = new MacWeights(weight, shape, bias, foldBn, foldLn, hasBias);
+
+    /// <summary>Records a learned tensor a map step reads as its first (class token) or second (position embedding) operand.</summary>
+    public static void AttachParam(MapStep step, string source, int[] shape, bool first) => step.Pending = new Param(source, shape, first);
+
+    public static WeightsLayout Plan(Network net, Precision precision, IReadOnlyList<Step> steps, IReadOnlyList<ActivationTensor> tensors,
+        ActivationTensor input, ActivationTensor output)
+    {
+        var alloc = new SectionAllocator(precision.Bytes(), 4);
+        var header = alloc.Add(SectionType.Float, 2);
+        var records = new List<StepRecord>();
+        foreach (var step in steps)
+        {
+            var record = step switch
+            {
+                MacStep m => Mac(m, alloc),
+                MapStep m => Map(m, alloc),
+                PoolStep p => new StepRecord { Name = p.Name, Op = "pool", Layers = p.Layers, X = p.X.Calibration, Y = p.Y.Calibration, MapOp = p.Max ? "max" : "avg" },
+                RowStep r => new StepRecord
+                {
+                    Name = r.Name, Op = "row", Layers = r.Layers, X = r.X.Calibration, Y = r.Y.Calibration, InputFactor = r.InputFactor,
+                    MapOp = r.LayerNorm ? "layernorm" : "softmax",
+                },
+                _ => throw new InvalidOperationException(step.GetType().Name),
+            };
+            if (step is RowStep { LayerNorm: true } ln)
+                record.Affine = ln.Affine = alloc.Add(SectionType.Float, 2L * ln.Len, [2, ln.Len], source: ln.Layers[0]);
+            record.Ints = alloc.Add(SectionType.Int, 2);
+            record.Floats = alloc.Add(SectionType.Float, 4);
+            step.Record = record;
+            step.Pending = null;
+            records.Add(record);
+        }
+        return new WeightsLayout
+        {
+            Precision = precision.Id(),
+            DataType = DataTypeName(precision),
+            BiasType = precision.IsFixedPoint() ? "int32" : "float32",
+            TotalBytes = alloc.Total,
+            Header = header,
+            Tensors = tensors.Select(t => new TensorRecord(t.Name, t.Calibration, t.Shape, t.Offset, t.Elements)).ToList(),
+            Steps = records,
+            InputKey = input.Calibration,
+            OutputKey = output.Calibration,
+        };
+    }
+
+    public static string DataTypeName(Precision p) => p switch
+    {
+        Precision.Fp32 => "float32",
+        Precision.Fp16 => "float16",
+        Precision.Int16 => "int16",
+        _ => "int8",
+    };
+
+    private static StepRecord Mac(MacStep m, SectionAllocator alloc)
+    {
+        var w = (MacWeights)m.Pending!;
+        var record = new StepRecord
+        {
+            Name = m.Name, Op = "mac", Layers = m.Layers, X = m.X.Calibration, W = m.WTensor?.Calibration, Y = m.Y.Calibration,
+            Activation = m.Activation switch { FusedActivation.Relu => "relu", FusedActivation.Relu6 => "relu6", _ => null },
+        };
+        var outputs = (long)m.Shape.Groups * m.Shape.MOut;
+        if (w.Weight is not null)
+            record.Weight = m.Weight = alloc.Add(SectionType.Data, w.Shape!.Aggregate(1L, (a, d) => a * d), w.Shape, w.Weight, w.FoldBn, w.FoldLn);
+        if (m.Normalizes)
+            record.LnVectors = m.LayerNormVectors = alloc.Add(SectionType.Float, 2 * outputs, [(int)outputs, 2], w.Bias, foldLn: w.FoldLn);
+        else if (w.HasBias)
+            record.Bias = m.Bias = alloc.Add(SectionType.Bias, outputs, [(int)outputs], w.Bias, w.FoldBn);
+        return record;
+    }
+
+    private static StepRecord Map(MapStep m, SectionAllocator alloc)
+    {
+        var p = m.Pending as Param;
+        var record = new StepRecord
+        {
+            Name = m.Name, Op = "map", Layers = m.Layers, X = m.A?.Calibration, S = m.S?.Calibration, Y = m.Y.Calibration,
+            MapOp = m.Op.ToString().ToLowerInvariant(),
+        };
+        if (p is not null)
+        {
+            var section = alloc.Add(SectionType.Data, p.Shape.Aggregate(1L, (a, d) => a * d), p.Shape, p.Source);
+            if (p.First) record.AParam = m.AParam = section;
+            else record.SParam = m.SParam = section;
+        }
+        return record;
+    }
+}
