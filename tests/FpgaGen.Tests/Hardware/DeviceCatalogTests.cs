@@ -6,7 +6,8 @@ namespace FpgaGen.Tests.Hardware;
 public class DeviceCatalogTests
 {
     public static readonly string[] ExpectedIds =
-        ["a10_385a", "a10_de5anet", "s10_gx2800", "sv_gsd8", "v7_vc707", "ku060", "zcu102", "u250", "u280", "u55c"];
+        ["a10_385a", "a10_de5anet", "a10_devkit", "a10_alaric", "s10_gx2800", "sv_gsd8", "sv_de5net", "v7_vc707", "z7_zc706",
+         "ku060", "zcu102", "zcu104", "u250", "u280", "u55c"];
 
     public static TheoryData<string> Ids() => new(ExpectedIds);
 
@@ -40,6 +41,11 @@ public class DeviceCatalogTests
     [Theory]
     [InlineData("a10_385a", 1518, "M20K", 2713, "ALM", 427200, 1708800)]
     [InlineData("a10_de5anet", 1518, "M20K", 2713, "ALM", 427200, 1708800)]
+    [InlineData("a10_devkit", 1518, "M20K", 2713, "ALM", 427200, 1708800)]
+    [InlineData("a10_alaric", 1687, "M20K", 2133, "ALM", 251680, 1006720)]
+    [InlineData("sv_de5net", 256, "M20K", 2560, "ALM", 234720, 938880)]
+    [InlineData("z7_zc706", 900, "BRAM18", 1090, "LUT", 218600, 437200)]
+    [InlineData("zcu104", 1728, "BRAM18", 624, "LUT", 230400, 460800)]
     [InlineData("s10_gx2800", 5760, "M20K", 11721, "ALM", 933120, 3732480)]
     [InlineData("sv_gsd8", 1963, "M20K", 2567, "ALM", 262400, 1049600)]
     [InlineData("v7_vc707", 2800, "BRAM18", 2060, "LUT", 303600, 607200)]
@@ -110,14 +116,14 @@ public class DeviceCatalogTests
     public void PrecisionSupportFollowsTheDspArchitecture()
     {
         // Intel families without hardened fp16 leave it out; hardened fp32 costs one block.
-        foreach (var id in new[] { "a10_385a", "a10_de5anet", "s10_gx2800", "sv_gsd8" })
+        foreach (var id in new[] { "a10_385a", "a10_de5anet", "a10_devkit", "a10_alaric", "s10_gx2800", "sv_gsd8", "sv_de5net" })
         {
             var d = Get(id);
             Assert.False(d.Supports(Precision.Fp16), $"{id} must not claim fp16");
             Assert.Equal(1, d.Dsp.PerMac[Precision.Fp32]);
         }
         // DSP48E2: two int8 MACs per DSP when they share an operand (WP486).
-        foreach (var id in new[] { "ku060", "zcu102", "u250", "u280", "u55c" })
+        foreach (var id in new[] { "ku060", "zcu102", "zcu104", "u250", "u280", "u55c" })
             Assert.Equal(0.5, Get(id).Dsp.PerMac[Precision.Int8]);
         // 7-series fp32: 3 DSP for the multiply + 2 for the add.
         Assert.Equal(5, Get("v7_vc707").Dsp.PerMac[Precision.Fp32]);
