@@ -74,6 +74,11 @@ public static class ProjectGenerator
             ["part"] = CNames.CommentText(dev.Toolchain.HlsPart ?? dev.Part),
             ["board"] = CNames.CommentText(dev.Toolchain.AocBoard ?? ""),
             ["platform"] = CNames.CommentText(dev.Toolchain.Platform ?? ""),
+            // The same names as build-file values: quoted for make + sh and for Tcl (comments above use CommentText).
+            ["board_make"] = ScriptText.MakeShellValue(dev.Toolchain.AocBoard ?? "none"),
+            ["platform_make"] = ScriptText.MakeShellValue(dev.Toolchain.Platform ?? "none"),
+            ["part_make"] = ScriptText.MakeShellValue(dev.Toolchain.HlsPart ?? dev.Part),
+            ["part_tcl"] = ScriptText.TclString(dev.Toolchain.HlsPart ?? dev.Part),
             ["kernel"] = d.Kernel,
             ["params"] = string.Join(", ", d.Parameters.Select(kv => $"{kv.Key}={kv.Value}")),
             ["precision"] = d.Lowered.Precision.Id(),
