@@ -80,8 +80,8 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, ToolEnvironment?
     /// </summary>
     private static string? UserError(Exception e) => e switch
     {
-        InputException => "error: " + e.Message,
-        OpenCl.OpenClException => "error: OpenCL: " + e.Message,
+        InputException => "error: " + InputException.OneLine(e.Message),
+        OpenCl.OpenClException => "error: OpenCL: " + InputException.OneLine(e.Message),
         _ => null,
     };
 

@@ -89,7 +89,7 @@ internal static class GenerateCommand
 
     private static string Sha256(string path)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = InputFile.OpenRead(path, InputFile.OnnxBytes, "model file");
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

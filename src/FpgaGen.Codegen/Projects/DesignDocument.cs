@@ -33,15 +33,11 @@ public static class DesignDocument
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(File.ReadAllText(path));
+            root = JsonNode.Parse(InputFile.ReadAllText(path, InputFile.DesignListBytes, "design file"));
         }
         catch (JsonException e)
         {
             throw new InputException($"{path}: not valid JSON ({e.Message})");
-        }
-        catch (IOException e)
-        {
-            throw new InputException($"{path}: cannot read ({e.Message})");
         }
         if (root is not JsonObject obj) throw new InputException($"{path}: expected a JSON object with a design");
         string? device = null;

@@ -23,7 +23,7 @@ public static class DesignFile
         var file = Path.Combine(dir, FileName);
         if (!File.Exists(file))
             throw new InputException($"{projectDirectory}: no {FileName} here; compile takes a project folder written by `fpgagen generate`");
-        var root = JNode.Parse(ReportFile.Read(file), file, "design.json");
+        var root = JNode.Parse(ReportFile.Read(file, InputFile.DocumentBytes, "project design.json"), file, "design.json");
         var design = root.TryProp("design") ?? root;
         var predicted = root.TryProp("predicted") ?? design;
 

@@ -46,7 +46,7 @@ public sealed record ExploredDesigns(string Directory, string Model, Device Devi
         var file = Path.Combine(directory, FileName);
         if (!System.IO.File.Exists(file))
             throw new InputException($"{directory}: no {FileName}; a sweep reads the output folder of `fpgagen explore ... --out {directory}`");
-        var root = JNode.Parse(ReportFile.Read(file), file, FileName);
+        var root = JNode.Parse(ReportFile.Read(file, InputFile.DesignListBytes, "explore designs.json"), file, FileName);
         var device = (catalog ?? DeviceCatalog.Default).Get(root.Prop("device").String());
         var designs = root.Prop("designs").Items().Select(d => Design(d, device)).OrderBy(d => d.Rank).ToList();
         return new ExploredDesigns(Path.GetFullPath(directory), root.Prop("model").String(), device, designs)
