@@ -40,7 +40,7 @@ public static class ProjectReports
                     failures.Add($"the last {target.Name()} compile {(status == "failed" ? "failed" : "ended: " + OneLine(status))}" +
                                  (root.TryProp("error")?.Text() is { } error ? $" ({OneLine(error)})" : ""));
             }
-            catch (ReportFormatException)
+            catch (DocumentFormatException)
             {
                 // A summary cut off by a kill (or not a file) says nothing reliable; the message below still holds.
             }

@@ -12,7 +12,7 @@ internal static class ReportFile
         {
             return InputFile.ReadAllText(path, limit, what);
         }
-        catch (InputException e) when (e is not ReportFormatException)
+        catch (InputException e) when (e is not DocumentFormatException)
         {
             var prefix = path + ": ";
             var problem = e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message;
