@@ -34,7 +34,9 @@ internal static class EstimateCommand
             var km = KernelModels.Get(r.GetValue(kernel)!);
             var config = km.Space.Parse(r.GetValue(set)!);
             var f = r.GetValue(freq);
-            if (f is { } mhz && (mhz <= 0 || mhz > 1000)) throw new InputException($"--freq: expected a clock between 0 and 1000 MHz, got {mhz}");
+            // Written so that NaN fails too (every comparison with NaN is false).
+            if (f is { } mhz && !(mhz > 0 && mhz <= 1000))
+                throw new InputException($"--freq: expected a clock above 0 and at most 1000 MHz, got {mhz.ToString(CultureInfo.InvariantCulture)}");
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
             var profile = new NetworkProfile(net);
             var estimator = new Estimator(km, profile, target, r.GetValue(batch), f);
