@@ -39,6 +39,11 @@ public readonly record struct JNode(JsonElement Element, string File, string Pat
             var where = e.LineNumber is { } line ? $" (line {line + 1})" : "";
             throw new DocumentFormatException(file, $"{what} is not valid JSON{where}; is it cut off? {InputException.OneLine(e.Message)}", e);
         }
+        catch (ArgumentException e)
+        {
+            // Text that is not valid Unicode (a lone surrogate) cannot be JSON.
+            throw new DocumentFormatException(file, $"{what} is not valid JSON: {InputException.OneLine(e.Message)}", e);
+        }
         if (rejectDuplicateKeys) root.CheckDuplicateKeys();
         return root;
     }
@@ -90,7 +95,9 @@ public readonly record struct JNode(JsonElement Element, string File, string Pat
     };
 
     /// <summary>A finite number, also when written as a string ("234.85"); aoc's Quartus JSON uses strings.</summary>
-    public double Number() => TryNumber() ?? throw Error($"expected a number, found {Describe()}");
+    public double Number() => TryNumber() ?? throw Error(Element.ValueKind == JsonValueKind.Number
+        ? $"{Describe()} is out of range (not a finite 64-bit number)"
+        : $"expected a number, found {Describe()}");
 
     public double? TryNumber()
     {

@@ -147,6 +147,11 @@ public static class YamlTree
             // YamlDotNet's scanner throws this (without a position) on some unterminated flow collections.
             throw InputException.At(file, LastGoodMark(text), "malformed YAML: unterminated [list] or {mapping} after this point");
         }
+        catch (ArgumentException)
+        {
+            // YamlDotNet's representation model throws this on an event sequence it does not expect (a damaged file).
+            throw InputException.At(file, LastGoodMark(text), "malformed YAML: an unexpected structure after this point");
+        }
         if (stream.Documents.Count == 0) throw new InputException($"{file ?? "input"}: empty YAML document");
         if (stream.Documents.Count > 1) throw new InputException($"{file ?? "input"}: expected one YAML document, found {stream.Documents.Count}");
         var budget = MaxNodes;
@@ -228,7 +233,7 @@ public static class YamlTree
             while (parser.MoveNext())
                 if (parser.Current is { } e) mark = new SourceMark((int)e.Start.Line, (int)e.Start.Column);
         }
-        catch (Exception ex) when (ex is YamlException or InvalidOperationException)
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException or ArgumentException)
         {
         }
         return mark;

@@ -81,6 +81,11 @@ public static class OnnxImporter
         {
             throw new InputException($"{name}: corrupt ONNX model: {e.Message}");
         }
+        catch (OverflowException)
+        {
+            // Sizes are computed with checked arithmetic; a product past 64 bits means dimensions no model has.
+            throw new InputException($"{name}: tensor sizes of the model overflow 64-bit arithmetic (a dimension such as 2147483647 is not a real model's)");
+        }
     }
 
     private static OnnxImport Convert(ModelMessage model, string path)

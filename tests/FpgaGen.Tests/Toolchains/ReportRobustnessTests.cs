@@ -34,7 +34,7 @@ public class ReportRobustnessTests
         Assert.True(failures > 0, "no truncation was rejected");
     }
 
-    private static (string Sample, Action<string> Parse) Pick(string parser) => parser switch
+    internal static (string Sample, Action<string> Parse) Pick(string parser) => parser switch
     {
         "quartus" => (Samples.QuartusReport, t => QuartusReport.ParseText(t, "f")),
         "summary" => (Samples.SummaryJson, t => AocSummary.ParseText(t, "f")),
