@@ -45,10 +45,10 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, ToolEnvironment?
         {
             return body();
         }
-        catch (Exception e) when (UserError(e) is { } message)
+        catch (Exception e) when (UserError(e) is { } error)
         {
-            Err.WriteLine(message);
-            return 2;
+            Err.WriteLine(error.Message);
+            return error.Code;
         }
     }
 
@@ -62,10 +62,10 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, ToolEnvironment?
         {
             return await body();
         }
-        catch (Exception e) when (UserError(e) is { } message)
+        catch (Exception e) when (UserError(e) is { } error)
         {
-            Err.WriteLine(message);
-            return 2;
+            Err.WriteLine(error.Message);
+            return error.Code;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -75,13 +75,20 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, ToolEnvironment?
     }
 
     /// <summary>
-    /// The one-line message for errors the user can act on: bad input, and an OpenCL device that cannot build a kernel
-    /// (the message carries the build log) or allocate a buffer. Anything else is a bug and keeps its stack trace.
+    /// The one-line message and exit code for errors the user can act on: bad input (2), an OpenCL device that cannot
+    /// build a kernel or allocate a buffer (2), an output that could not be written during the work, such as a full
+    /// disk (1), and file-system errors: a place that cannot be written (permissions, a read-only file system, 2), or
+    /// an I/O failure while working (1). Anything else is a bug and keeps its stack trace.
     /// </summary>
-    private static string? UserError(Exception e) => e switch
+    private static (string Message, int Code)? UserError(Exception e) => e switch
     {
-        InputException => "error: " + e.Message,
-        OpenCl.OpenClException => "error: OpenCL: " + e.Message,
+        InputException => ("error: " + InputException.OneLine(e.Message), 2),
+        OpenCl.OpenClException => ("error: OpenCL: " + InputException.OneLine(e.Message), 2),
+        OutputException => ("error: " + InputException.OneLine(e.Message), 1),
+        UnauthorizedAccessException => ("error: permission denied: " + InputException.OneLine(e.Message), 2),
+        IOException io when OutputException.IsDiskFull(io) => ("error: no space left on the device: " + InputException.OneLine(e.Message), 1),
+        IOException io when (io.HResult & 0xFFFF) is 30 or 13 or 20 or 36 => ("error: " + InputException.OneLine(e.Message), 2),
+        IOException => ("error: I/O: " + InputException.OneLine(e.Message), 1),
         _ => null,
     };
 

@@ -6,18 +6,24 @@ namespace FpgaGen.Cli;
 /// <summary>Durations on the command line: "90" or "90s" (seconds), "30m", "2h", "1h30m", "0.5s", or "01:30:00".</summary>
 internal static partial class Durations
 {
+    /// <summary>Longest duration accepted: no compile runs for weeks, and timers take at most about 49 days.</summary>
+    public static readonly TimeSpan Max = TimeSpan.FromDays(30);
+
     public static TimeSpan Parse(string text, string option)
     {
         var s = text.Trim();
-        if (s.Contains(':') && TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var clock) && clock > TimeSpan.Zero) return clock;
-        var m = Pattern().Match(s);
-        if (m.Success && m.Length > 0)
+        var seconds = -1.0;
+        if (s.Contains(':') && TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var clock)) seconds = clock.TotalSeconds;
+        else if (s.Length <= 64 && Pattern().Match(s) is { Success: true, Length: > 0 } m)
         {
             double Part(string unit) => m.Groups[unit].Success ? double.Parse(m.Groups[unit].Value, CultureInfo.InvariantCulture) : 0;
-            var total = TimeSpan.FromHours(Part("h")) + TimeSpan.FromMinutes(Part("m")) + TimeSpan.FromSeconds(Part("s"));
-            if (total > TimeSpan.Zero) return total;
+            // In seconds as a double: 99999999999h is a large number, not an overflow.
+            seconds = Part("h") * 3600 + Part("m") * 60 + Part("s");
         }
-        throw new InputException($"{option} {text}: expected a positive duration such as 90 (seconds), 90s, 30m, 2h, 1h30m or 01:30:00");
+        if (seconds > Max.TotalSeconds)
+            throw new InputException($"{option} {InputException.OneLine(text)}: at most {Max.TotalDays:0} days ({Max.TotalHours:0}h)");
+        if (seconds > 0 && double.IsFinite(seconds)) return TimeSpan.FromSeconds(seconds);
+        throw new InputException($"{option} {InputException.OneLine(text)}: expected a positive duration such as 90 (seconds), 90s, 30m, 2h, 1h30m or 01:30:00");
     }
 
     public static string Format(TimeSpan t) => t.TotalSeconds < 60

@@ -13,6 +13,7 @@ internal static class ModelFiles
     public static Network Load(string pathOrName, TextWriter? notes = null)
     {
         if (File.Exists(pathOrName)) return LoadFile(pathOrName, notes);
+        if (Directory.Exists(pathOrName)) throw new InputException($"{pathOrName}: is a folder; expected a design YAML or ONNX file");
         var bundled = Path.Combine(DataPaths.Designs, pathOrName + ".yaml");
         if (!pathOrName.Contains('/') && !pathOrName.Contains('.') && File.Exists(bundled)) return LoadFile(bundled, notes);
         var known = Directory.Exists(DataPaths.Designs)

@@ -1,23 +1,64 @@
+using System.Text;
+
 namespace FpgaGen.Cli;
 
 /// <summary>
 /// Writes a command's output folder all at once: files go to a temporary sibling folder, which then replaces the
-/// target by rename. An existing, non-empty folder is only replaced with --force.
+/// target by rename. An existing, non-empty folder is only replaced with --force. <see cref="Check"/> runs before the
+/// work and refuses a place that cannot take the folder (exit 2); a failure while writing (a full disk) removes the
+/// temporary folder and leaves any earlier output as it was (exit 1).
 /// </summary>
 internal static class OutputFolder
 {
-    public static void Write(string dir, bool force, Action<string> writeInto)
+    /// <summary>Longest path accepted (Linux PATH_MAX) and longest name of one folder (NAME_MAX, in UTF-8 bytes).</summary>
+    public const int MaxPathBytes = 4096, MaxNameBytes = 255;
+
+    /// <summary>
+    /// Checks that <paramref name="dir"/> can become the output folder: a usable path, not a file, empty unless
+    /// <paramref name="force"/>, inside a folder that exists or can be made, and writable there (probed by making and
+    /// removing a temporary folder). Every problem is an <see cref="InputException"/> naming the option.
+    /// </summary>
+    public static void Check(string dir, bool force, string option = "--out")
     {
+        if (string.IsNullOrWhiteSpace(dir)) throw new InputException($"{option}: empty folder name");
+        if (dir.Any(char.IsControl)) throw new InputException($"{option} {InputException.OneLine(dir)}: control characters in a folder name");
+        if (Encoding.UTF8.GetByteCount(dir) > MaxPathBytes) throw new InputException($"{option}: the path is {dir.Length} characters long; at most {MaxPathBytes} bytes");
         var full = Path.GetFullPath(dir);
+        if (Encoding.UTF8.GetByteCount(full) > MaxPathBytes) throw new InputException($"{option}: the path is longer than {MaxPathBytes} bytes");
+        foreach (var part in full.Split(Path.DirectorySeparatorChar))
+            if (Encoding.UTF8.GetByteCount(part) > MaxNameBytes)
+                throw new InputException($"{option}: a folder name of {part.Length} characters is longer than the {MaxNameBytes} bytes a file system allows");
+        if (File.Exists(full)) throw new InputException($"{dir}: is a file, expected a folder");
+        // The nearest existing ancestor must be a folder: "FILE/sub" cannot be made.
+        for (var a = Path.GetDirectoryName(full); a is not null; a = Path.GetDirectoryName(a))
+        {
+            if (Directory.Exists(a)) break;
+            if (File.Exists(a)) throw new InputException($"{dir}: {a} is a file, so no folder can be made under it");
+        }
         if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !force)
             throw new InputException($"{dir}: folder exists and is not empty; pass --force to replace it");
-        if (File.Exists(full)) throw new InputException($"{dir}: is a file, expected a folder");
-        var parent = Path.GetDirectoryName(full) ?? ".";
-        Directory.CreateDirectory(parent);
-        var tmp = Path.Combine(parent, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(tmp);
+        var parent = Path.GetDirectoryName(full) ?? full;
+        var probe = Path.Combine(parent, $".{Path.GetFileName(full)}.probe-{Guid.NewGuid():N}");
         try
         {
+            Directory.CreateDirectory(probe);
+            Directory.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"{dir}: cannot create the folder there ({InputException.OneLine(e.Message)})");
+        }
+    }
+
+    public static void Write(string dir, bool force, Action<string> writeInto)
+    {
+        Check(dir, force);
+        var full = Path.GetFullPath(dir);
+        var parent = Path.GetDirectoryName(full) ?? ".";
+        var tmp = Path.Combine(parent, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(tmp);
             writeInto(tmp);
             if (Directory.Exists(full))
             {
@@ -31,9 +72,29 @@ internal static class OutputFolder
                 Directory.Move(tmp, full);
             }
         }
+        catch (IOException e)
+        {
+            throw OutputException.Writing(dir, e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new InputException($"{dir}: cannot write there ({InputException.OneLine(e.Message)})", e);
+        }
         finally
         {
+            TryDelete(tmp);
+        }
+    }
+
+    private static void TryDelete(string tmp)
+    {
+        try
+        {
             if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left behind only if the file system refuses even deletes; it is hidden and named .*.tmp-*.
         }
     }
 }

@@ -28,7 +28,12 @@ public static class Program
             SimulateCommand.Create(io),
         };
         var result = root.Parse(args);
-        var code = result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
-        return result.Errors.Count > 0 ? 2 : code;
+        if (result.Errors.Count > 0)
+        {
+            // One line naming the option and what it accepts, not the error list followed by the whole help.
+            stderr.WriteLine(ParseErrors.Describe(result));
+            return 2;
+        }
+        return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 }

@@ -14,6 +14,24 @@ public class InputException : Exception
     public static InputException At(string? file, SourceMark mark, string message) =>
         new(Locate(file, mark) + message);
 
+    /// <summary>
+    /// <paramref name="text"/> on one line: line breaks become a visible "\n" and other control characters '?', so a
+    /// layer name or a tool's error text with newlines cannot split a message (or forge a line of its own).
+    /// </summary>
+    public static string OneLine(string text)
+    {
+        text = text.TrimEnd('\r', '\n');
+        if (!text.Any(char.IsControl)) return text;
+        var sb = new System.Text.StringBuilder(text.Length + 8);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n') continue;
+            sb.Append(c switch { '\n' or '\r' => "\\n", '\t' => " ", _ when char.IsControl(c) => "?", _ => c.ToString() });
+        }
+        return sb.ToString();
+    }
+
     public static string Locate(string? file, SourceMark mark)
     {
         var where = file ?? "";

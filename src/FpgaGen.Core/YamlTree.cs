@@ -1,5 +1,6 @@
 using System.Globalization;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace FpgaGen;
@@ -115,28 +116,25 @@ public sealed class YMap(string? file, SourceMark mark, IReadOnlyList<KeyValuePa
 public static class YamlTree
 {
     /// <summary>Largest file we read: designs and device files are a few KiB.</summary>
-    public const long MaxFileBytes = 4 << 20;
+    public const long MaxFileBytes = InputFile.YamlBytes;
 
     /// <summary>Most nodes after alias expansion; real files have a few thousand.</summary>
     public const int MaxNodes = 200_000;
 
-    public static YNode LoadFile(string path)
-    {
-        if (!System.IO.File.Exists(path)) throw new InputException($"{path}: file not found");
-        var info = new FileInfo(path);
-        if (info.Length > MaxFileBytes) throw new InputException($"{path}: file is {info.Length} bytes; at most {MaxFileBytes} expected");
-        string text;
-        try { text = System.IO.File.ReadAllText(path); }
-        catch (IOException e) { throw new InputException($"{path}: cannot read: {e.Message}"); }
-        catch (UnauthorizedAccessException e) { throw new InputException($"{path}: cannot read: {e.Message}"); }
-        return Parse(text, path);
-    }
+    /// <summary>
+    /// Deepest nesting of lists and mappings, in the text and after alias expansion; real files nest about 6 deep.
+    /// YamlDotNet builds its tree recursively, so a deeper file would overflow the stack instead of failing clearly.
+    /// </summary>
+    public const int MaxDepth = 100;
+
+    public static YNode LoadFile(string path) => Parse(InputFile.ReadAllText(path, MaxFileBytes, "YAML file"), path);
 
     public static YNode Parse(string text, string? file = null)
     {
         var stream = new YamlStream();
         try
         {
+            CheckDepth(text, file);
             stream.Load(new StringReader(text));
         }
         catch (YamlException e)
@@ -149,41 +147,79 @@ public static class YamlTree
             // YamlDotNet's scanner throws this (without a position) on some unterminated flow collections.
             throw InputException.At(file, LastGoodMark(text), "malformed YAML: unterminated [list] or {mapping} after this point");
         }
+        catch (ArgumentException)
+        {
+            // YamlDotNet's representation model throws this on an event sequence it does not expect (a damaged file).
+            throw InputException.At(file, LastGoodMark(text), "malformed YAML: an unexpected structure after this point");
+        }
         if (stream.Documents.Count == 0) throw new InputException($"{file ?? "input"}: empty YAML document");
         if (stream.Documents.Count > 1) throw new InputException($"{file ?? "input"}: expected one YAML document, found {stream.Documents.Count}");
         var budget = MaxNodes;
-        return Convert(stream.Documents[0].RootNode, file, ref budget);
+        return Convert(stream.Documents[0].RootNode, file, ref budget, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance));
     }
 
-    private static YNode Convert(YamlNode node, string? file, ref int budget)
+    /// <summary>Walks the parser's events (no recursion) and fails on nesting deeper than <see cref="MaxDepth"/>.</summary>
+    private static void CheckDepth(string text, string? file)
+    {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case SequenceStart or MappingStart:
+                    if (++depth > MaxDepth)
+                        throw InputException.At(file, new SourceMark((int)parser.Current.Start.Line, (int)parser.Current.Start.Column),
+                            $"YAML nested more than {MaxDepth} lists or mappings deep");
+                    break;
+                case SequenceEnd or MappingEnd:
+                    depth--;
+                    break;
+            }
+        }
+    }
+
+    /// <param name="path">The collections being converted, outermost first: an alias to one of them is a cycle.</param>
+    private static YNode Convert(YamlNode node, string? file, ref int budget, HashSet<YamlNode> path)
     {
         if (--budget < 0)
             throw InputException.At(file, MarkOf(node), $"YAML expands to more than {MaxNodes} nodes (are aliases nested too deeply?)");
-        switch (node)
+        if (node is YamlScalarNode s)
+            return new YScalar(file, MarkOf(s), s.Value ?? "", s.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted);
+        if (!path.Add(node))
+            throw InputException.At(file, MarkOf(node), $"YAML alias '*{node.Anchor}' refers to a node that contains it (a cycle)");
+        if (path.Count > MaxDepth)
+            throw InputException.At(file, MarkOf(node), $"YAML nested more than {MaxDepth} lists or mappings deep after expanding aliases");
+        try
         {
-            case YamlScalarNode s:
-                return new YScalar(file, MarkOf(s), s.Value ?? "", s.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted);
-            case YamlSequenceNode seq:
+            switch (node)
             {
-                var items = new List<YNode>(seq.Children.Count);
-                foreach (var child in seq.Children) items.Add(Convert(child, file, ref budget));
-                return new YSeq(file, MarkOf(seq), items);
-            }
-            case YamlMappingNode map:
-            {
-                var entries = new List<KeyValuePair<YScalar, YNode>>(map.Children.Count);
-                var seen = new HashSet<string>();
-                foreach (var (k, v) in map.Children)
+                case YamlSequenceNode seq:
                 {
-                    if (k is not YamlScalarNode key) throw InputException.At(file, MarkOf(k), "mapping keys must be plain names");
-                    var keyNode = (YScalar)Convert(key, file, ref budget);
-                    if (!seen.Add(keyNode.Value)) throw keyNode.Error($"duplicate key '{keyNode.Value}'");
-                    entries.Add(new(keyNode, Convert(v, file, ref budget)));
+                    var items = new List<YNode>(seq.Children.Count);
+                    foreach (var child in seq.Children) items.Add(Convert(child, file, ref budget, path));
+                    return new YSeq(file, MarkOf(seq), items);
                 }
-                return new YMap(file, MarkOf(map), entries);
+                case YamlMappingNode map:
+                {
+                    var entries = new List<KeyValuePair<YScalar, YNode>>(map.Children.Count);
+                    var seen = new HashSet<string>();
+                    foreach (var (k, v) in map.Children)
+                    {
+                        if (k is not YamlScalarNode key) throw InputException.At(file, MarkOf(k), "mapping keys must be plain names");
+                        var keyNode = (YScalar)Convert(key, file, ref budget, path);
+                        if (!seen.Add(keyNode.Value)) throw keyNode.Error($"duplicate key '{keyNode.Value}'");
+                        entries.Add(new(keyNode, Convert(v, file, ref budget, path)));
+                    }
+                    return new YMap(file, MarkOf(map), entries);
+                }
+                default:
+                    throw InputException.At(file, MarkOf(node), "unsupported YAML node");
             }
-            default:
-                throw InputException.At(file, MarkOf(node), "unsupported YAML node");
+        }
+        finally
+        {
+            path.Remove(node);
         }
     }
 
@@ -197,7 +233,7 @@ public static class YamlTree
             while (parser.MoveNext())
                 if (parser.Current is { } e) mark = new SourceMark((int)e.Start.Line, (int)e.Start.Column);
         }
-        catch (Exception ex) when (ex is YamlException or InvalidOperationException)
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException or ArgumentException)
         {
         }
         return mark;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using FpgaGen.Estimation;
+using FpgaGen.Exploration.Documents;
 using FpgaGen.Kernels;
 
 namespace FpgaGen.Exploration;
@@ -9,53 +10,35 @@ namespace FpgaGen.Exploration;
 /// <summary>Turns an exploration into the JSON, CSV and SVG files of an output folder.</summary>
 public static class ExploreReport
 {
-    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    public static readonly JsonSerializerOptions Json = DocumentJson.Explore;
 
-    public static object DesignJson(DesignEstimate d, int rank, bool pareto) => new
-    {
-        Rank = rank,
-        d.Kernel,
-        Params = d.Config.AsDictionary(),
-        Precision = d.Precision.Id(),
-        d.Batch,
-        FreqMhz = Math.Round(d.FreqMhz, 1),
-        ImagesPerS = Math.Round(d.ImagesPerSecond, 3),
-        Gops = Math.Round(d.Gops, 2),
-        LatencyMs = Math.Round(d.LatencyMs, 4),
-        DspEfficiency = Math.Round(d.DspEfficiency, 4),
-        PeakGops = Math.Round(d.PeakGops, 2),
-        MacLanes = d.Lanes,
-        d.Cycles,
-        Resources = d.Resources.Amounts(),
-        Utilization = d.Resources.Utilization().ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 4)),
-        Pareto = pareto,
-    };
+    public static DesignEntry DesignJson(DesignEstimate d, int rank, bool pareto) => DesignEntry.From(d, rank, pareto);
 
     /// <param name="modelSource">The model's file, so that `compile --sweep` can generate the designs' projects from it.</param>
-    public static object Summary(string model, string device, ExploreOptions o, ExploreResult r, IEnumerable<object> designs, string? modelSource = null) => new
+    public static DesignList Summary(string model, string device, ExploreOptions o, ExploreResult r, IEnumerable<DesignEntry> designs, string? modelSource = null) => new()
     {
         Model = model,
         ModelFile = modelSource is null ? null : Path.GetFullPath(modelSource),
         Device = device,
         Objective = o.Objective.ToString().ToLowerInvariant(),
         MaxUtil = o.MaxUtil,
-        o.Batch,
-        o.Seed,
-        Designs = designs,
-        r.Evaluated,
-        r.Feasible,
+        Batch = o.Batch,
+        Seed = o.Seed,
+        Designs = designs.ToList(),
+        Evaluated = r.Evaluated,
+        Feasible = r.Feasible,
         Seconds = Math.Round(r.Seconds, 3),
-        Searches = r.Searches.Select(s => new { s.Kernel, Precision = s.Precision.Id(), s.Method, s.Evaluated, s.Feasible }),
+        Searches = r.Searches.Select(s => new SearchEntry(s.Kernel, s.Precision.Id(), s.Method, s.Evaluated, s.Feasible)).ToList(),
         Calibration = CalibrationJson(o.Calibration),
     };
 
     /// <summary>Which figures are calibrated and by how much (factors of 1 are uncalibrated figures).</summary>
-    public static object CalibrationJson(Calibration c) => new
+    public static CalibrationEntry CalibrationJson(Calibration c) => new()
     {
         Calibrated = !c.IsIdentity,
-        c.Samples,
-        c.Source,
-        Factors = new { FmaxMhz = Math.Round(c.Fmax, 4), Dsp = Math.Round(c.Dsp, 4), Bram = Math.Round(c.Ram, 4), Logic = Math.Round(c.Logic, 4) },
+        Samples = c.Samples,
+        Source = c.Source,
+        Factors = new CalibrationFactors(Math.Round(c.Fmax, 4), Math.Round(c.Dsp, 4), Math.Round(c.Ram, 4), Math.Round(c.Logic, 4)),
     };
 
     public static string CalibrationText(Calibration c) => c.IsIdentity

@@ -43,6 +43,8 @@ public static partial class DeviceLoader
         }
         if (doc is not YMap root) throw doc.Error($"a device file must be a mapping of fields (name:, dsp:, ram:, ...), got {doc.Describe()}");
         var id = Path.GetFileNameWithoutExtension(path);
+        if (!DeviceNames.IsId(id))
+            throw new InputException($"{path}: the file name '{id}' is the device id and must be {DeviceNames.IdRule} (rename the file)");
         root.CheckKeys("device", TopKeys);
 
         var vendor = Text(root, "vendor", "vendor");
@@ -105,7 +107,7 @@ public static partial class DeviceLoader
             Name = Text(root, "name", "name"),
             Vendor = vendor,
             Family = Text(root, "family", "family"),
-            Part = Text(root, "part", "part"),
+            Part = Name(root, "part", "part", DeviceNames.PartPattern(), DeviceNames.PartRule),
             Board = Text(root, "board", "board"),
             Toolchain = toolchain,
             Dsp = new DspInfo(PositiveLong(Required(dspMap, "count", "dsp.count"), "dsp.count"), Text(dspMap, "kind", "dsp.kind"), perMac),
@@ -118,7 +120,7 @@ public static partial class DeviceLoader
             FmaxMhz = fmax,
             Platform = ReadPlatform(Map(root, "platform", "platform", "resources taken by the BSP or shell"), ram),
             LaneCosts = laneCosts,
-            Sources = ReadSources(Map(root, "sources", "sources", "where each fact comes from")),
+            Sources = ReadSources(Map(root, "sources", "sources", "where each fact comes from"), FieldPaths(root)),
         };
         if (root.Get("notes") is { } notes && notes is not YScalar)
             throw notes.Error($"notes: expected text, got {notes.Describe()}");
@@ -146,9 +148,10 @@ public static partial class DeviceLoader
                 throw k.Error($"toolchain.{k.Value}: not used by toolchain kind '{kind}' (it takes {string.Join(", ", used.Skip(1))})");
         return kind switch
         {
-            Toolchain.Aoc => new Toolchain(kind, Text(m, "aoc_board", "toolchain.aoc_board"), null, null),
-            Toolchain.Vitis => new Toolchain(kind, null, Text(m, "platform", "toolchain.platform"), Text(m, "hls_part", "toolchain.hls_part")),
-            _ => new Toolchain(kind, null, null, Text(m, "hls_part", "toolchain.hls_part")),
+            Toolchain.Aoc => new Toolchain(kind, Name(m, "aoc_board", "toolchain.aoc_board", DeviceNames.BoardPattern(), DeviceNames.BoardRule), null, null),
+            Toolchain.Vitis => new Toolchain(kind, null, Name(m, "platform", "toolchain.platform", DeviceNames.PlatformPattern(), DeviceNames.PlatformRule),
+                Name(m, "hls_part", "toolchain.hls_part", DeviceNames.PartPattern(), DeviceNames.PartRule)),
+            _ => new Toolchain(kind, null, null, Name(m, "hls_part", "toolchain.hls_part", DeviceNames.PartPattern(), DeviceNames.PartRule)),
         };
     }
 
@@ -197,15 +200,19 @@ public static partial class DeviceLoader
             NonNegativeLong(Required(m, "registers", "platform.registers"), "platform.registers"), ramUse);
     }
 
-    private static Dictionary<string, string> ReadSources(YMap m)
+    /// <param name="fields">Every field path of the file (dsp, dsp.count, ram, ram[0], ram[0].kind, ...): what a source key may name.</param>
+    private static Dictionary<string, string> ReadSources(YMap m, IReadOnlySet<string> fields)
     {
         var result = new Dictionary<string, string>();
-        var known = TopKeys.Where(k => k is not ("sources" or "notes")).ToArray();
         foreach (var (k, v) in m.Entries)
         {
-            var first = k.Value.Split('.', '[')[0];
-            if (!known.Contains(first))
-                throw k.Error($"sources.{k.Value}: names no field of a device file (a source key is a field path such as dsp.count or external_memory.gbps)");
+            if (!fields.Contains(k.Value))
+            {
+                var first = k.Value.Split('.', '[')[0];
+                var near = fields.Where(f => f.StartsWith(first + ".", StringComparison.Ordinal) || f == first).Take(8).ToList();
+                throw k.Error($"sources.{k.Value}: names no field of this file (a source key is a field path of the file such as dsp.count or external_memory.gbps"
+                              + (near.Count > 0 ? $"; fields here: {string.Join(", ", near)}" : "") + ")");
+            }
             var text = v is YScalar s ? s.Value : throw v.Error($"sources.{k.Value}: expected text 'STATUS: citation', got {v.Describe()}");
             var parts = text.Split(':', 2);
             var status = parts[0].Trim().ToLowerInvariant();
@@ -215,6 +222,28 @@ public static partial class DeviceLoader
         }
         if (!result.ContainsKey("dsp.count")) throw At(m).Error("sources.dsp.count: missing (at least dsp.count must name where it comes from)");
         return result;
+    }
+
+    /// <summary>Every field path in the file except under sources and notes: "dsp", "dsp.count", "ram", "ram[0]", "ram[0].kind".</summary>
+    private static HashSet<string> FieldPaths(YMap root)
+    {
+        var paths = new HashSet<string>(StringComparer.Ordinal);
+        void Walk(YNode node, string path)
+        {
+            paths.Add(path);
+            switch (node)
+            {
+                case YMap map:
+                    foreach (var (k, v) in map.Entries) Walk(v, $"{path}.{k.Value}");
+                    break;
+                case YSeq seq:
+                    for (var i = 0; i < seq.Items.Count; i++) Walk(seq.Items[i], $"{path}[{i}]");
+                    break;
+            }
+        }
+        foreach (var (k, v) in root.Entries)
+            if (k.Value is not ("sources" or "notes")) Walk(v, k.Value);
+        return paths;
     }
 
     private static void CheckPlatformFits(Device d, YMap root)
@@ -297,8 +326,20 @@ public static partial class DeviceLoader
     {
         var n = Required(m, key, path);
         var s = n is YScalar sc ? sc.Value.Trim() : throw n.Error($"{path}: expected text, got {n.Describe()}");
-        return s.Length > 0 ? s : throw n.Error($"{path}: must not be empty");
+        if (s.Length == 0) throw n.Error($"{path}: must not be empty");
+        // Names and kinds appear in one-line messages, tables and generated comments.
+        if (s.Any(char.IsControl)) throw n.Error($"{path}: must be one line of text without control characters, got '{Printable(s)}'");
+        return s;
     }
+
+    /// <summary>A name that reaches tool command lines and generated build files: it must match its strict pattern.</summary>
+    private static string Name(YMap m, string key, string path, Regex pattern, string rule)
+    {
+        var text = Text(m, key, path);
+        return pattern.IsMatch(text) ? text : throw Required(m, key, path).Error($"{path}: '{Printable(text)}' is not a valid name: expected {rule}");
+    }
+
+    private static string Printable(string s) => new(s.Select(c => char.IsControl(c) ? '?' : c).ToArray());
 
     private static double Number(YNode n, string path)
     {

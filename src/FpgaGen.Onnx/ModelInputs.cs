@@ -57,6 +57,9 @@ internal sealed class ModelInputs
             else throw new InputException($"{path}: network input '{input.Name}' axis {i} is {(dims[i].Param is { } name ? $"symbolic ('{name}')" : "unknown")}; only the batch axis may be");
             if (values[i] > int.MaxValue) throw new InputException($"{path}: network input '{input.Name}' axis {i} is too large ({values[i]})");
         }
+        var perSample = values[1..].Aggregate(1.0, (a, v) => a * v);
+        if (perSample > int.MaxValue)
+            throw new InputException($"{path}: network input '{input.Name}' {string.Join("x", values[1..])} has {perSample:0.###e0} values per sample; at most {int.MaxValue} are supported");
         Values[input.Name] = new Value(values, input.ElemType, ValueKind.Activation);
         Batch = values[0];
         Shape = new Shape(values[1..].Select(v => (int)v).ToArray());

@@ -39,19 +39,15 @@ public static class OnnxImporter
     /// Largest file read: protobuf cannot serialize a message over 2 GiB, so no valid ONNX file is larger (bigger
     /// models keep their weights in external files, which the importer never needs).
     /// </summary>
-    public const long MaxFileBytes = 2L << 30;
+    public const long MaxFileBytes = InputFile.OnnxBytes;
 
     public static Network Load(string path) => Import(path).Network;
 
     public static OnnxImport Import(string path)
     {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new InputException($"{path}: file not found");
-        if (info.Length > MaxFileBytes)
-            throw new InputException($"{path}: {info.Length} bytes is more than a protobuf message can hold (2 GiB); not an ONNX model file");
+        using var stream = InputFile.OpenRead(path, MaxFileBytes, "ONNX model");
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
             return Import(stream, path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -84,6 +80,11 @@ public static class OnnxImporter
         catch (CorruptModelException e)
         {
             throw new InputException($"{name}: corrupt ONNX model: {e.Message}");
+        }
+        catch (OverflowException)
+        {
+            // Sizes are computed with checked arithmetic; a product past 64 bits means dimensions no model has.
+            throw new InputException($"{name}: tensor sizes of the model overflow 64-bit arithmetic (a dimension such as 2147483647 is not a real model's)");
         }
     }
 

@@ -10,10 +10,9 @@ public static class OnnxTensorFile
     /// <summary>Reads a tensor file; numeric values of any type come back as floats.</summary>
     public static OnnxTensor Read(string path)
     {
-        if (!File.Exists(path)) throw new InputException($"{path}: file not found");
+        using var stream = InputFile.OpenRead(path, InputFile.OnnxBytes, "ONNX tensor file");
         try
         {
-            using var stream = File.OpenRead(path);
             var t = OnnxReader.ReadTensorFile(stream);
             var (ints, floats) = TensorData.Decode(t, path);
             var values = floats?.Select(f => (float)f).ToArray() ?? ints?.Select(i => (float)i).ToArray()

@@ -58,7 +58,7 @@ public static class OpenClDevices
         if (int.TryParse(spec, out var index))
         {
             if (index < 0 || index >= all.Count)
-                throw new InputException($"no OpenCL device {index}; there are {all.Count}:{Environment.NewLine}{Describe(all)}");
+                throw new InputException($"no OpenCL device {index}; there are {all.Count}: {Describe(all)} (`fpgagen devices --opencl` lists them)");
             return all[index].Device;
         }
         var matches = all.Where(d => d.DeviceName.Contains(spec, StringComparison.OrdinalIgnoreCase)).ToList();
@@ -67,12 +67,12 @@ public static class OpenClDevices
         return matches.Count switch
         {
             1 => matches[0].Device,
-            0 => throw new InputException($"no OpenCL device matches '{spec}'; available:{Environment.NewLine}{Describe(all)}"),
-            _ => throw new InputException($"'{spec}' matches {matches.Count} OpenCL devices; use an index:{Environment.NewLine}{Describe(matches)}"),
+            0 => throw new InputException($"no OpenCL device matches '{spec}'; available: {Describe(all)}"),
+            _ => throw new InputException($"'{spec}' matches {matches.Count} OpenCL devices; use an index: {Describe(matches)}"),
         };
     }
 
-    /// <summary>"  N: device [TYPE] — platform" lines.</summary>
+    /// <summary>"N: device [TYPE] (platform); ..." on one line, so an error that lists devices stays one line.</summary>
     public static string Describe(IEnumerable<OpenClDeviceInfo> devices) =>
-        string.Join(Environment.NewLine, devices.Select(d => $"  {d.Index}: {d.DeviceName} [{d.Type}] — {d.PlatformName}"));
+        string.Join("; ", devices.Select(d => $"{d.Index}: {d.DeviceName} [{d.Type}] ({d.PlatformName})"));
 }

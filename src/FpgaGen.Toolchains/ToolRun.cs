@@ -77,7 +77,7 @@ internal static class Steps
         {
             return new ToolRun(steps, null) { Report = read(), Outputs = outputs };
         }
-        catch (ReportFormatException e)
+        catch (DocumentFormatException e)
         {
             return new ToolRun(steps, e.Message) { Outputs = outputs };
         }

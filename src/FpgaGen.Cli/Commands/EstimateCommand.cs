@@ -36,7 +36,9 @@ internal static class EstimateCommand
             var km = KernelKinds.Get(r.GetValue(kernel)!);
             var config = km.Space.Parse(r.GetValue(set)!);
             var f = r.GetValue(freq);
-            if (f is { } mhz && (mhz <= 0 || mhz > 1000)) throw new InputException($"--freq: expected a clock between 0 and 1000 MHz, got {mhz}");
+            // Written so that NaN fails too (every comparison with NaN is false).
+            if (f is { } mhz && !(mhz > 0 && mhz <= 1000))
+                throw new InputException($"--freq: expected a clock above 0 and at most 1000 MHz, got {mhz.ToString(CultureInfo.InvariantCulture)}");
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
             var estimator = new Estimator(km, Lowerer.Lower(net, km.Lowering, target.Precision, r.GetValue(batch)), target, f);
             var (design, layers) = estimator.EvaluateLayers(config);

@@ -55,8 +55,7 @@ internal static class ExploreCommand
             };
             if (options.Batch <= 0) throw new InputException($"batch must be a positive integer, got {options.Batch}");
             var outPath = r.GetValue(outDir);
-            if (outPath is not null && Directory.Exists(outPath) && Directory.EnumerateFileSystemEntries(outPath).Any() && !r.GetValue(force))
-                throw new InputException($"{outPath}: folder exists and is not empty; pass --force to replace it");
+            if (outPath is not null) OutputFolder.Check(outPath, r.GetValue(force));
 
             var result = RunWithProgress(io, net, options);
             if (outPath is not null)

@@ -34,9 +34,7 @@ internal static class GenerateCommand
         cmd.SetAction(r => io.Guard(() =>
         {
             var outPath = r.GetValue(outDir)!;
-            if (Directory.Exists(outPath) && Directory.EnumerateFileSystemEntries(outPath).Any() && !r.GetValue(force))
-                throw new InputException($"{outPath}: folder exists and is not empty; pass --force to replace it");
-            if (File.Exists(outPath)) throw new InputException($"{outPath}: is a file, expected a folder");
+            OutputFolder.Check(outPath, r.GetValue(force));
             var net = ModelFiles.Load(r.GetValue(model)!, io.Err);
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
@@ -44,7 +42,7 @@ internal static class GenerateCommand
 
             var accelerator = AcceleratorDesign.Create(net, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch, dev);
             var info = new ModelInfo(net.Name, net.Source, net.Source is { } src && File.Exists(src) ? Sha256(src) : null);
-            var files = ProjectGenerator.Generate(new ProjectRequest(accelerator, dev, estimate, chosenRank, pareto, info));
+            var files = ProjectGenerator.Generate(new ProjectRequest(accelerator, dev, estimate, chosenRank, pareto, info) { DeviceFileText = OutsideCatalog(dev) });
             OutputFolder.Write(outPath, r.GetValue(force), dir => files.WriteTo(dir));
             io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {outPath}: {dev.Toolchain.Kind} project, {estimate.Kernel} {estimate.Config}, {estimate.Precision.Id()}, batch {estimate.Batch}, "
@@ -86,9 +84,17 @@ internal static class GenerateCommand
         return (estimate, selection.Rank ?? rank ?? 0, selection.Pareto);
     }
 
+    /// <summary>The device file's text when it is not the catalog's file for its id, so the project keeps a copy.</summary>
+    private static string? OutsideCatalog(Device dev)
+    {
+        if (dev.File is null) return null;
+        var catalogFile = Path.GetFullPath(Path.Combine(DataPaths.Hw, dev.Id + ".yaml"));
+        return Path.GetFullPath(dev.File) == catalogFile ? null : InputFile.ReadAllText(dev.File, InputFile.YamlBytes, "device file");
+    }
+
     private static string Sha256(string path)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = InputFile.OpenRead(path, InputFile.OnnxBytes, "model file");
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

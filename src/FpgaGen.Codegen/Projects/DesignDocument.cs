@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Reflection;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using FpgaGen.Estimation;
 using FpgaGen.Exploration;
+using FpgaGen.Exploration.Documents;
 using FpgaGen.Hardware;
 using FpgaGen.Kernels;
 using FpgaGen.Kernels.Kinds;
@@ -13,88 +12,56 @@ using FpgaGen.Model;
 namespace FpgaGen.Codegen.Projects;
 
 /// <summary>A design chosen from a file, before it is checked against the kernel's space and the device.</summary>
-public sealed record DesignSelection(string Kernel, IReadOnlyDictionary<string, int> Params, string Precision, int Batch, int? Rank, bool Pareto,
-    string? Device, string Origin);
+/// <param name="Device">The device id the file names, when it names one.</param>
+/// <param name="Origin">"file: designs[2]", for messages.</param>
+public sealed record DesignSelection(DesignEntry Design, string? Device, string Origin)
+{
+    /// <summary>A selection from its parts (a sweep's design).</summary>
+    public DesignSelection(string kernel, IReadOnlyDictionary<string, int> parameters, string precision, int batch, int? rank, bool pareto, string? device, string origin)
+        : this(new DesignEntry { Kernel = kernel, Params = DesignParameters.From(parameters), Precision = precision, Batch = batch, Rank = rank, Pareto = pareto }, device, origin)
+    {
+    }
+
+    public string Kernel => Design.Kernel;
+    public DesignParameters Params => Design.Params;
+    public string Precision => Design.Precision;
+    public int Batch => Design.Batch;
+    public int? Rank => Design.Rank;
+    public bool Pareto => Design.Pareto;
+}
 
 /// <summary>The model a project was generated from: its name, file and the file's SHA-256.</summary>
 public sealed record ModelInfo(string Name, string? File, string? Sha256);
 
 /// <summary>
-/// design.json: reading a design from a file (one design object as <see cref="ExploreReport.DesignJson"/> writes it,
-/// a designs.json of `fpgagen explore` with a rank, or a generated project's design.json), checking it, and writing
-/// the generated project's record. Every problem is an <see cref="InputException"/> naming the file and field.
+/// design.json: reading a design from a file (one design object as <see cref="DesignEntry"/> has it, a designs.json
+/// of `fpgagen explore` with a rank, or a generated project's design.json), checking it, and writing the generated
+/// project's record (<see cref="ProjectDesign"/>). Every problem is an <see cref="InputException"/> naming the file
+/// and field.
 /// </summary>
 public static class DesignDocument
 {
-    public const string FormatId = "fpgagen-design-1";
-
-    /// <summary>ExploreReport's options, but keeping '+' and similar characters as they are (the file is not HTML).</summary>
-    private static readonly JsonSerializerOptions JsonOptions = new(ExploreReport.Json) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    public const string FormatId = ProjectDesign.FormatId;
 
     public static DesignSelection Read(string path, int? rank)
     {
-        JsonNode? root;
-        try
+        var root = DocumentJson.Parse(path, InputFile.DesignListBytes, "design file");
+        if (!root.IsObject) throw new InputException($"{path}: expected a JSON object with a design");
+        if (root.TryProp("designs") is { } list)
         {
-            root = JsonNode.Parse(File.ReadAllText(path));
+            var items = list.Items();
+            if (rank is null) throw new InputException($"{path}: holds {items.Count} designs; pass --rank N to pick one");
+            if (rank < 1 || rank > items.Count) throw new InputException($"{path}: --rank {rank} is outside 1..{items.Count}");
+            var entry = DesignEntry.Read(items[rank.Value - 1], figures: false);
+            return new DesignSelection(entry with { Rank = entry.Rank ?? rank }, root.TryProp("device")?.String(), $"{path}: designs[{rank - 1}]");
         }
-        catch (JsonException e)
+        if (rank is not null) throw new InputException($"{path}: --rank applies to a designs.json with several designs; this file holds one design");
+        if (root.TryProp("design") is not null)
         {
-            throw new InputException($"{path}: not valid JSON ({e.Message})");
+            var project = ProjectDesign.Read(root, complete: false);
+            return new DesignSelection(project.Design, project.Device?.Id, $"{path}: design");
         }
-        catch (IOException e)
-        {
-            throw new InputException($"{path}: cannot read ({e.Message})");
-        }
-        if (root is not JsonObject obj) throw new InputException($"{path}: expected a JSON object with a design");
-        string? device = null;
-        JsonObject design;
-        string where;
-        if (obj["designs"] is JsonArray list)
-        {
-            if (rank is null) throw new InputException($"{path}: holds {list.Count} designs; pass --rank N to pick one");
-            if (rank < 1 || rank > list.Count) throw new InputException($"{path}: --rank {rank} is outside 1..{list.Count}");
-            design = list[rank.Value - 1] as JsonObject ?? throw new InputException($"{path}: designs[{rank - 1}]: expected an object");
-            where = $"designs[{rank - 1}]";
-            device = obj["device"]?.GetValueKind() == JsonValueKind.String ? (string?)obj["device"] : null;
-        }
-        else if (obj["design"] is JsonObject inner)
-        {
-            design = inner;
-            where = "design";
-            device = obj["device"]?["id"]?.GetValueKind() == JsonValueKind.String ? (string?)obj["device"]!["id"] : null;
-            if (obj["format"]?.ToString() is { } f && f != FormatId) throw new InputException($"{path}: format '{f}' is not {FormatId}");
-        }
-        else
-        {
-            design = obj;
-            where = "design";
-        }
-        if (rank is not null && where != $"designs[{rank - 1}]")
-            throw new InputException($"{path}: --rank applies to a designs.json with several designs; this file holds one design");
-
-        string Field(string name) => $"{path}: {where}.{name}";
-        string Str(string name) => design[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s
-            : throw new InputException($"{Field(name)}: expected a string");
-        int Int(string name, int? fallback = null)
-        {
-            var node = design[name];
-            if (node is null && fallback is not null) return fallback.Value;
-            return node is JsonValue v && v.TryGetValue<double>(out var d) && d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue ? (int)d
-                : throw new InputException($"{Field(name)}: expected an integer");
-        }
-        if (design["params"] is not JsonObject ps) throw new InputException($"{Field("params")}: expected an object of NAME: integer");
-        var parameters = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (name, value) in ps)
-        {
-            if (value is not JsonValue v || !v.TryGetValue<double>(out var d) || d != Math.Floor(d) || d is < 1 or > int.MaxValue)
-                throw new InputException($"{Field($"params.{name}")}: expected a positive integer, got {value?.ToJsonString() ?? "null"}");
-            parameters[name] = (int)d;
-        }
-        var pareto = design["pareto"] is JsonValue pv && pv.TryGetValue<bool>(out var pb) && pb;
-        int? fileRank = design["rank"] is null ? null : Int("rank");
-        return new DesignSelection(Str("kernel"), parameters, design["precision"] is null ? "fp32" : Str("precision"), Int("batch", 1),
-            fileRank, pareto, device, $"{path}: {where}");
+        return new DesignSelection(DesignEntry.Read(root, figures: false), null, $"{path}: design");
     }
 
     /// <summary>
@@ -109,12 +76,15 @@ public static class DesignDocument
             throw new InputException($"{s.Origin}.kernel: unknown kernel '{s.Kernel}' (expected one of: {string.Join(", ", KernelKinds.Ids)})");
         var kind = KernelKinds.Get(s.Kernel);
         var space = kind.Space;
-        foreach (var name in s.Params.Keys)
+        foreach (var name in s.Params.Select(p => p.Key))
             if (space.IndexOf(name) < 0)
                 throw new InputException($"{s.Origin}.params.{name}: kernel {s.Kernel} has no such parameter (its parameters: {string.Join(", ", space.Parameters.Select(p => p.Name))})");
-        var missing = space.Parameters.Where(p => !s.Params.ContainsKey(p.Name)).Select(p => p.Name).ToList();
+        var missing = space.Parameters.Where(p => s.Params[p.Name] is null).Select(p => p.Name).ToList();
         if (missing.Count > 0) throw new InputException($"{s.Origin}.params: missing {string.Join(", ", missing)} for kernel {s.Kernel}");
-        var config = new KernelConfig(s.Kernel, space, space.Parameters.Select(p => s.Params[p.Name]).ToArray());
+        foreach (var p in space.Parameters)
+            if (!p.Values.Contains(s.Params[p.Name]!.Value))
+                throw new InputException($"{s.Origin}.params.{p.Name}: {s.Params[p.Name]} is not in the declared space of kernel {s.Kernel} (values: {string.Join(", ", p.Values)}; {space.File})");
+        var config = new KernelConfig(s.Kernel, space, space.Parameters.Select(p => s.Params[p.Name]!.Value).ToArray());
         var broken = space.Constraints.FirstOrDefault(c => !space.Satisfies(new KernelConfig(s.Kernel, new ParameterSpace(s.Kernel, space.Parameters, [c]), config.Values.ToArray())));
         if (broken is not null) throw new InputException($"{s.Origin}.params: {config} breaks the constraint '{broken}' of kernel {s.Kernel} ({space.File})");
         if (!kind.AppliesTo(network)) throw new InputException($"{s.Origin}.kernel: {s.Kernel} does not apply to {network.Name} (it needs a LayerNorm feeding linear layers)");
@@ -138,36 +108,34 @@ public static class DesignDocument
         _ => $"AMD Vitis HLS 2022.2 or later (vitis_hls) for part {device.Toolchain.HlsPart}, and Vivado to place the exported IP in a block design",
     };
 
+    /// <param name="deviceFile">The device file copied into the project (its name there), when the device came from a file.</param>
     public static string Write(AcceleratorDesign design, Device device, DesignEstimate estimate, int rank, bool pareto, ModelInfo model,
-        IEnumerable<string> files)
+        IEnumerable<string> files, string? deviceFile = null)
     {
         var net = design.Lowered;
-        var doc = new
+        var doc = new ProjectDesign
         {
-            Format = FormatId,
-            Generator = new { Name = "fpgagen", Version = typeof(DesignDocument).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0" },
-            Model = new { model.Name, File = model.File is null ? null : Path.GetFileName(model.File), model.Sha256, Macs = net.Network.Macs, Params = net.Network.Params },
-            Device = new
+            Generator = new GeneratorSection("fpgagen", typeof(DesignDocument).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0"),
+            Model = new ModelSection(model.Name, model.File is null ? null : Path.GetFileName(model.File), model.Sha256, net.Network.Macs, net.Network.Params),
+            Device = new DeviceSection
             {
-                device.Id, device.Name, device.Part, device.Board,
-                Toolchain = new { device.Toolchain.Kind, device.Toolchain.AocBoard, device.Toolchain.Platform, device.Toolchain.HlsPart },
-                Memory = new { device.Memory.Kind, device.Memory.Banks },
+                Id = device.Id, Name = device.Name, Part = device.Part, Board = device.Board,
+                Toolchain = new ToolchainSection(device.Toolchain.Kind, device.Toolchain.AocBoard, device.Toolchain.Platform, device.Toolchain.HlsPart),
+                Memory = new MemorySection(device.Memory.Kind, device.Memory.Banks),
+                File = deviceFile,
             },
-            Design = ExploreReport.DesignJson(estimate, rank, pareto),
+            Design = DesignEntry.From(estimate, rank, pareto),
             Tools = ToolExpectation(device),
-            Kernels = design.Plan.Groups.Select(g => new { Group = g.Name, HlsTop = g.Top, OpenclKernels = g.Stages.Select(k => k.Name) }),
+            Kernels = design.Plan.Groups.Select(g => new KernelGroupSection(g.Name, g.Top, g.Stages.Select(k => k.Name).ToList())).ToList(),
             Configuration = design.Plan.Defines.ToDictionary(d => d.Name, d => d.Value),
-            design.Plan,
-            Weights = new { File = "weights.bin", Layout = "weights.json", Bytes = net.Weights.TotalBytes, DataType = net.Weights.DataType },
-            Activations = new
-            {
-                Bytes = Math.Max(1, net.ArenaElements) * net.Precision.Bytes(),
-                Input = new { net.Input.Offset, Count = net.Input.Elements * net.Batch, net.Input.Shape },
-                Output = new { net.Output.Offset, Count = net.Output.Elements * net.Batch, net.Output.Shape },
-            },
+            Plan = design.Plan,
+            Weights = new WeightsSection("weights.bin", "weights.json", net.Weights.TotalBytes, net.Weights.DataType),
+            Activations = new ActivationsSection(Math.Max(1, net.ArenaElements) * net.Precision.Bytes(),
+                new TensorSection(net.Input.Offset, net.Input.Elements * net.Batch, net.Input.Shape),
+                new TensorSection(net.Output.Offset, net.Output.Elements * net.Batch, net.Output.Shape)),
             Steps = net.Steps.Count,
-            Files = files.Order(StringComparer.Ordinal),
+            Files = files.Order(StringComparer.Ordinal).ToList(),
         };
-        return JsonSerializer.Serialize(doc, JsonOptions) + "\n";
+        return doc.Write();
     }
 }

@@ -3,12 +3,20 @@ using FpgaGen.Codegen.Rendering;
 using FpgaGen.Codegen.Weights;
 using FpgaGen.Kernels.Weights;
 using FpgaGen.Estimation;
+using FpgaGen.Exploration.Documents;
 using FpgaGen.Hardware;
 
 namespace FpgaGen.Codegen.Projects;
 
 /// <summary>Everything a project needs: the design, the device, the estimate it came with, and where it came from.</summary>
-public sealed record ProjectRequest(AcceleratorDesign Design, Device Device, DesignEstimate Estimate, int Rank, bool Pareto, ModelInfo Model);
+public sealed record ProjectRequest(AcceleratorDesign Design, Device Device, DesignEstimate Estimate, int Rank, bool Pareto, ModelInfo Model)
+{
+    /// <summary>
+    /// The device file's text when the device came from a file outside the catalog: the project keeps a copy
+    /// (hw/&lt;id&gt;.yaml, named in design.json) so that `compile` finds the device later.
+    /// </summary>
+    public string? DeviceFileText { get; init; }
+}
 
 /// <summary>
 /// A complete vendor project for one design: an aoc project for Intel devices, a Vitis project for devices with a v++
@@ -50,12 +58,14 @@ public static class ProjectGenerator
         }
         files.Add("weights.json", WeightsJson.Serialize(d.Lowered.Weights));
         files.Add("tools/pack_weights.py", lib.Raw("project/tools/pack_weights.py"));
+        var deviceFile = r.DeviceFileText is null ? null : DeviceSection.CopiedFile(r.Device.Id);
+        if (deviceFile is not null) files.Add(deviceFile, r.DeviceFileText!);
         var all = files.Files.Keys.Append("README.md").Append("design.json").ToList();
         context["files"] = all.Order(StringComparer.Ordinal).Select(p => new Dictionary<string, object> { ["path"] = p, ["what"] = Describe(p, kind) }).ToList();
         var flowTemplate = kind switch { Toolchain.Aoc => "project/intel/flow.md.hbs", Toolchain.Vivado => "project/vivado/flow.md.hbs", _ => "project/xilinx/flow.md.hbs" };
         context["flow"] = lib.Render(Flavor.Text, flowTemplate, context);
         files.Add("README.md", lib.Render(Flavor.Text, "project/README.md.hbs", context));
-        files.Add("design.json", DesignDocument.Write(d, r.Device, r.Estimate, r.Rank, r.Pareto, r.Model, all));
+        files.Add("design.json", DesignDocument.Write(d, r.Device, r.Estimate, r.Rank, r.Pareto, r.Model, all, deviceFile));
         return files;
     }
 
@@ -75,6 +85,11 @@ public static class ProjectGenerator
             ["part"] = CNames.CommentText(dev.Toolchain.HlsPart ?? dev.Part),
             ["board"] = CNames.CommentText(dev.Toolchain.AocBoard ?? ""),
             ["platform"] = CNames.CommentText(dev.Toolchain.Platform ?? ""),
+            // The same names as build-file values: quoted for make + sh and for Tcl (comments above use CommentText).
+            ["board_make"] = ScriptText.MakeShellValue(dev.Toolchain.AocBoard ?? "none"),
+            ["platform_make"] = ScriptText.MakeShellValue(dev.Toolchain.Platform ?? "none"),
+            ["part_make"] = ScriptText.MakeShellValue(dev.Toolchain.HlsPart ?? dev.Part),
+            ["part_tcl"] = ScriptText.TclString(dev.Toolchain.HlsPart ?? dev.Part),
             ["kernel"] = d.Kernel,
             ["params"] = string.Join(", ", d.Parameters.Select(kv => $"{kv.Key}={kv.Value}")),
             ["precision"] = d.Lowered.Precision.Id(),
@@ -124,6 +139,7 @@ public static class ProjectGenerator
         "README.md" => "this file",
         "design.json" => "the chosen design, its predicted figures, the tools expected, the model's SHA-256, every file",
         "weights.json" => "layout of weights.bin: every section's offset, shape, data type and packing recipe",
+        _ when path.StartsWith("hw/", StringComparison.Ordinal) => "the device file this project was generated for (compile reads it)",
         "tools/pack_weights.py" => "packs float weights (.npz) into weights.bin (Python standard library only)",
         "Makefile" => kind == Toolchain.Aoc ? "emu, report, hw, host, check, run targets" : "build, emulation, C simulation and synthesis targets",
         "device/fpgagen.cl" => "every OpenCL kernel of the design (aoc source)",

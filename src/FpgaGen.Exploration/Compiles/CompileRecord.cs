@@ -21,7 +21,8 @@ public sealed record CompileRecord
     public required string Key { get; init; }
     public required string Device { get; init; }
     public required string Kernel { get; init; }
-    public required string Params { get; init; }
+    /// <summary>The design's parameters, as in designs.json (older logs wrote them as "Tm=64,Tn=7"; both read).</summary>
+    public required Documents.DesignParameters Params { get; init; }
     public required string Precision { get; init; }
     public required string Target { get; init; }
     public int Rank { get; init; }

@@ -67,8 +67,9 @@ public sealed class ParameterSpace
             var i = kv.Length == 2 ? IndexOf(kv[0]) : -1;
             if (i < 0)
                 throw new InputException($"--set: '{part}' is not NAME=VALUE with NAME one of {string.Join(", ", Parameters.Select(p => p.Name))} (kernel {Kernel})");
-            if (!int.TryParse(kv[1], out var v) || v <= 0)
-                throw new InputException($"--set: {kv[0]} must be a positive integer, got '{kv[1]}'");
+            if (values[i] is not null) throw new InputException($"--set: {kv[0]} is given twice");
+            if (!int.TryParse(kv[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) || v <= 0)
+                throw new InputException($"--set: {kv[0]} must be a positive integer (at most {int.MaxValue}), got '{kv[1]}'");
             values[i] = v;
         }
         var missing = Parameters.Where((p, i) => values[i] is null).Select(p => p.Name).ToList();

@@ -13,10 +13,20 @@ public sealed class DesignLoader
     /// <summary>Most layers a design may expand to; real networks have a few hundred.</summary>
     public const int MaxLayers = 100_000;
 
+    /// <summary>
+    /// Most expansion steps (a layer entry or a block instance, switched off or not): nested repeats of blocks that add
+    /// no layers would otherwise loop for hours under the layer limit.
+    /// </summary>
+    public const int MaxExpansions = 1_000_000;
+
+    /// <summary>Deepest nesting of blocks repeating blocks.</summary>
+    public const int MaxBlockDepth = 16;
+
     private readonly string file;
     private readonly Dictionary<string, Block> blocks = new();
     private readonly List<Layer> layers = [];
     private readonly HashSet<string> names = [Network.InputName];
+    private int expansions;
 
     private DesignLoader(string file) => this.file = file;
 
@@ -82,9 +92,10 @@ public sealed class DesignLoader
 
     private void Expand(YSeq items, Scope scope, int depth)
     {
-        if (depth > 16) throw items.Error("blocks are nested more than 16 deep (does a block repeat itself?)");
+        if (depth > MaxBlockDepth) throw items.Error($"blocks are nested more than {MaxBlockDepth} deep (does a block repeat itself?)");
         foreach (var item in items.Items)
         {
+            Count(item);
             if (item is YScalar s)
             {
                 AddLayer(new YMap(file, s.Mark, [new(new YScalar(file, s.Mark, "kind", false), s)]), scope);
@@ -109,6 +120,7 @@ public sealed class DesignLoader
 
         for (var i = 0; i < times; i++)
         {
+            Count(map);
             var args = new Dictionary<string, object>();
             foreach (var (k, v) in block.Args.Entries) args[k.Value] = Value(Resolve(v, scope)!);
             SetArgs(args, map.Get("args"), scope, block);
@@ -118,6 +130,12 @@ public sealed class DesignLoader
             Expand(block.Layers, inner, depth + 1);
             scope.Previous = inner.Previous;
         }
+    }
+
+    private void Count(YNode at)
+    {
+        if (++expansions > MaxExpansions)
+            throw at.Error($"the design takes more than {MaxExpansions:N0} expansion steps (layers and block instances, also those switched off by 'when'); are repeats nested too deeply?");
     }
 
     private void SetArgs(Dictionary<string, object> args, YNode? node, Scope outer, Block block)

@@ -63,7 +63,7 @@ public static class HlsRunner
         {
             return parse();
         }
-        catch (Reports.ReportFormatException)
+        catch (DocumentFormatException)
         {
             return null; // an unfinished log; the step's own error says more
         }

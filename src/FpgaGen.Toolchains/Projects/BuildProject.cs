@@ -1,4 +1,5 @@
 using System.Globalization;
+using FpgaGen.Exploration.Documents;
 using FpgaGen.Hardware;
 
 namespace FpgaGen.Toolchains.Projects;
@@ -20,7 +21,7 @@ public sealed record BuildProject(string Directory, Device Device)
     public required string Kernel { get; init; }
 
     /// <summary>The engine's parameters in the design's order, e.g. Tm=64, Tn=7.</summary>
-    public required IReadOnlyList<KeyValuePair<string, long>> Parameters { get; init; }
+    public required DesignParameters Parameters { get; init; }
 
     public required string Precision { get; init; }
 
@@ -51,7 +52,7 @@ public sealed record BuildProject(string Directory, Device Device)
     public string BuildDirectory => Path.Combine(Directory, "build");
 
     /// <summary>"Tm=64,Tn=7,...", the explorer's notation.</summary>
-    public string ParameterText => string.Join(",", Parameters.Select(p => $"{p.Key}={p.Value.ToString(CultureInfo.InvariantCulture)}"));
+    public string ParameterText => Parameters.ToString();
 
     /// <summary>The design's key in a sweep's results log: "kernel|precision|batch|params|target".</summary>
     public string Key(CompileTarget target) => DesignKey(Kernel, Precision, Batch, ParameterText, target);

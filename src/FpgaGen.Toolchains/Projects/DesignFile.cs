@@ -1,78 +1,50 @@
 using FpgaGen.Estimation;
+using FpgaGen.Exploration.Documents;
 using FpgaGen.Kernels;
 using FpgaGen.Hardware;
-using FpgaGen.Toolchains.Reports;
 
 namespace FpgaGen.Toolchains.Projects;
 
 /// <summary>
-/// Reads a generated project's design.json into a <see cref="BuildProject"/>. The design's fields (kernel, params,
-/// precision, batch, freq_mhz, latency_ms, resources as in explore's designs.json) may sit at the top level or under
-/// "design"; predictions may also sit under "predicted". The device is named by id ("device": "a10_385a" or
-/// {"id": ...}, as `fpgagen generate` writes it) and looked up in the device catalog, which gives the board,
-/// platform, part and platform overhead. The files to compile come from the project layout (<see cref="ProjectLayout"/>),
-/// guided by the "kernels" list (group and HLS top function) when the file has one.
+/// Reads a generated project's design.json (<see cref="ProjectDesign"/>) into a <see cref="BuildProject"/>. The
+/// device is the copy of the device file in the project (hw/&lt;id&gt;.yaml) when `generate` was given a file, else
+/// the catalog's device of that id, which gives the board, platform, part and platform overhead. The files to
+/// compile come from the project layout (<see cref="ProjectLayout"/>), guided by the "kernels" list (group and HLS
+/// top function) when the file has one.
 /// </summary>
 public static class DesignFile
 {
-    public const string FileName = "design.json";
+    public const string FileName = ProjectDesign.FileName;
 
     public static BuildProject Load(string projectDirectory, DeviceCatalog? catalog = null)
     {
         var dir = Path.GetFullPath(projectDirectory);
         if (!System.IO.Directory.Exists(dir)) throw new InputException($"{projectDirectory}: no such project folder");
         var file = Path.Combine(dir, FileName);
-        if (!File.Exists(file))
+        if (!File.Exists(file) && !System.IO.Directory.Exists(file))
             throw new InputException($"{projectDirectory}: no {FileName} here; compile takes a project folder written by `fpgagen generate`");
-        var root = JNode.Parse(ReportFile.Read(file), file, "design.json");
-        var design = root.TryProp("design") ?? root;
-        var predicted = root.TryProp("predicted") ?? design;
-
-        var device = (catalog ?? DeviceCatalog.Default).Get(DeviceId(Field(root, design, "device")));
-        var parameters = Field(root, design, "params");
+        var doc = ProjectDesign.Read(file);
+        var design = doc.Design;
+        var device = doc.Device!.File is { } copy
+            ? DeviceLoader.Load(Path.Combine(dir, copy))
+            : (catalog ?? DeviceCatalog.Default).Get(doc.Device.Id);
         var project = new BuildProject(dir, device)
         {
-            Kernel = Field(root, design, "kernel").String(),
-            Parameters = Parameters(parameters),
-            Precision = Field(root, design, "precision").String(),
-            Batch = (root.TryProp("batch") ?? design.TryProp("batch"))?.Number() is { } b ? (int)b : 1,
-            ClockMhz = Positive(Field(predicted, design, "freq_mhz")),
-            Predicted = Predicted(predicted, design, device),
-            ToolRequirements = root.TryProp("tools")?.Text(),
+            Kernel = design.Kernel,
+            Parameters = design.Params,
+            Precision = design.Precision,
+            Batch = design.Batch,
+            ClockMhz = design.FreqMhz!.Value,
+            Predicted = Figures(design, device),
+            ToolRequirements = doc.Tools,
         };
-        return ProjectLayout.Apply(project, HlsTops(root.TryProp("kernels")));
+        return ProjectLayout.Apply(project, doc.Kernels.Count == 0 ? null : doc.Kernels.ToDictionary(k => k.Group, k => k.HlsTop, StringComparer.Ordinal));
     }
 
-    /// <summary>The field where it is found; when missing, the error names it in <paramref name="second"/>, where generated files keep it.</summary>
-    private static JNode Field(JNode first, JNode second, string name) =>
-        first.TryProp(name) ?? second.Prop(name);
-
-    private static string DeviceId(JNode node) =>
-        node.Element.ValueKind == System.Text.Json.JsonValueKind.Object ? node.Prop("id").String() : node.String();
-
-    private static List<KeyValuePair<string, long>> Parameters(JNode node)
+    /// <summary>A design's predicted whole-device figures, by the device's RAM kinds.</summary>
+    public static DesignFigures Figures(DesignEntry design, Device device)
     {
-        if (node.Element.ValueKind != System.Text.Json.JsonValueKind.Object) throw node.Error("expected an object of parameter values");
-        var list = new List<KeyValuePair<string, long>>();
-        foreach (var p in node.Element.EnumerateObject())
-        {
-            var value = new JNode(p.Value, node.File, $"{node.Path}.{p.Name}").Number();
-            if (value != Math.Floor(value)) throw node.Error($"parameter {p.Name} must be a whole number, got {value}");
-            list.Add(new(p.Name, (long)value));
-        }
-        return list;
-    }
-
-    private static double Positive(JNode node)
-    {
-        var value = node.Number();
-        return value > 0 ? value : throw node.Error($"must be positive, got {value}");
-    }
-
-    private static DesignFigures Predicted(JNode predicted, JNode design, Device device)
-    {
-        var resources = Field(predicted, design, "resources");
-        double? Amount(string key) => resources.TryProp(key)?.Number();
+        double? Amount(string key) => design.Resources is { } r && r.TryGetValue(key, out var v) ? v : null;
         return new DesignFigures
         {
             Dsp = Amount("dsp"),
@@ -80,15 +52,8 @@ public static class DesignFile
             Uram = device.Ram.Count > 1 ? Amount(ResourceUse.RamKey(device, 1)) : null,
             Logic = Amount("logic"),
             Registers = Amount("ff"),
-            FmaxMhz = Field(predicted, design, "freq_mhz").Number(),
-            LatencyMs = (predicted.TryProp("latency_ms") ?? design.TryProp("latency_ms"))?.Number(),
+            FmaxMhz = design.FreqMhz,
+            LatencyMs = design.LatencyMs,
         };
-    }
-
-    /// <summary>The "kernels" list of a generated design.json: kernel group → HLS top function.</summary>
-    private static IReadOnlyDictionary<string, string>? HlsTops(JNode? kernels)
-    {
-        if (kernels is not { } list) return null;
-        return list.Items().ToDictionary(k => k.Prop("group").String(), k => k.Prop("hls_top").String(), StringComparer.Ordinal);
     }
 }

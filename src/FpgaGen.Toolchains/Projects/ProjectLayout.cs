@@ -22,7 +22,7 @@ public static partial class ProjectLayout
         var sources = Files(device, "*.cl");
         if (sources.Count == 0) throw new InputException($"{project.Directory}: no OpenCL kernel source (device/*.cl) for aoc");
         // With several .cl files the top one is the file no other file includes.
-        var tops = sources.Where(s => !sources.Any(o => o != s && File.ReadAllText(o).Contains($"\"{Path.GetFileName(s)}\"", StringComparison.Ordinal))).ToList();
+        var tops = sources.Where(s => !sources.Any(o => o != s && InputFile.ReadAllText(o, InputFile.ReportBytes, "OpenCL source").Contains($"\"{Path.GetFileName(s)}\"", StringComparison.Ordinal))).ToList();
         if (tops.Count != 1)
             throw new InputException($"{device}: cannot tell which .cl file aoc should compile ({string.Join(", ", sources.Select(Path.GetFileName))})");
         return project with { OpenClSource = tops[0], IncludeDirectories = [device] };
@@ -39,15 +39,15 @@ public static partial class ProjectLayout
             foreach (var (group, top) in hlsTops)
             {
                 var file = Path.Combine(src, group + ".cpp");
-                if (!SafeName().IsMatch(group) || !File.Exists(file))
-                    throw new InputException($"{project.Directory}: design.json lists kernel group '{group}' but there is no src/{group}.cpp");
+                if (!SafeName().IsMatch(group) || !SafeName().IsMatch(top) || !File.Exists(file))
+                    throw new InputException($"{project.Directory}: design.json lists kernel group '{group}' but there is no src/{group}.cpp (or the group or its top function '{top}' is not an identifier)");
                 kernels.Add(new HlsKernel(top, file) { TestBenches = benches.Where(b => Tests(b, file)).ToList() });
             }
         }
         else
         {
             foreach (var file in Files(src, "*.cpp").Where(f => !IsTestBench(f)))
-                foreach (Match m in TopFunction().Matches(File.ReadAllText(file)))
+                foreach (Match m in TopFunction().Matches(InputFile.ReadAllText(file, InputFile.ReportBytes, "HLS source")))
                     kernels.Add(new HlsKernel(m.Groups[1].Value, file) { TestBenches = benches.Where(b => Tests(b, file)).ToList() });
         }
         if (kernels.Count == 0) throw new InputException($"{project.Directory}: no HLS kernel (an extern \"C\" function in src/*.cpp)");

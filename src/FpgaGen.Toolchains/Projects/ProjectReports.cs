@@ -34,15 +34,15 @@ public static class ProjectReports
             if (!File.Exists(summary)) continue;
             try
             {
-                using var doc = JsonDocument.Parse(File.ReadAllText(summary));
-                var root = doc.RootElement;
-                if (root.TryGetProperty("status", out var s) && s.GetString() is { } status and not "ok")
-                    failures.Add($"the last {target.Name()} compile {(status == "failed" ? "failed" : "ended: " + status)}" +
-                                 (root.TryGetProperty("error", out var e) ? $" ({e.GetString()})" : ""));
+                var root = JNode.Parse(ReportFile.Read(summary, InputFile.DocumentBytes, "build summary"), summary, "the build summary");
+                // Only text is trusted: a summary edited by hand or by another tool may hold anything.
+                if (root.Element.ValueKind == JsonValueKind.Object && root.TryProp("status")?.Text() is { } status and not "ok")
+                    failures.Add($"the last {target.Name()} compile {(status == "failed" ? "failed" : "ended: " + OneLine(status))}" +
+                                 (root.TryProp("error")?.Text() is { } error ? $" ({OneLine(error)})" : ""));
             }
-            catch (JsonException)
+            catch (DocumentFormatException)
             {
-                // A summary cut off by a kill says nothing reliable; the message below still holds.
+                // A summary cut off by a kill (or not a file) says nothing reliable; the message below still holds.
             }
         }
         var targets = string.Join("|", CompileTargets.For(project.ToolchainKind).Where(t => t.Reports()).Select(t => t.Name()));
@@ -50,4 +50,6 @@ public static class ProjectReports
                (failures.Count > 0 ? "; " + string.Join("; ", failures) : "") +
                $"; run `fpgagen compile {shownPath}` first";
     }
+
+    private static string OneLine(string s) => InputException.OneLine(s.Length > 300 ? s[..300] + "..." : s);
 }

@@ -2,20 +2,21 @@ namespace FpgaGen.Toolchains.Reports;
 
 internal static class ReportFile
 {
-    /// <summary>Reads a report, turning a missing or unreadable file into a one-line error naming it.</summary>
-    public static string Read(string path)
+    /// <summary>
+    /// Reads a report or document through <see cref="InputFile"/> (regular files only, at most
+    /// <paramref name="limit"/> bytes), turning a missing, unreadable or oversized file into a one-line error naming it.
+    /// </summary>
+    public static string Read(string path, long limit = InputFile.ReportBytes, string what = "vendor report")
     {
         try
         {
-            return File.ReadAllText(path);
+            return InputFile.ReadAllText(path, limit, what);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (InputException e) when (e is not DocumentFormatException)
         {
-            throw new ReportFormatException(path, "the file does not exist", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ReportFormatException(path, $"cannot read it: {e.Message}", e);
+            var prefix = path + ": ";
+            var problem = e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message;
+            throw new ReportFormatException(path, problem == "file not found" ? "the file does not exist" : problem, e);
         }
     }
 }

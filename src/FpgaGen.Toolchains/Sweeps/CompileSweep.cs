@@ -116,7 +116,7 @@ public sealed partial class CompileSweep(ExploredDesigns explored, CompileTarget
         Key = design.Key(Target),
         Device = Explored.Device.Id,
         Kernel = design.Kernel,
-        Params = design.ParameterText,
+        Params = design.Parameters,
         Precision = design.Precision,
         Target = Target.Name(),
         Rank = design.Rank,

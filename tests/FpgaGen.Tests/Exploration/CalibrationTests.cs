@@ -8,7 +8,7 @@ public class CalibrationTests
 {
     private static CompileRecord Record(string key, string status, double predictedFmax, double? reportedFmax, double predictedLogic = 100_000, double? reportedLogic = null) => new()
     {
-        Key = key, Device = "a10_385a", Kernel = "conv_tiled", Params = key, Precision = "fp32", Target = "hw", Status = status,
+        Key = key, Device = "a10_385a", Kernel = "conv_tiled", Params = new FpgaGen.Exploration.Documents.DesignParameters([new("Tm", 64)]), Precision = "fp32", Target = "hw", Status = status,
         Predicted = new Figures { FmaxMhz = predictedFmax, Logic = predictedLogic, Dsp = 500, Bram = 1000 },
         Reported = reportedFmax is null ? null : new Figures { FmaxMhz = reportedFmax, Logic = reportedLogic, Dsp = 500, Bram = 1100 },
     };

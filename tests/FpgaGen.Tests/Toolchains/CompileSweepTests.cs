@@ -32,9 +32,14 @@ public class CompileSweepTests : IDisposable
         {
             var design = new
             {
-                device = e.Device.Id, kernel = d.Kernel, @params = d.Parameters.ToDictionary(p => p.Key, p => p.Value), precision = d.Precision, batch = d.Batch,
-                freq_mhz = d.Predicted.FmaxMhz, latency_ms = d.Predicted.LatencyMs,
-                resources = new { dsp = d.Predicted.Dsp, bram = d.Predicted.Ram, logic = d.Predicted.Logic, ff = d.Predicted.Registers },
+                format = "fpgagen-design-1",
+                device = new { id = e.Device.Id },
+                design = new
+                {
+                    rank = d.Rank, kernel = d.Kernel, @params = d.Parameters.ToDictionary(p => p.Key, p => p.Value), precision = d.Precision, batch = d.Batch,
+                    freq_mhz = d.Predicted.FmaxMhz, latency_ms = d.Predicted.LatencyMs,
+                    resources = new { dsp = d.Predicted.Dsp, bram = d.Predicted.Ram, logic = d.Predicted.Logic, ff = d.Predicted.Registers },
+                },
             };
             Directory.CreateDirectory(Path.Combine(directory, "device"));
             File.WriteAllText(Path.Combine(directory, "design.json"), JsonSerializer.Serialize(design));

@@ -55,11 +55,11 @@ public class DesignFileTests : IDisposable
     }
 
     [Theory]
-    [InlineData("""{"device": "a10_385a", "design": {"params": {}, "precision": "fp32", "freq_mhz": 200, "resources": {}}}""", "design.json: design.kernel is missing")]
-    [InlineData("""{"device": "a10_385a", "design": {"kernel": "gemm", "params": {"Tm": 2.5}, "precision": "fp32", "freq_mhz": 200, "resources": {}}}""", "parameter Tm must be a whole number")]
-    [InlineData("""{"device": "a10_385a", "design": {"kernel": "gemm", "params": {}, "precision": "fp32", "freq_mhz": 0, "resources": {}}}""", "design.freq_mhz: must be positive")]
-    [InlineData("""{"device": "nosuch", "design": {}}""", "unknown device 'nosuch'")]
-    [InlineData("""{"device": "a10_385a", "design": {"kernel": "gemm", """, "not valid JSON")]
+    [InlineData("""{"device": {"id": "a10_385a"}, "design": {"params": {}, "precision": "fp32", "freq_mhz": 200, "resources": {}}}""", "design.json: design.kernel is missing")]
+    [InlineData("""{"device": {"id": "a10_385a"}, "design": {"kernel": "gemm", "params": {"Tm": 2.5}, "precision": "fp32", "freq_mhz": 200, "resources": {}}}""", "design.params.Tm: expected a positive integer")]
+    [InlineData("""{"device": {"id": "a10_385a"}, "design": {"kernel": "gemm", "params": {}, "precision": "fp32", "freq_mhz": 0, "resources": {}}}""", "design.freq_mhz: must be a clock in MHz")]
+    [InlineData("""{"device": {"id": "nosuch"}, "design": {"kernel": "gemm", "params": {}, "freq_mhz": 200, "resources": {}}}""", "unknown device 'nosuch'")]
+    [InlineData("""{"device": {"id": "a10_385a"}, "design": {"kernel": "gemm", """, "not valid JSON")]
     public void BrokenDesignFilesNameTheFieldOrProblem(string json, string expected)
     {
         dir.File("p/design.json", json);
@@ -80,7 +80,7 @@ public class DesignFileTests : IDisposable
         Assert.EndsWith("b.cl", DesignFile.Load(Path.Combine(dir.Path, "intel")).OpenClSource);
 
         dir.File("hls/design.json", Design("u250", """, "kernels": [{"group": "../../etc/x", "hls_top": "x"}]"""));
-        Assert.Contains("lists kernel group '../../etc/x' but there is no src/../../etc/x.cpp",
+        Assert.Contains("kernels[0].group: \"../../etc/x\" is not a C identifier",
             Assert.ThrowsAny<InputException>(() => DesignFile.Load(Path.Combine(dir.Path, "hls"))).Message);
     }
 }

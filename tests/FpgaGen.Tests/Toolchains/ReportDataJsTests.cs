@@ -66,7 +66,7 @@ public class ReportDataJsTests
     [InlineData("", "has neither summaryJSON nor areaJSON (found: no variables)")]
     public void BrokenFilesNameTheVariableAndTheLine(string text, string expected)
     {
-        var e = Assert.Throws<ReportFormatException>(() => AocReportData.ParseText(text, "reports/lib/report_data.js"));
+        var e = Assert.ThrowsAny<DocumentFormatException>(() => AocReportData.ParseText(text, "reports/lib/report_data.js"));
         Assert.StartsWith("reports/lib/report_data.js: ", e.Message);
         Assert.Contains(expected, e.Message);
     }

@@ -1,0 +1,273 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text;
+using FpgaGen.Exploration.Compiles;
+using FpgaGen.Exploration.Documents;
+using FpgaGen.Hardware;
+using FpgaGen.Model.Designs;
+using FpgaGen.Onnx;
+using FpgaGen.Simulation;
+using FpgaGen.Tests.Toolchains;
+
+namespace FpgaGen.Tests.Security;
+
+/// <summary>
+/// Seeded mutation fuzzing of every parser of user files: design YAML, device YAML, ONNX, .npz, the design documents
+/// (a single design, designs.json, design.json), results.jsonl and each vendor report format. Each parser gets a
+/// fixed time budget (<see cref="Budget"/>) of mutated inputs from a fixed seed, so a run is reproducible from the
+/// seed and iteration printed on failure. A parser may accept an input or fail with a clear error (an
+/// <see cref="InputException"/>, which includes the document and report format errors); any other exception fails.
+/// </summary>
+public class FuzzTests
+{
+    /// <summary>Time per parser; 17 parsers, so the whole set stays under a minute on two cores.</summary>
+    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(2.5);
+
+    private const int Seed = 20_240_613;
+
+    /// <summary>Tokens that have broken parsers before: huge and non-finite numbers, deep nesting, aliases, quotes, NULs.</summary>
+    private static readonly string[] Tokens =
+    [
+        "1e400", "-1e400", "1e300", "1e12", "99999999999", "2147483647", "-2147483648", "9223372036854775808", "-0", "NaN", "0x10", "1.5",
+        "null", "true", "[", "]", "{", "}", "[[[[[[[[[[", "\"", "'", ":", ",", "\n", "\r\n", "\t", "\0", "&a", "*a", "&a [*a]", "<<: *a",
+        "- ", "---", "...", "#", "\\", "\\u0000", "%", "$(shell touch PWNED)", "\u00e9", "\ud83d\ude00", "<", ">", "</", "<!--",
+    ];
+
+    private static string MutateText(string s, Random rng)
+    {
+        var sb = new StringBuilder(s);
+        var steps = 1 + rng.Next(4);
+        for (var i = 0; i < steps; i++)
+        {
+            var at = sb.Length == 0 ? 0 : rng.Next(sb.Length);
+            switch (rng.Next(7))
+            {
+                case 0: sb.Insert(at, Tokens[rng.Next(Tokens.Length)]); break;
+                case 1: if (sb.Length > 0) sb.Remove(at, Math.Min(sb.Length - at, 1 + rng.Next(16))); break;
+                case 2: if (sb.Length > 0) sb[at] = (char)rng.Next(32, 127); break;
+                case 3: sb.Length = at; break;
+                case 4:
+                    var len = Math.Min(sb.Length - at, 1 + rng.Next(64));
+                    sb.Insert(rng.Next(sb.Length + 1), sb.ToString(at, len));
+                    break;
+                case 5:
+                    // Replace a number with a hostile one.
+                    var text = sb.ToString();
+                    var digit = text.IndexOfAny("0123456789".ToCharArray(), at);
+                    if (digit >= 0)
+                    {
+                        var end = digit;
+                        while (end < text.Length && char.IsAsciiDigit(text[end])) end++;
+                        sb.Remove(digit, end - digit).Insert(digit, Tokens[rng.Next(12)]);
+                    }
+                    break;
+                default: sb.Insert(at, new string(Tokens[rng.Next(Tokens.Length)][0], 1 + rng.Next(200))); break;
+            }
+        }
+        return sb.ToString();
+    }
+
+    private static byte[] MutateBytes(byte[] b, Random rng)
+    {
+        var list = new List<byte>(b);
+        var steps = 1 + rng.Next(4);
+        for (var i = 0; i < steps; i++)
+        {
+            var at = list.Count == 0 ? 0 : rng.Next(list.Count);
+            switch (rng.Next(6))
+            {
+                case 0: if (list.Count > 0) list[at] ^= (byte)(1 << rng.Next(8)); break;
+                case 1: if (list.Count > 0) list[at] = (byte)rng.Next(256); break;
+                case 2: if (list.Count > 0) list.RemoveRange(at, Math.Min(list.Count - at, 1 + rng.Next(32))); break;
+                case 3: list.RemoveRange(at, list.Count - at); break;
+                case 4:
+                    // A varint or length field set to a lie: 0xFF bytes read as a huge value.
+                    for (var k = 0; k < 1 + rng.Next(5) && at + k < list.Count; k++) list[at + k] = 0xFF;
+                    break;
+                default: list.InsertRange(at, Enumerable.Range(0, 1 + rng.Next(16)).Select(_ => (byte)rng.Next(256))); break;
+            }
+        }
+        return list.ToArray();
+    }
+
+    /// <summary>Runs <paramref name="parse"/> on mutations of <paramref name="seed"/> until the budget is spent.</summary>
+    private static void Fuzz<T>(string name, T seed, Func<T, Random, T> mutate, Action<T> parse)
+    {
+        parse(seed); // the unmutated seed must be valid
+        // string.GetHashCode differs per process; this one does not, so a failure replays from the seed.
+        var rng = new Random(Seed + name.Aggregate(0, (h, c) => unchecked(h * 31 + c)));
+        var watch = Stopwatch.StartNew();
+        var (runs, refused) = (0, 0);
+        var current = seed;
+        while (watch.Elapsed < Budget)
+        {
+            // Mostly mutate the seed, sometimes keep mutating the last input (deeper damage).
+            var input = mutate(rng.Next(4) == 0 ? current : seed, rng);
+            current = input;
+            runs++;
+            try
+            {
+                parse(input);
+            }
+            catch (InputException e)
+            {
+                refused++;
+                Assert.False(string.IsNullOrWhiteSpace(e.Message), $"{name}: empty message at iteration {runs}");
+            }
+            catch (Exception e)
+            {
+                Assert.Fail($"{name} (seed {Seed}, iteration {runs}): {e.GetType().Name}: {e.Message}\n{e.StackTrace}\ninput:\n{Show(input)}");
+            }
+        }
+        Assert.True(runs > 20, $"{name}: only {runs} inputs in {Budget.TotalSeconds} s");
+        Assert.True(refused > 0, $"{name}: no mutated input was refused in {runs} runs; the fuzzer does not reach the parser");
+    }
+
+    /// <summary>As a file on disk holds text: UTF-8 bytes, a split surrogate pair becoming U+FFFD.</summary>
+    private static void WriteUtf8(string path, string text) => File.WriteAllBytes(path, Encoding.UTF8.GetBytes(text));
+
+    private static string Show<T>(T input) => input switch
+    {
+        string s => s.Length > 2000 ? s[..2000] + "..." : s,
+        byte[] b => Convert.ToHexString(b.AsSpan(0, Math.Min(b.Length, 512))),
+        _ => input?.ToString() ?? "",
+    };
+
+    [Fact]
+    public void DesignYaml() =>
+        Fuzz("design yaml", File.ReadAllText(Path.Combine(DataPaths.Designs, "resnet18.yaml")), MutateText, t => DesignLoader.Parse(t, "fuzz.yaml"));
+
+    [Fact]
+    public void DeviceYaml()
+    {
+        using var dir = new TempDir();
+        var file = Path.Combine(dir.Path, "fuzz.yaml");
+        Fuzz("device yaml", File.ReadAllText(Path.Combine(DataPaths.Hw, "u280.yaml")), MutateText, t =>
+        {
+            WriteUtf8(file, t);
+            DeviceLoader.Load(file);
+        });
+    }
+
+    [Fact]
+    public void Onnx() =>
+        Fuzz("onnx", File.ReadAllBytes(Path.Combine(DataPaths.Root, "tests", "fixtures", "onnx", "alexnet.onnx")), MutateBytes,
+            b => OnnxImporter.Import(new MemoryStream(b), "fuzz.onnx"));
+
+    [Fact]
+    public void Npz()
+    {
+        using var dir = new TempDir();
+        var file = Path.Combine(dir.Path, "fuzz.npz");
+        var seed = new MemoryStream();
+        using (var zip = new ZipArchive(seed, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, n, compress) in new[] { ("conv1.weight", 24, CompressionLevel.NoCompression), ("fc.bias", 10, CompressionLevel.Optimal) })
+            {
+                using var s = zip.CreateEntry(name + ".npy", compress).Open();
+                var header = $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({n},), }}";
+                header = header.PadRight(64 - 10 - 1) + "\n";
+                s.Write([0x93, .. "NUMPY"u8, 1, 0, (byte)header.Length, 0]);
+                s.Write(Encoding.ASCII.GetBytes(header));
+                s.Write(new byte[4 * n]);
+            }
+        }
+        Fuzz("npz", seed.ToArray(), MutateBytes, b =>
+        {
+            File.WriteAllBytes(file, b);
+            NpzFile.Read(file);
+        });
+    }
+
+    private static string ExploredDesignsJson()
+    {
+        using var dir = new TempDir();
+        var outDir = Path.Combine(dir.Path, "e");
+        var r = Cli.CliRunner.Run("explore", "tiny_cnn", "--device", "u250", "--kernel", "conv_tiled", "--precision", "int8", "--out", outDir);
+        Assert.True(r.Code == 0, r.Err);
+        var text = File.ReadAllText(Path.Combine(outDir, "designs.json"));
+        // Keep three designs: the parser's time goes to mutations, not to a long list.
+        var root = System.Text.Json.Nodes.JsonNode.Parse(text)!;
+        var designs = root["designs"]!.AsArray();
+        while (designs.Count > 3) designs.RemoveAt(designs.Count - 1);
+        return root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+    }
+
+    [Fact]
+    public void DesignsJson()
+    {
+        using var dir = new TempDir();
+        var file = Path.Combine(dir.Path, "designs.json");
+        Fuzz("designs.json", ExploredDesignsJson(), MutateText, t =>
+        {
+            WriteUtf8(file, t);
+            DesignList.Read(file);
+            FpgaGen.Codegen.Projects.DesignDocument.Read(file, 1);
+        });
+    }
+
+    [Fact]
+    public void ProjectDesignJson()
+    {
+        var seed = File.ReadAllText(Path.Combine(DataPaths.Root, "tests", "FpgaGen.Tests", "Codegen", "Snapshots", "tiny_cnn-u250", "design.json"));
+        using var dir = new TempDir();
+        var file = Path.Combine(dir.Path, "design.json");
+        Fuzz("design.json", seed, MutateText, t =>
+        {
+            WriteUtf8(file, t);
+            ProjectDesign.Read(file);
+            FpgaGen.Codegen.Projects.DesignDocument.Read(file, null);
+        });
+    }
+
+    [Fact]
+    public void SingleDesignJson()
+    {
+        using var dir = new TempDir();
+        var file = Path.Combine(dir.Path, "choice.json");
+        var seed = """{"kernel": "conv_tiled", "params": {"Tm": 16, "Tn": 4, "Tr": 7, "Tc": 7, "vu": 8}, "precision": "int8", "batch": 1, "rank": 2, "pareto": true}""";
+        Fuzz("design file", seed, MutateText, t =>
+        {
+            WriteUtf8(file, t);
+            FpgaGen.Codegen.Projects.DesignDocument.Read(file, null);
+        });
+    }
+
+    [Fact]
+    public void ResultsLog()
+    {
+        using var dir = new TempDir();
+        var file = Path.Combine(dir.Path, "results.jsonl");
+        var record = new CompileRecord
+        {
+            Key = "gemm|int8|1|Tm=8|report", Device = "a10_385a", Kernel = "gemm", Params = new DesignParameters([new("Tm", 8)]), Precision = "int8",
+            Target = "report", Status = "ok", Predicted = new Figures { Dsp = 10, Bram = 20, FmaxMhz = 240 }, Reported = new Figures { Dsp = 12, FmaxMhz = 230 },
+        };
+        var seed = string.Concat(Enumerable.Range(0, 3).Select(_ => System.Text.Json.JsonSerializer.Serialize(record,
+            new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower }) + "\n"));
+        var refusedSomething = false;
+        Fuzz("results.jsonl", seed, MutateText, t =>
+        {
+            WriteUtf8(file, t);
+            var (records, skipped) = FpgaGen.Exploration.Compiles.ResultsLog.Read(file);
+            foreach (var r in records) _ = (r.Key, r.Params.ToString(), r.Predicted);
+            if (skipped > 0)
+            {
+                refusedSomething = true;
+                throw new InputException("skipped lines");
+            }
+            Calibrator.Fit(dir.Path, "a10_385a");
+        });
+        Assert.True(refusedSomething);
+    }
+
+    public static TheoryData<string> Reports() => ReportRobustnessTests.Parsers();
+
+    [Theory]
+    [MemberData(nameof(Reports))]
+    public void VendorReport(string parser)
+    {
+        var (sample, parse) = ReportRobustnessTests.Pick(parser);
+        Fuzz(parser, sample, MutateText, parse);
+    }
+}
