@@ -35,7 +35,7 @@ public static class ProjectGenerator
         switch (kind)
         {
             case Toolchain.Aoc:
-                files.Add("Makefile", lib.Render(Flavor.Text, "project/intel/Makefile.hbs", context));
+                files.Add("Makefile", lib.Render(Flavor.Text, "project/intel/Makefile.sbn", context));
                 files.Add("device/fpgagen.cl", d.IntelSource());
                 files.Add("device/intel_syntax_shim.h", lib.Raw("common/opencl/intel_syntax_shim.h"));
                 files.Add("host/main.cpp", lib.Raw("project/host/main.cpp"));
@@ -43,15 +43,15 @@ public static class ProjectGenerator
                 break;
             default:
                 var vivado = kind == Toolchain.Vivado;
-                files.Add("Makefile", lib.Render(Flavor.Text, vivado ? "project/vivado/Makefile.hbs" : "project/xilinx/Makefile.hbs", context));
-                files.Add("hls/run_hls.tcl", lib.Render(Flavor.Text, "project/xilinx/run_hls.tcl.hbs", context));
+                files.Add("Makefile", lib.Render(Flavor.Text, vivado ? "project/vivado/Makefile.sbn" : "project/xilinx/Makefile.sbn", context));
+                files.Add("hls/run_hls.tcl", lib.Render(Flavor.Text, "project/xilinx/run_hls.tcl.sbn", context));
                 files.AddAll(d.HlsSources());
                 files.AddAll(Testbench.Files(d));
                 files.Add("tb/fpgagen_ref.h", lib.Raw("common/hls/fpgagen_ref.h"));
                 files.Add("host/plan.h", HostPlan.Header(d, hlsTops: true, "Xilinx"));
                 if (!vivado)
                 {
-                    files.Add("link.cfg", lib.Render(Flavor.Text, "project/xilinx/link.cfg.hbs", context));
+                    files.Add("link.cfg", lib.Render(Flavor.Text, "project/xilinx/link.cfg.sbn", context));
                     files.Add("host/main.cpp", lib.Raw("project/host/main.cpp"));
                 }
                 break;
@@ -62,9 +62,9 @@ public static class ProjectGenerator
         if (deviceFile is not null) files.Add(deviceFile, r.DeviceFileText!);
         var all = files.Files.Keys.Append("README.md").Append("design.json").ToList();
         context["files"] = all.Order(StringComparer.Ordinal).Select(p => new Dictionary<string, object> { ["path"] = p, ["what"] = Describe(p, kind) }).ToList();
-        var flowTemplate = kind switch { Toolchain.Aoc => "project/intel/flow.md.hbs", Toolchain.Vivado => "project/vivado/flow.md.hbs", _ => "project/xilinx/flow.md.hbs" };
+        var flowTemplate = kind switch { Toolchain.Aoc => "project/intel/flow.md.sbn", Toolchain.Vivado => "project/vivado/flow.md.sbn", _ => "project/xilinx/flow.md.sbn" };
         context["flow"] = lib.Render(Flavor.Text, flowTemplate, context);
-        files.Add("README.md", lib.Render(Flavor.Text, "project/README.md.hbs", context));
+        files.Add("README.md", lib.Render(Flavor.Text, "project/README.md.sbn", context));
         files.Add("design.json", DesignDocument.Write(d, r.Device, r.Estimate, r.Rank, r.Pareto, r.Model, all, deviceFile));
         return files;
     }

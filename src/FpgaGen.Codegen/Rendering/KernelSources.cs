@@ -17,10 +17,10 @@ public static class KernelSources
     {
         var lib = d.Library;
         var flavor = portable is null ? Flavor.Intel : Flavor.Portable;
-        var parts = new List<string> { lib.Render(flavor, "common/opencl/prelude.cl.hbs", Prelude(d, portable is not null, Language.OpenCl)) };
+        var parts = new List<string> { lib.Render(flavor, "common/opencl/prelude.cl.sbn", Prelude(d, portable is not null, Language.OpenCl)) };
         var declared = new HashSet<string>(StringComparer.Ordinal);
         foreach (var g in d.Plan.Groups)
-            parts.Add(lib.Render(flavor, $"{g.TemplateDir}/intel/{g.Name}.cl.hbs", GroupContext(d, g, flavor, portable, declared)));
+            parts.Add(lib.Render(flavor, $"{g.TemplateDir}/intel/{g.Name}.cl.sbn", GroupContext(d, g, flavor, portable, declared)));
         return string.Join("\n", parts);
     }
 
@@ -33,11 +33,11 @@ public static class KernelSources
             ["src/fpgagen_hls.h"] = lib.Raw("common/hls/fpgagen_hls.h"),
             ["src/fpgagen_config.h"] = $"/* FpgaGen design configuration: {d.Title}.\n   The hardware plan's macros (design.json \"plan\"); shared by the HLS kernels and their testbenches. */\n"
                 + "#ifndef FPGAGEN_CONFIG_H\n#define FPGAGEN_CONFIG_H\n" + GeneratedHeaders.Config(d.Plan) + "#endif\n",
-            ["src/fpgagen_types.h"] = lib.Render(Flavor.Hls, "common/hls/types.h.hbs", Prelude(d, false, Language.Cpp)),
+            ["src/fpgagen_types.h"] = lib.Render(Flavor.Hls, "common/hls/types.h.sbn", Prelude(d, false, Language.Cpp)),
         };
         foreach (var g in d.Plan.Groups)
         {
-            files[$"src/{g.Name}.cpp"] = lib.Render(Flavor.Hls, $"{g.TemplateDir}/hls/{g.Name}.cpp.hbs",
+            files[$"src/{g.Name}.cpp"] = lib.Render(Flavor.Hls, $"{g.TemplateDir}/hls/{g.Name}.cpp.sbn",
                 GroupContext(d, g, Flavor.Hls, null, new HashSet<string>(StringComparer.Ordinal)));
             files[$"src/{g.Name}.h"] = $"/* {g.Top}: the kernel of group {g.Name} ({d.Title}). */\n"
                 + $"#ifndef FPGAGEN_{g.Name.ToUpperInvariant()}_H\n#define FPGAGEN_{g.Name.ToUpperInvariant()}_H\n#include \"fpgagen_types.h\"\n\n"
@@ -84,7 +84,8 @@ public static class KernelSources
                 {
                     ["name"] = b.Name, ["type"] = b.Element, ["size"] = Number(b.Words * b.Copies),
                     // Partition factors as numbers: HLS pragma arguments are not macro-expanded by every tool version.
-                    ["partition"] = !b.InRegisters && b.Banks > 1 ? Number(b.Banks) : "",
+                    ["partitioned"] = !b.InRegisters && b.Banks > 1,
+                    ["partition"] = Number(b.Banks),
                     ["offset"] = portable is null ? 0 : portable.ScratchOffsets[(k.Name, b.Name)],
                     ["registers"] = b.InRegisters,
                 }).ToList(),

@@ -1,5 +1,8 @@
+using System.Collections;
 using System.Collections.Concurrent;
-using HandlebarsDotNet;
+using Scriban;
+using Scriban.Parsing;
+using Scriban.Runtime;
 
 namespace FpgaGen.Codegen.Rendering;
 
@@ -7,11 +10,11 @@ namespace FpgaGen.Codegen.Rendering;
 public enum Flavor { Intel, Portable, Hls, Text }
 
 /// <summary>
-/// The templates under templates/ (every *.hbs, registered as a partial named by its path without ".hbs" and without a
-/// trailing .inc/.cl/.cpp: "conv_tiled/body/read"), compiled once per flavor. A flavor differs only in its pragma
-/// helpers: <c>{{unroll}}</c> and <c>{{pipeline}}</c> become "#pragma unroll" for aoc and PoCL, "#pragma HLS UNROLL" and
-/// "#pragma HLS PIPELINE II=1" for Vitis HLS, and nothing where the tool pipelines on its own (an empty helper line is
-/// dropped). Rendering never HTML-escapes, and fails on a name the context lacks.
+/// The Scriban templates under templates/ (*.sbn), parsed once. A template includes another by its path without
+/// ".sbn" and without a trailing .inc/.cl/.cpp (<c>{{ include 'conv_tiled/body/read' }}</c>). A flavor differs only in
+/// its pragma globals: <c>{{ unroll }}</c> and <c>{{ pipeline }}</c> become "#pragma unroll" for aoc and PoCL,
+/// "#pragma HLS UNROLL" and "#pragma HLS PIPELINE II=1" for Vitis HLS, and nothing where the tool pipelines on its own
+/// (a line holding only such an empty value is dropped). Nothing is escaped; a name the context lacks is an error.
 /// </summary>
 public sealed class TemplateLibrary
 {
@@ -19,47 +22,45 @@ public sealed class TemplateLibrary
 
     /// <summary>A context value that renders as nothing, its line included.</summary>
     public const string DropLine = Drop;
+
     private static readonly ConcurrentDictionary<string, TemplateLibrary> Cache = new();
 
     private readonly string root;
-    private readonly Dictionary<Flavor, IHandlebars> environments = [];
-    private readonly ConcurrentDictionary<(Flavor, string), HandlebarsTemplate<object, object>> compiled = new();
+    private readonly IReadOnlyDictionary<string, string> partials;
+    private readonly ConcurrentDictionary<string, Template> parsed = new();
 
     private TemplateLibrary(string root)
     {
         this.root = root;
-        var sources = Directory.EnumerateFiles(root, "*.hbs", SearchOption.AllDirectories)
-            .ToDictionary(f => PartialName(Path.GetRelativePath(root, f)), File.ReadAllText);
-        foreach (var flavor in Enum.GetValues<Flavor>())
-        {
-            var hb = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true, ThrowOnUnresolvedBindingExpression = true });
-            var (unroll, pipeline) = flavor switch
-            {
-                Flavor.Hls => ("#pragma HLS UNROLL", "#pragma HLS PIPELINE II=1"),
-                Flavor.Text => (Drop, Drop),
-                _ => ("#pragma unroll", Drop),
-            };
-            hb.RegisterHelper("unroll", (w, _, _) => w.WriteSafeString(unroll));
-            hb.RegisterHelper("pipeline", (w, _, _) => w.WriteSafeString(pipeline));
-            foreach (var (name, text) in sources) hb.RegisterTemplate(name, text);
-            environments[flavor] = hb;
-        }
+        partials = Directory.EnumerateFiles(root, "*.sbn", SearchOption.AllDirectories)
+            .ToDictionary(f => PartialName(Path.GetRelativePath(root, f)), f => f, StringComparer.Ordinal);
     }
 
-    /// <summary>The library for a templates folder (default: the repository's templates/), loaded once per process.</summary>
+    /// <summary>The library for a templates folder (default: the installed templates/), loaded once per process.</summary>
     public static TemplateLibrary Load(string? dir = null) => Cache.GetOrAdd(Path.GetFullPath(dir ?? DataPaths.Templates), d =>
         Directory.Exists(d) ? new TemplateLibrary(d) : throw new InputException($"templates folder not found: {d}"));
 
-    /// <summary>Renders the template file <paramref name="path"/> (relative to templates/, with .hbs).</summary>
-    public string Render(Flavor flavor, string path, object context)
+    /// <summary>Renders the template file <paramref name="path"/> (relative to templates/, with .sbn).</summary>
+    public string Render(Flavor flavor, string path, IReadOnlyDictionary<string, object> values)
     {
-        var template = compiled.GetOrAdd((flavor, path), key => environments[key.Item1].Compile(Raw(key.Item2)));
+        var template = Parse(Path.Combine(root, path));
+        var globals = Convert(values);
+        var (unroll, pipeline) = flavor switch
+        {
+            Flavor.Hls => ("#pragma HLS UNROLL", "#pragma HLS PIPELINE II=1"),
+            Flavor.Text => (Drop, Drop),
+            _ => ("#pragma unroll", Drop),
+        };
+        globals["unroll"] = unroll;
+        globals["pipeline"] = pipeline;
+        var context = new TemplateContext { StrictVariables = true, TemplateLoader = new Loader(this), MemberRenamer = m => m.Name, LoopLimit = 0 };
+        context.PushGlobal(globals);
         string text;
         try
         {
-            text = template(context);
+            text = template.Render(context);
         }
-        catch (HandlebarsException e)
+        catch (Scriban.Syntax.ScriptRuntimeException e)
         {
             throw new InvalidOperationException($"template {path} ({flavor}): {e.Message}", e);
         }
@@ -75,11 +76,45 @@ public sealed class TemplateLibrary
         return File.ReadAllText(full);
     }
 
+    private Template Parse(string file) => parsed.GetOrAdd(Path.GetFullPath(file), f =>
+    {
+        if (!File.Exists(f)) throw new InvalidOperationException($"template file not found: {f}");
+        var t = Template.Parse(File.ReadAllText(f), f);
+        if (t.HasErrors) throw new InvalidOperationException($"template {f}: {string.Join("; ", t.Messages)}");
+        return t;
+    });
+
+    /// <summary>Contexts are plain dictionaries and lists; Scriban reads them as script objects and arrays.</summary>
+    private static ScriptObject Convert(IReadOnlyDictionary<string, object> values)
+    {
+        var o = new ScriptObject();
+        foreach (var (key, value) in values) o[key] = ConvertValue(value);
+        return o;
+    }
+
+    private static object ConvertValue(object value) => value switch
+    {
+        IReadOnlyDictionary<string, object> d => Convert(d),
+        string s => s,
+        IEnumerable list => new ScriptArray(list.Cast<object>().Select(ConvertValue)),
+        _ => value,
+    };
+
     private static string PartialName(string relative)
     {
-        var name = relative.Replace('\\', '/')[..^".hbs".Length];
+        var name = relative.Replace('\\', '/')[..^".sbn".Length];
         foreach (var suffix in new[] { ".inc", ".cl", ".cpp" })
             if (name.EndsWith(suffix, StringComparison.Ordinal)) return name[..^suffix.Length];
         return name;
+    }
+
+    private sealed class Loader(TemplateLibrary library) : ITemplateLoader
+    {
+        public string GetPath(TemplateContext context, SourceSpan callerSpan, string templateName) =>
+            library.partials.TryGetValue(templateName, out var file) ? file : throw new InvalidOperationException($"no template '{templateName}' to include");
+
+        public string Load(TemplateContext context, SourceSpan callerSpan, string templatePath) => File.ReadAllText(templatePath);
+
+        public ValueTask<string?> LoadAsync(TemplateContext context, SourceSpan callerSpan, string templatePath) => new(Load(context, callerSpan, templatePath));
     }
 }
