@@ -1,4 +1,5 @@
 using System.Globalization;
+using FpgaGen.Codegen.Backends;
 using FpgaGen.Codegen.Rendering;
 using FpgaGen.Codegen.Weights;
 using FpgaGen.Kernels.Weights;
@@ -19,9 +20,10 @@ public sealed record ProjectRequest(AcceleratorDesign Design, Device Device, Des
 }
 
 /// <summary>
-/// A complete vendor project for one design: an aoc project for Intel devices, a Vitis project for devices with a v++
-/// platform, a Vitis HLS IP project for boards without one (toolchain kind vivado). All have design.json,
-/// weights.json, tools/pack_weights.py and a README saying how to build, program and run.
+/// A complete vendor project for one design: the device's <see cref="Backend"/> writes the kernels, host and build
+/// files (an aoc project for Intel devices, a Vitis project for devices with a v++ platform, a Vitis HLS IP project
+/// for boards without one); every project also has design.json, weights.json, tools/pack_weights.py and a README
+/// saying how to build, program and run.
 /// </summary>
 public static class ProjectGenerator
 {
@@ -29,41 +31,17 @@ public static class ProjectGenerator
     {
         var d = r.Design;
         var lib = d.Library;
-        var kind = r.Device.Toolchain.Kind;
+        var backend = Backend.For(r.Device);
         var files = new ProjectFiles();
         var context = Context(r);
-        switch (kind)
-        {
-            case Toolchain.Aoc:
-                files.Add("Makefile", lib.Render(Flavor.Text, "project/intel/Makefile.sbn", context));
-                files.Add("device/fpgagen.cl", d.IntelSource());
-                files.Add("device/intel_syntax_shim.h", lib.Raw("common/opencl/intel_syntax_shim.h"));
-                files.Add("host/main.cpp", lib.Raw("project/host/main.cpp"));
-                files.Add("host/plan.h", HostPlan.Header(d, hlsTops: false, "Intel(R) FPGA"));
-                break;
-            default:
-                var vivado = kind == Toolchain.Vivado;
-                files.Add("Makefile", lib.Render(Flavor.Text, vivado ? "project/vivado/Makefile.sbn" : "project/xilinx/Makefile.sbn", context));
-                files.Add("hls/run_hls.tcl", lib.Render(Flavor.Text, "project/xilinx/run_hls.tcl.sbn", context));
-                files.AddAll(d.HlsSources());
-                files.AddAll(Testbench.Files(d));
-                files.Add("tb/fpgagen_ref.h", lib.Raw("common/hls/fpgagen_ref.h"));
-                files.Add("host/plan.h", HostPlan.Header(d, hlsTops: true, "Xilinx"));
-                if (!vivado)
-                {
-                    files.Add("link.cfg", lib.Render(Flavor.Text, "project/xilinx/link.cfg.sbn", context));
-                    files.Add("host/main.cpp", lib.Raw("project/host/main.cpp"));
-                }
-                break;
-        }
+        backend.AddFiles(files, r, context);
         files.Add("weights.json", WeightsJson.Serialize(d.Lowered.Weights));
         files.Add("tools/pack_weights.py", lib.Raw("project/tools/pack_weights.py"));
         var deviceFile = r.DeviceFileText is null ? null : DeviceSection.CopiedFile(r.Device.Id);
         if (deviceFile is not null) files.Add(deviceFile, r.DeviceFileText!);
         var all = files.Files.Keys.Append("README.md").Append("design.json").ToList();
-        context["files"] = all.Order(StringComparer.Ordinal).Select(p => new Dictionary<string, object> { ["path"] = p, ["what"] = Describe(p, kind) }).ToList();
-        var flowTemplate = kind switch { Toolchain.Aoc => "project/intel/flow.md.sbn", Toolchain.Vivado => "project/vivado/flow.md.sbn", _ => "project/xilinx/flow.md.sbn" };
-        context["flow"] = lib.Render(Flavor.Text, flowTemplate, context);
+        context["files"] = all.Order(StringComparer.Ordinal).Select(p => new Dictionary<string, object> { ["path"] = p, ["what"] = backend.Describe(p) ?? Describe(p) }).ToList();
+        context["flow"] = lib.Render(Flavor.Text, backend.FlowTemplate, context);
         files.Add("README.md", lib.Render(Flavor.Text, "project/README.md.sbn", context));
         files.Add("design.json", DesignDocument.Write(d, r.Device, r.Estimate, r.Rank, r.Pareto, r.Model, all, deviceFile));
         return files;
@@ -134,27 +112,14 @@ public static class ProjectGenerator
         return (hbm ? $"{bank} (all pseudo channels, so a buffer may span them)" : $"{bank} (both buffers in one bank; separate banks need a port per buffer)", sp);
     }
 
-    private static string Describe(string path, string kind) => path switch
+    /// <summary>The files every project has, whatever its backend.</summary>
+    private static string Describe(string path) => path switch
     {
         "README.md" => "this file",
-        "design.json" => "the chosen design, its predicted figures, the tools expected, the model's SHA-256, every file",
+        "design.json" => "the chosen design, its hardware plan, its predicted figures, the tools expected, the model's SHA-256, every file",
         "weights.json" => "layout of weights.bin: every section's offset, shape, data type and packing recipe",
         _ when path.StartsWith("hw/", StringComparison.Ordinal) => "the device file this project was generated for (compile reads it)",
         "tools/pack_weights.py" => "packs float weights (.npz) into weights.bin (Python standard library only)",
-        "Makefile" => kind == Toolchain.Aoc ? "emu, report, hw, host, check, run targets" : "build, emulation, C simulation and synthesis targets",
-        "device/fpgagen.cl" => "every OpenCL kernel of the design (aoc source)",
-        "device/intel_syntax_shim.h" => "lets clang check the aoc source (make check)",
-        "host/main.cpp" => "the OpenCL host program",
-        "host/plan.h" => "the launch table: per step, the kernels and every argument",
-        "link.cfg" => "v++ connectivity: compute units and memory banks",
-        "hls/run_hls.tcl" => "vitis_hls script: C simulation, synthesis" + (kind == Toolchain.Vivado ? ", IP export" : ""),
-        "tb/fpgagen_ref.h" => "reference implementations the testbenches compare with",
-        "src/fpgagen_hls.h" => "hls::stream and math for builds outside Vitis HLS (C simulation with g++)",
-        "src/fpgagen_config.h" => "the hardware plan's macros: tiling parameters and the sizes derived from them",
-        "src/fpgagen_types.h" => "data types and conversions",
-        _ when path.StartsWith("tb/", StringComparison.Ordinal) => "C-simulation testbench of one kernel group",
-        _ when path.StartsWith("src/", StringComparison.Ordinal) && path.EndsWith(".h", StringComparison.Ordinal) => "the kernel's top-level declaration",
-        _ when path.StartsWith("src/", StringComparison.Ordinal) => "one kernel group as HLS C++ (top function, dataflow stages)",
         _ => "",
     };
 }

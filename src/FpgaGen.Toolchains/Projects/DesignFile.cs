@@ -1,3 +1,4 @@
+using FpgaGen.Codegen.Backends;
 using FpgaGen.Estimation;
 using FpgaGen.Exploration.Documents;
 using FpgaGen.Kernels;
@@ -9,8 +10,7 @@ namespace FpgaGen.Toolchains.Projects;
 /// Reads a generated project's design.json (<see cref="ProjectDesign"/>) into a <see cref="BuildProject"/>. The
 /// device is the copy of the device file in the project (hw/&lt;id&gt;.yaml) when `generate` was given a file, else
 /// the catalog's device of that id, which gives the board, platform, part and platform overhead. The files to
-/// compile come from the project layout (<see cref="ProjectLayout"/>), guided by the "kernels" list (group and HLS
-/// top function) when the file has one.
+/// compile are where the device's <see cref="Backend"/> put them, for the kernel groups design.json lists.
 /// </summary>
 public static class DesignFile
 {
@@ -38,7 +38,31 @@ public static class DesignFile
             Predicted = Figures(design, device),
             ToolRequirements = doc.Tools,
         };
-        return ProjectLayout.Apply(project, doc.Kernels.Count == 0 ? null : doc.Kernels.ToDictionary(k => k.Group, k => k.HlsTop, StringComparer.Ordinal));
+        return Locate(project, Backend.For(device).Layout(doc.Kernels));
+    }
+
+    /// <summary>The files the project's backend put there: each must exist inside the project folder.</summary>
+    private static BuildProject Locate(BuildProject project, ProjectLayout layout)
+    {
+        string File(string relative, string what)
+        {
+            var full = Path.GetFullPath(Path.Combine(project.Directory, relative));
+            if (!full.StartsWith(project.Directory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                throw new InputException($"{project.Directory}: {what} {relative} is outside the project");
+            return System.IO.File.Exists(full) ? full : throw new InputException($"{project.Directory}: {what} {relative} is missing (the project is incomplete; generate it again)");
+        }
+        if (project.ToolchainKind != Toolchain.Aoc && layout.HlsKernels.Count == 0)
+            throw new InputException($"{project.Directory}: {FileName} lists no kernel groups (\"kernels\"); generate the project again");
+        return project with
+        {
+            OpenClSource = layout.OpenClSource is { } cl ? File(cl, "the OpenCL kernel source") : null,
+            IncludeDirectories = layout.IncludeDirectories.Select(d => Path.Combine(project.Directory, d)).ToList(),
+            HlsKernels = layout.HlsKernels.Select(k => new HlsKernel(k.Top, File(k.Source, $"the source of kernel group {k.Group}"))
+            {
+                TestBenches = k.TestBenches.Select(t => Path.Combine(project.Directory, t)).Where(System.IO.File.Exists).ToList(),
+            }).ToList(),
+            LinkConfig = layout.LinkConfig is { } link && System.IO.File.Exists(Path.Combine(project.Directory, link)) ? Path.Combine(project.Directory, link) : null,
+        };
     }
 
     /// <summary>A design's predicted whole-device figures, by the device's RAM kinds.</summary>

@@ -29,7 +29,7 @@ public class CompileCliTests : IDisposable
         // The sizes are fixed by the plan in the generated source: no -D overrides that could contradict it.
         Assert.DoesNotContain("-DTm=", log);
         Assert.Contains("-board=p385a_sch_ax115", log);
-        Assert.True(File.Exists(Path.Combine(project, "build", "report", "kernels.aocr")));
+        Assert.True(File.Exists(Path.Combine(project, "build", "report", "fpgagen.aocr")));
 
         var summary = Json(Path.Combine(project, "build", "report.report.json"));
         Assert.Equal("ok", summary.GetProperty("status").GetString());
@@ -106,7 +106,7 @@ public class CompileCliTests : IDisposable
         Assert.Equal(1, run.Code);
         var line = Assert.Single(run.Err.TrimEnd().Split('\n'));
         Assert.StartsWith("error: aoc failed with exit code 1: ", line);
-        Assert.Contains("kernels.cl:1:1: error: unknown type name 'kernal'", line);
+        Assert.Contains("fpgagen.cl:1:1: error: unknown type name 'kernal'", line);
         Assert.Contains("(log: " + Path.Combine(project, "build", "report", "logs"), line);
         Assert.Equal("failed", Json(Path.Combine(project, "build", "report.report.json")).GetProperty("status").GetString());
 

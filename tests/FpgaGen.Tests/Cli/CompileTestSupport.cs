@@ -65,7 +65,7 @@ public static class TestProjects
               "kernels": [{"group": "conv_tiled", "hls_top": "conv_tiled_top", "opencl_kernels": ["conv_tiled_compute"]}]
             }
             """);
-        dir.File($"{name}/device/kernels.cl", """
+        dir.File($"{name}/device/fpgagen.cl", """
             #include "config.h"
             __kernel void conv_tiled_compute(__global float *restrict y, __global const float *restrict x) {
               float acc = 0;

@@ -43,7 +43,7 @@ public class CompileSweepTests : IDisposable
             };
             Directory.CreateDirectory(Path.Combine(directory, "device"));
             File.WriteAllText(Path.Combine(directory, "design.json"), JsonSerializer.Serialize(design));
-            File.WriteAllText(Path.Combine(directory, "device", "kernels.cl"), "__kernel void k(__global float *y) {\n#pragma unroll\n  for (int i = 0; i < 4; i++) y[i] = 0;\n}\n");
+            File.WriteAllText(Path.Combine(directory, "device", "fpgagen.cl"), "__kernel void k(__global float *y) {\n#pragma unroll\n  for (int i = 0; i < 4; i++) y[i] = 0;\n}\n");
         }
     }
 

@@ -43,15 +43,11 @@ public class DesignFileTests : IDisposable
     }
 
     [Fact]
-    public void WithoutAKernelListTheTopsAreFoundInTheSources()
+    public void AnHlsProjectWithoutAKernelListIsRefused()
     {
         dir.File("p/design.json", Design("zcu102"));
         dir.File("p/src/gemm.cpp", "extern \"C\" void gemm_top(int *a) {}\n");
-        dir.File("p/src/gemm_tb.cpp", "extern \"C\" void gemm_top(int *a);\nint main() { return 0; }\n");
-        var p = DesignFile.Load(Path.Combine(dir.Path, "p"));
-        var k = Assert.Single(p.HlsKernels);
-        Assert.Equal("gemm_top", k.Top);
-        Assert.Equal([Path.Combine(dir.Path, "p", "src", "gemm_tb.cpp")], k.TestBenches);
+        Assert.Contains("lists no kernel groups", Assert.ThrowsAny<InputException>(() => DesignFile.Load(Path.Combine(dir.Path, "p"))).Message);
     }
 
     [Theory]
@@ -63,7 +59,7 @@ public class DesignFileTests : IDisposable
     public void BrokenDesignFilesNameTheFieldOrProblem(string json, string expected)
     {
         dir.File("p/design.json", json);
-        dir.File("p/device/k.cl", "__kernel void k() {}\n");
+        dir.File("p/device/fpgagen.cl", "__kernel void k() {}\n");
         var e = Assert.ThrowsAny<InputException>(() => DesignFile.Load(Path.Combine(dir.Path, "p")));
         Assert.Contains(expected, e.Message);
     }
@@ -71,13 +67,16 @@ public class DesignFileTests : IDisposable
     [Fact]
     public void LayoutProblemsAreInputErrors()
     {
+        // The backend says where its files are; a missing one is an incomplete project, not a search.
         dir.File("intel/design.json", Design("a10_385a"));
-        Assert.Contains("no OpenCL kernel source (device/*.cl)", Assert.ThrowsAny<InputException>(() => DesignFile.Load(Path.Combine(dir.Path, "intel"))).Message);
-        dir.File("intel/device/a.cl", "__kernel void a() {}\n");
-        dir.File("intel/device/b.cl", "__kernel void b() {}\n");
-        Assert.Contains("cannot tell which .cl file", Assert.ThrowsAny<InputException>(() => DesignFile.Load(Path.Combine(dir.Path, "intel"))).Message);
-        dir.File("intel/device/b.cl", "#include \"a.cl\"\n__kernel void b() {}\n");
-        Assert.EndsWith("b.cl", DesignFile.Load(Path.Combine(dir.Path, "intel")).OpenClSource);
+        dir.File("intel/device/other.cl", "__kernel void a() {}\n");
+        Assert.Contains("the OpenCL kernel source device/fpgagen.cl is missing", Assert.ThrowsAny<InputException>(() => DesignFile.Load(Path.Combine(dir.Path, "intel"))).Message);
+        dir.File("intel/device/fpgagen.cl", "__kernel void a() {}\n");
+        Assert.EndsWith(Path.Combine("device", "fpgagen.cl"), DesignFile.Load(Path.Combine(dir.Path, "intel")).OpenClSource);
+
+        dir.File("vitis/design.json", Design("u250", """, "kernels": [{"group": "gemm", "hls_top": "gemm_top"}]"""));
+        Assert.Contains("the source of kernel group gemm src/gemm.cpp is missing",
+            Assert.ThrowsAny<InputException>(() => DesignFile.Load(Path.Combine(dir.Path, "vitis"))).Message);
 
         dir.File("hls/design.json", Design("u250", """, "kernels": [{"group": "../../etc/x", "hls_top": "x"}]"""));
         Assert.Contains("kernels[0].group: \"../../etc/x\" is not a C identifier",
