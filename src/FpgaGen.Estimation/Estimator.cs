@@ -24,20 +24,36 @@ public sealed record LayerEstimate(Layer Layer, Execution Execution, double Cycl
     };
 }
 
-/// <summary>Figures of one design (one engine configuration) on the whole network, with the plan they were computed from.</summary>
+/// <summary>
+/// Figures of one design (one engine configuration) on the whole network, with the plan they were computed from.
+/// <paramref name="DeviceMacs"/> is the MACs per cycle the whole device holds at this data type (DSP blocks over DSPs per MAC).
+/// </summary>
 public sealed record DesignEstimate(string Kernel, KernelConfig Config, Precision Precision, int Batch, double FreqMhz, double Cycles,
-    long Macs, long Lanes, ResourceUse Resources, int ComputeBoundOps, int MemoryBoundOps, HardwarePlan Plan)
+    long Macs, long Lanes, ResourceUse Resources, int ComputeBoundOps, int MemoryBoundOps, HardwarePlan Plan, double DeviceMacs)
 {
+    /// <summary>
+    /// Share of the engine's lanes the device can hold: 1 unless the engine needs more DSPs than the device has. A
+    /// design over the DSP budget is costed as if only that share of its lanes existed (its compute cycles divided by
+    /// it), so no figure of it exceeds the device's physical peak; such figures are hypothetical (see <see cref="Fits"/>).
+    /// </summary>
+    public double Capacity => Math.Min(1, DeviceMacs / Lanes);
+
+    /// <summary>The device's physical peak: every DSP doing MACs at this clock (DSP × MACs per DSP × 2 ops × f).</summary>
+    public double DevicePeakGops => DeviceMacs * 2.0 * FreqMhz / 1e3;
+
     public double LatencyMs => Cycles / (FreqMhz * 1e3);
     public double ImagesPerSecond => Batch / (LatencyMs / 1e3);
     public double Gops => 2.0 * Macs / (LatencyMs * 1e6);
 
-    /// <summary>Peak of the engine: lanes × 2 ops × f (= DSPs used × ops per cycle per DSP × f).</summary>
-    public double PeakGops => Lanes * 2.0 * FreqMhz / 1e3;
+    /// <summary>Peak of the engine: lanes × 2 ops × f (= DSPs used × ops per cycle per DSP × f), at most the device's.</summary>
+    public double PeakGops => Lanes * Capacity * 2.0 * FreqMhz / 1e3;
 
     public double DspEfficiency => Gops / PeakGops;
 
     public bool Fits(double maxUtil) => Resources.Binding().Util <= maxUtil;
+
+    /// <summary>Whether the engine needs more DSPs than the device has (its figures are then capped, see <see cref="Capacity"/>).</summary>
+    public bool OverDevice => Capacity < 1;
 }
 
 /// <summary>
@@ -69,6 +85,9 @@ public sealed class Estimator
     public Calibration Calibration { get; }
     public int Batch => Network.Batch;
 
+    /// <summary>MACs per cycle the whole device holds at this data type.</summary>
+    public double DeviceMacs => Target.Device.Dsp.Count / Target.DspPerMac;
+
     private (HardwarePlan Plan, ResourceUse Resources, double Freq, double BytesPerCycle) Prepare(KernelConfig config)
     {
         var plan = Kind.Plan(config, Network, Target);
@@ -85,11 +104,12 @@ public sealed class Estimator
     public DesignEstimate Evaluate(KernelConfig config)
     {
         var (plan, resources, freq, bpc) = Prepare(config);
+        var capacity = Capacity(plan);
         double cycles = 0;
         int computeBound = 0, memoryBound = 0;
         foreach (ref readonly var op in macs.AsSpan())
         {
-            var cost = Kind.Cost(plan, op, Target, bpc);
+            var cost = OnDevice(Kind.Cost(plan, op, Target, bpc), capacity);
             cycles += cost.Cycles;
             if (cost.MemoryBound) memoryBound++; else computeBound++;
         }
@@ -101,20 +121,27 @@ public sealed class Estimator
             if (cost.MemoryBound) memoryBound++; else computeBound++;
         }
         return new DesignEstimate(Kind.Id, config, Target.Precision, Batch, freq, cycles, Network.Network.Macs * Batch, plan.Compute[0].Lanes, resources,
-            computeBound, memoryBound, plan);
+            computeBound, memoryBound, plan, DeviceMacs);
     }
+
+    /// <summary>Share of the engine's lanes the device holds (below 1 only for an engine over the DSP budget).</summary>
+    private double Capacity(HardwarePlan plan) => Math.Min(1, DeviceMacs / plan.Compute[0].Lanes);
+
+    /// <summary>A MAC step on an engine over the DSP budget runs at most at the device's MAC rate: compute cycles ÷ capacity.</summary>
+    private static OpCost OnDevice(OpCost cost, double capacity) => capacity >= 1 ? cost : cost with { Compute = cost.Compute / capacity };
 
     /// <summary>Per-layer figures, every layer of the network included (fused, folded and view layers at zero cycles).</summary>
     public (DesignEstimate Design, IReadOnlyList<LayerEstimate> Layers) EvaluateLayers(KernelConfig config)
     {
         var design = Evaluate(config);
         var (plan, _, freq, bpc) = Prepare(config);
+        var capacity = Capacity(plan);
         var layers = Network.Network.Layers;
         var index = layers.Select((l, i) => (l.Name, i)).ToDictionary(x => x.Name, x => x.i);
         var sums = new (double Cycles, double Compute, double Memory, double Bytes)[layers.Count];
         foreach (var step in Network.Steps)
         {
-            var c = step is MacStep m ? Kind.Cost(plan, new MacWork(m), Target, bpc) : VectorUnit.Cost(step, config["vu"], Target.Bytes, bpc);
+            var c = step is MacStep m ? OnDevice(Kind.Cost(plan, new MacWork(m), Target, bpc), capacity) : VectorUnit.Cost(step, config["vu"], Target.Bytes, bpc);
             var i = index[step.Layers[0]];
             var s = sums[i];
             sums[i] = (s.Cycles + c.Cycles, s.Compute + c.Compute, s.Memory + c.Memory, s.Bytes + c.Bytes);

@@ -43,6 +43,7 @@ internal static class EstimateCommand
             var estimator = new Estimator(km, Lowerer.Lower(net, km.Lowering, target.Precision, r.GetValue(batch)), target, f);
             var (design, layers) = estimator.EvaluateLayers(config);
             var fit = FitAdvice.Explain(estimator, design, util);
+            var binding = design.Resources.Binding();
             if (r.GetValue(format) == "json")
                 io.WriteJson(new
                 {
@@ -54,11 +55,15 @@ internal static class EstimateCommand
                     design.Batch,
                     FreqMhz = design.FreqMhz,
                     Layers = layers.Select(l => new { l.Layer.Name, l.Layer.Kind, l.Cycles, l.Ms, l.Bound, l.Gops, l.Bytes }),
-                    Totals = new { design.Cycles, Ms = design.LatencyMs, design.Gops, ImagesPerS = design.ImagesPerSecond, design.DspEfficiency, design.PeakGops },
+                    Totals = new { design.Cycles, Ms = design.LatencyMs, design.Gops, ImagesPerS = design.ImagesPerSecond, design.DspEfficiency, design.PeakGops, design.DevicePeakGops },
                     Resources = design.Resources.Amounts(),
                     RamKinds = dev.Ram.Select((k, i) => new { Key = ResourceUse.RamKey(dev, i), k.Kind }),
                     Utilization = design.Resources.Utilization(),
                     Fits = fit is null,
+                    // What the figures are: "estimated", or "hypothetical" for a design that does not fit.
+                    Figures = fit is null ? "estimated" : "hypothetical",
+                    Binding = new { Resource = binding.Resource, Util = binding.Util },
+                    OverDevice = design.OverDevice,
                     Advice = fit,
                     design.Plan,
                 });
@@ -71,8 +76,10 @@ internal static class EstimateCommand
 
     private static void WriteTable(CliIo io, string model, Device dev, DesignEstimate d, IReadOnlyList<LayerEstimate> layers, string? fit)
     {
+        // A design that does not fit is still estimated, its figures marked so nobody reads them as achievable.
+        var mark = fit is null ? "" : " (does not fit: hypothetical figures)";
         var table = new Table().Border(TableBorder.Simple)
-            .Title($"{CliIo.Escape(model)} on {dev.Id}: {d.Kernel} {d.Config}, {d.Precision.Id()}, batch {d.Batch}, {d.FreqMhz:0} MHz");
+            .Title($"{CliIo.Escape(model)} on {dev.Id}: {d.Kernel} {d.Config}, {d.Precision.Id()}, batch {d.Batch}, {d.FreqMhz:0} MHz{mark}");
         foreach (var c in new[] { "layer", "kind", "cycles", "ms", "bound", "GOPS", "MB moved" }) table.AddColumn(c);
         foreach (var c in table.Columns.Skip(2)) c.RightAligned();
         foreach (var l in layers)
@@ -80,7 +87,10 @@ internal static class EstimateCommand
                 l.Bound, l.Gops > 0 ? l.Gops.ToString("0.0", CultureInfo.InvariantCulture) : "", l.Bytes > 0 ? (l.Bytes / 1e6).ToString("0.00", CultureInfo.InvariantCulture) : "");
         io.Console.Write(table);
         io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"total: {d.Cycles:#,0} cycles, {d.LatencyMs:0.000} ms, {d.ImagesPerSecond:0.0} images/s, {d.Gops:0.0} GOPS of {d.PeakGops:0.0} peak (DSP efficiency {d.DspEfficiency:P1})"));
+            $"total{(fit is null ? "" : " (hypothetical, does not fit)")}: {d.Cycles:#,0} cycles, {d.LatencyMs:0.000} ms, {d.ImagesPerSecond:0.0} images/s, {d.Gops:0.0} GOPS of {d.PeakGops:0.0} peak (DSP efficiency {d.DspEfficiency:P1}; device peak {d.DevicePeakGops:0.0})"));
+        if (d.OverDevice)
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"the engine's {d.Lanes:#,0} MAC lanes exceed the {d.DeviceMacs:#,0} the device's DSPs hold: costed on {d.Capacity:P0} of them"));
         io.Out.WriteLine("resources: " + ResourceText.Describe(d.Resources));
         if (fit is not null) io.Out.WriteLine(fit);
     }
