@@ -74,6 +74,8 @@ public sealed class Estimator
         Network = network;
         Target = target;
         this.fixedFreqMhz = fixedFreqMhz;
+        if (calibration is { Kernel: not "" } c && c.Kernel != kind.Id)
+            throw new ArgumentException($"a calibration of {c.Kernel} cannot correct kernel {kind.Id}");
         Calibration = calibration ?? Calibration.None;
         macs = network.MacSteps.Select(s => new MacWork(s)).ToArray();
         vectorSteps = network.Steps.Where(s => s is not MacStep).ToArray();
@@ -93,7 +95,7 @@ public sealed class Estimator
         var plan = Kind.Plan(config, Network, Target);
         var resources = PlanResources.Of(plan, Target);
         if (!Calibration.IsIdentity) Calibration.Apply(resources);
-        var freq = fixedFreqMhz ?? ClockModel.FrequencyMhz(Target.Device.FmaxMhz, resources.Binding().Util, Kind.ClockDerating) * Calibration.Fmax;
+        var freq = fixedFreqMhz ?? ClockModel.FrequencyMhz(Target.Device.FmaxMhz, resources.Binding().Util, Kind.ClockDerating) * Calibration.Fmax.Value;
         return (plan, resources, freq, Target.SustainedBytesPerSecond / (freq * 1e6));
     }
 

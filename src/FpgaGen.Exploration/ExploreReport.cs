@@ -29,22 +29,40 @@ public static class ExploreReport
         Feasible = r.Feasible,
         Seconds = Math.Round(r.Seconds, 3),
         Searches = r.Searches.Select(s => new SearchEntry(s.Kernel, s.Precision.Id(), s.Method, s.Evaluated, s.Feasible)).ToList(),
-        Calibration = CalibrationJson(o.Calibration),
+        Calibration = CalibrationJson(o.Calibration, r.Searches.Select(s => s.Kernel)),
     };
 
-    /// <summary>Which figures are calibrated and by how much (factors of 1 are uncalibrated figures).</summary>
-    public static CalibrationEntry CalibrationJson(Calibration c) => new()
+    /// <summary>Which figures are calibrated, per searched kernel kind, by how much and on how many compiles.</summary>
+    public static CalibrationEntry CalibrationJson(CalibrationSet c, IEnumerable<string> kernels) => new()
     {
         Calibrated = !c.IsIdentity,
-        Samples = c.Samples,
+        Samples = c.Compiles,
         Source = c.Source,
-        Factors = new CalibrationFactors(Math.Round(c.Fmax, 4), Math.Round(c.Dsp, 4), Math.Round(c.Ram, 4), Math.Round(c.Logic, 4)),
+        Family = c.IsIdentity ? null : c.Family,
+        Kinds = kernels.Distinct().Select(k => c.For(k)).Select(k => new CalibrationKindEntry(k.Kernel, !k.IsIdentity, k.Compiles,
+            Entry(k.Fmax), Entry(k.Dsp), Entry(k.Ram), Entry(k.Logic))).ToList(),
     };
 
-    public static string CalibrationText(Calibration c) => c.IsIdentity
-        ? "uncalibrated (analytical models only)"
-        : string.Create(CultureInfo.InvariantCulture,
-            $"calibrated from {c.Source}: fmax x{c.Fmax:0.###}, DSP x{c.Dsp:0.###}, RAM x{c.Ram:0.###}, logic x{c.Logic:0.###}");
+    private static CalibrationFactorEntry Entry(CalibrationFactor f) => new(Math.Round(f.Value, 4), f.Samples);
+
+    /// <summary>One line per searched kind: its factors with the compiles each rests on, or that it is uncalibrated.</summary>
+    public static IEnumerable<string> CalibrationText(CalibrationSet c, IEnumerable<string> kernels)
+    {
+        if (c.IsIdentity)
+        {
+            yield return "uncalibrated (analytical models only)";
+            yield break;
+        }
+        yield return "calibrated per kernel kind from " + c.Source;
+        foreach (var k in kernels.Distinct().Select(c.For))
+            yield return k.IsIdentity
+                ? $"  {k.Kernel}: uncalibrated (no compile of {k.Kernel} on {c.Family})"
+                : $"  {k.Kernel}: fmax {Text(k.Fmax)}, DSP {Text(k.Dsp)}, RAM {Text(k.Ram)}, logic {Text(k.Logic)}";
+    }
+
+    private static string Text(CalibrationFactor f) => f.Calibrated
+        ? string.Create(CultureInfo.InvariantCulture, $"x{f.Value:0.###} ({f.Samples} compile{(f.Samples == 1 ? "" : "s")})")
+        : "uncalibrated (no compile reports it)";
 
     public static readonly string[] CsvHeader =
     [

@@ -19,8 +19,8 @@ public sealed record ExploreOptions
     public Objective Objective { get; init; } = Objective.Throughput;
     public int Seed { get; init; } = 1;
 
-    /// <summary>Correction factors from real compiles (explore --calibrate); none by default.</summary>
-    public Calibration Calibration { get; init; } = Calibration.None;
+    /// <summary>Correction factors per kernel kind from real compiles (explore --calibrate); none by default.</summary>
+    public CalibrationSet Calibration { get; init; } = CalibrationSet.None;
 
     /// <summary>Spaces with more points than this are searched by simulated annealing instead of exhaustively.</summary>
     public long ExhaustiveLimit { get; init; } = 200_000;
@@ -63,7 +63,7 @@ public static class Explorer
         {
             if (!lowered.TryGetValue((kernel.Lowering, precision), out var net))
                 lowered[(kernel.Lowering, precision)] = net = Lowerer.Lower(network, kernel.Lowering, precision, options.Batch);
-            var estimator = new Estimator(kernel, net, new Target(options.Device, precision), calibration: options.Calibration);
+            var estimator = new Estimator(kernel, net, new Target(options.Device, precision), calibration: options.Calibration.For(kernel.Id));
             var exhaustive = kernel.Space.Size <= options.ExhaustiveLimit;
             var before = done;
             void Tick(long n) => progress?.Report((Interlocked.Add(ref done, n), total));

@@ -51,7 +51,7 @@ internal static class ExploreCommand
                 Objective = Objectives.Parse(r.GetValue(objective)!),
                 Seed = r.GetValue(seed),
                 ExhaustiveLimit = r.GetValue(exhaustiveLimit),
-                Calibration = r.GetValue(calibrate) is { } dir ? Calibrator.Fit(dir, dev.Id) : Calibration.None,
+                Calibration = r.GetValue(calibrate) is { } dir ? Calibrator.Fit(dir, dev, DeviceCatalog.Default) : CalibrationSet.None,
             };
             if (options.Batch <= 0) throw new InputException($"batch must be a positive integer, got {options.Batch}");
             var outPath = r.GetValue(outDir);
@@ -126,7 +126,8 @@ internal static class ExploreCommand
         io.Console.Write(table);
         io.Out.WriteLine(F($"{r.Evaluated:#,0} designs evaluated, {r.Feasible:#,0} fit under {o.MaxUtil:P0}, {r.Pareto.Count(p => p)} on the Pareto front (throughput vs DSP, RAM, logic); {r.Seconds:0.00} s"));
         io.Out.WriteLine("utilization includes the board's platform overhead; RAM columns: " + string.Join(", ", dev.Ram.Select(k => k.Kind)));
-        io.Out.WriteLine("figures: " + ExploreReport.CalibrationText(o.Calibration));
+        foreach (var (line, i) in ExploreReport.CalibrationText(o.Calibration, r.Searches.Select(s => s.Kernel)).Select((l, i) => (l, i)))
+            io.Out.WriteLine(i == 0 ? "figures: " + line : line);
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

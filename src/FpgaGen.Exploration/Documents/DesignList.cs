@@ -53,13 +53,18 @@ public sealed record DesignList
 /// <summary>One kernel kind × data type that was searched, and how.</summary>
 public sealed record SearchEntry(string Kernel, string Precision, string Method, long Evaluated, long Feasible);
 
-/// <summary>Which figures are calibrated and by how much (factors of 1 are uncalibrated figures).</summary>
+/// <summary>Whether any figure is calibrated, from how many compiles on which vendor family, and each searched kind's factors.</summary>
 public sealed record CalibrationEntry
 {
     public bool Calibrated { get; init; }
     public int Samples { get; init; }
     public string? Source { get; init; }
-    public CalibrationFactors Factors { get; init; } = new(1, 1, 1, 1);
+    public string? Family { get; init; }
+    public IReadOnlyList<CalibrationKindEntry> Kinds { get; init; } = [];
 }
 
-public sealed record CalibrationFactors(double FmaxMhz, double Dsp, double Bram, double Logic);
+/// <summary>One kind's factors (1 with 0 compiles: uncalibrated).</summary>
+public sealed record CalibrationKindEntry(string Kernel, bool Calibrated, int Compiles, CalibrationFactorEntry FmaxMhz, CalibrationFactorEntry Dsp,
+    CalibrationFactorEntry Bram, CalibrationFactorEntry Logic);
+
+public sealed record CalibrationFactorEntry(double Factor, int Compiles);

@@ -26,10 +26,11 @@ public static class EstimationTestData
     }
 
     /// <summary>An estimator of a zoo network on a catalog device.</summary>
-    public static Estimator Estimator(string kernel, string design, string device, Precision precision, int batch = 1, double? freq = null)
+    public static Estimator Estimator(string kernel, string design, string device, Precision precision, int batch = 1, double? freq = null,
+        Calibration? calibration = null)
     {
         var kind = KernelKinds.Get(kernel);
-        return new Estimator(kind, Lowered(design, kind, precision, batch), new Target(Device(device), precision), freq);
+        return new Estimator(kind, Lowered(design, kind, precision, batch), new Target(Device(device), precision), freq, calibration);
     }
 
     public static Device Device(string id)

@@ -1,3 +1,4 @@
+using FpgaGen.Estimation;
 using System.Globalization;
 using System.Text.Json;
 using FpgaGen.Exploration.Compiles;
@@ -192,9 +193,12 @@ public class CompileSweepTests : IDisposable
     {
         var sweep = Sweep();
         await RunAsync(sweep, sweep.Plan(3));
-        var c = Calibrator.Fit(explored, "a10_385a");
-        Assert.Equal(3, c.Samples);
-        Assert.NotEqual(1.0, c.Logic);
-        Assert.Equal(1.0, c.Fmax); // aoc estimates give no clock: fmax stays uncalibrated
+        var set = Calibrator.Fit(explored, "a10_385a");
+        Assert.Equal(3, set.Compiles);
+        // Factors per kernel kind of the three designs, each resting on that kind's compiles only.
+        Assert.Equal(3, set.Kinds.Values.Sum(c => c.Logic.Samples));
+        Assert.All(set.Kinds.Values, c => Assert.NotEqual(1.0, c.Logic.Value));
+        // aoc's report stage gives no clock: fmax stays uncalibrated.
+        Assert.All(set.Kinds.Values, c => Assert.Equal(CalibrationFactor.None, c.Fmax));
     }
 }
