@@ -96,7 +96,7 @@ public sealed class Estimator
         var resources = PlanResources.Of(plan, Target);
         if (!Calibration.IsIdentity) Calibration.Apply(resources);
         var freq = fixedFreqMhz ?? ClockModel.FrequencyMhz(Target.Device.FmaxMhz, resources.Binding().Util, Kind.ClockDerating) * Calibration.Fmax.Value;
-        return (plan, resources, freq, Target.SustainedBytesPerSecond / (freq * 1e6));
+        return (plan, resources, freq, Target.PeakBytesPerSecond / (freq * 1e6));
     }
 
     /// <summary>The resources of a configuration (calibrated), without its cycles.</summary>
@@ -111,14 +111,14 @@ public sealed class Estimator
         int computeBound = 0, memoryBound = 0;
         foreach (ref readonly var op in macs.AsSpan())
         {
-            var cost = OnDevice(Kind.Cost(plan, op, Target, bpc), capacity);
+            var cost = Fixed(OnDevice(Kind.Cost(plan, op, Target, bpc), capacity), freq);
             cycles += cost.Cycles;
             if (cost.MemoryBound) memoryBound++; else computeBound++;
         }
         var vu = config["vu"];
         foreach (var step in vectorSteps)
         {
-            var cost = VectorUnit.Cost(step, vu, Target.Bytes, bpc);
+            var cost = Fixed(VectorUnit.Cost(step, vu, Target.Bytes, bpc), freq);
             cycles += cost.Cycles;
             if (cost.MemoryBound) memoryBound++; else computeBound++;
         }
@@ -128,6 +128,9 @@ public sealed class Estimator
 
     /// <summary>Share of the engine's lanes the device holds (below 1 only for an engine over the DSP budget).</summary>
     private double Capacity(HardwarePlan plan) => Math.Min(1, DeviceMacs / plan.Compute[0].Lanes);
+
+    /// <summary>Every step also pays its launch, host synchronisation and first-burst latency, which no overlap hides.</summary>
+    private static OpCost Fixed(OpCost cost, double freqMhz) => cost with { Fill = cost.Fill + MemoryTiming.StepCycles(freqMhz) };
 
     /// <summary>A MAC step on an engine over the DSP budget runs at most at the device's MAC rate: compute cycles ÷ capacity.</summary>
     private static OpCost OnDevice(OpCost cost, double capacity) => capacity >= 1 ? cost : cost with { Compute = cost.Compute / capacity };
@@ -143,7 +146,7 @@ public sealed class Estimator
         var sums = new (double Cycles, double Compute, double Memory, double Bytes)[layers.Count];
         foreach (var step in Network.Steps)
         {
-            var c = step is MacStep m ? OnDevice(Kind.Cost(plan, new MacWork(m), Target, bpc), capacity) : VectorUnit.Cost(step, config["vu"], Target.Bytes, bpc);
+            var c = Fixed(step is MacStep m ? OnDevice(Kind.Cost(plan, new MacWork(m), Target, bpc), capacity) : VectorUnit.Cost(step, config["vu"], Target.Bytes, bpc), freq);
             var i = index[step.Layers[0]];
             var s = sums[i];
             sums[i] = (s.Cycles + c.Cycles, s.Compute + c.Compute, s.Memory + c.Memory, s.Bytes + c.Bytes);

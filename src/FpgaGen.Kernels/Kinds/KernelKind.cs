@@ -32,7 +32,7 @@ public abstract class KernelKind(ParameterSpace space)
     /// <summary>The hardware of one configuration for one lowered network and target.</summary>
     public abstract HardwarePlan Plan(KernelConfig config, LoweredNetwork net, Target target);
 
-    /// <summary>Cycles and traffic of a MAC step on the plan's engine.</summary>
+    /// <summary>Cycles and traffic of a MAC step on the plan's engine; <paramref name="bytesPerCycle"/> is the memory's peak (bursts sustain less, see <see cref="MemoryTiming"/>).</summary>
     public abstract OpCost Cost(HardwarePlan plan, in MacWork op, Target target, double bytesPerCycle);
 
     /// <summary>Items each engine stream carries for a MAC operation of this shape (a whole step or a slice of it).</summary>

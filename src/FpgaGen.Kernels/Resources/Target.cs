@@ -5,12 +5,6 @@ namespace FpgaGen.Kernels;
 /// <summary>A device and data type, with the per-type costs the models need looked up once.</summary>
 public sealed class Target
 {
-    /// <summary>
-    /// Fraction of peak external-memory bandwidth that long burst transfers sustain. DDR3/DDR4 controllers reach
-    /// 80-90% on sequential bursts; 0.8 is the conservative end (refresh, bank and read/write turnarounds).
-    /// </summary>
-    public const double MemoryEfficiency = 0.8;
-
     public Target(Device device, Precision precision)
     {
         if (!device.Supports(precision))
@@ -22,7 +16,7 @@ public sealed class Target
         Lane = device.LaneCosts[precision];
         // Fixed point accumulates in 32 bits; floating point accumulates in its own width.
         AccumulatorBits = precision.IsFixedPoint() ? 32 : 8 * Bytes;
-        SustainedBytesPerSecond = device.Memory.GBps * 1e9 * MemoryEfficiency;
+        PeakBytesPerSecond = device.Memory.GBps * 1e9;
     }
 
     public Device Device { get; }
@@ -32,5 +26,6 @@ public sealed class Target
     public int AccumulatorBits { get; }
     public double DspPerMac { get; }
     public LaneCost Lane { get; }
-    public double SustainedBytesPerSecond { get; }
+    /// <summary>Peak external-memory bandwidth; what bursts sustain of it is <see cref="Kinds.MemoryTiming.Efficiency"/>.</summary>
+    public double PeakBytesPerSecond { get; }
 }

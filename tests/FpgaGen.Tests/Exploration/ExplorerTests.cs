@@ -34,8 +34,9 @@ public class ExplorerTests
                 // The lanes the device can hold: by DSPs, or by soft logic where each lane needs much of it (Stratix V fp32).
                 var lanes = Math.Min(device.Dsp.Count / device.Dsp.PerMac[p], (device.Logic.Count - device.Platform.Logic) / device.LaneCosts[p].Logic);
                 var peak = lanes * 2 * best.FreqMhz / 1e3;
-                // Low because the estimate follows the generated kernels, whose loads are still far from II=1 idioms.
-                Assert.True(best.Gops > 0.06 * peak, $"{net} {p} on {deviceId}: winner reaches only {best.Gops:0} of {peak:0} GOPS");
+                // Low because the estimate follows the generated kernels, whose loads are still far from II=1 idioms, and
+                // charges each step its launch and DDR burst costs: AlexNet's FC weights at batch 1 bind int8 on a U250 near 5%.
+                Assert.True(best.Gops > 0.05 * peak, $"{net} {p} on {deviceId}: winner reaches only {best.Gops:0} of {peak:0} GOPS");
                 Assert.True(best.Resources.Binding().Util > 0.3, $"{net} {p} on {deviceId}: winner uses at most {best.Resources.Binding().Util:P0} of any resource");
             }
         }

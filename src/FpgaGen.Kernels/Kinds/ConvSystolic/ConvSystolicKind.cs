@@ -15,6 +15,9 @@ public sealed class ConvSystolicPlan(KernelConfig c, Target t, IReadOnlyList<Com
     [JsonIgnore] public int Cols { get; } = c["cols"];
     [JsonIgnore] public int Simd { get; } = c["simd"];
     [JsonIgnore] public int TileH { get; } = c["tile_h"];
+
+    /// <summary>Channel words (simd channels each) of one input-channel block: what pbuf and wcache hold.</summary>
+    [JsonIgnore] public long ChannelWordsPerBlock { get; } = defines.First(d => d.Name == "CWB").Value;
 }
 
 /// <summary>
@@ -67,9 +70,18 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
 
     /// <summary>
     /// compute = G·⌈M/rows⌉·⌈C/cols⌉·R·⌈N/simd⌉·K² plus, per tile, the array's fill and drain (rows + cols + depth):
-    /// padding waste appears whenever M, C or N do not divide the array. Traffic per tile (tile_h × cols outputs of
-    /// one PE-row group), as the reader loads it: its input patch over all channels, the weights of its output
-    /// channels, its outputs.
+    /// padding waste appears whenever M, C or N do not divide the array. Traffic follows the reuse the reader gives
+    /// (templates/conv_systolic/body/read.inc.sbn):
+    /// - inputs: a tile's input patch (tile_h × cols outputs, with the K−S halo) is loaded once per output-channel tile
+    ///   and shared by all PE rows: G·⌈M/rows⌉·⌈R/tile_h⌉·⌈C/cols⌉·N·patch_h·patch_w;
+    /// - weights: when the layer's input channels fit one block (⌈N/simd⌉ ≤ CWB, every convolution with K &gt; 1 by
+    ///   construction of CWB) the block's weights stay in wcache across all the spatial tiles of an output-channel
+    ///   tile, so each weight is read once, G·M·N·K²; a longer reduction (1×1 products) reloads them per tile;
+    /// - outputs once.
+    /// Each stream is costed at the DDR efficiency of its burst length (<see cref="MemoryTiming"/>): a patch row of
+    /// patch_w pixels × simd channels (activations packed as channel vectors of the SIMD width), a weight row of N·K²
+    /// values per output channel (contiguous in OIHW), an output row of cols pixels × rows channels. Before the
+    /// first tile computes, its patch and weights must arrive (fill, not overlapped).
     /// </summary>
     public override OpCost Cost(HardwarePlan plan, in MacWork op, Target target, double bytesPerCycle)
     {
@@ -77,12 +89,20 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         long mT = Ceil(op.M, p.Rows), wT = Ceil(op.C, p.Cols), nT = Ceil(op.N, p.Simd), hT = Ceil(op.R, p.TileH);
         double compute = (double)op.G * mT * wT * ((double)op.R * nT * op.KH * op.KW + hT * (p.Rows + p.Cols + PipelineDepth));
         var e = target.Bytes;
-        long h = Math.Min(p.TileH, op.R), w = Math.Min(p.Cols, op.C);
-        double inTile = (double)op.N * ((h - 1) * op.S + op.KH) * ((w - 1) * op.S + op.KW) * e;
-        double wTile = (double)Math.Min(p.Rows, op.M) * op.N * op.KH * op.KW * e;
-        double outTile = (double)Math.Min(p.Rows, op.M) * h * w * e;
-        double bytes = (double)op.G * mT * hT * wT * (inTile + wTile + outTile);
-        return new OpCost(compute, bytes / bytesPerCycle, (inTile + wTile) / bytesPerCycle, bytes);
+        long h = Math.Min(p.TileH, op.R), w = Math.Min(p.Cols, op.C), rows = Math.Min(p.Rows, op.M);
+        long patchH = (h - 1) * op.S + op.KH, patchW = (w - 1) * op.S + op.KW;
+        double inTile = (double)op.N * patchH * patchW * e;
+        double wTile = (double)rows * op.N * op.KH * op.KW * e;
+        double inputs = (double)op.G * mT * hT * wT * inTile;
+        bool weightsStay = Ceil(nT, p.ChannelWordsPerBlock) == 1;
+        double weights = weightsStay ? (double)op.G * op.M * op.N * op.KH * op.KW * e : (double)op.G * mT * hT * wT * wTile;
+        double outputs = (double)op.G * op.M * op.R * op.C * e;
+        double memory = MemoryTiming.Cycles(inputs, (double)patchW * Math.Min(p.Simd, op.N) * e, bytesPerCycle)
+            + MemoryTiming.Cycles(weights, (double)op.N * op.KH * op.KW * e, bytesPerCycle)
+            + MemoryTiming.Cycles(outputs, (double)w * rows * e, bytesPerCycle);
+        double fill = MemoryTiming.Cycles(inTile, (double)patchW * Math.Min(p.Simd, op.N) * e, bytesPerCycle)
+            + MemoryTiming.Cycles(wTile, (double)op.N * op.KH * op.KW * e, bytesPerCycle);
+        return new OpCost(compute, memory, fill, inputs + weights + outputs);
     }
 
     /// <summary>The closed forms of the loops in templates/conv_systolic/body.</summary>

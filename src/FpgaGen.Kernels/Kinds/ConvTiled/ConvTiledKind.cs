@@ -64,7 +64,10 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
     /// channel dimensions (loop bounds in R and C follow the real size), the pipeline filled once per output tile
     /// (input-channel tiles stream back to back), and at least the accumulate latency per tile. External traffic per
     /// (row, col, Tm) tile: ⌈N/Tn⌉ input tiles of Tn·((Tr−1)S+K)·((Tc−1)S+K) and weight tiles of Tm·Tn·K², one output
-    /// tile of Tm·Tr·Tc. A matrix product runs as a 1×1 convolution over its rows.
+    /// tile of Tm·Tr·Tc. A matrix product runs as a 1×1 convolution over its rows. Each stream is costed at the DDR
+    /// efficiency of its burst (<see cref="MemoryTiming"/>): an input tile row of ((Tc−1)S+K) pixels × Tn channels
+    /// (activations packed as channel vectors of Tn), a whole Tm·Tn·K² weight tile (weights packed in the order the
+    /// engine consumes them, as PipeCNN does), an output tile row of Tc pixels × Tm channels.
     /// </summary>
     public override OpCost Cost(HardwarePlan plan, in MacWork op, Target target, double bytesPerCycle)
     {
@@ -78,8 +81,12 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         double inTile = (double)Math.Min(p.Tn, op.N) * ((rows - 1) * op.S + op.KH) * ((cols - 1) * op.S + op.KW) * e;
         double wTile = (double)Math.Min(p.Tm, op.M) * Math.Min(p.Tn, op.N) * op.KH * op.KW * e;
         double outTile = (double)Math.Min(p.Tm, op.M) * rows * cols * e;
-        double bytes = (double)op.G * rT * cT * mT * (nT * (inTile + wTile) + outTile);
-        return new OpCost(compute, bytes / bytesPerCycle, (inTile + wTile) / bytesPerCycle, bytes);
+        double tiles = (double)op.G * rT * cT * mT;
+        double inBurst = ((cols - 1) * op.S + op.KW) * Math.Min(p.Tn, op.N) * e, wBurst = wTile;
+        double memory = MemoryTiming.Cycles(tiles * nT * inTile, inBurst, bytesPerCycle) + MemoryTiming.Cycles(tiles * nT * wTile, wBurst, bytesPerCycle)
+            + MemoryTiming.Cycles(tiles * outTile, (double)cols * Math.Min(p.Tm, op.M) * e, bytesPerCycle);
+        double fill = MemoryTiming.Cycles(inTile, inBurst, bytesPerCycle) + MemoryTiming.Cycles(wTile, wBurst, bytesPerCycle);
+        return new OpCost(compute, memory, fill, tiles * (nT * (inTile + wTile) + outTile));
     }
 
     /// <summary>The closed forms of the loops in templates/conv_tiled/body.</summary>

@@ -81,7 +81,7 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
     /// output channels, K = the reduction: every (n, k) tile streams the M rows of its row block; padding waste when N
     /// or K do not divide. Traffic as the reader loads it: the im2col rows of every block (a convolution's input is
     /// gathered once per tap that reads it), the right-hand matrix once per row block of Tm rows (batching rows
-    /// amortizes weights), the result once.
+    /// amortizes weights), the result once; each at the DDR efficiency of its burst (<see cref="MemoryTiming"/>).
     /// </summary>
     public override OpCost Cost(HardwarePlan plan, in MacWork op, Target target, double bytesPerCycle)
     {
@@ -92,9 +92,14 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         double compute = (double)count * (nT * kT * Math.Max((double)m, (double)blocks * AccumulateLatency(target.Precision)) + blocks * nT * PipelineDepth);
         if (op.Normalizes) compute += (double)count * blocks * NormalizeLatency;
         var e = target.Bytes;
-        double bytes = (double)count * m * k * e + (double)count * blocks * k * n * e + (double)count * m * n * e;
-        double fill = ((double)Math.Min(p.Tm, m) * k * e + (double)p.Tn * p.Tk * e) / bytesPerCycle;
-        return new OpCost(compute, bytes / bytesPerCycle, fill, bytes);
+        double a = (double)count * m * k * e, w = (double)count * blocks * k * n * e, y = (double)count * m * n * e;
+        // Bursts: a left-hand row is contiguous for a matrix product, a convolution's im2col gather reads input rows
+        // of C pixels per tap; a weight row of the reduction (k values, OIHW) per output channel; output rows of n.
+        double aBurst = (op.KH * op.KW == 1 && op.S == 1 ? k : op.C) * e, wBurst = k * e;
+        double memory = MemoryTiming.Cycles(a, aBurst, bytesPerCycle) + MemoryTiming.Cycles(w, wBurst, bytesPerCycle)
+            + MemoryTiming.Cycles(y, Math.Min(n, p.Tn) * e, bytesPerCycle);
+        double fill = MemoryTiming.Cycles((double)Math.Min(p.Tm, m) * k * e, aBurst, bytesPerCycle) + MemoryTiming.Cycles((double)p.Tn * p.Tk * e, wBurst, bytesPerCycle);
+        return new OpCost(compute, memory, fill, a + w + y);
     }
 
     /// <summary>The closed forms of the loops in templates/gemm/body.</summary>

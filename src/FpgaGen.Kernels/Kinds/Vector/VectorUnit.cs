@@ -141,6 +141,6 @@ public static class VectorUnit
                 throw new ArgumentException(step.GetType().Name);
         }
         compute += EngineTiming.PipelineDepth;
-        return new OpCost(compute, traffic / bytesPerCycle, 0, traffic);
+        return new OpCost(compute, MemoryTiming.Cycles(traffic, MemoryTiming.StreamingBurstBytes, bytesPerCycle), 0, traffic);
     }
 }

@@ -1,0 +1,50 @@
+namespace FpgaGen.Kernels.Kinds;
+
+/// <summary>
+/// External memory as the engines' readers see it: the bandwidth a stream of bursts sustains depends on how long
+/// each burst is, and every step pays fixed costs that no overlap hides.
+/// </summary>
+public static class MemoryTiming
+{
+    /// <summary>
+    /// Fraction of peak DDR bandwidth long sequential bursts sustain: refresh and read/write turnarounds cost ~10%.
+    /// Source: Wang et al., "Shuhai: Benchmarking High Bandwidth Memory on FPGAs" (FCCM 2020; IEEE TC 2021), whose
+    /// DDR4 measurements on the U280 saturate near 90% of the channel's nominal 19.2 GB/s for long bursts.
+    /// </summary>
+    public const double PeakEfficiency = 0.9;
+
+    /// <summary>
+    /// Burst length (bytes) at which half of <see cref="PeakEfficiency"/> is reached. Each burst pays a fixed cost
+    /// (address phase, row activation when it opens a new DRAM page, arbitration) worth about one 64-byte beat group
+    /// at peak rate; Shuhai's DDR4 throughput climbs with burst size and is near saturation from ~512 B. An assumption
+    /// fitted to that curve's shape, not to any design of the fidelity table.
+    /// </summary>
+    public const double HalfEfficiencyBurstBytes = 64;
+
+    /// <summary>A burst long enough to count as streaming (vector-unit passes, contiguous tensors).</summary>
+    public const double StreamingBurstBytes = 4096;
+
+    /// <summary>
+    /// Host cost of one step: enqueueing its kernels, sending their arguments and waiting for the completion event.
+    /// Source: Xilinx SDAccel Environment User Guide (UG1023, "Reducing Overhead of Kernel Enqueing"): 30-60 µs per
+    /// enqueue depending on the argument count; the low end is taken (the generated host enqueues a step's kernels
+    /// together and waits once).
+    /// </summary>
+    public const double StepLaunchMicroseconds = 30;
+
+    /// <summary>
+    /// DRAM latency of a step's first burst (request to first data) that nothing overlaps: ~0.5 µs for an FPGA DDR
+    /// controller path (Shuhai reports DDR4 page-hit latency in the low hundreds of ns plus the interconnect).
+    /// </summary>
+    public const double FirstBurstMicroseconds = 0.5;
+
+    /// <summary>Sustained fraction of peak for bursts of <paramref name="burstBytes"/> bytes.</summary>
+    public static double Efficiency(double burstBytes) => PeakEfficiency * burstBytes / (burstBytes + HalfEfficiencyBurstBytes);
+
+    /// <summary>Cycles to move <paramref name="bytes"/> in bursts of <paramref name="burstBytes"/> at <paramref name="peakBytesPerCycle"/>.</summary>
+    public static double Cycles(double bytes, double burstBytes, double peakBytesPerCycle) =>
+        bytes <= 0 ? 0 : bytes / (peakBytesPerCycle * Efficiency(Math.Max(1, burstBytes)));
+
+    /// <summary>Fixed cycles of one step at <paramref name="freqMhz"/>: launch and host sync, and the first burst's latency.</summary>
+    public static double StepCycles(double freqMhz) => (StepLaunchMicroseconds + FirstBurstMicroseconds) * freqMhz;
+}
