@@ -10,9 +10,14 @@ using YamlDotNet.RepresentationModel;
 
 namespace FpgaGen.Tests.Estimation;
 
-/// <summary>One published accelerator of tests/fixtures/published/designs.yaml that the estimator can be given.</summary>
+/// <summary>
+/// One published accelerator of tests/fixtures/published/designs.yaml that the estimator can be given.
+/// <paramref name="SameArchitecture"/>: our kernel kind is the paper's architecture, not only an analogue of it;
+/// DSP/RAM comparable: the published count can be held against the plan's (no hand packing, no differently sized buffers).
+/// </summary>
 public sealed record PublishedDesign(string Id, string Role, string Device, string Network, bool ConvOnly, int Batch, Precision Precision,
-    double ClockMhz, string Kernel, string Config, double? Gops, double? Ms, double? Dsp, double? Ram, string RamUnit, bool ResourcesComparable)
+    double ClockMhz, string Kernel, string Config, double? Gops, double? Ms, double? Dsp, double? Ram, string RamUnit, bool SameArchitecture,
+    bool DspComparable, bool RamComparable)
 {
     public string Measure => Gops is not null ? $"{Gops:0.##} GOPS" : $"{Ms:0.##} ms";
 }
@@ -52,7 +57,7 @@ public static class PublishedDesigns
             rows.Add(new PublishedDesign(S(d, "id")!, role, S(d, "device")!, S(d, "network")!, convOnly, (int)(N(d, "batch") ?? 1),
                 PrecisionExtensions.Parse(S(d, "precision")!), N(d, "clock_mhz")!.Value, S(d, "architecture")!, S(d, "config")!,
                 convOnly ? N(published, "gops") : null, convOnly ? null : N(published, "ms"), N(resources, "dsp"), bram18 ?? N(resources, "m20k"),
-                bram18 is not null ? "BRAM18" : "M20K", S(resources, "comparable") != "false"));
+                bram18 is not null ? "BRAM18" : "M20K", S(d, "same_architecture") == "true", S(d, "dsp_comparable") != "false", S(d, "ram_comparable") != "false"));
         }
         return rows;
     }
@@ -86,8 +91,8 @@ public static class PublishedDesigns
         double dsp = plan.Dsp - device.Platform.Dsp, ram = plan.Ram[0] - device.Platform.Ram.GetValueOrDefault(device.Ram[0].Kind);
         // The clock the model predicts for this design (the throughput above uses the paper's).
         var clock = new Estimator(kind, estimator.Network, estimator.Target).Evaluate(config).FreqMhz;
-        return new FidelityRow(d, predicted, error, dsp, d.Dsp is { } pd && d.ResourcesComparable ? dsp / pd - 1 : null,
-            ram, d.Ram is { } pr && d.ResourcesComparable ? ram / pr - 1 : null, clock);
+        return new FidelityRow(d, predicted, error, dsp, d.Dsp is { } pd && d.DspComparable ? dsp / pd - 1 : null,
+            ram, d.Ram is { } pr && d.RamComparable ? ram / pr - 1 : null, clock);
     }
 
     /// <summary>A configuration as written ("Tm=28,..."), values outside the declared lists allowed.</summary>
