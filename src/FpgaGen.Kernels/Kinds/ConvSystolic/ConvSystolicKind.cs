@@ -34,7 +34,7 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
     public override double ClockDerating => 0.1;
 
     /// <summary>
-    /// The reader holds one block of CWB channel words (simd channels each) of the tile's input patch in pbuf and the
+    /// The reader holds one block of at most CWB channel words (simd channels each) of the tile's input patch in pbuf and the
     /// block's weights of the tile's output channels in wcache (simd banks each); CWB covers the widest real
     /// convolution (K &gt; 1), so 1×1 products with longer reductions run in several blocks. The array keeps
     /// tile_h × rows × cols accumulators (a bank per PE).
@@ -48,13 +48,16 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         var nmax = b.Define("CONVNMAX", e.ConvInChannels > 0 ? e.ConvInChannels : Math.Min(e.InChannels, 1024),
             "input channels of the widest convolution with a kernel above 1x1 (else of the widest product, at most 1024)");
         var cwb = b.Define("CWB", Ceil(nmax, simd), "(CONVNMAX + simd - 1) / simd: channel words per block");
-        var pth = b.Define("PTH", (tileH - 1) * st + (k - 1) * d + 1, "(tile_h - 1) * SMAX + (KMAX - 1) * DMAX + 1");
-        var ptw = b.Define("PTW", (cols - 1) * st + (k - 1) * d + 1, "(cols - 1) * SMAX + (KMAX - 1) * DMAX + 1");
+        // pbuf holds one block of one step's patch, laid out with that step's own patch rows and columns (the reader
+        // indexes it with patch_h × patch_w): sized for the largest such block over the steps, not for the largest
+        // kernel × largest stride × all channels, which no single step has (ResNet-50: the 7×7/2 stem has 3 channels).
+        var pbufDepth = b.Define("PBUFD", Math.Max(1, net.MacSteps.Max(m => (long?)PatchWords(m.Shape, simd, cwb, tileH, cols)) ?? 1),
+            "max over steps of min(CWB, words) * ((tile_h - 1) * stride + (kh - 1) * dil + 1) * ((cols - 1) * stride + (kw - 1) * dil + 1)");
         VectorUnit.Define(b, net, vu);
         var engine = new GroupPlan(Name, Name + "_top",
         [
             MacReader(b, Name, "conv_systolic/body/read", [], [], ["cs_x", "cs_w"],
-                b.Ram("pbuf", Elements.Data, simd, cwb * pth * ptw), b.Ram("wcache", Elements.Data, simd, rows * cwb * k * k)),
+                b.Ram("pbuf", Elements.Data, simd, pbufDepth), b.Ram("wcache", Elements.Data, simd, rows * cwb * k * k)),
             MacCompute(b, Name, "conv_systolic/body/compute", ["cs_x", "cs_w"], ["cs_o"],
                 b.Ram("acc", Elements.Accumulator, (long)rows * cols, tileH)),
             MacWriter(b, Name, "conv_systolic/body/write", ["cs_o"]),
@@ -104,6 +107,11 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
             + MemoryTiming.Cycles(wTile, (double)op.N * op.KH * op.KW * e, bytesPerCycle);
         return new OpCost(compute, memory, fill, inputs + weights + outputs);
     }
+
+    /// <summary>Channel words × patch rows × patch columns of one input-channel block of a step (what the reader puts in pbuf).</summary>
+    private static long PatchWords(MacShape s, int simd, long cwb, int tileH, int cols) =>
+        Math.Min(cwb, Ceil(s.NIn, simd)) * ((Math.Min(tileH, s.OH) - 1L) * s.Stride + (s.KH - 1L) * s.Dil + 1)
+            * ((cols - 1L) * s.Stride + (s.KW - 1L) * s.Dil + 1);
 
     /// <summary>The closed forms of the loops in templates/conv_systolic/body.</summary>
     public override IReadOnlyDictionary<string, long> StreamCounts(HardwarePlan plan, MacShape s, bool normalizes)
