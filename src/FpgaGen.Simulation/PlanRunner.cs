@@ -45,13 +45,22 @@ public sealed class PlanRunner : IDisposable
         session.Queue.Write<byte>(Buffer(BufferRole.Activations), encodedInput, portable.Input.Offset * portable.ElementBytes);
     }
 
-    /// <summary>Runs one step; returns its kernel time and, if a launch moved the wrong number of items, what went wrong.</summary>
-    public (double Ms, string? Problem) RunStep(PlanStep step)
+    /// <summary>
+    /// Runs one step; returns its kernel time and, if a launch moved the wrong number of items, what went wrong. An
+    /// instrumented program (<see cref="PortableProgram.Probes"/>) starts every launch with clear counters and shadows
+    /// and hands each launch's counter table to <paramref name="counters"/>.
+    /// </summary>
+    public (double Ms, string? Problem) RunStep(PlanStep step, Action<KernelLaunch, ulong[]>? counters = null)
     {
         var q = session.Queue;
         double ns = 0;
         foreach (var launch in step.Launches)
         {
+            if (portable.Probes is not null)
+            {
+                q.Write<byte>(Buffer(BufferRole.Scratch), new byte[portable.ShadowBytes]);
+                q.Write<ulong>(Buffer(BufferRole.Schedule), new ulong[portable.Probes.Rows * portable.Probes.Stride]);
+            }
             var kernel = Kernel(launch.Kernel);
             for (var i = 0; i < launch.Args.Count; i++)
                 switch (launch.Args[i])
@@ -64,6 +73,7 @@ public sealed class PlanRunner : IDisposable
                 e.Wait();
                 ns += e.DurationNs();
             }
+            if (portable.Probes is not null) counters?.Invoke(launch, q.ReadAll<ulong>(Buffer(BufferRole.Schedule)));
             if (launch.Checks.Count == 0) continue;
             var counts = q.ReadAll<int>(Buffer(BufferRole.Counts));
             foreach (var c in launch.Checks)

@@ -38,9 +38,14 @@ internal static class SimulateCommand
         reference.AcceptOnlyFromAmong("cpu", "opencl");
         var db = new Option<string?>("--db") { Description = $"Tuning database for --reference opencl (default {TuneCommand.DefaultDatabase})" };
         var format = CommonOptions.Format("table", "json");
+        var schedule = new Option<bool>("--schedule")
+        {
+            Description = "Instead of checking values, derive the generated code's own cycles from its instrumented run (trips and II of every "
+                + "pipelined loop) and compare them with the estimate; exit 1 when a step is more than 15% off or a loop misses II=1",
+        };
         var cmd = new Command("simulate", "Run a design's generated kernels (portable form of the aoc source) on an OpenCL device and check every layer against the reference.")
         {
-            model, device, design, rank, precision, batch, maxUtil, openclDevice, weights, seed, reference, db, format,
+            model, device, design, rank, precision, batch, maxUtil, openclDevice, weights, seed, reference, db, format, schedule,
         };
         cmd.SetAction(r => io.Guard(() =>
         {
@@ -49,6 +54,7 @@ internal static class SimulateCommand
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
             var (estimate, _, _) = GenerateCommand.Choose(r.GetValue(design)!, r.GetValue(rank), r.GetValue(precision), r.GetValue(batch), net, dev, util);
             var accelerator = AcceleratorDesign.Create(net, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch, dev);
+            if (r.GetValue(schedule)) return ScheduleView.Run(io, accelerator, dev, estimate, r.GetValue(openclDevice), r.GetValue(format)!);
             var seedValue = r.GetValue(seed);
             var tensors = r.GetValue(weights) == "random" ? RandomWeights.For(net, seedValue) : NpzFile.Read(r.GetValue(weights)!);
             ModelParameters.Check(net, tensors);

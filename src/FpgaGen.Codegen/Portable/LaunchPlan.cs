@@ -16,6 +16,8 @@ public enum BufferRole
     Scratch,
     /// <summary>int32 per (kernel, channel) slot: items moved, written by every launch (check with <see cref="KernelLaunch.Checks"/>).</summary>
     Counts,
+    /// <summary>The schedule check's 64-bit counters (<see cref="ScheduleProbes"/>): clear before, read after every launch.</summary>
+    Schedule,
 }
 
 /// <summary>A device buffer to create (read-write) before running the plan.</summary>

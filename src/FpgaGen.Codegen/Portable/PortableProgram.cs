@@ -35,6 +35,12 @@ public sealed class PortableProgram
     }
 
     public LoweredNetwork Network { get; }
+
+    /// <summary>The schedule check's probes when the program was built instrumented, else null.</summary>
+    public ScheduleProbes? Probes { get; init; }
+
+    /// <summary>Bytes of the scratch buffer to clear before each instrumented launch (the probes' shadows live there).</summary>
+    public long ShadowBytes { get; init; }
     public string Source { get; }
     public string BuildOptions => "-cl-std=CL1.2";
     public IReadOnlyList<string> RequiredExtensions { get; }

@@ -19,7 +19,8 @@ public static class PortableProgramBuilder
     /// <summary>The arguments and item counts of one round of a step's kernels.</summary>
     private sealed record Round(IReadOnlyDictionary<string, long> Args, IReadOnlyDictionary<string, long> Counts);
 
-    public static PortableProgram Build(AcceleratorDesign design, long maxFifoBytes = DefaultMaxFifoBytes)
+    /// <param name="probed">Instrument the kernels for the schedule check (<see cref="ScheduleProbes"/>).</param>
+    public static PortableProgram Build(AcceleratorDesign design, long maxFifoBytes = DefaultMaxFifoBytes, bool probed = false)
     {
         var net = design.Lowered;
         var plan = design.Plan;
@@ -27,6 +28,7 @@ public static class PortableProgramBuilder
         // they all share one scratch buffer from offset 0.
         var slots = new Dictionary<(string, string), int>();
         var offsets = new Dictionary<(string, string), long>();
+        var shadows = new Dictionary<(string, string), long>();
         long scratch = ScratchAlignment;
         foreach (var k in plan.Groups.SelectMany(g => g.Stages))
         {
@@ -37,11 +39,19 @@ public static class PortableProgramBuilder
                 offsets[(k.Name, b.Name)] = at;
                 at = Align(at + checked(b.Words * b.Copies * b.WidthBits / 8));
             }
+            // The schedule probes keep, per buffer word, the last trip that updated it (64 bits).
+            if (probed)
+                foreach (var b in k.Buffers)
+                {
+                    shadows[(k.Name, b.Name)] = at;
+                    at = Align(at + checked(b.Words * b.Copies * 8));
+                }
             scratch = Math.Max(scratch, at);
         }
         if (scratch > int.MaxValue) throw new InputException($"design: on-chip buffers of {scratch:N0} bytes are too large to simulate (the portable form keeps them in one buffer)");
-        var layout = new PortableLayout(slots, offsets);
-        var source = KernelSources.OpenCl(design, layout);
+        var layout = new PortableLayout(slots, offsets) { ShadowOffsets = shadows, Probed = probed };
+        var probes = probed ? new ScheduleProbes(plan) : null;
+        var source = KernelSources.OpenCl(design, layout, probes);
 
         var channels = plan.Streams.ToList();
         var itemBytes = channels.ToDictionary(ch => ch.Name, ch => (long)ch.WidthBits / 8);
@@ -55,6 +65,7 @@ public static class PortableProgramBuilder
             new("scratch", scratch, BufferRole.Scratch),
             new("counts", 4L * Math.Max(1, slots.Count), BufferRole.Counts),
         };
+        if (probes is not null) buffers.Add(new("schedule", 8L * probes.Rows * probes.Stride, BufferRole.Schedule));
         foreach (var ch in channels)
         {
             var bytes = checked(fifoItems[ch.Name] * itemBytes[ch.Name]);
@@ -76,13 +87,14 @@ public static class PortableProgramBuilder
                 }
                 args.Add(new BufferArg("fg_scratch", "scratch"));
                 args.Add(new BufferArg("fg_counts", "counts"));
+                if (probed) args.Add(new BufferArg("fg_sched", "schedule"));
                 var checks = k.Channels.Select(ch => new CountCheck(slots[(k.Name, ch)], ch, round.Counts[ch])).ToList();
                 return new KernelLaunch(k.Name, args, checks);
             })).ToList();
             steps.Add(new PlanStep(step.Name, step.Layers, group.Name, step.Output.Name, launches));
         }
         var extensions = net.Precision == Precision.Fp16 ? new[] { "cl_khr_fp16" } : [];
-        return new PortableProgram(net, source, extensions, buffers, steps, slots.Count);
+        return new PortableProgram(net, source, extensions, buffers, steps, slots.Count) { Probes = probes, ShadowBytes = probed ? scratch : 0 };
     }
 
     /// <summary>

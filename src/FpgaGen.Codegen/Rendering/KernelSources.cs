@@ -1,10 +1,18 @@
 using System.Globalization;
+using FpgaGen.Codegen.Portable;
 using FpgaGen.Kernels.Plans;
 
 namespace FpgaGen.Codegen.Rendering;
 
 /// <summary>Where the portable form keeps a kernel's FIFO positions and on-chip buffers (see <see cref="Portable.PortableProgramBuilder"/>).</summary>
-public sealed record PortableLayout(IReadOnlyDictionary<(string Kernel, string Channel), int> Slots, IReadOnlyDictionary<(string Kernel, string Buffer), long> ScratchOffsets);
+public sealed record PortableLayout(IReadOnlyDictionary<(string Kernel, string Channel), int> Slots, IReadOnlyDictionary<(string Kernel, string Buffer), long> ScratchOffsets)
+{
+    /// <summary>With schedule probes: where each buffer's shadow (the last trip that updated each word) is in the scratch buffer.</summary>
+    public IReadOnlyDictionary<(string Kernel, string Buffer), long> ShadowOffsets { get; init; } = new Dictionary<(string, string), long>();
+
+    /// <summary>Kernels take the schedule counters (fg_sched) as their last argument.</summary>
+    public bool Probed { get; init; }
+}
 
 /// <summary>
 /// Renders a design's kernels from its plan: one OpenCL source (aoc or portable) or the HLS C++ files. Every array
@@ -12,16 +20,41 @@ public sealed record PortableLayout(IReadOnlyDictionary<(string Kernel, string C
 /// </summary>
 public static class KernelSources
 {
-    /// <summary>The .cl text: prelude, then every kernel group of the design.</summary>
-    public static string OpenCl(AcceleratorDesign d, PortableLayout? portable)
+    /// <summary>
+    /// The .cl text: prelude, then every kernel group of the design. With <paramref name="probes"/> (portable form only)
+    /// the kernels carry the schedule check's counters; otherwise every access is plain C.
+    /// </summary>
+    public static string OpenCl(AcceleratorDesign d, PortableLayout? portable, ScheduleProbes? probes = null)
     {
+        if (probes is not null && portable is null) throw new ArgumentException("schedule probes need the portable form", nameof(probes));
         var lib = d.Library;
         var flavor = portable is null ? Flavor.Intel : Flavor.Portable;
-        var parts = new List<string> { lib.Render(flavor, "common/opencl/prelude.cl.sbn", Prelude(d, portable is not null, Language.OpenCl)) };
+        var prelude = Prelude(d, portable is not null, Language.OpenCl);
+        prelude["schedule"] = probes is null ? TemplateLibrary.DropLine : probes.Prelude();
+        prelude["probed"] = probes is not null;
+        var parts = new List<string> { lib.Render(flavor, "common/opencl/prelude.cl.sbn", prelude) };
         var declared = new HashSet<string>(StringComparer.Ordinal);
         foreach (var g in d.Plan.Groups)
-            parts.Add(lib.Render(flavor, $"{g.TemplateDir}/intel/{g.Name}.cl.sbn", GroupContext(d, g, flavor, portable, declared)));
-        return string.Join("\n", parts);
+        {
+            var context = GroupContext(d, g, flavor, portable, declared);
+            context["probed"] = probes is not null;
+            parts.Add(lib.Render(flavor, $"{g.TemplateDir}/intel/{g.Name}.cl.sbn", context, probes is null ? null : Probes(lib, g, probes, portable!)));
+        }
+        var text = string.Join("\n", parts);
+        return probes is null ? GlobalAccesses.Plain(text) : text;
+    }
+
+    /// <summary>The template functions of the instrumented build: loop marks, dependence probes, kernel hooks.</summary>
+    private static Dictionary<string, Delegate> Probes(TemplateLibrary lib, GroupPlan g, ScheduleProbes probes, PortableLayout layout)
+    {
+        var stages = g.Stages.ToDictionary(s => s.Name);
+        return new()
+        {
+            ["pipeline"] = new Func<Scriban.TemplateContext, string>(c => probes.MarkLoop(lib.Location(c))),
+            ["dep"] = new Func<string, string, string>((buffer, index) => $"FG_DEP({buffer}, {index});"),
+            ["probe_begin"] = new Func<string, string>(k => probes.BeginKernel(stages[k], b => layout.ShadowOffsets[(k, b)])),
+            ["probe_end"] = new Func<string, string>(k => probes.EndKernel(stages[k])),
+        };
     }
 
     /// <summary>HLS files by project-relative path: support header, configuration, types, and one .cpp per group.</summary>
@@ -37,8 +70,8 @@ public static class KernelSources
         };
         foreach (var g in d.Plan.Groups)
         {
-            files[$"src/{g.Name}.cpp"] = lib.Render(Flavor.Hls, $"{g.TemplateDir}/hls/{g.Name}.cpp.sbn",
-                GroupContext(d, g, Flavor.Hls, null, new HashSet<string>(StringComparer.Ordinal)));
+            files[$"src/{g.Name}.cpp"] = GlobalAccesses.Plain(lib.Render(Flavor.Hls, $"{g.TemplateDir}/hls/{g.Name}.cpp.sbn",
+                GroupContext(d, g, Flavor.Hls, null, new HashSet<string>(StringComparer.Ordinal))));
             files[$"src/{g.Name}.h"] = $"/* {g.Top}: the kernel of group {g.Name} ({d.Title}). */\n"
                 + $"#ifndef FPGAGEN_{g.Name.ToUpperInvariant()}_H\n#define FPGAGEN_{g.Name.ToUpperInvariant()}_H\n#include \"fpgagen_types.h\"\n\n"
                 + $"extern \"C\" void {g.Top}({Join(g.TopParams.Select(HlsParam))});\n\n#endif\n";
@@ -73,7 +106,8 @@ public static class KernelSources
                 ["signature"] = Join(k.Params.Select(OpenClParam)),
                 ["portable_signature"] = Join(k.Params.Select(OpenClParam)
                     .Concat(k.Channels.Select(ch => $"__global {itemType[ch]}* restrict {ch}_fifo, int {ch}_cap"))
-                    .Append("__global uchar* restrict fg_scratch, __global int* restrict fg_counts")),
+                    .Append("__global uchar* restrict fg_scratch, __global int* restrict fg_counts")
+                    .Concat(portable?.Probed == true ? ["__global ulong* restrict fg_sched"] : Array.Empty<string>())),
                 ["hls_signature"] = Join(k.Params.Select(HlsParam).Concat(k.Channels.Select(ch => $"hls::stream<{itemType[ch]}>& {ch}"))),
                 ["hls_call"] = string.Join(", ", k.Params.Select(p => p.Name).Concat(k.Channels)),
                 ["fifos"] = k.Channels.Select(ch => new Dictionary<string, object>

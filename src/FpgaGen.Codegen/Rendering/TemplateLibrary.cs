@@ -40,8 +40,12 @@ public sealed class TemplateLibrary
     public static TemplateLibrary Load(string? dir = null) => Cache.GetOrAdd(Path.GetFullPath(dir ?? DataPaths.Templates), d =>
         Directory.Exists(d) ? new TemplateLibrary(d) : throw new InputException($"templates folder not found: {d}"));
 
-    /// <summary>Renders the template file <paramref name="path"/> (relative to templates/, with .sbn).</summary>
-    public string Render(Flavor flavor, string path, IReadOnlyDictionary<string, object> values)
+    /// <summary>
+    /// Renders the template file <paramref name="path"/> (relative to templates/, with .sbn). <paramref name="functions"/>
+    /// add or replace globals by functions (the schedule probes' <c>pipeline</c>, <c>dep</c> and kernel hooks); a
+    /// function whose first parameter is a <see cref="TemplateContext"/> sees where it is called.
+    /// </summary>
+    public string Render(Flavor flavor, string path, IReadOnlyDictionary<string, object> values, IReadOnlyDictionary<string, Delegate>? functions = null)
     {
         var template = Parse(Path.Combine(root, path));
         var globals = Convert(values);
@@ -53,6 +57,13 @@ public sealed class TemplateLibrary
         };
         globals["unroll"] = unroll;
         globals["pipeline"] = pipeline;
+        // Accumulator-dependence probes render only in the instrumented build.
+        globals.Import("dep", new Func<string, string, string>((_, _) => Drop));
+        foreach (var (name, f) in functions ?? new Dictionary<string, Delegate>())
+        {
+            globals.Remove(name);
+            globals.Import(name, f);
+        }
         var context = new TemplateContext { StrictVariables = true, TemplateLoader = new Loader(this), MemberRenamer = m => m.Name, LoopLimit = 0 };
         context.PushGlobal(globals);
         string text;
@@ -65,6 +76,14 @@ public sealed class TemplateLibrary
             throw new InvalidOperationException($"template {path} ({flavor}): {e.Message}", e);
         }
         return string.Join('\n', text.Split('\n').Where(l => l.Trim() != Drop));
+    }
+
+    /// <summary>Where a function is called from: the template's path under templates/ without .sbn, and the line.</summary>
+    public string Location(TemplateContext context)
+    {
+        var file = context.CurrentSpan.FileName ?? "?";
+        var relative = Path.IsPathRooted(file) ? Path.GetRelativePath(root, file) : file;
+        return $"{PartialName(relative)}:{context.CurrentSpan.Start.Line + 1}";
     }
 
     /// <summary>A file under templates/ verbatim (static headers, the host program, the weight packer).</summary>

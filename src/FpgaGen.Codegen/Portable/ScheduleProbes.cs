@@ -1,0 +1,95 @@
+using System.Text;
+using FpgaGen.Kernels.Plans;
+
+namespace FpgaGen.Codegen.Portable;
+
+/// <summary>
+/// The instrumentation of the portable program for the schedule check (`simulate --schedule`). The kernels are the
+/// generated text with three kinds of probes, counted into one table of 64-bit counters while they run:
+/// <list type="bullet">
+/// <item>every pipelined loop (where the templates write <c>{{ pipeline }}</c>) counts its trips and becomes the loop
+/// the following accesses are charged to;</item>
+/// <item>every external memory access (<c>GM(pointer, index)</c>) counts one request on the pointer's port (its
+/// plan interface, the AXI master in HLS), every channel read or write one access of that channel;</item>
+/// <item>every accumulator update through on-chip memory (<c>{{ dep 'buffer' 'index' }}</c>) records the smallest
+/// distance, in trips of its loop, between two updates of one address.</item>
+/// </list>
+/// Row 0 of the table collects accesses outside any pipelined loop; loop ids start at 1. A row is
+/// [trips, one count per resource…, smallest dependence distance (0: none)].
+/// </summary>
+public sealed class ScheduleProbes
+{
+    /// <summary>A pipelined loop of the generated code: the kernel it is in and where the template wrote it.</summary>
+    public sealed record Loop(int Id, string Kernel, string Location);
+
+    private readonly List<Loop> loops = [];
+    private readonly Dictionary<string, int> resourceIndex;
+    private string? kernel;
+
+    public ScheduleProbes(HardwarePlan plan)
+    {
+        Resources = plan.Groups.SelectMany(g => g.Stages).SelectMany(s => s.Ports).Select(p => p.Interface).Distinct().Order(StringComparer.Ordinal)
+            .Concat(plan.Streams.Select(s => s.Name)).ToList();
+        resourceIndex = Resources.Select((r, i) => (r, i)).ToDictionary(x => x.r, x => x.i, StringComparer.Ordinal);
+    }
+
+    /// <summary>External memory interfaces (gmem0…), then channels: the columns of a counter row after the trips.</summary>
+    public IReadOnlyList<string> Resources { get; }
+
+    public IReadOnlyList<Loop> Loops => loops;
+
+    /// <summary>64-bit counters in one row.</summary>
+    public int Stride => Resources.Count + 2;
+
+    /// <summary>Rows of the table: the "outside any loop" row and one per loop.</summary>
+    public int Rows => loops.Count + 1;
+
+    /// <summary>The macros of the instrumented build (after the configuration, before the kernels).</summary>
+    public string Prelude()
+    {
+        var s = new StringBuilder("/* Schedule probes (simulate --schedule): see ScheduleProbes.cs. */\n");
+        s.Append($"#define FG_SCHED_STRIDE {Stride}\n");
+        foreach (var (name, i) in resourceIndex)
+            if (!name.StartsWith("gmem", StringComparison.Ordinal)) s.Append($"#define FG_CH_{name} {i}\n");
+        s.Append("#define FG_LOOP(id) (fg_cur = (id), fg_sched[(id) * FG_SCHED_STRIDE]++)\n");
+        s.Append("#define FG_TOUCH(r) (fg_sched[fg_cur * FG_SCHED_STRIDE + 1 + (r)]++)\n");
+        s.Append("#define GM(p, i) (*(FG_TOUCH(FG_PORT_##p), &(p)[i]))\n");
+        s.Append("#define FG_DEP(buf, i) fg_dep(fg_sched + fg_cur * FG_SCHED_STRIDE, buf##_last, (i))\n");
+        s.Append("""
+            /* Smallest distance (in trips of the current loop) between two updates of one accumulator address. */
+            void fg_dep(__global ulong* restrict row, __global ulong* restrict last, int i)
+            {
+                const ulong t = row[0], prev = last[i];
+                if (prev != 0 && t > prev && (row[FG_SCHED_STRIDE - 1] == 0 || t - prev < row[FG_SCHED_STRIDE - 1])) row[FG_SCHED_STRIDE - 1] = t - prev;
+                last[i] = t;
+            }
+
+            """);
+        return s.ToString();
+    }
+
+    /// <summary>Declarations at the top of a kernel body: the current loop, the port of each pointer, the shadow of each buffer.</summary>
+    public string BeginKernel(StagePlan stage, Func<string, long> shadowOffset)
+    {
+        kernel = stage.Name;
+        var s = new StringBuilder("    int fg_cur = 0;\n");
+        foreach (var p in stage.Ports) s.Append($"#define FG_PORT_{p.Name} {resourceIndex[p.Interface]}\n");
+        foreach (var b in stage.Buffers)
+            s.Append($"    __global ulong* restrict {b.Name}_last = (__global ulong*)(fg_scratch + {shadowOffset(b.Name)});\n");
+        return s.ToString().TrimEnd('\n');
+    }
+
+    public string EndKernel(StagePlan stage)
+    {
+        kernel = null;
+        return string.Join("\n", stage.Ports.Select(p => $"#undef FG_PORT_{p.Name}"));
+    }
+
+    /// <summary>A pipelined loop at a template location: its probe statement.</summary>
+    public string MarkLoop(string location)
+    {
+        var id = loops.Count + 1;
+        loops.Add(new Loop(id, kernel ?? throw new InvalidOperationException($"pipelined loop at {location} outside a kernel"), location));
+        return $"FG_LOOP({id});";
+    }
+}

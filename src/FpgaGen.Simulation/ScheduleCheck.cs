@@ -1,0 +1,164 @@
+using FpgaGen.Codegen;
+using FpgaGen.Codegen.Portable;
+using FpgaGen.OpenCl;
+
+namespace FpgaGen.Simulation;
+
+/// <summary>One pipelined loop of the generated code over a run: trips, the initiation interval its accesses allow, and what limits it.</summary>
+public sealed record LoopSchedule(string Name, string Kernel, long Trips, double Ii, double Cycles, string Limit);
+
+/// <summary>
+/// The generated code's cycles for a run of steps (those up to the step that finishes a layer), beside the
+/// estimator's cycles of the layers finished there.
+/// </summary>
+public sealed record StepSchedule(string Name, IReadOnlyList<string> Layers, double Cycles, double EstimatedCycles, IReadOnlyList<LoopSchedule> Loops)
+{
+    /// <summary>(cycles − estimated) / estimated; 0 when neither has cycles.</summary>
+    public double Error => EstimatedCycles > 0 ? (Cycles - EstimatedCycles) / EstimatedCycles : Cycles > 0 ? double.PositiveInfinity : 0;
+}
+
+public sealed record ScheduleReport(double Cycles, double EstimatedCycles, IReadOnlyList<StepSchedule> Steps, IReadOnlyList<LoopSchedule> Loops,
+    double Tolerance, double Seconds)
+{
+    /// <summary>Steps more than <see cref="Tolerance"/> off the estimate, and loops pipelined at II=1 that do not reach it.</summary>
+    public IReadOnlyList<string> Problems =>
+    [
+        .. Steps.Where(s => Math.Abs(s.Error) > Tolerance).Select(s => $"step {s.Name}: {s.Cycles:N0} cycles, the estimate {s.EstimatedCycles:N0} ({s.Error:+0%;-0%})"),
+        .. Loops.Where(l => l.Ii > 1).Select(l => $"loop {l.Name} in {l.Kernel}: II {l.Ii:0.##} ({l.Limit})"),
+    ];
+
+    public bool Pass => Problems.Count == 0;
+}
+
+/// <summary>
+/// The schedule check: runs the design's instrumented portable kernels (<see cref="ScheduleProbes"/>) and derives
+/// the generated code's own timing from what the loops did:
+/// <list type="bullet">
+/// <item>a pipelined loop issues one iteration per cycle unless an external memory port (one request per cycle at its
+/// declared width), a channel (one read or write per cycle) or a loop-carried accumulator update (the adder's latency
+/// must have passed before the same address is updated again) needs more: its cycles are
+/// max(trips × ⌈latency / distance⌉, requests on its busiest port or channel);</item>
+/// <item>the loops of one kernel run in sequence; the kernels of one step, connected by channels, run concurrently,
+/// so a step (or a slice of one) takes as long as its slowest kernel.</item>
+/// </list>
+/// Pipeline fill and drain and the control outside pipelined loops are not counted (their depth is the tool's).
+/// The data do not change the loops' trips, so weights and input are zeros.
+/// </summary>
+public static class ScheduleCheck
+{
+    public const double DefaultTolerance = 0.15;
+
+    /// <param name="estimatedCycles">The estimator's cycles per layer name.</param>
+    /// <param name="adderLatency">Cycles before an accumulator read-modify-write may see its previous update (<see cref="DependenceLatency"/>).</param>
+    public static ScheduleReport Run(AcceleratorDesign design, OpenClSession session, IReadOnlyDictionary<string, double> estimatedCycles, int adderLatency,
+        double tolerance = DefaultTolerance, IProgress<(int Done, int Total)>? progress = null)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var portable = PortableProgramBuilder.Build(design, probed: true);
+        var probes = portable.Probes!;
+        var missing = portable.RequiredExtensions.Where(e => !session.Device.Extensions.Contains(e)).ToList();
+        if (missing.Count > 0)
+            throw new InputException($"OpenCL device '{session.Device.Name}' lacks {string.Join(", ", missing)}, which {design.Lowered.Precision.Id()} kernels need; choose another device or data type");
+        using var runner = new PlanRunner(session, portable);
+        runner.Upload(new byte[Math.Max(4, portable.Weights.TotalBytes)], new byte[portable.Input.Count * portable.ElementBytes]);
+
+        var stagesPerRound = design.Plan.Groups.ToDictionary(g => g.Name, g => g.Stages.Count);
+        var lastStep = new Dictionary<string, int>();
+        for (var i = 0; i < portable.Steps.Count; i++)
+            foreach (var l in portable.Steps[i].Layers) lastStep[l] = i;
+        var total = new LoopTotals(probes, adderLatency);
+        var pending = new LoopTotals(probes, adderLatency);
+        var steps = new List<StepSchedule>();
+        double pendingCycles = 0;
+        for (var i = 0; i < portable.Steps.Count; i++)
+        {
+            var step = portable.Steps[i];
+            var kernelCycles = new List<(string Kernel, double Cycles)>();
+            var (_, problem) = runner.RunStep(step, (launch, table) =>
+            {
+                kernelCycles.Add((launch.Kernel, pending.Add(launch.Kernel, table)));
+                total.Add(launch.Kernel, table);
+            });
+            if (problem is not null) throw new InvalidOperationException($"schedule run, step {step.Name}: {problem}");
+            // Launches are rounds (slices) of the group's stages in order; a round lasts as long as its slowest kernel.
+            var perRound = stagesPerRound[step.Group];
+            pendingCycles += kernelCycles.Chunk(perRound).Sum(round => round.Max(k => k.Cycles));
+            progress?.Report((i + 1, portable.Steps.Count));
+            var finished = lastStep.Where(kv => kv.Value == i).Select(kv => kv.Key).ToList();
+            if (finished.Count == 0 && i < portable.Steps.Count - 1) continue;
+            steps.Add(new StepSchedule(step.Name, finished, pendingCycles, finished.Sum(l => estimatedCycles.GetValueOrDefault(l)), pending.Loops()));
+            pending = new LoopTotals(probes, adderLatency);
+            pendingCycles = 0;
+        }
+        return new ScheduleReport(steps.Sum(s => s.Cycles), steps.Sum(s => s.EstimatedCycles), steps, total.Loops(), tolerance, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Counters summed per loop over launches, and each launch's cycles per kernel.</summary>
+    private sealed class LoopTotals(ScheduleProbes probes, int latency)
+    {
+        private readonly long[] trips = new long[probes.Rows];
+        private readonly double[] cycles = new double[probes.Rows];
+        private readonly long[][] accesses = Enumerable.Range(0, probes.Rows).Select(_ => new long[probes.Resources.Count]).ToArray();
+        private readonly long[] distance = new long[probes.Rows];
+
+        /// <summary>Adds one launch's table; returns the cycles of its kernel's loops (in sequence).</summary>
+        public double Add(string kernel, ulong[] table)
+        {
+            double sum = 0;
+            foreach (var loop in probes.Loops.Where(l => l.Kernel == kernel))
+            {
+                var row = loop.Id * probes.Stride;
+                var t = (long)table[row];
+                if (t == 0) continue;
+                var d = (long)table[row + probes.Stride - 1];
+                var busiest = 0L;
+                for (var r = 0; r < probes.Resources.Count; r++)
+                {
+                    var n = (long)table[row + 1 + r];
+                    accesses[loop.Id][r] += n;
+                    busiest = Math.Max(busiest, n);
+                }
+                var c = Math.Max(t * DependenceIi(d), busiest);
+                trips[loop.Id] += t;
+                cycles[loop.Id] += c;
+                if (d > 0) distance[loop.Id] = distance[loop.Id] == 0 ? d : Math.Min(distance[loop.Id], d);
+                sum += c;
+            }
+            return sum;
+        }
+
+        private long DependenceIi(long d) => d > 0 && d < latency ? (latency + d - 1) / d : 1;
+
+        public IReadOnlyList<LoopSchedule> Loops() => probes.Loops.Where(l => trips[l.Id] > 0).Select(l =>
+        {
+            var t = trips[l.Id];
+            var ii = cycles[l.Id] / t;
+            return new LoopSchedule(l.Location, l.Kernel, t, Math.Round(ii, 3), cycles[l.Id], Limit(l.Id, t, ii));
+        }).ToList();
+
+        private string Limit(int id, long t, double ii)
+        {
+            if (ii <= 1) return "II=1";
+            var d = distance[id];
+            if (d > 0 && DependenceIi(d) >= ii) return $"accumulator updated again after {d} iteration(s), the adder needs {latency}";
+            var r = Enumerable.Range(0, probes.Resources.Count).MaxBy(r => accesses[id][r]);
+            var kind = r < probes.Resources.Count && probes.Resources[r].StartsWith("gmem", StringComparison.Ordinal) ? "requests on port" : "accesses of channel";
+            return $"{(double)accesses[id][r] / t:0.##} {kind} {probes.Resources[r]} per iteration";
+        }
+    }
+}
+
+/// <summary>
+/// How many cycles an accumulator's add takes before its result may be added to again: 1 for integers (a single-cycle
+/// adder); 4 for float and half accumulation (both accumulate in float here). Source for AMD: Vitis HLS schedules an
+/// fp32 add/sub on a loop-carried path with II = 4 at distance 1 (UG1448, HLS 200-880 example). For Intel aoc we
+/// assume the same 4-cycle fp32 adder; aoc's single-cycle accumulator (Arria 10, Programming Guide 5.12) applies only
+/// to a scalar register accumulator initialised to 0, not to one kept in on-chip memory as these kernels do.
+/// </summary>
+public static class DependenceLatency
+{
+    public const int Integer = 1;
+    public const int Float = 4;
+
+    public static int For(Precision precision) => precision is Precision.Fp32 or Precision.Fp16 ? Float : Integer;
+}
