@@ -9,8 +9,11 @@ namespace FpgaGen.Estimation;
 
 /// <summary>Figures of one layer on one design.</summary>
 public sealed record LayerEstimate(Layer Layer, Execution Execution, double Cycles, double ComputeCycles, double MemoryCycles, double Bytes,
-    long Macs, bool MemoryBound, double FreqMhz)
+    long Macs, bool MemoryBound, double FreqMhz, double HostCycles = 0)
 {
+    /// <summary>Cycles the kernels run, without the host's launch and synchronisation (what a schedule of the generated code counts).</summary>
+    public double DeviceCycles => Cycles - HostCycles;
+
     public double Ms => Cycles / (FreqMhz * 1e3);
     public double Gops => Cycles > 0 ? 2.0 * Macs / (Ms * 1e6) : 0;
 
@@ -143,20 +146,20 @@ public sealed class Estimator
         var capacity = Capacity(plan);
         var layers = Network.Network.Layers;
         var index = layers.Select((l, i) => (l.Name, i)).ToDictionary(x => x.Name, x => x.i);
-        var sums = new (double Cycles, double Compute, double Memory, double Bytes)[layers.Count];
+        var sums = new (double Cycles, double Compute, double Memory, double Bytes, double Host)[layers.Count];
         foreach (var step in Network.Steps)
         {
             var c = Fixed(step is MacStep m ? OnDevice(Kind.Cost(plan, new MacWork(m), Target, bpc), capacity) : VectorUnit.Cost(step, config["vu"], Target.Bytes, bpc), freq);
             var i = index[step.Layers[0]];
             var s = sums[i];
-            sums[i] = (s.Cycles + c.Cycles, s.Compute + c.Compute, s.Memory + c.Memory, s.Bytes + c.Bytes);
+            sums[i] = (s.Cycles + c.Cycles, s.Compute + c.Compute, s.Memory + c.Memory, s.Bytes + c.Bytes, s.Host + MemoryTiming.LaunchCycles(freq));
         }
         var result = new List<LayerEstimate>(layers.Count);
         for (var i = 0; i < layers.Count; i++)
         {
             var s = sums[i];
             result.Add(new LayerEstimate(layers[i], Network.Execution[i], s.Cycles, s.Compute, s.Memory, s.Bytes, layers[i].Macs * (long)Batch,
-                s.Memory > s.Compute, freq));
+                s.Memory > s.Compute, freq, s.Host));
         }
         return (design, result);
     }

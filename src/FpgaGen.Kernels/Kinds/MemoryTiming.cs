@@ -47,4 +47,7 @@ public static class MemoryTiming
 
     /// <summary>Fixed cycles of one step at <paramref name="freqMhz"/>: launch and host sync, and the first burst's latency.</summary>
     public static double StepCycles(double freqMhz) => (StepLaunchMicroseconds + FirstBurstMicroseconds) * freqMhz;
+
+    /// <summary>The host's share of <see cref="StepCycles"/>: launch and synchronisation, outside the kernels.</summary>
+    public static double LaunchCycles(double freqMhz) => StepLaunchMicroseconds * freqMhz;
 }
