@@ -8,16 +8,18 @@ public static class MemoryTiming
 {
     /// <summary>
     /// Fraction of peak DDR bandwidth long sequential bursts sustain: refresh and read/write turnarounds cost ~10%.
-    /// Source: Wang et al., "Shuhai: Benchmarking High Bandwidth Memory on FPGAs" (FCCM 2020; IEEE TC 2021), whose
-    /// DDR4 measurements on the U280 saturate near 90% of the channel's nominal 19.2 GB/s for long bursts.
+    /// Source for the behaviour: Wang et al., "Shuhai: Benchmarking High Bandwidth Memory on FPGAs" (FCCM 2020; IEEE
+    /// TC 2021) measure DDR4 on the U280 below its nominal 19.2 GB/s even for long bursts; the value 0.9 is our
+    /// assumption for that saturated fraction (the paper's exact figure was not read, only its abstract).
     /// </summary>
     public const double PeakEfficiency = 0.9;
 
     /// <summary>
     /// Burst length (bytes) at which half of <see cref="PeakEfficiency"/> is reached. Each burst pays a fixed cost
     /// (address phase, row activation when it opens a new DRAM page, arbitration) worth about one 64-byte beat group
-    /// at peak rate; Shuhai's DDR4 throughput climbs with burst size and is near saturation from ~512 B. An assumption
-    /// fitted to that curve's shape, not to any design of the fidelity table.
+    /// at peak rate, so 512 B bursts reach 89% of the saturated rate and 4 KB 98%. Shuhai shows the throughput growing
+    /// with burst size; 64 B is our assumption for the half point, chosen before and not fitted to any design of the
+    /// fidelity table (docs/fidelity.md).
     /// </summary>
     public const double HalfEfficiencyBurstBytes = 64;
 
