@@ -9,7 +9,7 @@ namespace FpgaGen.Tests.Codegen;
 /// <summary>
 /// Loop pragmas sit where their tool reads them: an HLS pragma applies to the loop whose body holds it (AMD UG1399),
 /// so `#pragma HLS UNROLL` / `PIPELINE` must be the first line of a loop body; aoc's `#pragma unroll` must be the line
-/// right before the loop it unrolls.
+/// right before the loop it unrolls. The aoc source is OpenCL C 1.0 (no `static`).
 /// </summary>
 public partial class PragmaScopeTests
 {
@@ -70,6 +70,8 @@ public partial class PragmaScopeTests
             Assert.Contains(sources.Values, t => t.Contains("#pragma HLS UNROLL", StringComparison.Ordinal)); // not vacuous
             var cl = design.IntelSource();
             Assert.True(MisplacedAoc(cl).Count == 0, $"{kind.Id}: aoc unroll pragmas not before a loop at lines {string.Join(", ", MisplacedAoc(cl))}");
+            // aoc compiles OpenCL C 1.0, which has no static functions (clang's CL2.0 check would not notice).
+            Assert.DoesNotMatch(@"(?m)^\s*static\s", cl);
         }
     }
 }

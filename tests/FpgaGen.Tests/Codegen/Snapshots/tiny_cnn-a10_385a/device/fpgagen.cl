@@ -28,7 +28,8 @@
 #define FG_SQRT(v) sqrt(v)
 /* Stands for -infinity in max pooling and softmax; finite, so no inf arithmetic is needed on any device. */
 #define FG_NEG_BIG (-3.0e38f)
-#define FG_INLINE static inline
+/* aoc inlines every function, and its OpenCL C 1.0 has no static functions (OpenCL C 1.2 added them): plain definitions. */
+#define FG_INLINE
 
 typedef char DTYPE; /* int8 */
 typedef int ACC_T; /* int32 accumulator */
