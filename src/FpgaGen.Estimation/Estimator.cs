@@ -39,7 +39,9 @@ public sealed record DesignEstimate(string Kernel, KernelConfig Config, Precisio
     /// design over the DSP budget is costed as if only that share of its lanes existed (its compute cycles divided by
     /// it), so no figure of it exceeds the device's physical peak; such figures are hypothetical (see <see cref="Fits"/>).
     /// </summary>
-    public double Capacity => Math.Min(1, DeviceMacs / Lanes);
+    public double Capacity => CapacityOf(DeviceMacs, Lanes);
+
+    public static double CapacityOf(double deviceMacs, long lanes) => Math.Min(1, deviceMacs / lanes);
 
     /// <summary>The device's physical peak: every DSP doing MACs at this clock (DSP × MACs per DSP × 2 ops × f).</summary>
     public double DevicePeakGops => DeviceMacs * 2.0 * FreqMhz / 1e3;
@@ -130,7 +132,7 @@ public sealed class Estimator
     }
 
     /// <summary>Share of the engine's lanes the device holds (below 1 only for an engine over the DSP budget).</summary>
-    private double Capacity(HardwarePlan plan) => Math.Min(1, DeviceMacs / plan.Compute[0].Lanes);
+    private double Capacity(HardwarePlan plan) => DesignEstimate.CapacityOf(DeviceMacs, plan.Compute[0].Lanes);
 
     /// <summary>Every step also pays its launch, host synchronisation and first-burst latency, which no overlap hides.</summary>
     private static OpCost Fixed(OpCost cost, double freqMhz) => cost with { Fill = cost.Fill + MemoryTiming.StepCycles(freqMhz) };

@@ -66,8 +66,8 @@ public static class ScheduleCheck
         var lastStep = new Dictionary<string, int>();
         for (var i = 0; i < portable.Steps.Count; i++)
             foreach (var l in portable.Steps[i].Layers) lastStep[l] = i;
-        var total = new LoopTotals(probes, adderLatency);
-        var pending = new LoopTotals(probes, adderLatency);
+        var total = new LoopCounters(probes, adderLatency);
+        var pending = new LoopCounters(probes, adderLatency);
         var steps = new List<StepSchedule>();
         double pendingCycles = 0;
         for (var i = 0; i < portable.Steps.Count; i++)
@@ -80,72 +80,23 @@ public static class ScheduleCheck
                 total.Add(launch.Kernel, table);
             });
             if (problem is not null) throw new InvalidOperationException($"schedule run, step {step.Name}: {problem}");
-            // Launches are rounds (slices) of the group's stages in order; a round lasts as long as its slowest kernel.
-            var perRound = stagesPerRound[step.Group];
-            pendingCycles += kernelCycles.Chunk(perRound).Sum(round => round.Max(k => k.Cycles));
+            pendingCycles += RoundCycles(kernelCycles, stagesPerRound[step.Group]);
             progress?.Report((i + 1, portable.Steps.Count));
             var finished = lastStep.Where(kv => kv.Value == i).Select(kv => kv.Key).ToList();
             if (finished.Count == 0 && i < portable.Steps.Count - 1) continue;
             steps.Add(new StepSchedule(step.Name, finished, pendingCycles, finished.Sum(l => estimatedCycles.GetValueOrDefault(l)), pending.Loops()));
-            pending = new LoopTotals(probes, adderLatency);
+            pending = new LoopCounters(probes, adderLatency);
             pendingCycles = 0;
         }
         return new ScheduleReport(steps.Sum(s => s.Cycles), steps.Sum(s => s.EstimatedCycles), steps, total.Loops(), tolerance, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>Counters summed per loop over launches, and each launch's cycles per kernel.</summary>
-    private sealed class LoopTotals(ScheduleProbes probes, int latency)
-    {
-        private readonly long[] trips = new long[probes.Rows];
-        private readonly double[] cycles = new double[probes.Rows];
-        private readonly long[][] accesses = Enumerable.Range(0, probes.Rows).Select(_ => new long[probes.Resources.Count]).ToArray();
-        private readonly long[] distance = new long[probes.Rows];
-
-        /// <summary>Adds one launch's table; returns the cycles of its kernel's loops (in sequence).</summary>
-        public double Add(string kernel, ulong[] table)
-        {
-            double sum = 0;
-            foreach (var loop in probes.Loops.Where(l => l.Kernel == kernel))
-            {
-                var row = loop.Id * probes.Stride;
-                var t = (long)table[row];
-                if (t == 0) continue;
-                var d = (long)table[row + probes.Stride - 1];
-                var busiest = 0L;
-                for (var r = 0; r < probes.Resources.Count; r++)
-                {
-                    var n = (long)table[row + 1 + r];
-                    accesses[loop.Id][r] += n;
-                    busiest = Math.Max(busiest, n);
-                }
-                var c = Math.Max(t * DependenceIi(d), busiest);
-                trips[loop.Id] += t;
-                cycles[loop.Id] += c;
-                if (d > 0) distance[loop.Id] = distance[loop.Id] == 0 ? d : Math.Min(distance[loop.Id], d);
-                sum += c;
-            }
-            return sum;
-        }
-
-        private long DependenceIi(long d) => d > 0 && d < latency ? (latency + d - 1) / d : 1;
-
-        public IReadOnlyList<LoopSchedule> Loops() => probes.Loops.Where(l => trips[l.Id] > 0).Select(l =>
-        {
-            var t = trips[l.Id];
-            var ii = cycles[l.Id] / t;
-            return new LoopSchedule(l.Location, l.Kernel, t, Math.Round(ii, 3), cycles[l.Id], Limit(l.Id, t, ii));
-        }).ToList();
-
-        private string Limit(int id, long t, double ii)
-        {
-            if (ii <= 1) return "II=1";
-            var d = distance[id];
-            if (d > 0 && DependenceIi(d) >= ii) return $"accumulator updated again after {d} iteration(s), the adder needs {latency}";
-            var r = Enumerable.Range(0, probes.Resources.Count).MaxBy(r => accesses[id][r]);
-            var kind = r < probes.Resources.Count && probes.Resources[r].StartsWith("gmem", StringComparison.Ordinal) ? "requests on port" : "accesses of channel";
-            return $"{(double)accesses[id][r] / t:0.##} {kind} {probes.Resources[r]} per iteration";
-        }
-    }
+    /// <summary>
+    /// A step's cycles from its launches' cycles: launches are rounds (slices) of the group's stages in order, the
+    /// stages of a round are connected by channels and run concurrently, so a round lasts as long as its slowest kernel.
+    /// </summary>
+    public static double RoundCycles(IReadOnlyList<(string Kernel, double Cycles)> launches, int stagesPerRound) =>
+        launches.Chunk(stagesPerRound).Sum(round => round.Max(k => k.Cycles));
 }
 
 /// <summary>
@@ -161,4 +112,61 @@ public static class DependenceLatency
     public const int Float = 4;
 
     public static int For(Precision precision) => precision is Precision.Fp32 or Precision.Fp16 ? Float : Integer;
+}
+
+/// <summary>
+/// The schedule probes' counters summed per loop over launches: each loop's cycles are
+/// max(trips × ⌈latency / distance⌉, requests on its busiest port or channel), a kernel's loops run in sequence.
+/// </summary>
+public sealed class LoopCounters(ScheduleProbes probes, int latency)
+{
+    private readonly long[] trips = new long[probes.Rows];
+    private readonly double[] cycles = new double[probes.Rows];
+    private readonly long[][] accesses = Enumerable.Range(0, probes.Rows).Select(_ => new long[probes.Resources.Count]).ToArray();
+    private readonly long[] distance = new long[probes.Rows];
+
+    /// <summary>Adds one launch's table; returns the cycles of its kernel's loops (in sequence).</summary>
+    public double Add(string kernel, ulong[] table)
+    {
+        double sum = 0;
+        foreach (var loop in probes.Loops.Where(l => l.Kernel == kernel))
+        {
+            var row = loop.Id * probes.Stride;
+            var t = (long)table[row];
+            if (t == 0) continue;
+            var d = (long)table[row + probes.Stride - 1];
+            var busiest = 0L;
+            for (var r = 0; r < probes.Resources.Count; r++)
+            {
+                var n = (long)table[row + 1 + r];
+                accesses[loop.Id][r] += n;
+                busiest = Math.Max(busiest, n);
+            }
+            var c = Math.Max(t * DependenceIi(d), busiest);
+            trips[loop.Id] += t;
+            cycles[loop.Id] += c;
+            if (d > 0) distance[loop.Id] = distance[loop.Id] == 0 ? d : Math.Min(distance[loop.Id], d);
+            sum += c;
+        }
+        return sum;
+    }
+
+    private long DependenceIi(long d) => d > 0 && d < latency ? (latency + d - 1) / d : 1;
+
+    public IReadOnlyList<LoopSchedule> Loops() => probes.Loops.Where(l => trips[l.Id] > 0).Select(l =>
+    {
+        var t = trips[l.Id];
+        var ii = cycles[l.Id] / t;
+        return new LoopSchedule(l.Location, l.Kernel, t, Math.Round(ii, 3), cycles[l.Id], Limit(l.Id, t, ii));
+    }).ToList();
+
+    private string Limit(int id, long t, double ii)
+    {
+        if (ii <= 1) return "II=1";
+        var d = distance[id];
+        if (d > 0 && DependenceIi(d) >= ii) return $"accumulator updated again after {d} iteration(s), the adder needs {latency}";
+        var r = Enumerable.Range(0, probes.Resources.Count).MaxBy(r => accesses[id][r]);
+        var kind = r < probes.PortCount ? "requests on port" : "accesses of channel";
+        return $"{(double)accesses[id][r] / t:0.##} {kind} {probes.Resources[r]} per iteration";
+    }
 }

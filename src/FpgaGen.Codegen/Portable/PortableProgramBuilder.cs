@@ -50,7 +50,7 @@ public static class PortableProgramBuilder
         }
         if (scratch > int.MaxValue) throw new InputException($"design: on-chip buffers of {scratch:N0} bytes are too large to simulate (the portable form keeps them in one buffer)");
         var layout = new PortableLayout(slots, offsets) { ShadowOffsets = shadows, Probed = probed };
-        var probes = probed ? new ScheduleProbes(plan) : null;
+        var probes = probed ? ScheduleProbes.For(plan) : null;
         var source = KernelSources.OpenCl(design, layout, probes);
 
         var channels = plan.Streams.ToList();

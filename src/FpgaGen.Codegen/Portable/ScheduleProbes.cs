@@ -7,8 +7,8 @@ namespace FpgaGen.Codegen.Portable;
 /// The instrumentation of the portable program for the schedule check (`simulate --schedule`). The kernels are the
 /// generated text with three kinds of probes, counted into one table of 64-bit counters while they run:
 /// <list type="bullet">
-/// <item>every pipelined loop (where the templates write <c>{{ pipeline }}</c>) counts its trips and becomes the loop
-/// the following accesses are charged to;</item>
+/// <item>every pipelined loop (where the templates write <c>{{ pipeline }}</c>, the first line of its body) counts its
+/// trips and is the loop the accesses in its body are charged to;</item>
 /// <item>every external memory access (<c>GM(pointer, index)</c>) counts one request on the pointer's port (its
 /// plan interface, the AXI master in HLS), every channel read or write one access of that channel;</item>
 /// <item>every accumulator update through on-chip memory (<c>{{ dep 'buffer' 'index' }}</c>) records the smallest
@@ -26,15 +26,25 @@ public sealed class ScheduleProbes
     private readonly Dictionary<string, int> resourceIndex;
     private string? kernel;
 
-    public ScheduleProbes(HardwarePlan plan)
+    /// <param name="interfaces">External memory ports (AXI masters: gmem0…).</param>
+    /// <param name="channels">Streams between kernels.</param>
+    public ScheduleProbes(IEnumerable<string> interfaces, IEnumerable<string> channels)
     {
-        Resources = plan.Groups.SelectMany(g => g.Stages).SelectMany(s => s.Ports).Select(p => p.Interface).Distinct().Order(StringComparer.Ordinal)
-            .Concat(plan.Streams.Select(s => s.Name)).ToList();
+        var ports = interfaces.Distinct().Order(StringComparer.Ordinal).ToList();
+        PortCount = ports.Count;
+        Resources = [.. ports, .. channels];
         resourceIndex = Resources.Select((r, i) => (r, i)).ToDictionary(x => x.r, x => x.i, StringComparer.Ordinal);
     }
 
-    /// <summary>External memory interfaces (gmem0…), then channels: the columns of a counter row after the trips.</summary>
+    /// <summary>The probes of a design: the ports of all its stages and all its streams.</summary>
+    public static ScheduleProbes For(HardwarePlan plan) =>
+        new(plan.Groups.SelectMany(g => g.Stages).SelectMany(s => s.Ports).Select(p => p.Interface), plan.Streams.Select(s => s.Name));
+
+    /// <summary>External memory ports, then channels: the columns of a counter row after the trips.</summary>
     public IReadOnlyList<string> Resources { get; }
+
+    /// <summary>Resources [0, PortCount) are external memory ports, the rest channels.</summary>
+    public int PortCount { get; }
 
     public IReadOnlyList<Loop> Loops => loops;
 
@@ -49,9 +59,9 @@ public sealed class ScheduleProbes
     {
         var s = new StringBuilder("/* Schedule probes (simulate --schedule): see ScheduleProbes.cs. */\n");
         s.Append($"#define FG_SCHED_STRIDE {Stride}\n");
-        foreach (var (name, i) in resourceIndex)
-            if (!name.StartsWith("gmem", StringComparison.Ordinal)) s.Append($"#define FG_CH_{name} {i}\n");
-        s.Append("#define FG_LOOP(id) (fg_cur = (id), fg_sched[(id) * FG_SCHED_STRIDE]++)\n");
+        for (var i = PortCount; i < Resources.Count; i++) s.Append($"#define FG_CH_{Resources[i]} {i}\n");
+        // The loop's own fg_cur shadows the kernel's (0) in its body only, so accesses after the loop are not charged to it.
+        s.Append("#define FG_LOOP(id) const int fg_cur = (id); fg_sched[(id) * FG_SCHED_STRIDE]++\n");
         s.Append("#define FG_TOUCH(r) (fg_sched[fg_cur * FG_SCHED_STRIDE + 1 + (r)]++)\n");
         s.Append("#define GM(p, i) (*(FG_TOUCH(FG_PORT_##p), &(p)[i]))\n");
         s.Append("#define FG_DEP(buf, i) fg_dep(fg_sched + fg_cur * FG_SCHED_STRIDE, buf##_last, (i))\n");
@@ -68,21 +78,27 @@ public sealed class ScheduleProbes
         return s.ToString();
     }
 
-    /// <summary>Declarations at the top of a kernel body: the current loop, the port of each pointer, the shadow of each buffer.</summary>
-    public string BeginKernel(StagePlan stage, Func<string, long> shadowOffset)
+    /// <summary>
+    /// Declarations at the top of a kernel body: the current loop, the port of each pointer, and each on-chip buffer's
+    /// shadow at its offset in the kernel's fg_scratch argument. Loops marked until <see cref="EndKernel"/> belong to it.
+    /// </summary>
+    public string BeginKernel(string name, IEnumerable<(string Pointer, string Interface)> ports, IEnumerable<(string Buffer, long Offset)> shadows)
     {
-        kernel = stage.Name;
+        kernel = name;
         var s = new StringBuilder("    int fg_cur = 0;\n");
-        foreach (var p in stage.Ports) s.Append($"#define FG_PORT_{p.Name} {resourceIndex[p.Interface]}\n");
-        foreach (var b in stage.Buffers)
-            s.Append($"    __global ulong* restrict {b.Name}_last = (__global ulong*)(fg_scratch + {shadowOffset(b.Name)});\n");
+        foreach (var (pointer, port) in ports) s.Append($"#define FG_PORT_{pointer} {resourceIndex[port]}\n");
+        foreach (var (buffer, offset) in shadows)
+            s.Append($"    __global ulong* restrict {buffer}_last = (__global ulong*)(fg_scratch + {offset});\n");
         return s.ToString().TrimEnd('\n');
     }
 
-    public string EndKernel(StagePlan stage)
+    public string BeginKernel(StagePlan stage, Func<string, long> shadowOffset) =>
+        BeginKernel(stage.Name, stage.Ports.Select(p => (p.Name, p.Interface)), stage.Buffers.Select(b => (b.Name, shadowOffset(b.Name))));
+
+    public string EndKernel(IEnumerable<string> pointers)
     {
         kernel = null;
-        return string.Join("\n", stage.Ports.Select(p => $"#undef FG_PORT_{p.Name}"));
+        return string.Join("\n", pointers.Select(p => $"#undef FG_PORT_{p}"));
     }
 
     /// <summary>A pipelined loop at a template location: its probe statement.</summary>

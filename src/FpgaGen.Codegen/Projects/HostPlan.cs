@@ -70,7 +70,7 @@ public static class HostPlan
             }
             steps.Add((step.Name, string.Join(" ", step.Layers), first, launches.Count - first));
         }
-        sb.Append("\nstatic const fg_launch fg_launches[] = {\n");
+        sb.Append(inv, $"\n#define FG_NUM_LAUNCHES {launches.Count}\nstatic const fg_launch fg_launches[] = {{\n");
         for (var i = 0; i < launches.Count; i++)
             sb.Append(inv, $"    {{{CNames.StringLiteral(launches[i].Kernel)}, {launches[i].Args}, fg_args_{i}}},\n");
         sb.Append("};\n\n");

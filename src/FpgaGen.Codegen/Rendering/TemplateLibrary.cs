@@ -12,8 +12,9 @@ public enum Flavor { Intel, Portable, Hls, Text }
 /// <summary>
 /// The Scriban templates under templates/ (*.sbn), parsed once. A template includes another by its path without
 /// ".sbn" and without a trailing .inc/.cl/.cpp (<c>{{ include 'conv_tiled/body/read' }}</c>). A flavor differs only in
-/// its pragma globals: <c>{{ unroll }}</c> and <c>{{ pipeline }}</c> become "#pragma unroll" for aoc and PoCL,
-/// "#pragma HLS UNROLL" and "#pragma HLS PIPELINE II=1" for Vitis HLS, and nothing where the tool pipelines on its own
+/// its pragma globals: <c>{{ unroll }}</c> (the line before a loop) is "#pragma unroll" for aoc and PoCL,
+/// <c>{{ unroll_body }}</c> (the first line of the loop's body) "#pragma HLS UNROLL" for Vitis HLS, <c>{{ pipeline }}</c>
+/// (first line of a pipelined loop's body) "#pragma HLS PIPELINE II=1" for Vitis HLS, and nothing where the tool pipelines on its own
 /// (a line holding only such an empty value is dropped). Nothing is escaped; a name the context lacks is an error.
 /// </summary>
 public sealed class TemplateLibrary
@@ -49,13 +50,16 @@ public sealed class TemplateLibrary
     {
         var template = Parse(Path.Combine(root, path));
         var globals = Convert(values);
-        var (unroll, pipeline) = flavor switch
+        // aoc's "#pragma unroll" precedes the loop it unrolls; an HLS pragma applies to the loop whose body holds it
+        // (UG1399, pragma HLS unroll), so HLS gets it as the first line of the body ({{ unroll_body }}).
+        var (unroll, unrollBody, pipeline) = flavor switch
         {
-            Flavor.Hls => ("#pragma HLS UNROLL", "#pragma HLS PIPELINE II=1"),
-            Flavor.Text => (Drop, Drop),
-            _ => ("#pragma unroll", Drop),
+            Flavor.Hls => (Drop, "#pragma HLS UNROLL", "#pragma HLS PIPELINE II=1"),
+            Flavor.Text => (Drop, Drop, Drop),
+            _ => ("#pragma unroll", Drop, Drop),
         };
         globals["unroll"] = unroll;
+        globals["unroll_body"] = unrollBody;
         globals["pipeline"] = pipeline;
         // Accumulator-dependence probes render only in the instrumented build.
         globals.Import("dep", new Func<string, string, string>((_, _) => Drop));

@@ -89,6 +89,14 @@ public static class ProjectCompiler
         return result;
     }
 
+    /// <summary>
+    /// The kernels' float dot products are unrolled sums: -fp-relaxed lets aoc reorder them into balanced adder trees
+    /// (Intel FPGA SDK for OpenCL Best Practices, "floating-point operations") instead of a chain as deep as the
+    /// vector. Sums then differ from the sequential order in the last bits, within simulate's tolerance. -fpc (fewer
+    /// intermediate roundings) changes results further and stays off. The project's Makefile uses the same flags.
+    /// </summary>
+    public static IReadOnlyList<string> FloatFlags(string precision) => precision is "fp32" or "fp16" ? ["-fp-relaxed"] : [];
+
     private static async Task<IReadOnlyList<ToolRun>> RunAsync(BuildProject project, CompileTarget target, InstalledTool tool, RunOptions options, int jobs, CancellationToken ct)
     {
         var device = project.Device;
@@ -100,6 +108,7 @@ public static class ProjectCompiler
                 Board = device.Toolchain.AocBoard,
                 IncludeDirectories = project.IncludeDirectories,
                 OutputDirectory = options.WorkingDirectory,
+                ExtraArguments = FloatFlags(project.Precision),
             };
             return [await AocRunner.RunAsync(tool, job, options, ct)];
         }

@@ -28,7 +28,8 @@
 #define FG_SQRT(v) sqrt(v)
 /* Stands for -infinity in max pooling and softmax; finite, so no inf arithmetic is needed on any device. */
 #define FG_NEG_BIG (-3.0e38f)
-#define FG_INLINE static inline
+/* aoc inlines every function, and its OpenCL C 1.0 has no static functions (OpenCL C 1.2 added them): plain definitions. */
+#define FG_INLINE
 
 typedef char DTYPE; /* int8 */
 typedef int ACC_T; /* int32 accumulator */
@@ -158,7 +159,9 @@ __kernel void conv_tiled_read(
                 const int base = ((r * stride + ky * dil) * ITW + c * stride + kx * dil) * Tn;
                 ct_vec xv;
 #pragma unroll
-                for (int n = 0; n < Tn; n++) xv.v[n] = ibuf[base + n];
+                for (int n = 0; n < Tn; n++) {
+                    xv.v[n] = ibuf[base + n];
+                }
                 CH_WRITE(ct_x, xv);
             }
         }
@@ -201,7 +204,9 @@ __kernel void conv_tiled_compute(
                 for (int kk = 0; kk < taps; kk++) {
                     ct_vec wv = CH_READ(ct_w);
 #pragma unroll
-                    for (int n = 0; n < Tn; n++) wbuf[(kk * Tm + m) * Tn + n] = wv.v[n];
+                    for (int n = 0; n < Tn; n++) {
+                        wbuf[(kk * Tm + m) * Tn + n] = wv.v[n];
+                    }
                 }
                 for (int kk = 0; kk < taps; kk++)
                 for (int p = 0; p < th * tw; p++) {
@@ -211,7 +216,9 @@ __kernel void conv_tiled_compute(
                     for (int m = 0; m < Tm; m++) {
                         ACC_T sum = 0;
 #pragma unroll
-                        for (int n = 0; n < Tn; n++) sum += (ACC_T)wbuf[(kk * Tm + m) * Tn + n] * (ACC_T)xv.v[n];
+                        for (int n = 0; n < Tn; n++) {
+                            sum += (ACC_T)wbuf[(kk * Tm + m) * Tn + n] * (ACC_T)xv.v[n];
+                        }
                         const ACC_T prev = (nt == 0 && kk == 0) ? (ACC_T)0 : acc[pix * Tm + m];
                         acc[pix * Tm + m] = prev + sum;
                     }
@@ -221,7 +228,9 @@ __kernel void conv_tiled_compute(
                 const int pix = (p / tw) * Tc + p % tw;
                 ct_ovec ov;
 #pragma unroll
-                for (int m = 0; m < Tm; m++) ov.v[m] = acc[pix * Tm + m];
+                for (int m = 0; m < Tm; m++) {
+                    ov.v[m] = acc[pix * Tm + m];
+                }
                 CH_WRITE(ct_o, ov);
             }
         }
@@ -509,11 +518,15 @@ __kernel void vu_pool_compute(
     for (int oc = 0; oc < chunks; oc++) {
         float accs[vu];
 #pragma unroll
-        for (int l = 0; l < vu; l++) accs[l] = mode == FG_POOL_MAX ? FG_NEG_BIG : 0.0f;
+        for (int l = 0; l < vu; l++) {
+            accs[l] = mode == FG_POOL_MAX ? FG_NEG_BIG : 0.0f;
+        }
         for (int t = 0; t < kh * kw; t++) {
             const vu_vec v = CH_READ(vp_x);
 #pragma unroll
-            for (int l = 0; l < vu; l++) accs[l] = mode == FG_POOL_MAX ? FG_MAX(accs[l], v.v[l]) : accs[l] + (mode == FG_POOL_LRN ? v.v[l] * v.v[l] : v.v[l]);
+            for (int l = 0; l < vu; l++) {
+                accs[l] = mode == FG_POOL_MAX ? FG_MAX(accs[l], v.v[l]) : accs[l] + (mode == FG_POOL_LRN ? v.v[l] * v.v[l] : v.v[l]);
+            }
         }
         const vu_vec dv = CH_READ(vp_x);
         vu_vec ov;

@@ -49,6 +49,7 @@ static const fg_arg fg_args_21[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}
 static const fg_arg fg_args_22[] = {{0, 1}, {0, 1}, {0, 10}, {0, 32}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 0}, {0, 0}, {0, 1}};
 static const fg_arg fg_args_23[] = {{1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 1}, {0, 10}, {0, 32}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 0}, {0, 0}, {0, 1}, {0, 0}, {0, 10}, {0, 0}, {0, 1}, {0, 0}, {0, 10}, {0, 3968}, {0, 0}, {0, 0}, {0, 3984}, {0, 4000}, {0, 0}};
 
+#define FG_NUM_LAUNCHES 24
 static const fg_launch fg_launches[] = {
     {"conv_tiled_read", 27, fg_args_0},
     {"conv_tiled_compute", 14, fg_args_1},

@@ -33,6 +33,7 @@ static const fg_arg fg_args_5[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS},
 static const fg_arg fg_args_6[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 32}, {0, 8}, {0, 8}, {0, 1}, {0, 1}, {0, 8}, {0, 8}, {0, 1}, {0, 0}, {0, 1}, {0, 1}, {0, 0}, {0, 3872}, {0, 2048}};
 static const fg_arg fg_args_7[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 1}, {0, 10}, {0, 32}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 0}, {0, 0}, {0, 1}, {0, 2048}, {0, 32}, {0, 0}, {0, 1}, {0, 0}, {0, 32}, {0, 15552}, {0, 0}, {0, 0}, {0, 32}, {0, 1}, {0, 0}, {0, 10}, {0, 0}, {0, 1}, {0, 0}, {0, 10}, {0, 3968}, {0, 0}, {0, 0}, {0, 3984}, {0, 4000}, {0, 0}};
 
+#define FG_NUM_LAUNCHES 8
 static const fg_launch fg_launches[] = {
     {"conv_tiled_top", 43, fg_args_0},
     {"vu_pool_top", 19, fg_args_1},

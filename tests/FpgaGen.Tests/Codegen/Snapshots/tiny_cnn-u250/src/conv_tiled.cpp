@@ -56,8 +56,8 @@ static void conv_tiled_read(
             for (int iy = 0; iy < in_h; iy++)
             for (int ix = 0; ix < in_w; ix++) {
 #pragma HLS PIPELINE II=1
-#pragma HLS UNROLL
                 for (int n = 0; n < Tn; n++) {
+#pragma HLS UNROLL
                     const int ci = nt * Tn + n, yy = y0 + iy, xx = x0 + ix;
                     const bool ok = ci < n_in && yy >= 0 && yy < ih && xx >= 0 && xx < iw;
                     ibuf[(iy * ITW + ix) * Tn + n] = ok ? x[x_off + b * x_b + g * x_g + ci * x_c + yy * x_y + xx * x_x] : (DTYPE)0;
@@ -67,8 +67,8 @@ static void conv_tiled_read(
             for (int kk = 0; kk < taps; kk++) {
 #pragma HLS PIPELINE II=1
                 ct_vec wv;
-#pragma HLS UNROLL
                 for (int n = 0; n < Tn; n++) {
+#pragma HLS UNROLL
                     const int mo = mt * Tm + m, ci = nt * Tn + n;
                     wv.v[n] = (mo < m_out && ci < n_in) ? w[w_off + b * w_b + g * w_g + mo * w_o + ci * w_i + kk] : (DTYPE)0;
                 }
@@ -81,8 +81,10 @@ static void conv_tiled_read(
 #pragma HLS PIPELINE II=1
                 const int base = ((r * stride + ky * dil) * ITW + c * stride + kx * dil) * Tn;
                 ct_vec xv;
+                for (int n = 0; n < Tn; n++) {
 #pragma HLS UNROLL
-                for (int n = 0; n < Tn; n++) xv.v[n] = ibuf[base + n];
+                    xv.v[n] = ibuf[base + n];
+                }
                 CH_WRITE(ct_x, xv);
             }
         }
@@ -129,19 +131,23 @@ static void conv_tiled_compute(
                 for (int kk = 0; kk < taps; kk++) {
 #pragma HLS PIPELINE II=1
                     ct_vec wv = CH_READ(ct_w);
+                    for (int n = 0; n < Tn; n++) {
 #pragma HLS UNROLL
-                    for (int n = 0; n < Tn; n++) wbuf[(kk * Tm + m) * Tn + n] = wv.v[n];
+                        wbuf[(kk * Tm + m) * Tn + n] = wv.v[n];
+                    }
                 }
                 for (int kk = 0; kk < taps; kk++)
                 for (int p = 0; p < th * tw; p++) {
 #pragma HLS PIPELINE II=1
                     ct_vec xv = CH_READ(ct_x);
                     const int pix = (p / tw) * Tc + p % tw;
-#pragma HLS UNROLL
                     for (int m = 0; m < Tm; m++) {
-                        ACC_T sum = 0;
 #pragma HLS UNROLL
-                        for (int n = 0; n < Tn; n++) sum += (ACC_T)wbuf[(kk * Tm + m) * Tn + n] * (ACC_T)xv.v[n];
+                        ACC_T sum = 0;
+                        for (int n = 0; n < Tn; n++) {
+#pragma HLS UNROLL
+                            sum += (ACC_T)wbuf[(kk * Tm + m) * Tn + n] * (ACC_T)xv.v[n];
+                        }
                         const ACC_T prev = (nt == 0 && kk == 0) ? (ACC_T)0 : acc[pix * Tm + m];
                         acc[pix * Tm + m] = prev + sum;
                     }
@@ -151,8 +157,10 @@ static void conv_tiled_compute(
 #pragma HLS PIPELINE II=1
                 const int pix = (p / tw) * Tc + p % tw;
                 ct_ovec ov;
+                for (int m = 0; m < Tm; m++) {
 #pragma HLS UNROLL
-                for (int m = 0; m < Tm; m++) ov.v[m] = acc[pix * Tm + m];
+                    ov.v[m] = acc[pix * Tm + m];
+                }
                 CH_WRITE(ct_o, ov);
             }
         }

@@ -37,8 +37,8 @@ static void vu_map_read(
     for (int kc = 0; kc < chunks; kc++) {
 #pragma HLS PIPELINE II=1
         vu_vec av, sv;
-#pragma HLS UNROLL
         for (int l = 0; l < vu; l++) {
+#pragma HLS UNROLL
             const int k = kc * vu + l;
             const bool ok = k < d2;
             av.v[l] = ok ? fg_to_float(a[a_off + b * a_b + i0 * a_0 + i1 * a_1 + k * a_2], sa) : 0.0f;
@@ -70,8 +70,8 @@ static void vu_map_compute(
         vu_vec sv;
         if (binary) sv = CH_READ(vm_s);
         vu_vec ov;
-#pragma HLS UNROLL
         for (int l = 0; l < vu; l++) {
+#pragma HLS UNROLL
             const float v = av.v[l];
             float r = v;
             if (op == FG_MAP_RELU) r = FG_MAX(v, 0.0f);
@@ -109,8 +109,8 @@ static void vu_map_write(
     for (int kc = 0; kc < chunks; kc++) {
 #pragma HLS PIPELINE II=1
         const vu_vec ov = CH_READ(vm_o);
-#pragma HLS UNROLL
         for (int l = 0; l < vu; l++) {
+#pragma HLS UNROLL
             const int k = kc * vu + l;
             if (k < d2) y[y_off + b * y_b + i0 * y_0 + i1 * y_1 + k * y_2] = fg_from_float(ov.v[l] * out_inv);
         }

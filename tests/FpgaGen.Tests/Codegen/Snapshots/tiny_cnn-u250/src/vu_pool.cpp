@@ -41,8 +41,8 @@ static void vu_pool_read(
         for (int wx = 0; wx < kw; wx++) {
 #pragma HLS PIPELINE II=1
             vu_vec v;
-#pragma HLS UNROLL
             for (int l = 0; l < vu; l++) {
+#pragma HLS UNROLL
                 const int ox = oc * vu + l;
                 const int xs = adaptive ? ox * iw / ow : ox * stride - pad;
                 const int xe = adaptive ? ((ox + 1) * iw + ow - 1) / ow : FG_MIN(xs + kw, iw + pad);
@@ -55,8 +55,8 @@ static void vu_pool_read(
             CH_WRITE(vp_x, v);
         }
         vu_vec dv;
-#pragma HLS UNROLL
         for (int l = 0; l < vu; l++) {
+#pragma HLS UNROLL
             const int ox = oc * vu + l;
             const int xs = adaptive ? ox * iw / ow : ox * stride - pad;
             const int xe = adaptive ? ((ox + 1) * iw + ow - 1) / ow : FG_MIN(xs + kw, iw + pad);
@@ -88,18 +88,22 @@ static void vu_pool_compute(
     for (int oy = 0; oy < oh; oy++)
     for (int oc = 0; oc < chunks; oc++) {
         float accs[vu];
+        for (int l = 0; l < vu; l++) {
 #pragma HLS UNROLL
-        for (int l = 0; l < vu; l++) accs[l] = mode == FG_POOL_MAX ? FG_NEG_BIG : 0.0f;
+            accs[l] = mode == FG_POOL_MAX ? FG_NEG_BIG : 0.0f;
+        }
         for (int t = 0; t < kh * kw; t++) {
 #pragma HLS PIPELINE II=1
             const vu_vec v = CH_READ(vp_x);
+            for (int l = 0; l < vu; l++) {
 #pragma HLS UNROLL
-            for (int l = 0; l < vu; l++) accs[l] = mode == FG_POOL_MAX ? FG_MAX(accs[l], v.v[l]) : accs[l] + (mode == FG_POOL_LRN ? v.v[l] * v.v[l] : v.v[l]);
+                accs[l] = mode == FG_POOL_MAX ? FG_MAX(accs[l], v.v[l]) : accs[l] + (mode == FG_POOL_LRN ? v.v[l] * v.v[l] : v.v[l]);
+            }
         }
         const vu_vec dv = CH_READ(vp_x);
         vu_vec ov;
-#pragma HLS UNROLL
         for (int l = 0; l < vu; l++) {
+#pragma HLS UNROLL
             if (mode == FG_POOL_LRN) {
                 const float root = FG_SQRT(1.0f + lrn_alpha * accs[l]);
                 ov.v[l] = dv.v[l] / (root * FG_SQRT(root));
@@ -131,8 +135,8 @@ static void vu_pool_write(
     for (int oc = 0; oc < chunks; oc++) {
 #pragma HLS PIPELINE II=1
         const vu_vec ov = CH_READ(vp_o);
-#pragma HLS UNROLL
         for (int l = 0; l < vu; l++) {
+#pragma HLS UNROLL
             const int ox = oc * vu + l;
             if (ox < ow) y[y_off + ((b * chans + c) * oh + oy) * ow + ox] = fg_from_float(ov.v[l] * out_inv);
         }

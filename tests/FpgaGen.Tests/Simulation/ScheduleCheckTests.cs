@@ -1,0 +1,127 @@
+using FpgaGen.Codegen.Portable;
+using FpgaGen.OpenCl;
+using FpgaGen.Simulation;
+using FpgaGen.Tests.OpenCl;
+
+namespace FpgaGen.Tests.Simulation;
+
+/// <summary>
+/// The schedule check on small kernels, each seeded with one defect of the expert review (a scalar gather on one
+/// port, load phases in sequence, a float accumulation at a distance below the adder latency, a stream read twice per
+/// iteration), run instrumented on OpenCL: the check must report the II and cycles the defect costs, and II=1 when the
+/// kernel is written the right way.
+/// </summary>
+[Collection(OpenClCollection.Name)]
+public class ScheduleCheckTests(OpenClFixture cl)
+{
+    private const int Trips = 64;
+
+    /// <summary>The probes' prelude, channels as plain buffers (one access counted per read or write), then the kernels.</summary>
+    private static string Program(ScheduleProbes probes, string kernels) => probes.Prelude() + """
+        #define CH_READ(c) (FG_TOUCH(FG_CH_##c), c##_fifo[c##_pos++])
+        #define CH_WRITE(c, v) do { FG_TOUCH(FG_CH_##c); c##_fifo[c##_pos++] = (v); } while (0)
+
+        """ + kernels;
+
+    /// <summary>Builds and runs one kernel (x, y, fifo, scratch, counters) and sums its loops.</summary>
+    private IReadOnlyList<LoopSchedule> Run(ScheduleProbes probes, string source, string kernel, int latency, out double kernelCycles)
+    {
+        var s = cl.Session;
+        using var program = s.Build(source, "-cl-std=CL1.2");
+        using var k = program.CreateKernel(kernel);
+        using var x = s.Context.CreateBuffer(4L * Trips * 8);
+        using var y = s.Context.CreateBuffer(4L * Trips * 8);
+        using var fifo = s.Context.CreateBuffer(4L * Trips * 8);
+        using var scratch = s.Context.CreateBuffer<byte>(new byte[8 * Trips * 8]);
+        using var table = s.Context.CreateBuffer<ulong>(new ulong[probes.Rows * probes.Stride]);
+        k.SetArg(0, x).SetArg(1, y).SetArg(2, fifo).SetArg(3, scratch).SetArg(4, table);
+        using (var e = s.Queue.EnqueueTask(k)) e.Wait();
+        var counters = new LoopCounters(probes, latency);
+        kernelCycles = counters.Add(kernel, s.Queue.ReadAll<ulong>(table));
+        return counters.Loops();
+    }
+
+    /// <summary>A kernel with x on gmem0, y on gmem2, a FIFO "ch" and an on-chip buffer "acc" (its shadow at offset 0).</summary>
+    private static (ScheduleProbes Probes, string Source) Kernel(string name, params string[] loopBodies)
+    {
+        var probes = new ScheduleProbes(["gmem0", "gmem2"], ["ch"]);
+        var begin = probes.BeginKernel(name, [("x", "gmem0"), ("y", "gmem2")], [("acc", 0)]);
+        var loops = string.Concat(loopBodies.Select(body => $$"""
+                for (int i = 0; i < {{Trips}}; i++) {
+                    {{probes.MarkLoop(name + "/loop")}}
+                    {{body}}
+                }
+
+            """));
+        var text = $$"""
+            __kernel void {{name}}(__global const float* restrict x, __global float* restrict y, __global float* restrict ch_fifo,
+                __global uchar* restrict fg_scratch, __global ulong* restrict fg_sched)
+            {
+            {{begin}}
+                int ch_pos = 0;
+                float acc[8];
+                for (int j = 0; j < 8; j++) acc[j] = 0.0f;
+            {{loops}}
+                GM(y, 0) = acc[0];
+            {{probes.EndKernel(["x", "y"])}}
+            }
+
+            """;
+        return (probes, Program(probes, text));
+    }
+
+    [OpenClFact]
+    public void AScalarGatherOnOnePortCostsOneCyclePerLoad()
+    {
+        var (probes, source) = Kernel("gather", "float s = 0.0f;\n#pragma unroll\nfor (int k = 0; k < 6; k++) s += GM(x, i * 6 + k);\nGM(y, i) = s;");
+        var loop = Assert.Single(Run(probes, source, "gather", DependenceLatency.Float, out var cycles));
+        Assert.Equal((Trips, 6.0), (loop.Trips, loop.Ii));
+        Assert.Equal(6.0 * Trips, cycles);
+        Assert.Equal("6 requests on port gmem0 per iteration", loop.Limit);
+    }
+
+    [OpenClFact]
+    public void OneWideAccessPerPortPerIterationIsIiOne()
+    {
+        var (probes, source) = Kernel("wide", "GM(y, i) = GM(x, i) * 2.0f;");
+        var loop = Assert.Single(Run(probes, source, "wide", DependenceLatency.Float, out var cycles));
+        Assert.Equal((1.0, "II=1"), (loop.Ii, loop.Limit));
+        Assert.Equal(Trips, cycles);
+    }
+
+    [OpenClFact]
+    public void LoadPhasesInOneKernelRunInSequence()
+    {
+        // Load the tile, then compute on it: two loops of one kernel, 2 x 64 cycles, where a reader kernel feeding the
+        // compute kernel through a channel would overlap them.
+        var (probes, source) = Kernel("phases", "acc[i % 8] = GM(x, i);", "GM(y, i) = acc[i % 8] * 2.0f;");
+        var loops = Run(probes, source, "phases", DependenceLatency.Float, out var cycles);
+        Assert.Equal(2, loops.Count);
+        Assert.All(loops, l => Assert.Equal(1.0, l.Ii));
+        Assert.Equal(2.0 * Trips, cycles);
+        Assert.Equal(Trips, ScheduleCheck.RoundCycles([("reader", Trips), ("compute", Trips)], stagesPerRound: 2));
+        Assert.Equal(2.0 * Trips, ScheduleCheck.RoundCycles([("reader", Trips), ("compute", Trips)], stagesPerRound: 1));
+    }
+
+    [OpenClTheory]
+    [InlineData(1, DependenceLatency.Float, 4.0)] // an FC layer: the same accumulator every iteration
+    [InlineData(2, DependenceLatency.Float, 2.0)]
+    [InlineData(4, DependenceLatency.Float, 1.0)] // interleaved partial sums as deep as the adder latency
+    [InlineData(1, DependenceLatency.Integer, 1.0)]
+    public void AnAccumulatorUpdatedBeforeTheAdderLatencyPassedRaisesTheIi(int distance, int latency, double ii)
+    {
+        var (probes, source) = Kernel("accumulate", $"FG_DEP(acc, i % {distance});\nacc[i % {distance}] += GM(x, i);");
+        var loop = Assert.Single(Run(probes, source, "accumulate", latency, out var cycles));
+        Assert.Equal(ii, loop.Ii);
+        Assert.Equal(ii * Trips, cycles);
+        if (ii > 1) Assert.Equal($"accumulator updated again after {distance} iteration(s), the adder needs {latency}", loop.Limit);
+    }
+
+    [OpenClFact]
+    public void AStreamReadTwicePerIterationIsIiTwo()
+    {
+        var (probes, source) = Kernel("twice", "const float a = CH_READ(ch), b = CH_READ(ch);\nGM(y, i) = a + b;");
+        var loop = Assert.Single(Run(probes, source, "twice", DependenceLatency.Float, out _));
+        Assert.Equal((2.0, "2 accesses of channel ch per iteration"), (loop.Ii, loop.Limit));
+    }
+}
