@@ -152,6 +152,10 @@ public static class Testbench
                 arrays.Add(new("y", "DTYPE", Rebase(args, "y_off", r.Rows * r.Len), ""));
                 args["g_off"] = 4;
                 VectorParams(args, arrays, fparams, fixedPoint, 2 * r.Len);
+                // A softmax row's values are about 1/len: an output scale of 16 (the map default) rounds them all to 0
+                // on long rows (ViT's 197 tokens). Scale so a uniform row's 1/len is qmax/16 LSB.
+                if (fixedPoint && !r.LayerNorm)
+                    fparams[2] = string.Create(CultureInfo.InvariantCulture, $"{WeightPacker.QMax(design.Lowered.Precision.Id()) * (double)r.Len / 16:0.0}f");
                 reference = "fg::ref_row(a, x.data(), fq.data(), fq.data(), y_ref.data());";
                 break;
             }

@@ -52,6 +52,29 @@ public class HlsSimulationTests
     }
 
     [Fact]
+    public void ViTInt8SoftmaxOnFullLengthRowsIsARealTest()
+    {
+        // 197-token rows: with the default output scale every probability rounded to 0 and the case tested nothing.
+        var design = CodegenSupport.Design("vit_b16", "ln_linear", "Tm=64,Tn=64,Tk=32,vu=64", "int8", device: "u280");
+        var dir = CodegenSupport.TempDir("csim-vit");
+        try
+        {
+            CodegenSupport.WriteFiles(dir, design.HlsSources());
+            CodegenSupport.WriteFiles(dir, Testbench.Files(design));
+            File.WriteAllText(Path.Combine(dir, "tb", "fpgagen_ref.h"), design.Library.Raw("common/hls/fpgagen_ref.h"));
+            CodegenSupport.AssertCompiles(CodegenSupport.Run(CodegenSupport.Tool("g++"),
+                ["-std=c++17", "-O1", "-Wno-unknown-pragmas", "-Isrc", "-Itb", "tb/tb_vu_row.cpp", "src/vu_row.cpp", "-o", "tb_vu_row"], dir), "testbench of vu_row");
+            var run = CodegenSupport.Run(Path.Combine(dir, "tb_vu_row"), [], dir);
+            Assert.True(run.Code == 0, run.Output);
+            Assert.Contains("PASS encoder.0.self_attention/softmax", run.Output);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void TestbenchCoversEachKindOfStep()
     {
         // tiny_vit on ln_linear: the engine runs normalized linear layers, plain linear layers and both attention
