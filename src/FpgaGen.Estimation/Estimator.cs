@@ -70,6 +70,7 @@ public sealed class Estimator
     private readonly MacWork[] macs;
     private readonly Step[] vectorSteps;
     private readonly double? fixedFreqMhz;
+    private BankPlacement? placement; // a reference, so concurrent evaluations may race to set it harmlessly
 
     public Estimator(KernelKind kind, LoweredNetwork network, Target target, double? fixedFreqMhz = null, Calibration? calibration = null)
     {
@@ -101,7 +102,9 @@ public sealed class Estimator
         var resources = PlanResources.Of(plan, Target);
         if (!Calibration.IsIdentity) Calibration.Apply(resources);
         var freq = fixedFreqMhz ?? ClockModel.FrequencyMhz(Target.Device.FmaxMhz, resources.Binding().Util, Kind.ClockDerating) * Calibration.Fmax.Value;
-        return (plan, resources, freq, Target.PeakBytesPerSecond / (freq * 1e6));
+        // The bandwidth the design's buffers can draw where they are placed (BankPlacement), the same for every configuration.
+        placement ??= BankPlacement.Of(plan, Network, Target.Device);
+        return (plan, resources, freq, placement.PeakBytesPerSecond / (freq * 1e6));
     }
 
     /// <summary>The resources of a configuration (calibrated), without its cycles.</summary>

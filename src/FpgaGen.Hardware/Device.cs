@@ -78,7 +78,12 @@ public readonly record struct RamShape(int Depth, int Width)
 public sealed record LogicInfo(string Kind, long Count);
 
 /// <param name="GBps">Total peak bandwidth over all banks, in 10^9 bytes per second.</param>
-public sealed record ExternalMemory(string Kind, int Banks, double GBps);
+/// <param name="GiB">Total capacity over all banks (GiB), when the device file gives it; a bank holds GiB / Banks.</param>
+public sealed record ExternalMemory(string Kind, int Banks, double GBps, double? GiB = null)
+{
+    /// <summary>Bytes one bank (HBM: one pseudo channel) holds, when the capacity is known.</summary>
+    public long? BankBytes => GiB is { } g ? (long)(g * (1L << 30) / Banks) : null;
+}
 
 /// <summary>What the board support package (Intel) or shell (Xilinx) takes; RAM in blocks per RAM kind.</summary>
 public sealed record PlatformOverhead(long Dsp, long Logic, long Registers, IReadOnlyDictionary<string, long> Ram);

@@ -76,7 +76,7 @@ public static partial class DeviceLoader
         var logicMap = Map(root, "logic", "logic", "soft logic: kind (ALM or LUT) and count");
         logicMap.CheckKeys("logic", ["kind", "count"]);
         var mem = Map(root, "external_memory", "external_memory", "off-chip memory: kind, banks, gbps");
-        mem.CheckKeys("external_memory", ["kind", "banks", "gbps"]);
+        mem.CheckKeys("external_memory", ["kind", "banks", "gbps", "gib"]);
 
         var fmaxNode = Required(root, "fmax_mhz", "fmax_mhz", "typical kernel clock in MHz");
         var fmax = Positive(fmaxNode, "fmax_mhz");
@@ -116,7 +116,8 @@ public static partial class DeviceLoader
             Registers = PositiveLong(Required(root, "registers", "registers"), "registers"),
             Memory = new ExternalMemory(Text(mem, "kind", "external_memory.kind"),
                 PositiveInt(Required(mem, "banks", "external_memory.banks"), "external_memory.banks"),
-                Positive(Required(mem, "gbps", "external_memory.gbps", "total bandwidth in GB/s"), "external_memory.gbps")),
+                Positive(Required(mem, "gbps", "external_memory.gbps", "total bandwidth in GB/s"), "external_memory.gbps"),
+                mem.Get("gib") is { } gib ? Positive(gib, "external_memory.gib") : null),
             FmaxMhz = fmax,
             Platform = ReadPlatform(Map(root, "platform", "platform", "resources taken by the BSP or shell"), ram),
             LaneCosts = laneCosts,

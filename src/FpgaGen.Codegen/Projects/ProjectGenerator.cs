@@ -6,6 +6,8 @@ using FpgaGen.Kernels.Weights;
 using FpgaGen.Estimation;
 using FpgaGen.Exploration.Documents;
 using FpgaGen.Hardware;
+using FpgaGen.Kernels.Lowering;
+using FpgaGen.Kernels.Plans;
 
 namespace FpgaGen.Codegen.Projects;
 
@@ -98,18 +100,17 @@ public static class ProjectGenerator
     }
 
     /// <summary>
-    /// Memory connectivity of every AXI port. One buffer lives in one bank and every port may address both the
-    /// activation arena and the weights (attention reads activations as its right-hand operand), so all ports share
-    /// DDR bank 0, or the whole HBM range on HBM cards. Embedded platforms connect to the PS memory by default.
+    /// link.cfg's connection of every AXI port, from the design's <see cref="BankPlacement"/> (the same placement
+    /// the estimate's bandwidth comes from). Arguments sharing one AXI master (bundle) get the same banks.
     /// </summary>
     private static (string Note, List<string> Sp) Connectivity(AcceleratorDesign d, Device dev)
     {
-        if (dev.Family.Contains("Zynq", StringComparison.OrdinalIgnoreCase))
-            return ("the processing system's DDR (the platform's default connection)", []);
-        var hbm = dev.Memory.Kind.StartsWith("HBM", StringComparison.OrdinalIgnoreCase);
-        var bank = hbm ? $"HBM[0:{dev.Memory.Banks - 1}]" : "DDR[0]";
-        var sp = d.Plan.Groups.SelectMany(g => g.TopParams.Where(p => p.IsPointer).Select(p => $"{g.Top}_1.{p.Name}:{bank}")).ToList();
-        return (hbm ? $"{bank} (all pseudo channels, so a buffer may span them)" : $"{bank} (both buffers in one bank; separate banks need a port per buffer)", sp);
+        var placement = BankPlacement.Of(d.Plan, d.Lowered, dev);
+        if (!placement.Explicit) return ("the platform's default memory connection", []);
+        var bank = dev.Memory.Kind.StartsWith("HBM", StringComparison.OrdinalIgnoreCase) ? "HBM" : "DDR";
+        var sp = placement.Ports.SelectMany(p => p.Arguments.Select(a => $"{p.Top}_1.{a}:{bank}[{p.Banks}]")).ToList();
+        var where = string.Join(", ", placement.Buffers.Select(b => $"{(b.Buffer == BufferKind.Weights ? "weights" : "activations")} in {bank}[{b.Banks}]"));
+        return ($"the banks of the buffers it receives: {where}", sp);
     }
 
     /// <summary>The files every project has, whatever its backend.</summary>

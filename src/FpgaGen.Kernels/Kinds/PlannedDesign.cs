@@ -30,7 +30,10 @@ public sealed class PlannedDesign
     /// <summary>Vector-unit lanes (every kind's space has the parameter vu).</summary>
     public int VectorLanes => Config["vu"];
 
-    public GroupPlan GroupFor(Step step) => step is MacStep ? Plan.Engine : Plan.Group(VectorUnit.GroupOf(step));
+    public GroupPlan GroupFor(Step step) => GroupFor(Plan, step);
+
+    /// <summary>The kernel group of <paramref name="plan"/> that runs <paramref name="step"/>: the engine for MAC steps, else a vector-unit group.</summary>
+    public static GroupPlan GroupFor(HardwarePlan plan, Step step) => step is MacStep ? plan.Engine : plan.Group(VectorUnit.GroupOf(step));
 
     public IReadOnlyDictionary<string, long> StreamCounts(Step step) => step is MacStep m
         ? Kind.StreamCounts(Plan, m.Shape, m.Normalizes)

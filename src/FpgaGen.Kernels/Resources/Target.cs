@@ -16,7 +16,6 @@ public sealed class Target
         Lane = device.LaneCosts[precision];
         // Fixed point accumulates in 32 bits; floating point accumulates in its own width.
         AccumulatorBits = precision.IsFixedPoint() ? 32 : 8 * Bytes;
-        PeakBytesPerSecond = device.Memory.GBps * 1e9;
     }
 
     public Device Device { get; }
@@ -26,6 +25,4 @@ public sealed class Target
     public int AccumulatorBits { get; }
     public double DspPerMac { get; }
     public LaneCost Lane { get; }
-    /// <summary>Peak external-memory bandwidth; what bursts sustain of it is <see cref="Kinds.MemoryTiming.Efficiency"/>.</summary>
-    public double PeakBytesPerSecond { get; }
 }

@@ -74,7 +74,15 @@ public class GenerateCliTests
                     var link = File.ReadAllText(Path.Combine(outDir, "link.cfg"));
                     foreach (var g in groups) Assert.Contains($"nk={g}_top:1:{g}_top_1", link);
                     if (dev.Family.Contains("Zynq")) Assert.DoesNotContain("sp=", link);
-                    else Assert.Contains(dev.Memory.Kind.StartsWith("HBM") ? $":HBM[0:{dev.Memory.Banks - 1}]" : ":DDR[0]", link);
+                    else
+                    {
+                        // Every argument connected, the weights from bank 0 (BankPlacementTests has the assignment itself).
+                        var bank = dev.Memory.Kind.StartsWith("HBM") ? "HBM" : "DDR";
+                        var sp = link.Split('\n').Where(l => l.StartsWith("sp=")).ToList();
+                        Assert.NotEmpty(sp);
+                        Assert.All(sp, l => Assert.Matches($@"^sp=\w+_top_1\.\w+:{bank}\[\d+(:\d+)?\]$", l));
+                        Assert.Contains(sp, l => l.Contains($".fq:{bank}[0"));
+                    }
                     Assert.Contains($"set part \"{dev.Toolchain.HlsPart}\"", File.ReadAllText(Path.Combine(outDir, "hls/run_hls.tcl")));
                     break;
                 default:

@@ -1,0 +1,125 @@
+using FpgaGen.Hardware;
+using FpgaGen.Kernels.Kinds;
+using FpgaGen.Kernels.Lowering;
+
+namespace FpgaGen.Kernels.Plans;
+
+/// <summary>Banks First..Last of the external memory (DDR banks, HBM pseudo channels).</summary>
+public sealed record BankRange(int First, int Last)
+{
+    public int Count => Last - First + 1;
+    public BankRange Union(BankRange o) => new(Math.Min(First, o.First), Math.Max(Last, o.Last));
+    public override string ToString() => First == Last ? $"{First}" : $"{First}:{Last}";
+}
+
+/// <summary>One of the host's two device buffers (the activation arena, the weights blob) and the banks it occupies.</summary>
+public sealed record PlacedBuffer(BufferKind Buffer, long Bytes, BankRange Banks);
+
+/// <summary>One AXI master (HLS bundle) of a kernel group and the banks of every buffer its arguments receive.</summary>
+public sealed record PlacedPort(string Group, string Top, string Interface, IReadOnlyList<string> Arguments, BankRange Banks);
+
+/// <summary>
+/// Where the design's buffers live in external memory, and so what bandwidth its kernels can draw.
+/// <para>Intel BSPs interleave global memory across all banks by default (aoc's burst-interleaved placement, Intel
+/// FPGA SDK for OpenCL Best Practices Guide, "Global memory interleaving"), and the Zynq and Vivado IP flows have one
+/// memory, so there the whole device bandwidth is reachable. On Vitis accelerator cards nothing is interleaved: a
+/// buffer lives in one DDR bank, or in consecutive HBM pseudo channels that a sequential stream visits one at a time,
+/// and a kernel port reaches only the banks `link.cfg` connects it to (AMD UG1393, "Mapping Kernel Ports to
+/// Memory"; XRT places a buffer in the bank of the argument it is first bound to). The weights go to bank 0, the
+/// activation arena to the next bank(s); when one port receives both (attention reads activations as its right-hand
+/// operand), a DDR design keeps both buffers in one bank and an HBM port is connected to the range spanning both.</para>
+/// <para>Bandwidth: the reader streams the two buffers at once, so a design draws at most one bank's share of the
+/// peak per buffer in its own bank, never more than the device's total.</para>
+/// </summary>
+public sealed class BankPlacement
+{
+    private BankPlacement(bool explicitBanks, IReadOnlyList<PlacedBuffer> buffers, IReadOnlyList<PlacedPort> ports, double peakBytesPerSecond)
+    {
+        Explicit = explicitBanks;
+        Buffers = buffers;
+        Ports = ports;
+        PeakBytesPerSecond = peakBytesPerSecond;
+    }
+
+    /// <summary>Whether the flow connects ports to banks itself (link.cfg sp= lines) rather than the platform interleaving them.</summary>
+    public bool Explicit { get; }
+    public IReadOnlyList<PlacedBuffer> Buffers { get; }
+    public IReadOnlyList<PlacedPort> Ports { get; }
+
+    /// <summary>The external-memory bandwidth the placed buffers can deliver together (bytes/s, peak before burst efficiency).</summary>
+    public double PeakBytesPerSecond { get; }
+
+    /// <summary>Whether this device's flow needs an explicit placement (Vitis on a card with DDR banks or HBM).</summary>
+    public static bool NeedsBanks(Device device) =>
+        device.Toolchain.Kind == Toolchain.Vitis && !device.Family.Contains("Zynq", StringComparison.OrdinalIgnoreCase);
+
+    public static BankPlacement Of(HardwarePlan plan, LoweredNetwork network, Device device)
+    {
+        var mem = device.Memory;
+        var weights = network.Weights.TotalBytes;
+        var arena = Math.Max(1, network.ArenaElements) * network.Precision.Bytes();
+        if (!NeedsBanks(device))
+        {
+            var all = new BankRange(0, mem.Banks - 1);
+            return new(false, [new(BufferKind.Weights, weights, all), new(BufferKind.Activations, arena, all)], [], mem.GBps * 1e9);
+        }
+
+        var uses = PortUses(plan, network);
+        var mixed = uses.Values.Any(u => u.Buffers.Count > 1);
+        var hbm = mem.Kind.StartsWith("HBM", StringComparison.OrdinalIgnoreCase);
+        var bank = mem.BankBytes;
+        BankRange w, a;
+        if (hbm && bank is { } pc)
+        {
+            w = new BankRange(0, (int)((weights - 1) / pc));
+            a = new BankRange(w.Last + 1, w.Last + (int)((arena - 1) / pc) + 1);
+            if (a.Last >= mem.Banks)
+                throw new InputException($"device {device.Id}: the weights ({Mib(weights)}) and activations ({Mib(arena)}) need {a.Last + 1} of its {mem.Banks} {mem.Kind} pseudo channels of {Mib(pc)}");
+        }
+        else if (hbm)
+        {
+            // Capacity unknown (no external_memory.gib): connect every port to all pseudo channels, as the platform's default.
+            w = a = new BankRange(0, mem.Banks - 1);
+        }
+        else
+        {
+            w = new BankRange(0, 0);
+            a = mixed || mem.Banks == 1 ? w : new BankRange(1, 1);
+            var together = a == w ? weights + arena : Math.Max(weights, arena);
+            if (bank is { } b && together > b)
+                throw new InputException($"device {device.Id}: {(a == w ? "the weights and activations together" : "a buffer")} ({Mib(together)}) exceed one {mem.Kind} bank ({Mib(b)}): a Vitis buffer lives in one bank");
+        }
+
+        var ports = uses.Select(kv => new PlacedPort(kv.Key.Group, kv.Key.Top, kv.Key.Interface, kv.Value.Arguments.Order(StringComparer.Ordinal).ToList(),
+            kv.Value.Buffers.Select(k => k == BufferKind.Weights ? w : a).Aggregate((x, y) => x.Union(y)))).ToList();
+        // Buffers in separate banks stream concurrently; buffers sharing a bank share its bandwidth.
+        var separate = w.First != a.First;
+        var perBank = mem.GBps * 1e9 / mem.Banks;
+        var peak = Math.Min(mem.GBps * 1e9, perBank * (separate ? 2 : 1));
+        return new(true, [new(BufferKind.Weights, weights, w), new(BufferKind.Activations, arena, a)], ports, peak);
+    }
+
+    /// <summary>For every (group, AXI master): the pointer arguments on it and the buffers the network's steps bind to them.</summary>
+    private static Dictionary<(string Group, string Top, string Interface), (HashSet<string> Arguments, HashSet<BufferKind> Buffers)> PortUses(HardwarePlan plan, LoweredNetwork network)
+    {
+        var uses = new Dictionary<(string, string, string), (HashSet<string>, HashSet<BufferKind>)>();
+        foreach (var step in network.Steps)
+        {
+            var group = PlannedDesign.GroupFor(plan, step);
+            foreach (var port in group.Stages.SelectMany(s => s.Ports))
+            {
+                var kind = Stages.BlobPointers.Contains(port.Name) ? BufferKind.Weights
+                    : step.Pointers.TryGetValue(port.Name, out var k) ? k : (BufferKind?)null;
+                var key = (group.Name, group.Top, port.Interface);
+                if (!uses.TryGetValue(key, out var u)) uses[key] = u = ([], []);
+                u.Item1.Add(port.Name);
+                if (kind is { } b) u.Item2.Add(b);
+            }
+        }
+        // A port no step binds (a group that runs no step) still needs a connection: give it the weights' banks.
+        foreach (var u in uses.Values.Where(u => u.Item2.Count == 0)) u.Item2.Add(BufferKind.Weights);
+        return uses;
+    }
+
+    private static string Mib(long bytes) => $"{bytes / (1024.0 * 1024):0.#} MiB";
+}
