@@ -14,15 +14,12 @@ public sealed class Target
         Bytes = precision.Bytes();
         DspPerMac = device.Dsp.PerMac[precision];
         Lane = device.LaneCosts[precision];
-        // Fixed point accumulates in 32 bits; floating point accumulates in its own width.
-        AccumulatorBits = precision.IsFixedPoint() ? 32 : 8 * Bytes;
     }
 
     public Device Device { get; }
     public Precision Precision { get; }
     public int Bytes { get; }
     public int DataBits => 8 * Bytes;
-    public int AccumulatorBits { get; }
     public double DspPerMac { get; }
     public LaneCost Lane { get; }
 }
