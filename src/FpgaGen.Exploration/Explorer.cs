@@ -80,13 +80,26 @@ public static class Explorer
         return new ExploreResult(ranked, Pareto.Front(ranked), evaluated, clock.Elapsed.TotalSeconds, searches);
     }
 
-    /// <summary>Best first; ties broken by kernel, data type and parameters so that every run orders alike.</summary>
+    /// <summary>Scores within this fraction of each other are a tie (they print alike): the secondary objective decides.</summary>
+    public const double TieTolerance = 5e-4;
+
+    /// <summary>
+    /// Best first. Designs whose scores agree within <see cref="TieTolerance"/> (memory-bound networks give many) are
+    /// ranked by the secondary objective: fewer DSPs, then fewer RAM bits; then kernel, data type and parameters so
+    /// that every run orders alike.
+    /// </summary>
     public static List<DesignEstimate> Rank(IEnumerable<DesignEstimate> designs, Objective objective) =>
-        designs.OrderByDescending(d => objective.Score(d))
+        designs.OrderByDescending(d => ScoreBucket(objective.Score(d)))
+            .ThenBy(d => d.Resources.Dsp)
+            .ThenBy(d => d.Resources.RamBits)
+            .ThenByDescending(d => objective.Score(d))
             .ThenBy(d => d.Kernel, StringComparer.Ordinal)
             .ThenBy(d => d.Precision)
             .ThenBy(d => d.Config.ToString(), StringComparer.Ordinal)
             .ToList();
+
+    /// <summary>The score on a logarithmic grid of <see cref="TieTolerance"/> steps: equal buckets are ties.</summary>
+    public static long ScoreBucket(double score) => score > 0 ? (long)Math.Floor(Math.Log(score) / Math.Log(1 + TieTolerance)) : long.MinValue;
 
     private static List<DesignEstimate> Exhaustive(Estimator estimator, Action<long> tick)
     {

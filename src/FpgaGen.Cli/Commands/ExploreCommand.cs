@@ -125,6 +125,7 @@ internal static class ExploreCommand
         }
         io.Console.Write(table);
         io.Out.WriteLine(F($"{r.Evaluated:#,0} designs evaluated, {r.Feasible:#,0} fit under {o.MaxUtil:P0}, {r.Pareto.Count(p => p)} on the Pareto front (throughput vs DSP, RAM, logic); {r.Seconds:0.00} s"));
+        io.Out.WriteLine("ties (scores within 0.05%) ranked by fewer DSPs, then less RAM");
         io.Out.WriteLine("utilization includes the board's platform overhead; RAM columns: " + string.Join(", ", dev.Ram.Select(k => k.Kind)));
         foreach (var (line, i) in ExploreReport.CalibrationText(o.Calibration, r.Searches.Select(s => s.Kernel)).Select((l, i) => (l, i)))
             io.Out.WriteLine(i == 0 ? "figures: " + line : line);
