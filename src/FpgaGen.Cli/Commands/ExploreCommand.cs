@@ -112,21 +112,24 @@ internal static class ExploreCommand
     {
         var table = new Table().Border(TableBorder.Simple)
             .Title($"{CliIo.Escape(model)} on {dev.Id} ({dev.Part}), batch {o.Batch}, ranked by {o.Objective.ToString().ToLowerInvariant()}");
-        foreach (var c in new[] { "#", "kernel", "parameters", "type", "MHz", "images/s", "GOPS", "latency ms", "DSP eff.", "DSP", "RAM", "logic", "Pareto" })
+        // One headed column per RAM kind (BRAM18 and URAM on UltraScale+), never two figures under one header.
+        string[] ramColumns = [.. dev.Ram.Select(k => CliIo.Escape(k.Kind))];
+        foreach (var c in new[] { "#", "kernel", "parameters", "type", "MHz", "images/s", "GOPS", "latency ms", "DSP eff.", "DSP" }.Concat(ramColumns).Concat(["logic", "Pareto"]))
             table.AddColumn(c);
-        foreach (var c in table.Columns.Skip(4).Take(8)) c.RightAligned();
+        foreach (var c in table.Columns.Skip(4).Take(7 + ramColumns.Length)) c.RightAligned();
         for (var i = 0; i < shown; i++)
         {
             var d = r.Designs[i];
             var u = d.Resources;
-            var ram = string.Join(" ", Enumerable.Range(0, u.Ram.Length).Select(k => $"{u.RamUtil(k):P0}"));
-            table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), d.Kernel, d.Config.ToString(), d.Precision.Id(), F($"{d.FreqMhz:0}"), F($"{d.ImagesPerSecond:#,0.0}"),
-                F($"{d.Gops:#,0.0}"), F($"{d.LatencyMs:0.00}"), F($"{d.DspEfficiency:P0}"), F($"{u.DspUtil:P0}"), ram, F($"{u.LogicUtil:P0}"), r.Pareto[i] ? "*" : "");
+            string[] cells = [(i + 1).ToString(CultureInfo.InvariantCulture), d.Kernel, d.Config.ToString(), d.Precision.Id(), F($"{d.FreqMhz:0}"), F($"{d.ImagesPerSecond:#,0.0}"),
+                F($"{d.Gops:#,0.0}"), F($"{d.LatencyMs:0.00}"), F($"{d.DspEfficiency:P0}"), F($"{u.DspUtil:P0}"),
+                .. Enumerable.Range(0, u.Ram.Length).Select(k => F($"{u.RamUtil(k):P0}")), F($"{u.LogicUtil:P0}"), r.Pareto[i] ? "*" : ""];
+            table.AddRow(cells);
         }
         io.Console.Write(table);
         io.Out.WriteLine(F($"{r.Evaluated:#,0} designs evaluated, {r.Feasible:#,0} fit under {o.MaxUtil:P0}, {r.Pareto.Count(p => p)} on the Pareto front (throughput vs DSP, RAM, logic); {r.Seconds:0.00} s"));
         io.Out.WriteLine("ties (scores within 0.05%) ranked by fewer DSPs, then less RAM");
-        io.Out.WriteLine("utilization includes the board's platform overhead; RAM columns: " + string.Join(", ", dev.Ram.Select(k => k.Kind)));
+        io.Out.WriteLine("utilization includes the board's platform overhead");
         foreach (var (line, i) in ExploreReport.CalibrationText(o.Calibration, r.Searches.Select(s => s.Kernel)).Select((l, i) => (l, i)))
             io.Out.WriteLine(i == 0 ? "figures: " + line : line);
     }

@@ -57,6 +57,20 @@ public class ExploreCliTests
     }
 
     [Fact]
+    public void TableHasOneHeadedColumnPerRamKind()
+    {
+        // The U250 has BRAM18 and URAM: each gets its own column, and each row has one percentage under each.
+        var r = CliRunner.Run("explore", "alexnet", "--device", "u250", "--top", "1");
+        Assert.Equal(0, r.Code);
+        var header = r.Out.Split('\n').First(l => l.Contains("images/s"));
+        var ramHeaders = new[] { "BRAM18", "URAM", "logic" }.Select(h => header.IndexOf(h, StringComparison.Ordinal)).ToArray();
+        Assert.All(ramHeaders, i => Assert.True(i > 0));
+        Assert.True(ramHeaders[0] < ramHeaders[1] && ramHeaders[1] < ramHeaders[2]);
+        var row = r.Out.Split('\n').First(l => l.TrimStart().StartsWith("1 ", StringComparison.Ordinal));
+        Assert.Equal(5, System.Text.RegularExpressions.Regex.Matches(row, @"\d+ %").Count); // DSP eff., DSP, BRAM18, URAM, logic
+    }
+
+    [Fact]
     public void NothingFitsNamesTheBindingResource()
     {
         var r = CliRunner.Run("explore", "vgg16", "--device", "zcu102", "--max-util", "0.05");
