@@ -36,8 +36,8 @@ public static class ScheduleFigures
                 if (best is null) continue;
                 var design = AcceleratorDesign.Create(net, kind.Id, best.Config.AsDictionary(), best.Precision, best.Batch, device);
                 var estimator = new Estimator(kind, design.Lowered, new Target(device, best.Precision));
-                var cycles = estimator.EvaluateLayers(best.Config).Layers.ToDictionary(l => l.Layer.Name, l => l.Cycles);
-                var r = ScheduleCheck.Run(design, session, cycles, DependenceLatency.For(best.Precision));
+                var cycles = estimator.EvaluateLayers(best.Config).Layers.ToDictionary(l => l.Layer.Name, l => l.DeviceCycles);
+                var r = ScheduleCheck.Run(design, session, cycles, DependenceLatency.For(best.Precision), estimator.PeakBytesPerCycle(best.Config));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {network}, {deviceId} | {kind.Id} | {r.Cycles:N0} | {r.EstimatedCycles:N0} | {r.Cycles / r.EstimatedCycles:0.0}x | {r.Loops.Count(l => l.Ii > 1)} of {r.Loops.Count} | {r.Seconds:0.0} |"));
             }

@@ -107,6 +107,9 @@ public sealed class Estimator
         return (plan, resources, freq, placement.PeakBytesPerSecond / (freq * 1e6));
     }
 
+    /// <summary>Peak external-memory bytes per kernel cycle of a configuration: the banks its buffers are placed in, at its clock.</summary>
+    public double PeakBytesPerCycle(KernelConfig config) => Prepare(config).BytesPerCycle;
+
     /// <summary>The resources of a configuration (calibrated), without its cycles.</summary>
     public ResourceUse Resources(KernelConfig config) => Prepare(config).Resources;
 

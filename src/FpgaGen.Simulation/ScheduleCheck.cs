@@ -39,7 +39,10 @@ public sealed record ScheduleReport(double Cycles, double EstimatedCycles, IRead
 /// must have passed before the same address is updated again) needs more: its cycles are
 /// max(trips × ⌈latency / distance⌉, requests on its busiest port or channel);</item>
 /// <item>the loops of one kernel run in sequence; the kernels of one step, connected by channels, run concurrently,
-/// so a step (or a slice of one) takes as long as its slowest kernel.</item>
+/// so a step (or a slice of one) takes as long as its slowest kernel;</item>
+/// <item>the kernels running together share the external memory: a round takes at least the bytes all of them move
+/// (every request's size, a whole beat for a wide access) at the sustained peak of the banks the design's buffers are
+/// placed in (<see cref="FpgaGen.Kernels.Kinds.MemoryTiming.PeakEfficiency"/> of the nominal rate).</item>
 /// </list>
 /// Pipeline fill and drain and the control outside pipelined loops are not counted (their depth is the tool's).
 /// The data do not change the loops' trips, so weights and input are zeros.
@@ -50,8 +53,9 @@ public static class ScheduleCheck
 
     /// <param name="estimatedCycles">The estimator's cycles per layer name.</param>
     /// <param name="adderLatency">Cycles before an accumulator read-modify-write may see its previous update (<see cref="DependenceLatency"/>).</param>
+    /// <param name="peakBytesPerCycle">Nominal external-memory bytes per kernel cycle of the design's banks (0: memory not limiting).</param>
     public static ScheduleReport Run(AcceleratorDesign design, OpenClSession session, IReadOnlyDictionary<string, double> estimatedCycles, int adderLatency,
-        double tolerance = DefaultTolerance, IProgress<(int Done, int Total)>? progress = null)
+        double peakBytesPerCycle, double tolerance = DefaultTolerance, IProgress<(int Done, int Total)>? progress = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var portable = PortableProgramBuilder.Build(design, probed: true);
@@ -73,14 +77,14 @@ public static class ScheduleCheck
         for (var i = 0; i < portable.Steps.Count; i++)
         {
             var step = portable.Steps[i];
-            var kernelCycles = new List<(string Kernel, double Cycles)>();
+            var kernelCycles = new List<KernelRun>();
             var (_, problem) = runner.RunStep(step, (launch, table) =>
             {
-                kernelCycles.Add((launch.Kernel, pending.Add(launch.Kernel, table)));
+                kernelCycles.Add(new KernelRun(launch.Kernel, pending.Add(launch.Kernel, table), pending.Bytes(table)));
                 total.Add(launch.Kernel, table);
             });
             if (problem is not null) throw new InvalidOperationException($"schedule run, step {step.Name}: {problem}");
-            pendingCycles += RoundCycles(kernelCycles, stagesPerRound[step.Group]);
+            pendingCycles += RoundCycles(kernelCycles, stagesPerRound[step.Group], peakBytesPerCycle * FpgaGen.Kernels.Kinds.MemoryTiming.PeakEfficiency);
             progress?.Report((i + 1, portable.Steps.Count));
             var finished = lastStep.Where(kv => kv.Value == i).Select(kv => kv.Key).ToList();
             if (finished.Count == 0 && i < portable.Steps.Count - 1) continue;
@@ -92,12 +96,17 @@ public static class ScheduleCheck
     }
 
     /// <summary>
-    /// A step's cycles from its launches' cycles: launches are rounds (slices) of the group's stages in order, the
-    /// stages of a round are connected by channels and run concurrently, so a round lasts as long as its slowest kernel.
+    /// A step's cycles from its launches: launches are rounds (slices) of the group's stages in order, the stages of a
+    /// round are connected by channels and run concurrently, so a round lasts as long as its slowest kernel, and at
+    /// least as long as the external memory needs for the bytes they all move (<paramref name="bytesPerCycle"/>; 0: unlimited).
     /// </summary>
-    public static double RoundCycles(IReadOnlyList<(string Kernel, double Cycles)> launches, int stagesPerRound) =>
-        launches.Chunk(stagesPerRound).Sum(round => round.Max(k => k.Cycles));
+    public static double RoundCycles(IReadOnlyList<KernelRun> launches, int stagesPerRound, double bytesPerCycle = 0) =>
+        launches.Chunk(stagesPerRound).Sum(round =>
+            Math.Max(round.Max(k => k.Cycles), bytesPerCycle > 0 ? round.Sum(k => k.Bytes) / bytesPerCycle : 0));
 }
+
+/// <summary>One launch of a kernel in the schedule run: its loops' cycles and the external-memory bytes it moved.</summary>
+public sealed record KernelRun(string Kernel, double Cycles, double Bytes = 0);
 
 /// <summary>
 /// How many cycles an accumulator's add takes before its result may be added to again: 1 for integers (a single-cycle
@@ -148,6 +157,14 @@ public sealed class LoopCounters(ScheduleProbes probes, int latency)
             if (d > 0) distance[loop.Id] = distance[loop.Id] == 0 ? d : Math.Min(distance[loop.Id], d);
             sum += c;
         }
+        return sum;
+    }
+
+    /// <summary>External-memory bytes a launch moved, inside its loops and outside them.</summary>
+    public double Bytes(ulong[] table)
+    {
+        double sum = 0;
+        for (var r = 0; r < probes.Rows; r++) sum += table[r * probes.Stride + probes.BytesColumn];
         return sum;
     }
 

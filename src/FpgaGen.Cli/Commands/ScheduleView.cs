@@ -18,7 +18,7 @@ internal static class ScheduleView
         var cycles = estimator.EvaluateLayers(estimate.Config).Layers.ToDictionary(l => l.Layer.Name, l => l.DeviceCycles);
         using var session = OpenClSession.Open(openClDevice);
         var report = ProgressBar.Run(io, $"schedule check of {design.Network.Name} on {session.Device.Name}",
-            step => ScheduleCheck.Run(design, session, cycles, DependenceLatency.For(estimate.Precision),
+            step => ScheduleCheck.Run(design, session, cycles, DependenceLatency.For(estimate.Precision), estimator.PeakBytesPerCycle(estimate.Config),
                 progress: new ProgressBar.Sync<(int Done, int Total)>(p => step(p.Done, p.Total))));
         if (format == "json") io.WriteJson(new { schedule = Json(report) });
         else Table(io, design, report);

@@ -9,13 +9,13 @@ namespace FpgaGen.Codegen.Portable;
 /// <list type="bullet">
 /// <item>every pipelined loop (where the templates write <c>{{ pipeline }}</c>, the first line of its body) counts its
 /// trips and is the loop the accesses in its body are charged to;</item>
-/// <item>every external memory access (<c>GM(pointer, index)</c>) counts one request on the pointer's port (its
+/// <item>every external memory access (<c>GM(pointer, index)</c>, or <c>GMB(pointer, beat)</c> for a whole 512-bit beat) counts one request on the pointer's port (its
 /// plan interface, the AXI master in HLS), every channel read or write one access of that channel;</item>
 /// <item>every accumulator update through on-chip memory (<c>{{ dep 'buffer' 'index' }}</c>) records the smallest
 /// distance, in trips of its loop, between two updates of one address.</item>
 /// </list>
 /// Row 0 of the table collects accesses outside any pipelined loop; loop ids start at 1. A row is
-/// [trips, one count per resource…, smallest dependence distance (0: none)].
+/// [trips, one count per resource…, bytes moved to or from external memory, smallest dependence distance (0: none)].
 /// </summary>
 public sealed class ScheduleProbes
 {
@@ -49,7 +49,10 @@ public sealed class ScheduleProbes
     public IReadOnlyList<Loop> Loops => loops;
 
     /// <summary>64-bit counters in one row.</summary>
-    public int Stride => Resources.Count + 2;
+    public int Stride => Resources.Count + 3;
+
+    /// <summary>Column of a row's external-memory bytes.</summary>
+    public int BytesColumn => Stride - 2;
 
     /// <summary>Rows of the table: the "outside any loop" row and one per loop.</summary>
     public int Rows => loops.Count + 1;
@@ -63,7 +66,11 @@ public sealed class ScheduleProbes
         // The loop's own fg_cur shadows the kernel's (0) in its body only, so accesses after the loop are not charged to it.
         s.Append("#define FG_LOOP(id) const int fg_cur = (id); fg_sched[(id) * FG_SCHED_STRIDE]++\n");
         s.Append("#define FG_TOUCH(r) (fg_sched[fg_cur * FG_SCHED_STRIDE + 1 + (r)]++)\n");
-        s.Append("#define GM(p, i) (*(FG_TOUCH(FG_PORT_##p), &(p)[i]))\n");
+        // An external access is one request on its port and moves its bytes; a wide access (GMB) one whole beat.
+        s.Append("#define FG_MEM(r, n) (FG_TOUCH(r), fg_sched[fg_cur * FG_SCHED_STRIDE + FG_SCHED_STRIDE - 2] += (n))\n");
+        s.Append("#define GM(p, i) (*(FG_MEM(FG_PORT_##p, sizeof((p)[0])), &(p)[i]))\n");
+        s.Append("#define GMB(p, b) (*(FG_MEM(FG_PORT_##p, sizeof(fg_beat)), &((__global const fg_beat*)(p))[b]))\n");
+        s.Append("#define GMB_PUT(p, b, val) (FG_MEM(FG_PORT_##p, sizeof(fg_beat)), ((__global fg_beat*)(p))[b] = (val))\n");
         s.Append("#define FG_DEP(buf, i) fg_dep(fg_sched + fg_cur * FG_SCHED_STRIDE, buf##_last, (i))\n");
         s.Append("""
             /* Smallest distance (in trips of the current loop) between two updates of one accumulator address. */

@@ -36,6 +36,8 @@ public static class GeneratedHeaders
         text.Append($"typedef {Name(bias)} BIAS_T; /* {bias.Name} */\n");
         text.Append($"typedef {Name(ScalarType.Int64)} FG_I64;\n");
         text.Append($"#define FG_FIXED {(data.Fixed ? 1 : 0)}\n");
+        // One external-memory beat (BEAT is the plan's): the unit of the wide accesses GMB / GMB_PUT.
+        text.Append("typedef struct { DTYPE v[BEAT]; } fg_beat;\n");
         if (data.Fixed)
         {
             var max = (1L << (data.Bits - 1)) - 1;

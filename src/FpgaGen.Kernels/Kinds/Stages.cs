@@ -56,7 +56,7 @@ public static class Stages
         {
             var ps = parameters();
             return new StagePlan(key.Stage, [], ps.Where(p => p.IsPointer)
-                .Select(p => new PortPlan(p.Name, p.PointerType!, b.Bits(p.PointerType!), Interface(p.Name), Reaches(p.Name), p.Writes)).ToList(), reads, writes)
+                .Select(p => new PortPlan(p.Name, p.PointerType!, PortBits(b, p.PointerType!), Interface(p.Name), Reaches(p.Name), p.Writes)).ToList(), reads, writes)
             {
                 Body = body,
                 Params = ps,
@@ -64,6 +64,9 @@ public static class Stages
         });
         return buffers.Length == 0 ? stage : stage with { Buffers = buffers };
     }
+
+    /// <summary>Tensor data moves in whole beats (GMB); the per-step parameters (scales, biases) are scalar reads.</summary>
+    private static int PortBits(PlanBuilder b, string element) => element == Elements.Data ? PlanBuilder.BeatBits : b.Bits(element);
 
     public static StagePlan MacReader(PlanBuilder b, string group, string body, KernelParam[] extraPointers, string[] extraInts,
         string[] writes, params BufferPlan[] buffers) =>

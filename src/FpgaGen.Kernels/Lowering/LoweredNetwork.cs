@@ -68,7 +68,10 @@ public sealed class NetworkExtents
         var rows = net.Steps.OfType<RowStep>().ToList();
         RowLength = rows.Count > 0 ? rows.Max(r => r.Len) : 0;
         Maps = net.Steps.Any(s => s is MapStep);
-        Pools = net.Steps.Any(s => s is PoolStep);
+        var pools = net.Steps.OfType<PoolStep>().ToList();
+        Pools = pools.Count > 0;
+        PoolRows = Max(pools.Select(p => p.KH));
+        PoolWidth = Max(pools.Select(p => p.IW));
         SpecialFunctions = rows.Count > 0 || net.Steps.Any(s => s is MapStep { Op: MapOp.Gelu or MapOp.Sigmoid });
     }
 
@@ -85,6 +88,10 @@ public sealed class NetworkExtents
     public int RowLength { get; }
     public bool Maps { get; }
     public bool Pools { get; }
+
+    /// <summary>Input rows one pooling output row reads (the window's rows; the channel window of LRN), and the widest pooled map.</summary>
+    public int PoolRows { get; }
+    public int PoolWidth { get; }
 
     /// <summary>exp, erf or rsqrt are needed (softmax, LayerNorm, GELU, sigmoid).</summary>
     public bool SpecialFunctions { get; }

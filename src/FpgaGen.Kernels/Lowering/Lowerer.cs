@@ -297,14 +297,18 @@ public static class Lowerer
         /// <summary>Element-wise over the whole tensor, lanes along its flat index.</summary>
         private static Addressing Flat(long elements, long offset = 0) => new(offset, elements, 0, 0, 0, 1);
 
-        private int FlatSize(Layer layer) => checked((int)layer.Output.Elements);
+        /// <summary>
+        /// Elements of the layer's output over the whole batch: the samples are back to back, so an element-wise step
+        /// over dense tensors is one contiguous run (one burst) rather than one per sample.
+        /// </summary>
+        private int FlatSize(Layer layer) => checked((int)(layer.Output.Elements * batch));
 
         private void LowerElementwise(Layer layer, MapOp op)
         {
             var x = tensorOf[layer.Inputs[0]];
             var y = Produce(layer, [layer.Name]);
             var e = FlatSize(layer);
-            steps.Add(new MapStep(layer.Name, [layer.Name], op, batch, 1, 1, e, x, Flat(e), null, null, y, Flat(e)));
+            steps.Add(new MapStep(layer.Name, [layer.Name], op, 1, 1, 1, e, x, Flat(e), null, null, y, Flat(e)));
         }
 
         private void LowerAdd(AddLayer add)
@@ -316,7 +320,7 @@ public static class Lowerer
             for (var k = 1; k < add.Inputs.Count; k++)
             {
                 var name = k == 1 ? add.Name : $"{add.Name}/{k}";
-                steps.Add(new MapStep(name, [add.Name], MapOp.Add, batch, 1, 1, e, k == 1 ? first : y, Flat(e),
+                steps.Add(new MapStep(name, [add.Name], MapOp.Add, 1, 1, 1, e, k == 1 ? first : y, Flat(e),
                     tensorOf[add.Inputs[k]], Flat(e), y, Flat(e)));
             }
         }

@@ -162,6 +162,13 @@ public sealed class MapStep(string name, IReadOnlyList<string> layers, MapOp op,
 
     public bool Binary => Op == MapOp.Add;
 
+    /// <summary>
+    /// The output is one run of consecutive elements that starts on a beat and whose last beat lies in the tensor's own
+    /// padded storage: the writer may store whole beats (otherwise it stores element by element, never past the run).
+    /// </summary>
+    public bool WholeBeats => YAddr.X == 1 && (long)Batch * D0 * D1 == 1 && (Y.Offset + YAddr.Off) % ArenaAllocator.Alignment == 0
+        && (YAddr.Off + D2 + ArenaAllocator.Alignment - 1) / ArenaAllocator.Alignment * ArenaAllocator.Alignment <= Y.Storage;
+
     public override IReadOnlyList<ActivationTensor> Reads => new[] { A, S }.OfType<ActivationTensor>().ToList();
     public override ActivationTensor Output => Y;
     public override long Work => (long)Batch * D0 * D1 * D2;
@@ -187,6 +194,7 @@ public sealed class MapStep(string name, IReadOnlyList<string> layers, MapOp op,
                 ["a_off"] = a.Off, ["a_b"] = a.B, ["a_0"] = a.C, ["a_1"] = a.Y, ["a_2"] = a.X,
                 ["s_off"] = s.Off, ["s_b"] = s.B, ["s_0"] = s.C, ["s_1"] = s.Y, ["s_2"] = s.X,
                 ["y_off"] = Y.Offset + YAddr.Off, ["y_b"] = YAddr.B, ["y_0"] = YAddr.C, ["y_1"] = YAddr.Y, ["y_2"] = YAddr.X,
+                ["y_whole"] = WholeBeats ? 1 : 0,
                 ["f_off"] = Record.Floats.ElementOffset,
             };
         }

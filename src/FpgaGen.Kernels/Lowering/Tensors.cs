@@ -22,6 +22,9 @@ public sealed class ActivationTensor(string name, string calibration, IReadOnlyL
     /// <summary>Element offset in the arena (set by <see cref="ArenaAllocator"/>).</summary>
     public long Offset { get; internal set; } = -1;
 
+    /// <summary>Elements of arena storage it owns from <see cref="Offset"/>: the batch, padded to whole beats of any data type.</summary>
+    public long Storage { get; internal set; }
+
     /// <summary>First step that writes it (−1 for the network input) and last step that reads it.</summary>
     public int FirstUse { get; internal set; } = int.MaxValue;
     public int LastUse { get; internal set; } = -1;
@@ -42,8 +45,11 @@ public sealed class ActivationTensor(string name, string calibration, IReadOnlyL
 /// </summary>
 public static class ArenaAllocator
 {
-    /// <summary>Offsets are multiples of this many elements: 64 bytes for fp32, enough for any vector load.</summary>
-    public const long Alignment = 16;
+    /// <summary>
+    /// Offsets and sizes are multiples of this many elements: at least one 512-bit beat of every data type (64 int8),
+    /// so a tensor starts on a beat and its last beat may be read or written whole.
+    /// </summary>
+    public const long Alignment = 64;
 
     public static long Place(IReadOnlyList<ActivationTensor> tensors, int batch)
     {
@@ -60,11 +66,15 @@ public static class ArenaAllocator
                 start = Math.Max(start, e);
             }
             t.Offset = start;
+            t.Storage = size;
             live.Add((start, start + size, t));
             top = Math.Max(top, start + size);
         }
         return top;
     }
 
-    private static long Align(long n) => (n + Alignment - 1) / Alignment * Alignment;
+    private static long Align(long n) => Padded(n);
+
+    /// <summary><paramref name="n"/> elements rounded up to whole <see cref="Alignment"/> units: a tensor's storage.</summary>
+    public static long Padded(long n) => (n + Alignment - 1) / Alignment * Alignment;
 }

@@ -10,6 +10,13 @@ public sealed class PlanBuilder(Target target)
 {
     private readonly List<DefinePlan> defines = [];
 
+    /// <summary>
+    /// Width of one external-memory request: an AXI4 data beat of the Alveo/Zynq DDR and HBM controllers and the
+    /// Avalon word of the Intel boards' DDR interface (512 bits). The HLS ports declare it (max_widen_bitwidth=512),
+    /// and the kernels' wide accesses (GMB) move one such beat per request.
+    /// </summary>
+    public const int BeatBits = 512;
+
     public Target Target { get; } = target;
     public IReadOnlyList<DefinePlan> Defines => defines;
 

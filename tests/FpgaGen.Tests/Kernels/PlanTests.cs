@@ -124,6 +124,7 @@ public partial class PlanTests
         Assert.Contains($"typedef {Spell(plan.Types.Accumulator, plan.Types.AccumulatorBits)} ACC_T;", source);
         Assert.Contains($"typedef {Spell(plan.Types.Bias, plan.Types.BiasBits)} BIAS_T;", source);
         if (structs) CheckStructs(plan.Streams.ToList(), source, PrecisionExtensions.Parse(plan.Precision));
+        if (language == ScalarNames.OpenCl) Assert.Contains("typedef struct { DTYPE v[BEAT]; } fg_beat;", source);
     }
 
     private static void CheckStructs(IReadOnlyList<StreamPlan> streams, string source, Precision precision)
@@ -134,7 +135,9 @@ public partial class PlanTests
             Assert.Contains($"typedef struct {{ {fields} }} {stream.Item};", source);
             Assert.Equal(stream.WidthBits, stream.Fields.Sum(f => f.Count * ScalarType.Resolve(f.Element, precision).Bits));
         }
-        Assert.Equal(streams.Select(s => s.Item).Distinct().Count(), Regex.Matches(source, @"typedef struct \{").Count);
+        // Besides the stream items, the one external-memory beat of BEAT elements (the plan's BEAT define; in HLS in fpgagen_types.h).
+        var beat = source.Contains("typedef struct { DTYPE v[BEAT]; } fg_beat;", StringComparison.Ordinal) ? 1 : 0;
+        Assert.Equal(streams.Select(s => s.Item).Distinct().Count() + beat, Regex.Matches(source, @"typedef struct \{").Count);
     }
 
     /// <summary>The text of one function: from its signature to the next top-level function.</summary>

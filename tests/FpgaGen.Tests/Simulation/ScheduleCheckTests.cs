@@ -17,14 +17,22 @@ public class ScheduleCheckTests(OpenClFixture cl)
     private const int Trips = 64;
 
     /// <summary>The probes' prelude, channels as plain buffers (one access counted per read or write), then the kernels.</summary>
-    private static string Program(ScheduleProbes probes, string kernels) => probes.Prelude() + """
+    private static string Program(ScheduleProbes probes, string kernels) => """
+        typedef float DTYPE;
+        #define BEAT 16
+        typedef struct { DTYPE v[BEAT]; } fg_beat;
+
+        """ + probes.Prelude() + """
         #define CH_READ(c) (FG_TOUCH(FG_CH_##c), c##_fifo[c##_pos++])
         #define CH_WRITE(c, v) do { FG_TOUCH(FG_CH_##c); c##_fifo[c##_pos++] = (v); } while (0)
 
         """ + kernels;
 
     /// <summary>Builds and runs one kernel (x, y, fifo, scratch, counters) and sums its loops.</summary>
-    private IReadOnlyList<LoopSchedule> Run(ScheduleProbes probes, string source, string kernel, int latency, out double kernelCycles)
+    private IReadOnlyList<LoopSchedule> Run(ScheduleProbes probes, string source, string kernel, int latency, out double kernelCycles) =>
+        Run(probes, source, kernel, latency, out kernelCycles, out _);
+
+    private IReadOnlyList<LoopSchedule> Run(ScheduleProbes probes, string source, string kernel, int latency, out double kernelCycles, out double bytes)
     {
         var s = cl.Session;
         using var program = s.Build(source, "-cl-std=CL1.2");
@@ -37,7 +45,9 @@ public class ScheduleCheckTests(OpenClFixture cl)
         k.SetArg(0, x).SetArg(1, y).SetArg(2, fifo).SetArg(3, scratch).SetArg(4, table);
         using (var e = s.Queue.EnqueueTask(k)) e.Wait();
         var counters = new LoopCounters(probes, latency);
-        kernelCycles = counters.Add(kernel, s.Queue.ReadAll<ulong>(table));
+        var counts = s.Queue.ReadAll<ulong>(table);
+        kernelCycles = counters.Add(kernel, counts);
+        bytes = counters.Bytes(counts);
         return counters.Loops();
     }
 
@@ -90,6 +100,17 @@ public class ScheduleCheckTests(OpenClFixture cl)
     }
 
     [OpenClFact]
+    public void AWholeBeatIsOneRequestOfSixtyFourBytes()
+    {
+        // GMB reads 16 floats in one request; the scalar store is one request of 4 bytes; the final store outside the loop 4 more.
+        var (probes, source) = Kernel("beats", "const fg_beat b = GMB(x, i % 2); GM(y, i) = b.v[i % 16];");
+        var loop = Assert.Single(Run(probes, source, "beats", DependenceLatency.Float, out var cycles, out var bytes));
+        Assert.Equal((1.0, "II=1"), (loop.Ii, loop.Limit));
+        Assert.Equal(Trips, cycles);
+        Assert.Equal(Trips * (64.0 + 4) + 4, bytes);
+    }
+
+    [OpenClFact]
     public void LoadPhasesInOneKernelRunInSequence()
     {
         // Load the tile, then compute on it: two loops of one kernel, 2 x 64 cycles, where a reader kernel feeding the
@@ -99,8 +120,10 @@ public class ScheduleCheckTests(OpenClFixture cl)
         Assert.Equal(2, loops.Count);
         Assert.All(loops, l => Assert.Equal(1.0, l.Ii));
         Assert.Equal(2.0 * Trips, cycles);
-        Assert.Equal(Trips, ScheduleCheck.RoundCycles([("reader", Trips), ("compute", Trips)], stagesPerRound: 2));
-        Assert.Equal(2.0 * Trips, ScheduleCheck.RoundCycles([("reader", Trips), ("compute", Trips)], stagesPerRound: 1));
+        Assert.Equal(Trips, ScheduleCheck.RoundCycles([new("reader", Trips), new("compute", Trips)], stagesPerRound: 2));
+        Assert.Equal(2.0 * Trips, ScheduleCheck.RoundCycles([new("reader", Trips), new("compute", Trips)], stagesPerRound: 1));
+        // Kernels running together share the external memory: 64 x 128 bytes at 64 bytes per cycle take 128 cycles.
+        Assert.Equal(2.0 * Trips, ScheduleCheck.RoundCycles([new("reader", Trips, 64 * Trips), new("writer", Trips, 64 * Trips)], stagesPerRound: 2, bytesPerCycle: 64));
     }
 
     [OpenClTheory]

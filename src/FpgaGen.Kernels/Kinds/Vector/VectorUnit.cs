@@ -40,11 +40,24 @@ public static class VectorUnit
     /// <summary>Macros of the vector bodies: the row buffer holds the longest row, padded to whole vectors.</summary>
     public static void Define(PlanBuilder b, LoweredNetwork net, int vu)
     {
+        var beats = b.Define("VU_BEATS", VectorBeats(b, vu), "ceil(vu / BEAT): beats one vector spans");
+        b.Define("VU_WIN", beats + 1, "VU_BEATS + 1: beats a run reader keeps (a vector may straddle one more)");
+        if (net.Extents.Pools)
+        {
+            b.Define("PKH", net.Extents.PoolRows, "input rows of the tallest pooling window (channels of an LRN window)");
+            b.Define("PROWB", PoolRowBeats(b, net.Extents.PoolWidth), "ceil(widest pooled row / BEAT) + 1: beats one input row spans");
+        }
         var len = net.Extents.RowLength;
         if (len == 0) return;
         b.Define("ROWLEN", len, "longest softmax / LayerNorm row");
         b.Define("ROWMAX", EngineTiming.Ceil(len, vu) * vu, "ROWLEN rounded up to whole vectors of vu");
     }
+
+    /// <summary>Beats a row of <paramref name="width"/> data elements spans at any alignment.</summary>
+    public static long PoolRowBeats(PlanBuilder b, long width) => EngineTiming.Ceil(width, PlanBuilder.BeatBits / b.Bits(Elements.Data)) + 1;
+
+    /// <summary>Beats of external memory one vector of vu data elements spans.</summary>
+    public static long VectorBeats(PlanBuilder b, int vu) => EngineTiming.Ceil(vu, PlanBuilder.BeatBits / b.Bits(Elements.Data));
 
     /// <summary>The vector groups depend only on the network, vu and the device: built once for each.</summary>
     private static readonly ConditionalWeakTable<LoweredNetwork, ConcurrentDictionary<(int Vu, Device Device), GroupPlan[]>> Built = new();
@@ -56,7 +69,7 @@ public static class VectorUnit
             var e = net.Extents;
             var groups = new List<GroupPlan>();
             if (e.Maps) groups.Add(MapGroup(b, vu));
-            if (e.Pools) groups.Add(PoolGroup(b, vu));
+            if (e.Pools) groups.Add(PoolGroup(b, vu, e.PoolRows, PoolRowBeats(b, e.PoolWidth)));
             if (e.RowLength > 0) groups.Add(RowGroup(b, vu, EngineTiming.Ceil(e.RowLength, vu) * vu));
             return groups.ToArray();
         });
@@ -70,14 +83,19 @@ public static class VectorUnit
             .. Ints("batch", "d0", "d1", "d2", "op", "a_off", "a_b", "a_0", "a_1", "a_2", "s_off", "s_b", "s_0", "s_1", "s_2", "f_off")], [], ["vm_a", "vm_s"]),
         Stage(b, "vu_map_compute", "vector/body/map_compute", () => Ints("batch", "d0", "d1", "d2", "op"), ["vm_a", "vm_s"], ["vm_o"]),
         Stage(b, "vu_map_write", "vector/body/map_write", () => [new("fq", Elements.Float), new("y", Elements.Data, Writes: true),
-            .. Ints("batch", "d0", "d1", "d2", "y_off", "y_b", "y_0", "y_1", "y_2", "f_off")], ["vm_o"], []),
+            .. Ints("batch", "d0", "d1", "d2", "y_off", "y_b", "y_0", "y_1", "y_2", "y_whole", "f_off")], ["vm_o"], []),
     ], [Vec(b, "vm_a", "vu_map_read", "vu_map_compute", vu), Vec(b, "vm_s", "vu_map_read", "vu_map_compute", vu),
         Vec(b, "vm_o", "vu_map_compute", "vu_map_write", vu)]) { TemplateDir = "vector" };
 
-    private static GroupPlan PoolGroup(PlanBuilder b, int vu) => new(Pool, Pool + "_top",
+    /// <summary>
+    /// The reader holds the input rows of one output row in lbuf (a bank per beat lane, PKH rows of PROWB beats), twice:
+    /// it loads the rows of the next output row while it sends the windows of this one.
+    /// </summary>
+    private static GroupPlan PoolGroup(PlanBuilder b, int vu, long rows, long rowBeats) => new(Pool, Pool + "_top",
     [
         Stage(b, "vu_pool_read", "vector/body/pool_read", () => [new("x", Elements.Data), new("fr", Elements.Float),
-            .. Ints("batch", "chans", "ih", "iw", "oh", "ow", "kh", "kw", "stride", "pad", "mode", "adaptive", "x_off", "f_off")], [], ["vp_x"]),
+            .. Ints("batch", "chans", "ih", "iw", "oh", "ow", "kh", "kw", "stride", "pad", "mode", "adaptive", "x_off", "f_off")], [], ["vp_x"],
+            b.Ram("lbuf", Elements.Data, PlanBuilder.BeatBits / b.Bits(Elements.Data), rows * rowBeats, copies: 2)),
         Stage(b, "vu_pool_compute", "vector/body/pool_compute", () => Ints("batch", "chans", "oh", "ow", "kh", "kw", "mode"), ["vp_x"], ["vp_o"]),
         Stage(b, "vu_pool_write", "vector/body/pool_write", () => [new("fq", Elements.Float), new("y", Elements.Data, Writes: true),
             .. Ints("batch", "chans", "oh", "ow", "y_off", "f_off")], ["vp_o"], []),
@@ -114,24 +132,28 @@ public static class VectorUnit
     private static long PoolVectors(PoolStep p, int vu) => (long)p.Batch * p.Channels * p.OH * EngineTiming.Ceil(p.OW, vu);
 
     /// <summary>
-    /// Cycles of a vector step, one vector per cycle in every pipelined loop of the templates: map streams its
-    /// vectors; pool reads kh·kw window vectors and one divisor vector per output vector (no line buffer: every window
-    /// is re-read from memory); the row datapath makes four passes over each row (load rowbuf, reduce, second
-    /// reduction, scale and send). Traffic: every element the reader loads plus the output.
+    /// Cycles of a vector step, from the pipelined loops of the templates: map streams its vectors, each taking the
+    /// VU_BEATS = ⌈vu / beat⌉ beats it spans on its port (one when vu fits a 512-bit beat); pool runs one loop per
+    /// output row that loads the row's kh input rows (⌈iw / beat⌉ + 1 beats each) while it sends the previous row's
+    /// kh·kw window vectors and one divisor vector per output vector, max(load, send) cycles, plus the first row's
+    /// load; the row datapath makes four passes over each row (load rowbuf, reduce, second reduction, scale and send).
+    /// Traffic: every element the reader loads (pool: kh input rows per output row) plus the output.
     /// </summary>
     public static OpCost Cost(Step step, int vu, int bytes, double bytesPerCycle)
     {
         double compute, traffic;
+        long beat = PlanBuilder.BeatBits / 8 / bytes;
         switch (step)
         {
             case MapStep m:
-                compute = MapCounts(m, vu)["vm_a"];
+                compute = MapCounts(m, vu)["vm_a"] * (double)EngineTiming.Ceil(vu, beat);
                 traffic = (m.Binary ? 3.0 : 2.0) * m.Batch * m.D0 * m.D1 * m.D2 * bytes;
                 break;
             case PoolStep p:
-                compute = PoolVectors(p, vu) * (p.KH * p.KW + 1.0);
-                var outputs = (double)p.Batch * p.Channels * p.OH * p.OW;
-                traffic = outputs * (p.KH * p.KW + (p.Lrn ? 2 : 1)) * bytes;
+                var rows = (double)p.Batch * p.Channels * p.OH;
+                double load = p.KH * (EngineTiming.Ceil(p.IW, beat) + 1.0), send = EngineTiming.Ceil(p.OW, vu) * (p.KH * p.KW + 1.0);
+                compute = rows * Math.Max(load, send) + load;
+                traffic = (rows * p.KH * p.IW + (double)p.Batch * p.Channels * p.OH * p.OW) * bytes;
                 break;
             case RowStep r:
                 compute = 4.0 * r.Rows * EngineTiming.Ceil(r.Len, vu);

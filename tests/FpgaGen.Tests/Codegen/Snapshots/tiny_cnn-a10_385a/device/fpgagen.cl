@@ -14,11 +14,16 @@
 #define Tr 7 /* parameter */
 #define Tc 7 /* parameter */
 #define vu 8 /* parameter */
+#define BEAT 64 /* elements of the data type in one 512-bit external-memory beat (one request) */
 #define KMAX 3 /* largest kernel */
 #define SMAX 1 /* largest stride */
 #define DMAX 1 /* largest dilation */
 #define ITH 9 /* (Tr - 1) * SMAX + (KMAX - 1) * DMAX + 1 */
 #define ITW 9 /* (Tc - 1) * SMAX + (KMAX - 1) * DMAX + 1 */
+#define VU_BEATS 1 /* ceil(vu / BEAT): beats one vector spans */
+#define VU_WIN 2 /* VU_BEATS + 1: beats a run reader keeps (a vector may straddle one more) */
+#define PKH 8 /* input rows of the tallest pooling window (channels of an LRN window) */
+#define PROWB 2 /* ceil(widest pooled row / BEAT) + 1: beats one input row spans */
 
 #define FG_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define FG_MAX(a, b) ((a) > (b) ? (a) : (b))
@@ -36,6 +41,7 @@ typedef int ACC_T; /* int32 accumulator */
 typedef int BIAS_T; /* int32 */
 typedef long FG_I64;
 #define FG_FIXED 1
+typedef struct { DTYPE v[BEAT]; } fg_beat;
 #define QMIN (-128)
 #define QMAX 127
 #define FG_ACT_NONE 0
@@ -52,6 +58,10 @@ typedef long FG_I64;
 #define FG_POOL_LRN 2
 #define FG_ROW_SOFTMAX 0
 #define FG_ROW_LAYERNORM 1
+/* Wide external-memory access: beat b (elements b * BEAT ... b * BEAT + BEAT - 1) of a buffer in one request
+   (aoc builds a 512-bit burst-coalesced load/store unit for an aligned struct access). */
+#define GMB(p, b) (((__global const fg_beat*)(p))[b])
+#define GMB_PUT(p, b, val) (((__global fg_beat*)(p))[b] = (val))
 
 /* Conversions between stored values and real numbers (same text in OpenCL and C++). Fixed point is symmetric:
    real = q * scale; results round half up and saturate. Floating-point designs pass scale 1. */
@@ -347,23 +357,48 @@ __kernel void vu_map_read(
     int f_off)
 {
     /* vu_map reader: vu elements per cycle along the innermost index, converted to real numbers with the operands'
-       scales (a learned tensor such as the position embedding can be an operand, with batch stride 0). */
+       scales (a learned tensor such as the position embedding can be an operand, with batch stride 0). A row of
+       consecutive elements (stride 1: every dense tensor, which the lowering makes one row) is read in aligned beats
+       through a window of VU_WIN beats, the alignment funnel of a burst reader: the first beat before the loop, then
+       each vector takes the beats it newly reaches, VU_BEATS requests per port at most (one when vu <= BEAT).
+       A strided row (a copy out of a slice) reads one element per lane. */
     const float sa = fr[f_off], ss = fr[f_off + 1];
     const int chunks = (d2 + vu - 1) / vu, binary = op == FG_MAP_ADD;
     for (int b = 0; b < batch; b++)
     for (int i0 = 0; i0 < d0; i0++)
-    for (int i1 = 0; i1 < d1; i1++)
-    for (int kc = 0; kc < chunks; kc++) {
-        vu_vec av, sv;
+    for (int i1 = 0; i1 < d1; i1++) {
+        const int abase = a_off + b * a_b + i0 * a_0 + i1 * a_1, sbase = s_off + b * s_b + i0 * s_0 + i1 * s_1;
+        const bool arun = a_2 == 1, srun = binary && s_2 == 1;
+        fg_beat aw[VU_WIN], sw[VU_WIN];
+        int ahave = abase / BEAT, shave = sbase / BEAT; /* the newest beat in each window */
+        if (arun && chunks > 0) aw[VU_WIN - 1] = GMB(a, ahave);
+        if (srun && chunks > 0) sw[VU_WIN - 1] = GMB(s, shave);
+        for (int kc = 0; kc < chunks; kc++) {
+            const int k0 = kc * vu, last = FG_MIN(k0 + vu, d2) - 1;
 #pragma unroll
-        for (int l = 0; l < vu; l++) {
-            const int k = kc * vu + l;
-            const bool ok = k < d2;
-            av.v[l] = ok ? fg_to_float(a[a_off + b * a_b + i0 * a_0 + i1 * a_1 + k * a_2], sa) : 0.0f;
-            sv.v[l] = ok && binary ? fg_to_float(s[s_off + b * s_b + i0 * s_0 + i1 * s_1 + k * s_2], ss) : 0.0f;
+            for (int j = 0; j < VU_BEATS; j++) {
+                if (arun && ahave < (abase + last) / BEAT) {
+                    for (int w = 0; w < VU_WIN - 1; w++) aw[w] = aw[w + 1];
+                    aw[VU_WIN - 1] = GMB(a, ++ahave);
+                }
+                if (srun && shave < (sbase + last) / BEAT) {
+                    for (int w = 0; w < VU_WIN - 1; w++) sw[w] = sw[w + 1];
+                    sw[VU_WIN - 1] = GMB(s, ++shave);
+                }
+            }
+            vu_vec av, sv;
+#pragma unroll
+            for (int l = 0; l < vu; l++) {
+                const int k = k0 + l, ea = abase + k, es = sbase + k;
+                const bool ok = k < d2;
+                const DTYPE qa = !ok ? (DTYPE)0 : arun ? aw[VU_WIN - 1 - (ahave - ea / BEAT)].v[ea % BEAT] : a[abase + k * a_2];
+                const DTYPE qs = !ok || !binary ? (DTYPE)0 : srun ? sw[VU_WIN - 1 - (shave - es / BEAT)].v[es % BEAT] : s[sbase + k * s_2];
+                av.v[l] = fg_to_float(qa, sa);
+                sv.v[l] = fg_to_float(qs, ss);
+            }
+            CH_WRITE(vm_a, av);
+            if (binary) CH_WRITE(vm_s, sv);
         }
-        CH_WRITE(vm_a, av);
-        if (binary) CH_WRITE(vm_s, sv);
     }
 }
 
@@ -413,20 +448,40 @@ __kernel void vu_map_write(
     int y_0,
     int y_1,
     int y_2,
+    int y_whole,
     int f_off)
 {
-    /* vu_map writer: back to the data type with the output scale. */
+    /* vu_map writer: back to the data type with the output scale. When the output is one run that starts on a beat
+       and may be written up to its last whole beat (y_whole, see MapStep.WholeBeats), it stores whole beats: a vector
+       of vu >= BEAT lanes is VU_BEATS beats, smaller vectors fill one beat in turn. Otherwise one element per lane,
+       never past the run. */
     const float out_inv = fq[f_off + 2];
     const int chunks = (d2 + vu - 1) / vu;
     for (int b = 0; b < batch; b++)
     for (int i0 = 0; i0 < d0; i0++)
-    for (int i1 = 0; i1 < d1; i1++)
-    for (int kc = 0; kc < chunks; kc++) {
-        const vu_vec ov = CH_READ(vm_o);
+    for (int i1 = 0; i1 < d1; i1++) {
+        const int ybase = y_off + b * y_b + i0 * y_0 + i1 * y_1;
+        fg_beat ob[VU_BEATS];
+        for (int kc = 0; kc < chunks; kc++) {
+            const vu_vec ov = CH_READ(vm_o);
+            const int k0 = kc * vu;
+            if (y_whole) {
 #pragma unroll
-        for (int l = 0; l < vu; l++) {
-            const int k = kc * vu + l;
-            if (k < d2) y[y_off + b * y_b + i0 * y_0 + i1 * y_1 + k * y_2] = fg_from_float(ov.v[l] * out_inv);
+                for (int l = 0; l < vu; l++) {
+                    ob[l / BEAT].v[(k0 + l) % BEAT] = fg_from_float(ov.v[l] * out_inv);
+                }
+                /* a beat is complete when the vector ends on a beat boundary, or at the run's last vector */
+#pragma unroll
+                for (int j = 0; j < VU_BEATS; j++) {
+                    if (k0 + j * BEAT < d2 && ((k0 + vu) % BEAT == 0 || kc == chunks - 1)) GMB_PUT(y, (ybase + k0) / BEAT + j, ob[j]);
+                }
+            } else {
+#pragma unroll
+                for (int l = 0; l < vu; l++) {
+                    const int k = k0 + l;
+                    if (k < d2) y[ybase + k * y_2] = fg_from_float(ov.v[l] * out_inv);
+                }
+            }
         }
     }
 }
@@ -454,46 +509,68 @@ __kernel void vu_pool_read(
     int x_off,
     int f_off)
 {
+    __local DTYPE lbuf[2048];
     /* vu_pool reader: vu neighbouring outputs of one row at a time; for each window position it sends the vu inputs
        (FG_NEG_BIG for max / 0 for average where the window leaves the map), then the vu divisors. Windows follow
        PyTorch: regular (kernel, stride, padding; the average counts the window clipped to the padded map) or adaptive
        (floor(i*H/OH) to ceil((i+1)*H/OH); kh x kw is then the largest window). mode FG_POOL_LRN, local response
        normalization: the window is the kh channels c - kh/2 ... c + (kh-1)/2 at the same pixel (0 outside the map,
-       kw = 1), and the vu values of channel c itself follow instead of divisors. */
+       kw = 1), and the vu values of channel c itself follow instead of divisors.
+       Double buffered: lbuf holds the kh input rows of one output row as the beats they lie in (one bank per beat
+       lane). Iteration j of the outer loop loads the rows of output row j into one copy, one beat per cycle, while it
+       sends the windows of output row j - 1 from the other: max(load, send) cycles per output row. */
     const float sx = fr[f_off];
-    const int chunks = (ow + vu - 1) / vu;
-    for (int b = 0; b < batch; b++)
-    for (int c = 0; c < chans; c++)
-    for (int oy = 0; oy < oh; oy++)
-    for (int oc = 0; oc < chunks; oc++) {
+    const int chunks = (ow + vu - 1) / vu, lrn = mode == FG_POOL_LRN, taps = kh * kw;
+    const int rowbeats = (iw + BEAT - 1) / BEAT + 1, fill = kh * rowbeats, send = chunks * (taps + 1);
+    const int jobs = batch * chans * oh;
+    int lb = 0, lc = 0, ly = 0; /* the output row being loaded */
+    int b = 0, c = 0, oy = 0;   /* the output row being sent */
+    for (int j = 0; j <= jobs; j++) {
+        const int fillc = j & 1, sendc = 1 - fillc;
+        const int lys = adaptive ? ly * ih / oh : ly * stride - pad;
         const int ys = adaptive ? oy * ih / oh : oy * stride - pad;
         const int ye = adaptive ? ((oy + 1) * ih + oh - 1) / oh : FG_MIN(ys + kh, ih + pad);
-        for (int wy = 0; wy < kh; wy++)
-        for (int wx = 0; wx < kw; wx++) {
-            vu_vec v;
+        const int trips = FG_MAX(j < jobs ? fill : 0, j > 0 ? send : 0);
+        int r = 0, k = 0;           /* load: row, beat */
+        int oc = 0, wy = 0, wx = 0; /* send: output vector, window row and column (wy == kh: the divisors) */
+        for (int t = 0; t < trips; t++) {
+            if (j < jobs && t < fill) {
+                const int cc = lrn ? lc - kh / 2 + r : lc, yy = lrn ? ly : lys + r;
+                const int row0 = x_off + ((lb * chans + cc) * ih + yy) * iw;
+                if (cc >= 0 && cc < chans && yy >= 0 && yy < ih && k <= (row0 + iw - 1) / BEAT - row0 / BEAT) {
+                    const fg_beat v = GMB(x, row0 / BEAT + k);
 #pragma unroll
-            for (int l = 0; l < vu; l++) {
-                const int ox = oc * vu + l;
-                const int xs = adaptive ? ox * iw / ow : ox * stride - pad;
-                const int xe = adaptive ? ((ox + 1) * iw + ow - 1) / ow : FG_MIN(xs + kw, iw + pad);
-                const int cc = mode == FG_POOL_LRN ? c - kh / 2 + wy : c;
-                const int yy = mode == FG_POOL_LRN ? oy : ys + wy, xx = mode == FG_POOL_LRN ? ox : xs + wx;
-                const bool ok = ox < ow && (mode == FG_POOL_LRN ? cc >= 0 && cc < chans
-                                                      : yy < ye && xx < xe && yy >= 0 && yy < ih && xx >= 0 && xx < iw);
-                v.v[l] = ok ? fg_to_float(x[x_off + ((b * chans + cc) * ih + yy) * iw + xx], sx) : (mode == FG_POOL_MAX ? FG_NEG_BIG : 0.0f);
+                    for (int q = 0; q < BEAT; q++) {
+                        lbuf[((fillc * PKH + r) * PROWB + k) * BEAT + q] = v.v[q];
+                    }
+                }
+                if (++k == rowbeats) { k = 0; r++; }
             }
-            CH_WRITE(vp_x, v);
-        }
-        vu_vec dv;
+            if (j > 0 && t < send) {
+                vu_vec v;
 #pragma unroll
-        for (int l = 0; l < vu; l++) {
-            const int ox = oc * vu + l;
-            const int xs = adaptive ? ox * iw / ow : ox * stride - pad;
-            const int xe = adaptive ? ((ox + 1) * iw + ow - 1) / ow : FG_MIN(xs + kw, iw + pad);
-            if (mode == FG_POOL_LRN) dv.v[l] = ox < ow ? fg_to_float(x[x_off + ((b * chans + c) * ih + oy) * iw + ox], sx) : 0.0f;
-            else dv.v[l] = mode == FG_POOL_MAX ? 1.0f : (float)((ye - ys) * (xe - xs));
+                for (int l = 0; l < vu; l++) {
+                    const int ox = oc * vu + l;
+                    const int xs = adaptive ? ox * iw / ow : ox * stride - pad;
+                    const int xe = adaptive ? ((ox + 1) * iw + ow - 1) / ow : FG_MIN(xs + kw, iw + pad);
+                    const int wr = wy < kh ? wy : kh / 2; /* the divisors' row: LRN's own channel */
+                    const int cc = lrn ? c - kh / 2 + wr : c;
+                    const int yy = lrn ? oy : ys + wr, xx = lrn || wy == kh ? ox : xs + wx;
+                    const int e = (x_off + ((b * chans + cc) * ih + yy) * iw) % BEAT + xx;
+                    const bool ok = ox < ow && (lrn ? cc >= 0 && cc < chans
+                                                    : yy < ye && xx < xe && yy >= 0 && yy < ih && xx >= 0 && xx < iw);
+                    const float in = ok ? fg_to_float(lbuf[((sendc * PKH + wr) * PROWB + e / BEAT) * BEAT + e % BEAT], sx) : 0.0f;
+                    if (wy < kh) v.v[l] = ok ? in : (mode == FG_POOL_MAX ? FG_NEG_BIG : 0.0f);
+                    else if (lrn) v.v[l] = ox < ow ? in : 0.0f;
+                    else v.v[l] = mode == FG_POOL_MAX ? 1.0f : (float)((ye - ys) * (xe - xs));
+                }
+                CH_WRITE(vp_x, v);
+                if (wy == kh) { wy = 0; oc++; }
+                else if (++wx == kw) { wx = 0; wy++; }
+            }
         }
-        CH_WRITE(vp_x, dv);
+        if (j < jobs && ++ly == oh) { ly = 0; if (++lc == chans) { lc = 0; lb++; } }
+        if (j > 0 && ++oy == oh) { oy = 0; if (++c == chans) { c = 0; b++; } }
     }
 }
 
@@ -554,18 +631,31 @@ __kernel void vu_pool_write(
     int y_off,
     int f_off)
 {
-    /* vu_pool writer. */
+    /* vu_pool writer: the output map is dense and starts on a beat (an arena tensor), so the rows' elements form one
+       run: they are gathered into a ring of VU_WIN beats and every beat is stored whole once complete, VU_BEATS
+       stores per vector at most; the last, partial beat goes to the tensor's padding. */
     const float out_inv = fq[f_off + 2];
     const int chunks = (ow + vu - 1) / vu;
+    fg_beat ob[VU_WIN];
+    int e = 0, stored = 0; /* elements received, beats stored */
     for (int b = 0; b < batch; b++)
     for (int c = 0; c < chans; c++)
     for (int oy = 0; oy < oh; oy++)
     for (int oc = 0; oc < chunks; oc++) {
         const vu_vec ov = CH_READ(vp_o);
+        const int n = FG_MIN(vu, ow - oc * vu);
 #pragma unroll
         for (int l = 0; l < vu; l++) {
-            const int ox = oc * vu + l;
-            if (ox < ow) y[y_off + ((b * chans + c) * oh + oy) * ow + ox] = fg_from_float(ov.v[l] * out_inv);
+            if (l < n) ob[((e + l) / BEAT) % VU_WIN].v[(e + l) % BEAT] = fg_from_float(ov.v[l] * out_inv);
+        }
+        e += n;
+#pragma unroll
+        for (int q = 0; q < VU_BEATS; q++) {
+            if (stored < e / BEAT) {
+                GMB_PUT(y, y_off / BEAT + stored, ob[stored % VU_WIN]);
+                stored++;
+            }
         }
     }
+    if (stored * BEAT < e) GMB_PUT(y, y_off / BEAT + stored, ob[stored % VU_WIN]);
 }

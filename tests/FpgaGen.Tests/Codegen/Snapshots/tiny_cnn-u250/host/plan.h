@@ -28,7 +28,7 @@ static const fg_arg fg_args_0[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS},
 static const fg_arg fg_args_1[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 16}, {0, 32}, {0, 32}, {0, 16}, {0, 16}, {0, 2}, {0, 2}, {0, 2}, {0, 0}, {0, 0}, {0, 0}, {0, 3072}, {0, 192}, {0, 19456}};
 static const fg_arg fg_args_2[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 1}, {0, 32}, {0, 16}, {0, 16}, {0, 16}, {0, 16}, {0, 16}, {0, 3}, {0, 3}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 19456}, {0, 4096}, {0, 4096}, {0, 256}, {0, 16}, {0, 1}, {0, 832}, {0, 0}, {0, 4608}, {0, 144}, {0, 9}, {0, 0}, {0, 8192}, {0, 8192}, {0, 256}, {0, 16}, {0, 1}, {0, 1360}, {0, 1}, {0, 0}, {0, 1392}, {0, 1408}, {0, 0}};
 static const fg_arg fg_args_3[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 1}, {0, 32}, {0, 32}, {0, 16}, {0, 16}, {0, 16}, {0, 16}, {0, 3}, {0, 3}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 0}, {0, 8192}, {0, 8192}, {0, 256}, {0, 16}, {0, 1}, {0, 5696}, {0, 0}, {0, 9216}, {0, 288}, {0, 9}, {0, 8192}, {0, 8192}, {0, 8192}, {0, 256}, {0, 16}, {0, 1}, {0, 3728}, {0, 1}, {0, 0}, {0, 3760}, {0, 3776}, {0, 0}};
-static const fg_arg fg_args_4[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 1}, {0, 1}, {0, 8192}, {0, 5}, {0, 8192}, {0, 8192}, {0, 0}, {0, 0}, {0, 1}, {0, 0}, {0, 8192}, {0, 0}, {0, 0}, {0, 1}, {0, 3808}, {0, 16384}, {0, 8192}, {0, 0}, {0, 0}, {0, 1}};
+static const fg_arg fg_args_4[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 1}, {0, 1}, {0, 8192}, {0, 5}, {0, 8192}, {0, 8192}, {0, 0}, {0, 0}, {0, 1}, {0, 0}, {0, 8192}, {0, 0}, {0, 0}, {0, 1}, {0, 3808}, {0, 16384}, {0, 8192}, {0, 0}, {0, 0}, {0, 1}, {0, 1}};
 static const fg_arg fg_args_5[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 32}, {0, 16}, {0, 16}, {0, 8}, {0, 8}, {0, 2}, {0, 2}, {0, 2}, {0, 0}, {0, 1}, {0, 0}, {0, 16384}, {0, 3840}, {0, 0}};
 static const fg_arg fg_args_6[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 32}, {0, 8}, {0, 8}, {0, 1}, {0, 1}, {0, 8}, {0, 8}, {0, 1}, {0, 0}, {0, 1}, {0, 1}, {0, 0}, {0, 3872}, {0, 2048}};
 static const fg_arg fg_args_7[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 1}, {0, 10}, {0, 32}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 0}, {0, 0}, {0, 1}, {0, 2048}, {0, 32}, {0, 0}, {0, 1}, {0, 0}, {0, 32}, {0, 15552}, {0, 0}, {0, 0}, {0, 32}, {0, 1}, {0, 0}, {0, 10}, {0, 0}, {0, 1}, {0, 0}, {0, 10}, {0, 3968}, {0, 0}, {0, 0}, {0, 3984}, {0, 4000}, {0, 0}};
@@ -39,7 +39,7 @@ static const fg_launch fg_launches[] = {
     {"vu_pool_top", 19, fg_args_1},
     {"conv_tiled_top", 43, fg_args_2},
     {"conv_tiled_top", 43, fg_args_3},
-    {"vu_map_top", 26, fg_args_4},
+    {"vu_map_top", 27, fg_args_4},
     {"vu_pool_top", 19, fg_args_5},
     {"vu_pool_top", 19, fg_args_6},
     {"conv_tiled_top", 43, fg_args_7},

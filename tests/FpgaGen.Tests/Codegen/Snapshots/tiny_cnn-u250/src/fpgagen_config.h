@@ -7,9 +7,14 @@
 #define Tr 7 /* parameter */
 #define Tc 7 /* parameter */
 #define vu 8 /* parameter */
+#define BEAT 64 /* elements of the data type in one 512-bit external-memory beat (one request) */
 #define KMAX 3 /* largest kernel */
 #define SMAX 1 /* largest stride */
 #define DMAX 1 /* largest dilation */
 #define ITH 9 /* (Tr - 1) * SMAX + (KMAX - 1) * DMAX + 1 */
 #define ITW 9 /* (Tc - 1) * SMAX + (KMAX - 1) * DMAX + 1 */
+#define VU_BEATS 1 /* ceil(vu / BEAT): beats one vector spans */
+#define VU_WIN 2 /* VU_BEATS + 1: beats a run reader keeps (a vector may straddle one more) */
+#define PKH 8 /* input rows of the tallest pooling window (channels of an LRN window) */
+#define PROWB 2 /* ceil(widest pooled row / BEAT) + 1: beats one input row spans */
 #endif

@@ -9,6 +9,7 @@ typedef int32_t ACC_T; /* int32 accumulator */
 typedef int32_t BIAS_T; /* int32 */
 typedef int64_t FG_I64;
 #define FG_FIXED 1
+typedef struct { DTYPE v[BEAT]; } fg_beat;
 #define QMIN (-128)
 #define QMAX 127
 #define FG_ACT_NONE 0
@@ -25,6 +26,29 @@ typedef int64_t FG_I64;
 #define FG_POOL_LRN 2
 #define FG_ROW_SOFTMAX 0
 #define FG_ROW_LAYERNORM 1
+
+/* Wide external-memory access: beat b (BEAT consecutive elements from b * BEAT) in one request. Vitis HLS widens
+   an unrolled copy of consecutive, aligned addresses into one beat of the port (max_widen_bitwidth=512; UG1399,
+   "Automatic Port Widening"). */
+FG_INLINE fg_beat fg_beat_get(const DTYPE* p, int b)
+{
+    fg_beat r;
+    for (int j = 0; j < BEAT; j++) {
+#pragma HLS UNROLL
+        r.v[j] = p[b * BEAT + j];
+    }
+    return r;
+}
+
+FG_INLINE void fg_beat_put(DTYPE* p, int b, const fg_beat& val)
+{
+    for (int j = 0; j < BEAT; j++) {
+#pragma HLS UNROLL
+        p[b * BEAT + j] = val.v[j];
+    }
+}
+#define GMB(p, b) fg_beat_get(p, b)
+#define GMB_PUT(p, b, val) fg_beat_put(p, b, val)
 
 /* Conversions between stored values and real numbers (same text in OpenCL and C++). Fixed point is symmetric:
    real = q * scale; results round half up and saturate. Floating-point designs pass scale 1. */

@@ -28,24 +28,49 @@ static void vu_map_read(
     hls::stream<vu_vec>& vm_s)
 {
     /* vu_map reader: vu elements per cycle along the innermost index, converted to real numbers with the operands'
-       scales (a learned tensor such as the position embedding can be an operand, with batch stride 0). */
+       scales (a learned tensor such as the position embedding can be an operand, with batch stride 0). A row of
+       consecutive elements (stride 1: every dense tensor, which the lowering makes one row) is read in aligned beats
+       through a window of VU_WIN beats, the alignment funnel of a burst reader: the first beat before the loop, then
+       each vector takes the beats it newly reaches, VU_BEATS requests per port at most (one when vu <= BEAT).
+       A strided row (a copy out of a slice) reads one element per lane. */
     const float sa = fr[f_off], ss = fr[f_off + 1];
     const int chunks = (d2 + vu - 1) / vu, binary = op == FG_MAP_ADD;
     for (int b = 0; b < batch; b++)
     for (int i0 = 0; i0 < d0; i0++)
-    for (int i1 = 0; i1 < d1; i1++)
-    for (int kc = 0; kc < chunks; kc++) {
+    for (int i1 = 0; i1 < d1; i1++) {
+        const int abase = a_off + b * a_b + i0 * a_0 + i1 * a_1, sbase = s_off + b * s_b + i0 * s_0 + i1 * s_1;
+        const bool arun = a_2 == 1, srun = binary && s_2 == 1;
+        fg_beat aw[VU_WIN], sw[VU_WIN];
+        int ahave = abase / BEAT, shave = sbase / BEAT; /* the newest beat in each window */
+        if (arun && chunks > 0) aw[VU_WIN - 1] = GMB(a, ahave);
+        if (srun && chunks > 0) sw[VU_WIN - 1] = GMB(s, shave);
+        for (int kc = 0; kc < chunks; kc++) {
 #pragma HLS PIPELINE II=1
-        vu_vec av, sv;
-        for (int l = 0; l < vu; l++) {
+            const int k0 = kc * vu, last = FG_MIN(k0 + vu, d2) - 1;
+            for (int j = 0; j < VU_BEATS; j++) {
 #pragma HLS UNROLL
-            const int k = kc * vu + l;
-            const bool ok = k < d2;
-            av.v[l] = ok ? fg_to_float(a[a_off + b * a_b + i0 * a_0 + i1 * a_1 + k * a_2], sa) : 0.0f;
-            sv.v[l] = ok && binary ? fg_to_float(s[s_off + b * s_b + i0 * s_0 + i1 * s_1 + k * s_2], ss) : 0.0f;
+                if (arun && ahave < (abase + last) / BEAT) {
+                    for (int w = 0; w < VU_WIN - 1; w++) aw[w] = aw[w + 1];
+                    aw[VU_WIN - 1] = GMB(a, ++ahave);
+                }
+                if (srun && shave < (sbase + last) / BEAT) {
+                    for (int w = 0; w < VU_WIN - 1; w++) sw[w] = sw[w + 1];
+                    sw[VU_WIN - 1] = GMB(s, ++shave);
+                }
+            }
+            vu_vec av, sv;
+            for (int l = 0; l < vu; l++) {
+#pragma HLS UNROLL
+                const int k = k0 + l, ea = abase + k, es = sbase + k;
+                const bool ok = k < d2;
+                const DTYPE qa = !ok ? (DTYPE)0 : arun ? aw[VU_WIN - 1 - (ahave - ea / BEAT)].v[ea % BEAT] : a[abase + k * a_2];
+                const DTYPE qs = !ok || !binary ? (DTYPE)0 : srun ? sw[VU_WIN - 1 - (shave - es / BEAT)].v[es % BEAT] : s[sbase + k * s_2];
+                av.v[l] = fg_to_float(qa, sa);
+                sv.v[l] = fg_to_float(qs, ss);
+            }
+            CH_WRITE(vm_a, av);
+            if (binary) CH_WRITE(vm_s, sv);
         }
-        CH_WRITE(vm_a, av);
-        if (binary) CH_WRITE(vm_s, sv);
     }
 }
 
@@ -97,22 +122,42 @@ static void vu_map_write(
     int y_0,
     int y_1,
     int y_2,
+    int y_whole,
     int f_off,
     hls::stream<vu_vec>& vm_o)
 {
-    /* vu_map writer: back to the data type with the output scale. */
+    /* vu_map writer: back to the data type with the output scale. When the output is one run that starts on a beat
+       and may be written up to its last whole beat (y_whole, see MapStep.WholeBeats), it stores whole beats: a vector
+       of vu >= BEAT lanes is VU_BEATS beats, smaller vectors fill one beat in turn. Otherwise one element per lane,
+       never past the run. */
     const float out_inv = fq[f_off + 2];
     const int chunks = (d2 + vu - 1) / vu;
     for (int b = 0; b < batch; b++)
     for (int i0 = 0; i0 < d0; i0++)
-    for (int i1 = 0; i1 < d1; i1++)
-    for (int kc = 0; kc < chunks; kc++) {
+    for (int i1 = 0; i1 < d1; i1++) {
+        const int ybase = y_off + b * y_b + i0 * y_0 + i1 * y_1;
+        fg_beat ob[VU_BEATS];
+        for (int kc = 0; kc < chunks; kc++) {
 #pragma HLS PIPELINE II=1
-        const vu_vec ov = CH_READ(vm_o);
-        for (int l = 0; l < vu; l++) {
+            const vu_vec ov = CH_READ(vm_o);
+            const int k0 = kc * vu;
+            if (y_whole) {
+                for (int l = 0; l < vu; l++) {
 #pragma HLS UNROLL
-            const int k = kc * vu + l;
-            if (k < d2) y[y_off + b * y_b + i0 * y_0 + i1 * y_1 + k * y_2] = fg_from_float(ov.v[l] * out_inv);
+                    ob[l / BEAT].v[(k0 + l) % BEAT] = fg_from_float(ov.v[l] * out_inv);
+                }
+                /* a beat is complete when the vector ends on a beat boundary, or at the run's last vector */
+                for (int j = 0; j < VU_BEATS; j++) {
+#pragma HLS UNROLL
+                    if (k0 + j * BEAT < d2 && ((k0 + vu) % BEAT == 0 || kc == chunks - 1)) GMB_PUT(y, (ybase + k0) / BEAT + j, ob[j]);
+                }
+            } else {
+                for (int l = 0; l < vu; l++) {
+#pragma HLS UNROLL
+                    const int k = k0 + l;
+                    if (k < d2) y[ybase + k * y_2] = fg_from_float(ov.v[l] * out_inv);
+                }
+            }
         }
     }
 }
@@ -144,7 +189,8 @@ extern "C" void vu_map_top(
     int y_b,
     int y_0,
     int y_1,
-    int y_2)
+    int y_2,
+    int y_whole)
 {
 #pragma HLS INTERFACE m_axi port=a offset=slave bundle=gmem0 max_widen_bitwidth=512
 #pragma HLS INTERFACE m_axi port=s offset=slave bundle=gmem1 max_widen_bitwidth=512
@@ -172,6 +218,7 @@ extern "C" void vu_map_top(
 #pragma HLS INTERFACE s_axilite port=y_0 bundle=control
 #pragma HLS INTERFACE s_axilite port=y_1 bundle=control
 #pragma HLS INTERFACE s_axilite port=y_2 bundle=control
+#pragma HLS INTERFACE s_axilite port=y_whole bundle=control
 #pragma HLS INTERFACE s_axilite port=a bundle=control
 #pragma HLS INTERFACE s_axilite port=s bundle=control
 #pragma HLS INTERFACE s_axilite port=fr bundle=control
@@ -187,5 +234,5 @@ extern "C" void vu_map_top(
 #pragma HLS STREAM variable=vm_o depth=64
     vu_map_read(a, s, fr, batch, d0, d1, d2, op, a_off, a_b, a_0, a_1, a_2, s_off, s_b, s_0, s_1, s_2, f_off, vm_a, vm_s);
     vu_map_compute(batch, d0, d1, d2, op, vm_a, vm_s, vm_o);
-    vu_map_write(fq, y, batch, d0, d1, d2, y_off, y_b, y_0, y_1, y_2, f_off, vm_o);
+    vu_map_write(fq, y, batch, d0, d1, d2, y_off, y_b, y_0, y_1, y_2, y_whole, f_off, vm_o);
 }

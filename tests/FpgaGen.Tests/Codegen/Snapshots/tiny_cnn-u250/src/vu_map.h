@@ -29,6 +29,7 @@ extern "C" void vu_map_top(
     int y_b,
     int y_0,
     int y_1,
-    int y_2);
+    int y_2,
+    int y_whole);
 
 #endif

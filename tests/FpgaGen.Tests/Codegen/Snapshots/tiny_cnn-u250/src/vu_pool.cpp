@@ -23,47 +23,70 @@ static void vu_pool_read(
     int f_off,
     hls::stream<vu_vec>& vp_x)
 {
+    static DTYPE lbuf[2048];
+#pragma HLS ARRAY_PARTITION variable=lbuf type=cyclic factor=64 dim=1
     /* vu_pool reader: vu neighbouring outputs of one row at a time; for each window position it sends the vu inputs
        (FG_NEG_BIG for max / 0 for average where the window leaves the map), then the vu divisors. Windows follow
        PyTorch: regular (kernel, stride, padding; the average counts the window clipped to the padded map) or adaptive
        (floor(i*H/OH) to ceil((i+1)*H/OH); kh x kw is then the largest window). mode FG_POOL_LRN, local response
        normalization: the window is the kh channels c - kh/2 ... c + (kh-1)/2 at the same pixel (0 outside the map,
-       kw = 1), and the vu values of channel c itself follow instead of divisors. */
+       kw = 1), and the vu values of channel c itself follow instead of divisors.
+       Double buffered: lbuf holds the kh input rows of one output row as the beats they lie in (one bank per beat
+       lane). Iteration j of the outer loop loads the rows of output row j into one copy, one beat per cycle, while it
+       sends the windows of output row j - 1 from the other: max(load, send) cycles per output row. */
     const float sx = fr[f_off];
-    const int chunks = (ow + vu - 1) / vu;
-    for (int b = 0; b < batch; b++)
-    for (int c = 0; c < chans; c++)
-    for (int oy = 0; oy < oh; oy++)
-    for (int oc = 0; oc < chunks; oc++) {
+    const int chunks = (ow + vu - 1) / vu, lrn = mode == FG_POOL_LRN, taps = kh * kw;
+    const int rowbeats = (iw + BEAT - 1) / BEAT + 1, fill = kh * rowbeats, send = chunks * (taps + 1);
+    const int jobs = batch * chans * oh;
+    int lb = 0, lc = 0, ly = 0; /* the output row being loaded */
+    int b = 0, c = 0, oy = 0;   /* the output row being sent */
+    for (int j = 0; j <= jobs; j++) {
+        const int fillc = j & 1, sendc = 1 - fillc;
+        const int lys = adaptive ? ly * ih / oh : ly * stride - pad;
         const int ys = adaptive ? oy * ih / oh : oy * stride - pad;
         const int ye = adaptive ? ((oy + 1) * ih + oh - 1) / oh : FG_MIN(ys + kh, ih + pad);
-        for (int wy = 0; wy < kh; wy++)
-        for (int wx = 0; wx < kw; wx++) {
+        const int trips = FG_MAX(j < jobs ? fill : 0, j > 0 ? send : 0);
+        int r = 0, k = 0;           /* load: row, beat */
+        int oc = 0, wy = 0, wx = 0; /* send: output vector, window row and column (wy == kh: the divisors) */
+        for (int t = 0; t < trips; t++) {
 #pragma HLS PIPELINE II=1
-            vu_vec v;
-            for (int l = 0; l < vu; l++) {
+            if (j < jobs && t < fill) {
+                const int cc = lrn ? lc - kh / 2 + r : lc, yy = lrn ? ly : lys + r;
+                const int row0 = x_off + ((lb * chans + cc) * ih + yy) * iw;
+                if (cc >= 0 && cc < chans && yy >= 0 && yy < ih && k <= (row0 + iw - 1) / BEAT - row0 / BEAT) {
+                    const fg_beat v = GMB(x, row0 / BEAT + k);
+                    for (int q = 0; q < BEAT; q++) {
 #pragma HLS UNROLL
-                const int ox = oc * vu + l;
-                const int xs = adaptive ? ox * iw / ow : ox * stride - pad;
-                const int xe = adaptive ? ((ox + 1) * iw + ow - 1) / ow : FG_MIN(xs + kw, iw + pad);
-                const int cc = mode == FG_POOL_LRN ? c - kh / 2 + wy : c;
-                const int yy = mode == FG_POOL_LRN ? oy : ys + wy, xx = mode == FG_POOL_LRN ? ox : xs + wx;
-                const bool ok = ox < ow && (mode == FG_POOL_LRN ? cc >= 0 && cc < chans
-                                                      : yy < ye && xx < xe && yy >= 0 && yy < ih && xx >= 0 && xx < iw);
-                v.v[l] = ok ? fg_to_float(x[x_off + ((b * chans + cc) * ih + yy) * iw + xx], sx) : (mode == FG_POOL_MAX ? FG_NEG_BIG : 0.0f);
+                        lbuf[((fillc * PKH + r) * PROWB + k) * BEAT + q] = v.v[q];
+                    }
+                }
+                if (++k == rowbeats) { k = 0; r++; }
             }
-            CH_WRITE(vp_x, v);
-        }
-        vu_vec dv;
-        for (int l = 0; l < vu; l++) {
+            if (j > 0 && t < send) {
+                vu_vec v;
+                for (int l = 0; l < vu; l++) {
 #pragma HLS UNROLL
-            const int ox = oc * vu + l;
-            const int xs = adaptive ? ox * iw / ow : ox * stride - pad;
-            const int xe = adaptive ? ((ox + 1) * iw + ow - 1) / ow : FG_MIN(xs + kw, iw + pad);
-            if (mode == FG_POOL_LRN) dv.v[l] = ox < ow ? fg_to_float(x[x_off + ((b * chans + c) * ih + oy) * iw + ox], sx) : 0.0f;
-            else dv.v[l] = mode == FG_POOL_MAX ? 1.0f : (float)((ye - ys) * (xe - xs));
+                    const int ox = oc * vu + l;
+                    const int xs = adaptive ? ox * iw / ow : ox * stride - pad;
+                    const int xe = adaptive ? ((ox + 1) * iw + ow - 1) / ow : FG_MIN(xs + kw, iw + pad);
+                    const int wr = wy < kh ? wy : kh / 2; /* the divisors' row: LRN's own channel */
+                    const int cc = lrn ? c - kh / 2 + wr : c;
+                    const int yy = lrn ? oy : ys + wr, xx = lrn || wy == kh ? ox : xs + wx;
+                    const int e = (x_off + ((b * chans + cc) * ih + yy) * iw) % BEAT + xx;
+                    const bool ok = ox < ow && (lrn ? cc >= 0 && cc < chans
+                                                    : yy < ye && xx < xe && yy >= 0 && yy < ih && xx >= 0 && xx < iw);
+                    const float in = ok ? fg_to_float(lbuf[((sendc * PKH + wr) * PROWB + e / BEAT) * BEAT + e % BEAT], sx) : 0.0f;
+                    if (wy < kh) v.v[l] = ok ? in : (mode == FG_POOL_MAX ? FG_NEG_BIG : 0.0f);
+                    else if (lrn) v.v[l] = ox < ow ? in : 0.0f;
+                    else v.v[l] = mode == FG_POOL_MAX ? 1.0f : (float)((ye - ys) * (xe - xs));
+                }
+                CH_WRITE(vp_x, v);
+                if (wy == kh) { wy = 0; oc++; }
+                else if (++wx == kw) { wx = 0; wy++; }
+            }
         }
-        CH_WRITE(vp_x, dv);
+        if (j < jobs && ++ly == oh) { ly = 0; if (++lc == chans) { lc = 0; lb++; } }
+        if (j > 0 && ++oy == oh) { oy = 0; if (++c == chans) { c = 0; b++; } }
     }
 }
 
@@ -126,21 +149,34 @@ static void vu_pool_write(
     int f_off,
     hls::stream<vu_vec>& vp_o)
 {
-    /* vu_pool writer. */
+    /* vu_pool writer: the output map is dense and starts on a beat (an arena tensor), so the rows' elements form one
+       run: they are gathered into a ring of VU_WIN beats and every beat is stored whole once complete, VU_BEATS
+       stores per vector at most; the last, partial beat goes to the tensor's padding. */
     const float out_inv = fq[f_off + 2];
     const int chunks = (ow + vu - 1) / vu;
+    fg_beat ob[VU_WIN];
+    int e = 0, stored = 0; /* elements received, beats stored */
     for (int b = 0; b < batch; b++)
     for (int c = 0; c < chans; c++)
     for (int oy = 0; oy < oh; oy++)
     for (int oc = 0; oc < chunks; oc++) {
 #pragma HLS PIPELINE II=1
         const vu_vec ov = CH_READ(vp_o);
+        const int n = FG_MIN(vu, ow - oc * vu);
         for (int l = 0; l < vu; l++) {
 #pragma HLS UNROLL
-            const int ox = oc * vu + l;
-            if (ox < ow) y[y_off + ((b * chans + c) * oh + oy) * ow + ox] = fg_from_float(ov.v[l] * out_inv);
+            if (l < n) ob[((e + l) / BEAT) % VU_WIN].v[(e + l) % BEAT] = fg_from_float(ov.v[l] * out_inv);
+        }
+        e += n;
+        for (int q = 0; q < VU_BEATS; q++) {
+#pragma HLS UNROLL
+            if (stored < e / BEAT) {
+                GMB_PUT(y, y_off / BEAT + stored, ob[stored % VU_WIN]);
+                stored++;
+            }
         }
     }
+    if (stored * BEAT < e) GMB_PUT(y, y_off / BEAT + stored, ob[stored % VU_WIN]);
 }
 
 /* The kernel v++ links (vu_pool_top): one call runs one step of the network on this group. */

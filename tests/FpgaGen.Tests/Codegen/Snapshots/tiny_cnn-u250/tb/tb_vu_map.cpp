@@ -41,6 +41,7 @@ static int case_0()
     a_.y_2 = 1;
     a_.y_b = 8192;
     a_.y_off = 0;
+    a_.y_whole = 1;
     fg::Lcg rng(1234u);
     std::vector<DTYPE> a(8192);
     fill(a, rng, -8.0f, 8.0f, true);
@@ -55,9 +56,9 @@ static int case_0()
     fq[3] = 1e-3f;
     for (auto& e : y) e = (DTYPE)3;
     std::vector<DTYPE> y_ref(y);
-    vu_map_top(a.data(), s.data(), fq.data(), fq.data(), y.data(), a_.batch, a_.d0, a_.d1, a_.d2, a_.op, a_.a_off, a_.a_b, a_.a_0, a_.a_1, a_.a_2, a_.s_off, a_.s_b, a_.s_0, a_.s_1, a_.s_2, a_.f_off, a_.y_off, a_.y_b, a_.y_0, a_.y_1, a_.y_2);
+    vu_map_top(a.data(), s.data(), fq.data(), fq.data(), y.data(), a_.batch, a_.d0, a_.d1, a_.d2, a_.op, a_.a_off, a_.a_b, a_.a_0, a_.a_1, a_.a_2, a_.s_off, a_.s_b, a_.s_0, a_.s_1, a_.s_2, a_.f_off, a_.y_off, a_.y_b, a_.y_0, a_.y_1, a_.y_2, a_.y_whole);
     fg::ref_map(a_, a.data(), s.data(), fq.data(), fq.data(), y_ref.data());
-    return fg::compare("add1", y.data(), y_ref.data(), y.size(), 1.0);
+    return fg::compare("add1", y.data(), y_ref.data(), 8192, 1.0);
 }
 
 int main()
