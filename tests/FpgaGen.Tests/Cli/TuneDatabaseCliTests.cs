@@ -33,7 +33,7 @@ public sealed class TuneDatabaseCliTests : IDisposable
                 measuredCount++;
             }
         }
-        Assert.True(measuredCount >= 4, $"only {measuredCount} candidates measured in all");
+        Assert.True(measuredCount >= 2, $"only {measuredCount} candidates measured in all"); // at least one each: the default always runs when nothing is cached
         using var database = TuningDatabase.Open(db);
         var entry = Assert.Single(database.Entries);
         // Every candidate either process measured is stored; nothing else is.
