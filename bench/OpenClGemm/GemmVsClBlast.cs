@@ -25,7 +25,7 @@ using FpgaGen.OpenCl.Tuning;
 var opts = Args.Parse(args);
 using var session = OpenClSession.Open(opts.Device);
 Console.WriteLine($"device: {session.Device.Name} ({session.Device.Platform.Name}, {session.Device.ComputeUnits} CUs)");
-var db = TuningDatabase.Load(opts.Db);
+using var db = TuningDatabase.Open(opts.Db);
 var clblastTuned = opts.ClBlastTuned.Count == 0 ? null : ClBlastTuning.BestOf(opts.ClBlastTuned);
 if (clblastTuned is not null) Console.WriteLine($"CLBlast tuned Xgemm: {string.Join(" ", clblastTuned.Select(kv => $"{kv.Key}={kv.Value}"))}");
 
@@ -36,7 +36,7 @@ foreach (var shape in opts.Shapes)
     TrialResult? best;
     using (var problem = GemmTuning.CreateProblem(session, shape))
     {
-        var result = Tuner.Run(problem, new TuningOptions { Budget = TimeSpan.FromSeconds(opts.Budget), DatabasePath = opts.Db, Seed = 1 }, db);
+        var result = Tuner.Run(problem, new TuningOptions { Budget = TimeSpan.FromSeconds(opts.Budget), Seed = 1 }, db);
         best = result.Best;
         Console.WriteLine($"tuned: {result.Trials.Count} candidates ({result.Trials.Count(t => t.FromCache)} cached, " +
                           $"{result.Trials.Count(t => t.Status != TrialStatus.Verified)} rejected) of {result.Candidates}, stop: {result.Stop}");
@@ -99,7 +99,7 @@ sealed record Args(string? Device, double Budget, int Runs, string Db, List<Gemm
 
     public static Args Parse(string[] args)
     {
-        string? device = null, db = "gemm-bench-tuning.json", shapes = DefaultShapes;
+        string? device = null, db = "gemm-bench-tuning.sqlite", shapes = DefaultShapes;
         double budget = 60;
         int runs = 5;
         var tuned = new List<string>();

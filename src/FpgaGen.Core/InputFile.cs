@@ -24,6 +24,9 @@ public static class InputFile
     /// <summary>A sweep's results.jsonl: one line (about 1 KiB) per compile.</summary>
     public const long ResultsLogBytes = 512L << 20;
 
+    /// <summary>A tuning export (`fpgagen tune --import`): about 100 bytes per trial, so millions of trials.</summary>
+    public const long TuningExportBytes = 256L << 20;
+
     /// <summary>Vendor reports (aoc JSON and report_data.js, Quartus text, HLS XML, v++ estimates, logs).</summary>
     public const long ReportBytes = 256L << 20;
 

@@ -1,4 +1,5 @@
-using FpgaGen.OpenCl.Native;
+using Silk.NET.Core.Loader;
+using Silk.NET.OpenCL;
 
 namespace FpgaGen.OpenCl;
 
@@ -27,25 +28,29 @@ public sealed unsafe class ClCommandQueue : ClHandle
     /// </summary>
     public static ClCommandQueue Create(ClContext context, bool profiling = true)
     {
+        var cl = ClLibrary.Api;
         var device = context.Device;
-        var props = profiling ? ClConstants.QueueProfilingEnable : 0UL;
+        var props = profiling ? CommandQueueProperties.ProfilingEnable : CommandQueueProperties.None;
         int status;
         nint handle;
+        using var ctx = context.Acquire();
         if (device.OpenClVersion.Major >= 2 && device.Platform.OpenClVersion.Major >= 2)
         {
             try
             {
-                var list = stackalloc ulong[] { ClConstants.QueueProperties, props, 0 };
-                handle = ClNative.clCreateCommandQueueWithProperties(context, device.Id, list, &status);
+                // A 0-terminated key/value list of cl_queue_properties; the key CL_QUEUE_PROPERTIES (0x1093 in cl.h)
+                // is the cl_command_queue_info value of the same name, which Silk.NET files under CommandQueueInfo.
+                var list = stackalloc QueueProperties[] { (QueueProperties)CommandQueueInfo.Properties, (QueueProperties)props, 0 };
+                handle = cl.CreateCommandQueueWithProperties(ctx.Handle, device.Id, list, &status);
                 OpenClException.Check(status, "clCreateCommandQueueWithProperties");
                 return new ClCommandQueue(handle, context, profiling);
             }
-            catch (EntryPointNotFoundException)
+            catch (SymbolLoadingException)
             {
                 // A 1.2 ICD loader in front of a 2.0+ driver: fall through to the 1.x call.
             }
         }
-        handle = ClNative.clCreateCommandQueue(context, device.Id, props, &status);
+        handle = cl.CreateCommandQueue(ctx.Handle, device.Id, props, &status);
         OpenClException.Check(status, "clCreateCommandQueue");
         return new ClCommandQueue(handle, context, profiling);
     }
@@ -55,8 +60,10 @@ public sealed unsafe class ClCommandQueue : ClHandle
     {
         var (start, bytes) = Range<T>(buffer, data.Length, offset);
         if (bytes == 0) return;
+        using var queue = Acquire();
+        using var mem = buffer.Acquire();
         fixed (T* p = data)
-            OpenClException.Check(ClNative.clEnqueueWriteBuffer(this, buffer, ClConstants.True, start, bytes, p, 0, null, null), "clEnqueueWriteBuffer");
+            OpenClException.Check(ClLibrary.Api.EnqueueWriteBuffer(queue.Handle, mem.Handle, true, start, bytes, p, 0, null, null), "clEnqueueWriteBuffer");
     }
 
     /// <summary>Blocking device → host copy into <paramref name="destination"/> from element <paramref name="offset"/>.</summary>
@@ -64,8 +71,10 @@ public sealed unsafe class ClCommandQueue : ClHandle
     {
         var (start, bytes) = Range<T>(buffer, destination.Length, offset);
         if (bytes == 0) return;
+        using var queue = Acquire();
+        using var mem = buffer.Acquire();
         fixed (T* p = destination)
-            OpenClException.Check(ClNative.clEnqueueReadBuffer(this, buffer, ClConstants.True, start, bytes, p, 0, null, null), "clEnqueueReadBuffer");
+            OpenClException.Check(ClLibrary.Api.EnqueueReadBuffer(queue.Handle, mem.Handle, true, start, bytes, p, 0, null, null), "clEnqueueReadBuffer");
     }
 
     /// <summary>Reads the whole buffer as <typeparamref name="T"/> elements.</summary>
@@ -93,7 +102,10 @@ public sealed unsafe class ClCommandQueue : ClHandle
             if (!local.IsEmpty) l[i] = (nuint)local[i];
         }
         nint evt;
-        var status = ClNative.clEnqueueNDRangeKernel(this, kernel, (uint)global.Length, null, g, local.IsEmpty ? null : l, 0, null, &evt);
+        int status;
+        using (var queue = Acquire())
+        using (var k = kernel.Acquire())
+            status = ClLibrary.Api.EnqueueNdrangeKernel(queue.Handle, k.Handle, (uint)global.Length, null, g, local.IsEmpty ? null : l, 0, null, &evt);
         if (status != 0)
             throw new OpenClException("clEnqueueNDRangeKernel", status, detail:
                 $"kernel {kernel.Name}, global [{string.Join(",", global.ToArray())}], local [{(local.IsEmpty ? "auto" : string.Join(",", local.ToArray()))}]");
@@ -104,13 +116,23 @@ public sealed unsafe class ClCommandQueue : ClHandle
     public ClEvent EnqueueTask(ClKernel kernel)
     {
         nint evt;
-        OpenClException.Check(ClNative.clEnqueueTask(this, kernel, 0, null, &evt), "clEnqueueTask");
+        using (var queue = Acquire())
+        using (var k = kernel.Acquire())
+            OpenClException.Check(ClLibrary.Api.EnqueueTask(queue.Handle, k.Handle, 0, null, &evt), "clEnqueueTask");
         return new ClEvent(evt);
     }
 
-    public void Finish() => OpenClException.Check(ClNative.clFinish(this), "clFinish");
+    public void Finish()
+    {
+        using var queue = Acquire();
+        OpenClException.Check(ClLibrary.Api.Finish(queue.Handle), "clFinish");
+    }
 
-    public void Flush() => OpenClException.Check(ClNative.clFlush(this), "clFlush");
+    public void Flush()
+    {
+        using var queue = Acquire();
+        OpenClException.Check(ClLibrary.Api.Flush(queue.Handle), "clFlush");
+    }
 
     private static (nuint Start, nuint Bytes) Range<T>(ClBuffer buffer, int count, long offset) where T : unmanaged
     {
@@ -122,5 +144,5 @@ public sealed unsafe class ClCommandQueue : ClHandle
         return ((nuint)start, (nuint)bytes);
     }
 
-    protected override bool ReleaseHandle() => ClNative.clReleaseCommandQueue(handle) == 0;
+    protected override bool ReleaseHandle() => ClLibrary.Api.ReleaseCommandQueue(handle) == ClErrorCodes.Success;
 }

@@ -1,4 +1,4 @@
-using FpgaGen.OpenCl.Native;
+using Silk.NET.OpenCL;
 
 namespace FpgaGen.OpenCl;
 
@@ -12,10 +12,10 @@ public sealed unsafe class ClContext : ClHandle
     public static ClContext Create(ClDevice device)
     {
         // Properties: CL_CONTEXT_PLATFORM, platform id, 0 terminator (cl.h: cl_context_properties list).
-        var properties = stackalloc nint[] { ClConstants.ContextPlatform, device.Platform.Id, 0 };
+        var properties = stackalloc nint[] { (nint)ContextProperties.Platform, device.Platform.Id, 0 };
         var id = device.Id;
         int status;
-        var handle = ClNative.clCreateContext(properties, 1, &id, 0, 0, &status);
+        var handle = ClLibrary.Api.CreateContext(properties, 1, &id, null, null, &status);
         OpenClException.Check(status, "clCreateContext");
         return new ClContext(handle, device);
     }
@@ -25,7 +25,8 @@ public sealed unsafe class ClContext : ClHandle
     {
         if (bytes <= 0) throw new ArgumentOutOfRangeException(nameof(bytes), "an OpenCL buffer needs at least one byte");
         int status;
-        var handle = ClNative.clCreateBuffer(this, (ulong)flags, (nuint)bytes, null, &status);
+        nint handle;
+        using (var context = Acquire()) handle = ClLibrary.Api.CreateBuffer(context.Handle, (MemFlags)flags, (nuint)bytes, null, &status);
         OpenClException.Check(status, "clCreateBuffer");
         return new ClBuffer(handle, this, bytes);
     }
@@ -37,13 +38,14 @@ public sealed unsafe class ClContext : ClHandle
         if (bytes <= 0) throw new ArgumentOutOfRangeException(nameof(data), "an OpenCL buffer needs at least one element");
         int status;
         nint handle;
+        using (var context = Acquire())
         fixed (T* p = data)
-            handle = ClNative.clCreateBuffer(this, (ulong)(flags | ClMemFlags.CopyHostPtr), (nuint)bytes, p, &status);
+            handle = ClLibrary.Api.CreateBuffer(context.Handle, (MemFlags)(flags | ClMemFlags.CopyHostPtr), (nuint)bytes, p, &status);
         OpenClException.Check(status, "clCreateBuffer");
         return new ClBuffer(handle, this, bytes);
     }
 
-    protected override bool ReleaseHandle() => ClNative.clReleaseContext(handle) == 0;
+    protected override bool ReleaseHandle() => ClLibrary.Api.ReleaseContext(handle) == ClErrorCodes.Success;
 }
 
 /// <summary>cl_mem_flags (Khronos cl.h, CL_MEM_*).</summary>
@@ -70,5 +72,5 @@ public sealed class ClBuffer : ClHandle
     public ClContext Context { get; }
     public long SizeBytes { get; }
 
-    protected override bool ReleaseHandle() => Native.ClNative.clReleaseMemObject(handle) == 0;
+    protected override bool ReleaseHandle() => ClLibrary.Api.ReleaseMemObject(handle) == ClErrorCodes.Success;
 }

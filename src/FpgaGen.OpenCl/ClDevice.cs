@@ -1,4 +1,4 @@
-using FpgaGen.OpenCl.Native;
+using Silk.NET.OpenCL;
 
 namespace FpgaGen.OpenCl;
 
@@ -12,19 +12,19 @@ public sealed unsafe class ClDevice
     {
         Platform = platform;
         Id = id;
-        Name = Text(ClConstants.DeviceName);
-        Vendor = Text(ClConstants.DeviceVendor);
-        Version = Text(ClConstants.DeviceVersion);
-        DriverVersion = Text(ClConstants.DriverVersion);
-        Type = (ClDeviceType)Value<ulong>(ClConstants.DeviceType);
-        ComputeUnits = Value<uint>(ClConstants.DeviceMaxComputeUnits);
-        MaxClockMhz = Value<uint>(ClConstants.DeviceMaxClockFrequency);
-        GlobalMemBytes = Value<ulong>(ClConstants.DeviceGlobalMemSize);
-        LocalMemBytes = Value<ulong>(ClConstants.DeviceLocalMemSize);
-        MaxAllocBytes = Value<ulong>(ClConstants.DeviceMaxMemAllocSize);
-        MaxWorkGroupSize = (long)Value<nuint>(ClConstants.DeviceMaxWorkGroupSize);
-        Available = Value<uint>(ClConstants.DeviceAvailable) != 0;
-        Extensions = Text(ClConstants.DeviceExtensions).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Name = Text(DeviceInfo.Name);
+        Vendor = Text(DeviceInfo.Vendor);
+        Version = Text(DeviceInfo.Version);
+        DriverVersion = Text(DeviceInfo.DriverVersion);
+        Type = (ClDeviceType)Value<ulong>(DeviceInfo.Type);
+        ComputeUnits = Value<uint>(DeviceInfo.MaxComputeUnits);
+        MaxClockMhz = Value<uint>(DeviceInfo.MaxClockFrequency);
+        GlobalMemBytes = Value<ulong>(DeviceInfo.GlobalMemSize);
+        LocalMemBytes = Value<ulong>(DeviceInfo.LocalMemSize);
+        MaxAllocBytes = Value<ulong>(DeviceInfo.MaxMemAllocSize);
+        MaxWorkGroupSize = (long)Value<nuint>(DeviceInfo.MaxWorkGroupSize);
+        Available = Value<uint>(DeviceInfo.Available) != 0;
+        Extensions = Text(DeviceInfo.Extensions).Split(' ', StringSplitOptions.RemoveEmptyEntries);
     }
 
     /// <summary>The raw cl_device_id, for interop with other OpenCL libraries.</summary>
@@ -53,11 +53,11 @@ public sealed unsafe class ClDevice
     /// <summary>The device's OpenCL version, parsed from <see cref="Version"/>.</summary>
     public Version OpenClVersion => ClVersion.Parse(Version);
 
-    private string Text(uint param) =>
-        ClInfo.String((size, value, ret) => ClNative.clGetDeviceInfo(Id, param, size, value, ret), "clGetDeviceInfo");
+    private string Text(DeviceInfo param) =>
+        ClInfo.String((size, value, ret) => ClLibrary.Api.GetDeviceInfo(Id, param, size, value, ret), "clGetDeviceInfo");
 
-    private T Value<T>(uint param) where T : unmanaged =>
-        ClInfo.Value<T>((size, value, ret) => ClNative.clGetDeviceInfo(Id, param, size, value, ret), "clGetDeviceInfo");
+    private T Value<T>(DeviceInfo param) where T : unmanaged =>
+        ClInfo.Value<T>((size, value, ret) => ClLibrary.Api.GetDeviceInfo(Id, param, size, value, ret), "clGetDeviceInfo");
 
     public override string ToString() => $"{Name} [{Type.ShortName()}, {Platform.Name}]";
 }

@@ -1,4 +1,4 @@
-using FpgaGen.OpenCl.Native;
+using Silk.NET.OpenCL;
 
 namespace FpgaGen.OpenCl;
 
@@ -14,18 +14,12 @@ public sealed unsafe class ClEvent : ClHandle
     public void Wait()
     {
         int status;
-        var added = false;
-        try
+        using (var evt = Acquire()) // keep the event alive while the runtime holds its raw value
         {
-            DangerousAddRef(ref added); // keep the event alive while the runtime holds its raw value
-            var raw = DangerousGetHandle();
-            status = ClNative.clWaitForEvents(1, &raw);
+            var raw = evt.Handle;
+            status = ClLibrary.Api.WaitForEvents(1, &raw);
         }
-        finally
-        {
-            if (added) DangerousRelease();
-        }
-        if (status == -14) // CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST: report the command's own status
+        if (status == ClErrorCodes.ExecStatusErrorForEventsInWaitList) // report the command's own status
             throw new OpenClException("clWaitForEvents", ExecutionStatus < 0 ? ExecutionStatus : status);
         OpenClException.Check(status, "clWaitForEvents");
     }
@@ -36,16 +30,17 @@ public sealed unsafe class ClEvent : ClHandle
         get
         {
             int value;
-            OpenClException.Check(ClNative.clGetEventInfo(this, ClConstants.EventCommandExecutionStatus, sizeof(int), &value, null), "clGetEventInfo");
+            using var evt = Acquire();
+            OpenClException.Check(ClLibrary.Api.GetEventInfo(evt.Handle, EventInfo.CommandExecutionStatus, sizeof(int), &value, null), "clGetEventInfo");
             return value;
         }
     }
 
     /// <summary>CL_PROFILING_COMMAND_START in device nanoseconds (the queue must have profiling on).</summary>
-    public ulong StartNs => Profile(ClConstants.ProfilingCommandStart);
+    public ulong StartNs => Profile(ProfilingInfo.Start);
 
     /// <summary>CL_PROFILING_COMMAND_END in device nanoseconds.</summary>
-    public ulong EndNs => Profile(ClConstants.ProfilingCommandEnd);
+    public ulong EndNs => Profile(ProfilingInfo.End);
 
     /// <summary>Waits, then returns END − START: the command's execution time on the device.</summary>
     public long DurationNs()
@@ -54,12 +49,13 @@ public sealed unsafe class ClEvent : ClHandle
         return (long)(EndNs - StartNs);
     }
 
-    private ulong Profile(uint param)
+    private ulong Profile(ProfilingInfo param)
     {
         ulong value;
-        OpenClException.Check(ClNative.clGetEventProfilingInfo(this, param, sizeof(ulong), &value, null), "clGetEventProfilingInfo");
+        using var evt = Acquire();
+        OpenClException.Check(ClLibrary.Api.GetEventProfilingInfo(evt.Handle, param, sizeof(ulong), &value, null), "clGetEventProfilingInfo");
         return value;
     }
 
-    protected override bool ReleaseHandle() => ClNative.clReleaseEvent(handle) == 0;
+    protected override bool ReleaseHandle() => ClLibrary.Api.ReleaseEvent(handle) == ClErrorCodes.Success;
 }

@@ -1,4 +1,4 @@
-using FpgaGen.OpenCl.Native;
+using Silk.NET.OpenCL;
 
 namespace FpgaGen.OpenCl;
 
@@ -8,9 +8,9 @@ public sealed unsafe class ClPlatform
     private ClPlatform(nint id)
     {
         Id = id;
-        Name = Info(ClConstants.PlatformName);
-        Vendor = Info(ClConstants.PlatformVendor);
-        Version = Info(ClConstants.PlatformVersion);
+        Name = Info(PlatformInfo.Name);
+        Vendor = Info(PlatformInfo.Vendor);
+        Version = Info(PlatformInfo.Version);
     }
 
     /// <summary>The raw cl_platform_id, for interop with other OpenCL libraries.</summary>
@@ -32,13 +32,13 @@ public sealed unsafe class ClPlatform
     /// </summary>
     public static IReadOnlyList<ClPlatform> GetAll()
     {
-        ClLibrary.EnsureLoaded();
+        var cl = ClLibrary.Api;
         uint count = 0;
-        var status = ClNative.clGetPlatformIDs(0, null, &count);
+        var status = cl.GetPlatformIDs(0, null, &count);
         if (status == ClErrorCodes.PlatformNotFoundKhr || count == 0) return [];
         OpenClException.Check(status, "clGetPlatformIDs");
         var ids = new nint[count];
-        fixed (nint* p = ids) OpenClException.Check(ClNative.clGetPlatformIDs(count, p, null), "clGetPlatformIDs");
+        fixed (nint* p = ids) OpenClException.Check(cl.GetPlatformIDs(count, p, null), "clGetPlatformIDs");
         return ids.Select(id => new ClPlatform(id)).ToArray();
     }
 
@@ -46,16 +46,17 @@ public sealed unsafe class ClPlatform
     public IReadOnlyList<ClDevice> GetDevices(ClDeviceType type = ClDeviceType.All)
     {
         uint count = 0;
-        var status = ClNative.clGetDeviceIDs(Id, (ulong)type, 0, null, &count);
+        var cl = ClLibrary.Api;
+        var status = cl.GetDeviceIDs(Id, (DeviceType)type, 0, null, &count);
         if (status == ClErrorCodes.DeviceNotFound || count == 0) return [];
         OpenClException.Check(status, "clGetDeviceIDs");
         var ids = new nint[count];
-        fixed (nint* p = ids) OpenClException.Check(ClNative.clGetDeviceIDs(Id, (ulong)type, count, p, null), "clGetDeviceIDs");
+        fixed (nint* p = ids) OpenClException.Check(cl.GetDeviceIDs(Id, (DeviceType)type, count, p, null), "clGetDeviceIDs");
         return ids.Select(id => new ClDevice(this, id)).ToArray();
     }
 
-    private string Info(uint param) =>
-        ClInfo.String((size, value, ret) => ClNative.clGetPlatformInfo(Id, param, size, value, ret), "clGetPlatformInfo");
+    private string Info(PlatformInfo param) =>
+        ClInfo.String((size, value, ret) => ClLibrary.Api.GetPlatformInfo(Id, param, size, value, ret), "clGetPlatformInfo");
 
     public override string ToString() => $"{Name} ({Version})";
 }

@@ -1,5 +1,5 @@
 using System.Text;
-using FpgaGen.OpenCl.Native;
+using Silk.NET.OpenCL;
 
 namespace FpgaGen.OpenCl;
 
@@ -19,11 +19,12 @@ public sealed unsafe class ClProgram : ClHandle
         var bytes = Encoding.UTF8.GetBytes(source);
         int status;
         nint handle;
+        using var ctx = context.Acquire();
         fixed (byte* p = bytes)
         {
             var strings = stackalloc byte*[] { p };
             var lengths = stackalloc nuint[] { (nuint)bytes.Length };
-            handle = ClNative.clCreateProgramWithSource(context, 1, strings, lengths, &status);
+            handle = ClLibrary.Api.CreateProgramWithSource(ctx.Handle, 1, strings, lengths, &status);
         }
         OpenClException.Check(status, "clCreateProgramWithSource");
         return new ClProgram(handle, context);
@@ -36,16 +37,17 @@ public sealed unsafe class ClProgram : ClHandle
         var device = context.Device.Id;
         int status, binaryStatus;
         nint handle;
+        using var ctx = context.Acquire();
         fixed (byte* p = binary)
         {
             var binaries = stackalloc byte*[] { p };
             var lengths = stackalloc nuint[] { (nuint)binary.Length };
-            handle = ClNative.clCreateProgramWithBinary(context, 1, &device, lengths, binaries, &binaryStatus, &status);
+            handle = ClLibrary.Api.CreateProgramWithBinary(ctx.Handle, 1, &device, lengths, binaries, &binaryStatus, &status);
         }
         if (status == 0 && binaryStatus != 0) status = binaryStatus;
         if (status != 0)
         {
-            if (handle != 0) ClNative.clReleaseProgram(handle);
+            if (handle != 0) ClLibrary.Api.ReleaseProgram(handle);
             throw new OpenClException("clCreateProgramWithBinary", status);
         }
         return new ClProgram(handle, context);
@@ -60,7 +62,9 @@ public sealed unsafe class ClProgram : ClHandle
         var device = Context.Device.Id;
         var bytes = Encoding.UTF8.GetBytes(options + "\0");
         int status;
-        fixed (byte* p = bytes) status = ClNative.clBuildProgram(this, 1, &device, p, 0, 0);
+        using (var program = Acquire())
+        fixed (byte* p = bytes)
+            status = ClLibrary.Api.BuildProgram(program.Handle, 1, &device, p, null, null);
         if (status != 0)
         {
             string? log = null;
@@ -72,20 +76,26 @@ public sealed unsafe class ClProgram : ClHandle
     }
 
     /// <summary>The build log for the context's device (may be empty on success).</summary>
-    public string BuildLog() =>
-        ClInfo.String((size, value, ret) => ClNative.clGetProgramBuildInfo(this, Context.Device.Id, ClConstants.ProgramBuildLog, size, value, ret),
+    public string BuildLog()
+    {
+        using var program = Acquire();
+        var raw = program.Handle;
+        return ClInfo.String((size, value, ret) => ClLibrary.Api.GetProgramBuildInfo(raw, Context.Device.Id, ProgramBuildInfo.BuildLog, size, value, ret),
             "clGetProgramBuildInfo");
+    }
 
     /// <summary>The built program's device binary (CL_PROGRAM_BINARIES for the single device).</summary>
     public byte[] GetBinary()
     {
+        var cl = ClLibrary.Api;
+        using var program = Acquire();
         nuint size;
-        OpenClException.Check(ClNative.clGetProgramInfo(this, ClConstants.ProgramBinarySizes, (nuint)sizeof(nuint), &size, null), "clGetProgramInfo");
+        OpenClException.Check(cl.GetProgramInfo(program.Handle, ProgramInfo.BinarySizes, (nuint)sizeof(nuint), &size, null), "clGetProgramInfo");
         var binary = new byte[(int)size];
         fixed (byte* p = binary)
         {
             var pointers = stackalloc byte*[] { p };
-            OpenClException.Check(ClNative.clGetProgramInfo(this, ClConstants.ProgramBinaries, (nuint)sizeof(byte*), pointers, null), "clGetProgramInfo");
+            OpenClException.Check(cl.GetProgramInfo(program.Handle, ProgramInfo.Binaries, (nuint)sizeof(byte*), pointers, null), "clGetProgramInfo");
         }
         return binary;
     }
@@ -95,10 +105,12 @@ public sealed unsafe class ClProgram : ClHandle
         var bytes = Encoding.UTF8.GetBytes(name + "\0");
         int status;
         nint handle;
-        fixed (byte* p = bytes) handle = ClNative.clCreateKernel(this, p, &status);
+        using (var program = Acquire())
+        fixed (byte* p = bytes)
+            handle = ClLibrary.Api.CreateKernel(program.Handle, p, &status);
         if (status != 0) throw new OpenClException("clCreateKernel", status, detail: $"kernel '{name}'");
         return new ClKernel(handle, this, name);
     }
 
-    protected override bool ReleaseHandle() => ClNative.clReleaseProgram(handle) == 0;
+    protected override bool ReleaseHandle() => ClLibrary.Api.ReleaseProgram(handle) == ClErrorCodes.Success;
 }

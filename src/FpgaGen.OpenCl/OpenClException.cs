@@ -1,5 +1,3 @@
-using FpgaGen.OpenCl.Native;
-
 namespace FpgaGen.OpenCl;
 
 /// <summary>

@@ -63,7 +63,8 @@ internal static class SimulateCommand
             var predicted = estimator.EvaluateLayers(estimate.Config).Layers.ToDictionary(l => l.Layer.Name, l => l.Ms);
 
             using var session = OpenClSession.Open(r.GetValue(openclDevice));
-            using var tuned = r.GetValue(reference) == "opencl" ? new TunedLinear(session, TuningDatabase.Load(r.GetValue(db) ?? TuneCommand.DefaultDatabase)) : null;
+            using var tuning = r.GetValue(reference) == "opencl" ? TuningDatabase.OpenIfExists(r.GetValue(db) ?? TuneCommand.DefaultDatabase) : null;
+            using var tuned = tuning is null ? null : new TunedLinear(session, tuning);
             var report = RunWithProgress(io, accelerator, session, tensors, input, dev.Id, predicted, tuned is null ? null : tuned.Run);
             if (tuned is not null)
                 foreach (var g in tuned.Used.GroupBy(u => (u.Shape, u.Parameters, u.Match)))

@@ -9,57 +9,97 @@ namespace FpgaGen.Cli.Commands;
 /// <summary>`fpgagen tune`: sweeps an OpenCL kernel's tiling parameters on a real device and stores the best per device.</summary>
 internal static class TuneCommand
 {
-    /// <summary>Default tuning database: $XDG_CACHE_HOME/fpgagen/tuning.json (or ~/.cache/...).</summary>
+    /// <summary>Default tuning database: $XDG_CACHE_HOME/fpgagen/tuning.sqlite (or ~/.cache/...).</summary>
     public static string DefaultDatabase =>
         Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? x
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "fpgagen", "tuning.json");
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "fpgagen", "tuning.sqlite");
 
     public static Command Create(CliIo io)
     {
-        var kernel = new Option<string>("--kernel") { Description = "Kernel to tune: gemm|conv", Required = true };
+        // --kernel and --shape are required for a sweep, checked in the action: --export and --import run without them.
+        var kernel = new Option<string?>("--kernel") { Description = "Kernel to tune: gemm|conv" };
         kernel.AcceptOnlyFromAmong("gemm", "conv");
-        var shape = new Option<string>("--shape")
+        var shape = new Option<string?>("--shape")
         {
-            Description = $"Problem shape: gemm {KernelTuning.ShapeSyntax("gemm")}; conv {KernelTuning.ShapeSyntax("conv")}", Required = true,
+            Description = $"Problem shape: gemm {KernelTuning.ShapeSyntax("gemm")}; conv {KernelTuning.ShapeSyntax("conv")}",
         };
         var device = new Option<string?>("--opencl-device") { Description = "OpenCL device: index or part of its name (default: first GPU, else device 0)" };
         var budget = new Option<double>("--budget") { Description = "Seconds to spend (0: only report what the database holds)", DefaultValueFactory = _ => 60 };
         var strategy = new Option<string>("--strategy") { Description = "exhaustive (in order) or random (sampled)", DefaultValueFactory = _ => "random" };
         strategy.AcceptOnlyFromAmong("exhaustive", "random");
         var seed = new Option<int>("--seed") { Description = "Seed of the random order", DefaultValueFactory = _ => 1 };
-        var db = new Option<string?>("--db") { Description = $"Tuning database (default {DefaultDatabase})" };
+        var db = new Option<string?>("--db") { Description = $"Tuning database, an SQLite file (default {DefaultDatabase})" };
+        var export = new Option<string?>("--export") { Description = "Write every entry of the database to FILE.json (for sharing) and exit" };
+        var import = new Option<string?>("--import") { Description = "Add the entries of FILE.json (from --export) to the database and exit" };
         var format = CommonOptions.Format("table", "json");
         var cmd = new Command("tune", "Sweep a kernel's tiling parameters on an OpenCL device, verify and time each, and store the best in the tuning database.")
         {
-            kernel, shape, device, budget, strategy, seed, db, format,
+            kernel, shape, device, budget, strategy, seed, db, export, import, format,
         };
         cmd.SetAction((r, ct) => Task.FromResult(io.Guard(() =>
         {
+            var exportFile = r.GetValue(export);
+            var importFile = r.GetValue(import);
+            if (exportFile is not null || importFile is not null)
+            {
+                if (exportFile is not null && importFile is not null) throw new InputException("--export and --import cannot be combined; run them one after the other");
+                if (r.GetValue(kernel) is not null || r.GetValue(shape) is not null)
+                    throw new InputException($"--{(exportFile is not null ? "export" : "import")} works on the whole database; leave out --kernel and --shape");
+                using var database = OpenDatabase(r.GetValue(db));
+                return exportFile is not null ? Export(io, database, exportFile) : Import(io, database, importFile!);
+            }
+            if (r.GetValue(kernel) is not { } kernelName) throw new InputException("--kernel is required (gemm or conv), unless --export or --import is given");
+            if (r.GetValue(shape) is not { } shapeText) throw new InputException($"--shape is required: gemm {KernelTuning.ShapeSyntax("gemm")}; conv {KernelTuning.ShapeSyntax("conv")}");
             if (r.GetValue(budget) < 0) throw new InputException($"--budget must be zero or more seconds, got {r.GetValue(budget)}");
-            var dbPath = r.GetValue(db) ?? DefaultDatabase;
+            KernelTuning.ParseShape(kernelName, shapeText); // a bad shape is an error before the device is opened
+            using var tuning = OpenDatabase(r.GetValue(db));
             using var session = OpenClSession.Open(r.GetValue(device));
-            using var problem = KernelTuning.CreateProblem(session, r.GetValue(kernel)!, r.GetValue(shape)!);
-            var database = TuningDatabase.Load(dbPath);
+            using var problem = KernelTuning.CreateProblem(session, kernelName, shapeText);
             var options = new TuningOptions
             {
                 Budget = TimeSpan.FromSeconds(r.GetValue(budget)),
                 Strategy = r.GetValue(strategy) == "exhaustive" ? SearchStrategy.Exhaustive : SearchStrategy.Random,
                 Seed = r.GetValue(seed),
-                DatabasePath = dbPath,
             };
-            var result = Run(io, problem, options, database, ct);
+            var result = Run(io, problem, options, tuning, ct);
             if (r.GetValue(format) == "json")
                 io.WriteJson(new
                 {
-                    Kernel = problem.Shape.Kernel, Shape = problem.Shape.Text, Device = session.Device.Name, Database = dbPath, Stop = result.Stop.ToString(),
+                    Kernel = problem.Shape.Kernel, Shape = problem.Shape.Text, Device = session.Device.Name, Database = tuning.Path, Stop = result.Stop.ToString(),
                     Best = result.Best is { } b ? new { Parameters = b.Parameters.ToString(), b.MedianNs, b.Gflops } : null,
                     Trials = result.Trials.Select(t => new { Parameters = t.Parameters.ToString(), Status = t.Status.ToString(), t.MedianNs, t.Gflops, t.FromCache, t.Message }),
                 });
             else
-                WriteTable(io, session.Device.Name, dbPath, result);
+                WriteTable(io, session.Device.Name, tuning.Path, result);
             return result.Best is null ? 1 : 0;
         })));
         return cmd;
+    }
+
+    /// <summary>The --db file, or the default one, whose folder is made on first use.</summary>
+    private static TuningDatabase OpenDatabase(string? path)
+    {
+        if (path is null)
+        {
+            path = DefaultDatabase;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        }
+        return TuningDatabase.Open(path);
+    }
+
+    private static int Export(CliIo io, TuningDatabase database, string file)
+    {
+        var count = database.Export(file);
+        io.Out.WriteLine($"exported {count} tuning entr{(count == 1 ? "y" : "ies")} from {database.Path} to {file}");
+        return 0;
+    }
+
+    private static int Import(CliIo io, TuningDatabase database, string file)
+    {
+        var s = database.Import(file);
+        io.Out.WriteLine($"imported {file} into {database.Path}: {s.Entries} entr{(s.Entries == 1 ? "y" : "ies")}, " +
+                         $"{s.Added} trial(s) added, {s.Kept} already held (kept)");
+        return 0;
     }
 
     private static TuningResult Run(CliIo io, ITuningProblem problem, TuningOptions options, TuningDatabase database, CancellationToken ct) =>

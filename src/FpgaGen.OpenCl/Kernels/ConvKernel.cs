@@ -40,7 +40,7 @@ public sealed class ConvKernel : IDisposable
             kernel = program.CreateKernel("conv");
             var wgs = parameters["WGX"] * parameters["WGY"];
             if (kernel.MaxWorkGroupSize < wgs)
-                throw new OpenClException("clGetKernelWorkGroupInfo", Native.ClErrorCodes.InvalidWorkGroupSize,
+                throw new OpenClException("clGetKernelWorkGroupInfo", ClErrorCodes.InvalidWorkGroupSize,
                     detail: $"the compiled kernel allows {kernel.MaxWorkGroupSize} work-items per group, the tile needs {wgs}");
             return new ConvKernel(session, shape, parameters, program, kernel);
         }

@@ -63,7 +63,7 @@ public sealed class GemmKernel : IDisposable
             kernel = program.CreateKernel("gemm");
             var wgs = parameters["MDIMC"] * parameters["NDIMC"];
             if (kernel.MaxWorkGroupSize < wgs)
-                throw new OpenClException("clGetKernelWorkGroupInfo", Native.ClErrorCodes.InvalidWorkGroupSize,
+                throw new OpenClException("clGetKernelWorkGroupInfo", ClErrorCodes.InvalidWorkGroupSize,
                     detail: $"the compiled kernel allows {kernel.MaxWorkGroupSize} work-items per group, the tile needs {wgs}");
             return new GemmKernel(session, parameters, program, kernel);
         }

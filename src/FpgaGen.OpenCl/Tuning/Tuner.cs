@@ -30,11 +30,6 @@ public sealed record TuningOptions
     /// further: its one run is its result. Saves the budget for promising candidates.
     /// </summary>
     public double HopelessFactor { get; init; } = 4;
-
-    /// <summary>When set, the database is saved here every <see cref="CheckpointInterval"/> and at the end.</summary>
-    public string? DatabasePath { get; init; }
-
-    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(15);
 }
 
 public enum TrialStatus { Verified, BuildFailed, WrongResult, RunFailed }
@@ -61,9 +56,10 @@ public sealed record TuningResult(TuningShape Shape, DeviceIdentity Device, Tria
 /// poisoned output and verified against the CPU reference before it is timed; only verified
 /// candidates can win. Times are device times from event profiling, median of
 /// <see cref="TuningOptions.Runs"/>. With a database, candidates it already holds for this device
-/// and shape are not run again (resuming an interrupted or extended search) and new outcomes are
-/// recorded in it; its best trial for the shape competes with this run's, so a zero budget just
-/// returns what is known (or measures the default when nothing is).
+/// and shape are not run again (resuming an interrupted or extended search, or one that another run
+/// on the same database measured meanwhile) and each new outcome is committed to it at once; its
+/// best trial for the shape competes with this run's, so a zero budget just returns what is known
+/// (or measures the default when nothing is).
 /// </summary>
 public static class Tuner
 {
@@ -81,7 +77,6 @@ public static class Tuner
         var stored = entry?.Best;
         TrialResult? best = stored is null ? null : FromRecord(KernelParameters.Parse(stored.Parameters), entry!.Trials[stored.Parameters]);
         int measured = 0, cached = 0, verified = 0, failed = 0;
-        var lastCheckpoint = clock.Elapsed;
         var stop = StopReason.Exhausted;
 
         foreach (var candidate in candidates)
@@ -91,7 +86,8 @@ public static class Tuner
             if (!mustTry && clock.Elapsed >= options.Budget) { stop = StopReason.Budget; break; }
 
             TrialResult trial;
-            if (entry is not null && entry.Trials.TryGetValue(candidate.Key, out var known))
+            // Asked of the database, not of the snapshot: a concurrent run may have measured it since.
+            if (database?.FindTrial(device, problem.Shape, candidate.Key) is { } known)
             {
                 trial = FromRecord(candidate, known);
                 cached++;
@@ -101,12 +97,8 @@ public static class Tuner
                 if (options.MaxCandidates is { } max && measured >= max) { stop = StopReason.MaxCandidates; break; }
                 trial = Measure(problem, candidate, options, best);
                 measured++;
-                if (entry is not null)
-                {
-                    entry.Trials[candidate.Key] = new TrialRecord(trial.MedianNs, trial.Gflops,
-                        trial.Status == TrialStatus.Verified ? null : $"{trial.Status}: {trial.Message}");
-                    entry.Updated = DateTimeOffset.UtcNow;
-                }
+                database?.Record(device, problem.Shape, candidate.Key, new TrialRecord(trial.MedianNs, trial.Gflops,
+                    trial.Status == TrialStatus.Verified ? null : $"{trial.Status}: {trial.Message}"));
             }
             trials.Add(trial);
             if (trial.Status == TrialStatus.Verified)
@@ -118,14 +110,7 @@ public static class Tuner
 
             progress?.Report(new TuningProgress(trials.Count, candidates.Count, measured, cached, verified, failed,
                 clock.Elapsed, options.Budget, trial, best));
-            if (database is not null && options.DatabasePath is not null && clock.Elapsed - lastCheckpoint >= options.CheckpointInterval)
-            {
-                database.Save(options.DatabasePath);
-                entry = database.EntryFor(device, problem.Shape); // Save re-reads the file: take the merged entry
-                lastCheckpoint = clock.Elapsed;
-            }
         }
-        if (database is not null && options.DatabasePath is not null) database.Save(options.DatabasePath);
         return new TuningResult(problem.Shape, device, best, trials, candidates.Count, stop, clock.Elapsed);
     }
 

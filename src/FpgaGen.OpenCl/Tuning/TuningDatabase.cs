@@ -1,132 +1,139 @@
+using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using FpgaGen.OpenCl.Kernels;
+using Microsoft.Data.Sqlite;
 
 namespace FpgaGen.OpenCl.Tuning;
 
-/// <summary>What identifies a device in the database: its name first, then vendor + type.</summary>
-public sealed record DeviceIdentity(string Name, string Vendor, string Type, string? Driver = null)
-{
-    public static DeviceIdentity Of(ClDevice device) => new(device.Name, device.Vendor, device.Type.ShortName(), device.DriverVersion);
-}
-
-/// <summary>One measured candidate: a median time, or why it does not count.</summary>
-public sealed record TrialRecord(double? MedianNs, double? Gflops, string? Error)
-{
-    [JsonIgnore] public bool Verified => MedianNs is not null && Error is null;
-}
-
-/// <summary>All trials of one kernel on one device for one exact shape.</summary>
-public sealed class TuningEntry
-{
-    public required string Kernel { get; init; }
-    public required DeviceIdentity Device { get; init; }
-    public required string Shape { get; init; }
-    public required string ShapeClass { get; init; }
-    public required IReadOnlyList<double> Features { get; init; }
-
-    /// <summary>Candidate key (<see cref="KernelParameters.Key"/>) → outcome.</summary>
-    public Dictionary<string, TrialRecord> Trials { get; init; } = new(StringComparer.Ordinal);
-
-    public DateTimeOffset Updated { get; set; }
-
-    /// <summary>The fastest verified trial; written to the file for readers, recomputed on load.</summary>
-    public BestTrial? Best
-    {
-        get
-        {
-            var verified = Trials.Where(t => t.Value.Verified).ToList();
-            if (verified.Count == 0) return null;
-            var best = verified.MinBy(t => t.Value.MedianNs);
-            return new BestTrial(best.Key, best.Value.MedianNs!.Value, best.Value.Gflops ?? 0);
-        }
-        init { } // derived; present in JSON for people reading the file
-    }
-}
-
-public sealed record BestTrial(string Parameters, double MedianNs, double Gflops);
-
-/// <summary>Where looked-up parameters came from, in CLBlast's database order.</summary>
-public enum TuningMatch
-{
-    /// <summary>Tuned on a device with the same name.</summary>
-    Device,
-    /// <summary>Tuned on another device of the same vendor and type.</summary>
-    VendorAndType,
-    /// <summary>Nothing tuned: the kernel's built-in default for the device type.</summary>
-    Default,
-}
-
-/// <summary>Result of <see cref="TuningDatabase.Lookup"/>.</summary>
-/// <param name="TunedShape">The shape the parameters were tuned on (null for defaults).</param>
-/// <param name="ExactClass">True when that shape is in the same shape class as the query.</param>
-public sealed record TunedParameters(KernelParameters Parameters, TuningMatch Match, string? TunedShape, bool ExactClass, double? Gflops);
-
 /// <summary>
-/// The tuning database: a JSON file of <see cref="TuningEntry"/>s, keyed by kernel, device name and
-/// exact shape. Saving merges with what is on disk (so two tuning runs do not drop each other's
-/// trials) and replaces the file atomically. Lookup falls back like CLBlast's database: device
-/// name → same vendor and device type → built-in default; within a level it prefers the query's
-/// shape class, else the nearest shape.
+/// The tuning database: an SQLite file of <see cref="TuningEntry"/>s (kernel, device name, exact shape) and their
+/// trials. Every trial is committed on its own as soon as it is measured, in WAL mode with a busy timeout, so two
+/// `fpgagen tune` runs on the same file interleave their writes and lose none, and an interrupted run keeps all it
+/// measured. Lookup falls back like CLBlast's database: device name → same vendor and device type → built-in
+/// default; within a level it prefers the query's shape class, else the nearest shape. <see cref="Export"/> and
+/// <see cref="Import"/> move entries through JSON files for sharing (see <see cref="TuningExchange"/>).
 /// </summary>
-public sealed class TuningDatabase
+public sealed class TuningDatabase : IDisposable
 {
-    public const string Format = "fpgagen-opencl-tuning";
-    public const int Version = 1;
+    /// <summary>PRAGMA application_id marking our files ("FPGT"); sqlite.org/fileformat.html, offset 68.</summary>
+    public const int ApplicationId = 0x46504754;
 
-    private static readonly JsonSerializerOptions Json = new()
+    /// <summary>PRAGMA user_version: the schema this build reads and writes.</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>How long a write waits for another process's transaction before giving up.</summary>
+    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly SqliteConnection _connection;
+
+    private TuningDatabase(SqliteConnection connection, string path)
     {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+        _connection = connection;
+        Path = path;
+    }
 
-    private readonly List<TuningEntry> _entries = [];
+    /// <summary>The file (":memory:" for the empty database of <see cref="OpenIfExists"/>).</summary>
+    public string Path { get; }
 
-    public IReadOnlyList<TuningEntry> Entries => _entries;
-
-    /// <summary>Reads <paramref name="path"/>; a missing file is an empty database.</summary>
-    public static TuningDatabase Load(string path)
+    /// <summary>
+    /// Opens <paramref name="path"/>, creating the file when it does not exist (its folder must). A path that is a
+    /// folder, a missing folder, a file that is not SQLite or an SQLite file of another application is an
+    /// <see cref="InputException"/>.
+    /// </summary>
+    public static TuningDatabase Open(string path)
     {
-        var db = new TuningDatabase();
-        if (!File.Exists(path)) return db;
-        FileModel? model;
+        if (string.IsNullOrWhiteSpace(path)) throw new InputException("the tuning database path is empty");
+        var full = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new InputException($"{path}: is a folder, not a tuning database file");
+        var dir = System.IO.Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(dir)) throw new InputException($"{path}: cannot create the tuning database: folder {dir} does not exist");
+        if (System.IO.Path.GetExtension(full).Equals(".json", StringComparison.OrdinalIgnoreCase))
+            throw new InputException($"{path}: the tuning database is an SQLite file (e.g. tuning.sqlite); " +
+                                     $"to use a JSON tuning file, import it: fpgagen tune --import {path} --db FILE.sqlite");
+        return Connect(full, path, SqliteOpenMode.ReadWriteCreate);
+    }
+
+    /// <summary>Opens <paramref name="path"/> when it exists, else an empty in-memory database (lookups then give defaults).</summary>
+    public static TuningDatabase OpenIfExists(string path) =>
+        File.Exists(path) ? Open(path) : Connect(":memory:", ":memory:", SqliteOpenMode.Memory);
+
+    private static TuningDatabase Connect(string dataSource, string shownPath, SqliteOpenMode mode)
+    {
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = dataSource,
+            Mode = mode,
+            // Unpooled: Dispose really closes the file, so the last connection checkpoints the WAL and removes it.
+            Pooling = false,
+            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        var db = new TuningDatabase(connection, shownPath);
         try
         {
-            model = JsonSerializer.Deserialize<FileModel>(File.ReadAllText(path), Json);
+            db.Guard(() =>
+            {
+                connection.Open();
+                db.Initialize(mode != SqliteOpenMode.Memory);
+                return 0;
+            });
+            return db;
         }
-        catch (JsonException e)
+        catch
         {
-            throw new InputException($"{path}: not a tuning database ({e.Message})");
+            connection.Dispose();
+            throw;
         }
-        if (model is null || model.Format != Format)
-            throw new InputException($"{path}: not a tuning database (expected \"format\": \"{Format}\")");
-        if (model.Version != Version)
-            throw new InputException($"{path}: tuning database version {model.Version}, this build reads version {Version}");
-        foreach (var e in model.Entries ?? []) db.Merge(e);
-        return db;
     }
 
-    /// <summary>Merges with the file's current contents (ours win per trial) and writes atomically.</summary>
-    public void Save(string path)
-    {
-        var onDisk = Load(path);
-        foreach (var e in _entries) onDisk.Merge(e);
-        _entries.Clear();
-        _entries.AddRange(onDisk._entries);
-        var model = new FileModel(Format, Version, _entries.OrderBy(e => e.Kernel).ThenBy(e => e.Device.Name).ThenBy(e => e.Shape).ToList());
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(model, Json) + "\n");
-    }
+    /// <summary>Every entry with its trials, ordered by kernel, device name and shape.</summary>
+    public IReadOnlyList<TuningEntry> Entries => Guard(() => ReadEntries(kernel: null));
 
-    /// <summary>The entry for this kernel, device and exact shape, created empty when absent.</summary>
-    public TuningEntry EntryFor(DeviceIdentity device, TuningShape shape)
+    /// <summary>
+    /// The entry for this kernel, device and exact shape as stored now (empty trials when absent). A snapshot:
+    /// <see cref="FindTrial"/> sees what other runs recorded since.
+    /// </summary>
+    public TuningEntry EntryFor(DeviceIdentity device, TuningShape shape) => Guard(() =>
     {
-        var entry = Find(shape.Kernel, device.Name, shape.Text);
-        if (entry is not null) return entry;
-        entry = new TuningEntry { Kernel = shape.Kernel, Device = device, Shape = shape.Text, ShapeClass = shape.Class, Features = shape.Features };
-        _entries.Add(entry);
+        var entry = NewEntry(device, shape, DateTimeOffset.MinValue);
+        using var cmd = Command("""
+            SELECT t.parameters, t.median_ns, t.gflops, t.error, e.updated FROM entries e JOIN trials t ON t.entry_id = e.id
+            WHERE e.kernel = $kernel AND e.device_name = $device AND e.shape = $shape
+            """, ("$kernel", shape.Kernel), ("$device", device.Name), ("$shape", shape.Text));
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            entry.Trials[reader.GetString(0)] = ReadTrial(reader, 1);
+            entry.Updated = ParseTime(reader.GetString(4));
+        }
         return entry;
-    }
+    });
+
+    /// <summary>The stored outcome of candidate <paramref name="key"/> for this device and shape, if any run recorded one.</summary>
+    public TrialRecord? FindTrial(DeviceIdentity device, TuningShape shape, string key) => Guard(() =>
+    {
+        using var cmd = Command("""
+            SELECT t.median_ns, t.gflops, t.error FROM entries e JOIN trials t ON t.entry_id = e.id
+            WHERE e.kernel = $kernel AND e.device_name = $device AND e.shape = $shape AND t.parameters = $key
+            """, ("$kernel", shape.Kernel), ("$device", device.Name), ("$shape", shape.Text), ("$key", key));
+        using var reader = cmd.ExecuteReader();
+        return reader.Read() ? ReadTrial(reader, 0) : null;
+    });
+
+    /// <summary>Stores one trial (replacing an earlier outcome of the same candidate) in its own transaction.</summary>
+    public void Record(DeviceIdentity device, TuningShape shape, string key, TrialRecord trial) => Guard(() =>
+    {
+        using var tx = _connection.BeginTransaction(); // BEGIN IMMEDIATE: takes the write lock up front, waiting out other writers
+        var id = UpsertEntry(NewEntry(device, shape, DateTimeOffset.UtcNow), tx);
+        using var cmd = Command("""
+            INSERT INTO trials (entry_id, parameters, median_ns, gflops, error) VALUES ($id, $key, $median, $gflops, $error)
+            ON CONFLICT (entry_id, parameters) DO UPDATE SET median_ns = excluded.median_ns, gflops = excluded.gflops, error = excluded.error
+            """, ("$id", id), ("$key", key), ("$median", trial.MedianNs), ("$gflops", trial.Gflops), ("$error", trial.Error));
+        cmd.Transaction = tx;
+        cmd.ExecuteNonQuery();
+        tx.Commit();
+        return 0;
+    });
 
     /// <summary>
     /// Best known parameters for <paramref name="shape"/> on <paramref name="device"/>, or
@@ -134,7 +141,7 @@ public sealed class TuningDatabase
     /// </summary>
     public TunedParameters Lookup(DeviceIdentity device, TuningShape shape, KernelParameters fallback)
     {
-        var tuned = _entries.Where(e => e.Kernel == shape.Kernel && e.Best is not null).ToList();
+        var tuned = Guard(() => ReadEntries(shape.Kernel)).Where(e => e.Best is not null).ToList();
         var levels = new (TuningMatch, Func<TuningEntry, bool>)[]
         {
             (TuningMatch.Device, e => e.Device.Name == device.Name),
@@ -153,25 +160,185 @@ public sealed class TuningDatabase
         return new TunedParameters(fallback, TuningMatch.Default, null, false, null);
     }
 
-    private TuningEntry? Find(string kernel, string deviceName, string shape) =>
-        _entries.FirstOrDefault(e => e.Kernel == kernel && e.Device.Name == deviceName && e.Shape == shape);
-
-    private void Merge(TuningEntry incoming)
+    /// <summary>Writes every entry to <paramref name="file"/> in the JSON exchange format; returns how many.</summary>
+    public int Export(string file)
     {
-        var mine = Find(incoming.Kernel, incoming.Device.Name, incoming.Shape);
-        if (mine is null)
-        {
-            _entries.Add(new TuningEntry
-            {
-                Kernel = incoming.Kernel, Device = incoming.Device, Shape = incoming.Shape, ShapeClass = incoming.ShapeClass,
-                Features = incoming.Features, Trials = new Dictionary<string, TrialRecord>(incoming.Trials, StringComparer.Ordinal),
-                Updated = incoming.Updated,
-            });
-            return;
-        }
-        foreach (var (key, trial) in incoming.Trials) mine.Trials[key] = trial;
-        if (incoming.Updated > mine.Updated) mine.Updated = incoming.Updated;
+        var entries = Entries;
+        TuningExchange.Write(file, entries);
+        return entries.Count;
     }
 
-    private sealed record FileModel(string Format, int Version, List<TuningEntry>? Entries);
+    /// <summary>
+    /// Adds the entries of a JSON exchange file in one transaction (a bad file imports nothing). For a candidate
+    /// both hold, the database's trial is kept: it was measured here or imported earlier.
+    /// </summary>
+    public ImportSummary Import(string file)
+    {
+        var entries = TuningExchange.Read(file);
+        return Guard(() =>
+        {
+            int added = 0, kept = 0;
+            using var tx = _connection.BeginTransaction();
+            foreach (var entry in entries)
+            {
+                var id = UpsertEntry(entry, tx);
+                foreach (var (key, trial) in entry.Trials)
+                {
+                    using var cmd = Command("""
+                        INSERT INTO trials (entry_id, parameters, median_ns, gflops, error) VALUES ($id, $key, $median, $gflops, $error)
+                        ON CONFLICT (entry_id, parameters) DO NOTHING
+                        """, ("$id", id), ("$key", key), ("$median", trial.MedianNs), ("$gflops", trial.Gflops), ("$error", trial.Error));
+                    cmd.Transaction = tx;
+                    if (cmd.ExecuteNonQuery() == 1) added++;
+                    else kept++;
+                }
+            }
+            tx.Commit();
+            return new ImportSummary(entries.Count, added, kept);
+        });
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    /// <summary>WAL and the busy timeout, then the schema (created in a write transaction, so two first opens do not race).</summary>
+    private void Initialize(bool file)
+    {
+        // busy_timeout makes SQLite itself wait for a lock instead of failing with SQLITE_BUSY (sqlite.org/pragma.html#pragma_busy_timeout).
+        Execute($"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}");
+        // WAL lets readers run beside the one writer and is persistent in the file (sqlite.org/wal.html). It needs shared
+        // memory, which network file systems may lack; SQLite then keeps the rollback journal, still safe with the timeout.
+        if (file) Execute("PRAGMA journal_mode = WAL");
+        using var tx = _connection.BeginTransaction();
+        var app = Scalar("PRAGMA application_id", tx);
+        var version = Scalar("PRAGMA user_version", tx);
+        var tables = Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table'", tx);
+        if (app != ApplicationId && (app != 0 || tables != 0))
+            throw new InputException($"{Path}: an SQLite file but not an fpgagen tuning database");
+        if (version > SchemaVersion)
+            throw new InputException($"{Path}: tuning database schema {version} is newer than this build reads ({SchemaVersion})");
+        Execute($"""
+            PRAGMA application_id = {ApplicationId};
+            PRAGMA user_version = {SchemaVersion};
+            CREATE TABLE IF NOT EXISTS entries (
+                id INTEGER PRIMARY KEY,
+                kernel TEXT NOT NULL,
+                device_name TEXT NOT NULL,
+                device_vendor TEXT NOT NULL,
+                device_type TEXT NOT NULL,
+                device_driver TEXT,
+                shape TEXT NOT NULL,
+                shape_class TEXT NOT NULL,
+                features TEXT NOT NULL,
+                updated TEXT NOT NULL,
+                UNIQUE (kernel, device_name, shape));
+            CREATE TABLE IF NOT EXISTS trials (
+                entry_id INTEGER NOT NULL REFERENCES entries (id),
+                parameters TEXT NOT NULL,
+                median_ns REAL,
+                gflops REAL,
+                error TEXT,
+                PRIMARY KEY (entry_id, parameters)) WITHOUT ROWID;
+            """, tx);
+        tx.Commit();
+    }
+
+    /// <summary>Inserts the entry or advances its update time; returns its id.</summary>
+    private long UpsertEntry(TuningEntry entry, SqliteTransaction tx)
+    {
+        using var cmd = Command("""
+            INSERT INTO entries (kernel, device_name, device_vendor, device_type, device_driver, shape, shape_class, features, updated)
+            VALUES ($kernel, $device, $vendor, $type, $driver, $shape, $class, $features, $updated)
+            ON CONFLICT (kernel, device_name, shape) DO UPDATE SET updated = max(updated, excluded.updated)
+            RETURNING id
+            """,
+            ("$kernel", entry.Kernel), ("$device", entry.Device.Name), ("$vendor", entry.Device.Vendor), ("$type", entry.Device.Type),
+            ("$driver", entry.Device.Driver), ("$shape", entry.Shape), ("$class", entry.ShapeClass),
+            ("$features", JsonSerializer.Serialize(entry.Features)), ("$updated", FormatTime(entry.Updated)));
+        cmd.Transaction = tx;
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    private List<TuningEntry> ReadEntries(string? kernel)
+    {
+        var entries = new Dictionary<long, TuningEntry>();
+        using (var cmd = Command("""
+                   SELECT id, kernel, device_name, device_vendor, device_type, device_driver, shape, shape_class, features, updated
+                   FROM entries WHERE $kernel IS NULL OR kernel = $kernel ORDER BY kernel, device_name, shape
+                   """, ("$kernel", kernel)))
+        using (var reader = cmd.ExecuteReader())
+            while (reader.Read())
+                entries[reader.GetInt64(0)] = new TuningEntry
+                {
+                    Kernel = reader.GetString(1),
+                    Device = new DeviceIdentity(reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)),
+                    Shape = reader.GetString(6), ShapeClass = reader.GetString(7),
+                    Features = JsonSerializer.Deserialize<double[]>(reader.GetString(8)) ?? [],
+                    Updated = ParseTime(reader.GetString(9)),
+                };
+        using (var cmd = Command("""
+                   SELECT t.entry_id, t.parameters, t.median_ns, t.gflops, t.error FROM trials t JOIN entries e ON e.id = t.entry_id
+                   WHERE $kernel IS NULL OR e.kernel = $kernel
+                   """, ("$kernel", kernel)))
+        using (var reader = cmd.ExecuteReader())
+            while (reader.Read())
+                entries[reader.GetInt64(0)].Trials[reader.GetString(1)] = ReadTrial(reader, 2);
+        return entries.Values.ToList(); // insertion order: the ORDER BY above
+    }
+
+    private static TuningEntry NewEntry(DeviceIdentity device, TuningShape shape, DateTimeOffset updated) => new()
+    {
+        Kernel = shape.Kernel, Device = device, Shape = shape.Text, ShapeClass = shape.Class, Features = shape.Features, Updated = updated,
+    };
+
+    private static TrialRecord ReadTrial(SqliteDataReader reader, int first) => new(
+        reader.IsDBNull(first) ? null : reader.GetDouble(first),
+        reader.IsDBNull(first + 1) ? null : reader.GetDouble(first + 1),
+        reader.IsDBNull(first + 2) ? null : reader.GetString(first + 2));
+
+    // Round-trip UTC text sorts in time order, which the max() in UpsertEntry relies on.
+    private static string FormatTime(DateTimeOffset t) => t.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return cmd;
+    }
+
+    private void Execute(string sql, SqliteTransaction? tx = null)
+    {
+        using var cmd = Command(sql);
+        cmd.Transaction = tx;
+        cmd.ExecuteNonQuery();
+    }
+
+    private long Scalar(string sql, SqliteTransaction tx)
+    {
+        using var cmd = Command(sql);
+        cmd.Transaction = tx;
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>SQLite failures become one-line input errors naming the file (the CLI prints them and exits 2).</summary>
+    private T Guard<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (SqliteException e)
+        {
+            // Extended codes reduce to primary ones in the low byte (sqlite.org/rescode.html): 26 SQLITE_NOTADB, 14 SQLITE_CANTOPEN.
+            throw (e.SqliteErrorCode & 0xFF) switch
+            {
+                26 => new InputException($"{Path}: not an SQLite file; tuning databases are SQLite now " +
+                                         $"(a JSON tuning file from an older fpgagen can be imported: fpgagen tune --import FILE.json)"),
+                14 => new InputException($"{Path}: cannot open the tuning database ({e.Message.TrimEnd('.')})"),
+                _ => new InputException($"{Path}: tuning database error: {e.Message}"),
+            };
+        }
+    }
 }

@@ -18,7 +18,7 @@ public class OpenClCliTests
     [Fact]
     public void TuneStoresAVerifiedBestAndReusesIt()
     {
-        var db = Path.Combine(Path.GetTempPath(), $"tune-{Guid.NewGuid():N}.json");
+        var db = Path.Combine(Path.GetTempPath(), $"tune-{Guid.NewGuid():N}.sqlite");
         try
         {
             var r = CliRunner.Run("tune", "--kernel", "gemm", "--shape", "64x48x40", "--budget", "3", "--db", db, "--format", "json");
@@ -40,7 +40,7 @@ public class OpenClCliTests
     [InlineData("conv", "n=1,c=0")]
     public void BadShapeExitsWithTwo(string kernel, string shape)
     {
-        var r = CliRunner.Run("tune", "--kernel", kernel, "--shape", shape, "--budget", "1", "--db", "/tmp/unused-tuning.json");
+        var r = CliRunner.Run("tune", "--kernel", kernel, "--shape", shape, "--budget", "1", "--db", "/tmp/unused-tuning.sqlite");
         Assert.Equal(2, r.Code);
         Assert.StartsWith("error:", r.Err);
     }

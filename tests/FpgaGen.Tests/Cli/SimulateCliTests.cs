@@ -73,7 +73,7 @@ public class SimulateCliTests
     [Fact]
     public void ReferenceUsesTheGemmTunedForThisDevice()
     {
-        var db = Path.Combine(Path.GetTempPath(), $"tune-{Guid.NewGuid():N}.json");
+        var db = Path.Combine(Path.GetTempPath(), $"tune-{Guid.NewGuid():N}.sqlite");
         try
         {
             // tiny_cnn's classifier is a 1x10x32 product (rows x outputs x inputs).

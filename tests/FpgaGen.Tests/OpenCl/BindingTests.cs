@@ -1,5 +1,4 @@
 using FpgaGen.OpenCl;
-using FpgaGen.OpenCl.Native;
 
 namespace FpgaGen.Tests.OpenCl;
 

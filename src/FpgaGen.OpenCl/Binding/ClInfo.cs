@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace FpgaGen.OpenCl.Native;
+namespace FpgaGen.OpenCl;
 
 /// <summary>
 /// The two-call clGet*Info pattern (ask for the size, then the value) shared by every info query.
