@@ -7,8 +7,8 @@ public enum OutputStream { Stdout, Stderr }
 public readonly record struct OutputLine(OutputStream Stream, string Text);
 
 /// <summary>
-/// What to run and how. Arguments are passed one by one (ProcessStartInfo.ArgumentList), never through a shell, so
-/// spaces and quotes in paths or -D values need no escaping.
+/// What to run and how. Arguments are passed one by one (CliWrap's argument list, which escapes each for the runtime's
+/// own parser), never through a shell, so spaces and quotes in paths or -D values need no escaping.
 /// </summary>
 public sealed record ProcessSpec(string FileName, IReadOnlyList<string> Arguments)
 {
@@ -21,8 +21,15 @@ public sealed record ProcessSpec(string FileName, IReadOnlyList<string> Argument
     /// <summary>File that receives every output line as it arrives (both streams, in arrival order).</summary>
     public string? LogPath { get; init; }
 
-    /// <summary>Wall-clock limit; the whole process tree is killed when it passes.</summary>
+    /// <summary>Wall-clock limit; the tool is stopped (see <see cref="InterruptGracePeriod"/>) when it passes.</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>
+    /// On timeout or cancellation the tool and its descendants first get SIGINT, as Ctrl-C in a terminal gives them,
+    /// so a vendor compiler can stop its own children and release its licence. Whatever of the tree is still running
+    /// once the tool has exited, or this long after the SIGINT, is killed.
+    /// </summary>
+    public TimeSpan InterruptGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Called for every line as it arrives, one call at a time (never concurrently), e.g. to show progress.

@@ -174,7 +174,7 @@ public class ProcessRunnerTests : IDisposable
     [Fact]
     public async Task ArgumentsArePassedVerbatimWithoutAShell()
     {
-        string[] args = ["a b", "it's", "-DX=\"y\"", "$HOME", ""];
+        string[] args = ["a b", "it's", "-DX=\"y\"", "$HOME", "", @"C:\dir\", @"a\\""b", "tab\there", "*.cl"];
         var result = await ProcessRunner.RunAsync(dir.Script("printf '[%s]\\n' \"$@\"", args));
 
         Assert.Equal(args.Select(a => $"[{a}]"), result.LastLines.Select(l => l.Text));
