@@ -22,12 +22,20 @@ internal static class SweepCompile
         var tools = await settings.Tools.RequireAsync(explored.Device.Toolchain.Kind, target, ct);
         var generator = new GeneratedProjects(LoadModel(io, options, explored), explored);
         var sweep = new CompileSweep(explored, target, generator, settings);
+        // Before anything is printed: a second sweep of this folder, or a folder that cannot be written, stops here.
+        using var held = sweep.Lock();
         var plan = sweep.Plan(options.Top);
 
         var best = Math.Min(options.Top, explored.Designs.Count);
         io.Out.WriteLine($"sweep of the {best} best designs of {options.Directory} ({explored.Model} on {explored.Device.Id}), target {target.Name()}, " +
                          $"{string.Join(", ", tools.Select(t => $"{t.Name} {t.Version}"))}, {settings.Jobs} at once" +
                          (settings.Timeout is { } limit ? $", timeout {Durations.Format(limit)}" : ""));
+        if (held.Held.TookOver is { } stale)
+            io.Err.WriteLine($"note: took over the lock of an earlier sweep that no longer runs ({stale})");
+        if (held.LeftoversRemoved > 0)
+            io.Err.WriteLine($"note: removed {held.LeftoversRemoved} temporary project folder(s) a killed sweep left in {ShownPath.Of(sweep.SweepDirectory)}");
+        foreach (var (rank, sameAs) in plan.Duplicates)
+            io.Err.WriteLine($"note: design {rank} of designs.json is design {sameAs} again; compiled once");
         if (plan.AlreadyDone > 0)
             io.Out.WriteLine($"skipping {plan.AlreadyDone} of {best} designs already in {ShownPath.Of(sweep.ResultsPath)}");
         if (explored.Calibrated)

@@ -24,8 +24,9 @@ public static class Calibrator
     public static CalibrationSet Fit(string resultsDir, Device device, DeviceCatalog catalog)
     {
         var path = Path.Combine(resultsDir, ResultsLog.FileName);
-        if (!File.Exists(path)) throw new InputException($"{resultsDir}: no {ResultsLog.FileName} (run `fpgagen compile --sweep` first)");
-        var (records, _) = ResultsLog.Read(path);
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new InputException($"{resultsDir}: no {ResultsLog.FileName} (run `fpgagen compile --sweep` first)");
+        // Lines that are not whole records (a torn write, a record without its predicted figures) are left out and counted.
+        var (records, unreadable) = ResultsLog.Read(path);
         var family = FamilyOf(device);
         var families = new Dictionary<string, string?>();
         bool SameFamily(string id)
@@ -37,10 +38,12 @@ public static class Calibrator
         }
         var usable = records.Where(r => r.Status == "ok" && r.Reported is not null && KernelKinds.Ids.Contains(r.Kernel) && SameFamily(r.Device)).ToList();
         if (usable.Count == 0)
-            throw new InputException($"{path}: no successful compile with reported figures on {family} (device {device.Id}; {records.Count} records)");
+            throw new InputException($"{path}: no successful compile with reported figures on {family} (device {device.Id}; {records.Count} records{Unreadable(unreadable)})");
         var kinds = usable.GroupBy(r => r.Kernel).ToDictionary(g => g.Key, g => FitKind(g.Key, g.ToList()));
-        return new CalibrationSet(family, kinds, string.Create(CultureInfo.InvariantCulture, $"{usable.Count} compiles on {family} in {path}"));
+        return new CalibrationSet(family, kinds, string.Create(CultureInfo.InvariantCulture, $"{usable.Count} compiles on {family} in {path}{Unreadable(unreadable)}"));
     }
+
+    private static string Unreadable(int lines) => lines == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $"; {lines} unreadable line(s) skipped");
 
     /// <summary>Vendor and family as the device files name them: devices of one family share a fabric and a tool flow.</summary>
     public static string FamilyOf(Device d) => $"{d.Vendor} {d.Family}";

@@ -12,7 +12,17 @@ public interface IProjectGenerator
 }
 
 /// <summary>The designs a sweep will compile, and how many of the top N the results log already holds.</summary>
-public sealed record SweepPlan(IReadOnlyList<SweepDesign> ToCompile, int AlreadyDone, int UnreadableLines);
+public sealed record SweepPlan(IReadOnlyList<SweepDesign> ToCompile, int AlreadyDone, int UnreadableLines)
+{
+    /// <summary>Designs that designs.json lists again under another rank (same key): compiled once, under the first rank.</summary>
+    public IReadOnlyList<(int Rank, int SameAs)> Duplicates { get; init; } = [];
+}
+
+/// <summary>A sweep's hold on its folder (<see cref="CompileSweep.Lock"/>), and how many leftover temporary folders it removed.</summary>
+public sealed record SweepLock(FolderLock Held, int LeftoversRemoved) : IDisposable
+{
+    public void Dispose() => Held.Dispose();
+}
 
 /// <summary>One design of a sweep that ended; <see cref="Record"/> is null when it was cancelled (not logged, redone on resume).</summary>
 public sealed record SweepOutcome(SweepDesign Design, string ProjectDirectory, CompileRecord? Record, BuildResult? Build);
@@ -23,7 +33,8 @@ public sealed record SweepOutcome(SweepDesign Design, string ProjectDirectory, C
 /// DIR/results.jsonl as soon as it ends, so a kill loses no finished result; a design whose key the log already
 /// holds is not compiled again, which makes rerunning the same command a resume. Predicted and reported figures
 /// are logged whole-device (kernel-only reports get the device's platform overhead added), the scope the
-/// explorer predicts and `explore --calibrate` corrects.
+/// explorer predicts and `explore --calibrate` corrects. A sweep holds a lock on DIR/sweep while it runs
+/// (<see cref="Lock"/>): a second sweep of the same folder refuses, naming the first's PID and host.
 /// </summary>
 public sealed partial class CompileSweep(ExploredDesigns explored, CompileTarget target, IProjectGenerator generator, CompileSettings settings)
 {
@@ -35,13 +46,58 @@ public sealed partial class CompileSweep(ExploredDesigns explored, CompileTarget
 
     public string SweepDirectory => Path.Combine(Explored.Directory, "sweep");
 
+    private FolderLock? held;
+
+    /// <summary>
+    /// Takes the sweep folder's lock (creating DIR/sweep) and removes the temporary project folders
+    /// (".&lt;name&gt;.tmp-&lt;guid&gt;") a killed run left there; only the lock holder may, since a running sweep's are in use.
+    /// </summary>
+    public SweepLock Lock()
+    {
+        var folderLock = FolderLock.Acquire(SweepDirectory, "a compile sweep");
+        try
+        {
+            var removed = 0;
+            foreach (var leftover in Directory.EnumerateDirectories(SweepDirectory).Where(d => TemporaryName().IsMatch(Path.GetFileName(d))).ToList())
+            {
+                Directory.Delete(leftover, recursive: true);
+                removed++;
+            }
+            held = folderLock;
+            return new SweepLock(folderLock, removed);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            folderLock.Dispose();
+            throw new InputException($"{SweepDirectory}: cannot remove a leftover temporary folder ({InputException.OneLine(e.Message)})");
+        }
+        catch
+        {
+            folderLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The first <paramref name="top"/> distinct designs (a design listed twice is one), less those the log already holds.</summary>
     public SweepPlan Plan(int top)
     {
         var (records, unreadable) = ResultsLog.Read(ResultsPath);
         var done = records.Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
-        var best = Explored.Designs.Take(top).ToList();
+        var best = new List<SweepDesign>();
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        var duplicates = new List<(int, int)>();
+        foreach (var d in Explored.Designs)
+        {
+            if (best.Count >= top) break;
+            if (first.TryGetValue(d.Key(Target), out var rank)) duplicates.Add((d.Rank, rank));
+            else
+            {
+                first.Add(d.Key(Target), d.Rank);
+                best.Add(d);
+            }
+        }
         var todo = best.Where(d => !done.Contains(d.Key(Target))).ToList();
-        return new SweepPlan(todo, best.Count - todo.Count, unreadable);
+        return new SweepPlan(todo, best.Count - todo.Count, unreadable) { Duplicates = duplicates };
     }
 
     public string ProjectDirectory(SweepDesign design)
@@ -51,9 +107,10 @@ public sealed partial class CompileSweep(ExploredDesigns explored, CompileTarget
     }
 
     /// <summary>Compiles the plan's designs; <paramref name="finished"/> is called once per design as it ends (from any thread).</summary>
+    /// <remarks>Takes the folder's lock for the run unless <see cref="Lock"/> already holds it.</remarks>
     public async Task RunAsync(SweepPlan plan, Action<SweepDesign>? started, Action<SweepOutcome> finished, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(SweepDirectory);
+        using var own = held is { IsHeld: true } ? null : Lock();
         var perProject = settings with { Jobs = 1 };
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.Jobs), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(plan.ToCompile, parallel, async (design, ct) =>
@@ -131,4 +188,8 @@ public sealed partial class CompileSweep(ExploredDesigns explored, CompileTarget
 
     [GeneratedRegex("^[A-Za-z0-9_]+$")]
     private static partial Regex SafeName();
+
+    /// <summary>The temporary folders <see cref="Generate"/> writes into.</summary>
+    [GeneratedRegex(@"^\..+\.tmp-[0-9a-f]{32}$")]
+    private static partial Regex TemporaryName();
 }
