@@ -11,7 +11,7 @@ public static class ConvTuning
     /// One space for all devices; IS_GPU keeps GPU work-groups at ≥ 32 work-items (a warp).
     /// The local-memory rule repeats ConvKernel.LocalMemoryBytes over the shape constants.
     /// </summary>
-    public static TuningSpace Space { get; } = new(KernelName,
+    public static ParameterSpace Space { get; } = new(KernelName,
     [
         new("WGX", [1, 2, 4, 8, 16, 32]),
         new("WGY", [1, 2, 4, 8]),
@@ -60,7 +60,7 @@ public static class ConvTuning
 
     public static KernelParameters DefaultFor(ClDeviceType type) => ConvKernel.DefaultParameters;
 
-    public static ITuningProblem CreateProblem(OpenClSession session, ConvShape shape, TuningSpace? space = null, int seed = 1) =>
+    public static ITuningProblem CreateProblem(OpenClSession session, ConvShape shape, ParameterSpace? space = null, int seed = 1) =>
         new ConvProblem(session, shape, space ?? Space, seed);
 
     private sealed class ConvProblem : ITuningProblem
@@ -70,7 +70,7 @@ public static class ConvTuning
         private readonly ClBuffer _in, _w, _bias, _out;
         private readonly float[] _poison;
 
-        public ConvProblem(OpenClSession session, ConvShape shape, TuningSpace space, int seed)
+        public ConvProblem(OpenClSession session, ConvShape shape, ParameterSpace space, int seed)
         {
             shape.Validate();
             Session = session;
@@ -93,7 +93,7 @@ public static class ConvTuning
 
         public OpenClSession Session { get; }
         public TuningShape Shape { get; }
-        public TuningSpace Space { get; }
+        public ParameterSpace Space { get; }
         public double Flops => _shape.Flops;
         public KernelParameters Default { get; }
         public IReadOnlyDictionary<string, long> Environment { get; }

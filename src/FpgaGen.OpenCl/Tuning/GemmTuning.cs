@@ -27,7 +27,7 @@ public static class GemmTuning
     /// few work-items with wide explicit vectors (VWN up to 16 = AVX-512) and large register tiles
     /// pay; local memory is ordinary cache and barriers are costly, which the search can confirm.
     /// </summary>
-    public static TuningSpace CpuSpace { get; } = new(KernelName,
+    public static ParameterSpace CpuSpace { get; } = new(KernelName,
     [
         new("MWG", [4, 8, 16, 32, 64]),
         new("NWG", [16, 32, 64, 128, 256]),
@@ -49,7 +49,7 @@ public static class GemmTuning
     /// GPUs and other devices: CLBlast-like ranges with work-groups of 64–1024 work-items and up
     /// to 64 accumulators per work-item.
     /// </summary>
-    public static TuningSpace GpuSpace { get; } = new(KernelName,
+    public static ParameterSpace GpuSpace { get; } = new(KernelName,
     [
         new("MWG", [16, 32, 64, 128]),
         new("NWG", [16, 32, 64, 128]),
@@ -79,7 +79,7 @@ public static class GemmTuning
     /// </summary>
     public static KernelParameters CpuDefault { get; } = KernelParameters.Parse("MWG=8,NWG=64,KWG=32,MDIMC=2,NDIMC=1,VWN=16,KWI=2,SA=0,SB=0");
 
-    public static TuningSpace SpaceFor(ClDevice device) => device.Type.HasFlag(ClDeviceType.Cpu) ? CpuSpace : GpuSpace;
+    public static ParameterSpace SpaceFor(ClDevice device) => device.Type.HasFlag(ClDeviceType.Cpu) ? CpuSpace : GpuSpace;
 
     public static TuningShape ShapeOf(GemmShape shape) => new(KernelName, shape.ToString(),
         $"m{TuningShape.CeilPow2(shape.M)}-n{TuningShape.CeilPow2(shape.N)}-k{TuningShape.CeilPow2(shape.K)}",
@@ -99,7 +99,7 @@ public static class GemmTuning
     }
 
     /// <summary>Uploads integer-valued operands for <paramref name="shape"/> and computes the reference.</summary>
-    public static ITuningProblem CreateProblem(OpenClSession session, GemmShape shape, TuningSpace? space = null, int seed = 1) =>
+    public static ITuningProblem CreateProblem(OpenClSession session, GemmShape shape, ParameterSpace? space = null, int seed = 1) =>
         new GemmProblem(session, shape, space ?? SpaceFor(session.Device), seed);
 
     private sealed class GemmProblem : ITuningProblem
@@ -109,7 +109,7 @@ public static class GemmTuning
         private readonly ClBuffer _a, _b, _c;
         private readonly float[] _poison;
 
-        public GemmProblem(OpenClSession session, GemmShape shape, TuningSpace space, int seed)
+        public GemmProblem(OpenClSession session, GemmShape shape, ParameterSpace space, int seed)
         {
             if (shape.M <= 0 || shape.N <= 0 || shape.K <= 0) throw new InputException($"GEMM shape {shape} must be positive");
             Session = session;
@@ -130,7 +130,7 @@ public static class GemmTuning
 
         public OpenClSession Session { get; }
         public TuningShape Shape { get; }
-        public TuningSpace Space { get; }
+        public ParameterSpace Space { get; }
         public double Flops => _shape.Flops;
         public KernelParameters Default { get; }
         public IReadOnlyDictionary<string, long> Environment { get; }
