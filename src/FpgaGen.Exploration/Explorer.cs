@@ -209,7 +209,7 @@ public static class Explorer
             var idx = space.Parameters.Select(p => rng.Next(p.Values.Count)).ToArray();
             if (space.Satisfies(space.At(idx))) return idx;
         }
-        throw new InputException($"{space.File ?? space.Kernel}: no point of the space meets its constraints");
+        throw new InputException($"{space.Source ?? space.Kernel}: no point of the space meets its constraints");
     }
 
     private static int StableHash(string s) => s.Aggregate(17, (h, c) => unchecked(h * 31 + c));

@@ -38,7 +38,7 @@ public static class FitAdvice
             var values = config.Values.ToArray();
             values[i] = space.Parameters[i].Values.Min();
             if (values[i] >= config.Values[i]) continue;
-            var drop = baseline - UtilOf(estimator, new KernelConfig(space.Kernel, space, values), resource);
+            var drop = baseline - UtilOf(estimator, new KernelConfig(space, values), resource);
             if (drop > bestDrop) (best, bestDrop) = ($"{space.Parameters[i].Name}={config.Values[i]}", drop);
         }
         return best;

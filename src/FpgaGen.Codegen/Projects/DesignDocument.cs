@@ -83,10 +83,10 @@ public static class DesignDocument
         if (missing.Count > 0) throw new InputException($"{s.Origin}.params: missing {string.Join(", ", missing)} for kernel {s.Kernel}");
         foreach (var p in space.Parameters)
             if (!p.Values.Contains(s.Params[p.Name]!.Value))
-                throw new InputException($"{s.Origin}.params.{p.Name}: {s.Params[p.Name]} is not in the declared space of kernel {s.Kernel} (values: {string.Join(", ", p.Values)}; {space.File})");
-        var config = new KernelConfig(s.Kernel, space, space.Parameters.Select(p => s.Params[p.Name]!.Value).ToArray());
-        var broken = space.Constraints.FirstOrDefault(c => !space.Satisfies(new KernelConfig(s.Kernel, new ParameterSpace(s.Kernel, space.Parameters, [c]), config.Values.ToArray())));
-        if (broken is not null) throw new InputException($"{s.Origin}.params: {config} breaks the constraint '{broken}' of kernel {s.Kernel} ({space.File})");
+                throw new InputException($"{s.Origin}.params.{p.Name}: {s.Params[p.Name]} is not in the declared space of kernel {s.Kernel} (values: {string.Join(", ", p.Values)}; {space.Source})");
+        var config = new KernelConfig(space, space.Parameters.Select(p => s.Params[p.Name]!.Value).ToArray());
+        if (space.FirstBroken(config.Values) is { } broken)
+            throw new InputException($"{s.Origin}.params: {config} breaks the constraint '{broken}' of kernel {s.Kernel} ({space.Source})");
         if (!kind.AppliesTo(network)) throw new InputException($"{s.Origin}.kernel: {s.Kernel} does not apply to {network.Name} (it needs a LayerNorm feeding linear layers)");
         if (!PrecisionExtensions.TryParse(s.Precision, out var precision))
             throw new InputException($"{s.Origin}.precision: unknown data type '{s.Precision}' (expected one of: {string.Join(", ", PrecisionExtensions.All.Select(p => p.Id()))})");

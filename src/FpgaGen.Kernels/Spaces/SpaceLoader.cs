@@ -1,6 +1,6 @@
 namespace FpgaGen.Kernels;
 
-/// <summary>Reads a kernel kind's tuning space from templates/&lt;kind&gt;/space.yaml.</summary>
+/// <summary>Reads a kernel kind's tuning space from templates/&lt;kind&gt;/space.yaml (values positive, constraints over the parameters only).</summary>
 public static class SpaceLoader
 {
     public static ParameterSpace Load(string kernel, string? templatesDir = null)
@@ -24,6 +24,8 @@ public static class SpaceLoader
             parameters.Add(new Parameter(key.Value, values, m.GetString("description") ?? ""));
         }
         var constraints = root.Get("constraints")?.AsSeq().Items.Select(c => c.AsString()).ToList() ?? [];
-        return new ParameterSpace(kernel, parameters, constraints, path);
+        var space = new ParameterSpace(kernel, parameters, constraints, path);
+        space.CheckNames(); // a kind's constraints read only its parameters: a typo fails here, not deep in a search
+        return space;
     }
 }

@@ -28,16 +28,19 @@ public sealed class DesignLoader
     private readonly HashSet<string> names = [Network.InputName];
     private int expansions;
 
+    /// <summary>Each distinct <c>$expression</c> parsed once, however many block instances evaluate it.</summary>
+    private readonly Dictionary<string, Expression> parsed = new(StringComparer.Ordinal);
+
     private DesignLoader(string file) => this.file = file;
 
     private sealed record Block(string Name, YMap Args, YSeq Layers);
 
     /// <summary>One level of naming: a block instance (or the top level) with its arguments and local names.</summary>
-    private sealed class Scope(string prefix, string input, IReadOnlyDictionary<string, object> args)
+    private sealed class Scope(string prefix, string input, IReadOnlyDictionary<string, ExpressionValue> args)
     {
         public string Prefix { get; } = prefix;
         public string Input { get; } = input;
-        public IReadOnlyDictionary<string, object> Args { get; } = args;
+        public IReadOnlyDictionary<string, ExpressionValue> Args { get; } = args;
         public Dictionary<string, string> Local { get; } = new();
         public Dictionary<string, int> Counters { get; } = new();
         public string Previous { get; set; } = input;
@@ -66,7 +69,7 @@ public sealed class DesignLoader
                 blocks[key.Value] = new Block(key.Value, b.Get("args")?.AsMap() ?? new YMap(file, b.Mark, []), b.Require("layers").AsSeq());
             }
 
-        var top = new Scope("", Network.InputName, new Dictionary<string, object>());
+        var top = new Scope("", Network.InputName, new Dictionary<string, ExpressionValue>());
         var layerList = root.Require("layers", "the list of layers").AsSeq();
         if (layerList.Items.Count == 0) throw layerList.Error("layers: the list is empty");
         Expand(layerList, top, depth: 0);
@@ -121,7 +124,7 @@ public sealed class DesignLoader
         for (var i = 0; i < times; i++)
         {
             Count(map);
-            var args = new Dictionary<string, object>();
+            var args = new Dictionary<string, ExpressionValue>();
             foreach (var (k, v) in block.Args.Entries) args[k.Value] = Value(Resolve(v, scope)!);
             SetArgs(args, map.Get("args"), scope, block);
             if (i == 0) SetArgs(args, map.Get("first"), scope, block);
@@ -138,7 +141,7 @@ public sealed class DesignLoader
             throw at.Error($"the design takes more than {MaxExpansions:N0} expansion steps (layers and block instances, also those switched off by 'when'); are repeats nested too deeply?");
     }
 
-    private void SetArgs(Dictionary<string, object> args, YNode? node, Scope outer, Block block)
+    private void SetArgs(Dictionary<string, ExpressionValue> args, YNode? node, Scope outer, Block block)
     {
         if (node is null) return;
         foreach (var (k, v) in node.AsMap().Entries)
@@ -219,7 +222,9 @@ public sealed class DesignLoader
     {
         try
         {
-            return Expression.Format(Expression.Evaluate(s.Value[1..], scope.Args));
+            var text = s.Value[1..];
+            if (!parsed.TryGetValue(text, out var expression)) parsed[text] = expression = Expression.Parse(text);
+            return expression.Evaluate(scope.Args).ToString();
         }
         catch (FormatException e)
         {
@@ -229,7 +234,7 @@ public sealed class DesignLoader
 
     private bool EvalBool(YNode node, Scope scope) => Resolve(node, scope)!.AsBool();
 
-    private static object Value(YNode node)
+    private static ExpressionValue Value(YNode node)
     {
         var s = node.AsScalar();
         if (long.TryParse(s.Value, out var l)) return l;

@@ -13,16 +13,14 @@ public sealed class ConvKernel : IDisposable
     /// <summary>A configuration that builds and runs on any OpenCL 1.2 device.</summary>
     public static KernelParameters DefaultParameters { get; } = KernelParameters.Parse("WGX=8,WGY=8,XPT=1,OPT=4,LMEM=0,CT=1");
 
-    private readonly ClProgram _program;
-    private readonly ClKernel _kernel;
+    private readonly CompiledKernel _compiled;
 
-    private ConvKernel(OpenClSession session, ConvShape shape, KernelParameters parameters, ClProgram program, ClKernel kernel)
+    private ConvKernel(OpenClSession session, ConvShape shape, KernelParameters parameters, CompiledKernel compiled)
     {
         Session = session;
         Shape = shape;
         Parameters = parameters;
-        _program = program;
-        _kernel = kernel;
+        _compiled = compiled;
     }
 
     public OpenClSession Session { get; }
@@ -33,31 +31,14 @@ public sealed class ConvKernel : IDisposable
     {
         shape.Validate();
         Validate(parameters);
-        var program = session.Build(KernelSources.Conv, parameters.ToBuildOptions() + " " + ShapeDefines(shape, parameters["OPT"]));
-        ClKernel? kernel = null;
-        try
-        {
-            kernel = program.CreateKernel("conv");
-            var wgs = parameters["WGX"] * parameters["WGY"];
-            if (kernel.MaxWorkGroupSize < wgs)
-                throw new OpenClException("clGetKernelWorkGroupInfo", ClErrorCodes.InvalidWorkGroupSize,
-                    detail: $"the compiled kernel allows {kernel.MaxWorkGroupSize} work-items per group, the tile needs {wgs}");
-            return new ConvKernel(session, shape, parameters, program, kernel);
-        }
-        catch
-        {
-            kernel?.Dispose();
-            program.Dispose();
-            throw;
-        }
+        var options = parameters.ToBuildOptions() + " " + ShapeDefines(shape, parameters["OPT"]);
+        var compiled = CompiledKernel.Build(session, KernelSources.Conv, options, "conv", (long)parameters["WGX"] * parameters["WGY"]);
+        return new ConvKernel(session, shape, parameters, compiled);
     }
 
     public static void Validate(KernelParameters p)
     {
-        var missing = ParameterNames.Where(n => !p.ContainsKey(n)).ToList();
-        if (missing.Count > 0) throw new ArgumentException($"convolution parameters lack {string.Join(", ", missing)}");
-        var unknown = p.Keys.Except(ParameterNames).ToList();
-        if (unknown.Count > 0) throw new ArgumentException($"convolution does not know parameter(s) {string.Join(", ", unknown)}");
+        p.RequireExactly(ParameterNames, "convolution");
         if (p["WGX"] <= 0 || p["WGY"] <= 0 || p["XPT"] <= 0 || p["OPT"] <= 0 || p["CT"] <= 0)
             throw new ArgumentException($"convolution tile sizes must be positive: {p}");
         if (p["LMEM"] is not (0 or 1)) throw new ArgumentException("LMEM is a switch (0 or 1)");
@@ -95,24 +76,15 @@ public sealed class ConvKernel : IDisposable
     /// <summary>Enqueues out = conv(input, weights) + bias; <paramref name="bias"/> holds OutChannels floats.</summary>
     public ClEvent Enqueue(ClBuffer input, ClBuffer weights, ClBuffer bias, ClBuffer output)
     {
-        Check("input", input, Shape.InputElements);
-        Check("weights", weights, Shape.WeightElements);
-        Check("bias", bias, Shape.OutChannels);
-        Check("output", output, Shape.OutputElements);
-        _kernel.SetArg(0, input).SetArg(1, weights).SetArg(2, bias).SetArg(3, output);
+        CompiledKernel.CheckFloats("input", input, Shape.InputElements);
+        CompiledKernel.CheckFloats("weights", weights, Shape.WeightElements);
+        CompiledKernel.CheckFloats("bias", bias, Shape.OutChannels);
+        CompiledKernel.CheckFloats("output", output, Shape.OutputElements);
+        var kernel = _compiled.Kernel;
+        kernel.SetArg(0, input).SetArg(1, weights).SetArg(2, bias).SetArg(3, output);
         var (global, local) = Range();
-        return Session.Queue.EnqueueNDRange(_kernel, global, local);
+        return Session.Queue.EnqueueNDRange(kernel, global, local);
     }
 
-    private static void Check(string name, ClBuffer buffer, long elements)
-    {
-        if (elements * sizeof(float) > buffer.SizeBytes)
-            throw new ArgumentException($"buffer {name} holds {buffer.SizeBytes / sizeof(float)} floats, the layer needs {elements}");
-    }
-
-    public void Dispose()
-    {
-        _kernel.Dispose();
-        _program.Dispose();
-    }
+    public void Dispose() => _compiled.Dispose();
 }

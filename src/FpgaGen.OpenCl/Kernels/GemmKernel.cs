@@ -31,15 +31,13 @@ public sealed class GemmKernel : IDisposable
     /// <summary>A conservative configuration that builds and runs on any OpenCL 1.2 device.</summary>
     public static KernelParameters DefaultParameters { get; } = KernelParameters.Parse("MWG=32,NWG=32,KWG=16,MDIMC=8,NDIMC=8,VWN=1,KWI=1,SA=1,SB=1");
 
-    private readonly ClProgram _program;
-    private readonly ClKernel _kernel;
+    private readonly CompiledKernel _compiled;
 
-    private GemmKernel(OpenClSession session, KernelParameters parameters, ClProgram program, ClKernel kernel)
+    private GemmKernel(OpenClSession session, KernelParameters parameters, CompiledKernel compiled)
     {
         Session = session;
         Parameters = parameters;
-        _program = program;
-        _kernel = kernel;
+        _compiled = compiled;
     }
 
     public OpenClSession Session { get; }
@@ -56,32 +54,14 @@ public sealed class GemmKernel : IDisposable
     public static GemmKernel Build(OpenClSession session, KernelParameters parameters)
     {
         Validate(parameters);
-        var program = session.Build(KernelSources.Gemm, parameters.ToBuildOptions());
-        ClKernel? kernel = null;
-        try
-        {
-            kernel = program.CreateKernel("gemm");
-            var wgs = parameters["MDIMC"] * parameters["NDIMC"];
-            if (kernel.MaxWorkGroupSize < wgs)
-                throw new OpenClException("clGetKernelWorkGroupInfo", ClErrorCodes.InvalidWorkGroupSize,
-                    detail: $"the compiled kernel allows {kernel.MaxWorkGroupSize} work-items per group, the tile needs {wgs}");
-            return new GemmKernel(session, parameters, program, kernel);
-        }
-        catch
-        {
-            kernel?.Dispose();
-            program.Dispose();
-            throw;
-        }
+        var compiled = CompiledKernel.Build(session, KernelSources.Gemm, parameters.ToBuildOptions(), "gemm", (long)parameters["MDIMC"] * parameters["NDIMC"]);
+        return new GemmKernel(session, parameters, compiled);
     }
 
     /// <summary>The tile rules of gemm.cl, checked before compiling so the message names them.</summary>
     public static void Validate(KernelParameters p)
     {
-        var missing = ParameterNames.Where(n => !p.ContainsKey(n)).ToList();
-        if (missing.Count > 0) throw new ArgumentException($"GEMM parameters lack {string.Join(", ", missing)}");
-        var unknown = p.Keys.Except(ParameterNames).ToList();
-        if (unknown.Count > 0) throw new ArgumentException($"GEMM does not know parameter(s) {string.Join(", ", unknown)}");
+        p.RequireExactly(ParameterNames, "GEMM");
         if (p.Values.Any(v => v < 0)) throw new ArgumentException($"GEMM parameters must not be negative: {p}");
         int mwg = p["MWG"], nwg = p["NWG"], kwg = p["KWG"], mdimc = p["MDIMC"], ndimc = p["NDIMC"], vwn = p["VWN"], kwi = p["KWI"];
         if (mwg == 0 || nwg == 0 || kwg == 0 || mdimc == 0 || ndimc == 0 || kwi == 0) throw new ArgumentException($"GEMM tile sizes must be positive: {p}");
@@ -116,23 +96,19 @@ public sealed class GemmKernel : IDisposable
         CheckFits("A", a, m, lda, k);
         CheckFits("B", b, k, ldb, n);
         CheckFits("C", c, m, ldc, n);
-        _kernel.SetArg(0, m).SetArg(1, n).SetArg(2, k).SetArg(3, alpha).SetArg(4, beta)
+        var kernel = _compiled.Kernel;
+        kernel.SetArg(0, m).SetArg(1, n).SetArg(2, k).SetArg(3, alpha).SetArg(4, beta)
             .SetArg(5, a).SetArg(6, lda).SetArg(7, b).SetArg(8, ldb).SetArg(9, c).SetArg(10, ldc);
         var (global, local) = Range(shape);
-        return Session.Queue.EnqueueNDRange(_kernel, global, local);
+        return Session.Queue.EnqueueNDRange(kernel, global, local);
     }
 
     private static void CheckFits(string name, ClBuffer buffer, int rows, int ld, int cols)
     {
         var elements = (long)(rows - 1) * ld + cols;
         if ((long)rows * ld > int.MaxValue) throw new ArgumentException($"{name} ({rows} rows × {ld}) exceeds the kernel's 32-bit indexing");
-        if (elements * sizeof(float) > buffer.SizeBytes)
-            throw new ArgumentException($"buffer {name} holds {buffer.SizeBytes / sizeof(float)} floats, the operand needs {elements}");
+        CompiledKernel.CheckFloats(name, buffer, elements);
     }
 
-    public void Dispose()
-    {
-        _kernel.Dispose();
-        _program.Dispose();
-    }
+    public void Dispose() => _compiled.Dispose();
 }

@@ -40,6 +40,15 @@ public sealed class KernelParameters : IReadOnlyDictionary<string, int>, IEquata
         return new KernelParameters(pairs);
     }
 
+    /// <summary>Fails unless the set names exactly <paramref name="names"/>; <paramref name="kernel"/> names the kernel in the message.</summary>
+    public void RequireExactly(IReadOnlyCollection<string> names, string kernel)
+    {
+        var missing = names.Where(n => !ContainsKey(n)).ToList();
+        if (missing.Count > 0) throw new ArgumentException($"{kernel} parameters lack {string.Join(", ", missing)}");
+        var unknown = Keys.Except(names).ToList();
+        if (unknown.Count > 0) throw new ArgumentException($"{kernel} does not know parameter(s) {string.Join(", ", unknown)}");
+    }
+
     /// <summary>-DNAME=value for each parameter, for clBuildProgram.</summary>
     public string ToBuildOptions() =>
         string.Join(" ", _values.Select(kv => $"-D{kv.Key}={kv.Value.ToString(CultureInfo.InvariantCulture)}"));

@@ -11,7 +11,7 @@ public static class ConvTuning
     /// One space for all devices; IS_GPU keeps GPU work-groups at ≥ 32 work-items (a warp).
     /// The local-memory rule repeats ConvKernel.LocalMemoryBytes over the shape constants.
     /// </summary>
-    public static TuningSpace Space { get; } = new(KernelName,
+    public static ParameterSpace Space { get; } = new(KernelName,
     [
         new("WGX", [1, 2, 4, 8, 16, 32]),
         new("WGY", [1, 2, 4, 8]),
@@ -60,71 +60,30 @@ public static class ConvTuning
 
     public static KernelParameters DefaultFor(ClDeviceType type) => ConvKernel.DefaultParameters;
 
-    public static ITuningProblem CreateProblem(OpenClSession session, ConvShape shape, TuningSpace? space = null, int seed = 1) =>
-        new ConvProblem(session, shape, space ?? Space, seed);
-
-    private sealed class ConvProblem : ITuningProblem
+    /// <summary>Uploads integer-valued input, weights and bias for <paramref name="shape"/> and computes the reference.</summary>
+    public static ITuningProblem CreateProblem(OpenClSession session, ConvShape shape, ParameterSpace? space = null, int seed = 1)
     {
-        private readonly ConvShape _shape;
-        private readonly ReferenceResult _reference;
-        private readonly ClBuffer _in, _w, _bias, _out;
-        private readonly float[] _poison;
-
-        public ConvProblem(OpenClSession session, ConvShape shape, TuningSpace space, int seed)
+        shape.Validate();
+        var device = session.Device;
+        var problem = new VerifiedProblem(session, ShapeOf(shape), space ?? Space, EnvironmentFor(device, shape), DefaultFor(device.Type), shape.Flops);
+        try
         {
-            shape.Validate();
-            Session = session;
-            _shape = shape;
-            Space = space;
-            Shape = ShapeOf(shape);
-            Environment = EnvironmentFor(session.Device, shape);
-            Default = DefaultFor(session.Device.Type);
             var input = TuningData.SmallIntegers(shape.InputElements, seed);
             var weights = TuningData.SmallIntegers(shape.WeightElements, seed + 1);
             var bias = TuningData.SmallIntegers(shape.OutChannels, seed + 2);
-            _reference = Reference.Conv(input, weights, bias, shape);
-            _poison = new float[shape.OutputElements];
-            Array.Fill(_poison, float.NaN);
-            _in = session.Context.CreateBuffer<float>(input, ClMemFlags.ReadOnly);
-            _w = session.Context.CreateBuffer<float>(weights, ClMemFlags.ReadOnly);
-            _bias = session.Context.CreateBuffer<float>(bias, ClMemFlags.ReadOnly);
-            _out = session.Context.CreateBuffer<float>(_poison);
-        }
-
-        public OpenClSession Session { get; }
-        public TuningShape Shape { get; }
-        public TuningSpace Space { get; }
-        public double Flops => _shape.Flops;
-        public KernelParameters Default { get; }
-        public IReadOnlyDictionary<string, long> Environment { get; }
-
-        public ITuningCandidate Compile(KernelParameters parameters) => new Candidate(this, ConvKernel.Build(Session, _shape, parameters));
-
-        private sealed class Candidate(ConvProblem problem, ConvKernel kernel) : ITuningCandidate
-        {
-            public ClEvent Run() => kernel.Enqueue(problem._in, problem._w, problem._bias, problem._out);
-
-            public (Verification Result, long DurationNs) RunAndVerify()
+            var reference = Reference.Conv(input, weights, bias, shape);
+            ClBuffer di = problem.Upload(input), dw = problem.Upload(weights), db = problem.Upload(bias);
+            var output = problem.Output(reference, 1, checked((int)shape.OutputElements));
+            return problem.Ready(p =>
             {
-                var queue = problem.Session.Queue;
-                queue.Write<float>(problem._out, problem._poison);
-                long ns;
-                using (var evt = Run()) ns = evt.DurationNs();
-                var result = new float[problem._poison.Length];
-                queue.Read<float>(problem._out, result);
-                var n = result.Length;
-                return (problem._reference.Compare(result, 1, n, n, ReferenceResult.FloatUnitRoundoff), ns);
-            }
-
-            public void Dispose() => kernel.Dispose();
+                var kernel = ConvKernel.Build(session, shape, p);
+                return (kernel, () => kernel.Enqueue(di, dw, db, output));
+            });
         }
-
-        public void Dispose()
+        catch
         {
-            _in.Dispose();
-            _w.Dispose();
-            _bias.Dispose();
-            _out.Dispose();
+            problem.Dispose();
+            throw;
         }
     }
 }

@@ -27,7 +27,7 @@ public static class GemmTuning
     /// few work-items with wide explicit vectors (VWN up to 16 = AVX-512) and large register tiles
     /// pay; local memory is ordinary cache and barriers are costly, which the search can confirm.
     /// </summary>
-    public static TuningSpace CpuSpace { get; } = new(KernelName,
+    public static ParameterSpace CpuSpace { get; } = new(KernelName,
     [
         new("MWG", [4, 8, 16, 32, 64]),
         new("NWG", [16, 32, 64, 128, 256]),
@@ -49,7 +49,7 @@ public static class GemmTuning
     /// GPUs and other devices: CLBlast-like ranges with work-groups of 64–1024 work-items and up
     /// to 64 accumulators per work-item.
     /// </summary>
-    public static TuningSpace GpuSpace { get; } = new(KernelName,
+    public static ParameterSpace GpuSpace { get; } = new(KernelName,
     [
         new("MWG", [16, 32, 64, 128]),
         new("NWG", [16, 32, 64, 128]),
@@ -79,7 +79,7 @@ public static class GemmTuning
     /// </summary>
     public static KernelParameters CpuDefault { get; } = KernelParameters.Parse("MWG=8,NWG=64,KWG=32,MDIMC=2,NDIMC=1,VWN=16,KWI=2,SA=0,SB=0");
 
-    public static TuningSpace SpaceFor(ClDevice device) => device.Type.HasFlag(ClDeviceType.Cpu) ? CpuSpace : GpuSpace;
+    public static ParameterSpace SpaceFor(ClDevice device) => device.Type.HasFlag(ClDeviceType.Cpu) ? CpuSpace : GpuSpace;
 
     public static TuningShape ShapeOf(GemmShape shape) => new(KernelName, shape.ToString(),
         $"m{TuningShape.CeilPow2(shape.M)}-n{TuningShape.CeilPow2(shape.N)}-k{TuningShape.CeilPow2(shape.K)}",
@@ -99,69 +99,27 @@ public static class GemmTuning
     }
 
     /// <summary>Uploads integer-valued operands for <paramref name="shape"/> and computes the reference.</summary>
-    public static ITuningProblem CreateProblem(OpenClSession session, GemmShape shape, TuningSpace? space = null, int seed = 1) =>
-        new GemmProblem(session, shape, space ?? SpaceFor(session.Device), seed);
-
-    private sealed class GemmProblem : ITuningProblem
+    public static ITuningProblem CreateProblem(OpenClSession session, GemmShape shape, ParameterSpace? space = null, int seed = 1)
     {
-        private readonly GemmShape _shape;
-        private readonly ReferenceResult _reference;
-        private readonly ClBuffer _a, _b, _c;
-        private readonly float[] _poison;
-
-        public GemmProblem(OpenClSession session, GemmShape shape, TuningSpace space, int seed)
+        if (shape.M <= 0 || shape.N <= 0 || shape.K <= 0) throw new InputException($"GEMM shape {shape} must be positive");
+        var device = session.Device;
+        var problem = new VerifiedProblem(session, ShapeOf(shape), space ?? SpaceFor(device), EnvironmentFor(device, shape),
+            DefaultFor(device.Type), shape.Flops);
+        try
         {
-            if (shape.M <= 0 || shape.N <= 0 || shape.K <= 0) throw new InputException($"GEMM shape {shape} must be positive");
-            Session = session;
-            _shape = shape;
-            Space = space;
-            Shape = ShapeOf(shape);
-            Environment = EnvironmentFor(session.Device, shape);
-            Default = DefaultFor(session.Device.Type);
             var a = TuningData.SmallIntegers((long)shape.M * shape.K, seed);
             var b = TuningData.SmallIntegers((long)shape.K * shape.N, seed + 1);
-            _reference = Reference.Gemm(a, b, shape);
-            _poison = new float[(long)shape.M * shape.N];
-            Array.Fill(_poison, float.NaN);
-            _a = session.Context.CreateBuffer<float>(a, ClMemFlags.ReadOnly);
-            _b = session.Context.CreateBuffer<float>(b, ClMemFlags.ReadOnly);
-            _c = session.Context.CreateBuffer<float>(_poison);
-        }
-
-        public OpenClSession Session { get; }
-        public TuningShape Shape { get; }
-        public TuningSpace Space { get; }
-        public double Flops => _shape.Flops;
-        public KernelParameters Default { get; }
-        public IReadOnlyDictionary<string, long> Environment { get; }
-
-        public ITuningCandidate Compile(KernelParameters parameters) => new Candidate(this, GemmKernel.Build(Session, parameters));
-
-        private sealed class Candidate(GemmProblem problem, GemmKernel kernel) : ITuningCandidate
-        {
-            public ClEvent Run() => kernel.Enqueue(problem._a, problem._b, problem._c, problem._shape);
-
-            public (Verification Result, long DurationNs) RunAndVerify()
+            ClBuffer da = problem.Upload(a), db = problem.Upload(b), dc = problem.Output(Reference.Gemm(a, b, shape), shape.M, shape.N);
+            return problem.Ready(p =>
             {
-                var queue = problem.Session.Queue;
-                queue.Write<float>(problem._c, problem._poison);
-                long ns;
-                using (var evt = Run()) ns = evt.DurationNs();
-                var result = new float[problem._poison.Length];
-                queue.Read<float>(problem._c, result);
-                var (m, n, _) = problem._shape;
-                // Exact data (see TuningData): one unit roundoff of slack is effectively "equal".
-                return (problem._reference.Compare(result, m, n, n, ReferenceResult.FloatUnitRoundoff), ns);
-            }
-
-            public void Dispose() => kernel.Dispose();
+                var kernel = GemmKernel.Build(session, p);
+                return (kernel, () => kernel.Enqueue(da, db, dc, shape));
+            });
         }
-
-        public void Dispose()
+        catch
         {
-            _a.Dispose();
-            _b.Dispose();
-            _c.Dispose();
+            problem.Dispose();
+            throw;
         }
     }
 }

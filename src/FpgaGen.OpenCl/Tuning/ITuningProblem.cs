@@ -30,7 +30,7 @@ public interface ITuningProblem : IDisposable
 {
     OpenClSession Session { get; }
     TuningShape Shape { get; }
-    TuningSpace Space { get; }
+    ParameterSpace Space { get; }
 
     /// <summary>Operations of one run, for GFLOPS.</summary>
     double Flops { get; }

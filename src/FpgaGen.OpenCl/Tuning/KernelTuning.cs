@@ -27,7 +27,7 @@ public static class KernelTuning
     /// Uploads test data for <paramref name="shapeText"/> and computes its reference (seconds for
     /// large shapes). <paramref name="space"/> replaces the built-in space (e.g. from --space FILE).
     /// </summary>
-    public static ITuningProblem CreateProblem(OpenClSession session, string kernel, string shapeText, TuningSpace? space = null) =>
+    public static ITuningProblem CreateProblem(OpenClSession session, string kernel, string shapeText, ParameterSpace? space = null) =>
         Normalize(kernel) switch
         {
             GemmTuning.KernelName => GemmTuning.CreateProblem(session, GemmShape.Parse(shapeText), space),
@@ -41,7 +41,7 @@ public static class KernelTuning
     };
 
     /// <summary>The built-in space the tuner would search on <paramref name="device"/>.</summary>
-    public static TuningSpace SpaceFor(string kernel, ClDevice device) => Normalize(kernel) switch
+    public static ParameterSpace SpaceFor(string kernel, ClDevice device) => Normalize(kernel) switch
     {
         GemmTuning.KernelName => GemmTuning.SpaceFor(device),
         _ => ConvTuning.Space,

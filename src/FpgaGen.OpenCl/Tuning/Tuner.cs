@@ -117,7 +117,7 @@ public static class Tuner
     /// <summary>The problem's default first, then the valid space in declared or seeded-random order.</summary>
     public static IReadOnlyList<KernelParameters> Order(ITuningProblem problem, TuningOptions options)
     {
-        var space = problem.Space.Enumerate(problem.Environment).ToList();
+        var space = problem.Space.Enumerate(problem.Environment).Select(c => new KernelParameters(c.AsDictionary())).ToList();
         if (options.Strategy == SearchStrategy.Random)
         {
             var rng = new Random(options.Seed);

@@ -68,7 +68,7 @@ public class ModelPropertyTests
         {
             var values = config.Values.ToArray();
             values[index] = value;
-            var r = estimator.Resources(new KernelConfig(kernel, model.Space, values));
+            var r = estimator.Resources(new KernelConfig(model.Space, values));
             if (previous is not null)
             {
                 Assert.True(r.Dsp > previous.Dsp, $"{parameter}={value}: DSP did not grow");

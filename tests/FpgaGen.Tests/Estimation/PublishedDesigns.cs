@@ -104,6 +104,6 @@ public static class PublishedDesigns
             var kv = part.Split('=');
             values[space.IndexOf(kv[0].Trim())] = int.Parse(kv[1], CultureInfo.InvariantCulture);
         }
-        return new KernelConfig(space.Kernel, space, values);
+        return new KernelConfig(space, values);
     }
 }

@@ -32,14 +32,14 @@ public class DesignFormatTests
     [InlineData("w*4/3", 21L)]
     [InlineData("-w%5", -1L)]
     public void ExpressionsFollowPrecedence(string text, long expected) =>
-        Assert.Equal(expected, Expression.Evaluate(text, new Dictionary<string, object> { ["w"] = 16L }));
+        Assert.Equal(expected, Expression.Parse(text).Evaluate(new Dictionary<string, ExpressionValue> { ["w"] = 16L }).AsNumber());
 
     [Theory]
     [InlineData("w >= 16 && !f", true)]
     [InlineData("w != 16 || f", false)]
     [InlineData("w <= 15", false)]
     public void BooleanExpressions(string text, bool expected) =>
-        Assert.Equal(expected, Expression.Evaluate(text, new Dictionary<string, object> { ["w"] = 16L, ["f"] = false }));
+        Assert.Equal(expected, Expression.Parse(text).Evaluate(new Dictionary<string, ExpressionValue> { ["w"] = 16L, ["f"] = false }).AsBool());
 
     [Fact]
     public void QuotedDollarIsText()

@@ -140,7 +140,7 @@ public sealed class TunerTests(OpenClFixture fixture) : IDisposable
 
         public OpenClSession Session { get; }
         public TuningShape Shape { get; } = new("copy", "4096", "n4096", [12]);
-        public TuningSpace Space { get; } = new("copy", [new("SKIP", [1, 2, 0])], []);
+        public ParameterSpace Space { get; } = new("copy", [new("SKIP", [1, 2, 0])], []);
         public double Flops => N;
         public KernelParameters Default { get; } = KernelParameters.Parse("SKIP=1");
         public IReadOnlyDictionary<string, long> Environment { get; } = new Dictionary<string, long>();
