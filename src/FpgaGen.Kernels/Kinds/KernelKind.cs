@@ -49,7 +49,7 @@ public abstract class KernelKind(ParameterSpace space)
     {
         var b = new PlanBuilder(target);
         foreach (var (name, value) in config.AsDictionary()) b.Define(name, value, "parameter");
-        b.Define("BEAT", PlanBuilder.BeatBits / b.Bits(Elements.Data), $"elements of the data type in one {PlanBuilder.BeatBits}-bit external-memory beat (one request)");
+        b.Define("BEAT", b.BeatElements, $"elements of the data type in one {PlanBuilder.BeatBits}-bit external-memory beat (one request)");
         return b;
     }
 

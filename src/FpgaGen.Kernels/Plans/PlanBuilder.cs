@@ -22,6 +22,12 @@ public sealed class PlanBuilder(Target target)
 
     public int Bits(string element) => ScalarType.Resolve(element, Target.Precision).Bits;
 
+    /// <summary>Elements of the design's data type in one beat (the plan's BEAT).</summary>
+    public int BeatElements => BeatBits / Bits(Elements.Data);
+
+    /// <summary>Elements of <paramref name="bytes"/> bytes each in one beat.</summary>
+    public static long ElementsPerBeat(int bytes) => BeatBits / 8 / bytes;
+
     public long Define(string name, long value, string formula)
     {
         defines.Add(new DefinePlan(name, value, formula));

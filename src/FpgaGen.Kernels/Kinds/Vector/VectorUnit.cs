@@ -54,10 +54,10 @@ public static class VectorUnit
     }
 
     /// <summary>Beats a row of <paramref name="width"/> data elements spans at any alignment.</summary>
-    public static long PoolRowBeats(PlanBuilder b, long width) => EngineTiming.Ceil(width, PlanBuilder.BeatBits / b.Bits(Elements.Data)) + 1;
+    public static long PoolRowBeats(PlanBuilder b, long width) => EngineTiming.Ceil(width, b.BeatElements) + 1;
 
     /// <summary>Beats of external memory one vector of vu data elements spans.</summary>
-    public static long VectorBeats(PlanBuilder b, int vu) => EngineTiming.Ceil(vu, PlanBuilder.BeatBits / b.Bits(Elements.Data));
+    public static long VectorBeats(PlanBuilder b, int vu) => EngineTiming.Ceil(vu, b.BeatElements);
 
     /// <summary>The vector groups depend only on the network, vu and the device: built once for each.</summary>
     private static readonly ConditionalWeakTable<LoweredNetwork, ConcurrentDictionary<(int Vu, Device Device), GroupPlan[]>> Built = new();
@@ -95,7 +95,7 @@ public static class VectorUnit
     [
         Stage(b, "vu_pool_read", "vector/body/pool_read", () => [new("x", Elements.Data), new("fr", Elements.Float),
             .. Ints("batch", "chans", "ih", "iw", "oh", "ow", "kh", "kw", "stride", "pad", "mode", "adaptive", "x_off", "f_off")], [], ["vp_x"],
-            b.Ram("lbuf", Elements.Data, PlanBuilder.BeatBits / b.Bits(Elements.Data), rows * rowBeats, copies: 2)),
+            b.Ram("lbuf", Elements.Data, b.BeatElements, rows * rowBeats, copies: 2)),
         Stage(b, "vu_pool_compute", "vector/body/pool_compute", () => Ints("batch", "chans", "oh", "ow", "kh", "kw", "mode"), ["vp_x"], ["vp_o"]),
         Stage(b, "vu_pool_write", "vector/body/pool_write", () => [new("fq", Elements.Float), new("y", Elements.Data, Writes: true),
             .. Ints("batch", "chans", "oh", "ow", "y_off", "f_off")], ["vp_o"], []),
@@ -142,7 +142,7 @@ public static class VectorUnit
     public static OpCost Cost(Step step, int vu, int bytes, double bytesPerCycle)
     {
         double compute, traffic;
-        long beat = PlanBuilder.BeatBits / 8 / bytes;
+        var beat = PlanBuilder.ElementsPerBeat(bytes);
         switch (step)
         {
             case MapStep m:
