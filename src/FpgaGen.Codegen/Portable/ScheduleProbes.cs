@@ -71,6 +71,7 @@ public sealed class ScheduleProbes
         s.Append("#define GM(p, i) (*(FG_MEM(FG_PORT_##p, sizeof((p)[0])), &(p)[i]))\n");
         s.Append("#define GMB(p, b) (*(FG_MEM(FG_PORT_##p, sizeof(fg_beat)), &((__global const fg_beat*)(p))[b]))\n");
         s.Append("#define GMB_PUT(p, b, val) (FG_MEM(FG_PORT_##p, sizeof(fg_beat)), ((__global fg_beat*)(p))[b] = (val))\n");
+        s.Append("#define GMB_PUT_PART(p, b, val, lo, hi) (FG_MEM(FG_PORT_##p, sizeof(fg_beat)), fg_beat_put_part(p, b, val, lo, hi))\n");
         s.Append("#define FG_DEP(buf, i) fg_dep(fg_sched + fg_cur * FG_SCHED_STRIDE, buf##_last, (i))\n");
         s.Append("""
             /* Smallest distance (in trips of the current loop) between two updates of one accumulator address. */

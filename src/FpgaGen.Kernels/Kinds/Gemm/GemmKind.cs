@@ -49,12 +49,17 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         var red = b.Define("REDMAX", net.Extents.Reduction,
             "longest reduction: input channels x kernel taps");
         var ktmax = b.Define("KTMAX", Ceil(red, tk), "(REDMAX + Tk - 1) / Tk");
+        var beat = b.BeatElements;
+        b.Define("ABEATS", Ceil(tk, beat), "beats Tk consecutive elements add to a row's window: (Tk + BEAT - 1) / BEAT");
+        b.Define("AWIN", Ceil(tk, beat) + 1, "ABEATS + 1: beats the dense-row reader keeps (Tk elements may straddle one more)");
+        b.Define("WKBEATS", Ceil(tk, beat) + 1, "beats an unaligned run of Tk weights covers at most");
+        b.Define("WBEATS", Ceil(tn, beat) + 1, "beats an unaligned row of Tn outputs covers at most: (Tn + BEAT - 1) / BEAT + 1");
         VectorUnit.Define(b, net, vu);
         var ln = FusesLayerNorm;
         string[] read = ln ? ["gm_s", "gm_w", "gm_a"] : ["gm_w", "gm_a"];
         var streams = new List<StreamPlan>
         {
-            b.Vector("gm_w", $"{Id}_read", $"{Id}_compute", "gm_wvec", Elements.Data, tn, ChannelDepth),
+            b.Vector("gm_w", $"{Id}_read", $"{Id}_compute", "gm_wvec", Elements.Data, tk, ChannelDepth),
             b.Vector("gm_a", $"{Id}_read", $"{Id}_compute", "gm_avec", Elements.Data, tk, ChannelDepth),
             b.Vector("gm_o", $"{Id}_compute", $"{Id}_write", "gm_ovec", Elements.Accumulator, tn, ChannelDepth),
         };
@@ -110,7 +115,7 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         long blocks = Ceil(pixels, p.Tm), nt = Ceil(s.MOut, p.Tn), kt = Ceil(s.Reduction, p.Tk);
         var counts = new Dictionary<string, long>
         {
-            ["gm_w"] = bg * blocks * nt * kt * p.Tk, ["gm_a"] = bg * nt * kt * pixels, ["gm_o"] = bg * nt * pixels,
+            ["gm_w"] = bg * blocks * nt * kt * p.Tn, ["gm_a"] = bg * nt * kt * pixels, ["gm_o"] = bg * nt * pixels,
         };
         if (p.FusesLayerNorm) counts["gm_s"] = normalizes ? bg * pixels : 0;
         return counts;

@@ -58,10 +58,19 @@ typedef struct { DTYPE v[BEAT]; } fg_beat;
 #define FG_POOL_LRN 2
 #define FG_ROW_SOFTMAX 0
 #define FG_ROW_LAYERNORM 1
+/* Lanes lo..hi of beat b: one store with byte enables (aoc coalesces the unrolled consecutive stores into one wide
+   store unit; the lanes outside are not written, so a run's neighbours are kept). */
+FG_INLINE void fg_beat_put_part(__global DTYPE* p, int b, fg_beat val, int lo, int hi)
+{
+    #pragma unroll
+    for (int j = 0; j < BEAT; j++)
+        if (j >= lo && j <= hi) p[b * BEAT + j] = val.v[j];
+}
 /* Wide external-memory access: beat b (elements b * BEAT ... b * BEAT + BEAT - 1) of a buffer in one request
    (aoc builds a 512-bit burst-coalesced load/store unit for an aligned struct access). */
 #define GMB(p, b) (((__global const fg_beat*)(p))[b])
 #define GMB_PUT(p, b, val) (((__global fg_beat*)(p))[b] = (val))
+#define GMB_PUT_PART(p, b, val, lo, hi) fg_beat_put_part(p, b, val, lo, hi)
 
 /* Conversions between stored values and real numbers (same text in OpenCL and C++). Fixed point is symmetric:
    real = q * scale; results round half up and saturate. Floating-point designs pass scale 1. */
@@ -301,22 +310,25 @@ __kernel void conv_tiled_write(
                 const int mo = mt * Tm + m, gm = g * m_out + mo;
                 if (mo >= m_out) continue;
                 const ACC_T accv = ov.v[m];
+                const BIAS_T biasv = b_off >= 0 ? bq[b_off + gm] : (BIAS_T)0;
+                const float lnw = norm ? fq[ln_off + 2 * gm] : 0.0f, lnb = norm ? fq[ln_off + 2 * gm + 1] : 0.0f;
+                (void)lnw; (void)lnb;
                 DTYPE outv;
                 if (norm) {
                     /* Fused LayerNorm: y = sw * (acc - mean * sum_k W'[n][k]) / sigma + b' (see ln_linear); the blob holds the
                        pair (sum_k W'[n][k], b'[n]) per output. */
-                    float v = sw * ((float)accv - mean * fq[ln_off + 2 * gm]) * rstd + fq[ln_off + 2 * gm + 1];
+                    float v = sw * ((float)accv - mean * lnw) * rstd + lnb;
                     if (act != FG_ACT_NONE) v = FG_MAX(v, 0.0f);
                     if (act == FG_ACT_RELU6) v = FG_MIN(v, 6.0f);
                     outv = fg_from_float(v * out_inv);
                 } else {
 #if FG_FIXED
-                    FG_I64 t = (FG_I64)accv + (b_off >= 0 ? (FG_I64)bq[b_off + gm] : (FG_I64)0);
+                    FG_I64 t = (FG_I64)accv + (FG_I64)biasv;
                     if (act != FG_ACT_NONE) t = FG_MAX(t, (FG_I64)0);
                     if (act == FG_ACT_RELU6) t = FG_MIN(t, (FG_I64)act_hi);
                     outv = fg_requant(t, mult, shift);
 #else
-                    float v = (float)accv + (b_off >= 0 ? (float)bq[b_off + gm] : 0.0f);
+                    float v = (float)accv + (float)biasv;
                     if (act != FG_ACT_NONE) v = FG_MAX(v, 0.0f);
                     if (act == FG_ACT_RELU6) v = FG_MIN(v, act_hi);
                     outv = (DTYPE)v;

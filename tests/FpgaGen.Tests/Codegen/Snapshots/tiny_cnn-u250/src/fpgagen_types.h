@@ -47,7 +47,16 @@ FG_INLINE void fg_beat_put(DTYPE* p, int b, const fg_beat& val)
         p[b * BEAT + j] = val.v[j];
     }
 }
+/* Lanes lo..hi of beat b: one beat with byte enables (the AXI write strobes), the other lanes untouched. */
+FG_INLINE void fg_beat_put_part(DTYPE* p, int b, const fg_beat& val, int lo, int hi)
+{
+    for (int j = 0; j < BEAT; j++) {
+#pragma HLS UNROLL
+        if (j >= lo && j <= hi) p[b * BEAT + j] = val.v[j];
+    }
+}
 #define GMB(p, b) fg_beat_get(p, b)
+#define GMB_PUT_PART(p, b, val, lo, hi) fg_beat_put_part(p, b, val, lo, hi)
 #define GMB_PUT(p, b, val) fg_beat_put(p, b, val)
 
 /* Conversions between stored values and real numbers (same text in OpenCL and C++). Fixed point is symmetric:
