@@ -38,6 +38,18 @@ public sealed class Network
     /// <summary>Layers that read the output of <paramref name="layer"/>.</summary>
     public IEnumerable<Layer> Consumers(Layer layer) => Layers.Where(l => l.Inputs.Contains(layer.Name));
 
+    /// <summary>
+    /// The same network with every LayerNorm's statistics set to <paramref name="stats"/> (the network-wide
+    /// <c>--layernorm</c> what-if, e.g. a pre-trained ViT as if trained with stored statistics); the network itself
+    /// when nothing changes. Other layers are shared with this network: their shapes and counts bind the same.
+    /// </summary>
+    public Network WithLayerNormStats(LayerNormStats stats)
+    {
+        if (Layers.All(l => l is not LayerNormLayer ln || ln.Stats == stats)) return this;
+        var layers = Layers.Select(l => l is LayerNormLayer ln && ln.Stats != stats ? new LayerNormLayer(ln.Name, ln.Inputs, stats) { Origin = ln.Origin } : l).ToList();
+        return Build(Name, Input, layers, Source, Reference);
+    }
+
     public static Network Build(string name, Shape input, IReadOnlyList<Layer> layers, string? source = null, ReferenceFigures? reference = null)
     {
         var shapes = new Dictionary<string, Shape> { [InputName] = input };

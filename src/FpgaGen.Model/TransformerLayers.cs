@@ -1,9 +1,30 @@
 namespace FpgaGen.Model;
 
-/// <summary>Layer normalization over the feature axis with learned γ and β (2 parameters per feature).</summary>
-public sealed class LayerNormLayer(string name, IReadOnlyList<string> inputs) : Layer(name, inputs)
+/// <summary>Where a LayerNorm's mean and variance come from.</summary>
+public enum LayerNormStats
 {
+    /// <summary>Computed over each row's features at run time (the usual LayerNorm).</summary>
+    Runtime,
+
+    /// <summary>
+    /// Per-feature moving mean and variance saved during training and used as constants at inference (the FFCNN
+    /// thesis's LayerNorm, Université Paris-Est-Créteil 2022, seed 004): the layer is then a fixed affine map, which
+    /// the lowering folds into the linear layer after it, as batch norm into a convolution.
+    /// </summary>
+    Stored,
+}
+
+/// <summary>
+/// Layer normalization over the feature axis with learned γ and β (2 parameters per feature). With stored
+/// statistics it also holds per-feature running_mean and running_var, buffers that (as for batch norm in PyTorch)
+/// are not counted as parameters.
+/// </summary>
+public sealed class LayerNormLayer(string name, IReadOnlyList<string> inputs, LayerNormStats stats = LayerNormStats.Runtime) : Layer(name, inputs)
+{
+    public LayerNormStats Stats { get; } = stats;
+
     public override string Kind => "layernorm";
+    public override string Details => Stats == LayerNormStats.Stored ? "stored stats" : "";
 
     protected override Shape InferShape(IReadOnlyList<Shape> inputs) => RequireRank(inputs[0], "a token sequence or a feature vector", 1, 2);
     protected override long CountParams() => 2L * In[^1];

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using FpgaGen.Kernels.Lowering;
 using FpgaGen.Model;
 using Spectre.Console;
 
@@ -14,25 +15,34 @@ internal static class AnalyzeCommand
         var batch = CommonOptions.Batch();
         var precision = CommonOptions.Precision();
         var format = CommonOptions.Format(CliIo.Formats);
+        var layerNorm = CommonOptions.LayerNorm();
         var cmd = new Command("analyze", "Show every layer's output shape, MACs, parameters, weight and activation bytes, and the totals.")
         {
-            model, batch, precision, format,
+            model, batch, precision, layerNorm, format,
         };
         cmd.SetAction(r => io.Guard(() =>
         {
-            var figures = Analysis.Analyze(ModelFiles.Load(r.GetValue(model)!, io.Err), r.GetValue(batch), PrecisionExtensions.Parse(r.GetValue(precision)!));
+            var net = CommonOptions.WithLayerNorm(ModelFiles.Load(r.GetValue(model)!, io.Err), r.GetValue(layerNorm));
+            var figures = Analysis.Analyze(net, r.GetValue(batch), PrecisionExtensions.Parse(r.GetValue(precision)!));
+            var folds = ExecutionModes.StoredLayerNormFolds(net).ToDictionary(f => f.LayerNorm.Name);
             switch (r.GetValue(format))
             {
-                case "json": io.WriteJson(ToJson(figures)); break;
-                case "csv": WriteCsv(io, figures); break;
-                default: WriteTable(io, figures); break;
+                case "json": io.WriteJson(ToJson(figures, folds)); break;
+                case "csv": WriteCsv(io, figures, folds); break;
+                default: WriteTable(io, figures, folds); break;
             }
             return 0;
         }));
         return cmd;
     }
 
-    private static object ToJson(NetworkFigures f) => new
+    /// <summary>A layer's details, with where a stored-statistics LayerNorm folds (or why it cannot).</summary>
+    private static string Details(Layer layer, IReadOnlyDictionary<string, LayerNormFold> folds) =>
+        folds.TryGetValue(layer.Name, out var fold)
+            ? fold.Folds ? $"{layer.Details}, folded into {string.Join(", ", fold.Into.Select(l => l.Name))}" : $"{layer.Details}, cannot fold: {fold.Problem}"
+            : layer.Details;
+
+    private static object ToJson(NetworkFigures f, IReadOnlyDictionary<string, LayerNormFold> folds) => new
     {
         Model = f.Network.Name,
         Source = f.Network.Source,
@@ -44,7 +54,9 @@ internal static class AnalyzeCommand
             l.Layer.Name,
             l.Layer.Kind,
             Inputs = l.Layer.Inputs,
-            l.Layer.Details,
+            Details = Details(l.Layer, folds),
+            // Stored-statistics LayerNorms only: the linear layers whose weights absorb it (empty when it cannot fold).
+            FoldedInto = folds.TryGetValue(l.Layer.Name, out var fold) ? fold.Into.Select(x => x.Name).ToList() : null,
             Output = l.Layer.Output.Dims,
             l.Macs,
             l.Params,
@@ -55,11 +67,11 @@ internal static class AnalyzeCommand
         Reference = f.Network.Reference,
     };
 
-    private static void WriteCsv(CliIo io, NetworkFigures f) =>
+    private static void WriteCsv(CliIo io, NetworkFigures f, IReadOnlyDictionary<string, LayerNormFold> folds) =>
         io.WriteCsv(["name", "kind", "details", "output", "macs", "params", "weight_bytes", "activation_bytes"],
-            f.Layers.Select(l => (IReadOnlyList<object?>)[l.Layer.Name, l.Layer.Kind, l.Layer.Details, l.Layer.Output.ToString(), l.Macs, l.Params, l.WeightBytes, l.ActivationBytes]));
+            f.Layers.Select(l => (IReadOnlyList<object?>)[l.Layer.Name, l.Layer.Kind, Details(l.Layer, folds), l.Layer.Output.ToString(), l.Macs, l.Params, l.WeightBytes, l.ActivationBytes]));
 
-    private static void WriteTable(CliIo io, NetworkFigures f)
+    private static void WriteTable(CliIo io, NetworkFigures f, IReadOnlyDictionary<string, LayerNormFold> folds)
     {
         var table = new Table().Border(TableBorder.Simple)
             .Title($"{CliIo.Escape(f.Network.Name)}: input {f.Network.Input}, batch {f.Batch}, {f.Precision.Id()}");
@@ -74,7 +86,7 @@ internal static class AnalyzeCommand
         table.AddColumn("activations", c => c.RightAligned());
         var i = 0;
         foreach (var l in f.Layers)
-            table.AddRow((++i).ToString(CultureInfo.InvariantCulture), CliIo.Escape(l.Layer.Name), l.Layer.Kind, CliIo.Escape(l.Layer.Details),
+            table.AddRow((++i).ToString(CultureInfo.InvariantCulture), CliIo.Escape(l.Layer.Name), l.Layer.Kind, CliIo.Escape(Details(l.Layer, folds)),
                 l.Layer.Output.ToString(), l.Macs == 0 ? "" : Mega(l.Macs), l.Params == 0 ? "" : CliIo.Count(l.Params),
                 l.WeightBytes == 0 ? "" : CliIo.Bytes(l.WeightBytes), CliIo.Bytes(l.ActivationBytes));
         table.AddEmptyRow();
@@ -86,6 +98,12 @@ internal static class AnalyzeCommand
         var bn = f.Layers.Where(l => l.Layer is BatchNormLayer).Sum(l => l.Params);
         if (bn > 0)
             io.Out.WriteLine($"note: {bn:N0} of the parameters are batch-norm scale/shift (as PyTorch counts them); inference folds them into the preceding convolutions.");
+        var folded = folds.Values.Count(x => x.Folds);
+        if (folded > 0)
+            io.Out.WriteLine($"note: {folded:N0} LayerNorm(s) with stored statistics fold into the linear layers after them (W' = W·diag(γ/√(σ²+ε)), "
+                + "b' = b + W·(β − γ·μ/√(σ²+ε)) when the weights are packed): no LayerNorm step, no statistics hardware.");
+        foreach (var x in folds.Values.Where(x => !x.Folds))
+            io.Out.WriteLine($"note: LayerNorm '{CliIo.Escape(x.LayerNorm.Name)}' has stored statistics but cannot fold: {CliIo.Escape(x.Problem!)}; no kernel computes it on its own.");
         if (f.Network.Reference is { } r)
         {
             var parts = new List<string>();

@@ -16,6 +16,22 @@ internal static class CommonOptions
         new Option<string>("--precision") { Description = "Data type: fp32|fp16|int16|int8", DefaultValueFactory = _ => "fp32" }
             .AcceptOnlyFromAmongIgnoringCase("fp32", "fp16", "int16", "int8");
 
+    public static Option<string> LayerNorm() =>
+        new Option<string>("--layernorm")
+        {
+            Description = "LayerNorm statistics of every LayerNorm layer: model (as the model says), runtime (each row's mean and variance), "
+                + "or stored (moving statistics saved in training, folded into the next linear layer: no LayerNorm step)",
+            DefaultValueFactory = _ => "model",
+        }.AcceptOnlyFromAmongIgnoringCase("model", "runtime", "stored");
+
+    /// <summary>The network with <c>--layernorm</c> applied (itself for "model").</summary>
+    public static FpgaGen.Model.Network WithLayerNorm(FpgaGen.Model.Network net, string? choice) => choice?.ToLowerInvariant() switch
+    {
+        "runtime" => net.WithLayerNormStats(FpgaGen.Model.LayerNormStats.Runtime),
+        "stored" => net.WithLayerNormStats(FpgaGen.Model.LayerNormStats.Stored),
+        _ => net,
+    };
+
     public static Option<int> Batch() => new("--batch") { Description = "Batch size (images per inference)", DefaultValueFactory = _ => 1 };
 
     public static Option<string> Device() =>

@@ -23,14 +23,15 @@ internal static class EstimateCommand
         var precision = CommonOptions.Precision();
         var batch = CommonOptions.Batch();
         var maxUtil = CommonOptions.MaxUtil();
+        var layerNorm = CommonOptions.LayerNorm();
         var format = CommonOptions.Format("table", "json");
         var cmd = new Command("estimate", "Estimate one explicit accelerator configuration: per-layer cycles, time, bound and GOPS, and its resources.")
         {
-            model, device, kernel, set, freq, precision, batch, maxUtil, format,
+            model, device, kernel, set, freq, precision, batch, layerNorm, maxUtil, format,
         };
         cmd.SetAction(r => io.Guard(() =>
         {
-            var net = ModelFiles.Load(r.GetValue(model)!, io.Err);
+            var net = CommonOptions.WithLayerNorm(ModelFiles.Load(r.GetValue(model)!, io.Err), r.GetValue(layerNorm));
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
             var target = new Target(dev, PrecisionExtensions.Parse(r.GetValue(precision)!));
             var km = KernelKinds.Get(r.GetValue(kernel)!);

@@ -21,6 +21,7 @@ internal static class ExploreCommand
         var precision = new Option<string>("--precision") { Description = "Data type(s): fp32|fp16|int16|int8, a comma list, or all (every type the device supports)", DefaultValueFactory = _ => "fp32" };
         var batch = CommonOptions.Batch();
         var maxUtil = CommonOptions.MaxUtil();
+        var layerNorm = CommonOptions.LayerNorm();
         var objective = new Option<string>("--objective") { Description = "Ranking: throughput|latency|efficiency", DefaultValueFactory = _ => "throughput" };
         objective.AcceptOnlyFromAmong("throughput", "latency", "efficiency");
         var top = new Option<int>("--top") { Description = "Designs shown in the table", DefaultValueFactory = _ => 10 };
@@ -33,11 +34,11 @@ internal static class ExploreCommand
         var calibrate = new Option<string?>("--calibrate") { Description = "Correct the models with factors fitted to real compiles in this sweep folder (results.jsonl)" };
         var cmd = new Command("explore", "Search the design spaces of the kernel architectures for a network on a device; rank the designs that fit and write the Pareto front.")
         {
-            model, device, precision, batch, maxUtil, objective, top, kernels, seed, exhaustiveLimit, format, outDir, force, calibrate,
+            model, device, precision, batch, layerNorm, maxUtil, objective, top, kernels, seed, exhaustiveLimit, format, outDir, force, calibrate,
         };
         cmd.SetAction(r => io.Guard(() =>
         {
-            var net = ModelFiles.Load(r.GetValue(model)!, io.Err);
+            var net = CommonOptions.WithLayerNorm(ModelFiles.Load(r.GetValue(model)!, io.Err), r.GetValue(layerNorm));
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
             if (r.GetValue(top) <= 0) throw new InputException($"--top must be positive, got {r.GetValue(top)}");
             if (r.GetValue(exhaustiveLimit) <= 0) throw new InputException($"--exhaustive-limit must be positive, got {r.GetValue(exhaustiveLimit)}");

@@ -25,17 +25,18 @@ internal static class GenerateCommand
         var precision = new Option<string?>("--precision") { Description = "Data type(s) to explore for best/rank: fp32|fp16|int16|int8, a comma list, or all (default fp32); must match a design file's" };
         var batch = new Option<int?>("--batch") { Description = "Batch size (default 1; must match a design file's)" };
         var maxUtil = CommonOptions.MaxUtil();
+        var layerNorm = CommonOptions.LayerNorm();
         var outDir = new Option<string>("--out") { Description = "Project folder to create", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace an existing --out folder" };
         var cmd = new Command("generate", "Generate a vendor project for one design: kernels (aoc OpenCL or Vitis HLS), host program, build files, weights layout and packer.")
         {
-            model, device, design, rank, precision, batch, maxUtil, outDir, force,
+            model, device, design, rank, precision, batch, layerNorm, maxUtil, outDir, force,
         };
         cmd.SetAction(r => io.Guard(() =>
         {
             var outPath = r.GetValue(outDir)!;
             OutputFolder.Check(outPath, r.GetValue(force));
-            var net = ModelFiles.Load(r.GetValue(model)!, io.Err);
+            var net = CommonOptions.WithLayerNorm(ModelFiles.Load(r.GetValue(model)!, io.Err), r.GetValue(layerNorm));
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
             var (estimate, chosenRank, pareto) = Choose(r.GetValue(design)!, r.GetValue(rank), r.GetValue(precision), r.GetValue(batch), net, dev, util);

@@ -27,6 +27,7 @@ internal static class SimulateCommand
         var precision = new Option<string?>("--precision") { Description = "Data type for best/rank: fp32|fp16|int16|int8 (default fp32)" };
         var batch = new Option<int?>("--batch") { Description = "Batch size (default 1)" };
         var maxUtil = CommonOptions.MaxUtil();
+        var layerNorm = CommonOptions.LayerNorm();
         var openclDevice = new Option<string?>("--opencl-device") { Description = "OpenCL device: index or part of its name (`fpgagen devices --opencl`)" };
         var weights = new Option<string>("--weights") { Description = "random, or a .npz of the model's tensors named layer.param", DefaultValueFactory = _ => "random" };
         var seed = new Option<int>("--seed") { Description = "Seed of the random weights and input", DefaultValueFactory = _ => 1 };
@@ -45,11 +46,11 @@ internal static class SimulateCommand
         };
         var cmd = new Command("simulate", "Run a design's generated kernels (portable form of the aoc source) on an OpenCL device and check every layer against the reference.")
         {
-            model, device, design, rank, precision, batch, maxUtil, openclDevice, weights, seed, reference, db, format, schedule,
+            model, device, design, rank, precision, batch, layerNorm, maxUtil, openclDevice, weights, seed, reference, db, format, schedule,
         };
         cmd.SetAction(r => io.Guard(() =>
         {
-            var net = ModelFiles.Load(r.GetValue(model)!, io.Err);
+            var net = CommonOptions.WithLayerNorm(ModelFiles.Load(r.GetValue(model)!, io.Err), r.GetValue(layerNorm));
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
             var (estimate, _, _) = GenerateCommand.Choose(r.GetValue(design)!, r.GetValue(rank), r.GetValue(precision), r.GetValue(batch), net, dev, util);

@@ -93,6 +93,8 @@ public static class NetworkReference
                 return x;
             case SoftmaxLayer:
                 return Softmax(x, inShape[^1], 1);
+            case LayerNormLayer { Stats: LayerNormStats.Stored }:
+                return StoredLayerNorm(x, inShape[^1], w[$"{n}.weight"], w[$"{n}.bias"], w[$"{n}.running_mean"], w[$"{n}.running_var"]);
             case LayerNormLayer:
                 return LayerNorm(x, inShape[^1], w[$"{n}.weight"], w[$"{n}.bias"]);
             case AttentionLayer a:
@@ -336,6 +338,21 @@ public static class NetworkReference
             for (var i = 0; i < len; i++) variance += (x[r * len + i] - mean) * (x[r * len + i] - mean);
             var rstd = 1 / Math.Sqrt(variance / len + WeightsLayout.LayerNormEps);
             for (var i = 0; i < len; i++) y[r * len + i] = (float)((x[r * len + i] - mean) * rstd * gamma[i] + beta[i]);
+        }
+        return y;
+    }
+
+    /// <summary>
+    /// LayerNorm with stored statistics, computed as the model defines it (not folded):
+    /// y = γ·(x − μ)/√(σ² + ε) + β with the per-feature running mean μ and variance σ².
+    /// </summary>
+    private static float[] StoredLayerNorm(float[] x, int len, float[] gamma, float[] beta, float[] mean, float[] variance)
+    {
+        var y = new float[x.Length];
+        for (var i = 0; i < x.Length; i++)
+        {
+            var k = i % len;
+            y[i] = (float)((x[i] - (double)mean[k]) / Math.Sqrt(variance[k] + WeightsLayout.LayerNormEps) * gamma[k] + beta[k]);
         }
         return y;
     }

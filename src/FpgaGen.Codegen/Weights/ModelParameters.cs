@@ -7,7 +7,7 @@ namespace FpgaGen.Codegen.Weights;
 /// <summary>
 /// The learned tensors of a network, named "layer.param" after PyTorch: conv/linear/patch_embed "weight"
 /// ([out, in/groups, kh, kw] or [out, in]) and "bias"; batchnorm "weight", "bias", "running_mean", "running_var";
-/// layernorm "weight", "bias"; attention "in_proj_weight" [3D, D], "in_proj_bias", "out_proj.weight",
+/// layernorm "weight", "bias" (with stored statistics also "running_mean", "running_var"); attention "in_proj_weight" [3D, D], "in_proj_bias", "out_proj.weight",
 /// "out_proj.bias"; class_token "weight" [D]; pos_embed "weight" [T, D].
 /// </summary>
 public static class ModelParameters
@@ -40,6 +40,11 @@ public static class ModelParameters
                     var d = ln.InputShapes[0][^1];
                     list.Add(($"{n}.weight", [d]));
                     list.Add(($"{n}.bias", [d]));
+                    if (ln.Stats == LayerNormStats.Stored)
+                    {
+                        list.Add(($"{n}.running_mean", [d]));
+                        list.Add(($"{n}.running_var", [d]));
+                    }
                     break;
                 case AttentionLayer a:
                     var dim = a.InputShapes[0][1];

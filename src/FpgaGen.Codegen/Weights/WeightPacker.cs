@@ -108,6 +108,12 @@ public static class WeightPacker
                     for (var o = 0; o < outputs; o++)
                         for (var k = 0; k < rest; k++) folded[o * rest + k] *= gamma[k];
                 }
+                if (ws.FoldStoredLayerNorm is { } storedLn)
+                {
+                    var (scale, _) = StoredLayerNorm(storedLn, rest);
+                    for (var o = 0; o < outputs; o++)
+                        for (var k = 0; k < rest; k++) folded[o * rest + k] *= scale[k];
+                }
                 sw = Fixed ? MaxAbs(folded) is var m && m > 0 ? m / qmax : 1 : 1;
                 stored = Fixed ? folded.Select(v => Clamp(Math.Floor(v / sw + 0.5), -qmax, qmax)).ToArray() : folded.Select(Stored).ToArray();
                 WriteData(ws, stored);
@@ -142,6 +148,17 @@ public static class WeightPacker
                         b[o] += acc;
                     }
                 }
+                if (biasSection.FoldStoredLayerNorm is { } storedLn)
+                {
+                    var rest = (int)(r.Weight!.Count / outputs);
+                    var (_, lnShift) = StoredLayerNorm(storedLn, rest);
+                    for (var o = 0; o < outputs; o++)
+                    {
+                        double acc = 0;
+                        for (var k = 0; k < rest; k++) acc += original![o * rest + k] * lnShift[k];
+                        b[o] += acc;
+                    }
+                }
                 if (r.Bias is { } bs)
                 {
                     if (Fixed) WriteInts(bs, b.Select(v => (int)Clamp(Math.Floor(v / (sx * sw) + 0.5), int.MinValue, int.MaxValue)).ToArray());
@@ -167,6 +184,26 @@ public static class WeightPacker
             WriteFloats(r.Floats, Fixed
                 ? [6 / (sx * sw), sw, WeightsLayout.LayerNormEps / (sx * sx), 1 / sy]
                 : [6, 1, WeightsLayout.LayerNormEps, 1]);
+        }
+
+        /// <summary>
+        /// A stored-statistics LayerNorm as the per-feature affine map it is: LN(x)[k] = s[k]·x[k] + t[k] with
+        /// s = γ/√(σ² + ε) and t = β − s·μ (the fold of <see cref="WeightSection.FoldStoredLayerNorm"/>).
+        /// </summary>
+        private (double[] Scale, double[] Shift) StoredLayerNorm(string ln, int features)
+        {
+            var (gamma, beta) = (Tensor($"{ln}.weight", features), Tensor($"{ln}.bias", features));
+            var (mean, variance) = (Tensor($"{ln}.running_mean", features), Tensor($"{ln}.running_var", features));
+            var scale = new double[features];
+            var shift = new double[features];
+            for (var k = 0; k < features; k++)
+            {
+                if (!(variance[k] + WeightsLayout.LayerNormEps > 0))
+                    throw new InputException($"weights: '{ln}.running_var'[{k}] is {variance[k]}; a variance must be zero or more");
+                scale[k] = gamma[k] / Math.Sqrt(variance[k] + WeightsLayout.LayerNormEps);
+                shift[k] = beta[k] - scale[k] * mean[k];
+            }
+            return (scale, shift);
         }
 
         private void Map(StepRecord r)

@@ -9,7 +9,10 @@ public enum Execution : byte
     Kernel,
     /// <summary>ReLU/ReLU6 applied in the producing engine's output stage.</summary>
     Fused,
-    /// <summary>Batch norm folded into the preceding convolution's weights and bias.</summary>
+    /// <summary>
+    /// Batch norm folded into the preceding convolution's weights and bias, or a LayerNorm with stored statistics
+    /// into the linear layers after it (weights and biases transformed when packed; no step, no statistics hardware).
+    /// </summary>
     Folded,
     /// <summary>LayerNorm folded into the next linear layer (only on engines that fuse it).</summary>
     FusedLayerNorm,
@@ -19,6 +22,15 @@ public enum Execution : byte
 
 /// <summary>What a kernel kind asks of the lowering (the one thing that differs between kinds today).</summary>
 public readonly record struct LoweringOptions(bool FuseLayerNorm);
+
+/// <summary>
+/// Where a LayerNorm with stored statistics goes: the linear layers (or attention QKV projections) whose weights and
+/// biases absorb it, directly or through a token selection; or, when it cannot fold, why not.
+/// </summary>
+public sealed record LayerNormFold(LayerNormLayer LayerNorm, IReadOnlyList<Layer> Into, string? Problem)
+{
+    public bool Folds => Problem is null;
+}
 
 /// <summary>Decides each layer's <see cref="Execution"/>: fusions, folds and views, before any step is made.</summary>
 public static class ExecutionModes
@@ -31,14 +43,58 @@ public static class ExecutionModes
         return modes;
     }
 
-    /// <summary>Indices of LayerNorm layers whose every consumer is a linear or attention layer (ln_linear folds them).</summary>
+    /// <summary>
+    /// Indices of LayerNorm layers with run-time statistics whose every consumer is a linear or attention layer
+    /// (ln_linear fuses them); those with stored statistics fold into their consumers whatever the kind.
+    /// </summary>
     public static IReadOnlyList<int> FusableLayerNorms(Network net) =>
-        net.Layers.Select((l, i) => (l, i)).Where(x => x.l is LayerNormLayer ln && IsFusable(net, ln)).Select(x => x.i).ToList();
+        net.Layers.Select((l, i) => (l, i)).Where(x => x.l is LayerNormLayer { Stats: LayerNormStats.Runtime } ln && IsFusable(net, ln)).Select(x => x.i).ToList();
+
+    /// <summary>Every LayerNorm with stored statistics, in network order, with the layers it folds into.</summary>
+    public static IReadOnlyList<LayerNormFold> StoredLayerNormFolds(Network net) =>
+        net.Layers.OfType<LayerNormLayer>().Where(ln => ln.Stats == LayerNormStats.Stored).Select(ln => FoldOf(net, ln)).ToList();
+
+    /// <summary>
+    /// With stored μ and σ², LN(x) = s ⊙ x + t per feature (s = γ/√(σ²+ε), t = β − s ⊙ μ), so W·LN(x) + b =
+    /// (W·diag(s))·x + (b + W·t): it folds into every consumer that is a linear map of the features. A token selection
+    /// commutes with a per-feature map, so ViT's final LayerNorm folds through the class-token selection into the head.
+    /// </summary>
+    public static LayerNormFold FoldOf(Network net, LayerNormLayer ln)
+    {
+        var into = new List<Layer>();
+        var consumers = net.Consumers(ln).ToList();
+        if (consumers.Count == 0) return new LayerNormFold(ln, into, "it is the network's output; no linear layer follows to fold it into");
+        foreach (var c in consumers)
+        {
+            if (c is LinearLayer or AttentionLayer)
+            {
+                into.Add(c);
+                continue;
+            }
+            if (c is SelectTokenLayer select)
+            {
+                var after = net.Consumers(select).ToList();
+                var other = after.FirstOrDefault(a => a is not (LinearLayer or AttentionLayer));
+                if (after.Count > 0 && other is null)
+                {
+                    into.AddRange(after);
+                    continue;
+                }
+                return new LayerNormFold(ln, into, other is null
+                    ? $"token selection '{select.Name}' after it is the network's output"
+                    : $"'{other.Name}' ({other.Kind}) reads it through token selection '{select.Name}' and is not a linear layer");
+            }
+            return new LayerNormFold(ln, into, $"'{c.Name}' ({c.Kind}) reads it and is not a linear or attention layer");
+        }
+        return new LayerNormFold(ln, into, null);
+    }
 
     private static Execution Classify(Network net, Layer layer)
     {
         switch (layer)
         {
+            case LayerNormLayer { Stats: LayerNormStats.Stored } ln when FoldOf(net, ln).Folds:
+                return Execution.Folded;
             case FlattenLayer:
                 return Execution.View;
             case BatchNormLayer when ProducerIs(net, layer, l => l is ConvLayer):

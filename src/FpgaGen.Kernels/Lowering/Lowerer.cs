@@ -6,8 +6,9 @@ namespace FpgaGen.Kernels.Lowering;
 /// <summary>
 /// The one lowering of a network, for the estimate and the generated code alike: the network becomes the steps the
 /// accelerator runs, for one data type and batch. Execution modes come from <see cref="ExecutionModes"/>: ReLU fused
-/// into the producing engine, batch norm folded into the convolution before it, LayerNorm folded into the next linear
-/// layer when the kind asks for it, flatten a view. Everything else becomes engine or vector-unit steps.
+/// into the producing engine, batch norm folded into the convolution before it, LayerNorm fused into the next linear
+/// layer when the kind asks for it, LayerNorm with stored statistics folded into the linear layers after it (their
+/// weights and biases absorb it when packed), flatten a view. Everything else becomes engine or vector-unit steps.
 /// </summary>
 public static class Lowerer
 {
@@ -25,6 +26,9 @@ public static class Lowerer
         private readonly Dictionary<string, ActivationTensor> tensorOf = [];
         private readonly HashSet<string> absorbed = [];
         private readonly Dictionary<string, LayerNormLayer> fusedLayerNorms = [];
+
+        /// <summary>Stored-statistics LayerNorms folded into their readers, by name (their tensor is their input's).</summary>
+        private readonly Dictionary<string, LayerNormLayer> foldedLayerNorms = [];
         private readonly Dictionary<Layer, int> index = net.Layers.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i);
 
         public LoweredNetwork Run()
@@ -68,6 +72,16 @@ public static class Lowerer
             if (layer is LayerNormLayer ln && Mode(ln) == Execution.FusedLayerNorm)
             {
                 fusedLayerNorms[ln.Name] = ln;
+                return;
+            }
+            if (layer is LayerNormLayer { Stats: LayerNormStats.Stored } stored)
+            {
+                if (Mode(stored) != Execution.Folded)
+                    throw new InputException($"{stored.Origin ?? net.Source ?? net.Name}: layer '{stored.Name}' (layernorm, stats: stored): cannot fold: "
+                        + $"{ExecutionModes.FoldOf(net, stored).Problem} (a LayerNorm with stored statistics folds only into the linear or attention layers that read it, "
+                        + "and no kernel computes it on its own; use runtime statistics for this layer)");
+                foldedLayerNorms[stored.Name] = stored;
+                tensorOf[stored.Name] = tensorOf[stored.Inputs[0]];
                 return;
             }
             switch (layer)
@@ -124,11 +138,22 @@ public static class Lowerer
                 + "pooling, lrn, add, concat, relu, relu6, gelu, sigmoid, softmax, layernorm, class_token, pos_embed, select_token, flatten)");
         }
 
-        /// <summary>The input tensor of a MAC layer, looking through a LayerNorm folded into it.</summary>
-        private (ActivationTensor X, LayerNormLayer? Ln) MacInput(Layer layer)
+        /// <summary>
+        /// The input tensor of a MAC layer, looking through a LayerNorm fused into it (ln_linear normalizes on the fly)
+        /// or a stored-statistics LayerNorm folded into its weights (directly, or through a token selection).
+        /// </summary>
+        private (ActivationTensor X, LayerNormLayer? Fused, LayerNormLayer? Stored) MacInput(Layer layer)
         {
             var name = layer.Inputs[0];
-            return fusedLayerNorms.TryGetValue(name, out var ln) ? (tensorOf[ln.Inputs[0]], ln) : (tensorOf[name], null);
+            if (fusedLayerNorms.TryGetValue(name, out var ln)) return (tensorOf[ln.Inputs[0]], ln, null);
+            return (tensorOf[name], null, FoldedLayerNormBefore(name));
+        }
+
+        /// <summary>The folded LayerNorm whose output <paramref name="name"/> is, or that a token selection named so reads.</summary>
+        private LayerNormLayer? FoldedLayerNormBefore(string name)
+        {
+            if (foldedLayerNorms.TryGetValue(name, out var ln)) return ln;
+            return name != Network.InputName && net[name] is SelectTokenLayer st && foldedLayerNorms.TryGetValue(st.Inputs[0], out ln) ? ln : null;
         }
 
         /// <summary>The batch norm (folded) and ReLU (fused) that follow a MAC layer, as <see cref="ExecutionModes"/> classified them.</summary>
@@ -171,7 +196,7 @@ public static class Lowerer
         private void LowerMac(Layer layer)
         {
             var (names, bn, act, last) = Absorb(layer);
-            var (x, ln) = MacInput(layer);
+            var (x, ln, stored) = MacInput(layer);
             var y = Produce(last, names);
             MacStep step;
             switch (layer)
@@ -185,7 +210,7 @@ public static class Lowerer
                     step = new MacStep(c.Name, names, shape, x, new Addressing(0, (long)cin * h * w, (long)ng * h * w, (long)h * w, w, 1),
                         null, new Addressing(0, 0, (long)mg * ng * c.KH * c.KW, (long)ng * c.KH * c.KW, c.KH * c.KW, 0),
                         y, new Addressing(0, (long)m * oh * ow, (long)mg * oh * ow, (long)oh * ow, ow, 1), act, false);
-                    WeightsPlanner.Attach(step, $"{c.Name}.weight", [m, ng, c.KH, c.KW], c.Bias ? $"{c.Name}.bias" : null, bn?.Name, null, c.Bias || bn is not null);
+                    WeightsPlanner.Attach(step, $"{c.Name}.weight", [m, ng, c.KH, c.KW], c.Bias ? $"{c.Name}.bias" : null, bn?.Name, null, null, c.Bias || bn is not null);
                     break;
                 }
                 case PatchEmbedLayer p:
@@ -197,7 +222,7 @@ public static class Lowerer
                     step = new MacStep(p.Name, names, shape, x, new Addressing(0, (long)cin * h * w, 0, (long)h * w, w, 1),
                         null, new Addressing(0, 0, 0, (long)cin * p.Patch * p.Patch, p.Patch * p.Patch, 0),
                         y, new Addressing(0, (long)oh * ow * d, 0, 1, (long)ow * d, d), act, false);
-                    WeightsPlanner.Attach(step, $"{p.Name}.weight", [d, cin, p.Patch, p.Patch], p.Bias ? $"{p.Name}.bias" : null, null, null, p.Bias);
+                    WeightsPlanner.Attach(step, $"{p.Name}.weight", [d, cin, p.Patch, p.Patch], p.Bias ? $"{p.Name}.bias" : null, null, null, null, p.Bias);
                     break;
                 }
                 case LinearLayer l:
@@ -205,7 +230,8 @@ public static class Lowerer
                     var inShape = l.InputShapes[0];
                     var rows = inShape.Rank == 2 ? inShape[0] : 1;
                     step = Linear(l.Name, names, x, y, rows, inShape[^1], l.OutFeatures, act, ln, 0);
-                    WeightsPlanner.Attach(step, $"{l.Name}.weight", [l.OutFeatures, inShape[^1]], l.Bias ? $"{l.Name}.bias" : null, null, ln?.Name, l.Bias);
+                    WeightsPlanner.Attach(step, $"{l.Name}.weight", [l.OutFeatures, inShape[^1]], l.Bias ? $"{l.Name}.bias" : null, null, ln?.Name, stored?.Name,
+                        l.Bias || stored is not null);
                     break;
                 }
                 default:
@@ -234,7 +260,7 @@ public static class Lowerer
         /// </summary>
         private void LowerAttention(AttentionLayer a)
         {
-            var (x, ln) = MacInput(a);
+            var (x, ln, stored) = MacInput(a);
             int t = a.InputShapes[0][0], d = a.InputShapes[0][1], h = a.Heads, hd = d / h;
             var qkv = NewTensor($"{a.Name}/qkv", $"{a.Name}/qkv", [t, 3 * d]);
             var scores = NewTensor($"{a.Name}/scores", $"{a.Name}/scores", [h, t, t]);
@@ -244,7 +270,8 @@ public static class Lowerer
             string[] layers = [a.Name];
 
             var proj = Linear($"{a.Name}/qkv", layers, x, qkv, t, d, 3 * d, FusedActivation.None, ln, 0);
-            WeightsPlanner.Attach(proj, $"{a.Name}.in_proj_weight", [3 * d, d], a.Bias ? $"{a.Name}.in_proj_bias" : null, null, ln?.Name, a.Bias);
+            WeightsPlanner.Attach(proj, $"{a.Name}.in_proj_weight", [3 * d, d], a.Bias ? $"{a.Name}.in_proj_bias" : null, null, ln?.Name, stored?.Name,
+                a.Bias || stored is not null);
             steps.Add(proj);
 
             long seq = (long)t * 3 * d;
@@ -252,7 +279,7 @@ public static class Lowerer
                 qkv, new Addressing(0, seq, hd, 1, 0, 3L * d),
                 qkv, new Addressing(d, seq, hd, 3L * d, 1, 0),
                 scores, new Addressing(0, (long)h * t * t, (long)t * t, 1, 0, t), FusedActivation.None, false);
-            WeightsPlanner.Attach(qk, null, null, null, null, null, false);
+            WeightsPlanner.Attach(qk, null, null, null, null, null, null, false);
             steps.Add(qk);
 
             var softmax = new RowStep($"{a.Name}/softmax", layers, false, (long)batch * h * t, t, 1 / Math.Sqrt(hd), scores, probs);
@@ -262,11 +289,11 @@ public static class Lowerer
                 probs, new Addressing(0, (long)h * t * t, (long)t * t, 1, 0, t),
                 qkv, new Addressing(2L * d, seq, hd, 1, 3L * d, 0),
                 context, new Addressing(0, (long)t * d, hd, 1, 0, d), FusedActivation.None, false);
-            WeightsPlanner.Attach(av, null, null, null, null, null, false);
+            WeightsPlanner.Attach(av, null, null, null, null, null, null, false);
             steps.Add(av);
 
             var output = Linear($"{a.Name}", layers, context, y, t, d, d, FusedActivation.None, null, 0);
-            WeightsPlanner.Attach(output, $"{a.Name}.out_proj.weight", [d, d], a.Bias ? $"{a.Name}.out_proj.bias" : null, null, null, a.Bias);
+            WeightsPlanner.Attach(output, $"{a.Name}.out_proj.weight", [d, d], a.Bias ? $"{a.Name}.out_proj.bias" : null, null, null, null, a.Bias);
             steps.Add(output);
         }
 
@@ -361,7 +388,16 @@ public static class Lowerer
         private void LowerSelectToken(SelectTokenLayer st)
         {
             var x = tensorOf[st.Inputs[0]];
-            var y = Produce(st, [st.Name]);
+            ActivationTensor y;
+            if (foldedLayerNorms.TryGetValue(st.Inputs[0], out var ln))
+            {
+                // Selects from the LayerNorm's input; its readers fold the LayerNorm in. The values have the range of
+                // that input (a subset of it), and the model has no tensor to compare them with.
+                y = NewTensor(st.Name, x.Calibration, st.Output.Dims);
+                y.BeforeFoldedLayerNorm = ln.Name;
+                tensorOf[st.Name] = y;
+            }
+            else y = Produce(st, [st.Name]);
             int t = st.InputShapes[0][0], d = st.InputShapes[0][1];
             steps.Add(new MapStep(st.Name, [st.Name], MapOp.Copy, batch, 1, 1, d, x, new Addressing((long)st.Index * d, (long)t * d, 0, 0, 0, 1),
                 null, null, y, Flat(d)));

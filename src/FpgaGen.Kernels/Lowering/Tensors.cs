@@ -25,6 +25,12 @@ public sealed class ActivationTensor(string name, string calibration, IReadOnlyL
     /// <summary>Elements of arena storage it owns from <see cref="Offset"/>: the batch, padded to whole beats of any data type.</summary>
     public long Storage { get; internal set; }
 
+    /// <summary>
+    /// Set when the tensor holds values before a stored-statistics LayerNorm (this name) that its readers fold in:
+    /// a token selection moved ahead of the fold. The model has no such tensor, so nothing compares it with a reference.
+    /// </summary>
+    public string? BeforeFoldedLayerNorm { get; internal set; }
+
     /// <summary>First step that writes it (−1 for the network input) and last step that reads it.</summary>
     public int FirstUse { get; internal set; } = int.MaxValue;
     public int LastUse { get; internal set; } = -1;

@@ -13,6 +13,12 @@ public enum SectionType { Data, Bias, Float, Int }
 /// pointer of that type to the whole blob. The packing recipe says what goes in: a model tensor
 /// (<see cref="Source"/>, named "layer.param"), folded with a batch norm or a LayerNorm where given.
 /// </summary>
+/// <remarks>
+/// <see cref="FoldStoredLayerNorm"/> names a LayerNorm with stored statistics (tensors ln.weight γ, ln.bias β,
+/// ln.running_mean μ, ln.running_var σ²) that the step's input passes through: with s = γ/√(σ² + ε) and
+/// t = β − s·μ per input feature k, the weights become W'[o][k] = W[o][k]·s[k] and the bias b'[o] = b[o] + Σ_k W[o][k]·t[k]
+/// (the unfolded W), as W·LN(x) + b = W'·x + b'.
+/// </remarks>
 public sealed class WeightSection
 {
     public required SectionType Type { get; init; }
@@ -24,6 +30,10 @@ public sealed class WeightSection
     public string? Source { get; init; }
     public string? FoldBatchNorm { get; init; }
     public string? FoldLayerNorm { get; init; }
+
+    /// <summary>Written only where set, so layouts without stored-statistics folds keep format 1's exact text.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? FoldStoredLayerNorm { get; init; }
 
     [JsonIgnore] public long ElementOffset => Offset / ElementBytes;
     [JsonIgnore] public long Bytes => Count * ElementBytes;
@@ -73,12 +83,18 @@ public sealed record TensorRecord(string Name, string Calibration, IReadOnlyList
 public sealed class WeightsLayout
 {
     public const string FormatId = "fpgagen-weights-1";
+
+    /// <summary>
+    /// Format 1 plus sections with <see cref="WeightSection.FoldStoredLayerNorm"/>: a packer that knows only format 1
+    /// refuses such a layout instead of silently packing the weights unfolded.
+    /// </summary>
+    public const string StoredLayerNormFormatId = "fpgagen-weights-2";
     public const int Alignment = 64;
 
     /// <summary>Batch norm ε (PyTorch's default) and LayerNorm ε (torchvision's ViT uses 1e-6).</summary>
     public const double BatchNormEps = 1e-5, LayerNormEps = 1e-6;
 
-    public string Format => FormatId;
+    public string Format { get; init; } = FormatId;
     public required string Precision { get; init; }
     public required string DataType { get; init; }
     public required string BiasType { get; init; }
@@ -102,13 +118,14 @@ internal sealed class SectionAllocator(int dataBytes, int biasBytes)
 
     public long Total => next;
 
-    public WeightSection Add(SectionType type, long count, int[]? shape = null, string? source = null, string? foldBn = null, string? foldLn = null)
+    public WeightSection Add(SectionType type, long count, int[]? shape = null, string? source = null, string? foldBn = null, string? foldLn = null,
+        string? foldStoredLn = null)
     {
         var bytes = type switch { SectionType.Data => dataBytes, SectionType.Bias => biasBytes, _ => 4 };
         var section = new WeightSection
         {
             Type = type, Offset = next, Count = count, ElementBytes = bytes, Shape = shape, Source = source,
-            FoldBatchNorm = foldBn, FoldLayerNorm = foldLn,
+            FoldBatchNorm = foldBn, FoldLayerNorm = foldLn, FoldStoredLayerNorm = foldStoredLn,
         };
         next = checked((next + count * bytes + WeightsLayout.Alignment - 1) / WeightsLayout.Alignment * WeightsLayout.Alignment);
         return section;

@@ -6,16 +6,18 @@ namespace FpgaGen.Kernels.Weights;
 /// <summary>Places every step's sections in the weights blob, in step order, and writes the packing recipe.</summary>
 internal static class WeightsPlanner
 {
-    private sealed record MacWeights(string? Weight, int[]? Shape, string? Bias, string? FoldBn, string? FoldLn, bool HasBias);
+    private sealed record MacWeights(string? Weight, int[]? Shape, string? Bias, string? FoldBn, string? FoldLn, string? FoldStoredLn, bool HasBias);
 
     private sealed record Param(string Source, int[] Shape, bool First);
 
     /// <summary>
     /// Records the static weights of a MAC step (null <paramref name="weight"/> for activation operands). A step that
-    /// normalizes its input gets LayerNorm correction vectors instead of a bias section.
+    /// normalizes its input (<paramref name="foldLn"/>, ln_linear) gets LayerNorm correction vectors instead of a bias
+    /// section; a stored-statistics LayerNorm folded into it (<paramref name="foldStoredLn"/>) transforms its weights
+    /// and bias.
     /// </summary>
-    public static void Attach(MacStep step, string? weight, int[]? shape, string? bias, string? foldBn, string? foldLn, bool hasBias) =>
-        step.Pending = new MacWeights(weight, shape, bias, foldBn, foldLn, hasBias);
+    public static void Attach(MacStep step, string? weight, int[]? shape, string? bias, string? foldBn, string? foldLn, string? foldStoredLn, bool hasBias) =>
+        step.Pending = new MacWeights(weight, shape, bias, foldBn, foldLn, foldStoredLn, hasBias);
 
     /// <summary>Records a learned tensor a map step reads as its first (class token) or second (position embedding) operand.</summary>
     public static void AttachParam(MapStep step, string source, int[] shape, bool first) => step.Pending = new Param(source, shape, first);
@@ -50,6 +52,7 @@ internal static class WeightsPlanner
         }
         return new WeightsLayout
         {
+            Format = records.Any(r => r.Weight?.FoldStoredLayerNorm is not null) ? WeightsLayout.StoredLayerNormFormatId : WeightsLayout.FormatId,
             Precision = precision.Id(),
             DataType = DataTypeName(precision),
             BiasType = precision.IsFixedPoint() ? "int32" : "float32",
@@ -80,11 +83,11 @@ internal static class WeightsPlanner
         };
         var outputs = (long)m.Shape.Groups * m.Shape.MOut;
         if (w.Weight is not null)
-            record.Weight = m.Weight = alloc.Add(SectionType.Data, w.Shape!.Aggregate(1L, (a, d) => a * d), w.Shape, w.Weight, w.FoldBn, w.FoldLn);
+            record.Weight = m.Weight = alloc.Add(SectionType.Data, w.Shape!.Aggregate(1L, (a, d) => a * d), w.Shape, w.Weight, w.FoldBn, w.FoldLn, w.FoldStoredLn);
         if (m.Normalizes)
             record.LnVectors = m.LayerNormVectors = alloc.Add(SectionType.Float, 2 * outputs, [(int)outputs, 2], w.Bias, foldLn: w.FoldLn);
         else if (w.HasBias)
-            record.Bias = m.Bias = alloc.Add(SectionType.Bias, outputs, [(int)outputs], w.Bias, w.FoldBn);
+            record.Bias = m.Bias = alloc.Add(SectionType.Bias, outputs, [(int)outputs], w.Bias, w.FoldBn, foldStoredLn: w.FoldStoredLn);
         return record;
     }
 

@@ -6,7 +6,7 @@ namespace FpgaGen.Model.Designs;
 /// </summary>
 public sealed class DesignLoader
 {
-    private static readonly string[] TopKeys = ["name", "description", "source", "input", "reference", "blocks", "layers"];
+    private static readonly string[] TopKeys = ["name", "description", "source", "input", "reference", "layernorm", "blocks", "layers"];
     private static readonly string[] CommonLayerKeys = ["kind", "name", "from", "when"];
     private static readonly string[] RepeatKeys = ["repeat", "times", "name", "args", "first", "when"];
 
@@ -27,6 +27,9 @@ public sealed class DesignLoader
     private readonly List<Layer> layers = [];
     private readonly HashSet<string> names = [Network.InputName];
     private int expansions;
+
+    /// <summary>The statistics of LayerNorm layers that do not name theirs (the design's <c>layernorm: {stats: …}</c>).</summary>
+    private LayerNormStats layerNormStats = LayerNormStats.Runtime;
 
     /// <summary>Each distinct <c>$expression</c> parsed once, however many block instances evaluate it.</summary>
     private readonly Dictionary<string, Expression> parsed = new(StringComparer.Ordinal);
@@ -60,6 +63,12 @@ public sealed class DesignLoader
         root.CheckKeys("design", TopKeys);
         var name = root.GetString("name") ?? Path.GetFileNameWithoutExtension(file);
         var input = ReadInput(root.Require("input", "the input shape, e.g. [3, 224, 224]"));
+        if (root.Get("layernorm") is { } layerNorm)
+        {
+            var m = layerNorm.AsMap();
+            m.CheckKeys("layernorm", ["stats"]);
+            layerNormStats = LayerFields.ParseStats(m.Require("stats", "runtime or stored"));
+        }
 
         if (root.Get("blocks") is { } blockNode)
             foreach (var (key, value) in blockNode.AsMap().Entries)
@@ -189,7 +198,7 @@ public sealed class DesignLoader
         var origin = InputException.Locate(file, raw.Mark).TrimEnd(' ', ':');
         try
         {
-            layers.Add(kind.Create(new LayerFields(map, fullName, inputs, origin)));
+            layers.Add(kind.Create(new LayerFields(map, fullName, inputs, origin, layerNormStats)));
         }
         catch (ShapeException e)
         {

@@ -36,7 +36,7 @@ internal static class LayerKinds
         ["concat"] = new([], f => new ConcatLayer(f.Name, f.Inputs) { Origin = f.Origin }),
         ["flatten"] = new([], f => new FlattenLayer(f.Name, f.Inputs) { Origin = f.Origin }),
         ["softmax"] = new([], f => new SoftmaxLayer(f.Name, f.Inputs) { Origin = f.Origin }),
-        ["layernorm"] = new([], f => new LayerNormLayer(f.Name, f.Inputs) { Origin = f.Origin }),
+        ["layernorm"] = new(["stats"], f => new LayerNormLayer(f.Name, f.Inputs, f.Stats()) { Origin = f.Origin }),
         ["attention"] = new(["heads", "bias"], f => new AttentionLayer(f.Name, f.Inputs, f.Int("heads"), f.Bool("bias", true)) { Origin = f.Origin }),
         ["patch_embed"] = new(["patch", "dim", "bias"], f =>
             new PatchEmbedLayer(f.Name, f.Inputs, f.Int("patch"), f.Int("dim"), f.Bool("bias", true)) { Origin = f.Origin }),
@@ -53,7 +53,7 @@ internal static class LayerKinds
 }
 
 /// <summary>A layer's fields after argument substitution, with typed, error-reporting accessors.</summary>
-internal sealed class LayerFields(YMap map, string name, IReadOnlyList<string> inputs, string origin)
+internal sealed class LayerFields(YMap map, string name, IReadOnlyList<string> inputs, string origin, LayerNormStats layerNormStats)
 {
     public string Name { get; } = name;
     public IReadOnlyList<string> Inputs { get; } = inputs;
@@ -66,6 +66,16 @@ internal sealed class LayerFields(YMap map, string name, IReadOnlyList<string> i
     public int Int(string key, int fallback) => map.GetInt(key, fallback);
 
     public bool Bool(string key, bool fallback) => map.GetBool(key, fallback);
+
+    /// <summary>A LayerNorm's <c>stats</c> field, or the design's default.</summary>
+    public LayerNormStats Stats() => map.Get("stats") is { } node ? ParseStats(node) : layerNormStats;
+
+    public static LayerNormStats ParseStats(YNode node) => node.AsString() switch
+    {
+        "runtime" => LayerNormStats.Runtime,
+        "stored" => LayerNormStats.Stored,
+        var v => throw node.Error($"stats: expected runtime (mean and variance of each row at run time) or stored (moving statistics saved in training), got '{v}'"),
+    };
 
     /// <summary>A size given as one number (square) or as [height, width].</summary>
     public (int, int) Pair(string key)
