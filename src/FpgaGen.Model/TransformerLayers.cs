@@ -21,6 +21,9 @@ public enum LayerNormStats
 /// </summary>
 public sealed class LayerNormLayer(string name, IReadOnlyList<string> inputs, LayerNormStats stats = LayerNormStats.Runtime) : Layer(name, inputs)
 {
+    /// <summary>ε added to the variance, as torchvision's ViT sets it (the packer and the reference use this value).</summary>
+    public const double Epsilon = 1e-6;
+
     public LayerNormStats Stats { get; } = stats;
 
     public override string Kind => "layernorm";

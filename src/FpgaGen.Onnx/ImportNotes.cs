@@ -19,6 +19,9 @@ internal static class ImportNotes
         }
         if (counts.GetValueOrDefault("layernorm") is > 0 and var norms)
             yield return $"layernorm: {norms} decomposed LayerNorms (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add) fused into layernorm layers";
+        if (counts.GetValueOrDefault(StoredLayerNormPattern.Kind) is > 0 and var stored)
+            yield return $"layernorm with stored statistics: {stored} (x - mean) / std (* gamma + beta) by constant initializers became layernorm layers "
+                + "with stored statistics (variance = std^2 - 1e-6); they fold into the linear layers after them";
         if (counts.GetValueOrDefault("gelu") is > 0 and var gelus)
             yield return $"gelu: {gelus} erf-based GELUs (x * 0.5 * (1 + erf(x / sqrt(2)))) fused into gelu layers";
         if (counts.GetValueOrDefault("patch_embed") is > 0 and var patches)

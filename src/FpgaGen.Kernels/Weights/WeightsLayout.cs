@@ -92,7 +92,7 @@ public sealed class WeightsLayout
     public const int Alignment = 64;
 
     /// <summary>Batch norm ε (PyTorch's default) and LayerNorm ε (torchvision's ViT uses 1e-6).</summary>
-    public const double BatchNormEps = 1e-5, LayerNormEps = 1e-6;
+    public const double BatchNormEps = 1e-5, LayerNormEps = FpgaGen.Model.LayerNormLayer.Epsilon;
 
     public string Format { get; init; } = FormatId;
     public required string Precision { get; init; }

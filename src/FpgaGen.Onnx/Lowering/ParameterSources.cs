@@ -39,6 +39,7 @@ internal sealed partial class Lowering
     /// <summary>Records the sources of a fused layer: a MatMul + Add linear layer's matrix and bias.</summary>
     private void RecordParameters(Fusion f, Layer layer)
     {
+        foreach (var p in f.Parameters) Parameters.Add(new OnnxParameter($"{layer.Name}.{p.Part}", p.Tensor) { Constant = p.Values });
         if (f.Kind != "linear" || layer is not LinearLayer) return;
         var (matmul, add) = (f.Nodes[0], f.Nodes[1]);
         Param(layer, "weight", matmul.Input(1), transposed: true);

@@ -10,4 +10,10 @@ namespace FpgaGen.Onnx;
 internal sealed record Fusion(string Kind, IReadOnlyList<OnnxNode> Nodes, string Input, string Output, Func<string, string, string, Layer> Create)
 {
     public OnnxNode Last => Nodes.MaxBy(n => n.Index)!;
+
+    /// <summary>The layer's learned tensors the pattern derived itself (recorded as "layer.part"), if any.</summary>
+    public IReadOnlyList<FusedParameter> Parameters { get; init; } = [];
 }
+
+/// <summary>A learned tensor of a fused layer: its ONNX source and, where the pattern computed or read them, its values.</summary>
+internal sealed record FusedParameter(string Part, string Tensor, float[]? Values);

@@ -20,6 +20,7 @@ internal static class Fusions
         var nodes = g.Graph.Nodes.Where(n => n.Outputs.Any(o => o.Length > 0 && g.IsActivation(o))).ToList();
         foreach (var n in nodes.Where(n => n.OpType == "Softmax")) Take(AttentionPattern.Match(g, n));
         foreach (var n in nodes.Where(n => n.OpType == "ReduceMean" && !taken.Contains(n))) Take(LayerNormPattern.Match(g, n));
+        foreach (var n in nodes.Where(n => n.OpType == "Sub" && !taken.Contains(n))) Take(StoredLayerNormPattern.Match(g, n));
         foreach (var n in nodes.Where(n => n.OpType == "Erf" && !taken.Contains(n))) Take(GeluPattern.Match(g, n));
         foreach (var n in nodes.Where(n => n.OpType == "Conv" && !taken.Contains(n))) Take(PatchEmbedPattern.Match(g, n, values.Windows[n]));
         foreach (var n in nodes.Where(n => n.OpType == "MatMul" && !taken.Contains(n))) Take(LinearBiasPattern.Match(g, n));
