@@ -180,6 +180,10 @@ public static class Lowerer
             return (names, bn, act, last);
         }
 
+        /// <summary>A step's layers with the stored-statistics LayerNorm folded into its weights, which it computes too.</summary>
+        private static IReadOnlyList<string> WithFolded(IReadOnlyList<string> layers, LayerNormLayer? folded) =>
+            folded is null ? layers : [.. layers, folded.Name];
+
         private Layer? SingleConsumer(Layer layer)
         {
             var consumers = net.Consumers(layer).Take(2).ToList();
@@ -229,7 +233,7 @@ public static class Lowerer
                 {
                     var inShape = l.InputShapes[0];
                     var rows = inShape.Rank == 2 ? inShape[0] : 1;
-                    step = Linear(l.Name, names, x, y, rows, inShape[^1], l.OutFeatures, act, ln, 0);
+                    step = Linear(l.Name, WithFolded(names, stored), x, y, rows, inShape[^1], l.OutFeatures, act, ln, 0);
                     WeightsPlanner.Attach(step, $"{l.Name}.weight", [l.OutFeatures, inShape[^1]], l.Bias ? $"{l.Name}.bias" : null, null, ln?.Name, stored?.Name,
                         l.Bias || stored is not null);
                     break;
@@ -269,7 +273,7 @@ public static class Lowerer
             var y = Produce(a, [a.Name]);
             string[] layers = [a.Name];
 
-            var proj = Linear($"{a.Name}/qkv", layers, x, qkv, t, d, 3 * d, FusedActivation.None, ln, 0);
+            var proj = Linear($"{a.Name}/qkv", WithFolded(layers, stored), x, qkv, t, d, 3 * d, FusedActivation.None, ln, 0);
             WeightsPlanner.Attach(proj, $"{a.Name}.in_proj_weight", [3 * d, d], a.Bias ? $"{a.Name}.in_proj_bias" : null, null, ln?.Name, stored?.Name,
                 a.Bias || stored is not null);
             steps.Add(proj);
