@@ -20,24 +20,24 @@ internal static class StoredLayerNormPattern
         var x = sub.Input(0);
         if (!g.IsActivation(x) || g.V(x!).Rank is not (2 or 3)) return null;
         var features = g.V(x!).Dims[^1];
-        if (PerFeature(g, sub.Input(1), features, needValues: true) is not { } mean) return null;
+        if (features < 2 || PerFeature(g, sub.Input(1), features, statistic: true) is not { } mean) return null;
 
         var center = sub.Outputs[0];
         if (g.SoleUser(center) is not { OpType: "Div" or "Mul" } divide || divide.Input(0) != center) return null;
-        if (PerFeature(g, divide.Input(1), features, needValues: true) is not { } divisor) return null;
+        if (PerFeature(g, divide.Input(1), features, statistic: true) is not { } divisor) return null;
         var std = divide.OpType == "Div" ? divisor : divisor.Select(v => 1 / v).ToArray();
         if (std.Any(s => !(s > 0) || double.IsInfinity(s))) return null;
 
         List<OnnxNode> nodes = [sub, divide];
         var output = divide.Outputs[0];
         string? gamma = null, beta = null;
-        if (g.SoleUser(output, "Mul") is { } scale && PerFeature(g, PatternContext.Other(scale, output), features, needValues: false) is not null)
+        if (g.SoleUser(output, "Mul") is { } scale && PerFeature(g, PatternContext.Other(scale, output), features, statistic: false) is not null)
         {
             gamma = PatternContext.Other(scale, output);
             nodes.Add(scale);
             output = scale.Outputs[0];
         }
-        if (g.SoleUser(output, "Add") is { } shift && PerFeature(g, PatternContext.Other(shift, output), features, needValues: false) is not null)
+        if (g.SoleUser(output, "Add") is { } shift && PerFeature(g, PatternContext.Other(shift, output), features, statistic: false) is not null)
         {
             beta = PatternContext.Other(shift, output);
             nodes.Add(shift);
@@ -59,16 +59,17 @@ internal static class StoredLayerNormPattern
     }
 
     /// <summary>
-    /// The values of a static tensor of one value or one per feature along the last axis (other axes 1); an empty
-    /// array for a static tensor without values when <paramref name="needValues"/> is false; null otherwise.
+    /// The values of a static tensor with one value per feature along the last axis (other axes 1), or for γ and β also
+    /// a single value or no values in the file (an empty array); null otherwise. A statistic (μ, s) must be a per-feature
+    /// constant: a subtraction and division by scalars is arithmetic, not a LayerNorm.
     /// </summary>
-    private static double[]? PerFeature(PatternContext g, string? tensor, long features, bool needValues)
+    private static double[]? PerFeature(PatternContext g, string? tensor, long features, bool statistic)
     {
         if (!g.IsStatic(tensor)) return null;
         var v = g.V(tensor!);
-        var shaped = v.Elements == 1 || v.Elements == features && v.Rank > 0 && v.Dims[^1] == features;
-        if (!shaped) return null;
-        if (!v.HasData) return needValues ? null : [];
+        var perFeature = v.Elements == features && v.Rank > 0 && v.Dims[^1] == features;
+        if (!perFeature && (statistic || v.Elements != 1)) return null;
+        if (!v.HasData) return statistic ? null : [];
         return v.AsDoubles();
     }
 
