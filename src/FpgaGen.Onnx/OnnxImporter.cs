@@ -12,7 +12,8 @@ public sealed record OnnxImport(Network Network, IReadOnlyList<string> Notes)
 
     /// <summary>
     /// Where each learned tensor of ModelParameters (FpgaGen.Codegen) comes from in the graph, for the layers
-    /// made from one Conv, Gemm, MatMul, BatchNormalization or LayerNormalization node or a MatMul + Add pair.
+    /// made from one Conv, Gemm, MatMul, BatchNormalization or LayerNormalization node, a MatMul + Add pair or a
+    /// LayerNorm with constant statistics (whose running_mean and running_var hold values derived from the graph's).
     /// </summary>
     public IReadOnlyList<OnnxParameter> Parameters { get; init; } = [];
 }

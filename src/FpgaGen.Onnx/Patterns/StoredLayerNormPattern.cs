@@ -4,32 +4,67 @@ namespace FpgaGen.Onnx;
 
 /// <summary>
 /// A LayerNorm whose mean and variance are constants, as a model trained with stored statistics exports it (the FFCNN
-/// thesis's LayerNorm, seed 004): n = (x − μ) / s, or (x − μ) · (1/s), with per-feature initializers μ and
-/// s = √(σ² + ε) (constant folding leaves s; an unfolded Sqrt(Add(σ², ε)) of initializers evaluates to it), then
-/// optionally · γ and + β by initializers. It becomes a LayerNorm layer with stored statistics, which the lowering folds
-/// into the linear layers after it. The variance recorded is s² − ε with FpgaGen's ε, so √(σ² + ε) gives back s.
-/// Only token sequences [batch, T, D] and vectors [batch, D] with constants along the last axis match: a per-channel
-/// (x − mean) / std on images is input normalization, not a LayerNorm.
+/// thesis's LayerNorm, seed 004), by per-feature initializers along the last axis:
+/// <list type="bullet">
+/// <item>Sub/Div: n = (x − μ) / s, or (x − μ) · (1/s), with s = √(σ² + ε) (constant folding leaves s; an unfolded
+/// Sqrt(Add(σ², ε)) of initializers evaluates to it);</item>
+/// <item>Mul/Add: n = x · r + c, the normalization written as an affine map, r = 1/√(σ² + ε) &gt; 0 and c = −μ·r;</item>
+/// </list>
+/// then optionally · γ and + β by initializers. It becomes a LayerNorm layer with stored statistics, which the
+/// lowering folds into the linear layers after it. The variance recorded is s² − ε with FpgaGen's ε, so √(σ² + ε) gives
+/// back s. Only token sequences [batch, T, D] and vectors [batch, D] match: a per-channel (x − mean) / std on images is
+/// input normalization, not a LayerNorm.
 /// </summary>
 internal static class StoredLayerNormPattern
 {
     public const string Kind = "layernorm_stored";
 
-    public static Fusion? Match(PatternContext g, OnnxNode sub)
+    /// <summary>Tries the Sub/Div form at a Sub node and the Mul/Add form at a Mul node.</summary>
+    public static Fusion? Match(PatternContext g, OnnxNode first)
+    {
+        if (first.OpType == "Sub") return Centered(g, first);
+        if (first.OpType == "Mul") return Affine(g, first);
+        return null;
+    }
+
+    /// <summary>(x − μ) / s or (x − μ) · (1/s).</summary>
+    private static Fusion? Centered(PatternContext g, OnnxNode sub)
     {
         var x = sub.Input(0);
-        if (!g.IsActivation(x) || g.V(x!).Rank is not (2 or 3)) return null;
-        var features = g.V(x!).Dims[^1];
-        if (features < 2 || PerFeature(g, sub.Input(1), features, statistic: true) is not { } mean) return null;
-
+        if (Features(g, x) is not { } features || PerFeature(g, sub.Input(1), features, statistic: true) is not { } mean) return null;
         var center = sub.Outputs[0];
-        if (g.SoleUser(center) is not { OpType: "Div" or "Mul" } divide || divide.Input(0) != center) return null;
-        if (PerFeature(g, divide.Input(1), features, statistic: true) is not { } divisor) return null;
+        if (g.SoleUser(center) is not { OpType: "Div" or "Mul" } divide) return null;
+        var divisorTensor = divide.OpType == "Div" ? (divide.Input(0) == center ? divide.Input(1) : null) : PatternContext.Other(divide, center);
+        if (PerFeature(g, divisorTensor, features, statistic: true) is not { } divisor) return null;
         var std = divide.OpType == "Div" ? divisor : divisor.Select(v => 1 / v).ToArray();
-        if (std.Any(s => !(s > 0) || double.IsInfinity(s))) return null;
+        return Complete(g, [sub, divide], x!, features, mean, std, sub.Input(1)!, divisorTensor!);
+    }
 
-        List<OnnxNode> nodes = [sub, divide];
-        var output = divide.Outputs[0];
+    /// <summary>x · r + c with r &gt; 0 per feature: μ = −c/r, s = 1/r.</summary>
+    private static Fusion? Affine(PatternContext g, OnnxNode mul)
+    {
+        var x = g.IsActivation(mul.Input(0)) ? mul.Input(0) : mul.Input(1);
+        var rTensor = PatternContext.Other(mul, x!);
+        if (Features(g, x) is not { } features || PerFeature(g, rTensor, features, statistic: true) is not { } r) return null;
+        if (g.SoleUser(mul.Outputs[0], "Add") is not { } add) return null;
+        var cTensor = PatternContext.Other(add, mul.Outputs[0]);
+        if (PerFeature(g, cTensor, features, statistic: true) is not { } c) return null;
+        if (r.Any(v => !(v > 0))) return null;
+        var mean = c.Select((v, k) => -v / r[k]).ToArray();
+        var std = r.Select(v => 1 / v).ToArray();
+        return Complete(g, [mul, add], x!, features, mean, std, cTensor!, rTensor!);
+    }
+
+    /// <summary>The features of an activation that may be LayerNorm's input: [batch, T, D] or [batch, D], D of two or more.</summary>
+    private static long? Features(PatternContext g, string? x) =>
+        g.IsActivation(x) && g.V(x!).Rank is 2 or 3 && g.V(x!).Dims[^1] >= 2 ? g.V(x!).Dims[^1] : null;
+
+    /// <summary>The optional · γ and + β after the normalization, then the layer and its parameters.</summary>
+    private static Fusion? Complete(PatternContext g, List<OnnxNode> nodes, string x, long features, double[] mean, double[] std,
+        string meanSource, string varianceSource)
+    {
+        if (std.Any(s => !(s > 0) || double.IsInfinity(s))) return null;
+        var output = nodes[^1].Outputs[0];
         string? gamma = null, beta = null;
         if (g.SoleUser(output, "Mul") is { } scale && PerFeature(g, PatternContext.Other(scale, output), features, statistic: false) is not null)
         {
@@ -45,15 +80,15 @@ internal static class StoredLayerNormPattern
         }
         if (!g.Closed(nodes, output)) return null;
 
-        var variance = std.Select(s => (float)(s * s - LayerNormLayer.Epsilon)).ToArray();
-        return new Fusion(Kind, nodes, x!, output, (name, input, origin) => new LayerNormLayer(name, [input], LayerNormStats.Stored) { Origin = origin })
+        var variance = std.Select(s => s * s - LayerNormLayer.Epsilon).ToArray();
+        return new Fusion(Kind, nodes, x, output, (name, input, origin) => new LayerNormLayer(name, [input], LayerNormStats.Stored) { Origin = origin })
         {
             Parameters =
             [
                 Source("weight", gamma, g, features, fallback: 1),
                 Source("bias", beta, g, features, fallback: 0),
-                new FusedParameter("running_mean", sub.Input(1)!, Broadcast(mean, features)),
-                new FusedParameter("running_var", divide.Input(1)!, Broadcast(variance.Select(v => (double)v).ToArray(), features)),
+                new FusedParameter("running_mean", meanSource, Broadcast(mean, features)),
+                new FusedParameter("running_var", varianceSource, Broadcast(variance, features)),
             ],
         };
     }

@@ -142,6 +142,43 @@ public class StoredLayerNormImportTests
     }
 
     [Fact]
+    public void TheNormalizationAsMulAndAddImportsToo()
+    {
+        // n = x · r + c with r = 1/s and c = −μ/s, then · γ and + β.
+        var r = Std.Select(v => 1 / v).ToArray();
+        var c = Mean.Select((m, k) => -m / Std[k]).ToArray();
+        var import = Import(
+        [
+            Node("ln/scale", "Mul", ["ln.r", "x"], ["n0"]), Node("ln/shift", "Add", ["n0", "ln.c"], ["n"]),
+            Node("ln/gamma", "Mul", ["n", "ln.gamma"], ["g"]), Node("ln/beta", "Add", ["g", "ln.beta"], ["a"]),
+            Node("fc/matmul", "MatMul", ["a", "fc.w"], ["m"]), Node("fc/bias", "Add", ["m", "fc.b"], ["y"]),
+        ],
+        [
+            Initializer("ln.r", r, D), Initializer("ln.c", c, 1, 1, D), Initializer("ln.gamma", Gamma, D), Initializer("ln.beta", Beta, D),
+            Initializer("fc.w", W, D, N), Initializer("fc.b", B, N),
+        ], [1, T, D], [1, T, N]);
+        var ln = Assert.IsType<LayerNormLayer>(import.Network.Layers[0]);
+        Assert.Equal(LayerNormStats.Stored, ln.Stats);
+        var w = Weights(import);
+        for (var k = 0; k < D; k++) Assert.Equal(Mean[k], w[$"{ln.Name}.running_mean"][k], 5);
+        var x = Values(T * D, 7, -1, 1);
+        var expected = Graph(x, affine: true);
+        var got = NetworkReference.Run(import.Network, w, x, 1)[import.Network.Layers[1].Name];
+        for (var i = 0; i < expected.Length; i++) Assert.True(Math.Abs(got[i] - expected[i]) < 1e-5, $"output {i}: {got[i]} vs {expected[i]}");
+    }
+
+    [Fact]
+    public void AnAffineMapWithANegativeScaleIsNotANormalization()
+    {
+        var r = Std.Select((v, k) => k == 3 ? -1 / v : 1 / v).ToArray();
+        var import = Import(
+            [Node("scale", "Mul", ["x", "r"], ["n0"]), Node("shift", "Add", ["n0", "c"], ["n"]), Node("fc", "MatMul", ["n", "w"], ["y"])],
+            [Initializer("r", r, D), Initializer("c", Mean, D), Initializer("w", W, D, N)],
+            [1, T, D], [1, T, N]);
+        Assert.DoesNotContain(import.Network.Layers, l => l is LayerNormLayer);
+    }
+
+    [Fact]
     public void PerChannelImageNormalizationIsNotALayerNorm()
     {
         // (x − mean) / std on a [1, 3, 4, 4] image with [1, 3, 1, 1] constants: input normalization, left as arithmetic.
