@@ -39,7 +39,10 @@ internal static class AnalyzeCommand
     /// <summary>A layer's details, with where a stored-statistics LayerNorm folds (or why it cannot).</summary>
     private static string Details(Layer layer, IReadOnlyDictionary<string, LayerNormFold> folds) =>
         folds.TryGetValue(layer.Name, out var fold)
-            ? fold.Folds ? $"{layer.Details}, folded into {string.Join(", ", fold.Into.Select(l => l.Name))}" : $"{layer.Details}, cannot fold: {fold.Problem}"
+            ? fold.Folds
+                ? $"{layer.Details}, folded into {string.Join(", ", fold.Into.Select(l => l.Name))}"
+                    + (fold.Through.Count > 0 ? $" (through {string.Join(", ", fold.Through.Select(l => l.Name))})" : "")
+                : $"{layer.Details}, cannot fold: {fold.Problem}"
             : layer.Details;
 
     private static object ToJson(NetworkFigures f, IReadOnlyDictionary<string, LayerNormFold> folds) => new

@@ -30,6 +30,9 @@ public readonly record struct LoweringOptions(bool FuseLayerNorm);
 public sealed record LayerNormFold(LayerNormLayer LayerNorm, IReadOnlyList<Layer> Into, string? Problem)
 {
     public bool Folds => Problem is null;
+
+    /// <summary>Token selections the fold passes through on its way to <see cref="Into"/> (ViT's class token).</summary>
+    public IReadOnlyList<Layer> Through { get; init; } = [];
 }
 
 /// <summary>Decides each layer's <see cref="Execution"/>: fusions, folds and views, before any step is made.</summary>
@@ -62,6 +65,7 @@ public static class ExecutionModes
     public static LayerNormFold FoldOf(Network net, LayerNormLayer ln)
     {
         var into = new List<Layer>();
+        var through = new List<Layer>();
         var consumers = net.Consumers(ln).ToList();
         if (consumers.Count == 0) return new LayerNormFold(ln, into, "it is the network's output; no linear layer follows to fold it into");
         foreach (var c in consumers)
@@ -78,6 +82,7 @@ public static class ExecutionModes
                 if (after.Count > 0 && other is null)
                 {
                     into.AddRange(after);
+                    through.Add(select);
                     continue;
                 }
                 return new LayerNormFold(ln, into, other is null
@@ -86,7 +91,7 @@ public static class ExecutionModes
             }
             return new LayerNormFold(ln, into, $"'{c.Name}' ({c.Kind}) reads it and is not a linear or attention layer");
         }
-        return new LayerNormFold(ln, into, null);
+        return new LayerNormFold(ln, into, null) { Through = through };
     }
 
     private static Execution Classify(Network net, Layer layer)

@@ -25,6 +25,7 @@ public class LayerNormCliTests
 
         var table = CliRunner.Run("analyze", "vit_b16", "--layernorm", "stored");
         Assert.Contains("stored stats, folded into encoder.3.mlp_fc1", table.Out);
+        Assert.Contains("stored stats, folded into head (through cls)", table.Out);
         Assert.Contains("note: 25 LayerNorm(s) with stored statistics fold into the linear layers after them", table.Out);
         Assert.DoesNotContain("folded into", CliRunner.Run("analyze", "vit_b16").Out);
     }

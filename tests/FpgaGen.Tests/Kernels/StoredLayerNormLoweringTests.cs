@@ -108,6 +108,8 @@ public class StoredLayerNormLoweringTests
         Assert.Equal(["encoder.0.self_attention"], folds[0].Into.Select(l => l.Name));
         Assert.Equal(["encoder.0.mlp_fc1"], folds[1].Into.Select(l => l.Name));
         Assert.Equal(["head"], folds[4].Into.Select(l => l.Name));
+        Assert.Equal(["cls"], folds[4].Through.Select(l => l.Name));
+        Assert.Empty(folds[0].Through);
     }
 
     [Theory]
