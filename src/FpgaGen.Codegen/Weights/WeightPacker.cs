@@ -199,7 +199,8 @@ public static class WeightPacker
             for (var k = 0; k < features; k++)
             {
                 if (!(variance[k] + WeightsLayout.LayerNormEps > 0))
-                    throw new InputException($"weights: '{ln}.running_var'[{k}] is {variance[k]}; a variance must be zero or more");
+                    throw new InputException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"weights: '{ln}.running_var'[{k}] is {variance[k]}; a variance must be zero or more"));
                 scale[k] = gamma[k] / Math.Sqrt(variance[k] + WeightsLayout.LayerNormEps);
                 shift[k] = beta[k] - scale[k] * mean[k];
             }
