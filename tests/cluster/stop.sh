@@ -14,10 +14,8 @@ pid_of() { awk -v n="$1" '$1 == n { print $2 }' "$D/pids"; }
 # Leftover jobs: cancel them while slurmctld and slurmd still run, then wait for the steps' sockets to go [slurm.md 11].
 if p=$(pid_of slurmctld) && [ -n "$p" ] && alive "$p"; then
   scancel --quiet --user="$(id -un)" 2>/dev/null || true
-  for _ in $(seq 100); do
-    compgen -G "$D/spool/slurmd/*_*.*" >/dev/null || break
-    sleep 0.1
-  done
+  steps() { for f in "$D"/spool/slurmd/*; do [ -S "$f" ] && return 0; done; return 1; }   # <node>_<job>.<step> sockets
+  for _ in $(seq 100); do steps || break; sleep 0.1; done
 fi
 
 # Last started first: slurmd, slurmctld, slurmdbd, mariadbd, munged.
