@@ -99,6 +99,12 @@ internal static class SweepCommand
             var sweep = new CompileSweep(explored, compileTarget, null, settings);
             var slurmJob = Environment.GetEnvironmentVariable("SLURM_ARRAY_JOB_ID") is { Length: > 0 } job && Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID") is { Length: > 0 } task
                 ? $"{job}_{task}" : null;
+            // A task Slurm requeued (--requeue) after its record was written, but before it ended, does not compile again.
+            if (slurmJob is not null && Exploration.Compiles.ResultsLog.Read(sweep.ResultsPath).Records.Any(rec => rec.SlurmJob == slurmJob && rec.Key == design.Key(compileTarget)))
+            {
+                io.Out.WriteLine($"{name}: already recorded by task {slurmJob} in {sweep.ResultsPath} (requeued after it finished); nothing to do");
+                return 0;
+            }
             var outcome = await sweep.CompileGeneratedAsync(design, settings, slurmJob, ct);
             io.Out.WriteLine(SweepCompile.Line(outcome, 1, 1));
             if (outcome.Record is null) return 130;

@@ -25,6 +25,9 @@ internal static class SlurmSweepCompile
         var client = new SlurmClient(settings.Tools.Environment);
         var cluster = new SlurmSweep(explored.Directory, client);
         using var held = sweep.Lock();
+        // Resume: a design whose task Slurm still has queued or running is not submitted again. Slurm is asked before
+        // the log is read: a task records before it ends, so one that ends in between is in the log by then.
+        var (statuses, note) = await cluster.StatusAsync(ct);
         var plan = sweep.Plan(options.Top, options.RetryFailed);
 
         var best = plan.Best.Count;
@@ -38,12 +41,10 @@ internal static class SlurmSweepCompile
             io.Err.WriteLine($"note: design {rank} of designs.json is design {sameAs} again; compiled once");
         if (plan.UnreadableLines > 0)
             io.Err.WriteLine($"note: {plan.UnreadableLines} unreadable line(s) in {ShownPath.Of(sweep.ResultsPath)} (a write cut off by a kill); their designs are compiled again");
+        if (note is not null) io.Err.WriteLine("note: " + note);
         if (plan.AlreadyDone > 0)
             io.Out.WriteLine($"skipping {plan.AlreadyDone} of {best} designs already in {ShownPath.Of(sweep.ResultsPath)}");
 
-        // Resume: a design whose task Slurm still has queued or running is not submitted again.
-        var (statuses, note) = await cluster.StatusAsync(ct);
-        if (note is not null) io.Err.WriteLine("note: " + note);
         var active = statuses.Where(s => s.Active).ToDictionary(s => s.Design.Key, StringComparer.Ordinal);
         var inQueue = plan.ToCompile.Where(d => active.ContainsKey(d.Key(target))).ToList();
         if (inQueue.Count > 0)
