@@ -64,6 +64,7 @@ public class SlurmFormatTests
         Assert.Contains("  4) project=sweep/4-conv_tiled-89abcdef ;;", script);
         Assert.Contains("--target hw --timeout 7200s", script);
         Assert.Throws<InputException>(() => BatchScript.Render("t", "/a\nb", ["fpgagen"], "hw", settings, []));
+        Assert.Contains("\n#SBATCH --requeue\n", BatchScript.Render("t", "/a", ["fpgagen"], "hw", settings with { Requeue = true }, []));
     }
 
     [Theory]

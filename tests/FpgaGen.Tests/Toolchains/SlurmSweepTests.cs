@@ -120,22 +120,25 @@ public class SlurmSweepTests(ExploredAlexNet explored) : IClassFixture<ExploredA
     }
 
     [SlurmFact]
-    public void ResumeWhileTheArrayRunsSubmitsNothingAndCancelStopsOnlyTheSweepsJobs()
+    public void ResumeWhileTheArrayRunsSubmitsNothingLicencesLimitItAndCancelStopsOnlyTheSweepsJobs()
     {
         var sweep = Sweep("running");
         var hanging = SlurmCluster.Tools().WithPathFirst(SlurmCluster.Wrappers(dir, "hang", "/sweep/", "FAKE_TOOL_HANG"));
-        var run = CliRunner.Run(hanging, Submit(sweep, 2, "--no-wait"));
+        // Each task holds both of the cluster's quartus licences (slurm.conf Licenses=quartus:2): one runs at a time.
+        var run = CliRunner.Run(hanging, Submit(sweep, 2, "--no-wait", "--licenses", "quartus:2"));
         Assert.True(run.Code == 0, run.Out + run.Err);
         var job = Assert.Single(Jobs(sweep)).JobId;
         // A job of someone else's that `sweep cancel` must leave alone.
         var other = SlurmCluster.Run("sbatch", "--parsable", "--job-name=not-the-sweep", "--output=/dev/null", "--wrap=sleep 60").Trim();
         try
         {
-            SlurmCluster.WaitUntil(() => States(sweep).All(s => s.State is "running"), "both designs running");
+            SlurmCluster.WaitUntil(() => States(sweep).Select(s => s.State).Order().SequenceEqual(["queued", "running"]), "one design running, one queued");
+            Assert.Contains("waiting: Licenses", CliRunner.Run(SlurmCluster.Tools(), "sweep", "status", sweep).Out);
 
             var resume = CliRunner.Run(SlurmCluster.Tools(), Submit(sweep, 2, "--no-wait"));
             Assert.True(resume.Code == 0, resume.Out + resume.Err);
             Assert.Contains($"skipping 2 designs already queued or running in Slurm: #1 ({job}_1), #2 ({job}_2)", resume.Out);
+            Assert.Contains("not waiting", resume.Out);
             Assert.DoesNotContain("submitted job", resume.Out);
             Assert.Single(Jobs(sweep));
 
