@@ -138,8 +138,9 @@ internal static class SlurmSweepCompile
                         status?.Advance();
                     }
                     int Count(params DesignPhase[] phases) => mine.Count(s => phases.Contains(s.Phase));
-                    var counts = $"{Count(DesignPhase.Queued, DesignPhase.Unknown)} queued, {Count(DesignPhase.Running)} running, {Count(DesignPhase.Done)} done, " +
-                                 $"{Count(DesignPhase.Failed)} failed, {Count(DesignPhase.Stopped)} stopped by Slurm";
+                    var ended = Count(DesignPhase.Stopped, DesignPhase.Unknown);
+                    var counts = $"{Count(DesignPhase.Queued)} queued, {Count(DesignPhase.Running)} running, {Count(DesignPhase.Done)} done, " +
+                                 $"{Count(DesignPhase.Failed)} failed" + (ended > 0 ? $", {ended} stopped by Slurm" : "");
                     status?.Describe(counts + (lastFinished.Length > 0 ? $"; last {lastFinished}" : ""));
                     if (status is null && counts != lastCounts) io.Out.WriteLine($"[{Elapsed(clock.Elapsed)}] {counts}");
                     lastCounts = counts;

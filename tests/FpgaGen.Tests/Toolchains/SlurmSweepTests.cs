@@ -38,6 +38,12 @@ public class SlurmSweepTests(ExploredAlexNet explored) : IClassFixture<ExploredA
     public void FourDesignsRunAsOneThrottledArrayAndEachIsRecordedOnce()
     {
         var sweep = Sweep("four");
+        // A licence the cluster does not declare (slurm.conf has Licenses=quartus:2,vivado:2): sbatch refuses, nothing is submitted.
+        var unknown = CliRunner.Run(SlurmCluster.Tools(), Submit(sweep, 4, "--licenses", "matlab:1"));
+        Assert.Equal(2, unknown.Code);
+        Assert.Contains("error: sbatch refused the sweep's array (sbatch: error: Batch job submission failed: Invalid license specification)", unknown.Err);
+        Assert.Empty(Jobs(sweep));
+
         var run = CliRunner.Run(SlurmCluster.Tools(), Submit(sweep, 4, "--licenses", "quartus:1"));
         Assert.True(run.Code == 0, run.Out + run.Err);
         Assert.Contains("on Slurm, 2 at once, licences quartus:1 per task", run.Out);
