@@ -42,6 +42,8 @@ internal static class SweepCompile
             io.Err.WriteLine($"note: design {rank} of designs.json is design {sameAs} again; compiled once");
         if (plan.AlreadyDone > 0)
             io.Out.WriteLine($"skipping {plan.AlreadyDone} of {best} designs already in {ShownPath.Of(sweep.ResultsPath)}");
+        if (File.Exists(Path.Combine(sweep.SweepDirectory, "slurm", Toolchains.Slurm.JobsLog.FileName)))
+            io.Err.WriteLine($"note: this sweep was also submitted to Slurm; a design still queued or running there compiles twice (`fpgagen sweep status {options.Directory}`)");
         if (explored.Calibrated)
             io.Err.WriteLine("note: designs.json was explored with --calibrate; the results log keeps the models' own (uncalibrated) predictions, which calibration needs");
         if (plan.UnreadableLines > 0)

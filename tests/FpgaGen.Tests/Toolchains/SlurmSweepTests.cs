@@ -67,6 +67,9 @@ public class SlurmSweepTests(ExploredAlexNet explored) : IClassFixture<ExploredA
         var status = CliRunner.Run(SlurmCluster.Tools(), "sweep", "status", sweep);
         Assert.True(status.Code == 0, status.Err);
         Assert.Equal(4, status.Out.Split('\n').Count(l => l.Contains(" done ") && l.Contains("ok in")));
+        var csv = CliRunner.Run(SlurmCluster.Tools(), "sweep", "status", sweep, "--format", "csv").Out.Trim().Split('\n');
+        Assert.Equal("rank,design,state,job,slurm_state,node,seconds,result", csv[0]);
+        Assert.Equal(4, csv.Count(l => l.Contains($",done,{job.JobId}_") && l.Contains(",COMPLETED,")));
     }
 
     [SlurmFact]
