@@ -23,6 +23,7 @@ public static class Program
             ExploreCommand.Create(io),
             GenerateCommand.Create(io),
             CompileCommand.Create(io),
+            SweepCommand.Create(io),
             ReportCommand.Create(io),
             TuneCommand.Create(io),
             SimulateCommand.Create(io),
