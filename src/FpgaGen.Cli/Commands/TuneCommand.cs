@@ -50,14 +50,17 @@ internal static class TuneCommand
             }
             if (r.GetValue(kernel) is not { } kernelName) throw new InputException("--kernel is required (gemm or conv), unless --export or --import is given");
             if (r.GetValue(shape) is not { } shapeText) throw new InputException($"--shape is required: gemm {KernelTuning.ShapeSyntax("gemm")}; conv {KernelTuning.ShapeSyntax("conv")}");
-            if (r.GetValue(budget) < 0) throw new InputException($"--budget must be zero or more seconds, got {r.GetValue(budget)}");
+            var seconds = r.GetValue(budget);
+            // Written so that NaN fails too; the bound is the one --timeout has (a TimeSpan holds it, timers run it).
+            if (!(seconds >= 0 && seconds <= Durations.Max.TotalSeconds))
+                throw new InputException($"--budget: expected zero or more seconds, at most {Durations.Max.TotalSeconds:0} ({Durations.Max.TotalDays:0} days), got {seconds.ToString(CultureInfo.InvariantCulture)}");
             KernelTuning.ParseShape(kernelName, shapeText); // a bad shape is an error before the device is opened
             using var tuning = OpenDatabase(r.GetValue(db));
             using var session = OpenClSession.Open(r.GetValue(device));
             using var problem = KernelTuning.CreateProblem(session, kernelName, shapeText);
             var options = new TuningOptions
             {
-                Budget = TimeSpan.FromSeconds(r.GetValue(budget)),
+                Budget = TimeSpan.FromSeconds(seconds),
                 Strategy = r.GetValue(strategy) == "exhaustive" ? SearchStrategy.Exhaustive : SearchStrategy.Random,
                 Seed = r.GetValue(seed),
             };
