@@ -19,9 +19,9 @@ internal static class CompileCommand
         };
         target.AcceptOnlyFromAmong([.. CompileTargets.Names]);
         var timeout = new Option<string?>("--timeout") { Description = "Limit for each compile, e.g. 90s, 30m, 2h; the tool's whole process tree is killed when it passes" };
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Tools running at once: designs of a sweep, or HLS kernels of one project", DefaultValueFactory = _ => 1 };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Tools running at once: designs of a sweep, or HLS kernels of one project", DefaultValueFactory = _ => 1 }.Positive();
         var sweep = new Option<string?>("--sweep") { Description = "Generate and compile the best designs of this `fpgagen explore --out` folder; results go to its results.jsonl" };
-        var top = new Option<int>("--top") { Description = "With --sweep: how many of the best designs", DefaultValueFactory = _ => 3 };
+        var top = new Option<int>("--top") { Description = "With --sweep: how many of the best designs", DefaultValueFactory = _ => 3 }.Positive();
         var model = new Option<string?>("--model") { Description = "With --sweep: the explored network (default: the model named in designs.json)" };
         var toolPath = new Option<string[]>("--tool-path") { Description = $"Folder searched for aoc, v++ and vitis_hls before PATH (repeatable; also {ToolSet.ToolPathVariable})" };
         var cmd = new Command("compile", "Run the vendor compiler on a generated project and read its reports; or, with --sweep, generate and compile the best designs of an exploration.")

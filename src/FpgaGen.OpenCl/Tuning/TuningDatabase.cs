@@ -51,6 +51,10 @@ public sealed class TuningDatabase : IDisposable
             throw new InputException($"{path}: the tuning database is an SQLite file (e.g. tuning.sqlite); " +
                                      $"to use a JSON tuning file, import it: fpgagen tune --import {path} --db FILE.sqlite");
         var existed = File.Exists(full);
+        // SQLite takes a short file of any content for a database and writes its schema over it: check the header first.
+        if (existed && !IsSqliteOrEmpty(full))
+            throw new InputException($"{path}: not an SQLite file; tuning databases are SQLite now " +
+                                     $"(a JSON tuning file from an older fpgagen can be imported: fpgagen tune --import FILE.json)");
         try
         {
             return Connect(full, path, SqliteOpenMode.ReadWriteCreate);
@@ -333,6 +337,22 @@ public sealed class TuningDatabase : IDisposable
         using var cmd = Command(sql);
         cmd.Transaction = tx;
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>An empty file or one that starts with SQLite's 16-byte header "SQLite format 3\0" (sqlite.org/fileformat.html, 1.3).</summary>
+    private static bool IsSqliteOrEmpty(string file)
+    {
+        try
+        {
+            using var stream = InputFile.OpenRead(file, long.MaxValue, "tuning database (SQLite)");
+            if (stream.Length == 0) return true;
+            var head = new byte[16];
+            return stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) == head.Length && head.AsSpan().SequenceEqual("SQLite format 3\0"u8);
+        }
+        catch (IOException)
+        {
+            return true; // let SQLite say why it cannot open it
+        }
     }
 
     /// <summary>True when the file system holding <paramref name="path"/> has no free byte left (SQLite reports a full disk in WAL mode as an I/O error).</summary>
