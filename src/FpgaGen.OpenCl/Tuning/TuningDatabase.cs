@@ -355,6 +355,10 @@ public sealed class TuningDatabase : IDisposable
         }
     }
 
+    /// <summary>True when this process may not create files in the folder of <paramref name="path"/> (access(2), W_OK).</summary>
+    private static bool FolderNotWritable(string path) =>
+        path != ":memory:" && Mono.Unix.Native.Syscall.access(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, Mono.Unix.Native.AccessModes.W_OK) != 0;
+
     /// <summary>True when the file system holding <paramref name="path"/> has no free byte left (SQLite reports a full disk in WAL mode as an I/O error).</summary>
     private static bool NoSpaceLeft(string path)
     {
@@ -385,7 +389,8 @@ public sealed class TuningDatabase : IDisposable
             {
                 26 => new InputException($"{Path}: not an SQLite file; tuning databases are SQLite now " +
                                          $"(a JSON tuning file from an older fpgagen can be imported: fpgagen tune --import FILE.json)"),
-                14 => new InputException($"{Path}: cannot open the tuning database ({e.Message.TrimEnd('.')})"),
+                14 => new InputException($"{Path}: cannot open the tuning database ({e.Message.TrimEnd('.')})" +
+                                         (FolderNotWritable(Path) ? "; its folder cannot be written (read-only or permissions), and SQLite writes its journal beside the file" : "")),
                 // 8 SQLITE_READONLY: the file or its folder cannot be written (a read-only mount, permissions): the user's to fix.
                 8 => new InputException($"{Path}: the tuning database cannot be written there (read-only); pass --db FILE.sqlite in a writable folder"),
                 // 13 SQLITE_FULL, 10 SQLITE_IOERR: writing failed during the work (exit 1); SQLite rolled the transaction back.

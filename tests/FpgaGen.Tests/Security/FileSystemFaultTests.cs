@@ -132,6 +132,7 @@ public sealed class FileSystemFaultTests : IDisposable
 
         ReadOnly(fs);
         AssertOneLineError(CliRunner.Run("tune", "--export", export, "--db", Path.Combine(fs, "new.sqlite")), 2, "cannot open the tuning database");
+        AssertOneLineError(CliRunner.Run("tune", "--export", export, "--db", db), 2, "its folder cannot be written (read-only or permissions)");
         AssertOneLineError(CliRunner.Run("tune", "--export", Path.Combine(fs, "x.json"), "--db", Path.Combine(dir.Path, "elsewhere.sqlite")), 2, "cannot write the export");
         ReadOnly(fs, on: false);
 

@@ -111,6 +111,16 @@ public class ParseErrorAuditTests
     [MemberData(nameof(Named))]
     public void NamedParseErrorsAreOneLineSayingWhatIsAccepted(string command, string[] args, string expected) => AssertParseError(command, args, expected);
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void AnEmptyModelNameIsOneLine(string name)
+    {
+        var r = CliRunner.Run("analyze", name);
+        Assert.Equal(2, r.Code);
+        Assert.StartsWith("error: <model>: empty; expected a design YAML or ONNX file, or a bundled design (alexnet,", Assert.Single(r.Err.TrimEnd('\n').Split('\n')));
+    }
+
     [Fact]
     public void TheAuditCoversEveryCommandAndEveryNumericOption()
     {
