@@ -103,6 +103,40 @@ public sealed class SweepFaultTests : IDisposable
     }
 
     [Fact]
+    public async Task TwoSweepProcessesAppendingToOneLogLoseNoRecord()
+    {
+        // Two explorations (other designs, so neither skips the other's) whose results.jsonl is one file: each sweep
+        // holds its own folder's lock, so the two processes append to the same log at once.
+        var gemm = Explore("gemm");
+        var tiled = Path.Combine(dir.Path, "tiled");
+        Assert.Equal(0, CliRunner.Run("explore", "tiny_cnn", "--device", "a10_385a", "--kernel", "conv_tiled", "--precision", "int8", "--out", tiled, "--top", "1").Code);
+        File.WriteAllText(Path.Combine(gemm, ResultsLog.FileName), "");
+        File.CreateSymbolicLink(Path.Combine(tiled, ResultsLog.FileName), Path.Combine(gemm, ResultsLog.FileName));
+
+        var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "fpgagen.dll"), "compile", "--sweep", tiled, "--top", "8", "--jobs", "2" }) psi.ArgumentList.Add(a);
+        psi.Environment["PATH"] = Fakes.Directory + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
+        using var child = Process.Start(psi)!;
+        var childErr = child.StandardError.ReadToEndAsync();
+        var childOut = child.StandardOutput.ReadToEndAsync();
+        var here = Task.Run(() => Sweep(gemm, 8));
+        await child.WaitForExitAsync();
+        var mine = await here;
+        Assert.True(child.ExitCode == 0, await childErr + await childOut);
+        Assert.True(mine.Code == 0, mine.Err + mine.Out);
+
+        var (records, skipped) = ResultsLog.Read(Path.Combine(gemm, ResultsLog.FileName));
+        Assert.Equal(0, skipped);
+        Assert.Equal(16, records.Count);
+        Assert.Equal(16, records.Select(r => r.Key).Distinct().Count());
+        Assert.Equal(8, records.Count(r => r.Kernel == "gemm"));
+        Assert.DoesNotContain("", File.ReadAllLines(Path.Combine(gemm, ResultsLog.FileName)));
+    }
+
+    [Fact]
     public void LeftoverTemporaryFoldersOfAKilledSweepAreRemovedOnResumeAndNothingElse()
     {
         var explored = Explore();
