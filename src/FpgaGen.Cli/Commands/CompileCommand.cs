@@ -31,7 +31,6 @@ internal static class CompileCommand
         cmd.SetAction((r, ct) => io.GuardAsync(async () =>
         {
             var j = r.GetValue(jobs);
-            if (j <= 0) throw new InputException($"--jobs must be positive, got {j}");
             var settings = new CompileSettings(new ToolSet(ToolSet.WithToolPath(io.Tools, r.GetValue(toolPath))))
             {
                 Timeout = r.GetValue(timeout) is { } t ? Durations.Parse(t, "--timeout") : null,
@@ -42,7 +41,6 @@ internal static class CompileCommand
             if (sweepDir is not null)
             {
                 if (dir is not null) throw new InputException("give either a project folder or --sweep DIR, not both");
-                if (r.GetValue(top) <= 0) throw new InputException($"--top must be positive, got {r.GetValue(top)}");
                 return await SweepCompile.RunAsync(io, new SweepOptions(sweepDir, r.GetValue(top), r.GetValue(target), r.GetValue(model)), settings, ct);
             }
             if (dir is null) throw new InputException("compile needs a project folder (from `fpgagen generate`) or --sweep DIR (from `fpgagen explore --out`)");

@@ -39,8 +39,6 @@ internal static class ExploreCommand
         {
             var net = ModelFiles.Load(r.GetValue(model)!, io.Err);
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
-            if (r.GetValue(top) <= 0) throw new InputException($"--top must be positive, got {r.GetValue(top)}");
-            if (r.GetValue(exhaustiveLimit) <= 0) throw new InputException($"--exhaustive-limit must be positive, got {r.GetValue(exhaustiveLimit)}");
             var options = new ExploreOptions
             {
                 Device = dev,
