@@ -101,7 +101,10 @@ public sealed class Estimator
         var plan = Kind.Plan(config, Network, Target);
         var resources = PlanResources.Of(plan, Target);
         if (!Calibration.IsIdentity) Calibration.Apply(resources);
-        var freq = fixedFreqMhz ?? ClockModel.FrequencyMhz(Target.Device.FmaxMhz, resources.Binding().Util, Kind.ClockDerating) * Calibration.Fmax.Value;
+        // A calibrated clock stays in the range every document reader accepts (a factor of up to 5 on a 320 MHz
+        // device would otherwise write a designs.json that generate and the sweep refuse).
+        var freq = fixedFreqMhz ?? Math.Clamp(ClockModel.FrequencyMhz(Target.Device.FmaxMhz, resources.Binding().Util, Kind.ClockDerating) * Calibration.Fmax.Value,
+            ClockRange.MinMhz, ClockRange.MaxMhz);
         // The bandwidth the design's buffers can draw where they are placed (BankPlacement), the same for every configuration.
         placement ??= BankPlacement.Of(plan, Network, Target.Device);
         return (plan, resources, freq, placement.PeakBytesPerSecond / (freq * 1e6));

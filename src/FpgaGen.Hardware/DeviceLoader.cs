@@ -27,9 +27,6 @@ public static partial class DeviceLoader
         [Toolchain.Vivado] = ["xilinx", "amd"],
     };
 
-    /// <summary>Highest kernel clock we accept: no FPGA fabric runs user kernels beyond this.</summary>
-    public const double MaxFmaxMhz = 1000;
-
     public static Device Load(string path)
     {
         YNode doc;
@@ -80,7 +77,7 @@ public static partial class DeviceLoader
 
         var fmaxNode = Required(root, "fmax_mhz", "fmax_mhz", "typical kernel clock in MHz");
         var fmax = Positive(fmaxNode, "fmax_mhz");
-        if (fmax > MaxFmaxMhz) throw fmaxNode.Error($"fmax_mhz: {Fmt(fmax)} MHz is beyond any FPGA kernel clock (at most {MaxFmaxMhz}; the unit is MHz)");
+        if (!ClockRange.Contains(fmax)) throw fmaxNode.Error($"fmax_mhz: {ClockRange.Problem(fmax)}");
 
         var laneCosts = new Dictionary<Precision, LaneCost>();
         var laneMap = Map(root, "lane_cost", "lane_cost", "soft logic and registers per MAC lane, per data type");

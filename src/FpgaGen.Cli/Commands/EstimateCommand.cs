@@ -19,7 +19,7 @@ internal static class EstimateCommand
         var device = CommonOptions.Device();
         var kernel = new Option<string>("--kernel") { Description = $"Kernel kind: {string.Join("|", KernelKinds.Ids)}", Required = true };
         var set = new Option<string>("--set") { Description = "Parameters, e.g. Tm=64,Tn=7,Tr=13,Tc=13,vu=16", Required = true };
-        var freq = new Option<double?>("--freq") { Description = "Clock in MHz (default: the device's typical fmax, derated for large designs)" };
+        var freq = new Option<double?>("--freq") { Description = $"Clock in MHz, {ClockRange.Text} (default: the device's typical fmax, derated for large designs)" };
         var precision = CommonOptions.Precision();
         var batch = CommonOptions.Batch();
         var maxUtil = CommonOptions.MaxUtil();
@@ -36,9 +36,7 @@ internal static class EstimateCommand
             var km = KernelKinds.Get(r.GetValue(kernel)!);
             var config = km.Space.Parse(r.GetValue(set)!);
             var f = r.GetValue(freq);
-            // Written so that NaN fails too (every comparison with NaN is false).
-            if (f is { } mhz && !(mhz > 0 && mhz <= 1000))
-                throw new InputException($"--freq: expected a clock above 0 and at most 1000 MHz, got {mhz.ToString(CultureInfo.InvariantCulture)}");
+            if (f is { } mhz) ClockRange.Check(mhz, "--freq");
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
             var estimator = new Estimator(km, Lowerer.Lower(net, km.Lowering, target.Precision, r.GetValue(batch)), target, f);
             var (design, layers) = estimator.EvaluateLayers(config);

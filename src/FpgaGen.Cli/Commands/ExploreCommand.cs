@@ -23,10 +23,10 @@ internal static class ExploreCommand
         var maxUtil = CommonOptions.MaxUtil();
         var objective = new Option<string>("--objective") { Description = "Ranking: throughput|latency|efficiency", DefaultValueFactory = _ => "throughput" };
         objective.AcceptOnlyFromAmong("throughput", "latency", "efficiency");
-        var top = new Option<int>("--top") { Description = "Designs shown in the table", DefaultValueFactory = _ => 10 };
+        var top = new Option<int>("--top") { Description = "Designs shown in the table", DefaultValueFactory = _ => 10 }.Positive();
         var kernels = new Option<string?>("--kernel") { Description = $"Only these kernel kinds (comma list of {string.Join(", ", KernelKinds.Ids)})" };
         var seed = new Option<int>("--seed") { Description = "Seed of the annealing search (large spaces)", DefaultValueFactory = _ => 1 };
-        var exhaustiveLimit = new Option<long>("--exhaustive-limit") { Description = "Search spaces larger than this by simulated annealing", DefaultValueFactory = _ => 200_000 };
+        var exhaustiveLimit = new Option<long>("--exhaustive-limit") { Description = "Search spaces larger than this by simulated annealing", DefaultValueFactory = _ => 200_000 }.Positive();
         var format = CommonOptions.Format(CliIo.Formats);
         var outDir = new Option<string?>("--out") { Description = "Write designs.json/.csv and pareto.json/.csv/.svg to this folder" };
         var force = new Option<bool>("--force") { Description = "Replace an existing --out folder" };
@@ -39,8 +39,6 @@ internal static class ExploreCommand
         {
             var net = ModelFiles.Load(r.GetValue(model)!, io.Err);
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
-            if (r.GetValue(top) <= 0) throw new InputException($"--top must be positive, got {r.GetValue(top)}");
-            if (r.GetValue(exhaustiveLimit) <= 0) throw new InputException($"--exhaustive-limit must be positive, got {r.GetValue(exhaustiveLimit)}");
             var options = new ExploreOptions
             {
                 Device = dev,

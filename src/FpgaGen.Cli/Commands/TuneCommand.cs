@@ -25,6 +25,12 @@ internal static class TuneCommand
         };
         var device = new Option<string?>("--opencl-device") { Description = "OpenCL device: index or part of its name (default: first GPU, else device 0)" };
         var budget = new Option<double>("--budget") { Description = "Seconds to spend (0: only report what the database holds)", DefaultValueFactory = _ => 60 };
+        budget.Validators.Add(v =>
+        {
+            // Written so that NaN fails too; the bound is the one --timeout has (a TimeSpan holds it, timers run it).
+            if (CommonOptions.Value<double>(v) is { } seconds && !(seconds >= 0 && seconds <= Durations.Max.TotalSeconds))
+                v.AddError(string.Create(CultureInfo.InvariantCulture, $"expected 0 to {Durations.Max.TotalSeconds:0} seconds ({Durations.Max.TotalDays:0} days), got {seconds:R}"));
+        });
         var strategy = new Option<string>("--strategy") { Description = "exhaustive (in order) or random (sampled)", DefaultValueFactory = _ => "random" };
         strategy.AcceptOnlyFromAmong("exhaustive", "random");
         var seed = new Option<int>("--seed") { Description = "Seed of the random order", DefaultValueFactory = _ => 1 };
@@ -50,14 +56,14 @@ internal static class TuneCommand
             }
             if (r.GetValue(kernel) is not { } kernelName) throw new InputException("--kernel is required (gemm or conv), unless --export or --import is given");
             if (r.GetValue(shape) is not { } shapeText) throw new InputException($"--shape is required: gemm {KernelTuning.ShapeSyntax("gemm")}; conv {KernelTuning.ShapeSyntax("conv")}");
-            if (r.GetValue(budget) < 0) throw new InputException($"--budget must be zero or more seconds, got {r.GetValue(budget)}");
+            var seconds = r.GetValue(budget);
             KernelTuning.ParseShape(kernelName, shapeText); // a bad shape is an error before the device is opened
             using var tuning = OpenDatabase(r.GetValue(db));
             using var session = OpenClSession.Open(r.GetValue(device));
             using var problem = KernelTuning.CreateProblem(session, kernelName, shapeText);
             var options = new TuningOptions
             {
-                Budget = TimeSpan.FromSeconds(r.GetValue(budget)),
+                Budget = TimeSpan.FromSeconds(seconds),
                 Strategy = r.GetValue(strategy) == "exhaustive" ? SearchStrategy.Exhaustive : SearchStrategy.Random,
                 Seed = r.GetValue(seed),
             };

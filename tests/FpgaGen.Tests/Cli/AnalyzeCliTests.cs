@@ -46,9 +46,9 @@ public class AnalyzeCliTests
 
     [Theory]
     [InlineData(new[] { "analyze", "nosuchnet" }, "error: nosuchnet: file not found (bundled designs: alexnet,")]
-    [InlineData(new[] { "analyze", "alexnet", "--batch", "0" }, "error: batch must be a positive integer, got 0")]
+    [InlineData(new[] { "analyze", "alexnet", "--batch", "0" }, "error: --batch: expected 1 to 65,536, got 0")]
     [InlineData(new[] { "analyze", "alexnet", "--batch", "1000000000000" }, "")]
-    [InlineData(new[] { "analyze", "alexnet", "--precision", "fp64" }, "'fp64' is not a valid value for --precision")]
+    [InlineData(new[] { "analyze", "alexnet", "--precision", "fp64" }, "--precision: 'fp64' is not accepted (expected one of: fp32, fp16, int16, int8)")]
     [InlineData(new[] { "analyze", "alexnet", "--format", "xml" }, "")]
     [InlineData(new[] { "analyze", "alexnet", "--bogus" }, "--bogus")]
     [InlineData(new[] { "frobnicate" }, "frobnicate")]
