@@ -139,7 +139,7 @@
     for (const p of pts) {
       const color = p.l.bound === "memory" ? "#ff7f0e" : "#1f77b4";
       const c = svg("circle", { class: "layer-point " + p.l.bound, "data-layer": p.l.name, cx: X(p.x), cy: Y(p.y), r: 4.5, fill: color, stroke: "white", "stroke-width": 0.7 });
-      c.appendChild(svg("title", {}, `${p.l.name} (${p.l.kind}): ${sig(p.x)} op/byte, ${sig(p.y)} GOPS, ${sig(p.l.ms)} ms, ${p.l.bound}-bound`));
+      c.appendChild(svg("title", {}, `${p.l.name} (${p.l.kind}): ${sig(p.x)} op/byte, ${sig(p.y)} GOPS, ${sig(p.l.ms)} ms, ${p.l.bound}-bound; memory time at ${sig(p.l.bytes / (p.l.memory_ms * 1e6))} GB/s effective`));
       root.appendChild(c);
     }
     const lg = [["#1f77b4", "compute-bound layer"], ["#ff7f0e", "memory-bound layer"]];
@@ -168,7 +168,7 @@
     d.layers.forEach((l, i) => {
       const y = T + i * rowH;
       const g = svg("g", { class: "layer-row " + l.bound, "data-layer": l.name });
-      g.appendChild(svg("title", {}, `${l.name} (${l.kind}): ${sig(l.ms)} ms; compute ${sig(l.compute_ms)} ms, memory ${sig(l.memory_ms)} ms, ${l.bound}-bound; ${sig(l.bytes / 1e6)} MB moved, ${sig(l.ops / 1e9)} GOP`));
+      g.appendChild(svg("title", {}, `${l.name} (${l.kind}): ${sig(l.ms)} ms; compute ${sig(l.compute_ms)} ms, memory ${sig(l.memory_ms)} ms, ${l.bound}-bound; ${sig(l.bytes / 1e6)} MB moved (${sig(l.bytes / (l.memory_ms * 1e6))} GB/s effective), ${sig(l.ops / 1e9)} GOP`));
       const name = l.name.length > 24 ? l.name.slice(0, 23) + "\u2026" : l.name;
       g.appendChild(svg("text", { x: L - 6, y: y + 11, "text-anchor": "end" }, name));
       g.appendChild(svg("rect", { class: "compute", x: L, y: y + 2, width: Math.max(0.5, X(l.compute_ms) - L), height: 6, fill: "#1f77b4" }));
