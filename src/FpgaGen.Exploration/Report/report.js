@@ -103,7 +103,7 @@
     const layers = d.layers.filter(l => l.ops > 0 && l.bytes > 0);
     const pts = layers.map(l => ({ l, x: l.ops / l.bytes, y: l.ops / (l.ms * 1e6) }));
     const roof = d.device_peak_gops, bw = d.bandwidth_gb_per_s, ridge = roof / bw;
-    const xs = pts.map(p => p.x).concat([ridge]), ys = pts.map(p => p.y).concat([roof, d.peak_gops]);
+    const xs = pts.map(p => p.x).concat([ridge, roof / Math.max(bw, data.device.memory_gb_per_s)]), ys = pts.map(p => p.y).concat([roof, d.peak_gops]);
     const x0 = Math.pow(10, Math.floor(Math.log10(Math.min(...xs) / 2))), x1 = Math.pow(10, Math.ceil(Math.log10(Math.max(...xs) * 2)));
     const y0 = Math.pow(10, Math.floor(Math.log10(Math.min(...ys) / 2))), y1 = Math.pow(10, Math.ceil(Math.log10(Math.max(...ys) * 2)));
     const X = v => L + (Math.log10(v) - Math.log10(x0)) / (Math.log10(x1) - Math.log10(x0)) * (W - L - R);
@@ -130,6 +130,16 @@
     root.appendChild(roofLine);
     root.appendChild(svg("text", { x: W - R - 4, y: Y(roof) - 6, "text-anchor": "end" }, `compute roof ${sig(roof)} GOPS`));
     root.appendChild(svg("text", { x: X(start) + 6, y: Y(bw * start) - 8, class: "bw-label" }, `memory ${sig(bw)} GB/s`));
+    // The device's total bandwidth, where the design's buffers reach less of it (one DDR bank or HBM pseudo channel).
+    const total = data.device.memory_gb_per_s;
+    if (total > bw * 1.001) {
+      const s2 = Math.max(x0, y0 / total);
+      const all = svg("polyline", { class: "device-bandwidth", fill: "none", stroke: "#777", "stroke-dasharray": "5 3",
+        points: `${X(s2)},${Y(total * s2)} ${X(roof / total)},${Y(roof)}` });
+      all.appendChild(svg("title", {}, `the device's total memory bandwidth, ${sig(total)} GB/s over ${data.device.memory_banks} ${data.device.memory_kind} banks or channels; the design's buffers are placed to reach ${sig(bw)} GB/s`));
+      root.appendChild(all);
+      root.appendChild(svg("text", { x: X(s2) + 6, y: Y(total * s2) - 8, fill: "#555" }, `device total ${sig(total)} GB/s`));
+    }
     if (d.peak_gops < roof * 0.999) {
       const design = svg("line", { class: "design-roof", x1: X(d.peak_gops / bw), y1: Y(d.peak_gops), x2: X(x1), y2: Y(d.peak_gops), stroke: "#777", "stroke-dasharray": "5 3" });
       design.appendChild(svg("title", {}, `this engine's peak: ${sig(d.peak_gops)} GOPS`));

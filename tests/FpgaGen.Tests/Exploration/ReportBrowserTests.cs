@@ -48,7 +48,13 @@ public class ReportBrowserTests
             var html = await File.ReadAllTextAsync(file);
             using var data = JsonDocument.Parse(Regex.Match(html, "<script type=\"application/json\" id=\"report-data\">(.*?)</script>", RegexOptions.Singleline).Groups[1].Value);
             var designs = data.RootElement.GetProperty("designs").EnumerateArray().ToList();
-            await RunInBrowser(new Uri(file).AbsoluteUri, designs, data.RootElement.GetProperty("device").GetProperty("resources").GetArrayLength())
+            // And the page of an exploration where nothing fits.
+            var empty = Path.Combine(dir, "empty.html");
+            var device = FpgaGen.Tests.Estimation.EstimationTestData.Device("zcu102");
+            var options = new FpgaGen.Exploration.ExploreOptions { Device = device, Precisions = [FpgaGen.Precision.Fp32] };
+            await File.WriteAllTextAsync(empty, FpgaGen.Exploration.Report.HtmlReport.Html(FpgaGen.Tests.Model.ZooTests.Load("alexnet"), options,
+                new FpgaGen.Exploration.ExploreResult([], [], 100, 0.1, [])));
+            await RunInBrowser(new Uri(file).AbsoluteUri, designs, data.RootElement.GetProperty("device").GetProperty("resources").GetArrayLength(), new Uri(empty).AbsoluteUri)
                 .WaitAsync(TimeSpan.FromSeconds(90));
         }
         finally
@@ -57,7 +63,7 @@ public class ReportBrowserTests
         }
     }
 
-    private static async Task RunInBrowser(string url, List<JsonElement> designs, int resources)
+    private static async Task RunInBrowser(string url, List<JsonElement> designs, int resources, string emptyUrl)
     {
         var profile = Path.Combine(Path.GetTempPath(), $"fpgagen-chromium-{Guid.NewGuid():N}");
         var options = new LaunchOptions
@@ -132,6 +138,13 @@ public class ReportBrowserTests
             await page.EvaluateExpressionAsync($"document.querySelector(\"#pareto-dsp g.point[data-rank='{target}']\").dispatchEvent(new MouseEvent('click', {{ bubbles: true }}))");
             await AssertDrawn(page, designs.First(d => d.GetProperty("rank").GetInt32() == target), resources);
 
+            Assert.Empty(problems);
+
+            await page.GoToAsync(emptyUrl, WaitUntilNavigation.Load);
+            await page.WaitForFunctionAsync("() => document.documentElement.dataset.ready === 'true'");
+            Assert.Equal("no design fits", await page.EvaluateExpressionAsync<string>("document.getElementById('table-note').textContent"));
+            Assert.Equal(0, await Count(page, "#designs tbody tr"));
+            Assert.Equal(3, await Count(page, "svg.pareto-plot"));
             Assert.Empty(problems);
         }
         finally
