@@ -98,7 +98,7 @@ public static class ExploreReport
             ("designs.csv", Csv(r.Designs, r.Pareto, _ => true)),
             ("pareto.json", JsonSerializer.Serialize(Summary(model, device, o, r, front, modelSource), Json)),
             ("pareto.csv", Csv(r.Designs, r.Pareto, i => r.Pareto[i])),
-            ("pareto.svg", ParetoPlot.Svg($"{model} on {device}", o.Device, o.MaxUtil, r.Designs, ResourceAxis.Dsp(o.Device))),
+            ("pareto.svg", ParetoPlot.Svg($"{model} on {device}", o.MaxUtil, r.Designs, ResourceAxis.Dsp(o.Device))),
         };
         foreach (var (name, text) in files) AtomicFile.WriteAllText(Path.Combine(dir, name), text);
         return files.Select(f => Path.Combine(dir, f.Name)).ToList();

@@ -1,6 +1,5 @@
 using System.Text;
 using FpgaGen.Estimation;
-using FpgaGen.Hardware;
 using static FpgaGen.Exploration.Plots.PlotStyle;
 
 namespace FpgaGen.Exploration.Plots;
@@ -21,7 +20,7 @@ public static class ParetoPlot
     private const int Width = 860, Height = 520, Left = 80, Right = 210, Top = 56, Bottom = 60;
 
     /// <param name="ranked">The feasible designs, best first (ExploreResult.Designs).</param>
-    public static string Svg(string title, Device device, double maxUtil, IReadOnlyList<DesignEstimate> ranked, ResourceAxis axis)
+    public static string Svg(string title, double maxUtil, IReadOnlyList<DesignEstimate> ranked, ResourceAxis axis)
     {
         var sb = new StringBuilder();
         sb.Append(F($"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"pareto-plot\" id=\"pareto-{axis.Id}\" data-axis=\"{axis.Id}\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" font-family=\"sans-serif\" font-size=\"12\""));
@@ -49,7 +48,7 @@ public static class ParetoPlot
             if (!front[i] && drawn.Add(((long)Math.Round(X(axis.Of(ranked[i]))), (long)Math.Round(Y(ranked[i].ImagesPerSecond)))))
                 sb.Append(F($"<circle class=\"other\" cx=\"{X(axis.Of(ranked[i])):0.#}\" cy=\"{Y(ranked[i].ImagesPerSecond):0.#}\" r=\"1.5\" fill=\"{Background}\"/>\n"));
 
-        // The staircase: from each front design right to the next cheaper-or-equal one's cost, then up to its speed.
+        // The staircase, cheapest first: from each front design right to the next one's cost, then up to its speed.
         var stairs = Enumerable.Range(0, ranked.Count).Where(i => front[i]).OrderBy(i => axis.Of(ranked[i])).ThenBy(i => ranked[i].ImagesPerSecond).ToList();
         sb.Append("<path class=\"front-line\" fill=\"none\" stroke=\"#333\" stroke-width=\"1\" d=\"");
         for (var k = 0; k < stairs.Count; k++)

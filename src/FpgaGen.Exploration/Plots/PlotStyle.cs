@@ -53,14 +53,4 @@ public static class PlotStyle
 
     internal static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
     internal static string Esc(string s) => WebUtility.HtmlEncode(s);
-
-    /// <summary>The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × a power of ten that is at least <paramref name="v"/>.</summary>
-    public static double NiceCeiling(double v)
-    {
-        if (v <= 0) return 1;
-        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(v)));
-        foreach (var m in new[] { 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 })
-            if (m * magnitude >= v * (1 - 1e-12)) return m * magnitude;
-        return 10 * magnitude;
-    }
 }

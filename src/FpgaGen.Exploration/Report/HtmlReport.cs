@@ -50,7 +50,7 @@ public static class HtmlReport
 
             """);
         foreach (var axis in ResourceAxis.For(o.Device))
-            sb.Append(ParetoPlot.Svg(title, o.Device, o.MaxUtil, r.Designs, axis));
+            sb.Append(ParetoPlot.Svg(title, o.MaxUtil, r.Designs, axis));
         sb.Append("</section>\n</main>\n");
         // The JSON serializer escapes <, > and & (\u003C …), so no text in it can close the script element.
         sb.Append("<script type=\"application/json\" id=\"report-data\">");

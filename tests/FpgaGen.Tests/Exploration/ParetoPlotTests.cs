@@ -52,7 +52,7 @@ public class ParetoPlotTests
         const double maxUtil = 0.85;
         foreach (var axis in ResourceAxis.For(device))
         {
-            var doc = XDocument.Parse(ParetoPlot.Svg("tiny_cnn on zcu102", device, maxUtil, result.Designs, axis));
+            var doc = XDocument.Parse(ParetoPlot.Svg("tiny_cnn on zcu102", maxUtil, result.Designs, axis));
             var root = doc.Root!;
             var box = root.Attribute("data-box")!.Value.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
             var (xMax, yMax) = (Num(root, "data-x-max"), Num(root, "data-y-max"));
@@ -110,7 +110,7 @@ public class ParetoPlotTests
     public void PrecisionAllShowsEveryDataTypeWithItsOwnShape()
     {
         var (device, result) = Explore("tiny_cnn", "zcu102");
-        var doc = XDocument.Parse(ParetoPlot.Svg("t", device, 0.85, result.Designs, ResourceAxis.Dsp(device)));
+        var doc = XDocument.Parse(ParetoPlot.Svg("t", 0.85, result.Designs, ResourceAxis.Dsp(device)));
         // Each data type searched is drawn in its shape (its best design at least), and the legend names it.
         var shown = Points(doc).Select(p => p.Attribute("data-precision")!.Value).ToHashSet();
         Assert.Equal(device.Precisions.Select(p => p.Id()).ToHashSet(), shown);
@@ -131,11 +131,11 @@ public class ParetoPlotTests
         var (device, all) = Explore("tiny_cnn", "a10_385a", allPrecisions: false);
         var (_, gemmOnly) = Explore("tiny_cnn", "a10_385a", [KernelKinds.Get("gemm")], allPrecisions: false);
         string ColourOf(ExploreResult r, string kernel) =>
-            Points(XDocument.Parse(ParetoPlot.Svg("t", device, 0.85, r.Designs, ResourceAxis.Dsp(device))))
+            Points(XDocument.Parse(ParetoPlot.Svg("t", 0.85, r.Designs, ResourceAxis.Dsp(device))))
                 .First(p => p.Attribute("data-kernel")!.Value == kernel).Element(Svg + "use")!.Attribute("fill")!.Value;
         Assert.Equal(ColourOf(all, "gemm"), ColourOf(gemmOnly, "gemm"));
         Assert.Equal(KernelKinds.Ids.Count, KernelKinds.Ids.Select(PlotStyle.KindColor).Distinct().Count());
-        var doc = XDocument.Parse(ParetoPlot.Svg("t", device, 0.85, gemmOnly.Designs, ResourceAxis.Dsp(device)));
+        var doc = XDocument.Parse(ParetoPlot.Svg("t", 0.85, gemmOnly.Designs, ResourceAxis.Dsp(device)));
         Assert.Equal(["gemm"], Legend(doc, "legend-kernel"));
     }
 
@@ -143,7 +143,7 @@ public class ParetoPlotTests
     public void NoFeasibleDesignGivesAValidPlotSayingSo()
     {
         var device = Device("a10_385a");
-        var doc = XDocument.Parse(ParetoPlot.Svg("x <&> y", device, 0.85, [], ResourceAxis.Ram(device)));
+        var doc = XDocument.Parse(ParetoPlot.Svg("x <&> y", 0.85, [], ResourceAxis.Ram(device)));
         Assert.Contains("no feasible design", doc.Root!.Value);
         Assert.Contains("x <&> y", doc.Root!.Value);
     }

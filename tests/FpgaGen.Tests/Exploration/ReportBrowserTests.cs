@@ -55,7 +55,7 @@ public class ReportBrowserTests
             await File.WriteAllTextAsync(empty, FpgaGen.Exploration.Report.HtmlReport.Html(FpgaGen.Tests.Model.ZooTests.Load("alexnet"), options,
                 new FpgaGen.Exploration.ExploreResult([], [], 100, 0.1, [])));
             await RunInBrowser(new Uri(file).AbsoluteUri, designs, data.RootElement.GetProperty("device").GetProperty("resources").GetArrayLength(), new Uri(empty).AbsoluteUri)
-                .WaitAsync(TimeSpan.FromSeconds(90));
+                .WaitAsync(TimeSpan.FromSeconds(120));
         }
         finally
         {
@@ -71,7 +71,7 @@ public class ReportBrowserTests
             ExecutablePath = Chromium(),
             Headless = true,
             UserDataDir = profile,
-            Timeout = 30_000,
+            Timeout = 60_000,
             // --no-sandbox: tests run as root in CI containers, where Chromium's sandbox cannot start.
             Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--window-size=1400,1000"],
         };
