@@ -68,7 +68,7 @@ public static class ParetoPlot
         sb.Append(F($"<text class=\"best-label\" x=\"{X(axis.Of(best)) + 10:0.#}\" y=\"{Y(best.ImagesPerSecond) - 8:0.#}\" font-weight=\"bold\">#1</text>\n"));
 
         var marked = stairs.Concat(typeBests).Append(0).Select(i => ranked[i]).ToList();
-        Legend(sb, marked, maxUtil, axis);
+        Legend(sb, marked, maxUtil, axis, typeBests.Count > 0);
         return sb.Append("</svg>\n").ToString();
     }
 
@@ -116,7 +116,7 @@ public static class ParetoPlot
     }
 
     /// <summary>Only what the plot shows: the kernel kinds and data types of its coloured points, then the greys and lines.</summary>
-    private static void Legend(StringBuilder sb, IReadOnlyList<DesignEstimate> marked, double maxUtil, ResourceAxis axis)
+    private static void Legend(StringBuilder sb, IReadOnlyList<DesignEstimate> marked, double maxUtil, ResourceAxis axis, bool typeBests)
     {
         var x = Width - Right + 18;
         var y = Top;
@@ -134,7 +134,8 @@ public static class ParetoPlot
         y += 16;
         foreach (var p in marked.Select(d => d.Precision).Distinct().Order())
             Row(F($"<use href=\"#{MarkerPrefix(axis)}{p.Id()}\" x=\"{x}\" y=\"{y}\" fill=\"#555\"/>"), p.Id(), "legend-precision");
-        y += 6;
+        if (typeBests) sb.Append(F($"<text class=\"legend-type-best\" x=\"{x - 6}\" y=\"{y + 2}\" fill=\"#555\" font-size=\"10\">off the front: a data type's best</text>\n"));
+        y += typeBests ? 20 : 6;
         Row(F($"<circle cx=\"{x}\" cy=\"{y}\" r=\"2\" fill=\"{Background}\"/>"), "other feasible designs", "legend-other");
         Row(F($"<circle cx=\"{x}\" cy=\"{y}\" r=\"7\" fill=\"none\" stroke=\"black\" stroke-width=\"1.5\"/>"), "#1 ranked design", "legend-best");
         Row(F($"<line x1=\"{x - 6}\" y1=\"{y}\" x2=\"{x + 6}\" y2=\"{y}\" stroke=\"#333\"/>"), "Pareto front", "legend-front");

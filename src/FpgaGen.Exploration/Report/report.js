@@ -47,14 +47,14 @@
     { key: "latency", label: "latency ms", value: d => d.latency_ms, text: d => fmt(d.latency_ms, 2) },
     { key: "eff", label: "DSP eff.", value: d => d.dsp_efficiency, text: d => pct(d.dsp_efficiency) },
     ...resources.map((r, i) => ({ key: "res" + i, label: r.name, value: d => d.resources[i] / r.count, text: d => pct(d.resources[i] / r.count) })),
-    { key: "binding", label: "binding", cls: "text", value: d => d.binding, text: d => d.binding },
-    { key: "pareto", label: "Pareto", cls: "text", value: d => (d.pareto ? 0 : 1), text: d => (d.pareto ? "*" : "") },
+    { key: "binding", label: "binding", cls: "text", value: d => d.binding, text: d => d.binding, title: "the resource closest to its limit" },
+    { key: "pareto", label: "Pareto", cls: "text", value: d => (d.pareto ? 0 : 1), text: d => (d.pareto ? "*" : ""), title: "on the Pareto front of throughput vs DSP, RAM and logic together" },
   ];
 
   function buildHeader() {
     const row = html("tr");
     for (const c of columns) {
-      const th = html("th", { "data-key": c.key, class: c.cls || "", scope: "col", tabindex: 0, title: "sort by " + c.label }, c.label);
+      const th = html("th", { "data-key": c.key, class: c.cls || "", scope: "col", tabindex: 0, title: (c.title ? c.title + "; " : "") + "sort by " + c.label }, c.label);
       const act = () => {
         sort = sort.key === c.key ? { key: c.key, dir: -sort.dir } : { key: c.key, dir: 1 };
         buildBody();
