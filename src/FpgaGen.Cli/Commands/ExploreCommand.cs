@@ -4,6 +4,7 @@ using FpgaGen.Estimation;
 using FpgaGen.Kernels.Kinds;
 using FpgaGen.Exploration;
 using FpgaGen.Exploration.Compiles;
+using FpgaGen.Exploration.Report;
 using FpgaGen.Hardware;
 using Spectre.Console;
 using FpgaGen.Kernels;
@@ -28,7 +29,7 @@ internal static class ExploreCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the annealing search (large spaces)", DefaultValueFactory = _ => 1 };
         var exhaustiveLimit = new Option<long>("--exhaustive-limit") { Description = "Search spaces larger than this by simulated annealing", DefaultValueFactory = _ => 200_000 }.Positive();
         var format = CommonOptions.Format(CliIo.Formats);
-        var outDir = new Option<string?>("--out") { Description = "Write designs.json/.csv and pareto.json/.csv/.svg to this folder" };
+        var outDir = new Option<string?>("--out") { Description = "Write designs.json/.csv, pareto.json/.csv/.svg and report.html (tables and plots, one self-contained page) to this folder" };
         var force = new Option<bool>("--force") { Description = "Replace an existing --out folder" };
         var calibrate = new Option<string?>("--calibrate") { Description = "Correct the models with factors fitted to real compiles in this sweep folder (results.jsonl)" };
         var cmd = new Command("explore", "Search the design spaces of the kernel architectures for a network on a device; rank the designs that fit and write the Pareto front.")
@@ -57,7 +58,11 @@ internal static class ExploreCommand
 
             var result = RunWithProgress(io, net, options);
             if (outPath is not null)
-                OutputFolder.Write(outPath, r.GetValue(force), dir => ExploreReport.Write(dir, net.Name, dev.Id, options, result, net.Source));
+                OutputFolder.Write(outPath, r.GetValue(force), dir =>
+                {
+                    ExploreReport.Write(dir, net.Name, dev.Id, options, result, net.Source);
+                    AtomicFile.WriteAllText(Path.Combine(dir, HtmlReport.FileName), HtmlReport.Html(net, options, result));
+                });
 
             if (result.Designs.Count == 0) return ExplainNoFit(io, net, options, result);
             var shown = Math.Min(r.GetValue(top), result.Designs.Count);
@@ -72,7 +77,7 @@ internal static class ExploreCommand
                     break;
                 default:
                     WriteTable(io, net.Name, dev, options, result, shown);
-                    if (outPath is not null) io.Out.WriteLine($"wrote {Path.Combine(outPath, "designs.json")}, designs.csv, pareto.json, pareto.csv, pareto.svg");
+                    if (outPath is not null) io.Out.WriteLine($"wrote {Path.Combine(outPath, "designs.json")}, designs.csv, pareto.json, pareto.csv, pareto.svg, {HtmlReport.FileName}");
                     break;
             }
             return 0;
