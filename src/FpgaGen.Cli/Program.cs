@@ -26,6 +26,7 @@ public static class Program
             ReportCommand.Create(io),
             TuneCommand.Create(io),
             SimulateCommand.Create(io),
+            CalibrateCommand.Create(io),
         };
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
