@@ -72,7 +72,7 @@ public static class ModelInput
         return files;
     }
 
-    private static float[] Npy(string path) => NpzFile.ReadNpy(InputFile.ReadAllBytes(path, InputFile.ArrayBytes, "NumPy .npy array"), path);
+    private static float[] Npy(string path) => NpzFile.ReadNpy(InputFile.ReadAllBytes(path, NpzFile.MaxArrayBytes, "NumPy .npy array"), path);
 
     private static float[] Image(string path, Shape input, Normalization normalization)
     {
