@@ -35,7 +35,8 @@ internal static class CalibrateCommand
             if (Directory.Exists(file)) throw new InputException($"--out {file}: is a folder; expected the ranges file's name");
             if (File.Exists(file) && !r.GetValue(force)) throw new InputException($"--out {file}: file exists; pass --force to replace it");
             var loaded = ModelDataOptions.Load(r.GetValue(model)!, io.Err);
-            var weights = data.LoadWeights(r, loaded, io.Err);
+            var (weights, source) = data.LoadWeights(r, loaded);
+            io.Err.WriteLine(source);
             var clock = Stopwatch.StartNew();
             var folder = r.GetValue(inputs)!;
             var count = ModelInput.InFolder(folder, "--inputs").Count;

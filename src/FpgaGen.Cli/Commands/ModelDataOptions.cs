@@ -47,9 +47,10 @@ internal sealed class ModelDataOptions
         return new LoadedModel(ModelFiles.Load(pathOrName, notes), null, null);
     }
 
-    /// <summary>The weights chosen by --weights; says on <paramref name="notes"/> where they come from.</summary>
-    public IReadOnlyDictionary<string, float[]> LoadWeights(ParseResult r, LoadedModel model, TextWriter notes)
+    /// <summary>The weights chosen by --weights, and a line saying where they come from (for stderr once the run starts).</summary>
+    public (IReadOnlyDictionary<string, float[]> Weights, string Source) LoadWeights(ParseResult r, LoadedModel model)
     {
+        string source;
         var choice = r.GetValue(Weights)!;
         var net = model.Network;
         IReadOnlyDictionary<string, float[]> weights;
@@ -57,29 +58,29 @@ internal sealed class ModelDataOptions
         {
             case "random":
                 weights = RandomWeights.For(net, r.GetValue(Seed));
-                notes.WriteLine($"weights: random (seed {r.GetValue(Seed)})");
+                source = $"weights: random (seed {r.GetValue(Seed)})";
                 break;
             case "model":
                 if (model.Onnx is { } import && ModelWeights.FromOnnx(import, model.OnnxPath!) is { } stored)
                 {
                     weights = stored;
-                    notes.WriteLine($"weights: the {CliIo.Count(stored.Values.Sum(v => (long)v.Length))} values stored in {model.OnnxPath}");
+                    source = $"weights: the {CliIo.Count(stored.Values.Sum(v => (long)v.Length))} values stored in {model.OnnxPath}";
                 }
                 else
                 {
                     weights = RandomWeights.For(net, r.GetValue(Seed));
-                    notes.WriteLine(model.Onnx is null
+                    source = model.Onnx is null
                         ? $"weights: random (seed {r.GetValue(Seed)}): a design file has none; give trained ones with --weights FILE.npz"
-                        : $"weights: random (seed {r.GetValue(Seed)}): {model.OnnxPath} is a graph-only export without initializers; give them with --weights FILE.npz");
+                        : $"weights: random (seed {r.GetValue(Seed)}): {model.OnnxPath} is a graph-only export without initializers; give them with --weights FILE.npz";
                 }
                 break;
             default:
                 weights = ModelWeights.FromNpz(NpzFile.Read(choice), net, model.Onnx, choice);
-                notes.WriteLine($"weights: {choice}");
+                source = $"weights: {choice}";
                 break;
         }
         ModelParameters.Check(net, weights);
-        return weights;
+        return (weights, source);
     }
 
     public Normalization Normalization(ParseResult r) => new(

@@ -80,16 +80,24 @@ internal static class SimulateCommand
             var values = inputFile is null ? ModelDataOptions.RandomInput(net, estimate.Batch, r.GetValue(data.Seed))
                 : ModelInput.Load(inputFile, net.Input, estimate.Batch, normalization);
             var classes = ClassRanking.LabelsFor(net.Layers[^1].Output.Elements, r.GetValue(labels));
-            var tensors = data.LoadWeights(r, loaded, io.Err);
+            var (tensors, weightsSource) = data.LoadWeights(r, loaded);
             var calibration = r.GetValue(ranges) is { } rangesFile ? ActivationRanges.Read(rangesFile)
                 : r.GetValue(calibrateInputs) is { } folder ? CalibrateCommand.Measure(io, net, tensors, folder, "--calibrate-inputs", normalization)
                 : null;
             if (calibration is not null && estimate.Precision is Precision.Fp32 or Precision.Fp16)
                 io.Err.WriteLine($"note: a {estimate.Precision.Id()} design uses no calibration ranges; --ranges/--calibrate-inputs only matter for int8 and int16");
+            else if (calibration is not null)
+            {
+                var layout = accelerator.Lowered.Weights;
+                var keys = layout.Tensors.Select(t => t.Calibration).Append(layout.InputKey).Append(layout.OutputKey)
+                    .Concat(layout.Steps.SelectMany(st => new[] { st.X, st.S, st.W, st.Y }).OfType<string>()).Distinct();
+                ActivationRanges.CheckCovers(calibration, keys, r.GetValue(ranges) ?? r.GetValue(calibrateInputs)!);
+            }
             var estimator = new Estimator(accelerator.Kind, accelerator.Lowered, new Target(dev, estimate.Precision));
             var predicted = estimator.EvaluateLayers(estimate.Config).Layers.ToDictionary(l => l.Layer.Name, l => l.Ms);
 
             using var session = OpenClSession.Open(r.GetValue(openclDevice));
+            io.Err.WriteLine(weightsSource);
             using var tuning = r.GetValue(reference) == "opencl" ? TuningDatabase.OpenIfExists(r.GetValue(db) ?? TuneCommand.DefaultDatabase) : null;
             using var tuned = tuning is null ? null : new TunedLinear(session, tuning);
             var options = new SimulationOptions { ReferenceLinear = tuned is null ? null : tuned.Run, Ranges = calibration, Labels = classes };

@@ -105,7 +105,7 @@ public sealed class UserModelCliTests : IDisposable
         File.WriteAllText(other, "{\"input\": 1.0}");
         var wrong = CliRunner.Run("simulate", SmallCnn, "--device", "a10_385a", "--precision", "int8", "--ranges", other);
         Assert.Equal(2, wrong.Code);
-        Assert.Contains("no calibration range for tensor", wrong.Err);
+        Assert.Contains($"{other}: no range for tensor", wrong.Err);
         var empty = Path.Combine(_dir, "empty");
         Directory.CreateDirectory(empty);
         var none = CliRunner.Run("calibrate", SmallCnn, "--inputs", empty, "--out", Path.Combine(_dir, "x.json"));
