@@ -113,6 +113,24 @@ public sealed class UserModelCliTests : IDisposable
         Assert.Contains("no input files in the folder", none.Err);
     }
 
+    [Fact]
+    public void LabelsNameTheClassesOfAnyClassifier()
+    {
+        var labels = Path.Combine(_dir, "labels.txt");
+        File.WriteAllLines(labels, ["# ten digits", .. Enumerable.Range(0, 10).Select(i => $"digit {i}")]);
+        var r = CliRunner.Run("simulate", "tiny_cnn", "--device", "a10_385a", "--labels", labels);
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Contains("weights: random (seed 1): a design file has none", r.Err);
+        Assert.Matches(@"top 5 classes: the same classes in the same order", r.Out);
+        Assert.Matches(@"1\s+\d digit \d", r.Out);
+        File.WriteAllLines(labels, ["only", "three", "names"]);
+        var wrong = CliRunner.Run("simulate", "tiny_cnn", "--device", "a10_385a", "--labels", labels);
+        Assert.Equal(2, wrong.Code);
+        Assert.Contains("3 labels, but the network has 10 outputs per sample", wrong.Err);
+        // Without labels, a 10-way output is not taken for ImageNet's.
+        Assert.DoesNotContain("top 5", CliRunner.Run("simulate", "tiny_cnn", "--device", "a10_385a").Out);
+    }
+
     /// <summary>The table shows the measure the pass rule applies (error over the tensor's largest |value|), not a per-element relative error.</summary>
     [Fact]
     public void TheTableShowsTheErrorMeasureThePassRuleUses()
