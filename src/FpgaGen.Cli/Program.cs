@@ -40,5 +40,6 @@ public static class Program
             ReportCommand.Create(io),
             TuneCommand.Create(io),
             SimulateCommand.Create(io),
+            CalibrateCommand.Create(io),
         };
 }

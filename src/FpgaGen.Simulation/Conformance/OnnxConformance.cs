@@ -127,33 +127,9 @@ public sealed partial class OnnxConformance(OpenClSession session) : IDisposable
     }
 
     /// <summary>The tensors ModelParameters lists, in PyTorch layout, from the initializers and the input files.</summary>
-    private static Dictionary<string, float[]> Weights(OnnxImport import, IReadOnlyDictionary<string, OnnxTensor> inputs, string data)
-    {
-        var sources = import.Parameters.ToDictionary(p => p.Name);
-        var weights = new Dictionary<string, float[]>();
-        foreach (var (name, shape) in ModelParameters.Of(import.Network))
-        {
-            if (!sources.TryGetValue(name, out var p))
-                throw new InputException($"{import.Network.Name}: the importer does not say which ONNX tensor layer parameter '{name}' comes from");
-            var values = p.Constant ?? (inputs.TryGetValue(p.Tensor, out var t) ? t.Values
-                : throw new InputException($"{data}: no input file or initializer holds '{p.Tensor}' (layer parameter '{name}')"));
-            var count = shape.Aggregate(1, (a, b) => a * b);
-            if (p.Transposed)
-            {
-                // ONNX [in, out] to [out, in].
-                var (rows, cols) = (shape[1], shape[0]);
-                var transposed = new float[values.Length];
-                for (var r = 0; r < rows && values.Length == count; r++)
-                    for (var c = 0; c < cols; c++) transposed[c * rows + r] = values[r * cols + c];
-                values = transposed;
-            }
-            if (values.Length == 1 && count > 1) values = Enumerable.Repeat(values[0], count).ToArray();
-            if (values.Length != count)
-                throw new InputException($"{import.Network.Name}: ONNX tensor '{p.Tensor}' has {values.Length} values; layer parameter '{name}' needs [{string.Join(", ", shape)}]");
-            weights[name] = p.Scale == 1 ? values : values.Select(v => (float)(v * p.Scale)).ToArray();
-        }
-        return weights;
-    }
+    private static Dictionary<string, float[]> Weights(OnnxImport import, IReadOnlyDictionary<string, OnnxTensor> inputs, string data) =>
+        ModelWeights.Arrange(import, t => inputs.TryGetValue(t, out var v) ? v.Values : null,
+            t => $"{data}: no input file or initializer holds '{t}'");
 
     private ClProgram Program(string source, string options)
     {
