@@ -134,6 +134,31 @@ public class QuantizedOnnxTests
         }
     }
 
+    [Fact]
+    public void AScaleComputedFromTheInputIsRefusedNamingTheNode()
+    {
+        var dir = FpgaGen.Tests.Codegen.CodegenSupport.TempDir("quant-bad");
+        try
+        {
+            var file = Path.Combine(dir, "bad.onnx");
+            File.WriteAllBytes(file, ModelWriter.OnnxModel(13,
+                [
+                    ModelWriter.Node("mean", "ReduceMean", ["x"], ["s"], ModelWriter.Ints("axes", 1), ModelWriter.Int("keepdims", 0)),
+                    ModelWriter.Node("q", "QuantizeLinear", ["x", "s"], ["y"]),
+                    ModelWriter.Node("relu", "Relu", ["y"], ["z"]),
+                ],
+                [ModelWriter.Tensor("x", 1, 8)], [ModelWriter.Tensor("z", 1, 8)]));
+            var e = Assert.Throws<InputException>(() => OnnxImporter.Import(file));
+            Assert.StartsWith(file + ":", e.Message);
+            Assert.Contains("'q'", e.Message);
+            Assert.Contains("scale (input 1, 's') must be a constant known when importing", e.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
     /// <summary>A tensor attribute holding one int8 scalar (TensorProto: data_type 3, int32_data).</summary>
     private static Proto Int8Scalar(string name, long value) =>
         new Proto().String(1, name).Message(5, new Proto().Varint(2, 3).Varint(5, value)).Varint(20, 4);
