@@ -54,7 +54,7 @@ internal sealed partial class Lowering
 
     /// <summary>
     /// After a node became <paramref name="layer"/>: its precision and quantization from the tensors around it.
-    /// <paramref name="input"/>, <paramref name="weights"/>: the ONNX tensors of the activation and weight operands.
+    /// <paramref name="inputs"/>, <paramref name="weights"/>: the ONNX tensors of the activation and weight operands.
     /// </summary>
     private void Quantize(OnnxNode last, Layer layer, IReadOnlyList<string> inputs, string? weights, string output)
     {
@@ -77,7 +77,7 @@ internal sealed partial class Lowering
                 layer.Precision = Precision.Int8;
             }
         }
-        else if (inputs.Count > 0 && inputs.All(int8Domain.Contains))
+        else if (layer.Macs == 0 && inputs.Count > 0 && inputs.All(int8Domain.Contains))
         {
             layer.Precision = Precision.Int8;
             // ReLU, max pooling and reshapes keep the quantized values and so their scale; averages and sums are
