@@ -14,7 +14,7 @@ public static partial class DeviceLoader
     private static readonly string[] TopKeys =
     [
         "name", "vendor", "family", "part", "board", "toolchain", "dsp", "ram", "logic", "registers",
-        "external_memory", "fmax_mhz", "platform", "lane_cost", "sources", "notes",
+        "external_memory", "fmax_mhz", "platform", "lane_cost", "host", "sources", "notes",
     ];
 
     private static readonly string[] SourceStatuses = ["confirmed", "secondary", "derived", "unconfirmed"];
@@ -118,6 +118,7 @@ public static partial class DeviceLoader
             FmaxMhz = fmax,
             Platform = ReadPlatform(Map(root, "platform", "platform", "resources taken by the BSP or shell"), ram),
             LaneCosts = laneCosts,
+            Host = root.Get("host") is null ? HostInfo.Pcie : ReadHost(Map(root, "host", "host", "the processor that runs the host program")),
             Sources = ReadSources(Map(root, "sources", "sources", "where each fact comes from"), FieldPaths(root)),
         };
         if (root.Get("notes") is { } notes && notes is not YScalar)
@@ -151,6 +152,23 @@ public static partial class DeviceLoader
                 Name(m, "hls_part", "toolchain.hls_part", DeviceNames.PartPattern(), DeviceNames.PartRule)),
             _ => new Toolchain(kind, null, null, Name(m, "hls_part", "toolchain.hls_part", DeviceNames.PartPattern(), DeviceNames.PartRule)),
         };
+    }
+
+    /// <summary>host: {kind: pcie|soc, arch: x86_64|arm32, cpu: text}; an SoC host is the board's own processor.</summary>
+    private static HostInfo ReadHost(YMap m)
+    {
+        m.CheckKeys("host", ["kind", "arch", "cpu"]);
+        string[] kinds = [HostInfo.PcieKind, HostInfo.SocKind];
+        var kindNode = Required(m, "kind", "host.kind", $"one of {string.Join(", ", kinds)}");
+        var kind = Text(m, "kind", "host.kind");
+        if (!kinds.Contains(kind)) throw kindNode.Error($"host.kind: unknown host '{Printable(kind)}' (expected {string.Join(" or ", kinds)})");
+        var archNode = Required(m, "arch", "host.arch", $"one of {string.Join(", ", HostArch.All.Select(a => a.Id))}");
+        var archId = Text(m, "arch", "host.arch");
+        var arch = HostArch.All.FirstOrDefault(a => a.Id == archId)
+                   ?? throw archNode.Error($"host.arch: unknown instruction set '{Printable(archId)}' (expected {string.Join(", ", HostArch.All.Select(a => a.Id))})");
+        if (kind == HostInfo.PcieKind && arch.Cross)
+            throw archNode.Error($"host.arch: a PCIe host is the build machine itself ({HostArch.X86_64.Id}); '{arch.Id}' needs host.kind: soc");
+        return new HostInfo(kind, arch, m.Get("cpu") is null ? null : Text(m, "cpu", "host.cpu"));
     }
 
     private static RamKind ReadRam(YNode node, string path)

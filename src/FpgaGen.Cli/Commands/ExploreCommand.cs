@@ -51,6 +51,9 @@ internal static class ExploreCommand
                 Seed = r.GetValue(seed),
                 ExhaustiveLimit = r.GetValue(exhaustiveLimit),
                 Calibration = r.GetValue(calibrate) is { } dir ? Calibrator.Fit(dir, dev, DeviceCatalog.Default) : CalibrationSet.None,
+                // A model with its own layer types (quantized ONNX, design-file precision:) is explored at them unless
+                // --precision is given; the layers without one take fp32.
+                Layers = r.GetResult(precision) is { Implicit: false } ? null : LayerPrecisions.Of(net, Precision.Fp32),
             };
             if (options.Batch <= 0) throw new InputException($"batch must be a positive integer, got {options.Batch}");
             var outPath = r.GetValue(outDir);
@@ -124,7 +127,7 @@ internal static class ExploreCommand
         {
             var d = r.Designs[i];
             var u = d.Resources;
-            string[] cells = [(i + 1).ToString(CultureInfo.InvariantCulture), d.Kernel, d.Config.ToString(), d.Precision.Id(), F($"{d.FreqMhz:0}"), F($"{d.ImagesPerSecond:#,0.0}"),
+            string[] cells = [(i + 1).ToString(CultureInfo.InvariantCulture), d.Kernel, d.Config.ToString(), d.PrecisionText, F($"{d.FreqMhz:0}"), F($"{d.ImagesPerSecond:#,0.0}"),
                 F($"{d.Gops:#,0.0}"), F($"{d.LatencyMs:0.00}"), F($"{d.DspEfficiency:P0}"), F($"{u.DspUtil:P0}"),
                 .. Enumerable.Range(0, u.Ram.Length).Select(k => F($"{u.RamUtil(k):P0}")), F($"{u.LogicUtil:P0}"), r.Pareto[i] ? "*" : ""];
             table.AddRow(cells);

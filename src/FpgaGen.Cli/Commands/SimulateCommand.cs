@@ -70,6 +70,10 @@ internal static class SimulateCommand
             var net = loaded.Network;
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
+            // The kernels run one data type; a model's own per-layer types (quantized ONNX, precision:) are not simulated yet.
+            if (FpgaGen.Estimation.LayerPrecisions.Of(net, Precision.Fp32) is { } own)
+                io.Err.WriteLine($"note: {net.Name} has its own layer types ({own.Describe()}); simulate runs every layer at --precision "
+                    + $"({r.GetValue(precision) ?? "fp32"}) with scales of its own, not the model's");
             var (estimate, _, _) = GenerateCommand.Choose(r.GetValue(design)!, r.GetValue(rank), r.GetValue(precision), r.GetValue(batch), net, dev, util);
             var accelerator = AcceleratorDesign.Create(net, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch, dev);
             if (r.GetValue(schedule)) return ScheduleView.Run(io, accelerator, dev, estimate, r.GetValue(openclDevice), r.GetValue(format)!);

@@ -39,7 +39,7 @@ public class AnalyzeCliTests
     {
         var r = CliRunner.Run("analyze", "alexnet", "--format", "csv");
         var lines = r.Out.TrimEnd().Split('\n');
-        Assert.Equal("name,kind,details,output,macs,params,weight_bytes,activation_bytes", lines[0]);
+        Assert.Equal("name,kind,details,output,macs,params,weight_bytes,activation_bytes,precision", lines[0]);
         Assert.Equal(21, lines.Length);
         Assert.StartsWith("conv1,conv,11x11/4 p2,64x55x55,70276800,23296,93184,", lines[1]);
     }
