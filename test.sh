@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(pocl-opencl-icd ocl-icd-libopencl1 ocl-icd-opencl-dev clinfo libonnx-testdata clblast-utils libclblast-dev g++ clang python3)
+packages=(pocl-opencl-icd ocl-icd-libopencl1 ocl-icd-opencl-dev clinfo libonnx-testdata clblast-utils libclblast-dev g++ clang python3 chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

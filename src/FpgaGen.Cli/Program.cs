@@ -15,7 +15,20 @@ public static class Program
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, ToolEnvironment? tools = null)
     {
         var io = new CliIo(stdout, stderr, tools);
-        var root = new RootCommand("FpgaGen: from neural networks to ranked FPGA accelerator designs and vendor projects.")
+        var root = CreateRoot(io);
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            // One line naming the option and what it accepts, not the error list followed by the whole help.
+            stderr.WriteLine(ParseErrors.Describe(result));
+            return 2;
+        }
+        return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    /// <summary>Every command, as the CLI parses them (tests walk this tree to check every option's parse errors).</summary>
+    internal static RootCommand CreateRoot(CliIo io) =>
+        new("FpgaGen: from neural networks to ranked FPGA accelerator designs and vendor projects.")
         {
             AnalyzeCommand.Create(io),
             DevicesCommand.Create(io),
@@ -27,14 +40,6 @@ public static class Program
             ReportCommand.Create(io),
             TuneCommand.Create(io),
             SimulateCommand.Create(io),
+            CalibrateCommand.Create(io),
         };
-        var result = root.Parse(args);
-        if (result.Errors.Count > 0)
-        {
-            // One line naming the option and what it accepts, not the error list followed by the whole help.
-            stderr.WriteLine(ParseErrors.Describe(result));
-            return 2;
-        }
-        return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
-    }
 }

@@ -46,7 +46,7 @@ public sealed class Network
     public Network WithLayerNormStats(LayerNormStats stats)
     {
         if (Layers.All(l => l is not LayerNormLayer ln || ln.Stats == stats)) return this;
-        var layers = Layers.Select(l => l is LayerNormLayer ln && ln.Stats != stats ? new LayerNormLayer(ln.Name, ln.Inputs, stats) { Origin = ln.Origin } : l).ToList();
+        var layers = Layers.Select(l => l is LayerNormLayer ln && ln.Stats != stats ? new LayerNormLayer(ln.Name, ln.Inputs, stats) { Origin = ln.Origin, Precision = ln.Precision } : l).ToList();
         return Build(Name, Input, layers, Source, Reference);
     }
 

@@ -23,7 +23,10 @@ internal static class AnalyzeCommand
         cmd.SetAction(r => io.Guard(() =>
         {
             var net = CommonOptions.WithLayerNorm(ModelFiles.Load(r.GetValue(model)!, io.Err), r.GetValue(layerNorm));
-            var figures = Analysis.Analyze(net, r.GetValue(batch), PrecisionExtensions.Parse(r.GetValue(precision)!));
+            // A model that fixes its layers' data types (design-file precision:, a quantized ONNX model) is analyzed at
+            // them unless --precision is given, which then applies to every layer.
+            var uniform = r.GetResult(precision) is { Implicit: false };
+            var figures = Analysis.Analyze(net, r.GetValue(batch), PrecisionExtensions.Parse(r.GetValue(precision)!), layerPrecisions: !uniform);
             var folds = ExecutionModes.StoredLayerNormFolds(net).ToDictionary(f => f.LayerNorm.Name);
             switch (r.GetValue(format))
             {
@@ -51,7 +54,7 @@ internal static class AnalyzeCommand
         Source = f.Network.Source,
         Input = f.Network.Input.Dims,
         f.Batch,
-        Precision = f.Precision.Id(),
+        Precision = f.Mixed ? "mixed" : f.Layers.Count > 0 ? f.Layers[0].Precision.Id() : f.Precision.Id(),
         Layers = f.Layers.Select(l => new
         {
             l.Layer.Name,
@@ -65,19 +68,21 @@ internal static class AnalyzeCommand
             l.Params,
             l.WeightBytes,
             l.ActivationBytes,
+            Precision = l.Precision.Id(),
+            Quantization = l.Layer.Quantization is { } q ? new { Input = q.Input.Describe(), Weights = q.Weights.Describe(), Output = q.Output?.Describe() } : null,
         }),
         Totals = new { f.Macs, f.Params, f.WeightBytes, f.ActivationBytes, f.PeakActivationBytes },
         Reference = f.Network.Reference,
     };
 
     private static void WriteCsv(CliIo io, NetworkFigures f, IReadOnlyDictionary<string, LayerNormFold> folds) =>
-        io.WriteCsv(["name", "kind", "details", "output", "macs", "params", "weight_bytes", "activation_bytes"],
-            f.Layers.Select(l => (IReadOnlyList<object?>)[l.Layer.Name, l.Layer.Kind, Details(l.Layer, folds), l.Layer.Output.ToString(), l.Macs, l.Params, l.WeightBytes, l.ActivationBytes]));
+        io.WriteCsv(["name", "kind", "details", "output", "macs", "params", "weight_bytes", "activation_bytes", "precision"],
+            f.Layers.Select(l => (IReadOnlyList<object?>)[l.Layer.Name, l.Layer.Kind, Details(l.Layer, folds), l.Layer.Output.ToString(), l.Macs, l.Params, l.WeightBytes, l.ActivationBytes, l.Precision.Id()]));
 
     private static void WriteTable(CliIo io, NetworkFigures f, IReadOnlyDictionary<string, LayerNormFold> folds)
     {
         var table = new Table().Border(TableBorder.Simple)
-            .Title($"{CliIo.Escape(f.Network.Name)}: input {f.Network.Input}, batch {f.Batch}, {f.Precision.Id()}");
+            .Title($"{CliIo.Escape(f.Network.Name)}: input {f.Network.Input}, batch {f.Batch}, {(f.Mixed ? "mixed precision" : f.Layers[0].Precision.Id())}");
         table.AddColumn("#", c => c.RightAligned());
         table.AddColumn("layer");
         table.AddColumn("kind");
@@ -87,14 +92,15 @@ internal static class AnalyzeCommand
         table.AddColumn("params", c => c.RightAligned());
         table.AddColumn("weights", c => c.RightAligned());
         table.AddColumn("activations", c => c.RightAligned());
+        table.AddColumn("type");
         var i = 0;
         foreach (var l in f.Layers)
             table.AddRow((++i).ToString(CultureInfo.InvariantCulture), CliIo.Escape(l.Layer.Name), l.Layer.Kind, CliIo.Escape(Details(l.Layer, folds)),
                 l.Layer.Output.ToString(), l.Macs == 0 ? "" : Mega(l.Macs), l.Params == 0 ? "" : CliIo.Count(l.Params),
-                l.WeightBytes == 0 ? "" : CliIo.Bytes(l.WeightBytes), CliIo.Bytes(l.ActivationBytes));
+                l.WeightBytes == 0 ? "" : CliIo.Bytes(l.WeightBytes), CliIo.Bytes(l.ActivationBytes), l.Precision.Id());
         table.AddEmptyRow();
         table.AddRow("", "[bold]total[/]", "", $"{f.Layers.Count} layers", "", $"[bold]{Mega(f.Macs)}[/]", $"[bold]{CliIo.Count(f.Params)}[/]",
-            CliIo.Bytes(f.WeightBytes), CliIo.Bytes(f.ActivationBytes));
+            CliIo.Bytes(f.WeightBytes), CliIo.Bytes(f.ActivationBytes), f.Mixed ? "mixed" : "");
         io.Console.Write(table);
 
         io.Out.WriteLine($"MACs {f.Macs:N0} ({f.Macs / 1e9:0.###} G, {2 * f.Macs / 1e9:0.###} GOP), parameters {f.Params:N0}, weights {CliIo.Bytes(f.WeightBytes)}, largest activation {CliIo.Bytes(f.PeakActivationBytes)}");

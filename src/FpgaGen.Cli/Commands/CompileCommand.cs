@@ -19,9 +19,9 @@ internal static class CompileCommand
         };
         target.AcceptOnlyFromAmong([.. CompileTargets.Names]);
         var timeout = new Option<string?>("--timeout") { Description = "Limit for each compile, e.g. 90s, 30m, 2h; the tool's whole process tree is killed when it passes" };
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Tools running at once: designs of a sweep, or HLS kernels of one project", DefaultValueFactory = _ => 1 };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Tools running at once: designs of a sweep, or HLS kernels of one project", DefaultValueFactory = _ => 1 }.Positive();
         var sweep = new Option<string?>("--sweep") { Description = "Generate and compile the best designs of this `fpgagen explore --out` folder; results go to its results.jsonl" };
-        var top = new Option<int>("--top") { Description = "With --sweep: how many of the best designs", DefaultValueFactory = _ => 3 };
+        var top = new Option<int>("--top") { Description = "With --sweep: how many of the best designs", DefaultValueFactory = _ => 3 }.Positive();
         var model = new Option<string?>("--model") { Description = "With --sweep: the explored network (default: the model named in designs.json)" };
         var toolPath = new Option<string[]>("--tool-path") { Description = $"Folder searched for aoc, v++ and vitis_hls before PATH (repeatable; also {ToolSet.ToolPathVariable})" };
         var retryFailed = new Option<bool>("--retry-failed") { Description = "With --sweep: compile designs recorded as failed or timed out again (by default only designs without a record run)" };
@@ -36,7 +36,6 @@ internal static class CompileCommand
         cmd.SetAction((r, ct) => io.GuardAsync(async () =>
         {
             var j = r.GetValue(jobs);
-            if (j <= 0) throw new InputException($"--jobs must be positive, got {j}");
             var settings = new CompileSettings(new ToolSet(ToolSet.WithToolPath(io.Tools, r.GetValue(toolPath))))
             {
                 Timeout = r.GetValue(timeout) is { } t ? Durations.Parse(t, "--timeout") : null,
@@ -47,7 +46,6 @@ internal static class CompileCommand
             if (sweepDir is not null)
             {
                 if (dir is not null) throw new InputException("give either a project folder or --sweep DIR, not both");
-                if (r.GetValue(top) <= 0) throw new InputException($"--top must be positive, got {r.GetValue(top)}");
                 var options = new SweepOptions(sweepDir, r.GetValue(top), r.GetValue(target), r.GetValue(model)) { RetryFailed = r.GetValue(retryFailed) };
                 if (r.GetValue(executor) == "slurm")
                     return await SlurmSweepCompile.RunAsync(io, options, settings, slurm.Settings(r, j), !r.GetValue(slurm.NoWait), ct);

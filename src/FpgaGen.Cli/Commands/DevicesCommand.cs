@@ -51,6 +51,7 @@ internal static class DevicesCommand
         d.Registers,
         ExternalMemory = new { d.Memory.Kind, d.Memory.Banks, Gbps = d.Memory.GBps },
         d.FmaxMhz,
+        Host = new { d.Host.Kind, Arch = d.Host.Arch.Id, d.Host.Cpu },
         Precisions = d.Precisions.Select(p => p.Id()),
         Platform = new { d.Platform.Dsp, d.Platform.Logic, d.Platform.Registers, d.Platform.Ram },
         Unconfirmed = d.Unconfirmed,
@@ -66,7 +67,8 @@ internal static class DevicesCommand
             table.AddColumn(c);
         foreach (var d in devices)
         {
-            var target = $"{d.Toolchain.Kind}: {d.Toolchain.AocBoard ?? d.Toolchain.Platform ?? d.Toolchain.HlsPart}";
+            var target = $"{d.Toolchain.Kind}: {d.Toolchain.AocBoard ?? d.Toolchain.Platform ?? d.Toolchain.HlsPart}"
+                         + (d.Host.IsSoc ? $" ({d.Host.Arch.Id} host)" : "");
             table.AddRow(d.Id, CliIo.Escape(d.Board), d.Part, CliIo.Count(d.Dsp.Count), RamText(d) + $" ({d.RamBits / 8e6:0.#} MB)",
                 $"{CliIo.Count(d.Logic.Count)} {d.Logic.Kind}", $"{d.Memory.Kind} {d.Memory.GBps.ToString(CultureInfo.InvariantCulture)} GB/s",
                 $"{d.FmaxMhz} MHz", string.Join(" ", d.Precisions.Select(p => p.Id())), CliIo.Escape(target));

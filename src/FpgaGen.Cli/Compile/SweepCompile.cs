@@ -96,7 +96,7 @@ internal static class SweepCompile
         return r.Status switch
         {
             "ok" => head + $"ok in {seconds} s" + Figures(r),
-            _ => head + $"{r.Status} after {seconds} s: {r.Error}",
+            _ => head + $"{r.Status} after {seconds} s: {InputException.OneLine(r.Error ?? "")}",
         };
     }
 
