@@ -129,6 +129,6 @@ public class LayerNormCliTests
         Assert.Contains("stored", help.Out);
         var bad = CliRunner.Run([command, "vit_b16", .. rest.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--layernorm", "saved"]);
         Assert.Equal(2, bad.Code);
-        Assert.Contains("'saved' is not a valid value for --layernorm (expected one of: model, runtime, stored)", bad.Err);
+        Assert.Contains("--layernorm: 'saved' is not accepted (expected one of: model, runtime, stored)", bad.Err);
     }
 }
