@@ -23,6 +23,8 @@ public class ParseErrorAuditTests
         ["report"] = ["/nonexistent/project"],
         ["tune"] = [],
         ["simulate"] = ["tiny_cnn", "--device", "u250"],
+        ["calibrate"] = ["tiny_cnn", "--inputs", "/nonexistent/inputs"],
+        ["sweep"] = ["status", "/nonexistent/sweep"],
     };
 
     private static RootCommand Root => Program.CreateRoot(new CliIo(TextWriter.Null, TextWriter.Null));
@@ -99,7 +101,9 @@ public class ParseErrorAuditTests
         var line = Assert.Single(r.Err.TrimEnd('\n').Split('\n'));
         Assert.StartsWith("error: ", line);
         Assert.True(line.Contains(expected, StringComparison.Ordinal), $"fpgagen {shown}: expected \"{expected}\" in: {line}");
-        Assert.EndsWith($"; see '{(command == "" ? "fpgagen" : "fpgagen " + command)} --help'", line);
+        // The pointer names the subcommand that was parsed (`sweep status`, not `sweep`).
+        var parsed = command == "sweep" ? "sweep " + args[1] : command;
+        Assert.EndsWith($"; see '{(command == "" ? "fpgagen" : "fpgagen " + parsed)} --help'", line);
         Assert.DoesNotContain("   at ", r.Err);
     }
 
