@@ -88,7 +88,12 @@ public static class TuningExchange
             }
             if (trial is null || (trial.MedianNs is not > 0 && trial.Error is null))
                 throw new InputException($"{where} ({e.Kernel} {e.Shape}): trial '{key}' has neither a positive medianNs nor an error");
+            // JSON reads 1e400 as infinity: such a figure could not be written back out.
+            if (trial.MedianNs is { } m && !double.IsFinite(m) || trial.Gflops is { } g && !double.IsFinite(g))
+                throw new InputException($"{where} ({e.Kernel} {e.Shape}): trial '{key}': medianNs and gflops must be finite numbers");
         }
+        if (e.Features.Any(f => !double.IsFinite(f)))
+            throw new InputException($"{where} ({e.Kernel} {e.Shape}): features must be finite numbers");
     }
 
     private sealed record FileModel(string Format, int Version, List<TuningEntry>? Entries);

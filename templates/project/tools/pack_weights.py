@@ -6,13 +6,14 @@
 model.npz holds one float array per learned tensor, named "<layer>.<param>" as in PyTorch (for example
 numpy.savez("model.npz", **{k: v.numpy() for k, v in state_dict.items()}) with the layer names of the design):
 conv/linear/patch_embed "weight" and "bias"; batchnorm "weight", "bias", "running_mean", "running_var";
-layernorm "weight", "bias"; attention "in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias";
+layernorm "weight", "bias" (with stored statistics also "running_mean", "running_var"); attention "in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias";
 class_token "weight" [D]; pos_embed "weight" [T, D].
 
 Fixed-point designs (int8, int16) also need --calibration: a JSON object giving the largest absolute value of every
 tensor named in weights.json ("input", layer names, and "attention/qkv", "/scores" (before the 1/sqrt(d) scale),
 "/probs", "/context"), measured on representative inputs. Batch norms are folded into the convolution before them and
-LayerNorms into the linear layer after them where the design says so. The arithmetic (double precision, rounding with
+LayerNorms into the linear layer after them where the design says so (with stored statistics: W' = W * gamma/sqrt(var + eps)
+per input feature, b' = b + W (beta - gamma * mean/sqrt(var + eps))). The arithmetic (double precision, rounding with
 floor(v + 0.5), float32 at the end) matches FpgaGen's own packer byte for byte. Needs only the Python standard library.
 """
 import argparse
@@ -113,6 +114,20 @@ class Packer:
         f = struct.unpack("<f", struct.pack("<f", v))[0]
         return struct.unpack("<e", struct.pack("<e", f))[0] if self.layout["data_type"] == "float16" else f
 
+    def stored_layer_norm(self, ln, features):
+        """A LayerNorm with stored statistics as its per-feature affine map: scale gamma/sqrt(var + eps), shift beta - scale * mean."""
+        gamma, beta = self.tensor(ln + ".weight", features), self.tensor(ln + ".bias", features)
+        mean, var = self.tensor(ln + ".running_mean", features), self.tensor(ln + ".running_var", features)
+        eps = self.layout["ln_eps"]
+        scale, shift = [], []
+        for k in range(features):
+            if not var[k] + eps > 0:
+                raise SystemExit(f"error: '{ln}.running_var'[{k}] is {var[k]}; a variance must be zero or more")
+            s = gamma[k] / math.sqrt(var[k] + eps)
+            scale.append(s)
+            shift.append(beta[k] - s * mean[k])
+        return scale, shift
+
     def check(self, section, n):
         if section["count"] != n:
             raise SystemExit(f"error: section at {section['offset']} holds {section['count']} values, got {n}")
@@ -176,6 +191,11 @@ class Packer:
                 for o in range(outputs):
                     for k in range(rest):
                         folded[o * rest + k] *= gamma[k]
+            if ws.get("fold_stored_layer_norm"):
+                scale, _ = self.stored_layer_norm(ws["fold_stored_layer_norm"], rest)
+                for o in range(outputs):
+                    for k in range(rest):
+                        folded[o * rest + k] *= scale[k]
             if self.qmax:
                 m = max((abs(v) for v in folded), default=0.0)
                 sw = m / self.qmax if m > 0 else 1.0
@@ -202,6 +222,14 @@ class Packer:
                     acc = 0.0
                     for k in range(rest):
                         acc += original[o * rest + k] * beta[k]
+                    b[o] += acc
+            if bias.get("fold_stored_layer_norm"):
+                rest = ws["count"] // outputs
+                _, shift = self.stored_layer_norm(bias["fold_stored_layer_norm"], rest)
+                for o in range(outputs):
+                    acc = 0.0
+                    for k in range(rest):
+                        acc += original[o * rest + k] * shift[k]
                     b[o] += acc
             if r.get("bias"):
                 if self.qmax:
@@ -268,7 +296,8 @@ def main():
     args = parser.parse_args()
     with open(args.layout) as f:
         layout = json.load(f)
-    if layout.get("format") != "fpgagen-weights-1":
+    # Format 2 is format 1 plus sections folding a LayerNorm with stored statistics (fold_stored_layer_norm).
+    if layout.get("format") not in ("fpgagen-weights-1", "fpgagen-weights-2"):
         raise SystemExit(f"error: {args.layout} is not an FpgaGen weights layout (format {layout.get('format')!r})")
     ranges = None
     if args.calibration:

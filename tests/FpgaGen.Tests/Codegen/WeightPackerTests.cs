@@ -22,9 +22,14 @@ public class WeightPackerTests
     [InlineData("tiny_vit", "ln_linear", "Tm=8,Tn=8,Tk=8,vu=8", "fp16")]
     [InlineData("tiny_mix", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", "int16")]
     [InlineData("tiny_mix", "conv_systolic", "rows=4,cols=4,simd=2,tile_h=2,vu=8", "fp32")]
-    public void PythonPackerWritesTheSameBytes(string network, string kernel, string parameters, string precision)
+    [InlineData("tiny_vit", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", "int8", true)]
+    [InlineData("tiny_vit", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", "fp32", true)]
+    public void PythonPackerWritesTheSameBytes(string network, string kernel, string parameters, string precision, bool storedLayerNorm = false)
     {
-        var design = CodegenSupport.Design(network, kernel, parameters, precision);
+        var design = storedLayerNorm
+            ? FpgaGen.Codegen.AcceleratorDesign.Create(CodegenSupport.Network(network).WithLayerNormStats(FpgaGen.Model.LayerNormStats.Stored), kernel,
+                CodegenSupport.Params(parameters), PrecisionExtensions.Parse(precision), 1, CodegenSupport.DefaultDevice(PrecisionExtensions.Parse(precision)))
+            : CodegenSupport.Design(network, kernel, parameters, precision);
         var net = design.Network;
         var weights = RandomWeights.For(net, seed: 7);
         var ranges = NetworkReference.Ranges(NetworkReference.Run(net, weights, CodegenSupport.Input(net, 1), 1));
