@@ -16,4 +16,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-dotnet test FpgaGen.sln --nologo -v q "$@"
+dotnet test FpgaGen.sln --nologo -v q --logger progress "$@"

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using FpgaGen.Model;
-using Spectre.Console;
+using FpgaGen.Cli.Tables;
 
 namespace FpgaGen.Cli.Commands;
 
@@ -14,9 +14,10 @@ internal static class AnalyzeCommand
         var batch = CommonOptions.Batch();
         var precision = CommonOptions.Precision();
         var format = CommonOptions.Format(CliIo.Formats);
+        var wide = CommonOptions.Wide();
         var cmd = new Command("analyze", "Show every layer's output shape, MACs, parameters, weight and activation bytes, and the totals.")
         {
-            model, batch, precision, format,
+            model, batch, precision, format, wide,
         };
         cmd.SetAction(r => io.Guard(() =>
         {
@@ -25,7 +26,7 @@ internal static class AnalyzeCommand
             {
                 case "json": io.WriteJson(ToJson(figures)); break;
                 case "csv": WriteCsv(io, figures); break;
-                default: WriteTable(io, figures); break;
+                default: WriteTable(io, figures, r.GetValue(wide)); break;
             }
             return 0;
         }));
@@ -59,28 +60,20 @@ internal static class AnalyzeCommand
         io.WriteCsv(["name", "kind", "details", "output", "macs", "params", "weight_bytes", "activation_bytes"],
             f.Layers.Select(l => (IReadOnlyList<object?>)[l.Layer.Name, l.Layer.Kind, l.Layer.Details, l.Layer.Output.ToString(), l.Macs, l.Params, l.WeightBytes, l.ActivationBytes]));
 
-    private static void WriteTable(CliIo io, NetworkFigures f)
+    private static void WriteTable(CliIo io, NetworkFigures f, bool wide)
     {
-        var table = new Table().Border(TableBorder.Simple)
-            .Title($"{CliIo.Escape(f.Network.Name)}: input {f.Network.Input}, batch {f.Batch}, {f.Precision.Id()}");
-        table.AddColumn("#", c => c.RightAligned());
-        table.AddColumn("layer");
-        table.AddColumn("kind");
-        table.AddColumn("details");
-        table.AddColumn("output", c => c.RightAligned());
-        table.AddColumn("MMACs", c => c.RightAligned());
-        table.AddColumn("params", c => c.RightAligned());
-        table.AddColumn("weights", c => c.RightAligned());
-        table.AddColumn("activations", c => c.RightAligned());
+        var table = new TextTable($"{f.Network.Name}: input {f.Network.Input}, batch {f.Batch}, {f.Precision.Id()}")
+            .Column("#", right: true, priority: 4).Column("layer").Column("kind", priority: 2).Column("details", priority: 6)
+            .Column("output", right: true, priority: 3).Column("MMACs", right: true).Column("params", right: true, priority: 1)
+            .Column("weights", right: true, priority: 5).Column("activations", right: true, priority: 5);
         var i = 0;
         foreach (var l in f.Layers)
-            table.AddRow((++i).ToString(CultureInfo.InvariantCulture), CliIo.Escape(l.Layer.Name), l.Layer.Kind, CliIo.Escape(l.Layer.Details),
+            table.Row((++i).ToString(CultureInfo.InvariantCulture), l.Layer.Name, l.Layer.Kind, l.Layer.Details,
                 l.Layer.Output.ToString(), l.Macs == 0 ? "" : Mega(l.Macs), l.Params == 0 ? "" : CliIo.Count(l.Params),
                 l.WeightBytes == 0 ? "" : CliIo.Bytes(l.WeightBytes), CliIo.Bytes(l.ActivationBytes));
-        table.AddEmptyRow();
-        table.AddRow("", "[bold]total[/]", "", $"{f.Layers.Count} layers", "", $"[bold]{Mega(f.Macs)}[/]", $"[bold]{CliIo.Count(f.Params)}[/]",
-            CliIo.Bytes(f.WeightBytes), CliIo.Bytes(f.ActivationBytes));
-        io.Console.Write(table);
+        table.Separator();
+        table.Row("", "total", "", $"{f.Layers.Count} layers", "", Mega(f.Macs), CliIo.Count(f.Params), CliIo.Bytes(f.WeightBytes), CliIo.Bytes(f.ActivationBytes));
+        table.Write(io, wide);
 
         io.Out.WriteLine($"MACs {f.Macs:N0} ({f.Macs / 1e9:0.###} G, {2 * f.Macs / 1e9:0.###} GOP), parameters {f.Params:N0}, weights {CliIo.Bytes(f.WeightBytes)}, largest activation {CliIo.Bytes(f.PeakActivationBytes)}");
         var bn = f.Layers.Where(l => l.Layer is BatchNormLayer).Sum(l => l.Params);

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using FpgaGen.OpenCl;
 using FpgaGen.OpenCl.Tuning;
-using Spectre.Console;
+using FpgaGen.Cli.Tables;
 
 namespace FpgaGen.Cli.Commands;
 
@@ -31,10 +31,11 @@ internal static class TuneCommand
         var db = new Option<string?>("--db") { Description = $"Tuning database, an SQLite file (default {DefaultDatabase})" };
         var export = new Option<string?>("--export") { Description = "Write every entry of the database to FILE.json (for sharing) and exit" };
         var import = new Option<string?>("--import") { Description = "Add the entries of FILE.json (from --export) to the database and exit" };
-        var format = CommonOptions.Format("table", "json");
+        var format = CommonOptions.Format(CliIo.Formats);
+        var wide = CommonOptions.Wide();
         var cmd = new Command("tune", "Sweep a kernel's tiling parameters on an OpenCL device, verify and time each, and store the best in the tuning database.")
         {
-            kernel, shape, device, budget, strategy, seed, db, export, import, format,
+            kernel, shape, device, budget, strategy, seed, db, export, import, format, wide,
         };
         cmd.SetAction((r, ct) => Task.FromResult(io.Guard(() =>
         {
@@ -62,15 +63,20 @@ internal static class TuneCommand
                 Seed = r.GetValue(seed),
             };
             var result = Run(io, problem, options, tuning, ct);
-            if (r.GetValue(format) == "json")
-                io.WriteJson(new
-                {
-                    Kernel = problem.Shape.Kernel, Shape = problem.Shape.Text, Device = session.Device.Name, Database = tuning.Path, Stop = result.Stop.ToString(),
-                    Best = result.Best is { } b ? new { Parameters = b.Parameters.ToString(), b.MedianNs, b.Gflops } : null,
-                    Trials = result.Trials.Select(t => new { Parameters = t.Parameters.ToString(), Status = t.Status.ToString(), t.MedianNs, t.Gflops, t.FromCache, t.Message }),
-                });
-            else
-                WriteTable(io, session.Device.Name, tuning.Path, result);
+            switch (r.GetValue(format))
+            {
+                case "json":
+                    io.WriteJson(new
+                    {
+                        Kernel = problem.Shape.Kernel, Shape = problem.Shape.Text, Device = session.Device.Name, Database = Compile.ShownPath.Of(tuning.Path),
+                        Stop = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(result.Stop.ToString()),
+                        Best = result.Best is { } b ? TrialFields(b).ToDictionary(f => f.Key, f => f.Key == "params" ? ParamsObject(b) : f.Value) : null,
+                        Trials = result.Trials.Select(t => TrialFields(t).ToDictionary(f => f.Key, f => f.Key == "params" ? ParamsObject(t) : f.Value)),
+                    });
+                    break;
+                case "csv": io.WriteRecords(result.Trials.Select(TrialFields)); break;
+                default: WriteTable(io, session.Device.Name, tuning.Path, result, r.GetValue(wide)); break;
+            }
             return result.Best is null ? 1 : 0;
         })));
         return cmd;
@@ -112,15 +118,27 @@ internal static class TuneCommand
                 report(Math.Min(1, Math.Max(byCount, byTime)), 1);
             }), ct));
 
-    private static void WriteTable(CliIo io, string device, string dbPath, TuningResult result)
+    /// <summary>
+    /// One trial: a row of --format csv and an entry of the JSON's "trials" (where params is an object); the CSV
+    /// writes params as NAME=VALUE,… like the explorer's designs.csv.
+    /// </summary>
+    private static IReadOnlyList<KeyValuePair<string, object?>> TrialFields(TrialResult t) =>
+    [
+        new("params", t.Parameters.ToString()), new("status", System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(t.Status.ToString())), new("median_ns", t.MedianNs), new("gflops", t.Gflops),
+        new("from_cache", t.FromCache), new("message", t.Message),
+    ];
+
+    private static Dictionary<string, int> ParamsObject(TrialResult t) => t.Parameters.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+
+    private static void WriteTable(CliIo io, string device, string dbPath, TuningResult result, bool wide)
     {
-        var table = new Table().Border(TableBorder.Simple).Title($"{CliIo.Escape(result.Shape.Kernel)} {CliIo.Escape(result.Shape.Text)} on {CliIo.Escape(device)}");
-        foreach (var c in new[] { "#", "parameters", "status", "median µs", "GFLOPS" }) table.AddColumn(c);
+        var table = new TextTable($"{result.Shape.Kernel} {result.Shape.Text} on {device}")
+            .Column("#", right: true).Column("parameters").Column("status", priority: 1).Column("median µs", right: true).Column("GFLOPS", right: true);
         var ranked = result.Trials.Where(t => t.Gflops is not null).OrderByDescending(t => t.Gflops).Take(10).ToList();
         for (var i = 0; i < ranked.Count; i++)
-            table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), ranked[i].Parameters.ToString(), ranked[i].Status.ToString() + (ranked[i].FromCache ? " (cached)" : ""),
+            table.Row((i + 1).ToString(CultureInfo.InvariantCulture), ranked[i].Parameters.ToString(), ranked[i].Status.ToString() + (ranked[i].FromCache ? " (cached)" : ""),
                 (ranked[i].MedianNs!.Value / 1e3).ToString("0.0", CultureInfo.InvariantCulture), ranked[i].Gflops!.Value.ToString("0.00", CultureInfo.InvariantCulture));
-        io.Console.Write(table);
+        table.Write(io, wide);
         var failed = result.Trials.Count(t => t.Status != TrialStatus.Verified);
         io.Out.WriteLine($"{result.Trials.Count} candidates ({failed} failed to build or verify), stopped: {result.Stop}; best stored in {dbPath}");
     }

@@ -86,7 +86,7 @@ public class AnalyzeCliTests
         Assert.Equal("10AX115N2F40E2LG", a10.GetProperty("part").GetString());
         var table = CliRunner.Run("devices");
         Assert.Contains("a10_385a", table.Out);
-        Assert.Contains("2713 M20K", table.Out);
+        Assert.Contains("2,713 M20K", table.Out);
     }
 
     [Fact]

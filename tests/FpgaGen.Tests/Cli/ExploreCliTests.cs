@@ -106,7 +106,7 @@ public class ExploreCliTests
         using var doc = JsonDocument.Parse(r.Out);
         var root = doc.RootElement;
         Assert.Equal(20, root.GetProperty("layers").GetArrayLength());
-        foreach (var key in new[] { "cycles", "ms", "gops", "images_per_s" }) Assert.True(root.GetProperty("totals").TryGetProperty(key, out _), key);
+        foreach (var key in new[] { "cycles", "latency_ms", "gops", "images_per_s" }) Assert.True(root.GetProperty("totals").TryGetProperty(key, out _), key);
         foreach (var key in new[] { "dsp", "bram", "logic", "ff" }) Assert.True(root.GetProperty("resources").TryGetProperty(key, out _), key);
         Assert.False(root.GetProperty("fits").GetBoolean());
         var advice = root.GetProperty("advice").GetString()!;
