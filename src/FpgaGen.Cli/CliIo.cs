@@ -126,30 +126,12 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, ToolEnvironment?
     public void WriteJson(object value) => Out.WriteLine(JsonSerializer.Serialize(value, Json));
 
     /// <summary>CSV of records that all have the same fields in the same order: the first one's names are the header.</summary>
-    public void WriteRecords(IEnumerable<IReadOnlyList<KeyValuePair<string, object?>>> records)
-    {
-        var list = records.ToList();
-        if (list.Count == 0) return;
-        WriteCsv(list[0].Select(f => f.Key).ToList(), list.Select(r => (IReadOnlyList<object?>)r.Select(f => f.Value).ToList()));
-    }
+    public void WriteRecords(IEnumerable<IReadOnlyList<KeyValuePair<string, object?>>> records) => Out.Write(CsvText.Table(records));
 
     public void WriteCsv(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<object?>> rows)
     {
-        Out.WriteLine(string.Join(",", header.Select(Csv)));
-        foreach (var row in rows) Out.WriteLine(string.Join(",", row.Select(Csv)));
-    }
-
-    private static string Csv(object? value)
-    {
-        var s = value switch
-        {
-            null => "",
-            bool b => b ? "true" : "false",
-            double d => d.ToString("R", CultureInfo.InvariantCulture),
-            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-            _ => value.ToString() ?? "",
-        };
-        return s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+        Out.WriteLine(CsvText.Line(header));
+        foreach (var row in rows) Out.WriteLine(CsvText.Line(row));
     }
 
     public static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);

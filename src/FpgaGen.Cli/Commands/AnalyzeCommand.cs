@@ -48,16 +48,17 @@ internal static class AnalyzeCommand
             l.Layer.Details,
             Output = l.Layer.Output.Dims,
             l.Macs,
-            l.Params,
+            ParamCount = l.Params,
             l.WeightBytes,
             l.ActivationBytes,
         }),
-        Totals = new { f.Macs, f.Params, f.WeightBytes, f.ActivationBytes, f.PeakActivationBytes },
+        // param_count, not params: "params" names a design's kernel parameters in every other document.
+        Totals = new { f.Macs, ParamCount = f.Params, f.WeightBytes, f.ActivationBytes, f.PeakActivationBytes },
         Reference = f.Network.Reference,
     };
 
     private static void WriteCsv(CliIo io, NetworkFigures f) =>
-        io.WriteCsv(["name", "kind", "details", "output", "macs", "params", "weight_bytes", "activation_bytes"],
+        io.WriteCsv(["name", "kind", "details", "output", "macs", "param_count", "weight_bytes", "activation_bytes"],
             f.Layers.Select(l => (IReadOnlyList<object?>)[l.Layer.Name, l.Layer.Kind, l.Layer.Details, l.Layer.Output.ToString(), l.Macs, l.Params, l.WeightBytes, l.ActivationBytes]));
 
     private static void WriteTable(CliIo io, NetworkFigures f, bool wide)

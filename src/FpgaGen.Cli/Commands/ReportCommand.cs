@@ -45,8 +45,8 @@ internal static class ReportCommand
         Builds = reports.Select(t => new
         {
             Target = t.Target.Name(),
-            t.Folder,
-            Sources = t.Comparison.Reported.Reports.Select(s => s.Source),
+            Folder = Path.GetRelativePath(p.Directory, t.Folder),
+            Sources = t.Comparison.Reported.Reports.Select(s => Path.GetRelativePath(p.Directory, s.Source)),
             Comparison = BuildSummary.Comparison(t.Comparison, p),
         }),
     };

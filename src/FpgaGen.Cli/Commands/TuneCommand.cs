@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using FpgaGen.OpenCl;
+using FpgaGen.OpenCl.Kernels;
 using FpgaGen.OpenCl.Tuning;
 using FpgaGen.Cli.Tables;
 
@@ -74,7 +75,7 @@ internal static class TuneCommand
                         Trials = result.Trials.Select(t => TrialFields(t).ToDictionary(f => f.Key, f => f.Key == "params" ? ParamsObject(t) : f.Value)),
                     });
                     break;
-                case "csv": io.WriteRecords(result.Trials.Select(TrialFields)); break;
+                case "csv": io.WriteCsv(TrialFields(NoTrial).Select(f => f.Key).ToList(), result.Trials.Select(t => (IReadOnlyList<object?>)TrialFields(t).Select(f => f.Value).ToList())); break;
                 default: WriteTable(io, session.Device.Name, tuning.Path, result, r.GetValue(wide)); break;
             }
             return result.Best is null ? 1 : 0;
@@ -127,6 +128,9 @@ internal static class TuneCommand
         new("params", t.Parameters.ToString()), new("status", System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(t.Status.ToString())), new("median_ns", t.MedianNs), new("gflops", t.Gflops),
         new("from_cache", t.FromCache), new("message", t.Message),
     ];
+
+    /// <summary>A trial for the CSV's header when there are none (a zero budget).</summary>
+    private static readonly TrialResult NoTrial = new(new KernelParameters([]), TrialStatus.Verified, null, null, null, false);
 
     private static Dictionary<string, int> ParamsObject(TrialResult t) => t.Parameters.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
 

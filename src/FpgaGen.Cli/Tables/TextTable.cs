@@ -69,8 +69,12 @@ public sealed class TextTable(string? title = null)
         foreach (var row in rows)
             lines.Add(row is null ? "" : Line(shown.Select(c => row[c] ?? "").ToArray(), shown, widths));
         if (shown.Count < columns.Count)
-            lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"(hidden at {width} columns: {string.Join(", ", Enumerable.Range(0, columns.Count).Except(shown).Select(c => columns[c].Header))}; --wide shows all)"));
+        {
+            var hidden = Enumerable.Range(0, columns.Count).Except(shown).Select(c => columns[c].Header).ToList();
+            var note = string.Create(CultureInfo.InvariantCulture, $"(hidden at {width} columns: {string.Join(", ", hidden)}; --wide shows all)");
+            // The note, too, stays on one line.
+            lines.Add(note.Length <= width ? note : string.Create(CultureInfo.InvariantCulture, $"({hidden.Count} columns hidden; --wide shows all)"));
+        }
         return lines;
     }
 

@@ -67,7 +67,7 @@ public class ExploreCliTests
         Assert.All(ramHeaders, i => Assert.True(i > 0));
         Assert.True(ramHeaders[0] < ramHeaders[1] && ramHeaders[1] < ramHeaders[2]);
         var row = r.Out.Split('\n').First(l => l.TrimStart().StartsWith("1 ", StringComparison.Ordinal));
-        Assert.Equal(5, System.Text.RegularExpressions.Regex.Matches(row, @"\d+ %").Count); // DSP eff., DSP, BRAM18, URAM, logic
+        Assert.Equal(6, System.Text.RegularExpressions.Regex.Matches(row, @"\d+%").Count); // DSP, binds, DSP eff., BRAM18, URAM, logic
     }
 
     [Fact]

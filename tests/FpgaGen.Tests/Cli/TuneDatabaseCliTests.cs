@@ -29,7 +29,8 @@ public sealed class TuneDatabaseCliTests : IDisposable
             using var doc = JsonDocument.Parse(stdout);
             foreach (var t in doc.RootElement.GetProperty("trials").EnumerateArray().Where(t => !t.GetProperty("from_cache").GetBoolean()))
             {
-                measured.Add(t.GetProperty("parameters").GetString()!);
+                // params is an object; the database keys a trial by NAME=VALUE in name order.
+                measured.Add(string.Join(",", t.GetProperty("params").EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => $"{p.Name}={p.Value.GetInt32()}")));
                 measuredCount++;
             }
         }
