@@ -70,7 +70,7 @@ public sealed class ProgressLogger : ITestLoggerWithParameters
                     break;
                 default: tally.Skipped++; break;
             }
-            if (expected.TryGetValue(name, out var count) && count > 0 && tally.Done >= count) Print(name, tally);
+            if (!tally.Printed && expected.TryGetValue(name, out var count) && count > 0 && tally.Done >= count) Print(name, tally);
         }
     }
 
@@ -80,6 +80,9 @@ public sealed class ProgressLogger : ITestLoggerWithParameters
         {
             foreach (var (name, tally) in classes.OrderBy(c => c.Key, StringComparer.Ordinal).Where(c => !c.Value.Printed))
                 Print(name, tally);
+            // A class whose count was under its results (a data attribute not counted) was printed early: say so.
+            foreach (var (name, tally) in classes.Where(c => c.Value.Printed && expected.GetValueOrDefault(c.Key) is > 0 and var n && c.Value.Done > n))
+                Console.WriteLine($"  {Short(name)}: {tally.Done - expected[name]} more after it was listed");
             var s = e.TestRunStatistics;
             long Count(TestOutcome o) => s?.Stats is { } stats && stats.TryGetValue(o, out var n) ? n : 0;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -98,7 +101,7 @@ public sealed class ProgressLogger : ITestLoggerWithParameters
     }
 
     /// <summary>"Ns.Class.Method(args)" → "Ns.Class" (xunit names nested classes Outer+Inner).</summary>
-    internal static string ClassOf(string fullyQualifiedName)
+    public static string ClassOf(string fullyQualifiedName)
     {
         var paren = fullyQualifiedName.IndexOf('(', StringComparison.Ordinal);
         var name = paren < 0 ? fullyQualifiedName : fullyQualifiedName[..paren];

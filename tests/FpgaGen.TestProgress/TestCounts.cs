@@ -5,10 +5,10 @@ namespace FpgaGen.TestProgress;
 
 /// <summary>
 /// How many xunit test cases each class of a test assembly has, read from its metadata without loading it: a [Fact]
-/// is one, a [Theory] one per [InlineData]. A theory with [MemberData] or [ClassData] has a count known only when
+/// (or an attribute named *FactAttribute) is one, a [Theory] one per [InlineData]. A theory with [MemberData] or [ClassData] has a count known only when
 /// its data is computed: its class gets -1 (unknown).
 /// </summary>
-internal static class TestCounts
+public static class TestCounts
 {
     public static IEnumerable<(string Class, int Count)> Read(string assemblyPath)
     {
@@ -26,8 +26,9 @@ internal static class TestCounts
             foreach (var m in type.GetMethods())
             {
                 var names = md.GetMethodDefinition(m).GetCustomAttributes().Select(a => AttributeName(md, md.GetCustomAttribute(a))).ToList();
-                if (names.Contains("FactAttribute")) count++;
-                else if (names.Contains("TheoryAttribute"))
+                // By name, so that attributes derived from them count too ([OpenClFact] : FactAttribute).
+                if (names.Any(n => n.EndsWith("FactAttribute", StringComparison.Ordinal))) count++;
+                else if (names.Any(n => n.EndsWith("TheoryAttribute", StringComparison.Ordinal)))
                 {
                     if (names.Contains("MemberDataAttribute") || names.Contains("ClassDataAttribute")) unknown = true;
                     count += names.Count(n => n == "InlineDataAttribute");
