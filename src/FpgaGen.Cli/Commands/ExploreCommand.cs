@@ -115,10 +115,14 @@ internal static class ExploreCommand
     /// </summary>
     internal static TextTable Table(string model, Device dev, ExploreOptions o, ExploreResult r, int shown)
     {
-        var table = new TextTable($"{model} on {dev.Id} ({dev.Part}), batch {o.Batch}, ranked by {o.Objective.ToString().ToLowerInvariant()}");
-        // The data type names the design when several are searched; otherwise it is in the title's context.
-        var types = o.Precisions.Count > 1;
-        table.Column("#", right: true).Column("kernel").Column("parameters").Column("type", priority: types ? 0 : 9)
+        // A kernel kind or data type that every shown design shares is said in the title, and its column is the first
+        // to leave a narrow terminal; when they differ, they name the design and always stay.
+        var kinds = r.Designs.Take(shown).Select(d => d.Kernel).Distinct().ToList();
+        var types = r.Designs.Take(shown).Select(d => d.Precision.Id()).Distinct().ToList();
+        var shared = string.Join(", ", (kinds.Count == 1 ? kinds : []).Concat(types.Count == 1 ? types : []));
+        var table = new TextTable($"{model} on {dev.Id} ({dev.Part}), batch {o.Batch}, ranked by {o.Objective.ToString().ToLowerInvariant()}"
+            + (shared.Length > 0 ? $"\nall shown: {shared}" : ""));
+        table.Column("#", right: true).Column("kernel", priority: kinds.Count == 1 ? 10 : 0).Column("parameters").Column("type", priority: types.Count == 1 ? 9 : 0)
             .Column("images/s", right: true).Column("GOPS", right: true, priority: 4).Column("latency ms", right: true, priority: 3)
             .Column("DSP", right: true, priority: 2).Column("binds", priority: 1)
             .Column("MHz", right: true, priority: 7).Column("DSP eff.", right: true, priority: 8);

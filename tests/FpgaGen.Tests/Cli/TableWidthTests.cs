@@ -58,9 +58,36 @@ public class TableWidthTests
         else
         {
             Assert.Contains("--wide shows all", r.Out);
-            Assert.Subset(new HashSet<string>(columns), new HashSet<string> { "#", "kernel", "parameters", "images/s" });
+            Assert.Subset(new HashSet<string>(columns), new HashSet<string> { "#", "parameters", "images/s" });
+            Assert.Equal("all shown: fp32", r.Out.Split('\n')[1]);
         }
         if (width == 100) Assert.Contains("latency ms", columns);
+        // The top 5 are of two kinds (conv_systolic, conv_tiled): the kernel column stays, and at 80 columns still DSP and binds.
+        if (width == 80) Assert.Subset(new HashSet<string>(columns), new HashSet<string> { "kernel", "DSP", "binds" });
+    }
+
+    [Fact]
+    public void OneKindForAllIsSaidOnceAndItsColumnLeavesFirst()
+    {
+        var r = CliRunner.RunAtWidth(80, "explore", "vgg16", "--device", "a10_385a", "--top", "3");
+        Assert.Equal(0, r.Code);
+        Assert.Equal("all shown: conv_systolic, fp32", r.Out.Split('\n')[1]);
+        var table = TableLines(r.Out, "parameters", 3);
+        Assert.Equal(["#", "parameters", "images/s", "latency ms", "DSP", "binds"], table[0].Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.All(table, l => Assert.True(l.Length <= 80, l));
+    }
+
+    [Fact]
+    public void DesignsOfDifferentKindsKeepTheKernelColumn()
+    {
+        // ViT-B/16 on the U280: GEMM and fused LayerNorm+linear designs among the first three.
+        var r = CliRunner.RunAtWidth(80, "explore", "vit_b16", "--device", "u280", "--top", "3");
+        Assert.Equal(0, r.Code);
+        var table = TableLines(r.Out, "parameters", 3);
+        Assert.Contains("kernel", table[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(table, l => l.Contains(" ln_linear ", StringComparison.Ordinal));
+        Assert.Contains(table, l => l.Contains(" gemm ", StringComparison.Ordinal));
+        Assert.DoesNotContain("all shown: gemm", r.Out);
     }
 
     [Fact]
