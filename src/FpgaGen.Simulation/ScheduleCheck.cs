@@ -54,8 +54,10 @@ public static class ScheduleCheck
     /// <param name="estimatedCycles">The estimator's cycles per layer name.</param>
     /// <param name="adderLatency">Cycles before an accumulator read-modify-write may see its previous update (<see cref="DependenceLatency"/>).</param>
     /// <param name="peakBytesPerCycle">Nominal external-memory bytes per kernel cycle of the design's banks (0: memory not limiting).</param>
+    /// <param name="stepLatency">Cycles every step waits for its first external access before its loops start (the
+    /// DDR/HBM latency of <see cref="FpgaGen.Kernels.Kinds.MemoryTiming.FirstBurstMicroseconds"/> at the design's clock).</param>
     public static ScheduleReport Run(AcceleratorDesign design, OpenClSession session, IReadOnlyDictionary<string, double> estimatedCycles, int adderLatency,
-        double peakBytesPerCycle, double tolerance = DefaultTolerance, IProgress<(int Done, int Total)>? progress = null)
+        double peakBytesPerCycle, double stepLatency = 0, double tolerance = DefaultTolerance, IProgress<(int Done, int Total)>? progress = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var portable = PortableProgramBuilder.Build(design, probed: true);
@@ -84,7 +86,7 @@ public static class ScheduleCheck
                 total.Add(launch.Kernel, table);
             });
             if (problem is not null) throw new InvalidOperationException($"schedule run, step {step.Name}: {problem}");
-            pendingCycles += RoundCycles(kernelCycles, stagesPerRound[step.Group], peakBytesPerCycle * FpgaGen.Kernels.Kinds.MemoryTiming.PeakEfficiency);
+            pendingCycles += stepLatency + RoundCycles(kernelCycles, stagesPerRound[step.Group], peakBytesPerCycle * FpgaGen.Kernels.Kinds.MemoryTiming.PeakEfficiency);
             progress?.Report((i + 1, portable.Steps.Count));
             var finished = lastStep.Where(kv => kv.Value == i).Select(kv => kv.Key).ToList();
             if (finished.Count == 0 && i < portable.Steps.Count - 1) continue;

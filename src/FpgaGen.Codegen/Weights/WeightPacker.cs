@@ -88,8 +88,8 @@ public static class WeightPacker
             double[]? bnFactor = null;
             if (r.Weight is { } ws)
             {
-                var rest = (int)(ws.Count / outputs);
-                var w = Tensor(ws.Source!, ws.Count);
+                var rest = (int)(ws.TensorCount / outputs);
+                var w = Tensor(ws.Source!, ws.TensorCount);
                 original = w.Select(v => (double)v).ToArray();
                 var folded = (double[])original.Clone();
                 if (ws.FoldBatchNorm is { } bn)
@@ -110,7 +110,7 @@ public static class WeightPacker
                 }
                 sw = Fixed ? MaxAbs(folded) is var m && m > 0 ? m / qmax : 1 : 1;
                 stored = Fixed ? folded.Select(v => Clamp(Math.Floor(v / sw + 0.5), -qmax, qmax)).ToArray() : folded.Select(Stored).ToArray();
-                WriteData(ws, stored);
+                WriteData(ws, ws.Arrange(stored));
             }
             else
             {
@@ -133,7 +133,7 @@ public static class WeightPacker
                 }
                 if (biasSection.FoldLayerNorm is { } ln)
                 {
-                    var rest = (int)(r.Weight!.Count / outputs);
+                    var rest = (int)(r.Weight!.TensorCount / outputs);
                     var beta = Tensor($"{ln}.bias", rest);
                     for (var o = 0; o < outputs; o++)
                     {
@@ -150,7 +150,7 @@ public static class WeightPacker
                 else
                 {
                     // Fused LayerNorm: per output the pair (Σ_k of its stored weights, folded bias b' = W·β + b).
-                    var rest = (int)(r.Weight!.Count / outputs);
+                    var rest = (int)(r.Weight!.TensorCount / outputs);
                     var vectors = new double[2 * outputs];
                     for (var o = 0; o < outputs; o++)
                     {

@@ -22,6 +22,9 @@ public readonly struct MacWork
         G = (long)s.Batch * s.Groups;
         (M, N, R, C, IH, IW, KH, KW, S) = (s.MOut, s.NIn, s.OH, s.OW, s.IH, s.IW, s.KH, s.KW, s.Stride);
         Normalizes = step.Normalizes;
+        Dil = s.Dil;
+        RowMajorInput = step.XAddr.X == 1;
+        RowMajorOutput = step.YAddr.X == 1;
         Macs = s.Macs;
         Step = step.Index;
     }
@@ -37,6 +40,11 @@ public readonly struct MacWork
     public int KW { get; }
     public int S { get; }
     public bool Normalizes { get; }
+    public int Dil { get; }
+    /// <summary>The input's pixels of one channel are consecutive (NCHW rows), not its channels (a product's rows).</summary>
+    public bool RowMajorInput { get; }
+    /// <summary>The output's pixels of one channel are consecutive (NCHW rows).</summary>
+    public bool RowMajorOutput { get; }
     public long Macs { get; }
     public int Step { get; }
     public long Reduction => (long)N * KH * KW;

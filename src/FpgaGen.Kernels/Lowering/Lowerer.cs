@@ -1,3 +1,4 @@
+using FpgaGen.Kernels.Plans;
 using FpgaGen.Kernels.Weights;
 using FpgaGen.Model;
 
@@ -168,6 +169,22 @@ public static class Lowerer
             return t;
         }
 
+        /// <summary>
+        /// Where a convolution's weights live: (group, output, input channel, tap) → element. The blob stores them
+        /// channels innermost, each (output, tap) run of channels zero padded to <paramref name="run"/> elements: whole
+        /// beats, or for fewer channels than a beat (a first layer's 3) the next power of two, which divides the beat. So
+        /// the channel vector an engine consumes per tap is one aligned, contiguous read (PipeCNN's packing). A 1×1
+        /// kernel keeps PyTorch's order (run = 0), which is then the same.
+        /// </summary>
+        private Addressing ConvWeights(int outputs, int channels, int taps, out int run)
+        {
+            var beat = (int)PlanBuilder.ElementsPerBeat(precision.Bytes());
+            run = taps == 1 ? 0 : channels >= beat ? (channels + beat - 1) / beat * beat : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)channels);
+            return run > 0
+                ? new Addressing(0, 0, (long)outputs * taps * run, (long)taps * run, 1, run)
+                : new Addressing(0, 0, (long)outputs * channels * taps, (long)channels * taps, taps, 1);
+        }
+
         private void LowerMac(Layer layer)
         {
             var (names, bn, act, last) = Absorb(layer);
@@ -183,9 +200,9 @@ public static class Lowerer
                     int ng = cin / c.Groups, mg = m / c.Groups;
                     var shape = new MacShape(batch, c.Groups, mg, ng, h, w, oh, ow, c.KH, c.KW, c.Stride, c.PadH, c.PadW, c.Dilation);
                     step = new MacStep(c.Name, names, shape, x, new Addressing(0, (long)cin * h * w, (long)ng * h * w, (long)h * w, w, 1),
-                        null, new Addressing(0, 0, (long)mg * ng * c.KH * c.KW, (long)ng * c.KH * c.KW, c.KH * c.KW, 0),
+                        null, ConvWeights(mg, ng, c.KH * c.KW, out var run),
                         y, new Addressing(0, (long)m * oh * ow, (long)mg * oh * ow, (long)oh * ow, ow, 1), act, false);
-                    WeightsPlanner.Attach(step, $"{c.Name}.weight", [m, ng, c.KH, c.KW], c.Bias ? $"{c.Name}.bias" : null, bn?.Name, null, c.Bias || bn is not null);
+                    WeightsPlanner.Attach(step, $"{c.Name}.weight", [m, ng, c.KH, c.KW], c.Bias ? $"{c.Name}.bias" : null, bn?.Name, null, c.Bias || bn is not null, run);
                     break;
                 }
                 case PatchEmbedLayer p:
@@ -195,9 +212,9 @@ public static class Lowerer
                     var shape = new MacShape(batch, 1, d, cin, h, w, oh, ow, p.Patch, p.Patch, p.Patch, 0, 0, 1);
                     // Output written token-major (token = oy·OW + ox, then features): the sequence layout later layers read.
                     step = new MacStep(p.Name, names, shape, x, new Addressing(0, (long)cin * h * w, 0, (long)h * w, w, 1),
-                        null, new Addressing(0, 0, 0, (long)cin * p.Patch * p.Patch, p.Patch * p.Patch, 0),
+                        null, ConvWeights(d, cin, p.Patch * p.Patch, out var run),
                         y, new Addressing(0, (long)oh * ow * d, 0, 1, (long)ow * d, d), act, false);
-                    WeightsPlanner.Attach(step, $"{p.Name}.weight", [d, cin, p.Patch, p.Patch], p.Bias ? $"{p.Name}.bias" : null, null, null, p.Bias);
+                    WeightsPlanner.Attach(step, $"{p.Name}.weight", [d, cin, p.Patch, p.Patch], p.Bias ? $"{p.Name}.bias" : null, null, null, p.Bias, run);
                     break;
                 }
                 case LinearLayer l:

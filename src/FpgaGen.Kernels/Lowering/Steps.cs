@@ -111,7 +111,7 @@ public sealed class MacStep(string name, IReadOnlyList<string> layers, MacShape 
                 ["oh"] = s.OH, ["ow"] = s.OW, ["kh"] = s.KH, ["kw"] = s.KW, ["stride"] = s.Stride, ["pad_h"] = s.PadH,
                 ["pad_w"] = s.PadW, ["dil"] = s.Dil,
                 ["x_off"] = X.Offset + XAddr.Off, ["x_b"] = XAddr.B, ["x_g"] = XAddr.G, ["x_c"] = XAddr.C, ["x_y"] = XAddr.Y, ["x_x"] = XAddr.X,
-                ["w_off"] = wBase + WAddr.Off, ["w_b"] = WAddr.B, ["w_g"] = WAddr.G, ["w_o"] = WAddr.C, ["w_i"] = WAddr.Y,
+                ["w_off"] = wBase + WAddr.Off, ["w_b"] = WAddr.B, ["w_g"] = WAddr.G, ["w_o"] = WAddr.C, ["w_i"] = WAddr.Y, ["w_t"] = WAddr.X,
                 ["y_off"] = Y.Offset + YAddr.Off, ["y_b"] = YAddr.B, ["y_g"] = YAddr.G, ["y_c"] = YAddr.C, ["y_y"] = YAddr.Y, ["y_x"] = YAddr.X,
                 ["b_off"] = Bias?.ElementOffset ?? -1,
                 ["act"] = (long)Activation,

@@ -61,7 +61,10 @@ public static class MemoryPlacement
     /// <summary>
     /// Each bank goes to the RAM kind where the buffer costs the smallest fraction of the device, using the block
     /// shape (aspect ratio) that needs the fewest blocks: blocks = ⌈width / shape width⌉ · ⌈depth / shape depth⌉ per
-    /// bank and copy. Small banks still take a whole block: HLS and aoc map a partitioned array bank to its own RAM.
+    /// bank. Small banks still take a whole block: HLS and aoc map a partitioned array bank to its own RAM. The copies
+    /// of a double buffer share their bank (the generated code indexes them in one array, so a bank holds depth ×
+    /// copies words): the loader writes one copy through one port of the true dual-port block while the engine reads
+    /// the other through the second (UG573 for BRAM, the Arria 10 M20K in its true dual-port mode).
     /// </summary>
     public static (string Kind, double Blocks) Place(Device device, long banks, long depth, int widthBits, int copies)
     {
@@ -74,10 +77,10 @@ public static class MemoryPlacement
             var kind = device.Ram[k];
             var blocks = double.MaxValue;
             foreach (var s in kind.Shapes)
-                blocks = Math.Min(blocks, Math.Ceiling((double)widthBits / s.Width) * Math.Ceiling((double)depth / s.Depth));
+                blocks = Math.Min(blocks, Math.Ceiling((double)widthBits / s.Width) * Math.Ceiling((double)depth * copies / s.Depth));
             var fraction = blocks / kind.Count;
             if (fraction < bestFraction) (bestKind, bestBlocks, bestFraction) = (k, blocks, fraction);
         }
-        return (device.Ram[bestKind].Kind, bestBlocks * banks * copies);
+        return (device.Ram[bestKind].Kind, bestBlocks * banks);
     }
 }

@@ -24,8 +24,29 @@ public sealed class WeightSection
     public string? Source { get; init; }
     public string? FoldBatchNorm { get; init; }
     public string? FoldLayerNorm { get; init; }
+    /// <summary>
+    /// 0: a weight tensor [O, I, KH, KW] in PyTorch's order. Otherwise stored channels innermost: element (o, i, ky, kx)
+    /// at (o·KH·KW + ky·KW + kx)·ChannelRun + i, the I channels of each run followed by zeros up to ChannelRun (whole
+    /// external-memory beats), so an engine's channel vector for one tap is one aligned read.
+    /// </summary>
+    public int ChannelRun { get; init; }
 
     [JsonIgnore] public long ElementOffset => Offset / ElementBytes;
+    /// <summary>Values of the model tensor the section holds (fewer than <see cref="Count"/> when runs are padded).</summary>
+    [JsonIgnore] public long TensorCount => ChannelRun > 0 ? Shape!.Aggregate(1L, (a, d) => a * d) : Count;
+
+    /// <summary>The model tensor's values (PyTorch order) in the section's order, zeros in the padding.</summary>
+    public double[] Arrange(double[] values)
+    {
+        if (ChannelRun == 0) return values;
+        int outputs = Shape![0], channels = Shape[1], taps = Shape[2] * Shape[3];
+        var stored = new double[Count];
+        for (var o = 0; o < outputs; o++)
+            for (var i = 0; i < channels; i++)
+                for (var t = 0; t < taps; t++)
+                    stored[((long)o * taps + t) * ChannelRun + i] = values[((long)o * channels + i) * taps + t];
+        return stored;
+    }
     [JsonIgnore] public long Bytes => Count * ElementBytes;
 }
 
@@ -102,13 +123,14 @@ internal sealed class SectionAllocator(int dataBytes, int biasBytes)
 
     public long Total => next;
 
-    public WeightSection Add(SectionType type, long count, int[]? shape = null, string? source = null, string? foldBn = null, string? foldLn = null)
+    public WeightSection Add(SectionType type, long count, int[]? shape = null, string? source = null, string? foldBn = null, string? foldLn = null,
+        int channelRun = 0)
     {
         var bytes = type switch { SectionType.Data => dataBytes, SectionType.Bias => biasBytes, _ => 4 };
         var section = new WeightSection
         {
             Type = type, Offset = next, Count = count, ElementBytes = bytes, Shape = shape, Source = source,
-            FoldBatchNorm = foldBn, FoldLayerNorm = foldLn,
+            FoldBatchNorm = foldBn, FoldLayerNorm = foldLn, ChannelRun = channelRun,
         };
         next = checked((next + count * bytes + WeightsLayout.Alignment - 1) / WeightsLayout.Alignment * WeightsLayout.Alignment);
         return section;

@@ -6,7 +6,7 @@ namespace FpgaGen.Kernels.Weights;
 /// <summary>Places every step's sections in the weights blob, in step order, and writes the packing recipe.</summary>
 internal static class WeightsPlanner
 {
-    private sealed record MacWeights(string? Weight, int[]? Shape, string? Bias, string? FoldBn, string? FoldLn, bool HasBias);
+    private sealed record MacWeights(string? Weight, int[]? Shape, string? Bias, string? FoldBn, string? FoldLn, bool HasBias, int ChannelRun);
 
     private sealed record Param(string Source, int[] Shape, bool First);
 
@@ -14,8 +14,8 @@ internal static class WeightsPlanner
     /// Records the static weights of a MAC step (null <paramref name="weight"/> for activation operands). A step that
     /// normalizes its input gets LayerNorm correction vectors instead of a bias section.
     /// </summary>
-    public static void Attach(MacStep step, string? weight, int[]? shape, string? bias, string? foldBn, string? foldLn, bool hasBias) =>
-        step.Pending = new MacWeights(weight, shape, bias, foldBn, foldLn, hasBias);
+    public static void Attach(MacStep step, string? weight, int[]? shape, string? bias, string? foldBn, string? foldLn, bool hasBias, int channelRun = 0) =>
+        step.Pending = new MacWeights(weight, shape, bias, foldBn, foldLn, hasBias, channelRun);
 
     /// <summary>Records a learned tensor a map step reads as its first (class token) or second (position embedding) operand.</summary>
     public static void AttachParam(MapStep step, string source, int[] shape, bool first) => step.Pending = new Param(source, shape, first);
@@ -80,7 +80,11 @@ internal static class WeightsPlanner
         };
         var outputs = (long)m.Shape.Groups * m.Shape.MOut;
         if (w.Weight is not null)
-            record.Weight = m.Weight = alloc.Add(SectionType.Data, w.Shape!.Aggregate(1L, (a, d) => a * d), w.Shape, w.Weight, w.FoldBn, w.FoldLn);
+        {
+            // Channels innermost: per output and tap one run of ChannelRun elements (the in-channels, then zeros).
+            var count = w.ChannelRun > 0 ? (long)w.Shape![0] * w.Shape[2] * w.Shape[3] * w.ChannelRun : w.Shape!.Aggregate(1L, (a, d) => a * d);
+            record.Weight = m.Weight = alloc.Add(SectionType.Data, count, w.Shape, w.Weight, w.FoldBn, w.FoldLn, w.ChannelRun);
+        }
         if (m.Normalizes)
             record.LnVectors = m.LayerNormVectors = alloc.Add(SectionType.Float, 2 * outputs, [(int)outputs, 2], w.Bias, foldLn: w.FoldLn);
         else if (w.HasBias)

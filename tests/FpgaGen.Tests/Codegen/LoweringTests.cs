@@ -107,7 +107,15 @@ public class LoweringTests
             ClassTokenLayer or PositionEmbedLayer => l.Params,
             _ => 0,
         });
-        Assert.Equal(folded, layout.Steps.Sum(s => (s.Weight?.Count ?? 0) + (s.AParam?.Count ?? 0) + (s.SParam?.Count ?? 0)));
+        Assert.Equal(folded, layout.Steps.Sum(s => (s.Weight?.TensorCount ?? 0) + (s.AParam?.Count ?? 0) + (s.SParam?.Count ?? 0)));
+        // Weights stored channels innermost: per output and tap a run of at least the in-channels, whole beats or a
+        // power of two below one (so a run never straddles a beat).
+        var beat = 64 / net.Precision.Bytes();
+        foreach (var w in layout.Steps.Select(s => s.Weight).OfType<FpgaGen.Kernels.Weights.WeightSection>().Where(w => w.ChannelRun > 0))
+        {
+            Assert.True(w.ChannelRun >= w.Shape![1] && (w.ChannelRun % beat == 0 || beat % w.ChannelRun == 0), $"run {w.ChannelRun} for {w.Shape[1]} channels");
+            Assert.Equal((long)w.Shape[0] * w.Shape[2] * w.Shape[3] * w.ChannelRun, w.Count);
+        }
     }
 
     [Fact]

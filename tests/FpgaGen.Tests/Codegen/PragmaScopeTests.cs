@@ -13,7 +13,7 @@ namespace FpgaGen.Tests.Codegen;
 /// </summary>
 public partial class PragmaScopeTests
 {
-    [GeneratedRegex(@"^\s*for \(.*\)\s*\{\s*$")]
+    [GeneratedRegex(@"^\s*(for|while) \(.*\)\s*\{\s*$")]
     private static partial Regex LoopOpening();
 
     [GeneratedRegex(@"^\s*for \(")]

@@ -105,10 +105,13 @@ public class WeightPackerTests
         var (g, b, mean, var) = (weights["bn2.weight"], weights["bn2.bias"], weights["bn2.running_mean"], weights["bn2.running_var"]);
         var w = weights["conv2.weight"];
         var per = w.Length / g.Length;
+        var (run, taps) = (step.Weight!.ChannelRun, step.Weight.Shape![2] * step.Weight.Shape[3]);
+        Assert.True(run >= step.Weight.Shape[1] && run % 16 == 0, "conv2's 16 channels are stored channels innermost, in runs of whole beats");
         for (var o = 0; o < g.Length; o++)
         {
             var f = g[o] / Math.Sqrt(var[o] + WeightsLayout.BatchNormEps);
-            Assert.Equal((float)(w[o * per + 5] * f), BitConverter.ToSingle(blob, (int)step.Weight!.Offset + 4 * (o * per + 5)));
+            // Model element (o, ci = 0, tap 5) lies at (o * taps + 5) * run + 0 in the blob.
+            Assert.Equal((float)(w[o * per + 5] * f), BitConverter.ToSingle(blob, (int)step.Weight.Offset + 4 * (o * taps + 5) * run));
             Assert.Equal((float)((0 - mean[o]) * f + b[o]), BitConverter.ToSingle(blob, (int)step.Bias!.Offset + 4 * o));
         }
     }

@@ -48,6 +48,7 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         var nmax = b.Define("CONVNMAX", e.ConvInChannels > 0 ? e.ConvInChannels : Math.Min(e.InChannels, 1024),
             "input channels of the widest convolution with a kernel above 1x1 (else of the widest product, at most 1024)");
         var cwb = b.Define("CWB", Ceil(nmax, simd), "(CONVNMAX + simd - 1) / simd: channel words per block");
+        b.Define("WVB", Ceil(simd, b.BeatElements) + 1, "(simd + BEAT - 1) / BEAT + 1: beats a tap's run of simd weights covers at most");
         // pbuf holds one block of one step's patch, laid out with that step's own patch rows and columns (the reader
         // indexes it with patch_h × patch_w): sized for the largest such block over the steps, not for the largest
         // kernel × largest stride × all channels, which no single step has (ResNet-50: the 7×7/2 stem has 3 channels).

@@ -31,9 +31,10 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
     public override double ClockDerating => 0.2;
 
     /// <summary>
-    /// The reader holds one input tile in ibuf (Tn banks, input channels innermost), sized for the largest kernel,
-    /// stride and dilation of the network; the compute stage one weight tile in wbuf (a bank per MAC lane) and the
-    /// Tr×Tc×Tm accumulators in acc (Tm banks). One copy each: loading and computing a tile take turns.
+    /// The reader holds two input tiles in ibuf (Tn banks, input channels innermost), each sized for the largest
+    /// kernel, stride and dilation of the network, and the corner turn's register window; the compute stage two weight
+    /// tiles in wbuf (a bank per MAC lane) and the Tr×Tc×Tm accumulators in acc (Tm banks). Two copies: a tile loads
+    /// while the one before it computes.
     /// </summary>
     public override HardwarePlan Plan(KernelConfig config, LoweredNetwork net, Target target)
     {
@@ -42,13 +43,17 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         var (k, st, d) = ConvolutionMacros(b, net);
         var ith = b.Define("ITH", (tr - 1) * st + (k - 1) * d + 1, "(Tr - 1) * SMAX + (KMAX - 1) * DMAX + 1");
         var itw = b.Define("ITW", (tc - 1) * st + (k - 1) * d + 1, "(Tc - 1) * SMAX + (KMAX - 1) * DMAX + 1");
+        b.Define("WVB", Ceil(tn, b.BeatElements) + 1, "(Tn + BEAT - 1) / BEAT + 1: beats a tap's run of Tn weights covers at most");
+        b.Define("CTP", Math.Max(2L * tn, b.BeatElements), "max(2 * Tn, BEAT): the reader's corner-turn iterations per segment of BEAT pixels");
+        b.Define("CTW", Math.Max(2L * tm, b.BeatElements), "max(2 * Tm, BEAT): the writer's corner-turn iterations per segment of BEAT pixels");
         VectorUnit.Define(b, net, vu);
         var engine = new GroupPlan(Name, Name + "_top",
         [
-            MacReader(b, Name, "conv_tiled/body/read", [], [], ["ct_w", "ct_x"], b.Ram("ibuf", Elements.Data, tn, ith * itw)),
+            MacReader(b, Name, "conv_tiled/body/read", [], [], ["ct_w", "ct_x"], b.Ram("ibuf", Elements.Data, tn, ith * itw, copies: 2),
+                b.Registers("twin", Elements.Data, 2L * tn * 2 * b.BeatElements), b.Registers("toff", Elements.Int, 2L * tn)),
             MacCompute(b, Name, "conv_tiled/body/compute", ["ct_w", "ct_x"], ["ct_o"],
-                b.Ram("wbuf", Elements.Data, (long)tm * tn, k * k), b.Ram("acc", Elements.Accumulator, tm, (long)tr * tc)),
-            MacWriter(b, Name, "conv_tiled/body/write", ["ct_o"]),
+                b.Ram("wbuf", Elements.Data, (long)tm * tn, k * k, copies: 2), b.Ram("acc", Elements.Accumulator, tm, (long)tr * tc)),
+            MacWriter(b, Name, "conv_tiled/body/write", ["ct_o"], b.Registers("obuf", Elements.Data, 2L * tm * b.BeatElements)),
         ],
         [
             b.Vector("ct_w", "conv_tiled_read", "conv_tiled_compute", "ct_vec", Elements.Data, tn, ChannelDepth),
@@ -60,33 +65,64 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
     }
 
     /// <summary>
-    /// compute = G·⌈M/Tm⌉·(⌈N/Tn⌉·R·C·K² + tiles·depth): Zhang's cycle count, with padding waste in the unrolled
-    /// channel dimensions (loop bounds in R and C follow the real size), the pipeline filled once per output tile
-    /// (input-channel tiles stream back to back), and at least the accumulate latency per tile. External traffic per
-    /// (row, col, Tm) tile: ⌈N/Tn⌉ input tiles of Tn·((Tr−1)S+K)·((Tc−1)S+K) and weight tiles of Tm·Tn·K², one output
-    /// tile of Tm·Tr·Tc. A matrix product runs as a 1×1 convolution over its rows. Each stream is costed at the DDR
-    /// efficiency of its burst (<see cref="MemoryTiming"/>): an input tile row of ((Tc−1)S+K) pixels × Tn channels
-    /// (activations packed as channel vectors of Tn), a whole Tm·Tn·K² weight tile (weights packed in the order the
-    /// engine consumes them, as PipeCNN does), an output tile row of Tc pixels × Tm channels.
+    /// The cycles of the double-buffered loops in templates/conv_tiled/body, per output tile (row tile × column
+    /// tile, th×tw pixels) and its T = ⌈M/Tm⌉·⌈N/Tn⌉ channel tiles, one flattened loop each: part k (k = 0..T) loads
+    /// tile k's input
+    /// (L), sends its weights (W = Tm·K²) and streams tile k−1 (S = K²·th·tw input vectors, at least the accumulate
+    /// latency apart per accumulator): reader = max(L, W) + (T−1)·max(L, W, S) + S; the engine max(W, S) per loop
+    /// plus th·tw cycles to drain each output-channel tile; the step takes the slowest stage, plus one pipeline fill; the writer, concurrent, stores each output-channel tile's NCHW rows through its corner turn in
+    /// (th·⌈tw/BEAT⌉ + 1)·max(2·Tm, BEAT) cycles (other layouts: one lane per cycle, Tm per pixel). L is the corner turn of NCHW rows, (in_h·⌈in_w/BEAT⌉ + 1)·max(2·Tn, BEAT), or one iteration per
+    /// input pixel for channel-contiguous rows. This is Zhang's cycle count (⌈M/Tm⌉·⌈N/Tn⌉·R·C·K²) when streaming
+    /// dominates, with padding waste in the unrolled channel dimensions. External traffic per (row, col, Tm) tile:
+    /// ⌈N/Tn⌉ input tiles of Tn·((Tr−1)S+K)·((Tc−1)S+K) and weight tiles of Tm·Tn·K², one output tile of Tm·Tr·Tc,
+    /// each stream costed at the DDR efficiency of its burst (<see cref="MemoryTiming"/>): an input tile row, a tap's
+    /// Tn weights (stored channels innermost), an output tile row of Tc pixels × Tm channels.
     /// </summary>
     public override OpCost Cost(HardwarePlan plan, in MacWork op, Target target, double bytesPerCycle)
     {
         var p = (ConvTiledPlan)plan;
         long mT = Ceil(op.M, p.Tm), nT = Ceil(op.N, p.Tn), rT = Ceil(op.R, p.Tr), cT = Ceil(op.C, p.Tc);
         long rows = Math.Min(p.Tr, op.R), cols = Math.Min(p.Tc, op.C);
-        // Each input-channel tile updates the same Tm×Tr×Tc accumulators; tiles smaller than the adder latency stall.
-        double work = Math.Max((double)op.R * op.C * op.KH * op.KW, (double)rT * cT * AccumulateLatency(target.Precision));
-        double compute = (double)op.G * mT * (nT * work + rT * cT * PipelineDepth);
+        long tiles = mT * nT, taps = (long)op.KH * op.KW, beat = PlanBuilder.ElementsPerBeat(target.Bytes);
+        long turn = Math.Max(2L * p.Tn, beat), turnOut = Math.Max(2L * p.Tm, beat), lat = AccumulateLatency(target.Precision);
+        var w = op;
+        // Per output tile of th×tw pixels: its channel tiles' load (L), weights (W), stream (S) and drain cycles.
+        (double L, double W, double S, double Drain, double Write) Parts(long th, long tw)
+        {
+            long inH = (th - 1) * w.S + (w.KH - 1) * w.Dil + 1, inW = (tw - 1) * w.S + (w.KW - 1) * w.Dil + 1;
+            double load = w.RowMajorInput ? (inH * Ceil(inW, beat) + 1) * turn : inH * inW;
+            double write = w.RowMajorOutput ? (th * Ceil(tw, beat) + 1) * turnOut : th * tw * p.Tm;
+            return (load, (double)p.Tm * taps, taps * Math.Max(th * tw, lat), th * tw, write);
+        }
+        // Output tiles come in at most four shapes: full, or cut at the last row and/or column tile.
+        long lastH = op.R - (rT - 1) * p.Tr, lastW = op.C - (cT - 1) * p.Tc;
+        (long Count, long H, long W)[] shapes = [((rT - 1) * (cT - 1), rows, cols), (rT - 1, rows, lastW), (cT - 1, lastH, cols), (1, lastH, lastW)];
+        double reader = 0, engine = 0, writer = 0;
+        foreach (var (count, th, tw) in shapes)
+        {
+            var (l, wt, st, drain, write) = Parts(th, tw);
+            double n = (double)op.G * count;
+            reader += n * tiles * Math.Max(Math.Max(l, wt), st);
+            engine += n * (tiles * Math.Max(wt, st) + mT * drain);
+            writer += n * mT * write;
+        }
+        // The one loop over all tiles starts with a load and ends with a stream: the first tile streams nothing
+        // while it loads, the last loads nothing while it streams.
+        var (l0, w0, s0, _, _) = Parts(rows, cols);
+        var (_, _, sLast, _, _) = Parts(lastH, lastW);
+        reader += Math.Max(l0, w0) - Math.Max(Math.Max(l0, w0), s0) + sLast;
+        engine += w0 - Math.Max(w0, sLast) + sLast;
+        double compute = Math.Max(Math.Max(reader, engine), writer) + PipelineDepth;
         var e = target.Bytes;
         double inTile = (double)Math.Min(p.Tn, op.N) * ((rows - 1) * op.S + op.KH) * ((cols - 1) * op.S + op.KW) * e;
         double wTile = (double)Math.Min(p.Tm, op.M) * Math.Min(p.Tn, op.N) * op.KH * op.KW * e;
         double outTile = (double)Math.Min(p.Tm, op.M) * rows * cols * e;
-        double tiles = (double)op.G * rT * cT * mT;
-        double inBurst = ((cols - 1) * op.S + op.KW) * Math.Min(p.Tn, op.N) * e, wBurst = wTile;
-        double memory = MemoryTiming.Cycles(tiles * nT * inTile, inBurst, bytesPerCycle) + MemoryTiming.Cycles(tiles * nT * wTile, wBurst, bytesPerCycle)
-            + MemoryTiming.Cycles(tiles * outTile, (double)cols * Math.Min(p.Tm, op.M) * e, bytesPerCycle);
-        double fill = MemoryTiming.Cycles(inTile, inBurst, bytesPerCycle) + MemoryTiming.Cycles(wTile, wBurst, bytesPerCycle);
-        return new OpCost(compute, memory, fill, tiles * (nT * (inTile + wTile) + outTile));
+        double outTiles = (double)op.G * rT * cT * mT;
+        double inBurst = ((cols - 1) * op.S + op.KW) * e, wBurst = Math.Min(p.Tn, op.N) * e;
+        double memory = MemoryTiming.Cycles(outTiles * nT * inTile, inBurst, bytesPerCycle) + MemoryTiming.Cycles(outTiles * nT * wTile, wBurst, bytesPerCycle)
+            + MemoryTiming.Cycles(outTiles * outTile, (double)cols * Math.Min(p.Tm, op.M) * e, bytesPerCycle);
+        // No separate fill: the first tile's load is loop k = 0 of the double-buffered loops, inside compute.
+        return new OpCost(compute, memory, 0, outTiles * (nT * (inTile + wTile) + outTile));
     }
 
     /// <summary>The closed forms of the loops in templates/conv_tiled/body.</summary>

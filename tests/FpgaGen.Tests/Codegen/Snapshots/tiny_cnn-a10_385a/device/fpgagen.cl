@@ -20,6 +20,9 @@
 #define DMAX 1 /* largest dilation */
 #define ITH 9 /* (Tr - 1) * SMAX + (KMAX - 1) * DMAX + 1 */
 #define ITW 9 /* (Tc - 1) * SMAX + (KMAX - 1) * DMAX + 1 */
+#define WVB 2 /* (Tn + BEAT - 1) / BEAT + 1: beats a tap_s run of Tn weights covers at most */
+#define CTP 64 /* max(2 * Tn, BEAT): the reader_s corner-turn iterations per segment of BEAT pixels */
+#define CTW 64 /* max(2 * Tm, BEAT): the writer_s corner-turn iterations per segment of BEAT pixels */
 #define VU_BEATS 1 /* ceil(vu / BEAT): beats one vector spans */
 #define VU_WIN 2 /* VU_BEATS + 1: beats a run reader keeps (a vector may straddle one more) */
 #define PKH 8 /* input rows of the tallest pooling window (channels of an LRN window) */
@@ -134,55 +137,154 @@ __kernel void conv_tiled_read(
     int w_b,
     int w_g,
     int w_o,
-    int w_i)
+    int w_i,
+    int w_t)
 {
-    __local DTYPE ibuf[324];
+    __local DTYPE ibuf[648];
+    DTYPE twin[1024];
+    int toff[8];
     /* Reader (Zhang et al., FPGA 2015 loop order: row tile, column tile, output-channel tile, input-channel tile).
-       For each step it loads the input tile into ibuf (input channels innermost: one bank per MAC column), sends the
-       Tm x taps weight vectors, then the input vectors tap by tap and pixel by pixel, the order the engine consumes. */
+       Double buffered: tile k (over all output tiles and channel tiles of the step) loads its input into one copy of
+       ibuf (input channels innermost, Tn banks) and sends its Tm x taps weight vectors, while tile k - 1's input
+       vectors go from the other copy, tap by tap and pixel by pixel, the order the engine consumes: max(load, weights, stream) iterations per tile, at most
+       one request per port each. NCHW rows (x_x == 1) come through a corner turn: per row and segment of BEAT pixels the
+       Tn channels' runs are read as the one or two aligned beats each covers (one request per iteration) into one half
+       of the register window twin, while the previous segment goes from the other half to ibuf as BEAT pixel vectors;
+       CTP = max(2 Tn, BEAT) iterations per segment. Channel-contiguous rows (a product's, x_c == 1) are read as the
+       beats each pixel's Tn channels cover; anything else one load per lane. */
     const int tiles_r = (oh + Tr - 1) / Tr, tiles_c = (ow + Tc - 1) / Tc;
     const int mt_n = (m_out + Tm - 1) / Tm, nt_n = (n_in + Tn - 1) / Tn, taps = kh * kw;
     (void)tiles_r; (void)tiles_c; (void)mt_n; (void)nt_n; (void)taps; /* not every stage needs every bound */
-    for (int b = 0; b < batch; b++)
-    for (int g = 0; g < groups; g++)
-    for (int tr = 0; tr < tiles_r; tr++)
-    for (int tc = 0; tc < tiles_c; tc++) {
-        const int th = FG_MIN(Tr, oh - tr * Tr), tw = FG_MIN(Tc, ow - tc * Tc);
-        const int in_h = (th - 1) * stride + (kh - 1) * dil + 1, in_w = (tw - 1) * stride + (kw - 1) * dil + 1;
-        const int y0 = tr * Tr * stride - pad_h, x0 = tc * Tc * stride - pad_w;
-        for (int mt = 0; mt < mt_n; mt++)
-        for (int nt = 0; nt < nt_n; nt++) {
-            for (int iy = 0; iy < in_h; iy++)
-            for (int ix = 0; ix < in_w; ix++) {
+    /* One loop over every tile of the step (counters instead of nested loops: no pipeline drain between tiles, and
+       the next output tile's first load overlaps the last stream of the one before). */
+    const int tiles = mt_n * nt_n, ntiles = batch * groups * tiles_r * tiles_c * tiles, weights_n = Tm * taps;
+    const int turn = x_x == 1, dense = !turn && x_c == 1;
+    int lb = 0, lg = 0, ltr = 0, ltc = 0, mt = 0, nt = 0; /* the tile loaded (k); k - 1 streams */
+    int th = FG_MIN(Tr, oh), tw = FG_MIN(Tc, ow), sth = 0, stw = 0;
+    int in_h = (th - 1) * stride + (kh - 1) * dil + 1, in_w = (tw - 1) * stride + (kw - 1) * dil + 1;
+    int y0 = -pad_h, x0 = -pad_w, xbase = x_off, segs = (in_w + BEAT - 1) / BEAT;
+    int load_n = turn ? (in_h * segs + 1) * CTP : in_h * in_w;
+    int k = 0, it = 0, iters = FG_MAX(load_n, weights_n);
+    int ti = 0, tb = 0, ly = 0, ls = 0, wy = 0, ws = 0; /* load: step in segment, segment, load/write row and segment */
+    int wm = 0, wk = 0;                                  /* weights: output lane, tap */
+    int ky = 0, kx = 0, r = 0, c = 0;                    /* stream: tap, pixel */
+    while (k <= ntiles) {
+        const int lc = k & 1, sc = 1 - lc, ld = k < ntiles, st = k > 0;
+        if (ld && it < load_n && turn) {
+            if (tb < in_h * segs && ti < 2 * Tn) {
+                const int n = ti >> 1, h = ti & 1, ci = nt * Tn + n, yy = y0 + ly, xs = x0 + ls * BEAT;
+                const int lo = FG_MAX(0, xs), hi = FG_MIN(FG_MIN(iw, xs + BEAT), x0 + in_w) - 1;
+                const int rs = xbase + ci * x_c + yy * x_y;
+                const bool any = ci < n_in && yy >= 0 && yy < ih && lo <= hi;
+                const int q = any ? (rs + lo) / BEAT : 0;
+                if (h == 0) toff[(tb & 1) * Tn + n] = rs + xs - q * BEAT;
+                if (any && q + h <= (rs + hi) / BEAT) {
+                    const fg_beat v = GMB(x, q + h);
 #pragma unroll
-                for (int n = 0; n < Tn; n++) {
-                    const int ci = nt * Tn + n, yy = y0 + iy, xx = x0 + ix;
-                    const bool ok = ci < n_in && yy >= 0 && yy < ih && xx >= 0 && xx < iw;
-                    ibuf[(iy * ITW + ix) * Tn + n] = ok ? x[x_off + b * x_b + g * x_g + ci * x_c + yy * x_y + xx * x_x] : (DTYPE)0;
+                    for (int j = 0; j < BEAT; j++) {
+                        twin[(((tb & 1) * Tn + n) * 2 + h) * BEAT + j] = v.v[j];
+                    }
                 }
             }
-            for (int m = 0; m < Tm; m++)
-            for (int kk = 0; kk < taps; kk++) {
-                ct_vec wv;
+            if (tb > 0 && ti < BEAT && ws * BEAT + ti < in_w) {
+                const int wh = (tb - 1) & 1, ix = ws * BEAT + ti, yy = y0 + wy, xx = x0 + ix;
+                const bool ok = yy >= 0 && yy < ih && xx >= 0 && xx < iw;
 #pragma unroll
                 for (int n = 0; n < Tn; n++) {
-                    const int mo = mt * Tm + m, ci = nt * Tn + n;
-                    wv.v[n] = (mo < m_out && ci < n_in) ? w[w_off + b * w_b + g * w_g + mo * w_o + ci * w_i + kk] : (DTYPE)0;
+                    const int lane = toff[wh * Tn + n] + ti;
+                    ibuf[((lc * ITH + wy) * ITW + ix) * Tn + n] = ok && nt * Tn + n < n_in ? twin[(wh * Tn + n) * 2 * BEAT + lane] : (DTYPE)0;
                 }
-                CH_WRITE(ct_w, wv);
             }
-            for (int ky = 0; ky < kh; ky++)
-            for (int kx = 0; kx < kw; kx++)
-            for (int r = 0; r < th; r++)
-            for (int c = 0; c < tw; c++) {
-                const int base = ((r * stride + ky * dil) * ITW + c * stride + kx * dil) * Tn;
-                ct_vec xv;
+            if (++ti == CTP) {
+                ti = 0;
+                tb++;
+                wy = ly;
+                ws = ls;
+                if (++ls == segs) { ls = 0; ly++; }
+            }
+        } else if (ld && it < load_n) {
+            const int yy = y0 + ly, xx = x0 + ls, c0 = nt * Tn;
+            const bool ok = yy >= 0 && yy < ih && xx >= 0 && xx < iw;
+            const int base = xbase + c0 * x_c + yy * x_y + xx * x_x;
+            const int first = base / BEAT, last = (base + FG_MIN(Tn, n_in - c0) - 1) / BEAT;
+            fg_beat xb[WVB];
 #pragma unroll
-                for (int n = 0; n < Tn; n++) {
-                    xv.v[n] = ibuf[base + n];
-                }
-                CH_WRITE(ct_x, xv);
+            for (int j = 0; j < WVB; j++) {
+                if (dense && ok && first + j <= last) xb[j] = GMB(x, first + j);
             }
+#pragma unroll
+            for (int n = 0; n < Tn; n++) {
+                const int ci = c0 + n, e = base + n;
+                ibuf[((lc * ITH + ly) * ITW + ls) * Tn + n] = !(ok && ci < n_in) ? (DTYPE)0 : dense ? xb[e / BEAT - first].v[e % BEAT]
+                    : x[xbase + ci * x_c + yy * x_y + xx * x_x];
+            }
+            if (++ls == in_w) { ls = 0; ly++; }
+        }
+        if (ld && it < weights_n) {
+            /* Weights stored channels innermost (w_i == 1, runs of whole beats): the tap's Tn channels are one
+               aligned run of at most WVB beats, one request when Tn divides BEAT; else (OIHW) one load per lane. */
+            const int mo = mt * Tm + wm, c0 = nt * Tn, run = w_i == 1;
+            const int wbase = w_off + lb * w_b + lg * w_g + mo * w_o + c0 * w_i + wk * w_t;
+            const int first = wbase / BEAT, last = (wbase + FG_MIN(Tn, n_in - c0) - 1) / BEAT;
+            fg_beat wb[WVB];
+#pragma unroll
+            for (int j = 0; j < WVB; j++) {
+                if (run && mo < m_out && first + j <= last) wb[j] = GMB(w, first + j);
+            }
+            ct_vec wv;
+#pragma unroll
+            for (int n = 0; n < Tn; n++) {
+                const int ci = c0 + n, e = wbase + n;
+                wv.v[n] = !(mo < m_out && ci < n_in) ? (DTYPE)0 : run ? wb[e / BEAT - first].v[e % BEAT]
+                    : w[w_off + lb * w_b + lg * w_g + mo * w_o + ci * w_i + wk * w_t];
+            }
+            CH_WRITE(ct_w, wv);
+            if (++wk == taps) { wk = 0; wm++; }
+        }
+        if (st && it < taps * sth * stw) {
+            const int base = ((sc * ITH + r * stride + ky * dil) * ITW + c * stride + kx * dil) * Tn;
+            ct_vec xv;
+#pragma unroll
+            for (int n = 0; n < Tn; n++) {
+                xv.v[n] = ibuf[base + n];
+            }
+            CH_WRITE(ct_x, xv);
+            if (++c == stw) {
+                c = 0;
+                if (++r == sth) {
+                    r = 0;
+                    if (++kx == kw) { kx = 0; ky++; }
+                }
+            }
+        }
+        if (++it == iters) {
+            it = ti = tb = ly = ls = wy = ws = wm = wk = ky = kx = r = c = 0;
+            sth = th;
+            stw = tw;
+            if (++nt == nt_n) {
+                nt = 0;
+                if (++mt == mt_n) {
+                    mt = 0;
+                    if (++ltc == tiles_c) {
+                        ltc = 0;
+                        if (++ltr == tiles_r) {
+                            ltr = 0;
+                            if (++lg == groups) { lg = 0; lb++; }
+                        }
+                    }
+                }
+            }
+            th = FG_MIN(Tr, oh - ltr * Tr);
+            tw = FG_MIN(Tc, ow - ltc * Tc);
+            in_h = (th - 1) * stride + (kh - 1) * dil + 1;
+            in_w = (tw - 1) * stride + (kw - 1) * dil + 1;
+            y0 = ltr * Tr * stride - pad_h;
+            x0 = ltc * Tc * stride - pad_w;
+            xbase = x_off + lb * x_b + lg * x_g;
+            segs = (in_w + BEAT - 1) / BEAT;
+            load_n = turn ? (in_h * segs + 1) * CTP : in_h * in_w;
+            k++;
+            iters = FG_MAX(k < ntiles ? FG_MAX(load_n, weights_n) : 0, taps * sth * stw);
         }
     }
 }
@@ -204,54 +306,80 @@ __kernel void conv_tiled_compute(
     int pad_w,
     int dil)
 {
-    __local DTYPE wbuf[576];
+    __local DTYPE wbuf[1152];
     __local ACC_T acc[784];
-    /* Engine: Tm x Tn multiply-accumulates per cycle. The weight tile of a step goes to wbuf (one bank per MAC); each
-       input vector then feeds all Tm output lanes. Accumulators live in acc across the input-channel tiles; taps are
-       the outer loops, so consecutive updates of one accumulator are th*tw cycles apart (no adder stall). */
+    /* Engine: Tm x Tn multiply-accumulates per cycle. Double buffered like the reader: while tile k's weights go to
+       one copy of wbuf (one bank per MAC), tile k - 1's input vectors feed all Tm output lanes from the other:
+       max(weights, stream) iterations. Accumulators live in acc across the input-channel tiles; taps are the outer
+       loops, so consecutive updates of one accumulator are th*tw iterations apart. */
     const int tiles_r = (oh + Tr - 1) / Tr, tiles_c = (ow + Tc - 1) / Tc;
     const int mt_n = (m_out + Tm - 1) / Tm, nt_n = (n_in + Tn - 1) / Tn, taps = kh * kw;
     (void)tiles_r; (void)tiles_c; (void)mt_n; (void)nt_n; (void)taps; /* not every stage needs every bound */
-    for (int b = 0; b < batch; b++)
-    for (int g = 0; g < groups; g++)
-    for (int tr = 0; tr < tiles_r; tr++)
-    for (int tc = 0; tc < tiles_c; tc++) {
-        const int th = FG_MIN(Tr, oh - tr * Tr), tw = FG_MIN(Tc, ow - tc * Tc);
-        for (int mt = 0; mt < mt_n; mt++) {
-            for (int nt = 0; nt < nt_n; nt++) {
-                for (int m = 0; m < Tm; m++)
-                for (int kk = 0; kk < taps; kk++) {
-                    ct_vec wv = CH_READ(ct_w);
+    /* One loop over every tile of the step (counters instead of nested loops); after the last input-channel tile of
+       an output-channel tile, th*tw more iterations drain its accumulators to the writer. */
+    const int ntiles = batch * groups * tiles_r * tiles_c * mt_n * nt_n, weights_n = Tm * taps;
+    int ltr = 0, ltc = 0, lmt = 0, lnt = 0;  /* the tile whose weights load (k) */
+    int th = FG_MIN(Tr, oh), tw = FG_MIN(Tc, ow), sth = 0, stw = 0, snt = 0; /* its size; the streamed tile's (k - 1) */
+    int k = 0, it = 0, iters = weights_n, work = weights_n;
+    int wm = 0, wk = 0, kk = 0, r = 0, c = 0;
+    while (k <= ntiles) {
+        const int wc = k & 1, uc = 1 - wc, ld = k < ntiles, st = k > 0;
+        if (ld && it < weights_n) {
+            const ct_vec wv = CH_READ(ct_w);
 #pragma unroll
-                    for (int n = 0; n < Tn; n++) {
-                        wbuf[(kk * Tm + m) * Tn + n] = wv.v[n];
-                    }
+            for (int n = 0; n < Tn; n++) {
+                wbuf[((wc * KMAX * KMAX + wk) * Tm + wm) * Tn + n] = wv.v[n];
+            }
+            if (++wk == taps) { wk = 0; wm++; }
+        }
+        if (st && it < taps * sth * stw) {
+            const ct_vec xv = CH_READ(ct_x);
+            const int pix = r * Tc + c;
+#pragma unroll
+            for (int m = 0; m < Tm; m++) {
+                ACC_T sum = 0;
+#pragma unroll
+                for (int n = 0; n < Tn; n++) {
+                    sum += (ACC_T)wbuf[((uc * KMAX * KMAX + kk) * Tm + m) * Tn + n] * (ACC_T)xv.v[n];
                 }
-                for (int kk = 0; kk < taps; kk++)
-                for (int p = 0; p < th * tw; p++) {
-                    ct_vec xv = CH_READ(ct_x);
-                    const int pix = (p / tw) * Tc + p % tw;
+                const ACC_T prev = (snt == 0 && kk == 0) ? (ACC_T)0 : acc[pix * Tm + m];
+                acc[pix * Tm + m] = prev + sum;
+            }
+            if (++c == stw) {
+                c = 0;
+                if (++r == sth) { r = 0; kk++; }
+            }
+        }
+        if (it >= work) {
+            /* drain: the finished output-channel tile's pixel (r, c) */
+            ct_ovec ov;
 #pragma unroll
-                    for (int m = 0; m < Tm; m++) {
-                        ACC_T sum = 0;
-#pragma unroll
-                        for (int n = 0; n < Tn; n++) {
-                            sum += (ACC_T)wbuf[(kk * Tm + m) * Tn + n] * (ACC_T)xv.v[n];
-                        }
-                        const ACC_T prev = (nt == 0 && kk == 0) ? (ACC_T)0 : acc[pix * Tm + m];
-                        acc[pix * Tm + m] = prev + sum;
+            for (int m = 0; m < Tm; m++) {
+                ov.v[m] = acc[(r * Tc + c) * Tm + m];
+            }
+            CH_WRITE(ct_o, ov);
+            if (++c == stw) { c = 0; r++; }
+        }
+        if (++it == iters) {
+            it = wm = wk = kk = r = c = 0;
+            sth = th;
+            stw = tw;
+            snt = lnt;
+            if (++lnt == nt_n) {
+                lnt = 0;
+                if (++lmt == mt_n) {
+                    lmt = 0;
+                    if (++ltc == tiles_c) {
+                        ltc = 0;
+                        if (++ltr == tiles_r) ltr = 0;
                     }
                 }
             }
-            for (int p = 0; p < th * tw; p++) {
-                const int pix = (p / tw) * Tc + p % tw;
-                ct_ovec ov;
-#pragma unroll
-                for (int m = 0; m < Tm; m++) {
-                    ov.v[m] = acc[pix * Tm + m];
-                }
-                CH_WRITE(ct_o, ov);
-            }
+            th = FG_MIN(Tr, oh - ltr * Tr);
+            tw = FG_MIN(Tc, ow - ltc * Tc);
+            k++;
+            work = FG_MAX(k < ntiles ? weights_n : 0, taps * sth * stw);
+            iters = work + (snt == nt_n - 1 ? sth * stw : 0);
         }
     }
 }
@@ -289,7 +417,12 @@ __kernel void conv_tiled_write(
     int f_off,
     int ln_off)
 {
-    /* Writer: bias, fused ReLU and requantization (common epilogue), then the store, Tm channels per output pixel. */
+    DTYPE obuf[2048];
+    /* Writer: bias, fused ReLU and requantization (common epilogue) for all Tm channels of an output pixel at once, the
+       tile's biases loaded once per output-channel tile. NCHW outputs (y_x == 1) go through a corner turn: per tile row
+       and segment of BEAT pixels the pixel vectors fill one half of the register block obuf while the previous segment
+       is stored from the other half, each channel's run of pixels as the one or two beats it covers (byte enables at
+       its ends), one request per iteration: CTW = max(BEAT, 2 Tm) iterations per segment. Other layouts store one lane per iteration, Tm per pixel. */
     const int tiles_r = (oh + Tr - 1) / Tr, tiles_c = (ow + Tc - 1) / Tc;
     const int mt_n = (m_out + Tm - 1) / Tm, nt_n = (n_in + Tn - 1) / Tn, taps = kh * kw;
     (void)tiles_r; (void)tiles_c; (void)mt_n; (void)nt_n; (void)taps; /* not every stage needs every bound */
@@ -302,17 +435,32 @@ __kernel void conv_tiled_write(
     for (int tr = 0; tr < tiles_r; tr++)
     for (int tc = 0; tc < tiles_c; tc++) {
         const int th = FG_MIN(Tr, oh - tr * Tr), tw = FG_MIN(Tc, ow - tc * Tc);
-        for (int mt = 0; mt < mt_n; mt++)
-        for (int p = 0; p < th * tw; p++) {
-            const ct_ovec ov = CH_READ(ct_o);
-            const int oy = tr * Tr + p / tw, ox = tc * Tc + p % tw;
-            for (int m = 0; m < Tm; m++) {
-                const int mo = mt * Tm + m, gm = g * m_out + mo;
-                if (mo >= m_out) continue;
-                const ACC_T accv = ov.v[m];
-                const BIAS_T biasv = b_off >= 0 ? bq[b_off + gm] : (BIAS_T)0;
-                const float lnw = norm ? fq[ln_off + 2 * gm] : 0.0f, lnb = norm ? fq[ln_off + 2 * gm + 1] : 0.0f;
-                (void)lnw; (void)lnb;
+        const int segs = (tw + BEAT - 1) / BEAT, blocks = th * segs;
+        for (int mt = 0; mt < mt_n; mt++) {
+            const int gm0 = g * m_out + mt * Tm, cnt_m = FG_MIN(Tm, m_out - mt * Tm);
+            BIAS_T tbias[Tm];
+            float tlnw[Tm], tlnb[Tm];
+            for (int m = 0; m < (b_off >= 0 ? Tm : 0); m++) {
+                tbias[m] = m < cnt_m ? bq[b_off + gm0 + m] : (BIAS_T)0;
+            }
+            for (int m = 0; m < (norm ? Tm : 0); m++) {
+                tlnw[m] = m < cnt_m ? fq[ln_off + 2 * (gm0 + m)] : 0.0f;
+            }
+            for (int m = 0; m < (norm ? Tm : 0); m++) {
+                tlnb[m] = m < cnt_m ? fq[ln_off + 2 * (gm0 + m) + 1] : 0.0f;
+            }
+            const int turn = y_x == 1, iters = turn ? (blocks + 1) * CTW : th * tw * Tm;
+            int ti = 0, tb = 0, ly = 0, ls = 0, wy = 0, ws = 0; /* step in segment, segment, receive/store row and segment */
+            for (int it = 0; it < iters; it++) {
+                const int px = turn ? ls * BEAT + ti : ls;
+                if (turn ? tb < blocks && ti < BEAT && px < tw : ti == 0) {
+                    const ct_ovec ov = CH_READ(ct_o);
+#pragma unroll
+                    for (int m = 0; m < Tm; m++) {
+                        const ACC_T accv = ov.v[m];
+                        const BIAS_T biasv = b_off >= 0 ? tbias[m] : (BIAS_T)0;
+                        const float lnw = norm ? tlnw[m] : 0.0f, lnb = norm ? tlnb[m] : 0.0f;
+                        (void)lnw; (void)lnb;
                 DTYPE outv;
                 if (norm) {
                     /* Fused LayerNorm: y = sw * (acc - mean * sum_k W'[n][k]) / sigma + b' (see ln_linear); the blob holds the
@@ -334,7 +482,37 @@ __kernel void conv_tiled_write(
                     outv = (DTYPE)v;
 #endif
                 }
-                y[y_off + b * y_b + g * y_g + mo * y_c + oy * y_y + ox * y_x] = outv;
+                        obuf[((turn ? tb & 1 : 0) * Tm + m) * BEAT + (turn ? ti : 0)] = outv;
+                    }
+                }
+                if (!turn && ti < cnt_m)
+                    y[y_off + b * y_b + g * y_g + (mt * Tm + ti) * y_c + (tr * Tr + ly) * y_y + (tc * Tc + ls) * y_x] = obuf[ti * BEAT];
+                if (turn && tb > 0 && ti < 2 * Tm) {
+                    const int m = ti >> 1, h = ti & 1, sb = (tb - 1) & 1, cnt = FG_MIN(BEAT, tw - ws * BEAT);
+                    const int base = y_off + b * y_b + g * y_g + (mt * Tm + m) * y_c + (tr * Tr + wy) * y_y + tc * Tc + ws * BEAT;
+                    const int first = base / BEAT, last = (base + cnt - 1) / BEAT;
+                    if (m < cnt_m && first + h <= last) {
+                        fg_beat v;
+#pragma unroll
+                        for (int j = 0; j < BEAT; j++) {
+                            const int p = (first + h) * BEAT + j - base;
+                            v.v[j] = p >= 0 && p < cnt ? obuf[(sb * Tm + m) * BEAT + p] : (DTYPE)0;
+                        }
+                        GMB_PUT_PART(y, first + h, v, h == 0 ? base % BEAT : 0, first + h == last ? (base + cnt - 1) % BEAT : BEAT - 1);
+                    }
+                }
+                if (!turn) {
+                    if (++ti == Tm) {
+                        ti = 0;
+                        if (++ls == tw) { ls = 0; ly++; }
+                    }
+                } else if (++ti == CTW) {
+                    ti = 0;
+                    tb++;
+                    wy = ly;
+                    ws = ls;
+                    if (++ls == segs) { ls = 0; ly++; }
+                }
             }
         }
     }

@@ -65,6 +65,21 @@ def read_npz(path):
     return tensors
 
 
+def arrange(section, values):
+    """A weight tensor in PyTorch order [O, I, KH, KW] in the section's order: with "channel_run" channels innermost,
+    each (output, tap) run of I channels padded with zeros to channel_run elements."""
+    run = section.get("channel_run", 0)
+    if not run:
+        return values
+    outputs, channels, taps = section["shape"][0], section["shape"][1], section["shape"][2] * section["shape"][3]
+    stored = [0.0] * section["count"]
+    for o in range(outputs):
+        for i in range(channels):
+            for t in range(taps):
+                stored[(o * taps + t) * run + i] = values[(o * channels + i) * taps + t]
+    return stored
+
+
 class Packer:
     def __init__(self, layout, tensors, ranges):
         self.layout = layout
@@ -145,8 +160,9 @@ class Packer:
         outputs = ws["shape"][0] if ws else (r["bias"]["count"] if r.get("bias") else (r["ln_vectors"]["count"] // 2 if r.get("ln_vectors") else 0))
         stored = original = factor = None
         if ws:
-            rest = ws["count"] // outputs
-            original = [float(v) for v in self.tensor(ws["source"], ws["count"])]
+            tensor_count = math.prod(ws["shape"]) if ws.get("channel_run") else ws["count"]
+            rest = tensor_count // outputs
+            original = [float(v) for v in self.tensor(ws["source"], tensor_count)]
             folded = list(original)
             if ws.get("fold_batch_norm"):
                 bn = ws["fold_batch_norm"]
@@ -167,7 +183,7 @@ class Packer:
             else:
                 sw = 1.0
                 stored = [self.stored(v) for v in folded]
-            self.data(ws, stored)
+            self.data(ws, arrange(ws, stored))
         else:
             sw = self.scale(r["w"])
         if bias is not None:

@@ -35,6 +35,7 @@ extern "C" void conv_tiled_top(
     int w_g,
     int w_o,
     int w_i,
+    int w_t,
     int y_off,
     int y_b,
     int y_g,

@@ -13,6 +13,9 @@
 #define DMAX 1 /* largest dilation */
 #define ITH 9 /* (Tr - 1) * SMAX + (KMAX - 1) * DMAX + 1 */
 #define ITW 9 /* (Tc - 1) * SMAX + (KMAX - 1) * DMAX + 1 */
+#define WVB 2 /* (Tn + BEAT - 1) / BEAT + 1: beats a tap_s run of Tn weights covers at most */
+#define CTP 64 /* max(2 * Tn, BEAT): the reader_s corner-turn iterations per segment of BEAT pixels */
+#define CTW 64 /* max(2 * Tm, BEAT): the writer_s corner-turn iterations per segment of BEAT pixels */
 #define VU_BEATS 1 /* ceil(vu / BEAT): beats one vector spans */
 #define VU_WIN 2 /* VU_BEATS + 1: beats a run reader keeps (a vector may straddle one more) */
 #define PKH 8 /* input rows of the tallest pooling window (channels of an LRN window) */

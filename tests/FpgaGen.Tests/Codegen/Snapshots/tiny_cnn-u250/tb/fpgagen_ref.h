@@ -17,7 +17,7 @@ namespace fg {
 struct Args {
     int batch = 1, groups = 1, m_out = 1, n_in = 1, ih = 1, iw = 1, oh = 1, ow = 1, kh = 1, kw = 1, stride = 1, pad_h = 0, pad_w = 0, dil = 1;
     int x_off = 0, x_b = 0, x_g = 0, x_c = 0, x_y = 0, x_x = 0;
-    int w_off = 0, w_b = 0, w_g = 0, w_o = 0, w_i = 0;
+    int w_off = 0, w_b = 0, w_g = 0, w_o = 0, w_i = 0, w_t = 0;
     int y_off = 0, y_b = 0, y_g = 0, y_c = 0, y_y = 0, y_x = 0;
     int b_off = -1, act = 0, norm = 0, q_off = 0, f_off = 0, ln_off = 0;
     int d0 = 1, d1 = 1, d2 = 1, op = 0;
@@ -80,7 +80,7 @@ inline void ref_mac(const Args& a, const DTYPE* x, const DTYPE* w, const BIAS_T*
             for (int ci = 0; ci < a.n_in; ci++)
                 for (int ky = 0; ky < a.kh; ky++)
                     for (int kx = 0; kx < a.kw; kx++)
-                        acc += (ACC_T)input(ci, ky, kx) * (ACC_T)w[a.w_off + b * a.w_b + g * a.w_g + m * a.w_o + ci * a.w_i + ky * a.kw + kx];
+                        acc += (ACC_T)input(ci, ky, kx) * (ACC_T)w[a.w_off + b * a.w_b + g * a.w_g + m * a.w_o + ci * a.w_i + (ky * a.kw + kx) * a.w_t];
             y[a.y_off + b * a.y_b + g * a.y_g + m * a.y_c + oy * a.y_y + ox * a.y_x] =
                 ref_epilogue(a, acc, g * a.m_out + m, mean, rstd, bq, fq, iq);
         }
