@@ -32,6 +32,20 @@ internal static partial class Durations
             ? $"{(int)t.TotalMinutes} min {t.Seconds} s"
             : $"{(int)t.TotalHours} h {t.Minutes} min";
 
+    /// <summary>A short time in the unit that keeps 3 significant digits readable: "820 ns", "51.6 µs", "51.6 ms", "1.20 s".</summary>
+    public static string Short(double seconds)
+    {
+        var (value, unit) = Math.Abs(seconds) switch
+        {
+            < 1e-6 => (seconds * 1e9, "ns"),
+            < 1e-3 => (seconds * 1e6, "µs"),
+            < 1 => (seconds * 1e3, "ms"),
+            _ => (seconds, "s"),
+        };
+        var format = Math.Abs(value) switch { >= 100 => "0", >= 10 => "0.0", _ => "0.00" };
+        return value.ToString(format, CultureInfo.InvariantCulture) + " " + unit;
+    }
+
     [GeneratedRegex(@"^(?:(?<h>\d+(?:\.\d+)?)h)?(?:(?<m>\d+(?:\.\d+)?)m)?(?:(?<s>\d+(?:\.\d+)?)s?)?$")]
     private static partial Regex Pattern();
 }

@@ -12,15 +12,18 @@ internal static class ModelFiles
 {
     public static Network Load(string pathOrName, TextWriter? notes = null)
     {
+        if (string.IsNullOrWhiteSpace(pathOrName))
+            throw new InputException($"<model>: empty; expected a design YAML or ONNX file, or a bundled design ({Bundled()})");
         if (File.Exists(pathOrName)) return LoadFile(pathOrName, notes);
         if (Directory.Exists(pathOrName)) throw new InputException($"{pathOrName}: is a folder; expected a design YAML or ONNX file");
         var bundled = Path.Combine(DataPaths.Designs, pathOrName + ".yaml");
         if (!pathOrName.Contains('/') && !pathOrName.Contains('.') && File.Exists(bundled)) return LoadFile(bundled, notes);
-        var known = Directory.Exists(DataPaths.Designs)
-            ? string.Join(", ", Directory.GetFiles(DataPaths.Designs, "*.yaml").Select(f => Path.GetFileNameWithoutExtension(f)).Order())
-            : "none";
-        throw new InputException($"{pathOrName}: file not found (bundled designs: {known})");
+        throw new InputException($"{pathOrName}: file not found (bundled designs: {Bundled()})");
     }
+
+    private static string Bundled() => Directory.Exists(DataPaths.Designs)
+        ? string.Join(", ", Directory.GetFiles(DataPaths.Designs, "*.yaml").Select(f => Path.GetFileNameWithoutExtension(f)).Order())
+        : "none";
 
     private static Network LoadFile(string path, TextWriter? notes)
     {

@@ -22,17 +22,21 @@ internal static partial class ParseErrors
     {
         var lines = error.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var first = lines.Length > 0 ? lines[0].TrimEnd('.') : "invalid command line";
-        var allowed = lines.Skip(1).Select(l => l.Trim('\'')).Where(l => l.Length > 0).ToList();
         var (name, type) = error.SymbolResult switch
         {
             OptionResult o => (o.Option.Name, o.Option.ValueType),
             ArgumentResult a => ($"<{a.Argument.Name}>", a.Argument.ValueType),
             _ => ((string?)null, (Type?)null),
         };
-        if (name is null) return InputException.OneLine(first == "Required command was not provided" ? "no command given" : Lower(first));
-        if (allowed.Count > 0 && MustBeOneOf().Match(first) is { Success: true } m)
-            return $"{name}: '{m.Groups[1].Value}' is not accepted (expected one of: {string.Join(", ", allowed)})";
-        if (CannotParse().Match(first) is { Success: true } p)
+        // The whole message, escaped: an unrecognized word may hold a line break.
+        if (name is null) return InputException.OneLine(first == "Required command was not provided" ? "no command given" : Lower(error.Message.Trim().TrimEnd('.')));
+        // Matched on the whole message: the value the user typed may itself hold line breaks.
+        if (MustBeOneOf().Match(error.Message) is { Success: true } m)
+        {
+            var allowed = m.Groups[2].Value.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim('\'')).Where(l => l.Length > 0);
+            return $"{name}: '{InputException.OneLine(m.Groups[1].Value)}' is not accepted (expected one of: {string.Join(", ", allowed)})";
+        }
+        if (CannotParse().Match(error.Message.TrimEnd('.', '\n', '\r')) is { Success: true } p)
             return $"{name}: '{InputException.OneLine(p.Groups[1].Value)}' is not {Expected(type)}";
         var text = Lower(first);
         return InputException.OneLine(text.Contains($"'{name}'", StringComparison.Ordinal) || text.Contains($"'{name.Trim('<', '>')}'", StringComparison.Ordinal) ? text : $"{name}: {text}");
@@ -59,9 +63,9 @@ internal static partial class ParseErrors
 
     private static string Lower(string s) => s.Length > 1 && char.IsUpper(s[0]) && !char.IsUpper(s[1]) ? char.ToLowerInvariant(s[0]) + s[1..] : s;
 
-    [GeneratedRegex(@"^Argument '(.*)' not recognized\. Must be one of:?$")]
+    [GeneratedRegex(@"^Argument '(.*)' not recognized\. Must be one of:?\s*\n(.*)$", RegexOptions.Singleline)]
     private static partial Regex MustBeOneOf();
 
-    [GeneratedRegex(@"^Cannot parse argument '(.*)' for (?:option|command|argument) '.*' as expected type '.*'$")]
+    [GeneratedRegex(@"^Cannot parse argument '(.*)' for (?:option|command|argument) '[^']*' as expected type '[^']*'$", RegexOptions.Singleline)]
     private static partial Regex CannotParse();
 }

@@ -16,18 +16,7 @@ public static class Program
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, ToolEnvironment? tools = null, int? width = null)
     {
         var io = new CliIo(stdout, stderr, tools, width);
-        var root = new RootCommand("FpgaGen: from neural networks to ranked FPGA accelerator designs and vendor projects.")
-        {
-            AnalyzeCommand.Create(io),
-            DevicesCommand.Create(io),
-            EstimateCommand.Create(io),
-            ExploreCommand.Create(io),
-            GenerateCommand.Create(io),
-            CompileCommand.Create(io),
-            ReportCommand.Create(io),
-            TuneCommand.Create(io),
-            SimulateCommand.Create(io),
-        };
+        var root = CreateRoot(io);
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
         {
@@ -37,4 +26,21 @@ public static class Program
         }
         return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
+
+    /// <summary>Every command, as the CLI parses them (tests walk this tree to check every option's parse errors).</summary>
+    internal static RootCommand CreateRoot(CliIo io) =>
+        new("FpgaGen: from neural networks to ranked FPGA accelerator designs and vendor projects.")
+        {
+            AnalyzeCommand.Create(io),
+            DevicesCommand.Create(io),
+            EstimateCommand.Create(io),
+            ExploreCommand.Create(io),
+            GenerateCommand.Create(io),
+            CompileCommand.Create(io),
+            SweepCommand.Create(io),
+            ReportCommand.Create(io),
+            TuneCommand.Create(io),
+            SimulateCommand.Create(io),
+            CalibrateCommand.Create(io),
+        };
 }

@@ -28,6 +28,36 @@ internal static class ProgressBar
         return result;
     }
 
+    /// <summary>
+    /// A bar for work in phases: each report names its phase, shown after the title ("simulating vgg16: reference"),
+    /// and the bar shows how far that phase is, so a long first phase never reads as a bar stuck at 0%.
+    /// </summary>
+    public static T RunPhased<T>(CliIo io, string title, Func<Action<string, double, double>, T> work)
+    {
+        if (!io.Interactive) return work((_, _, _) => { });
+        T result = default!;
+        io.ErrConsole.Progress().AutoClear(true)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(CliIo.Escape(title));
+                var current = "";
+                result = work((phase, done, total) =>
+                {
+                    if (phase != current)
+                    {
+                        current = phase;
+                        task.Description = CliIo.Escape($"{title}: {phase}");
+                        task.Value = 0;
+                    }
+                    task.MaxValue = Math.Max(total, 1);
+                    task.Value = Math.Min(done, task.MaxValue);
+                });
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
+
     /// <summary>An IProgress that calls back on the reporting thread.</summary>
     public sealed class Sync<TValue>(Action<TValue> report) : IProgress<TValue>
     {

@@ -70,6 +70,7 @@ public sealed class FolderLock : IDisposable
     /// </summary>
     public static FolderLock Acquire(string folder, string what)
     {
+        var created = !Directory.Exists(folder);
         try
         {
             Directory.CreateDirectory(folder);
@@ -90,6 +91,11 @@ public sealed class FolderLock : IDisposable
         catch
         {
             lock (HeldHere) HeldHere.Remove(path);
+            // A run refused or failed before its work leaves no folder it made (only an empty one is removed).
+            if (created)
+            {
+                try { Directory.Delete(folder); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            }
             throw;
         }
     }
@@ -192,7 +198,14 @@ public sealed class FolderLock : IDisposable
         {
             Marshal.Copy(bytes, 0, buffer, bytes.Length);
             if (Syscall.ftruncate(fd, 0) < 0 || Syscall.pwrite(fd, buffer, (ulong)bytes.Length, 0) != bytes.Length || Syscall.fsync(fd) < 0)
-                throw new InputException($"{path}: cannot write the lock file ({Describe(Stdlib.GetLastError())})");
+            {
+                var errno = Stdlib.GetLastError();
+                // Still holding the lock, so no one else uses the file: remove it rather than leave an empty one.
+                Syscall.unlink(path);
+                if (errno is Errno.ENOSPC or Errno.EDQUOT)
+                    throw new OutputException($"writing the lock file {path} failed: no space left on the device; nothing was changed there", new IOException(Describe(errno)));
+                throw new InputException($"{path}: cannot write the lock file ({Describe(errno)})");
+            }
         }
         finally
         {

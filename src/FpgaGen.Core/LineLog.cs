@@ -16,6 +16,8 @@ namespace FpgaGen;
 /// </summary>
 public static class LineLog
 {
+    private static readonly object InProcess = new();
+
     /// <summary>Appends <paramref name="line"/> (without its newline) and flushes it to disk.</summary>
     public static void Append(string path, string line, string what)
     {
@@ -25,10 +27,16 @@ public static class LineLog
         if (fd < 0) throw Failure(path, what, Stdlib.GetLastError());
         try
         {
-            Lock(fd, path, what);
-            var prefix = EndsUnterminated(fd) ? "\n" : "";
-            WriteAll(fd, Encoding.UTF8.GetBytes(prefix + line + "\n"), path, what);
-            if (Syscall.fsync(fd) < 0) throw Failure(path, what, Stdlib.GetLastError());
+            // fcntl locks belong to a process: they keep other processes out, not this one's other threads (a sweep
+            // appends from each of its parallel compiles). Without this, a thread could see another's line half
+            // written (the size grows page by page during a write) and close it off with a spurious line break.
+            lock (InProcess)
+            {
+                Lock(fd, path, what);
+                var prefix = EndsUnterminated(fd) ? "\n" : "";
+                WriteAll(fd, Encoding.UTF8.GetBytes(prefix + line + "\n"), path, what);
+                if (Syscall.fsync(fd) < 0) throw Failure(path, what, Stdlib.GetLastError());
+            }
         }
         finally
         {

@@ -34,6 +34,12 @@ public sealed record LayerEstimate(Layer Layer, Execution Execution, double Cycl
 public sealed record DesignEstimate(string Kernel, KernelConfig Config, Precision Precision, int Batch, double FreqMhz, double Cycles,
     long Macs, long Lanes, ResourceUse Resources, int ComputeBoundOps, int MemoryBoundOps, HardwarePlan Plan, double DeviceMacs)
 {
+    /// <summary>The layers' own types when the network is mixed-precision (<see cref="Precision"/> is then the widest), else null.</summary>
+    public IReadOnlyList<Precision>? LayerTypes { get; init; }
+
+    /// <summary>"int8", or "fp32+int8" for a mixed-precision design.</summary>
+    public string PrecisionText => LayerTypes is { Count: > 1 } t ? string.Join("+", t.Select(p => p.Id())) : Precision.Id();
+
     /// <summary>
     /// Share of the engine's lanes the device can hold: 1 unless the engine needs more DSPs than the device has. A
     /// design over the DSP budget is costed as if only that share of its lanes existed (its compute cycles divided by
@@ -69,10 +75,19 @@ public sealed class Estimator
 {
     private readonly MacWork[] macs;
     private readonly Step[] vectorSteps;
+
+    // Mixed precision (null or 1 where a step runs at the datapath's own type): each MAC step's target and packing,
+    // each vector step's element bytes, and the conversions between types (LayerPrecisions).
+    private readonly Target?[] macTargets;
+    private readonly double[] macPacking;
+    private readonly int[] vectorBytes;
+    private readonly Conversion[] conversions;
     private readonly double? fixedFreqMhz;
     private BankPlacement? placement; // a reference, so concurrent evaluations may race to set it harmlessly
 
-    public Estimator(KernelKind kind, LoweredNetwork network, Target target, double? fixedFreqMhz = null, Calibration? calibration = null)
+    /// <param name="layers">Each layer's own data type (mixed precision); <paramref name="target"/> must then be its widest.</param>
+    public Estimator(KernelKind kind, LoweredNetwork network, Target target, double? fixedFreqMhz = null, Calibration? calibration = null,
+        LayerPrecisions? layers = null)
     {
         if (network.Options != kind.Lowering)
             throw new ArgumentException($"kernel {kind.Id} needs a network lowered with {kind.Lowering}, got {network.Options}");
@@ -85,7 +100,25 @@ public sealed class Estimator
         Calibration = calibration ?? Calibration.None;
         macs = network.MacSteps.Select(s => new MacWork(s)).ToArray();
         vectorSteps = network.Steps.Where(s => s is not MacStep).ToArray();
+        if (layers is not null && layers.Widest != target.Precision)
+            throw new ArgumentException($"a mixed-precision network runs on a {layers.Widest.Id()} datapath, got {target.Precision.Id()}");
+        Layers = layers is { Mixed: true } ? layers : null;
+        var narrow = new Dictionary<Precision, Target>();
+        Target? TargetOf(Step s)
+        {
+            var t = Layers?.Of(s.Layers[0]) ?? target.Precision;
+            if (t == target.Precision) return null;
+            if (!narrow.TryGetValue(t, out var tt)) narrow[t] = tt = new Target(target.Device, t);
+            return tt;
+        }
+        macTargets = network.MacSteps.Select(TargetOf).ToArray();
+        macPacking = macTargets.Select(t => t is null ? 1 : LayerPrecisions.Packing(target, t.Precision)).ToArray();
+        vectorBytes = vectorSteps.Select(s => (TargetOf(s) ?? target).Bytes).ToArray();
+        conversions = Layers is null ? [] : Conversion.Of(network, Layers);
     }
+
+    /// <summary>The layers' own data types when the network is mixed-precision, else null.</summary>
+    public LayerPrecisions? Layers { get; }
 
     public KernelKind Kind { get; }
     public LoweredNetwork Network { get; }
@@ -101,7 +134,10 @@ public sealed class Estimator
         var plan = Kind.Plan(config, Network, Target);
         var resources = PlanResources.Of(plan, Target);
         if (!Calibration.IsIdentity) Calibration.Apply(resources);
-        var freq = fixedFreqMhz ?? ClockModel.FrequencyMhz(Target.Device.FmaxMhz, resources.Binding().Util, Kind.ClockDerating) * Calibration.Fmax.Value;
+        // A calibrated clock stays in the range every document reader accepts (a factor of up to 5 on a 320 MHz
+        // device would otherwise write a designs.json that generate and the sweep refuse).
+        var freq = fixedFreqMhz ?? Math.Clamp(ClockModel.FrequencyMhz(Target.Device.FmaxMhz, resources.Binding().Util, Kind.ClockDerating) * Calibration.Fmax.Value,
+            ClockRange.MinMhz, ClockRange.MaxMhz);
         // The bandwidth the design's buffers can draw where they are placed (BankPlacement), the same for every configuration.
         placement ??= BankPlacement.Of(plan, Network, Target.Device);
         return (plan, resources, freq, placement.PeakBytesPerSecond / (freq * 1e6));
@@ -120,21 +156,32 @@ public sealed class Estimator
         var capacity = Capacity(plan);
         double cycles = 0;
         int computeBound = 0, memoryBound = 0;
-        foreach (ref readonly var op in macs.AsSpan())
+        for (var i = 0; i < macs.Length; i++)
         {
-            var cost = Fixed(OnDevice(Kind.Cost(plan, op, Target, bpc), capacity), freq);
+            var cost = Fixed(OnDevice(MacCost(plan, i, bpc), capacity), freq);
             cycles += cost.Cycles;
             if (cost.MemoryBound) memoryBound++; else computeBound++;
         }
         var vu = config["vu"];
-        foreach (var step in vectorSteps)
+        for (var i = 0; i < vectorSteps.Length; i++)
         {
-            var cost = Fixed(VectorUnit.Cost(step, vu, Target.Bytes, bpc), freq);
+            var cost = Fixed(VectorUnit.Cost(vectorSteps[i], vu, vectorBytes[i], bpc), freq);
             cycles += cost.Cycles;
             if (cost.MemoryBound) memoryBound++; else computeBound++;
         }
+        foreach (var c in conversions) cycles += c.Cost(vu, bpc).Cycles;
         return new DesignEstimate(Kind.Id, config, Target.Precision, Batch, freq, cycles, Network.Network.Macs * Batch, plan.Compute[0].Lanes, resources,
-            computeBound, memoryBound, plan, DeviceMacs);
+            computeBound, memoryBound, plan, DeviceMacs) { LayerTypes = Layers?.Types };
+    }
+
+    /// <summary>
+    /// A MAC step's cost at its layer's type: the kind's cycle model on the datapath's plan with that type's element
+    /// width and accumulator, its compute divided by the MACs a lane packs at that type.
+    /// </summary>
+    private OpCost MacCost(HardwarePlan plan, int i, double bpc)
+    {
+        var cost = Kind.Cost(plan, macs[i], macTargets[i] ?? Target, bpc);
+        return macPacking[i] > 1 ? cost with { Compute = cost.Compute / macPacking[i] } : cost;
     }
 
     /// <summary>Share of the engine's lanes the device holds (below 1 only for an engine over the DSP budget).</summary>
@@ -155,12 +202,20 @@ public sealed class Estimator
         var layers = Network.Network.Layers;
         var index = layers.Select((l, i) => (l.Name, i)).ToDictionary(x => x.Name, x => x.i);
         var sums = new (double Cycles, double Compute, double Memory, double Bytes, double Host)[layers.Count];
+        int macIndex = 0, vectorIndex = 0;
         foreach (var step in Network.Steps)
         {
-            var c = Fixed(step is MacStep m ? OnDevice(Kind.Cost(plan, new MacWork(m), Target, bpc), capacity) : VectorUnit.Cost(step, config["vu"], Target.Bytes, bpc), freq);
+            var c = Fixed(step is MacStep ? OnDevice(MacCost(plan, macIndex++, bpc), capacity) : VectorUnit.Cost(step, config["vu"], vectorBytes[vectorIndex++], bpc), freq);
             var i = index[step.Layers[0]];
             var s = sums[i];
             sums[i] = (s.Cycles + c.Cycles, s.Compute + c.Compute, s.Memory + c.Memory, s.Bytes + c.Bytes, s.Host + MemoryTiming.LaunchCycles(freq));
+        }
+        foreach (var conversion in conversions)
+        {
+            var c = conversion.Cost(config["vu"], bpc);
+            var i = index[conversion.Layer];
+            var s = sums[i];
+            sums[i] = (s.Cycles + c.Cycles, s.Compute + c.Compute, s.Memory + c.Memory, s.Bytes + c.Bytes, s.Host);
         }
         var result = new List<LayerEstimate>(layers.Count);
         for (var i = 0; i < layers.Count; i++)

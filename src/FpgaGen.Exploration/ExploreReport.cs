@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using FpgaGen.Estimation;
 using FpgaGen.Exploration.Documents;
+using FpgaGen.Exploration.Plots;
 using FpgaGen.Kernels;
 
 namespace FpgaGen.Exploration;
@@ -82,7 +83,7 @@ public static class ExploreReport
             ("designs.csv", Csv(r.Designs, r.Pareto, _ => true)),
             ("pareto.json", JsonSerializer.Serialize(Summary(model, device, o, r, front, modelSource, dir), Json)),
             ("pareto.csv", Csv(r.Designs, r.Pareto, i => r.Pareto[i])),
-            ("pareto.svg", ParetoPlot.Svg($"{model} on {device}", r.Designs, r.Pareto)),
+            ("pareto.svg", ParetoPlot.Svg($"{model} on {device}", o.MaxUtil, r.Designs, ResourceAxis.Dsp(o.Device))),
         };
         foreach (var (name, text) in files) AtomicFile.WriteAllText(Path.Combine(dir, name), text);
         return files.Select(f => Path.Combine(dir, f.Name)).ToList();

@@ -27,6 +27,12 @@ public sealed record ExploreOptions
 
     /// <summary>Designs evaluated per annealing run (per kernel kind and data type).</summary>
     public int AnnealingBudget { get; init; } = 20_000;
+
+    /// <summary>
+    /// The network's own layer types (mixed precision, <see cref="LayerPrecisions.Of"/>): searched once, on a datapath
+    /// of their widest type, instead of <see cref="Precisions"/>. Null: every layer at each of <see cref="Precisions"/>.
+    /// </summary>
+    public LayerPrecisions? Layers { get; init; }
 }
 
 /// <summary>One kernel kind × data type that was searched, and how.</summary>
@@ -50,7 +56,9 @@ public static class Explorer
         var clock = Stopwatch.StartNew();
         var kernels = (options.Kernels ?? KernelKinds.All()).Where(k => k.AppliesTo(network)).ToList();
         if (kernels.Count == 0) throw new InputException($"none of the requested kernels applies to {network.Name}");
-        var jobs = (from p in options.Precisions from k in kernels select (Kernel: k, Precision: p)).ToList();
+        options.Layers?.Check(options.Device, network);
+        IReadOnlyList<Precision> precisions = options.Layers is { } layers ? [layers.Widest] : options.Precisions;
+        var jobs = (from p in precisions from k in kernels select (Kernel: k, Precision: p)).ToList();
         var sizes = jobs.Select(j => j.Kernel.Space.Size <= options.ExhaustiveLimit ? j.Kernel.Space.Size : options.AnnealingBudget).ToList();
         var total = sizes.Sum();
         long done = 0;
@@ -63,7 +71,7 @@ public static class Explorer
         {
             if (!lowered.TryGetValue((kernel.Lowering, precision), out var net))
                 lowered[(kernel.Lowering, precision)] = net = Lowerer.Lower(network, kernel.Lowering, precision, options.Batch);
-            var estimator = new Estimator(kernel, net, new Target(options.Device, precision), calibration: options.Calibration.For(kernel.Id));
+            var estimator = new Estimator(kernel, net, new Target(options.Device, precision), calibration: options.Calibration.For(kernel.Id), layers: options.Layers);
             var exhaustive = kernel.Space.Size <= options.ExhaustiveLimit;
             var before = done;
             void Tick(long n) => progress?.Report((Interlocked.Add(ref done, n), total));

@@ -27,6 +27,33 @@ public static class Pareto
         return onFront;
     }
 
+    /// <summary>
+    /// The front of one pair of objectives: throughput (higher is better) against one cost (lower is better), as a
+    /// plot of the two shows it. A design is on it when no design is at least as fast at no higher cost and strictly
+    /// better in one; equal designs are all on it.
+    /// </summary>
+    public static bool[] Front(IReadOnlyList<DesignEstimate> designs, Func<DesignEstimate, double> cost)
+    {
+        // Cheapest first, fastest first among equal costs: a design is on the front when it is faster than every
+        // cheaper one (or equal to the last design found on it).
+        var order = Enumerable.Range(0, designs.Count).OrderBy(i => cost(designs[i])).ThenByDescending(i => designs[i].ImagesPerSecond).ToArray();
+        var onFront = new bool[designs.Count];
+        var best = double.NegativeInfinity;
+        int? last = null;
+        foreach (var i in order)
+        {
+            var speed = designs[i].ImagesPerSecond;
+            var equalToLast = last is { } l && speed == designs[l].ImagesPerSecond && cost(designs[i]) == cost(designs[l]);
+            if (speed > best || equalToLast)
+            {
+                onFront[i] = true;
+                best = Math.Max(best, speed);
+                last = i;
+            }
+        }
+        return onFront;
+    }
+
     public static bool Dominates(DesignEstimate a, DesignEstimate b)
     {
         double ra = a.Resources.RamBits, rb = b.Resources.RamBits;

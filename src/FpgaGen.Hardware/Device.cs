@@ -29,6 +29,9 @@ public sealed record Device
     /// <summary>Soft logic and registers around one multiply-accumulate lane, per data type (model coefficients).</summary>
     public required IReadOnlyDictionary<Precision, LaneCost> LaneCosts { get; init; }
 
+    /// <summary>The processor that runs the host program: a PC over PCIe unless the file says otherwise (SoC boards).</summary>
+    public HostInfo Host { get; init; } = HostInfo.Pcie;
+
     /// <summary>Field path → "status: citation"; status is confirmed, secondary, derived or unconfirmed.</summary>
     public required IReadOnlyDictionary<string, string> Sources { get; init; }
 
@@ -89,3 +92,37 @@ public sealed record ExternalMemory(string Kind, int Banks, double GBps, double?
 public sealed record PlatformOverhead(long Dsp, long Logic, long Registers, IReadOnlyDictionary<string, long> Ram);
 
 public sealed record LaneCost(double Logic, double Registers);
+
+/// <summary>
+/// Where the host program runs. <see cref="Kind"/> <c>pcie</c>: a PC that reaches the card over PCIe (the default);
+/// <c>soc</c>: the board's own hard processor (Arria 10 SoC, Zynq), for which the host is cross-compiled.
+/// <see cref="Arch"/> is one of <see cref="HostArch.All"/>; what a build file does with it comes from that fixed table,
+/// never from the device file's text.
+/// </summary>
+/// <param name="Cpu">Display text (the processor), for tables and comments only.</param>
+public sealed record HostInfo(string Kind, HostArch Arch, string? Cpu)
+{
+    public const string PcieKind = "pcie";
+    public const string SocKind = "soc";
+
+    public static readonly HostInfo Pcie = new(PcieKind, HostArch.X86_64, null);
+
+    public bool IsSoc => Kind == SocKind;
+}
+
+/// <summary>
+/// A host instruction set and how a project builds for it. Cross prefixes are the Debian/GNU triplets; the aocl
+/// flag is the SDK's: `aocl compile-config --arm` / `aocl link-config --arm` give the ARM host's include and library
+/// flags (Intel FPGA SDK for OpenCL SoC board Makefiles, e.g. the Arria 10 SoC reference platform's board_test).
+/// </summary>
+public sealed record HostArch(string Id, string? CrossPrefix, string? AoclFlag)
+{
+    public static readonly HostArch X86_64 = new("x86_64", null, null);
+
+    /// <summary>32-bit ARMv7-A with hard float (Cortex-A9 of the Arria 10 and Cyclone V HPS).</summary>
+    public static readonly HostArch Arm32 = new("arm32", "arm-linux-gnueabihf-", "--arm");
+
+    public static readonly IReadOnlyList<HostArch> All = [X86_64, Arm32];
+
+    public bool Cross => CrossPrefix is not null;
+}

@@ -14,7 +14,7 @@ public static partial class DeviceLoader
     private static readonly string[] TopKeys =
     [
         "name", "vendor", "family", "part", "board", "toolchain", "dsp", "ram", "logic", "registers",
-        "external_memory", "fmax_mhz", "platform", "lane_cost", "sources", "notes",
+        "external_memory", "fmax_mhz", "platform", "lane_cost", "host", "sources", "notes",
     ];
 
     private static readonly string[] SourceStatuses = ["confirmed", "secondary", "derived", "unconfirmed"];
@@ -26,9 +26,6 @@ public static partial class DeviceLoader
         [Toolchain.Vitis] = ["xilinx", "amd"],
         [Toolchain.Vivado] = ["xilinx", "amd"],
     };
-
-    /// <summary>Highest kernel clock we accept: no FPGA fabric runs user kernels beyond this.</summary>
-    public const double MaxFmaxMhz = 1000;
 
     public static Device Load(string path)
     {
@@ -80,7 +77,7 @@ public static partial class DeviceLoader
 
         var fmaxNode = Required(root, "fmax_mhz", "fmax_mhz", "typical kernel clock in MHz");
         var fmax = Positive(fmaxNode, "fmax_mhz");
-        if (fmax > MaxFmaxMhz) throw fmaxNode.Error($"fmax_mhz: {Fmt(fmax)} MHz is beyond any FPGA kernel clock (at most {MaxFmaxMhz}; the unit is MHz)");
+        if (!ClockRange.Contains(fmax)) throw fmaxNode.Error($"fmax_mhz: {ClockRange.Problem(fmax)}");
 
         var laneCosts = new Dictionary<Precision, LaneCost>();
         var laneMap = Map(root, "lane_cost", "lane_cost", "soft logic and registers per MAC lane, per data type");
@@ -121,6 +118,7 @@ public static partial class DeviceLoader
             FmaxMhz = fmax,
             Platform = ReadPlatform(Map(root, "platform", "platform", "resources taken by the BSP or shell"), ram),
             LaneCosts = laneCosts,
+            Host = root.Get("host") is null ? HostInfo.Pcie : ReadHost(Map(root, "host", "host", "the processor that runs the host program")),
             Sources = ReadSources(Map(root, "sources", "sources", "where each fact comes from"), FieldPaths(root)),
         };
         if (root.Get("notes") is { } notes && notes is not YScalar)
@@ -154,6 +152,23 @@ public static partial class DeviceLoader
                 Name(m, "hls_part", "toolchain.hls_part", DeviceNames.PartPattern(), DeviceNames.PartRule)),
             _ => new Toolchain(kind, null, null, Name(m, "hls_part", "toolchain.hls_part", DeviceNames.PartPattern(), DeviceNames.PartRule)),
         };
+    }
+
+    /// <summary>host: {kind: pcie|soc, arch: x86_64|arm32, cpu: text}; an SoC host is the board's own processor.</summary>
+    private static HostInfo ReadHost(YMap m)
+    {
+        m.CheckKeys("host", ["kind", "arch", "cpu"]);
+        string[] kinds = [HostInfo.PcieKind, HostInfo.SocKind];
+        var kindNode = Required(m, "kind", "host.kind", $"one of {string.Join(", ", kinds)}");
+        var kind = Text(m, "kind", "host.kind");
+        if (!kinds.Contains(kind)) throw kindNode.Error($"host.kind: unknown host '{Printable(kind)}' (expected {string.Join(" or ", kinds)})");
+        var archNode = Required(m, "arch", "host.arch", $"one of {string.Join(", ", HostArch.All.Select(a => a.Id))}");
+        var archId = Text(m, "arch", "host.arch");
+        var arch = HostArch.All.FirstOrDefault(a => a.Id == archId)
+                   ?? throw archNode.Error($"host.arch: unknown instruction set '{Printable(archId)}' (expected {string.Join(", ", HostArch.All.Select(a => a.Id))})");
+        if (kind == HostInfo.PcieKind && arch.Cross)
+            throw archNode.Error($"host.arch: a PCIe host is the build machine itself ({HostArch.X86_64.Id}); '{arch.Id}' needs host.kind: soc");
+        return new HostInfo(kind, arch, m.Get("cpu") is null ? null : Text(m, "cpu", "host.cpu"));
     }
 
     private static RamKind ReadRam(YNode node, string path)

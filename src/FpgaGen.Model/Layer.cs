@@ -22,6 +22,15 @@ public abstract class Layer
 
     public abstract string Kind { get; }
 
+    /// <summary>
+    /// This layer's own data type when the model fixes one (a design file's <c>precision:</c>, a quantized ONNX
+    /// model's int8 layers); null: the network-wide type chosen on the command line.
+    /// </summary>
+    public Precision? Precision { get; set; }
+
+    /// <summary>Scales and zero points of a layer from a quantized ONNX model (QDQ or QLinear operators), if any.</summary>
+    public LayerQuantization? Quantization { get; set; }
+
     /// <summary>Short description of the layer's own settings, e.g. "11x11/4 p2 g2".</summary>
     public virtual string Details => "";
 

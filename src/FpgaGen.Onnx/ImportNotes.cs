@@ -27,6 +27,8 @@ internal static class ImportNotes
             yield return $"linear: {linears} MatMul + bias Add pairs fused into linear layers";
         if (counts.GetValueOrDefault("class_token") > 0 || counts.GetValueOrDefault("pos_embed") > 0)
             yield return "ViT embeddings: the learned class token concatenated before the tokens and the learned position embedding added to them became class_token and pos_embed layers";
+        if (counts.GetValueOrDefault("qdq") > 0 || counts.GetValueOrDefault("qlinear") > 0)
+            yield return QuantNote(network, counts.GetValueOrDefault("qdq"), counts.GetValueOrDefault("qlinear"));
         if (counts.GetValueOrDefault("batchnorm") is > 0 and var bn)
         {
             var channels = counts["batchnorm_channels"];
@@ -34,5 +36,17 @@ internal static class ImportNotes
                 + $"{2L * channels:N0} in all) as PyTorch counts them; their running mean and variance ({2L * channels:N0} more values) are statistics, "
                 + "not parameters. At inference all four fold into the preceding convolution's weights and bias, so the accelerator has no batch-norm stage";
         }
+    }
+
+    private static string QuantNote(Network network, int qdq, int qlinear)
+    {
+        var macs = network.Layers.Where(l => l.Macs > 0).ToList();
+        var int8 = macs.Count(l => l.Precision == Precision.Int8);
+        var perChannel = macs.Count(l => l.Quantization?.Weights.PerChannel == true);
+        var parts = new List<string>();
+        if (qdq > 0) parts.Add($"{qdq} QuantizeLinear/DequantizeLinear nodes on activations became the int8 tensors between layers");
+        if (qlinear > 0) parts.Add($"{qlinear} QLinearConv/QLinearMatMul became int8 layers");
+        return $"quantized model: {string.Join("; ", parts)}; {int8} of {macs.Count} MAC layers are int8 ({perChannel} with per-channel weight scales), "
+               + $"{macs.Count - int8} stay float and run at the network's data type (--precision)";
     }
 }

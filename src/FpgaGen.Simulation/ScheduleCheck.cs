@@ -110,19 +110,13 @@ public static class ScheduleCheck
 /// <summary>One launch of a kernel in the schedule run: its loops' cycles and the external-memory bytes it moved.</summary>
 public sealed record KernelRun(string Kernel, double Cycles, double Bytes = 0);
 
-/// <summary>
-/// How many cycles an accumulator's add takes before its result may be added to again: 1 for integers (a single-cycle
-/// adder); 4 for float and half accumulation (both accumulate in float here). Source for AMD: Vitis HLS schedules an
-/// fp32 add/sub on a loop-carried path with II = 4 at distance 1 (UG1448, HLS 200-880 example). For Intel aoc we
-/// assume the same 4-cycle fp32 adder; aoc's single-cycle accumulator (Arria 10, Programming Guide 5.12) applies only
-/// to a scalar register accumulator initialised to 0, not to one kept in on-chip memory as these kernels do.
-/// </summary>
+/// <summary>The accumulator latency of <see cref="FpgaGen.Kernels.Kinds.EngineTiming.AccumulateLatency"/>, the estimate's own figure.</summary>
 public static class DependenceLatency
 {
-    public const int Integer = 1;
-    public const int Float = 4;
+    /// <summary>The same figures as constants, for tests' attributes (a test holds them equal).</summary>
+    public const int Integer = 1, Float = 4;
 
-    public static int For(Precision precision) => precision is Precision.Fp32 or Precision.Fp16 ? Float : Integer;
+    public static int For(Precision precision) => FpgaGen.Kernels.Kinds.EngineTiming.AccumulateLatency(precision);
 }
 
 /// <summary>

@@ -17,11 +17,15 @@ namespace FpgaGen.Simulation;
 /// </summary>
 public static class Simulator
 {
+    /// <summary>The phases of a simulation, in order, as <see cref="SimulationProgress"/> names them.</summary>
+    public const string Building = "building the OpenCL program", Reference = "reference", Packing = "packing weights", Kernels = "kernels";
+
     /// <param name="predictedMs">Predicted FPGA time per layer name (from the estimator), shown beside measured times.</param>
     public static SimulationReport Run(AcceleratorDesign design, OpenClSession session, IReadOnlyDictionary<string, float[]> weights, float[] input,
-        string deviceId, IReadOnlyDictionary<string, double> predictedMs, IProgress<(int Done, int Total)>? progress = null,
-        NetworkReference.LinearKernel? referenceLinear = null)
+        string deviceId, IReadOnlyDictionary<string, double> predictedMs, SimulationOptions? options = null)
     {
+        options ??= new SimulationOptions();
+        var progress = options.Progress;
         var clock = Stopwatch.StartNew();
         var portable = design.Portable();
         var missing = portable.RequiredExtensions.Where(e => !session.Device.Extensions.Contains(e)).ToList();
@@ -31,12 +35,17 @@ public static class Simulator
         var batch = design.Lowered.Batch;
         var phases = new Dictionary<string, double> { ["lower"] = clock.Elapsed.TotalSeconds };
         // Build the program and create the buffers first: a device without room fails here, before the long reference.
+        progress?.Report(new SimulationProgress(Building, 0, 1));
         using var runner = new PlanRunner(session, portable);
         phases["build"] = clock.Elapsed.TotalSeconds - phases.Values.Sum();
-        var reference = NetworkReference.Run(design.Network, weights, input, batch, referenceLinear);
-        var ranges = NetworkReference.Ranges(reference);
+        progress?.Report(new SimulationProgress(Reference, 0, design.Network.Layers.Count));
+        var reference = NetworkReference.Run(design.Network, weights, input, batch, options.ReferenceLinear,
+            (done, total) => progress?.Report(new SimulationProgress(Reference, done, total)));
+        // Fixed point is scaled by calibration ranges: measured on other inputs when given, else on this input itself.
+        var ranges = options.Ranges ?? NetworkReference.Ranges(reference);
         phases["reference"] = clock.Elapsed.TotalSeconds - phases.Values.Sum();
-        var blob = WeightPacker.Pack(portable.Weights, weights, ranges);
+        progress?.Report(new SimulationProgress(Packing, 0, portable.Weights.Steps.Count));
+        var blob = WeightPacker.Pack(portable.Weights, weights, ranges, (done, total) => progress?.Report(new SimulationProgress(Packing, done, total)));
         phases["pack"] = clock.Elapsed.TotalSeconds - phases.Values.Sum();
         var tolerance = Tolerances.For(portable.Precision);
         var qmax = WeightPacker.QMax(portable.Weights.DataType);
@@ -56,6 +65,7 @@ public static class Simulator
         integer?.SetInput(encoded);
         var results = new List<StepResult>();
         double pendingMs = 0;
+        progress?.Report(new SimulationProgress(Kernels, 0, portable.Steps.Count));
         for (var i = 0; i < portable.Steps.Count; i++)
         {
             var step = portable.Steps[i];
@@ -63,7 +73,7 @@ public static class Simulator
             var (ms, problem) = runner.RunStep(step);
             integer?.Run(i);
             pendingMs += ms;
-            progress?.Report((i + 1, portable.Steps.Count));
+            progress?.Report(new SimulationProgress(Kernels, i + 1, portable.Steps.Count));
             if (problem is null && lastWriter[step.Output] != i) continue;
             var predicted = layerDone.Where(kv => kv.Value == i).Sum(kv => predictedMs.GetValueOrDefault(kv.Key));
             var expected = reference[keys[step.Output]];
@@ -81,10 +91,14 @@ public static class Simulator
             pendingMs = 0;
             if (problem is not null) break; // the arena is no longer trustworthy after a kernel moved the wrong amount
         }
+        // A classifier's answer, by both: the top classes of the network's output.
+        IReadOnlyList<TopClasses>? top = null;
+        if (options.Labels is { } labels && results.All(r => r.Problem is null) && portable.Network.Output.Elements == labels.Count)
+            top = ClassRanking.Compare(reference[portable.Network.Output.Calibration], portable.DecodeOutput(runner.ReadTensor(portable.Output), blob), batch, labels);
         phases["run"] = clock.Elapsed.TotalSeconds - phases.Values.Sum();
         return new SimulationReport(design.Network.Name, deviceId, session.Device.Name, design.Kernel,
             string.Join(",", design.Parameters.Select(kv => $"{kv.Key}={kv.Value}")), portable.Precision.Id(), batch, tolerance, results,
-            results.Sum(r => r.KernelMs), clock.Elapsed.TotalSeconds, predictedMs.Values.Sum()) { PhaseSeconds = phases };
+            results.Sum(r => r.KernelMs), clock.Elapsed.TotalSeconds, predictedMs.Values.Sum()) { PhaseSeconds = phases, TopClasses = top };
     }
 
     /// <summary>Largest errors; the relative one divides by |expected| but never by less than 1e-3 of the tensor's magnitude.</summary>

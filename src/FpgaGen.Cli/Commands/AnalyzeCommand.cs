@@ -21,7 +21,11 @@ internal static class AnalyzeCommand
         };
         cmd.SetAction(r => io.Guard(() =>
         {
-            var figures = Analysis.Analyze(ModelFiles.Load(r.GetValue(model)!, io.Err), r.GetValue(batch), PrecisionExtensions.Parse(r.GetValue(precision)!));
+            // A model that fixes its layers' data types (design-file precision:, a quantized ONNX model) is analyzed at
+            // them unless --precision is given, which then applies to every layer.
+            var uniform = r.GetResult(precision) is { Implicit: false };
+            var figures = Analysis.Analyze(ModelFiles.Load(r.GetValue(model)!, io.Err), r.GetValue(batch), PrecisionExtensions.Parse(r.GetValue(precision)!),
+                layerPrecisions: !uniform);
             switch (r.GetValue(format))
             {
                 case "json": io.WriteJson(ToJson(figures)); break;
@@ -39,7 +43,7 @@ internal static class AnalyzeCommand
         Source = f.Network.Source,
         Input = f.Network.Input.Dims,
         f.Batch,
-        Precision = f.Precision.Id(),
+        Precision = f.Mixed ? "mixed" : f.Layers.Count > 0 ? f.Layers[0].Precision.Id() : f.Precision.Id(),
         Layers = f.Layers.Select(l => new
         {
             l.Layer.Name,
@@ -51,6 +55,8 @@ internal static class AnalyzeCommand
             ParamCount = l.Params,
             l.WeightBytes,
             l.ActivationBytes,
+            Precision = l.Precision.Id(),
+            Quantization = l.Layer.Quantization is { } q ? new { Input = q.Input.Describe(), Weights = q.Weights.Describe(), Output = q.Output?.Describe() } : null,
         }),
         // param_count, not params: "params" names a design's kernel parameters in every other document.
         Totals = new { f.Macs, ParamCount = f.Params, f.WeightBytes, f.ActivationBytes, f.PeakActivationBytes },
@@ -58,22 +64,23 @@ internal static class AnalyzeCommand
     };
 
     private static void WriteCsv(CliIo io, NetworkFigures f) =>
-        io.WriteCsv(["name", "kind", "details", "output", "macs", "param_count", "weight_bytes", "activation_bytes"],
-            f.Layers.Select(l => (IReadOnlyList<object?>)[l.Layer.Name, l.Layer.Kind, l.Layer.Details, l.Layer.Output.ToString(), l.Macs, l.Params, l.WeightBytes, l.ActivationBytes]));
+        io.WriteCsv(["name", "kind", "details", "output", "macs", "param_count", "weight_bytes", "activation_bytes", "precision"],
+            f.Layers.Select(l => (IReadOnlyList<object?>)[l.Layer.Name, l.Layer.Kind, l.Layer.Details, l.Layer.Output.ToString(), l.Macs, l.Params, l.WeightBytes, l.ActivationBytes, l.Precision.Id()]));
 
     private static void WriteTable(CliIo io, NetworkFigures f, bool wide)
     {
-        var table = new TextTable($"{f.Network.Name}: input {f.Network.Input}, batch {f.Batch}, {f.Precision.Id()}")
+        var table = new TextTable($"{f.Network.Name}: input {f.Network.Input}, batch {f.Batch}, {(f.Mixed ? "mixed precision" : f.Layers[0].Precision.Id())}")
             .Column("#", right: true, priority: 4).Column("layer").Column("kind", priority: 2).Column("details", priority: 6)
             .Column("output", right: true, priority: 3).Column("MMACs", right: true).Column("params", right: true, priority: 1)
-            .Column("weights", right: true, priority: 5).Column("activations", right: true, priority: 5);
+            .Column("weights", right: true, priority: 5).Column("activations", right: true, priority: 5).Column("type", priority: f.Mixed ? 1 : 7);
         var i = 0;
         foreach (var l in f.Layers)
             table.Row((++i).ToString(CultureInfo.InvariantCulture), l.Layer.Name, l.Layer.Kind, l.Layer.Details,
                 l.Layer.Output.ToString(), l.Macs == 0 ? "" : Mega(l.Macs), l.Params == 0 ? "" : CliIo.Count(l.Params),
-                l.WeightBytes == 0 ? "" : CliIo.Bytes(l.WeightBytes), CliIo.Bytes(l.ActivationBytes));
+                l.WeightBytes == 0 ? "" : CliIo.Bytes(l.WeightBytes), CliIo.Bytes(l.ActivationBytes), l.Precision.Id());
         table.Separator();
-        table.Row("", "total", "", $"{f.Layers.Count} layers", "", Mega(f.Macs), CliIo.Count(f.Params), CliIo.Bytes(f.WeightBytes), CliIo.Bytes(f.ActivationBytes));
+        table.Row("", "total", "", $"{f.Layers.Count} layers", "", Mega(f.Macs), CliIo.Count(f.Params), CliIo.Bytes(f.WeightBytes), CliIo.Bytes(f.ActivationBytes),
+            f.Mixed ? "mixed" : "");
         table.Write(io, wide);
 
         io.Out.WriteLine($"MACs {f.Macs:N0} ({f.Macs / 1e9:0.###} G, {2 * f.Macs / 1e9:0.###} GOP), parameters {f.Params:N0}, weights {CliIo.Bytes(f.WeightBytes)}, largest activation {CliIo.Bytes(f.PeakActivationBytes)}");

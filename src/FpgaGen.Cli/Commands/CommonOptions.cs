@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace FpgaGen.Cli.Commands;
 
@@ -19,13 +20,63 @@ internal static class CommonOptions
         new Option<string>("--precision") { Description = "Data type: fp32|fp16|int16|int8", DefaultValueFactory = _ => "fp32" }
             .AcceptOnlyFromAmongIgnoringCase("fp32", "fp16", "int16", "int8");
 
-    public static Option<int> Batch() => new("--batch") { Description = "Batch size (images per inference)", DefaultValueFactory = _ => 1 };
+    /// <summary>Images per inference, 1 to <see cref="Exploration.Documents.DesignEntry.MaxBatch"/> as design files allow.</summary>
+    public static Option<int> Batch() =>
+        new Option<int>("--batch") { Description = $"Batch size (images per inference), 1 to {Exploration.Documents.DesignEntry.MaxBatch:N0}", DefaultValueFactory = _ => 1 }
+            .InRange(1, Exploration.Documents.DesignEntry.MaxBatch);
 
     public static Option<string> Device() =>
         new("--device") { Description = "Target device: an id from `fpgagen devices` or a path to a device YAML file", Required = true };
 
-    public static Option<double> MaxUtil() =>
-        new("--max-util") { Description = "Largest fraction of any resource a design may use, in (0, 1]", DefaultValueFactory = _ => 0.85 };
+    public static Option<double> MaxUtil()
+    {
+        var o = new Option<double>("--max-util") { Description = "Largest fraction of any resource a design may use, in (0, 1]", DefaultValueFactory = _ => 0.85 };
+        o.Validators.Add(r =>
+        {
+            // Written so that NaN fails too.
+            if (Value<double>(r) is { } v && !(v > 0 && v <= 1)) r.AddError($"expected a fraction in (0, 1], got {Invariant(v)}");
+        });
+        return o;
+    }
+
+    /// <summary>
+    /// Refuses values outside [<paramref name="min"/>, <paramref name="max"/>] as a parse error, so the message is the
+    /// one line every parse error gets: the option, what it accepts, where the help is.
+    /// </summary>
+    public static Option<T> InRange<T>(this Option<T> o, T min, T max) where T : struct, IComparable<T>, IFormattable
+    {
+        o.Validators.Add(r =>
+        {
+            if (Value<T>(r) is { } v && (v.CompareTo(min) < 0 || v.CompareTo(max) > 0))
+                r.AddError($"expected {(IsTypeMax(max) ? $"{Invariant(min)} or more" : $"{Invariant(min)} to {Invariant(max)}")}, got {Invariant(v)}");
+        });
+        return o;
+    }
+
+    /// <summary><see cref="InRange"/> from 1 to the type's largest value.</summary>
+    public static Option<int> Positive(this Option<int> o) => o.InRange(1, int.MaxValue);
+
+    public static Option<long> Positive(this Option<long> o) => o.InRange(1L, long.MaxValue);
+
+    /// <summary>
+    /// The option's value, or null when its text did not convert: validators run even then, and the conversion has
+    /// its own error ("'abc' is not a whole number"), which must be the one shown.
+    /// </summary>
+    public static T? Value<T>(OptionResult r) where T : struct
+    {
+        try
+        {
+            return r.GetValueOrDefault<T>();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsTypeMax<T>(T v) => v switch { int i => i == int.MaxValue, long l => l == long.MaxValue, _ => false };
+
+    private static string Invariant<T>(T v) where T : IFormattable => v.ToString(typeof(T) == typeof(double) ? "R" : "N0", System.Globalization.CultureInfo.InvariantCulture);
 
     public static double CheckMaxUtil(double v) =>
         v > 0 && v <= 1 ? v : throw new InputException($"--max-util must be in (0, 1], got {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
@@ -39,7 +90,7 @@ internal static class CommonOptions
         {
             var v = r.GetValueOrDefault<string>();
             if (v is not null && !values.Contains(v, StringComparer.OrdinalIgnoreCase))
-                r.AddError($"'{v}' is not a valid value for {o.Name} (expected one of: {string.Join(", ", values)})");
+                r.AddError($"'{InputException.OneLine(v)}' is not accepted (expected one of: {string.Join(", ", values)})");
         });
         return o;
     }

@@ -45,6 +45,7 @@ internal static class DevicesCommand
             new("uram_kind", Ram(1)?.Kind), new("uram_blocks", Ram(1)?.Count), new("uram_block_bits", Ram(1)?.Bits),
             new("ram_bits", d.RamBits), new("logic", d.Logic.Count), new("logic_kind", d.Logic.Kind), new("registers", d.Registers),
             new("memory_kind", d.Memory.Kind), new("memory_banks", d.Memory.Banks), new("memory_gbps", d.Memory.GBps), new("fmax_mhz", d.FmaxMhz),
+            new("host_kind", d.Host.Kind), new("host_arch", d.Host.Arch.Id), new("host_cpu", d.Host.Cpu),
             new("precisions", string.Join(" ", d.Precisions.Select(p => p.Id()))),
         ];
     }
@@ -70,7 +71,8 @@ internal static class DevicesCommand
             .Column("precisions", priority: 5).Column("board", priority: 6).Column("toolchain target", priority: 7);
         foreach (var d in devices)
         {
-            var target = $"{d.Toolchain.Kind}: {d.Toolchain.AocBoard ?? d.Toolchain.Platform ?? d.Toolchain.HlsPart}";
+            var target = $"{d.Toolchain.Kind}: {d.Toolchain.AocBoard ?? d.Toolchain.Platform ?? d.Toolchain.HlsPart}"
+                         + (d.Host.IsSoc ? $" ({d.Host.Arch.Id} host)" : "");
             string Ram(int k) => k < d.Ram.Count ? $"{CliIo.Count(d.Ram[k].Count)} {d.Ram[k].Kind}" : "";
             table.Row(d.Id, d.Part, CliIo.Count(d.Dsp.Count), Ram(0), Ram(1), $"{CliIo.Count(d.Logic.Count)} {d.Logic.Kind}",
                 $"{d.Memory.Kind} {d.Memory.GBps.ToString(CultureInfo.InvariantCulture)} GB/s", $"{d.FmaxMhz} MHz",

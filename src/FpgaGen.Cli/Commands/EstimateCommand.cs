@@ -19,7 +19,7 @@ internal static class EstimateCommand
         var device = CommonOptions.Device();
         var kernel = new Option<string>("--kernel") { Description = $"Kernel kind: {string.Join("|", KernelKinds.Ids)}", Required = true };
         var set = new Option<string>("--set") { Description = "Parameters, e.g. Tm=64,Tn=7,Tr=13,Tc=13,vu=16", Required = true };
-        var freq = new Option<double?>("--freq") { Description = "Clock in MHz (default: the device's typical fmax, derated for large designs)" };
+        var freq = new Option<double?>("--freq") { Description = $"Clock in MHz, {ClockRange.Text} (default: the device's typical fmax, derated for large designs)" };
         var precision = CommonOptions.Precision();
         var batch = CommonOptions.Batch();
         var maxUtil = CommonOptions.MaxUtil();
@@ -33,15 +33,16 @@ internal static class EstimateCommand
         {
             var net = ModelFiles.Load(r.GetValue(model)!, io.Err);
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
-            var target = new Target(dev, PrecisionExtensions.Parse(r.GetValue(precision)!));
+            // The model's own layer types (mixed precision) unless --precision is given: the datapath at the widest.
+            var types = r.GetResult(precision) is { Implicit: false } ? null : LayerPrecisions.Of(net, PrecisionExtensions.Parse(r.GetValue(precision)!));
+            types?.Check(dev, net);
+            var target = new Target(dev, types?.Widest ?? PrecisionExtensions.Parse(r.GetValue(precision)!));
             var km = KernelKinds.Get(r.GetValue(kernel)!);
             var config = km.Space.Parse(r.GetValue(set)!);
             var f = r.GetValue(freq);
-            // Written so that NaN fails too (every comparison with NaN is false).
-            if (f is { } mhz && !(mhz > 0 && mhz <= 1000))
-                throw new InputException($"--freq: expected a clock above 0 and at most 1000 MHz, got {mhz.ToString(CultureInfo.InvariantCulture)}");
+            if (f is { } mhz) ClockRange.Check(mhz, "--freq");
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
-            var estimator = new Estimator(km, Lowerer.Lower(net, km.Lowering, target.Precision, r.GetValue(batch)), target, f);
+            var estimator = new Estimator(km, Lowerer.Lower(net, km.Lowering, target.Precision, r.GetValue(batch)), target, f, layers: types);
             var (design, layers) = estimator.EvaluateLayers(config);
             var fit = FitAdvice.Explain(estimator, design, util);
             var binding = design.Resources.Binding();
@@ -52,10 +53,10 @@ internal static class EstimateCommand
                     Device = dev.Id,
                     Kernel = km.Id,
                     Params = config.AsDictionary(),
-                    Precision = target.Precision.Id(),
+                    Precision = design.PrecisionText,
                     design.Batch,
                     FreqMhz = design.FreqMhz,
-                    Layers = layers.Select(LayerFields).Select(f => f.ToDictionary(kv => kv.Key, kv => kv.Value)),
+                    Layers = layers.Select(l => LayerFields(l, estimator)).Select(f => f.ToDictionary(kv => kv.Key, kv => kv.Value)),
                     Totals = new { design.Cycles, LatencyMs = design.LatencyMs, design.Gops, ImagesPerS = design.ImagesPerSecond, design.DspEfficiency, design.PeakGops, design.DevicePeakGops },
                     Resources = design.Resources.Amounts(),
                     RamKinds = dev.Ram.Select((k, i) => new { Key = ResourceUse.RamKey(dev, i), k.Kind }),
@@ -69,7 +70,7 @@ internal static class EstimateCommand
                     design.Plan,
                 });
             else if (r.GetValue(format) == "csv")
-                io.WriteRecords(layers.Select(LayerFields));
+                io.WriteRecords(layers.Select(l => LayerFields(l, estimator)));
             else
                 WriteTable(io, net.Name, dev, design, layers, fit, r.GetValue(wide));
             return 0;
@@ -78,9 +79,9 @@ internal static class EstimateCommand
     }
 
     /// <summary>One layer's row: the fields of --format csv and of each entry of the JSON's "layers", under the same names.</summary>
-    private static IReadOnlyList<KeyValuePair<string, object?>> LayerFields(LayerEstimate l) =>
+    private static IReadOnlyList<KeyValuePair<string, object?>> LayerFields(LayerEstimate l, Estimator estimator) =>
     [
-        new("name", l.Layer.Name), new("kind", l.Layer.Kind), new("cycles", l.Cycles), new("latency_ms", l.Ms), new("bound", l.Bound),
+        new("name", l.Layer.Name), new("kind", l.Layer.Kind), new("precision", (estimator.Layers?.Of(l.Layer.Name) ?? estimator.Target.Precision).Id()), new("cycles", l.Cycles), new("latency_ms", l.Ms), new("bound", l.Bound),
         new("gops", l.Gops), new("bytes", l.Bytes),
     ];
 
@@ -88,7 +89,7 @@ internal static class EstimateCommand
     {
         // A design that does not fit is still estimated, its figures marked so nobody reads them as achievable.
         var mark = fit is null ? "" : " (does not fit: hypothetical figures)";
-        var table = new TextTable(string.Create(CultureInfo.InvariantCulture, $"{model} on {dev.Id}: {d.Kernel} {d.Config}, {d.Precision.Id()}, batch {d.Batch}, {d.FreqMhz:0} MHz{mark}"))
+        var table = new TextTable(string.Create(CultureInfo.InvariantCulture, $"{model} on {dev.Id}: {d.Kernel} {d.Config}, {d.PrecisionText}, batch {d.Batch}, {d.FreqMhz:0} MHz{mark}"))
             .Column("layer").Column("kind", priority: 3).Column("cycles", right: true, priority: 1).Column("ms", right: true).Column("bound")
             .Column("GOPS", right: true, priority: 2).Column("MB moved", right: true, priority: 4);
         foreach (var l in layers)

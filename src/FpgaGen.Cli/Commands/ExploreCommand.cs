@@ -4,6 +4,7 @@ using FpgaGen.Estimation;
 using FpgaGen.Kernels.Kinds;
 using FpgaGen.Exploration;
 using FpgaGen.Exploration.Compiles;
+using FpgaGen.Exploration.Report;
 using FpgaGen.Hardware;
 using FpgaGen.Cli.Tables;
 using FpgaGen.Kernels;
@@ -23,13 +24,13 @@ internal static class ExploreCommand
         var maxUtil = CommonOptions.MaxUtil();
         var objective = new Option<string>("--objective") { Description = "Ranking: throughput|latency|efficiency", DefaultValueFactory = _ => "throughput" };
         objective.AcceptOnlyFromAmong("throughput", "latency", "efficiency");
-        var top = new Option<int>("--top") { Description = "Designs shown in the table", DefaultValueFactory = _ => 10 };
+        var top = new Option<int>("--top") { Description = "Designs shown in the table", DefaultValueFactory = _ => 10 }.Positive();
         var kernels = new Option<string?>("--kernel") { Description = $"Only these kernel kinds (comma list of {string.Join(", ", KernelKinds.Ids)})" };
         var seed = new Option<int>("--seed") { Description = "Seed of the annealing search (large spaces)", DefaultValueFactory = _ => 1 };
-        var exhaustiveLimit = new Option<long>("--exhaustive-limit") { Description = "Search spaces larger than this by simulated annealing", DefaultValueFactory = _ => 200_000 };
+        var exhaustiveLimit = new Option<long>("--exhaustive-limit") { Description = "Search spaces larger than this by simulated annealing", DefaultValueFactory = _ => 200_000 }.Positive();
         var format = CommonOptions.Format(CliIo.Formats);
         var wide = CommonOptions.Wide();
-        var outDir = new Option<string?>("--out") { Description = "Write designs.json/.csv and pareto.json/.csv/.svg to this folder" };
+        var outDir = new Option<string?>("--out") { Description = "Write designs.json/.csv, pareto.json/.csv/.svg and report.html (tables and plots, one self-contained page) to this folder" };
         var force = new Option<bool>("--force") { Description = "Replace an existing --out folder" };
         var calibrate = new Option<string?>("--calibrate") { Description = "Correct the models with factors fitted to real compiles in this sweep folder (results.jsonl)" };
         var cmd = new Command("explore", "Search the design spaces of the kernel architectures for a network on a device; rank the designs that fit and write the Pareto front.")
@@ -40,8 +41,6 @@ internal static class ExploreCommand
         {
             var net = ModelFiles.Load(r.GetValue(model)!, io.Err);
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
-            if (r.GetValue(top) <= 0) throw new InputException($"--top must be positive, got {r.GetValue(top)}");
-            if (r.GetValue(exhaustiveLimit) <= 0) throw new InputException($"--exhaustive-limit must be positive, got {r.GetValue(exhaustiveLimit)}");
             var options = new ExploreOptions
             {
                 Device = dev,
@@ -53,6 +52,9 @@ internal static class ExploreCommand
                 Seed = r.GetValue(seed),
                 ExhaustiveLimit = r.GetValue(exhaustiveLimit),
                 Calibration = r.GetValue(calibrate) is { } dir ? Calibrator.Fit(dir, dev, DeviceCatalog.Default) : CalibrationSet.None,
+                // A model with its own layer types (quantized ONNX, design-file precision:) is explored at them unless
+                // --precision is given; the layers without one take fp32.
+                Layers = r.GetResult(precision) is { Implicit: false } ? null : LayerPrecisions.Of(net, Precision.Fp32),
             };
             if (options.Batch <= 0) throw new InputException($"batch must be a positive integer, got {options.Batch}");
             var outPath = r.GetValue(outDir);
@@ -60,7 +62,11 @@ internal static class ExploreCommand
 
             var result = RunWithProgress(io, net, options);
             if (outPath is not null)
-                OutputFolder.Write(outPath, r.GetValue(force), dir => ExploreReport.Write(dir, net.Name, dev.Id, options, result, net.Source));
+                OutputFolder.Write(outPath, r.GetValue(force), dir =>
+                {
+                    ExploreReport.Write(dir, net.Name, dev.Id, options, result, net.Source);
+                    AtomicFile.WriteAllText(Path.Combine(dir, HtmlReport.FileName), HtmlReport.Html(net, options, result));
+                });
 
             if (result.Designs.Count == 0) return ExplainNoFit(io, net, options, result);
             var shown = Math.Min(r.GetValue(top), result.Designs.Count);
@@ -75,7 +81,7 @@ internal static class ExploreCommand
                     break;
                 default:
                     WriteTable(io, net.Name, dev, options, result, shown, r.GetValue(wide));
-                    if (outPath is not null) io.Out.WriteLine($"wrote {Path.Combine(outPath, "designs.json")}, designs.csv, pareto.json, pareto.csv, pareto.svg");
+                    if (outPath is not null) io.Out.WriteLine($"wrote {Path.Combine(outPath, "designs.json")}, designs.csv, pareto.json, pareto.csv, pareto.svg, {HtmlReport.FileName}");
                     break;
             }
             return 0;
@@ -118,7 +124,7 @@ internal static class ExploreCommand
         // A kernel kind or data type that every shown design shares is said in the title, and its column is the first
         // to leave a narrow terminal; when they differ, they name the design and always stay.
         var kinds = r.Designs.Take(shown).Select(d => d.Kernel).Distinct().ToList();
-        var types = r.Designs.Take(shown).Select(d => d.Precision.Id()).Distinct().ToList();
+        var types = r.Designs.Take(shown).Select(d => d.PrecisionText).Distinct().ToList();
         var shared = string.Join(", ", (kinds.Count == 1 ? kinds : []).Concat(types.Count == 1 ? types : []));
         var table = new TextTable($"{model} on {dev.Id} ({dev.Part}), batch {o.Batch}, ranked by {o.Objective.ToString().ToLowerInvariant()}"
             + (shared.Length > 0 ? $"\nall shown: {shared}" : ""));
@@ -134,7 +140,7 @@ internal static class ExploreCommand
             var d = r.Designs[i];
             var u = d.Resources;
             var (util, resource) = u.Binding();
-            table.Row([(i + 1).ToString(CultureInfo.InvariantCulture), d.Kernel, d.Config.ToString(), d.Precision.Id(),
+            table.Row([(i + 1).ToString(CultureInfo.InvariantCulture), d.Kernel, d.Config.ToString(), d.PrecisionText,
                 F($"{d.ImagesPerSecond:#,0.0}"), F($"{d.Gops:#,0.0}"), F($"{d.LatencyMs:#,0.00}"), Pct(u.DspUtil), $"{resource} {Pct(util)}",
                 F($"{d.FreqMhz:0}"), Pct(d.DspEfficiency),
                 .. Enumerable.Range(0, u.Ram.Length).Select(k => Pct(u.RamUtil(k))), Pct(u.LogicUtil), r.Pareto[i] ? "*" : ""]);

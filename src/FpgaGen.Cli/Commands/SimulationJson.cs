@@ -26,12 +26,13 @@ internal static class SimulationJson
         WallS = r.WallSeconds,
         r.PredictedMs,
         PhaseS = r.PhaseSeconds,
+        r.TopClasses,
     };
 
     public static IReadOnlyList<KeyValuePair<string, object?>> StepFields(StepResult s) =>
     [
         new("step", s.Step), new("layers", string.Join(" ", s.Layers)), new("tensor", s.Tensor), new("elements", s.Elements),
-        new("max_abs_error", s.MaxAbsError), new("max_rel_error", s.MaxRelError), new("magnitude", s.Magnitude), new("pass", s.Pass),
+        new("max_abs_error", s.MaxAbsError), new("max_rel_error", s.MaxRelError), new("magnitude", s.Magnitude), new("error_of_largest", s.ErrorOfLargest), new("pass", s.Pass),
         new("kernel_ms", s.KernelMs), new("predicted_ms", s.PredictedMs), new("problem", s.Problem),
         new("lsb_error", s.LsbError), new("lsb_differing", s.LsbDiffering), new("lsb_allowed", s.LsbAllowed),
     ];

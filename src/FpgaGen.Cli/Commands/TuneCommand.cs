@@ -26,6 +26,12 @@ internal static class TuneCommand
         };
         var device = new Option<string?>("--opencl-device") { Description = "OpenCL device: index or part of its name (default: first GPU, else device 0)" };
         var budget = new Option<double>("--budget") { Description = "Seconds to spend (0: only report what the database holds)", DefaultValueFactory = _ => 60 };
+        budget.Validators.Add(v =>
+        {
+            // Written so that NaN fails too; the bound is the one --timeout has (a TimeSpan holds it, timers run it).
+            if (CommonOptions.Value<double>(v) is { } seconds && !(seconds >= 0 && seconds <= Durations.Max.TotalSeconds))
+                v.AddError(string.Create(CultureInfo.InvariantCulture, $"expected 0 to {Durations.Max.TotalSeconds:0} seconds ({Durations.Max.TotalDays:0} days), got {seconds:R}"));
+        });
         var strategy = new Option<string>("--strategy") { Description = "exhaustive (in order) or random (sampled)", DefaultValueFactory = _ => "random" };
         strategy.AcceptOnlyFromAmong("exhaustive", "random");
         var seed = new Option<int>("--seed") { Description = "Seed of the random order", DefaultValueFactory = _ => 1 };
@@ -52,14 +58,14 @@ internal static class TuneCommand
             }
             if (r.GetValue(kernel) is not { } kernelName) throw new InputException("--kernel is required (gemm or conv), unless --export or --import is given");
             if (r.GetValue(shape) is not { } shapeText) throw new InputException($"--shape is required: gemm {KernelTuning.ShapeSyntax("gemm")}; conv {KernelTuning.ShapeSyntax("conv")}");
-            if (r.GetValue(budget) < 0) throw new InputException($"--budget must be zero or more seconds, got {r.GetValue(budget)}");
+            var seconds = r.GetValue(budget);
             KernelTuning.ParseShape(kernelName, shapeText); // a bad shape is an error before the device is opened
             using var tuning = OpenDatabase(r.GetValue(db));
             using var session = OpenClSession.Open(r.GetValue(device));
             using var problem = KernelTuning.CreateProblem(session, kernelName, shapeText);
             var options = new TuningOptions
             {
-                Budget = TimeSpan.FromSeconds(r.GetValue(budget)),
+                Budget = TimeSpan.FromSeconds(seconds),
                 Strategy = r.GetValue(strategy) == "exhaustive" ? SearchStrategy.Exhaustive : SearchStrategy.Random,
                 Seed = r.GetValue(seed),
             };
@@ -76,7 +82,7 @@ internal static class TuneCommand
                     });
                     break;
                 case "csv": io.WriteCsv(TrialFields(NoTrial).Select(f => f.Key).ToList(), result.Trials.Select(t => (IReadOnlyList<object?>)TrialFields(t).Select(f => f.Value).ToList())); break;
-                default: WriteTable(io, session.Device.Name, tuning.Path, result, r.GetValue(wide)); break;
+                default: WriteTable(io, session.Device.Name, tuning.Path, result, options.Budget, r.GetValue(wide)); break;
             }
             return result.Best is null ? 1 : 0;
         })));
@@ -134,16 +140,60 @@ internal static class TuneCommand
 
     private static Dictionary<string, int> ParamsObject(TrialResult t) => t.Parameters.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
 
-    private static void WriteTable(CliIo io, string device, string dbPath, TuningResult result, bool wide)
+    private static void WriteTable(CliIo io, string device, string dbPath, TuningResult result, TimeSpan budget, bool wide)
     {
-        var table = new TextTable($"{result.Shape.Kernel} {result.Shape.Text} on {device}")
-            .Column("#", right: true).Column("parameters").Column("status", priority: 1).Column("median µs", right: true).Column("GFLOPS", right: true);
         var ranked = result.Trials.Where(t => t.Gflops is not null).OrderByDescending(t => t.Gflops).Take(10).ToList();
-        for (var i = 0; i < ranked.Count; i++)
-            table.Row((i + 1).ToString(CultureInfo.InvariantCulture), ranked[i].Parameters.ToString(), ranked[i].Status.ToString() + (ranked[i].FromCache ? " (cached)" : ""),
-                (ranked[i].MedianNs!.Value / 1e3).ToString("0.0", CultureInfo.InvariantCulture), ranked[i].Gflops!.Value.ToString("0.00", CultureInfo.InvariantCulture));
-        table.Write(io, wide);
-        var failed = result.Trials.Count(t => t.Status != TrialStatus.Verified);
-        io.Out.WriteLine($"{result.Trials.Count} candidates ({failed} failed to build or verify), stopped: {result.Stop}; best stored in {dbPath}");
+        if (ranked.Count > 0)
+        {
+            var table = new TextTable($"{result.Shape.Kernel} {result.Shape.Text} on {device}")
+                .Column("#", right: true).Column("parameters").Column("result", priority: 1).Column("median time", right: true).Column("GFLOPS", right: true);
+            for (var i = 0; i < ranked.Count; i++)
+                table.Row((i + 1).ToString(CultureInfo.InvariantCulture), ranked[i].Parameters.ToString(),
+                    StatusText(ranked[i].Status) + (ranked[i].FromCache ? " (from the database)" : ""),
+                    Durations.Short(ranked[i].MedianNs!.Value / 1e9), ranked[i].Gflops!.Value.ToString("0.00", CultureInfo.InvariantCulture));
+            table.Write(io, wide);
+        }
+        foreach (var line in Summary(result, dbPath, budget)) io.Out.WriteLine(line);
     }
+
+    /// <summary>What the run did, why it stopped, and where the best result is, in plain words.</summary>
+    internal static IEnumerable<string> Summary(TuningResult result, string dbPath, TimeSpan budget)
+    {
+        var measured = result.Trials.Count(t => !t.FromCache);
+        var cached = result.Trials.Count - measured;
+        var failed = result.Trials.Count(t => t.Status != TrialStatus.Verified);
+        yield return $"{measured} of {result.Candidates} candidates measured in {Durations.Short(result.Elapsed.TotalSeconds)}"
+            + (cached > 0 ? $", {cached} found in the database" : "")
+            + (failed > 0 ? $", {failed} failed to build or verify" : "")
+            + (budget == TimeSpan.Zero && result.Stop == StopReason.Budget
+                ? measured > 0 ? "; --budget 0 reports what the database holds, and it held nothing for this shape, so the default was measured" : "; --budget 0: only what the database holds"
+                : $"; stopped: {StopText(result.Stop)}");
+        if (result.Best is not { } best)
+        {
+            yield return "no candidate was verified, so nothing is known to be best for this shape";
+            yield break;
+        }
+        var figures = $"{best.Parameters}: {Durations.Short(best.MedianNs!.Value / 1e9)}, {best.Gflops!.Value.ToString("0.00", CultureInfo.InvariantCulture)} GFLOPS";
+        // The best is this run's own measurement only when it is one of the trials it measured.
+        var measuredNow = result.Trials.Any(t => !t.FromCache && t.Parameters.ToString() == best.Parameters.ToString());
+        yield return measuredNow ? $"best: {figures}, stored in {dbPath}" : $"best: {figures}, as already stored in {dbPath}{(measured > 0 ? " (nothing measured now beats it)" : "")}";
+    }
+
+    private static string StopText(StopReason stop) => stop switch
+    {
+        StopReason.Exhausted => "every candidate was tried",
+        StopReason.Budget => "the time budget (--budget) ran out",
+        StopReason.MaxCandidates => "the candidate limit was reached",
+        StopReason.Cancelled => "cancelled",
+        _ => stop.ToString(),
+    };
+
+    private static string StatusText(TrialStatus status) => status switch
+    {
+        TrialStatus.Verified => "verified",
+        TrialStatus.BuildFailed => "build failed",
+        TrialStatus.WrongResult => "wrong result",
+        TrialStatus.RunFailed => "run failed",
+        _ => status.ToString(),
+    };
 }

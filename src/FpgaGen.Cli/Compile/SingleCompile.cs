@@ -22,10 +22,11 @@ internal static class SingleCompile
                 Summarize(io, projectDir, result);
                 return 0;
             case BuildStatus.Cancelled:
-                io.Err.WriteLine("cancelled: " + result.Error);
+                io.Err.WriteLine("cancelled: " + InputException.OneLine(result.Error ?? ""));
                 return 130;
             default:
-                io.Err.WriteLine("error: " + result.Error);
+                // The tool's own text and the project's path: escaped, so neither can split the line or send terminal controls.
+                io.Err.WriteLine("error: " + InputException.OneLine(result.Error ?? ""));
                 return 1;
         }
     }

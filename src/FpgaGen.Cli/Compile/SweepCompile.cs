@@ -5,7 +5,11 @@ using FpgaGen.Toolchains.Sweeps;
 namespace FpgaGen.Cli.Compile;
 
 /// <summary>What `fpgagen compile --sweep DIR --top N` was asked for.</summary>
-internal sealed record SweepOptions(string Directory, int Top, string? Target, string? Model);
+internal sealed record SweepOptions(string Directory, int Top, string? Target, string? Model)
+{
+    /// <summary>--retry-failed: designs recorded "failed" or "timeout" are compiled again.</summary>
+    public bool RetryFailed { get; init; }
+}
 
 /// <summary>
 /// `fpgagen compile --sweep`: a progress bar over the designs, one line per finished design, and a summary that
@@ -24,7 +28,7 @@ internal static class SweepCompile
         var sweep = new CompileSweep(explored, target, generator, settings);
         // Before anything is printed: a second sweep of this folder, or a folder that cannot be written, stops here.
         using var held = sweep.Lock();
-        var plan = sweep.Plan(options.Top);
+        var plan = sweep.Plan(options.Top, options.RetryFailed);
 
         var best = Math.Min(options.Top, explored.Designs.Count);
         io.Out.WriteLine($"sweep of the {best} best designs of {options.Directory} ({explored.Model} on {explored.Device.Id}), target {target.Name()}, " +
@@ -38,6 +42,8 @@ internal static class SweepCompile
             io.Err.WriteLine($"note: design {rank} of designs.json is design {sameAs} again; compiled once");
         if (plan.AlreadyDone > 0)
             io.Out.WriteLine($"skipping {plan.AlreadyDone} of {best} designs already in {ShownPath.Of(sweep.ResultsPath)}");
+        if (File.Exists(Path.Combine(sweep.SweepDirectory, "slurm", Toolchains.Slurm.JobsLog.FileName)))
+            io.Err.WriteLine($"note: this sweep was also submitted to Slurm; a design still queued or running there compiles twice (`fpgagen sweep status {options.Directory}`)");
         if (explored.Calibrated)
             io.Err.WriteLine("note: designs.json was explored with --calibrate; the results log keeps the models' own (uncalibrated) predictions, which calibration needs");
         if (plan.UnreadableLines > 0)
@@ -68,7 +74,7 @@ internal static class SweepCompile
     }
 
     /// <summary>--model, else the file designs.json names, else its model name as a bundled design.</summary>
-    private static Model.Network LoadModel(CliIo io, SweepOptions options, ExploredDesigns explored)
+    internal static Model.Network LoadModel(CliIo io, SweepOptions options, ExploredDesigns explored)
     {
         if (options.Model is { } given) return ModelFiles.Load(given, io.Err);
         try
@@ -81,7 +87,7 @@ internal static class SweepCompile
         }
     }
 
-    private static string Line(SweepOutcome o, int done, int total)
+    internal static string Line(SweepOutcome o, int done, int total)
     {
         var d = o.Design;
         var head = $"[{done}/{total}] #{d.Rank} {d.Kernel} {d.ParameterText} {d.Precision}: ";
@@ -90,11 +96,11 @@ internal static class SweepCompile
         return r.Status switch
         {
             "ok" => head + $"ok in {seconds} s" + Figures(r),
-            _ => head + $"{r.Status} after {seconds} s: {r.Error}",
+            _ => head + $"{r.Status} after {seconds} s: {InputException.OneLine(r.Error ?? "")}",
         };
     }
 
-    private static string Figures(Exploration.Compiles.CompileRecord r)
+    internal static string Figures(Exploration.Compiles.CompileRecord r)
     {
         if (r.Reported is not { } rep) return "";
         string Pair(string name, double? predicted, double? reported) =>

@@ -85,6 +85,12 @@ public static class ProjectGenerator
             ["model_file"] = CNames.CommentText(Path.GetFileName(r.Model.File ?? r.Model.Name)),
             ["model_sha"] = r.Model.Sha256 ?? "unknown",
             ["groups"] = groups,
+            // An SoC board's host: the cross prefix and aocl flag come from the fixed HostArch table, not from the file.
+            ["soc_host"] = dev.Host.IsSoc,
+            ["host_cpu"] = CNames.CommentText(dev.Host.Cpu ?? dev.Host.Arch.Id),
+            ["host_arch"] = dev.Host.Arch.Id,
+            ["cross_prefix"] = ScriptText.MakeShellValue(dev.Host.Arch.CrossPrefix ?? ""),
+            ["aocl_arch_flag"] = ScriptText.MakeShellValue(dev.Host.Arch.AoclFlag ?? ""),
             ["vivado"] = dev.Toolchain.Kind == Toolchain.Vivado,
             ["flow"] = "",
             ["flow_target"] = dev.Toolchain.Kind == Toolchain.Vivado ? "vivado" : "vitis",

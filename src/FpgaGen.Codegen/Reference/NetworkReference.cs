@@ -21,18 +21,21 @@ public static class NetworkReference
 
     /// <param name="linear">Computes linear layers and attention projections; the default is the double-accumulating
     /// loop below (simulate can pass a tuned OpenCL GEMM for speed on large models).</param>
+    /// <param name="progress">Called after each layer with (layers done, layers in all).</param>
     public static IReadOnlyDictionary<string, float[]> Run(Network net, IReadOnlyDictionary<string, float[]> weights, float[] input, int batch,
-        LinearKernel? linear = null)
+        LinearKernel? linear = null, Action<int, int>? progress = null)
     {
         linear ??= Linear;
         ModelParameters.Check(net, weights);
         if (input.LongLength != net.Input.Elements * batch)
             throw new InputException($"input has {input.LongLength} values, expected {net.Input.Elements * batch} ({batch} x {net.Input})");
         var values = new Dictionary<string, float[]> { [Network.InputName] = input };
+        var done = 0;
         foreach (var layer in net.Layers)
         {
             var xs = layer.Inputs.Select(n => values[n]).ToList();
             values[layer.Name] = Layer(layer, xs, weights, batch, values, linear);
+            progress?.Invoke(++done, net.Layers.Count);
         }
         return values;
     }

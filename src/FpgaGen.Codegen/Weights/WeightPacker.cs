@@ -13,10 +13,12 @@ namespace FpgaGen.Codegen.Weights;
 /// </summary>
 public static class WeightPacker
 {
-    public static byte[] Pack(WeightsLayout layout, IReadOnlyDictionary<string, float[]> weights, IReadOnlyDictionary<string, double>? ranges = null)
+    /// <param name="progress">Called after each step with (steps packed, steps in all).</param>
+    public static byte[] Pack(WeightsLayout layout, IReadOnlyDictionary<string, float[]> weights, IReadOnlyDictionary<string, double>? ranges = null,
+        Action<int, int>? progress = null)
     {
         var p = new Packer(layout, weights, ranges);
-        p.Run();
+        p.Run(progress);
         return p.Blob;
     }
 
@@ -44,8 +46,9 @@ public static class WeightPacker
         private readonly int qmax = QMax(layout.DataType);
         private bool Fixed => qmax > 0;
 
-        public void Run()
+        public void Run(Action<int, int>? progress)
         {
+            var done = 0;
             if (Fixed && ranges is null)
                 throw new InputException($"weights: a {layout.DataType} design needs calibration ranges (largest |value| of every tensor) to set its scales");
             WriteFloats(layout.Header, [Scale(layout.InputKey), Scale(layout.OutputKey)]);
@@ -60,6 +63,7 @@ public static class WeightPacker
                     default: throw new InputException($"weights layout: unknown op '{r.Op}' in step '{r.Name}'");
                 }
                 if (r.Op != "mac") WriteInts(r.Ints, [1, 0]);
+                progress?.Invoke(++done, layout.Steps.Count);
             }
         }
 

@@ -38,4 +38,7 @@ public sealed record CompileRecord
     public double Seconds { get; init; }
     public DateTime FinishedUtc { get; init; }
     public string? Project { get; init; }
+
+    /// <summary>The Slurm array task that compiled it ("&lt;array job id&gt;_&lt;task id&gt;"); null for a local compile.</summary>
+    public string? SlurmJob { get; init; }
 }

@@ -126,11 +126,11 @@ public sealed partial record DesignEntry
         };
     }
 
-    /// <summary>A kernel clock in MHz: positive and at most any FPGA's (1e400 and 1e300 are refused, not Infinity).</summary>
+    /// <summary>A kernel clock in MHz within <see cref="ClockRange"/> (1e400 and 1e-300 are refused, not Infinity or 0).</summary>
     public static double Clock(JNode node)
     {
         var v = node.Number();
-        return v > 0 && v <= DeviceLoader.MaxFmaxMhz ? v : throw node.Error($"must be a clock in MHz in (0, {DeviceLoader.MaxFmaxMhz}], got {node.Describe()}");
+        return ClockRange.Contains(v) ? v : throw node.Error(ClockRange.Problem(v));
     }
 
     private static int ReadBatch(JNode node)

@@ -50,6 +50,7 @@ public abstract class KernelKind(ParameterSpace space)
         var b = new PlanBuilder(target);
         foreach (var (name, value) in config.AsDictionary()) b.Define(name, value, "parameter");
         b.Define("BEAT", b.BeatElements, $"elements of the data type in one {PlanBuilder.BeatBits}-bit external-memory beat (one request)");
+        b.Define("ACCLAT", EngineTiming.AccumulateLatency(target.Precision), "iterations before an accumulator may be updated again (the adder's latency)");
         return b;
     }
 

@@ -7,8 +7,8 @@ namespace FpgaGen.Model.Designs;
 public sealed class DesignLoader
 {
     private static readonly string[] TopKeys = ["name", "description", "source", "input", "reference", "blocks", "layers"];
-    private static readonly string[] CommonLayerKeys = ["kind", "name", "from", "when"];
-    private static readonly string[] RepeatKeys = ["repeat", "times", "name", "args", "first", "when"];
+    private static readonly string[] CommonLayerKeys = ["kind", "name", "from", "when", "precision"];
+    private static readonly string[] RepeatKeys = ["repeat", "times", "name", "args", "first", "when", "precision"];
 
     /// <summary>Most layers a design may expand to; real networks have a few hundred.</summary>
     public const int MaxLayers = 100_000;
@@ -36,8 +36,10 @@ public sealed class DesignLoader
     private sealed record Block(string Name, YMap Args, YSeq Layers);
 
     /// <summary>One level of naming: a block instance (or the top level) with its arguments and local names.</summary>
-    private sealed class Scope(string prefix, string input, IReadOnlyDictionary<string, ExpressionValue> args)
+    private sealed class Scope(string prefix, string input, IReadOnlyDictionary<string, ExpressionValue> args, Precision? precision = null)
     {
+        /// <summary>The <c>precision:</c> of the block instance (or an enclosing one) its layers take unless they set their own.</summary>
+        public Precision? Precision { get; } = precision;
         public string Prefix { get; } = prefix;
         public string Input { get; } = input;
         public IReadOnlyDictionary<string, ExpressionValue> Args { get; } = args;
@@ -120,6 +122,7 @@ public sealed class DesignLoader
         var times = Resolve(map.Get("times"), scope)?.AsInt() ?? 1;
         if (times is <= 0 or > MaxLayers) throw map.Require("times").Error($"times: expected a count from 1 to {MaxLayers}, got {times}");
         var name = map.GetString("name") ?? block.Name;
+        var precision = ReadPrecision(Resolve(map.Get("precision"), scope)) ?? scope.Precision;
 
         for (var i = 0; i < times; i++)
         {
@@ -129,7 +132,7 @@ public sealed class DesignLoader
             SetArgs(args, map.Get("args"), scope, block);
             if (i == 0) SetArgs(args, map.Get("first"), scope, block);
             var prefix = $"{scope.Prefix}{name}.{i}.";
-            var inner = new Scope(prefix, scope.Previous, args);
+            var inner = new Scope(prefix, scope.Previous, args, precision);
             Expand(block.Layers, inner, depth + 1);
             scope.Previous = inner.Previous;
         }
@@ -187,9 +190,12 @@ public sealed class DesignLoader
         if (!names.Add(fullName)) throw map.Error($"layer name '{fullName}' is used twice; names must be unique");
         if (layers.Count >= MaxLayers) throw map.Error($"the design expands to more than {MaxLayers} layers");
         var origin = InputException.Locate(file, raw.Mark).TrimEnd(' ', ':');
+        var precision = ReadPrecision(map.Get("precision")) ?? scope.Precision;
         try
         {
-            layers.Add(kind.Create(new LayerFields(map, fullName, inputs, origin)));
+            var layer = kind.Create(new LayerFields(map, fullName, inputs, origin));
+            layer.Precision = precision;
+            layers.Add(layer);
         }
         catch (ShapeException e)
         {
@@ -197,6 +203,16 @@ public sealed class DesignLoader
         }
         scope.Local[localName] = fullName;
         scope.Previous = fullName;
+    }
+
+    /// <summary>A layer's or block instance's <c>precision:</c> (fp32, fp16, int16, int8), if given.</summary>
+    private static Precision? ReadPrecision(YNode? node)
+    {
+        if (node is null) return null;
+        var text = node.AsString();
+        return PrecisionExtensions.TryParse(text, out var p)
+            ? p
+            : throw node.Error($"precision: unknown data type '{text}' (expected one of: {string.Join(", ", PrecisionExtensions.All.Select(x => x.Id()))})");
     }
 
     private string Lookup(string name, YNode at, Scope scope)

@@ -79,6 +79,10 @@ internal sealed partial class Evaluator
         "LayerNormalization" => LayerNorm(n),
         "Gemm" => [Gemm(n)],
         "MatMul" => [MatMul(n)],
+        "QuantizeLinear" => [QuantizeLinear(n)],
+        "DequantizeLinear" => [DequantizeLinear(n)],
+        "QLinearConv" => [QLinearConv(n)],
+        "QLinearMatMul" => [QLinearMatMul(n)],
         _ => throw Operators.UnsupportedOperator(n),
     };
 

@@ -52,6 +52,10 @@ internal static class Operators
         ["LayerNormalization"] = ["axis", "epsilon", "stash_type"],
         ["Gemm"] = ["alpha", "beta", "transA", "transB", "broadcast"],
         ["MatMul"] = [],
+        ["QuantizeLinear"] = ["axis"],
+        ["DequantizeLinear"] = ["axis"],
+        ["QLinearConv"] = [.. Pads, "dilations", "group"],
+        ["QLinearMatMul"] = [],
     };
 
     public static IReadOnlyCollection<string> Attributes(OnnxNode n)

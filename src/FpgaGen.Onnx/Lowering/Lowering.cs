@@ -68,6 +68,7 @@ internal sealed partial class Lowering
         catch (ShapeException e) { throw new InputException($"{where}: {e.Message}"); }
         Add(layer, f.Output, where);
         RecordParameters(f, layer);
+        Quantize(f.Last, layer, [f.Input], f.Kind == "linear" ? f.Nodes[0].Input(1) : null, f.Output);
         Counts[f.Kind] = Counts.GetValueOrDefault(f.Kind) + 1;
     }
 
@@ -96,6 +97,8 @@ internal sealed partial class Lowering
     private void Alias(OnnxNode n, string output, string input)
     {
         ir[output] = Act(n, input);
+        if (int8Domain.Contains(input)) int8Domain.Add(output);
+        if (quantized.TryGetValue(input, out var q)) quantized.TryAdd(output, q);
         Counts["removed"] = Counts.GetValueOrDefault("removed") + 1;
     }
 

@@ -17,6 +17,7 @@ internal sealed partial class Lowering
             catch (ShapeException e) { throw n.Error(e.Message); }
             Add(layer, n.Outputs[output], where);
             RecordParameters(n, layer);
+            Quantize(n, layer, ActivationInputs(n), WeightInput(n), n.Outputs[output]);
         }
 
         switch (n.OpType)
@@ -101,6 +102,9 @@ internal sealed partial class Lowering
                 break;
             case "Gather":
                 Emit(l => Gather(n, l, where));
+                break;
+            case "QuantizeLinear" or "DequantizeLinear" or "QLinearConv" or "QLinearMatMul":
+                LowerQuantNode(n, where, Emit);
                 break;
             case "Erf":
                 throw n.Error("Erf on activations is supported only inside a GELU, x * 0.5 * (1 + erf(x / sqrt(2)))");

@@ -48,6 +48,8 @@ internal sealed partial class Lowering
     private void Param(Layer layer, string part, string? tensor, bool transposed = false, double scale = 1)
     {
         if (tensor is null) return;
+        // PyTorch's exporter stores equal tensors once and feeds the other users through Identity nodes.
+        while (g.Producer(tensor, "Identity") is { } identity && identity.Input(0) is { } source) tensor = source;
         var v = values[tensor];
         Parameters.Add(new OnnxParameter($"{layer.Name}.{part}", tensor, transposed, scale)
         {

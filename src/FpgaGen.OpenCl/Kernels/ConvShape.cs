@@ -12,12 +12,17 @@ public sealed record ConvShape(
     int KernelHeight, int KernelWidth,
     int StrideY = 1, int StrideX = 1, int PadY = 0, int PadX = 0, int DilationY = 1, int DilationX = 1)
 {
-    public int OutHeight => (Height + 2 * PadY - DilationY * (KernelHeight - 1) - 1) / StrideY + 1;
-    public int OutWidth => (Width + 2 * PadX - DilationX * (KernelWidth - 1) - 1) / StrideX + 1;
+    public int OutHeight => (int)Math.Clamp(OutSize(Height, PadY, DilationY, KernelHeight, StrideY), int.MinValue, int.MaxValue);
+    public int OutWidth => (int)Math.Clamp(OutSize(Width, PadX, DilationX, KernelWidth, StrideX), int.MinValue, int.MaxValue);
 
-    public long InputElements => (long)Batch * InChannels * Height * Width;
-    public long WeightElements => (long)OutChannels * InChannels * KernelHeight * KernelWidth;
-    public long OutputElements => (long)Batch * OutChannels * OutHeight * OutWidth;
+    // In longs: int.MaxValue padding or a dilation of 65,536 times a kernel of 65,537 wrap around in ints.
+    private static long OutSize(long size, long pad, long dilation, long kernel, long stride) =>
+        stride <= 0 ? 0 : (size + 2 * pad - dilation * (kernel - 1) - 1) / stride + 1;
+
+    // In doubles: products of four 32-bit sizes overflow a long.
+    public long InputElements => (long)Math.Min(long.MaxValue, (double)Batch * InChannels * Height * Width);
+    public long WeightElements => (long)Math.Min(long.MaxValue, (double)OutChannels * InChannels * KernelHeight * KernelWidth);
+    public long OutputElements => (long)Math.Min(long.MaxValue, (double)Batch * OutChannels * OutHeight * OutWidth);
 
     /// <summary>Two operations per multiply-accumulate.</summary>
     public double Flops => 2.0 * OutputElements * InChannels * KernelHeight * KernelWidth;
@@ -50,7 +55,7 @@ public sealed record ConvShape(
         {
             var eq = part.IndexOf('=');
             if (eq <= 0 || !int.TryParse(part[(eq + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
-                throw new InputException($"convolution shape '{text}': '{part}' is not name=integer");
+                throw new InputException($"convolution shape '{InputException.OneLine(text)}': '{InputException.OneLine(part)}' is not name=integer (at most {int.MaxValue:N0})");
             v[part[..eq]] = value;
         }
         var known = new[] { "n", "c", "h", "w", "o", "k", "kh", "kw", "s", "sy", "sx", "p", "py", "px", "d", "dy", "dx" };
@@ -66,6 +71,7 @@ public sealed record ConvShape(
         var shape = new ConvShape(Get("n", 1), Get("c", null), Get("h", null), Get("w", null), Get("o", null),
             Get("kh", k), Get("kw", k), Get("sy", s), Get("sx", s), Get("py", p), Get("px", p), Get("dy", d), Get("dx", d));
         shape.Validate();
+        TuningShapeLimits.Check(shape.ToString(), shape.InputElements, shape.WeightElements, shape.OutputElements, (double)shape.InChannels * shape.KernelHeight * shape.KernelWidth);
         return shape;
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace FpgaGen.OpenCl.Kernels;
 
 /// <summary>A GEMM problem size: C[M×N] = A[M×K] · B[K×N].</summary>
@@ -12,9 +14,12 @@ public readonly record struct GemmShape(int M, int N, int K)
     public static GemmShape Parse(string text)
     {
         var parts = text.Split('x', 'X', '×');
-        if (parts.Length != 3 || !parts.All(p => int.TryParse(p, out var v) && v > 0))
-            throw new InputException($"GEMM shape '{text}' is not MxNxK with positive integers (e.g. 197x2304x768)");
-        return new GemmShape(int.Parse(parts[0]), int.Parse(parts[1]), int.Parse(parts[2]));
+        if (parts.Length != 3 || !parts.All(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0))
+            throw new InputException($"GEMM shape '{InputException.OneLine(text)}' is not MxNxK with positive integers of at most {int.MaxValue:N0} (e.g. 197x2304x768)");
+        var shape = new GemmShape(int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture), int.Parse(parts[2], CultureInfo.InvariantCulture));
+        // In doubles: 99999999x99999999 overflows a long product's sign, not a double's.
+        TuningShapeLimits.Check(shape.ToString(), (double)shape.M * shape.K, (double)shape.K * shape.N, (double)shape.M * shape.N, shape.K);
+        return shape;
     }
 }
 

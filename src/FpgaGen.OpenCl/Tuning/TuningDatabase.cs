@@ -50,7 +50,24 @@ public sealed class TuningDatabase : IDisposable
         if (System.IO.Path.GetExtension(full).Equals(".json", StringComparison.OrdinalIgnoreCase))
             throw new InputException($"{path}: the tuning database is an SQLite file (e.g. tuning.sqlite); " +
                                      $"to use a JSON tuning file, import it: fpgagen tune --import {path} --db FILE.sqlite");
-        return Connect(full, path, SqliteOpenMode.ReadWriteCreate);
+        var existed = File.Exists(full);
+        // SQLite takes a short file of any content for a database and writes its schema over it: check the header first.
+        if (existed && !IsSqliteOrEmpty(full))
+            throw new InputException($"{path}: not an SQLite file; tuning databases are SQLite now " +
+                                     $"(a JSON tuning file from an older fpgagen can be imported: fpgagen tune --import FILE.json)");
+        try
+        {
+            return Connect(full, path, SqliteOpenMode.ReadWriteCreate);
+        }
+        catch when (!existed)
+        {
+            // A database that could not be set up (a full disk) leaves no empty file behind.
+            foreach (var f in new[] { full, full + "-wal", full + "-shm", full + "-journal" })
+            {
+                try { File.Delete(f); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            }
+            throw;
+        }
     }
 
     /// <summary>Opens <paramref name="path"/> when it exists, else an empty in-memory database (lookups then give defaults).</summary>
@@ -322,7 +339,43 @@ public sealed class TuningDatabase : IDisposable
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    /// <summary>SQLite failures become one-line input errors naming the file (the CLI prints them and exits 2).</summary>
+    /// <summary>An empty file or one that starts with SQLite's 16-byte header "SQLite format 3\0" (sqlite.org/fileformat.html, 1.3).</summary>
+    private static bool IsSqliteOrEmpty(string file)
+    {
+        try
+        {
+            using var stream = InputFile.OpenRead(file, long.MaxValue, "tuning database (SQLite)");
+            if (stream.Length == 0) return true;
+            var head = new byte[16];
+            return stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) == head.Length && head.AsSpan().SequenceEqual("SQLite format 3\0"u8);
+        }
+        catch (IOException)
+        {
+            return true; // let SQLite say why it cannot open it
+        }
+    }
+
+    /// <summary>True when this process may not create files in the folder of <paramref name="path"/> (access(2), W_OK).</summary>
+    private static bool FolderNotWritable(string path) =>
+        path != ":memory:" && Mono.Unix.Native.Syscall.access(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, Mono.Unix.Native.AccessModes.W_OK) != 0;
+
+    /// <summary>True when the file system holding <paramref name="path"/> has no free byte left (SQLite reports a full disk in WAL mode as an I/O error).</summary>
+    private static bool NoSpaceLeft(string path)
+    {
+        try
+        {
+            return path != ":memory:" && new DriveInfo(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!).AvailableFreeSpace == 0;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// SQLite failures become one-line errors naming the file: input errors (exit 2) for files and places the user
+    /// gave, output errors (exit 1) for a write that failed during the work.
+    /// </summary>
     private T Guard<T>(Func<T> action)
     {
         try
@@ -336,7 +389,13 @@ public sealed class TuningDatabase : IDisposable
             {
                 26 => new InputException($"{Path}: not an SQLite file; tuning databases are SQLite now " +
                                          $"(a JSON tuning file from an older fpgagen can be imported: fpgagen tune --import FILE.json)"),
-                14 => new InputException($"{Path}: cannot open the tuning database ({e.Message.TrimEnd('.')})"),
+                14 => new InputException($"{Path}: cannot open the tuning database ({e.Message.TrimEnd('.')})" +
+                                         (FolderNotWritable(Path) ? "; its folder cannot be written (read-only or permissions), and SQLite writes its journal beside the file" : "")),
+                // 8 SQLITE_READONLY: the file or its folder cannot be written (a read-only mount, permissions): the user's to fix.
+                8 => new InputException($"{Path}: the tuning database cannot be written there (read-only); pass --db FILE.sqlite in a writable folder"),
+                // 13 SQLITE_FULL, 10 SQLITE_IOERR: writing failed during the work (exit 1); SQLite rolled the transaction back.
+                13 => new OutputException($"writing the tuning database {Path} failed: no space left on the device; trials committed earlier are kept", e),
+                10 => new OutputException($"writing the tuning database {Path} failed: disk I/O error{(NoSpaceLeft(Path) ? " (no space left on the device)" : "")}; trials committed earlier are kept", e),
                 _ => new InputException($"{Path}: tuning database error: {e.Message}"),
             };
         }

@@ -40,9 +40,13 @@ public static class TuningExchange
         {
             AtomicFile.WriteAllText(file, JsonSerializer.Serialize(model, Json) + "\n");
         }
+        catch (IOException e) when (OutputException.IsDiskFull(e))
+        {
+            throw OutputException.Writing(file, e);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputException($"{file}: cannot write the export ({e.Message})");
+            throw new InputException($"{file}: cannot write the export ({InputException.OneLine(e.Message)})");
         }
     }
 

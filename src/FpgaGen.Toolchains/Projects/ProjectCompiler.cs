@@ -44,8 +44,7 @@ public static class ProjectCompiler
     {
         var tools = await settings.Tools.RequireAsync(project.ToolchainKind, target, cancellationToken);
         var dir = TargetDirectory(project, target);
-        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        Directory.CreateDirectory(dir);
+        EmptyFolder(dir);
 
         var clock = Stopwatch.StartNew();
         using var deadline = settings.Timeout is { } limit ? new CancellationTokenSource(limit) : new CancellationTokenSource();
@@ -87,6 +86,27 @@ public static class ProjectCompiler
         };
         BuildSummary.Write(result);
         return result;
+    }
+
+    /// <summary>
+    /// Empties build/&lt;target&gt;/ before the tools run. A project that cannot be written (a read-only mount,
+    /// permissions) is the user's to fix (exit 2); a full disk fails the run (exit 1).
+    /// </summary>
+    private static void EmptyFolder(string dir)
+    {
+        try
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+            Directory.CreateDirectory(dir);
+        }
+        catch (IOException e) when (OutputException.IsDiskFull(e))
+        {
+            throw OutputException.Writing(dir, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"{dir}: cannot write the build folder there ({InputException.OneLine(e.Message)})");
+        }
     }
 
     /// <summary>

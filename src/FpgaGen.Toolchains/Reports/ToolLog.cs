@@ -18,9 +18,10 @@ public static partial class ToolLog
             if (found is not null)
             {
                 // aoc continues "Error: OpenCL parser FAILED." with "Refer to <workdir>/<log> for details."
-                return line.StartsWith("Refer to ", StringComparison.Ordinal) ? $"{found} {line}" : found;
+                return line.StartsWith("Refer to ", StringComparison.Ordinal) ? $"{found} {InputException.OneLine(line)}" : found;
             }
-            if (ErrorLine().IsMatch(line)) found = line;
+            // Control characters (colour escapes, bells) from the tool are not passed on to a terminal.
+            if (ErrorLine().IsMatch(line)) found = InputException.OneLine(line);
         }
         return found;
     }

@@ -16,6 +16,9 @@ public sealed record SweepPlan(IReadOnlyList<SweepDesign> ToCompile, int Already
 {
     /// <summary>Designs that designs.json lists again under another rank (same key): compiled once, under the first rank.</summary>
     public IReadOnlyList<(int Rank, int SameAs)> Duplicates { get; init; } = [];
+
+    /// <summary>The top N distinct designs, done or not.</summary>
+    public IReadOnlyList<SweepDesign> Best { get; init; } = [];
 }
 
 /// <summary>A sweep's hold on its folder (<see cref="CompileSweep.Lock"/>), and how many leftover temporary folders it removed.</summary>
@@ -34,9 +37,10 @@ public sealed record SweepOutcome(SweepDesign Design, string ProjectDirectory, C
 /// holds is not compiled again, which makes rerunning the same command a resume. Predicted and reported figures
 /// are logged whole-device (kernel-only reports get the device's platform overhead added), the scope the
 /// explorer predicts and `explore --calibrate` corrects. A sweep holds a lock on DIR/sweep while it runs
-/// (<see cref="Lock"/>): a second sweep of the same folder refuses, naming the first's PID and host.
+/// (<see cref="Lock"/>): a second sweep of the same folder refuses, naming the first's PID and host. Without a
+/// generator (a Slurm array task, whose project the submission generated) it only compiles generated projects.
 /// </summary>
-public sealed partial class CompileSweep(ExploredDesigns explored, CompileTarget target, IProjectGenerator generator, CompileSettings settings)
+public sealed partial class CompileSweep(ExploredDesigns explored, CompileTarget target, IProjectGenerator? generator, CompileSettings settings)
 {
     public ExploredDesigns Explored { get; } = explored;
 
@@ -78,11 +82,14 @@ public sealed partial class CompileSweep(ExploredDesigns explored, CompileTarget
         }
     }
 
-    /// <summary>The first <paramref name="top"/> distinct designs (a design listed twice is one), less those the log already holds.</summary>
-    public SweepPlan Plan(int top)
+    /// <summary>
+    /// The first <paramref name="top"/> distinct designs (a design listed twice is one), less those the log already
+    /// holds; with <paramref name="retryFailed"/> only an "ok" record counts, so failed and timed-out designs run again.
+    /// </summary>
+    public SweepPlan Plan(int top, bool retryFailed = false)
     {
         var (records, unreadable) = ResultsLog.Read(ResultsPath);
-        var done = records.Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+        var done = records.Where(r => !retryFailed || r.Status == "ok").Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
         var best = new List<SweepDesign>();
         var first = new Dictionary<string, int>(StringComparer.Ordinal);
         var duplicates = new List<(int, int)>();
@@ -97,7 +104,7 @@ public sealed partial class CompileSweep(ExploredDesigns explored, CompileTarget
             }
         }
         var todo = best.Where(d => !done.Contains(d.Key(Target))).ToList();
-        return new SweepPlan(todo, best.Count - todo.Count, unreadable) { Duplicates = duplicates };
+        return new SweepPlan(todo, best.Count - todo.Count, unreadable) { Duplicates = duplicates, Best = best };
     }
 
     public string ProjectDirectory(SweepDesign design)
@@ -123,17 +130,50 @@ public sealed partial class CompileSweep(ExploredDesigns explored, CompileTarget
     private async Task<SweepOutcome> CompileOneAsync(SweepDesign design, CompileSettings perProject, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
+        if (Prepare(design, clock) is { } failed) return failed;
+        return await CompileGeneratedAsync(design, perProject, null, ct);
+    }
+
+    /// <summary>
+    /// Generates the design's project (see <see cref="Generate"/>); null when it is ready to compile. A design the
+    /// generator rejects fails the same way every time: its "failed" record is logged at once and returned, and it is
+    /// not compiled. The local run and the Slurm submission both prepare designs through here.
+    /// </summary>
+    public SweepOutcome? Prepare(SweepDesign design, Stopwatch? clock = null)
+    {
+        clock ??= Stopwatch.StartNew();
+        var dir = ProjectDirectory(design);
+        try
+        {
+            Generate(design, dir);
+            return null;
+        }
+        catch (InputException e)
+        {
+            var failed = Record(design, dir, "failed", e.Message, null, clock.Elapsed);
+            ResultsLog.Append(ResultsPath, failed);
+            return new SweepOutcome(design, dir, failed, null);
+        }
+    }
+
+    /// <summary>
+    /// Compiles the design's already generated project and appends its record (ok, failed or timeout); a cancelled
+    /// compile (Ctrl-C, or a Slurm task stopped by scancel, its time limit or preemption) logs nothing and is redone
+    /// on resume. Local sweeps and Slurm array tasks (`fpgagen sweep task`) both record through here;
+    /// <paramref name="slurmJob"/> ("&lt;array job&gt;_&lt;task&gt;") names the task that compiled it.
+    /// </summary>
+    public async Task<SweepOutcome> CompileGeneratedAsync(SweepDesign design, CompileSettings perProject, string? slurmJob, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
         var dir = ProjectDirectory(design);
         BuildResult build;
         try
         {
-            var project = Generate(design, dir);
-            build = await ProjectCompiler.CompileAsync(project, Target, perProject, ct);
+            build = await ProjectCompiler.CompileAsync(DesignFile.Load(dir), Target, perProject, ct);
         }
         catch (InputException e)
         {
-            // A design the generator or the drivers reject fails the same way every time: log it, do not retry.
-            var failed = Record(design, dir, "failed", e.Message, null, clock.Elapsed);
+            var failed = Record(design, dir, "failed", e.Message, null, clock.Elapsed) with { SlurmJob = slurmJob };
             ResultsLog.Append(ResultsPath, failed);
             return new SweepOutcome(design, dir, failed, null);
         }
@@ -145,14 +185,16 @@ public sealed partial class CompileSweep(ExploredDesigns explored, CompileTarget
         {
             Predicted = build.Project.Predicted.ToRecord(),
             Scope = build.Reported is { } r ? $"whole device; reported: {r.Description}" : null,
+            SlurmJob = slurmJob,
         };
         ResultsLog.Append(ResultsPath, record);
         return new SweepOutcome(design, dir, record, build);
     }
 
     /// <summary>Generates into a temporary sibling folder and moves it into place, so a kill never leaves a half project under the final name.</summary>
-    private BuildProject Generate(SweepDesign design, string dir)
+    private void Generate(SweepDesign design, string dir)
     {
+        if (generator is null) throw new InvalidOperationException("this sweep was made without a project generator");
         var tmp = Path.Combine(SweepDirectory, $".{Path.GetFileName(dir)}.tmp-{Guid.NewGuid():N}");
         Directory.CreateDirectory(tmp);
         try
@@ -165,7 +207,6 @@ public sealed partial class CompileSweep(ExploredDesigns explored, CompileTarget
         {
             if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
         }
-        return DesignFile.Load(dir);
     }
 
     private CompileRecord Record(SweepDesign design, string dir, string status, string? error, Figures? reported, TimeSpan duration) => new()

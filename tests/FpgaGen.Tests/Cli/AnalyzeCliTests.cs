@@ -39,16 +39,16 @@ public class AnalyzeCliTests
     {
         var r = CliRunner.Run("analyze", "alexnet", "--format", "csv");
         var lines = r.Out.TrimEnd().Split('\n');
-        Assert.Equal("name,kind,details,output,macs,param_count,weight_bytes,activation_bytes", lines[0]);
+        Assert.Equal("name,kind,details,output,macs,param_count,weight_bytes,activation_bytes,precision", lines[0]);
         Assert.Equal(21, lines.Length);
         Assert.StartsWith("conv1,conv,11x11/4 p2,64x55x55,70276800,23296,93184,", lines[1]);
     }
 
     [Theory]
     [InlineData(new[] { "analyze", "nosuchnet" }, "error: nosuchnet: file not found (bundled designs: alexnet,")]
-    [InlineData(new[] { "analyze", "alexnet", "--batch", "0" }, "error: batch must be a positive integer, got 0")]
+    [InlineData(new[] { "analyze", "alexnet", "--batch", "0" }, "error: --batch: expected 1 to 65,536, got 0")]
     [InlineData(new[] { "analyze", "alexnet", "--batch", "1000000000000" }, "")]
-    [InlineData(new[] { "analyze", "alexnet", "--precision", "fp64" }, "'fp64' is not a valid value for --precision")]
+    [InlineData(new[] { "analyze", "alexnet", "--precision", "fp64" }, "--precision: 'fp64' is not accepted (expected one of: fp32, fp16, int16, int8)")]
     [InlineData(new[] { "analyze", "alexnet", "--format", "xml" }, "")]
     [InlineData(new[] { "analyze", "alexnet", "--bogus" }, "--bogus")]
     [InlineData(new[] { "frobnicate" }, "frobnicate")]

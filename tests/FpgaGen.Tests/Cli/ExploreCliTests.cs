@@ -82,8 +82,8 @@ public class ExploreCliTests
 
     [Theory]
     [InlineData(new[] { "explore", "alexnet", "--device", "nosuch" }, "unknown device 'nosuch'")]
-    [InlineData(new[] { "explore", "alexnet", "--device", "a10_385a", "--max-util", "0" }, "--max-util must be in (0, 1]")]
-    [InlineData(new[] { "explore", "alexnet", "--device", "a10_385a", "--max-util", "1.5" }, "--max-util must be in (0, 1]")]
+    [InlineData(new[] { "explore", "alexnet", "--device", "a10_385a", "--max-util", "0" }, "--max-util: expected a fraction in (0, 1]")]
+    [InlineData(new[] { "explore", "alexnet", "--device", "a10_385a", "--max-util", "1.5" }, "--max-util: expected a fraction in (0, 1]")]
     [InlineData(new[] { "explore", "alexnet", "--device", "a10_385a", "--precision", "fp16" }, "does not support fp16")]
     [InlineData(new[] { "explore", "alexnet", "--device", "a10_385a", "--kernel", "fft" }, "unknown kernel 'fft'")]
     [InlineData(new[] { "estimate", "alexnet", "--device", "a10_385a", "--kernel", "conv_tiled", "--set", "Tm=64,Tn=7" }, "missing Tr, Tc, vu")]

@@ -73,9 +73,14 @@ public class TableWidthTests
     {
         var r = CliRunner.RunAtWidth(80, "explore", "vgg16", "--device", "a10_385a", "--top", "3");
         Assert.Equal(0, r.Code);
-        Assert.Equal("all shown: conv_systolic, fp32", r.Out.Split('\n')[1]);
+        var csv = CliRunner.Run("explore", "vgg16", "--device", "a10_385a", "--top", "3", "--format", "csv").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var kind = Assert.Single(csv.Skip(1).Select(l => l.Split(',')[1]).Distinct());
+        Assert.Equal($"all shown: {kind}, fp32", r.Out.Split('\n')[1]);
         var table = TableLines(r.Out, "parameters", 3);
-        Assert.Equal(["#", "parameters", "images/s", "latency ms", "DSP", "binds"], table[0].Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var columns = table[0].Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(["#", "parameters", "images/s"], columns.Take(3));
+        Assert.Subset(new HashSet<string>(columns), new HashSet<string> { "latency ms", "DSP", "binds" });
+        Assert.DoesNotContain("kernel", columns);
         Assert.All(table, l => Assert.True(l.Length <= 80, l));
     }
 
@@ -123,7 +128,7 @@ public class TableWidthTests
             Assert.Contains(" " + d.GetProperty("part").GetString() + " ", row + " ");
             var wideRow = Assert.Single(wide, l => l.StartsWith(d.GetProperty("id").GetString() + " ", StringComparison.Ordinal));
             Assert.Contains(d.GetProperty("board").GetString()!, wideRow);
-            Assert.EndsWith(d.GetProperty("toolchain_target").GetString()!, wideRow);
+            Assert.Contains(d.GetProperty("toolchain_target").GetString()!, wideRow);
         }
         // Two RAM kinds are two headed columns: the U280's URAM has its own.
         Assert.Contains("960 URAM", table.Single(l => l.StartsWith("u280 ", StringComparison.Ordinal)));

@@ -94,6 +94,17 @@ public class CalibrationTests
         Directory.Delete(dir, true);
     }
 
+    [Theory]
+    [InlineData(5.0, 1000.0)]
+    [InlineData(0.0001, 1.0)]
+    public void ACalibratedClockStaysInTheClockRange(double factor, double expected)
+    {
+        var calibration = new FpgaGen.Estimation.Calibration("gemm", new(factor, 3), CalibrationFactor.None, CalibrationFactor.None, CalibrationFactor.None, 3);
+        var estimator = FpgaGen.Tests.Estimation.EstimationTestData.Estimator("gemm", "tiny_cnn", "s10_gx2800", FpgaGen.Precision.Fp32, calibration: calibration);
+        var config = FpgaGen.Kernels.Kinds.KernelKinds.Get("gemm").Space.Parse("Tm=8,Tn=8,Tk=8,vu=8");
+        Assert.Equal(expected, estimator.Evaluate(config).FreqMhz);
+    }
+
     [Fact]
     public void AnEstimatorRefusesAnotherKindsCalibration()
     {

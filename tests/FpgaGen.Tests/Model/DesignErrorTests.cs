@@ -28,7 +28,7 @@ public class DesignErrorTests
 
     [Fact]
     public void UnknownField() =>
-        Assert.Equal("bad.yaml:3:26: conv layer: unknown field 'kernal' (expected one of: kind, name, from, when, out, kernel, stride, pad, dilation, groups, bias)",
+        Assert.Equal("bad.yaml:3:26: conv layer: unknown field 'kernal' (expected one of: kind, name, from, when, precision, out, kernel, stride, pad, dilation, groups, bias)",
             Error(Header + "  - {kind: conv, out: 8, kernal: 3}\n"));
 
     [Fact]

@@ -20,7 +20,7 @@ namespace FpgaGen.Tests.Security;
 /// </summary>
 public class FuzzTests
 {
-    /// <summary>Time per parser; 17 parsers, so the whole set stays under a minute on two cores.</summary>
+    /// <summary>Time per parser; 24 parsers, so the whole set stays near a minute on two cores.</summary>
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(2.5);
 
     private const int Seed = 20_240_613;
@@ -269,5 +269,71 @@ public class FuzzTests
     {
         var (sample, parse) = ReportRobustnessTests.Pick(parser);
         Fuzz(parser, sample, MutateText, parse);
+    }
+    [Fact]
+    public void TuningExport()
+    {
+        using var dir = new TempDir();
+        var seedFile = Path.Combine(dir.Path, "seed.json");
+        using var database = FpgaGen.OpenCl.Tuning.TuningDatabase.Open(Path.Combine(dir.Path, "tuning.sqlite"));
+        // A real export: the bundled PoCL tuning results (an earlier JSON format) imported, then exported, cut to two entries.
+        database.Import(Path.Combine(DataPaths.Root, "bench", "OpenClGemm", "results", "pocl-gemm-tuning.json"));
+        database.Export(seedFile);
+        var root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(seedFile))!;
+        var entries = root["entries"]!.AsArray();
+        while (entries.Count > 2) entries.RemoveAt(entries.Count - 1);
+        var file = Path.Combine(dir.Path, "import.json");
+        Fuzz("tuning export", root.ToJsonString(), MutateText, t =>
+        {
+            WriteUtf8(file, t);
+            database.Import(file);
+        });
+    }
+
+    [Fact]
+    public void BuildSummary()
+    {
+        using var dir = new TempDir();
+        var project = FpgaGen.Toolchains.Projects.DesignFile.Load(Cli.TestProjects.Intel(dir));
+        var file = dir.File("intel/build/report.report.json", "");
+        var seed = """{"status": "failed", "error": "aoc failed with exit code 1: Error: x (log: build/report.log)", "target": "report", "seconds": 12.5, "tools": [{"name": "aoc", "version": "20.1"}]}""";
+        Fuzz("build summary", seed, MutateText, t =>
+        {
+            WriteUtf8(file, t);
+            var message = FpgaGen.Toolchains.Projects.ProjectReports.NothingBuilt(project, "intel");
+            Assert.DoesNotContain('\n', message);
+            if (!message.Contains("the last report compile", StringComparison.Ordinal)) throw new InputException("summary not used");
+        });
+    }
+
+    [Fact]
+    public void LockFile()
+    {
+        using var dir = new TempDir();
+        var folder = Path.Combine(dir.Path, "sweep");
+        var file = Path.Combine(folder, FolderLock.FileName);
+        Directory.CreateDirectory(folder);
+        var seed = new LockHolder(999_999, FolderLock.Host, new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc)).Text;
+        Fuzz("lock file", seed, MutateText, t =>
+        {
+            WriteUtf8(file, t);
+            using var held = FolderLock.Acquire(folder, "a fuzzed run");
+            Assert.True(held.IsHeld);
+        });
+    }
+
+    [Fact]
+    public void TuningShapes()
+    {
+        Fuzz("gemm shape", "197x2304x768", MutateText, t => FpgaGen.OpenCl.Kernels.GemmShape.Parse(t));
+        Fuzz("conv shape", "n=1,c=64,h=56,w=56,o=64,k=3,s=1,p=1", MutateText, t => FpgaGen.OpenCl.Kernels.ConvShape.Parse(t));
+    }
+
+    [Fact]
+    public void CommandLineValues()
+    {
+        var space = FpgaGen.Kernels.Kinds.KernelKinds.Get("conv_tiled").Space;
+        Fuzz("--set", "Tm=64,Tn=7,Tr=13,Tc=13,vu=8", MutateText, t => space.Parse(t));
+        Fuzz("--timeout", "1h30m", MutateText, t => FpgaGen.Cli.Durations.Parse(t, "--timeout"));
     }
 }

@@ -22,6 +22,8 @@ public class OnnxConformanceTests(ITestOutputHelper output)
         ["Conv"] = 6, ["Gemm"] = 8, ["MatMul"] = 1, ["Relu"] = 1, ["MaxPool"] = 7, ["AveragePool"] = 5, ["GlobalAveragePool"] = 0,
         ["BatchNormalization"] = 0, ["Add"] = 0, ["Softmax"] = 5, ["LayerNormalization"] = 2, ["Gelu/Erf"] = 0, ["Flatten"] = 3,
         ["Reshape"] = 0, ["Transpose"] = 0,
+        // On the importer's integer semantics, exactly (OnnxConformance.EvaluatedOps).
+        ["QuantizeLinear"] = 2, ["DequantizeLinear"] = 2, ["QLinearConv"] = 1, ["QLinearMatMul"] = 2,
     };
 
     [OpenClFact]

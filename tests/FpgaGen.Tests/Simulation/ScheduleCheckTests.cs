@@ -126,6 +126,13 @@ public class ScheduleCheckTests(OpenClFixture cl)
         Assert.Equal(2.0 * Trips, ScheduleCheck.RoundCycles([new("reader", Trips, 64 * Trips), new("writer", Trips, 64 * Trips)], stagesPerRound: 2, bytesPerCycle: 64));
     }
 
+    [Fact]
+    public void TheCheckUsesTheEstimatesAdderLatency()
+    {
+        Assert.Equal(DependenceLatency.Float, FpgaGen.Kernels.Kinds.EngineTiming.AccumulateLatency(FpgaGen.Precision.Fp32));
+        Assert.Equal(DependenceLatency.Integer, FpgaGen.Kernels.Kinds.EngineTiming.AccumulateLatency(FpgaGen.Precision.Int8));
+    }
+
     [OpenClTheory]
     [InlineData(1, DependenceLatency.Float, 4.0)] // an FC layer: the same accumulator every iteration
     [InlineData(2, DependenceLatency.Float, 2.0)]
@@ -148,3 +155,4 @@ public class ScheduleCheckTests(OpenClFixture cl)
         Assert.Equal((2.0, "2 accesses of channel ch per iteration"), (loop.Ii, loop.Limit));
     }
 }
+

@@ -53,7 +53,7 @@ public class DesignFileTests : IDisposable
     [Theory]
     [InlineData("""{"device": {"id": "a10_385a"}, "design": {"params": {}, "precision": "fp32", "freq_mhz": 200, "resources": {}}}""", "design.json: design.kernel is missing")]
     [InlineData("""{"device": {"id": "a10_385a"}, "design": {"kernel": "gemm", "params": {"Tm": 2.5}, "precision": "fp32", "freq_mhz": 200, "resources": {}}}""", "design.params.Tm: expected a positive integer")]
-    [InlineData("""{"device": {"id": "a10_385a"}, "design": {"kernel": "gemm", "params": {}, "precision": "fp32", "freq_mhz": 0, "resources": {}}}""", "design.freq_mhz: must be a clock in MHz")]
+    [InlineData("""{"device": {"id": "a10_385a"}, "design": {"kernel": "gemm", "params": {}, "precision": "fp32", "freq_mhz": 0, "resources": {}}}""", "design.freq_mhz: expected a clock of 1 to 1000 MHz, got 0")]
     [InlineData("""{"device": {"id": "nosuch"}, "design": {"kernel": "gemm", "params": {}, "freq_mhz": 200, "resources": {}}}""", "unknown device 'nosuch'")]
     [InlineData("""{"device": {"id": "a10_385a"}, "design": {"kernel": "gemm", """, "not valid JSON")]
     public void BrokenDesignFilesNameTheFieldOrProblem(string json, string expected)

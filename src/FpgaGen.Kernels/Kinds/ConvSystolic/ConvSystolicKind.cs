@@ -34,8 +34,8 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
     public override double ClockDerating => 0.1;
 
     /// <summary>
-    /// The reader holds one block of at most CWB channel words (simd channels each) of the tile's input patch in pbuf and the
-    /// block's weights of the tile's output channels in wcache (simd banks each); CWB covers the widest real
+    /// The reader holds two blocks (double buffered) of at most CWB channel words (simd channels each) of a tile's input
+    /// patch in pbuf and two sets of a block's weights of the tile's output channels in wcache (simd banks each); CWB covers the widest real
     /// convolution (K &gt; 1), so 1×1 products with longer reductions run in several blocks. The array keeps
     /// tile_h × rows × cols accumulators (a bank per PE).
     /// </summary>
@@ -49,6 +49,8 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
             "input channels of the widest convolution with a kernel above 1x1 (else of the widest product, at most 1024)");
         var cwb = b.Define("CWB", Ceil(nmax, simd), "(CONVNMAX + simd - 1) / simd: channel words per block");
         b.Define("WVB", Ceil(simd, b.BeatElements) + 1, "(simd + BEAT - 1) / BEAT + 1: beats a tap's run of simd weights covers at most");
+        b.Define("CTP", Math.Max(2L * simd, b.BeatElements), "max(2 * simd, BEAT): the reader's corner-turn iterations per segment of BEAT pixels");
+        b.Define("CTW", Math.Max(2L * rows, b.BeatElements), "max(2 * rows, BEAT): the writer's corner-turn iterations per segment of BEAT pixels");
         // pbuf holds one block of one step's patch, laid out with that step's own patch rows and columns (the reader
         // indexes it with patch_h × patch_w): sized for the largest such block over the steps, not for the largest
         // kernel × largest stride × all channels, which no single step has (ResNet-50: the 7×7/2 stem has 3 channels).
@@ -58,10 +60,11 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         var engine = new GroupPlan(Name, Name + "_top",
         [
             MacReader(b, Name, "conv_systolic/body/read", [], [], ["cs_x", "cs_w"],
-                b.Ram("pbuf", Elements.Data, simd, pbufDepth), b.Ram("wcache", Elements.Data, simd, rows * cwb * k * k)),
+                b.Ram("pbuf", Elements.Data, simd, pbufDepth, copies: 2), b.Ram("wcache", Elements.Data, simd, rows * cwb * k * k, copies: 2),
+                b.Registers("twin", Elements.Data, 2L * simd * 2 * b.BeatElements), b.Registers("toff", Elements.Int, 2L * simd)),
             MacCompute(b, Name, "conv_systolic/body/compute", ["cs_x", "cs_w"], ["cs_o"],
                 b.Ram("acc", Elements.Accumulator, (long)rows * cols, tileH)),
-            MacWriter(b, Name, "conv_systolic/body/write", ["cs_o"]),
+            MacWriter(b, Name, "conv_systolic/body/write", ["cs_o"], b.Registers("obuf", Elements.Data, 2L * rows * b.BeatElements)),
         ],
         [
             b.Vector("cs_x", "conv_systolic_read", "conv_systolic_compute", "cs_xvec", Elements.Data, (long)cols * simd, ChannelDepth),
@@ -73,9 +76,16 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
     }
 
     /// <summary>
-    /// compute = G·⌈M/rows⌉·⌈C/cols⌉·R·⌈N/simd⌉·K² plus, per tile, the array's fill and drain (rows + cols + depth):
-    /// padding waste appears whenever M, C or N do not divide the array. Traffic follows the reuse the reader gives
-    /// (templates/conv_systolic/body/read.inc.sbn):
+    /// The cycles of the loops in templates/conv_systolic/body. A unit is one input-channel block (nwc ≤ CWB words of
+    /// simd channels) of one tile (tile_h output rows × cols columns × rows output channels); one loop over the step's
+    /// units: unit k loads its patch (L: the corner turn, (nwc·patch_h·⌈patch_w/BEAT⌉ + 1)·max(2·simd, BEAT), or one
+    /// iteration per patch pixel for channel-contiguous rows) and, when they change, its weights (rows·nwc·K²), while
+    /// unit k−1 streams (S = nwc·K²·hc; the array gives each output row at least the adder latency): reader = Σ max(L, W, S) with
+    /// the first unit's max(L, W) and the last unit's S; the array Σ S plus hc·cols cycles to drain each tile; the
+    /// writer stores each tile's NCHW rows through its corner turn in (hc·⌈cols/BEAT⌉ + 1)·max(2·rows, BEAT) cycles
+    /// (other layouts: rows per pixel). The step takes the slowest, plus one pipeline fill. G·⌈M/rows⌉·⌈C/cols⌉·R·
+    /// ⌈N/simd⌉·K² when streaming dominates, with padding waste whenever M, C or N do not divide the array.
+    /// Traffic follows the reuse the reader gives:
     /// - inputs: a tile's input patch (tile_h × cols outputs, with the K−S halo) is loaded once per output-channel tile
     ///   and shared by all PE rows: G·⌈M/rows⌉·⌈R/tile_h⌉·⌈C/cols⌉·N·patch_h·patch_w;
     /// - weights: when the layer's input channels fit one block (⌈N/simd⌉ ≤ CWB, every convolution with K &gt; 1 by
@@ -83,30 +93,59 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
     ///   tile, so each weight is read once, G·M·N·K²; a longer reduction (1×1 products) reloads them per tile;
     /// - outputs once.
     /// Each stream is costed at the DDR efficiency of its burst length (<see cref="MemoryTiming"/>): a patch row of
-    /// patch_w pixels × simd channels (activations packed as channel vectors of the SIMD width), a weight row of N·K²
-    /// values per output channel (contiguous in OIHW), an output row of cols pixels × rows channels. Before the
-    /// first tile computes, its patch and weights must arrive (fill, not overlapped).
+    /// patch_w pixels, a weight row of N·K² values per output channel (contiguous, channels innermost), an output row
+    /// of cols pixels.
     /// </summary>
     public override OpCost Cost(HardwarePlan plan, in MacWork op, Target target, double bytesPerCycle)
     {
         var p = (ConvSystolicPlan)plan;
         long mT = Ceil(op.M, p.Rows), wT = Ceil(op.C, p.Cols), nT = Ceil(op.N, p.Simd), hT = Ceil(op.R, p.TileH);
-        double compute = (double)op.G * mT * wT * ((double)op.R * nT * op.KH * op.KW + hT * (p.Rows + p.Cols + PipelineDepth));
+        long cwb = p.ChannelWordsPerBlock, blocks = Ceil(nT, cwb), taps = (long)op.KH * op.KW;
+        long beat = PlanBuilder.ElementsPerBeat(target.Bytes), lat = AccumulateLatency(target.Precision);
+        long turnIn = Math.Max(2L * p.Simd, beat), turnOut = Math.Max(2L * p.Rows, beat);
+        long patchW = (p.Cols - 1L) * op.S + (op.KW - 1L) * op.Dil + 1;
+        bool weightsStay = blocks == 1;
+        var w = op;
+        // The array gives an output row's accumulators at least the adder latency (idle iterations); the reader
+        // sends only the hc rows.
+        (double L, double W, double S, double SArray) Unit(long hc, long nwc)
+        {
+            long patchH = (hc - 1) * w.S + (w.KH - 1) * w.Dil + 1;
+            double load = w.RowMajorInput ? (nwc * patchH * Ceil(patchW, beat) + 1) * turnIn : nwc * patchH * patchW;
+            return (load, (double)p.Rows * nwc * taps, nwc * taps * hc, nwc * taps * Math.Max(hc, lat));
+        }
+        long lastH = op.R - (hT - 1) * p.TileH, lastWords = nT - (blocks - 1) * cwb;
+        (long Count, long H, long Words)[] units = [((hT - 1) * (blocks - 1), p.TileH, cwb), (hT - 1, p.TileH, lastWords),
+            (blocks - 1, lastH, cwb), (1, lastH, lastWords)];
+        double reader = 0, engine = 0;
+        foreach (var (count, hc, nwc) in units)
+        {
+            var (l, wt, st, sa) = Unit(hc, nwc);
+            double n = (double)op.G * mT * wT * count;
+            // With one block the weights load once per output-channel tile (its first spatial tile), else per unit.
+            double fresh = weightsStay ? (double)op.G * mT * count / Math.Max(1, hT) : n;
+            reader += n * Math.Max(l, st) + fresh * (Math.Max(Math.Max(l, wt), st) - Math.Max(l, st));
+            engine += n * sa;
+        }
+        engine += (double)op.G * mT * wT * op.R * p.Cols;
+        var (l0, w0, s0, _) = Unit(Math.Min(p.TileH, op.R), Math.Min(cwb, nT));
+        var (_, _, sLast, _) = Unit(lastH, lastWords);
+        reader += Math.Max(l0, w0) - Math.Max(Math.Max(l0, w0), s0) + sLast;
+        double writer = (double)op.G * mT * wT * (w.RowMajorOutput ? (op.R * Ceil(p.Cols, beat) + hT) * turnOut : (double)op.R * p.Cols * p.Rows);
+        double compute = Math.Max(Math.Max(reader, engine), writer) + PipelineDepth;
         var e = target.Bytes;
-        long h = Math.Min(p.TileH, op.R), w = Math.Min(p.Cols, op.C), rows = Math.Min(p.Rows, op.M);
-        long patchH = (h - 1) * op.S + op.KH, patchW = (w - 1) * op.S + op.KW;
-        double inTile = (double)op.N * patchH * patchW * e;
+        long h = Math.Min(p.TileH, op.R), cw = Math.Min(p.Cols, op.C), rows = Math.Min(p.Rows, op.M);
+        long patchH0 = (h - 1) * op.S + op.KH, patchW0 = (cw - 1) * op.S + op.KW;
+        double inTile = (double)op.N * patchH0 * patchW0 * e;
         double wTile = (double)rows * op.N * op.KH * op.KW * e;
         double inputs = (double)op.G * mT * hT * wT * inTile;
-        bool weightsStay = Ceil(nT, p.ChannelWordsPerBlock) == 1;
         double weights = weightsStay ? (double)op.G * op.M * op.N * op.KH * op.KW * e : (double)op.G * mT * hT * wT * wTile;
         double outputs = (double)op.G * op.M * op.R * op.C * e;
-        double memory = MemoryTiming.Cycles(inputs, (double)patchW * Math.Min(p.Simd, op.N) * e, bytesPerCycle)
+        double memory = MemoryTiming.Cycles(inputs, (double)patchW0 * e, bytesPerCycle)
             + MemoryTiming.Cycles(weights, (double)op.N * op.KH * op.KW * e, bytesPerCycle)
-            + MemoryTiming.Cycles(outputs, (double)w * rows * e, bytesPerCycle);
-        double fill = MemoryTiming.Cycles(inTile, (double)patchW * Math.Min(p.Simd, op.N) * e, bytesPerCycle)
-            + MemoryTiming.Cycles(wTile, (double)op.N * op.KH * op.KW * e, bytesPerCycle);
-        return new OpCost(compute, memory, fill, inputs + weights + outputs);
+            + MemoryTiming.Cycles(outputs, (double)cw * e, bytesPerCycle);
+        // No separate fill: the first unit's load is part of the loop (inside compute).
+        return new OpCost(compute, memory, 0, inputs + weights + outputs);
     }
 
     /// <summary>Channel words × patch rows × patch columns of one input-channel block of a step (what the reader puts in pbuf).</summary>

@@ -87,12 +87,13 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         long turn = Math.Max(2L * p.Tn, beat), turnOut = Math.Max(2L * p.Tm, beat), lat = AccumulateLatency(target.Precision);
         var w = op;
         // Per output tile of th×tw pixels: its channel tiles' load (L), weights (W), stream (S) and drain cycles.
-        (double L, double W, double S, double Drain, double Write) Parts(long th, long tw)
+        // The engine gives a tap's pixels at least the adder latency (idle iterations); the reader sends only the pixels.
+        (double L, double W, double S, double SEngine, double Drain, double Write) Parts(long th, long tw)
         {
             long inH = (th - 1) * w.S + (w.KH - 1) * w.Dil + 1, inW = (tw - 1) * w.S + (w.KW - 1) * w.Dil + 1;
             double load = w.RowMajorInput ? (inH * Ceil(inW, beat) + 1) * turn : inH * inW;
             double write = w.RowMajorOutput ? (th * Ceil(tw, beat) + 1) * turnOut : th * tw * p.Tm;
-            return (load, (double)p.Tm * taps, taps * Math.Max(th * tw, lat), th * tw, write);
+            return (load, (double)p.Tm * taps, taps * th * tw, taps * Math.Max(th * tw, lat), th * tw, write);
         }
         // Output tiles come in at most four shapes: full, or cut at the last row and/or column tile.
         long lastH = op.R - (rT - 1) * p.Tr, lastW = op.C - (cT - 1) * p.Tc;
@@ -100,18 +101,18 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         double reader = 0, engine = 0, writer = 0;
         foreach (var (count, th, tw) in shapes)
         {
-            var (l, wt, st, drain, write) = Parts(th, tw);
+            var (l, wt, st, se, drain, write) = Parts(th, tw);
             double n = (double)op.G * count;
             reader += n * tiles * Math.Max(Math.Max(l, wt), st);
-            engine += n * (tiles * Math.Max(wt, st) + mT * drain);
+            engine += n * (tiles * Math.Max(wt, se) + mT * drain);
             writer += n * mT * write;
         }
         // The one loop over all tiles starts with a load and ends with a stream: the first tile streams nothing
         // while it loads, the last loads nothing while it streams.
-        var (l0, w0, s0, _, _) = Parts(rows, cols);
-        var (_, _, sLast, _, _) = Parts(lastH, lastW);
+        var (l0, w0, s0, _, _, _) = Parts(rows, cols);
+        var (_, _, sLast, seLast, _, _) = Parts(lastH, lastW);
         reader += Math.Max(l0, w0) - Math.Max(Math.Max(l0, w0), s0) + sLast;
-        engine += w0 - Math.Max(w0, sLast) + sLast;
+        engine += w0 - Math.Max(w0, seLast) + seLast;
         double compute = Math.Max(Math.Max(reader, engine), writer) + PipelineDepth;
         var e = target.Bytes;
         double inTile = (double)Math.Min(p.Tn, op.N) * ((rows - 1) * op.S + op.KH) * ((cols - 1) * op.S + op.KW) * e;

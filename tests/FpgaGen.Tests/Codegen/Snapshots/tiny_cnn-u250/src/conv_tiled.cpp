@@ -226,7 +226,7 @@ static void conv_tiled_compute(
     int ltr = 0, ltc = 0, lmt = 0, lnt = 0;  /* the tile whose weights load (k) */
     int th = FG_MIN(Tr, oh), tw = FG_MIN(Tc, ow), sth = 0, stw = 0, snt = 0; /* its size; the streamed tile's (k - 1) */
     int k = 0, it = 0, iters = weights_n, work = weights_n;
-    int wm = 0, wk = 0, kk = 0, r = 0, c = 0;
+    int wm = 0, wk = 0, kk = 0, r = 0, c = 0, pp = 0;
     while (k <= ntiles) {
 #pragma HLS PIPELINE II=1
         const int wc = k & 1, uc = 1 - wc, ld = k < ntiles, st = k > 0;
@@ -238,7 +238,7 @@ static void conv_tiled_compute(
             }
             if (++wk == taps) { wk = 0; wm++; }
         }
-        if (st && it < taps * sth * stw) {
+        if (st && it < taps * FG_MAX(sth * stw, ACCLAT) && pp < sth * stw) {
             const ct_vec xv = CH_READ(ct_x);
             const int pix = r * Tc + c;
             for (int m = 0; m < Tm; m++) {
@@ -251,11 +251,11 @@ static void conv_tiled_compute(
                 const ACC_T prev = (snt == 0 && kk == 0) ? (ACC_T)0 : acc[pix * Tm + m];
                 acc[pix * Tm + m] = prev + sum;
             }
-            if (++c == stw) {
-                c = 0;
-                if (++r == sth) { r = 0; kk++; }
-            }
+            if (++c == stw) { c = 0; r++; }
         }
+        /* A tap's pixels update distinct accumulators; fewer than the adder latency ACCLAT get idle iterations
+           (pp >= th * tw) rather than a stall, so the dependence the loop declares holds. */
+        if (st && it < taps * FG_MAX(sth * stw, ACCLAT) && ++pp == FG_MAX(sth * stw, ACCLAT)) { pp = 0; r = 0; kk++; }
         if (it >= work) {
             /* drain: the finished output-channel tile's pixel (r, c) */
             ct_ovec ov;
@@ -267,7 +267,7 @@ static void conv_tiled_compute(
             if (++c == stw) { c = 0; r++; }
         }
         if (++it == iters) {
-            it = wm = wk = kk = r = c = 0;
+            it = wm = wk = kk = r = c = pp = 0;
             sth = th;
             stw = tw;
             snt = lnt;
@@ -284,7 +284,7 @@ static void conv_tiled_compute(
             th = FG_MIN(Tr, oh - ltr * Tr);
             tw = FG_MIN(Tc, ow - ltc * Tc);
             k++;
-            work = FG_MAX(k < ntiles ? weights_n : 0, taps * sth * stw);
+            work = FG_MAX(k < ntiles ? weights_n : 0, taps * FG_MAX(sth * stw, ACCLAT));
             iters = work + (snt == nt_n - 1 ? sth * stw : 0);
         }
     }

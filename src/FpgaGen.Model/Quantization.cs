@@ -1,0 +1,28 @@
+namespace FpgaGen.Model;
+
+/// <summary>
+/// How one tensor is quantized, as ONNX's QuantizeLinear/DequantizeLinear define it: q = saturate(round(x / scale) +
+/// zero_point), x ≈ (q − zero_point) · scale, rounding half to even (ONNX operator docs, QuantizeLinear). Per tensor:
+/// one scale and zero point (<see cref="Axis"/> null); per channel: one each along <see cref="Axis"/> (of the ONNX
+/// tensor, batch axis included for activations; weights have no batch axis).
+/// </summary>
+/// <param name="Signed">int8 (true) or uint8 (false) storage, the zero point's type.</param>
+public sealed record TensorQuantization(IReadOnlyList<double> Scales, IReadOnlyList<long> ZeroPoints, int? Axis, bool Signed, int Bits = 8)
+{
+    public bool PerChannel => Axis is not null;
+
+    public long QMin => Signed ? -(1L << (Bits - 1)) : 0;
+    public long QMax => Signed ? (1L << (Bits - 1)) - 1 : (1L << Bits) - 1;
+
+    /// <summary>The IR data type of the tensor's integers: 8-bit (int8 or uint8) storage is int8, wider int16.</summary>
+    public Precision Precision => Bits <= 8 ? Precision.Int8 : Precision.Int16;
+
+    public string Describe() =>
+        (Signed ? "int" : "uint") + Bits + (PerChannel ? $" per-channel (axis {Axis}, {Scales.Count} scales)" : $" scale {Scales[0]:G4}" + (ZeroPoints[0] != 0 ? $" zp {ZeroPoints[0]}" : ""));
+}
+
+/// <summary>
+/// The quantization parameters of a MAC layer imported from a quantized model: its input activation, its weights
+/// and, when the model requantizes the result, its output. Bias (int32 at scale input·weight in ONNX) follows.
+/// </summary>
+public sealed record LayerQuantization(TensorQuantization Input, TensorQuantization Weights, TensorQuantization? Output);
