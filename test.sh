@@ -27,4 +27,4 @@ else
   echo "warning: the Slurm test cluster did not start (logs above); the Slurm sweep tests will fail or skip" >&2
 fi
 
-dotnet test FpgaGen.sln --nologo -v q "$@"
+dotnet test FpgaGen.sln --nologo -v q --logger progress "$@"

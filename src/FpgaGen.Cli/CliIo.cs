@@ -8,7 +8,8 @@ namespace FpgaGen.Cli;
 
 /// <summary>The CLI's output streams, and the one place that turns user errors into a message and exit code 2.</summary>
 /// <param name="tools">The environment vendor tools run in (lookup and children); tests give fake tools and variables here.</param>
-public sealed class CliIo(TextWriter stdout, TextWriter stderr, ToolEnvironment? tools = null)
+/// <param name="width">Characters per line tables may use; default: the terminal's, else $COLUMNS, else unlimited.</param>
+public sealed class CliIo(TextWriter stdout, TextWriter stderr, ToolEnvironment? tools = null, int? width = null)
 {
     public TextWriter Out { get; } = stdout;
     public TextWriter Err { get; } = stderr;
@@ -16,6 +17,28 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, ToolEnvironment?
     public ToolEnvironment Tools { get; } = tools ?? ToolEnvironment.Inherited;
 
     public static readonly string[] Formats = ["table", "json", "csv"];
+
+    /// <summary>
+    /// Line width for tables: the terminal's when stdout is one, else $COLUMNS when set (a pipe to `less` or a
+    /// script), else no limit (every column).
+    /// </summary>
+    public int Width => width ??= DetectWidth();
+
+    private int DetectWidth()
+    {
+        if (ReferenceEquals(Out, System.Console.Out) && !System.Console.IsOutputRedirected)
+        {
+            try
+            {
+                if (System.Console.WindowWidth > 0) return System.Console.WindowWidth;
+            }
+            catch (IOException)
+            {
+                // no terminal size available: fall through
+            }
+        }
+        return int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), NumberStyles.None, CultureInfo.InvariantCulture, out var c) && c > 0 ? c : int.MaxValue;
+    }
 
     /// <summary>Spectre console writing to <see cref="Out"/>; colors only on a real terminal.</summary>
     public IAnsiConsole Console => console ??= AnsiConsole.Create(new AnsiConsoleSettings
@@ -96,26 +119,19 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, ToolEnvironment?
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // Text as it is ('+', quotes, µ), not \u0027 escapes: these documents are not embedded in HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public void WriteJson(object value) => Out.WriteLine(JsonSerializer.Serialize(value, Json));
 
+    /// <summary>CSV of records that all have the same fields in the same order: the first one's names are the header.</summary>
+    public void WriteRecords(IEnumerable<IReadOnlyList<KeyValuePair<string, object?>>> records) => Out.Write(CsvText.Table(records));
+
     public void WriteCsv(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<object?>> rows)
     {
-        Out.WriteLine(string.Join(",", header.Select(Csv)));
-        foreach (var row in rows) Out.WriteLine(string.Join(",", row.Select(Csv)));
-    }
-
-    private static string Csv(object? value)
-    {
-        var s = value switch
-        {
-            null => "",
-            double d => d.ToString("R", CultureInfo.InvariantCulture),
-            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-            _ => value.ToString() ?? "",
-        };
-        return s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+        Out.WriteLine(CsvText.Line(header));
+        foreach (var row in rows) Out.WriteLine(CsvText.Line(row));
     }
 
     public static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);

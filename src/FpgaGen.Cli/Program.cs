@@ -10,11 +10,12 @@ public static class Program
 
     /// <summary>
     /// Runs the CLI with the given streams (tests run it in-process). Exit codes: 0 ok, 1 failed check or tool run, 2 bad
-    /// input, 130 cancelled. <paramref name="tools"/> is the environment vendor tools see (default: this process's).
+    /// input, 130 cancelled. <paramref name="tools"/> is the environment vendor tools see (default: this process's);
+    /// <paramref name="width"/> the line width tables get (default: the terminal's).
     /// </summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, ToolEnvironment? tools = null)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, ToolEnvironment? tools = null, int? width = null)
     {
-        var io = new CliIo(stdout, stderr, tools);
+        var io = new CliIo(stdout, stderr, tools, width);
         var root = CreateRoot(io);
         var result = root.Parse(args);
         if (result.Errors.Count > 0)

@@ -16,12 +16,15 @@ public static class ExploreReport
     public static DesignEntry DesignJson(DesignEstimate d, int rank, bool pareto) => DesignEntry.From(d, rank, pareto);
 
     /// <param name="modelSource">The model's file, so that `compile --sweep` can generate the designs' projects from it.</param>
-    public static DesignList Summary(string model, string device, ExploreOptions o, ExploreResult r, IEnumerable<DesignEntry> designs, string? modelSource = null) => new()
+    /// <param name="relativeTo">The folder the document's paths are relative to: its own folder, or the working folder for stdout.</param>
+    public static DesignList Summary(string model, string device, ExploreOptions o, ExploreResult r, IEnumerable<DesignEntry> designs, string? modelSource = null,
+        string? relativeTo = null) => new()
     {
         Model = model,
-        ModelFile = modelSource is null ? null : Path.GetFullPath(modelSource),
+        ModelFile = modelSource is null ? null : Path.GetRelativePath(Path.GetFullPath(relativeTo ?? Directory.GetCurrentDirectory()), Path.GetFullPath(modelSource)),
         Device = device,
         Objective = o.Objective.ToString().ToLowerInvariant(),
+        TieBreak = Explorer.TieBreakText,
         MaxUtil = o.MaxUtil,
         Batch = o.Batch,
         Seed = o.Seed,
@@ -65,27 +68,9 @@ public static class ExploreReport
         ? string.Create(CultureInfo.InvariantCulture, $"x{f.Value:0.###} ({f.Samples} compile{(f.Samples == 1 ? "" : "s")})")
         : "uncalibrated (no compile reports it)";
 
-    public static readonly string[] CsvHeader =
-    [
-        "rank", "kernel", "params", "precision", "batch", "freq_mhz", "images_per_s", "gops", "latency_ms", "dsp_efficiency",
-        "dsp", "ram_bits", "logic", "registers", "max_util", "binding", "pareto",
-    ];
-
-    public static string Csv(IReadOnlyList<DesignEstimate> designs, IReadOnlyList<bool> pareto, Func<int, bool> include)
-    {
-        var sb = new StringBuilder(string.Join(",", CsvHeader)).Append('\n');
-        for (var i = 0; i < designs.Count; i++)
-        {
-            if (!include(i)) continue;
-            var d = designs[i];
-            var (util, binding) = d.Resources.Binding();
-            sb.Append(string.Create(CultureInfo.InvariantCulture,
-                $"{i + 1},{d.Kernel},\"{d.Config}\",{d.Precision.Id()},{d.Batch},{d.FreqMhz:0.0},{d.ImagesPerSecond:0.###},{d.Gops:0.##},{d.LatencyMs:0.####},{d.DspEfficiency:0.####},"));
-            sb.Append(string.Create(CultureInfo.InvariantCulture,
-                $"{Math.Ceiling(d.Resources.Dsp)},{d.Resources.RamBits:0},{Math.Ceiling(d.Resources.Logic)},{Math.Ceiling(d.Resources.Registers)},{util:0.####},{binding},{(pareto[i] ? "true" : "false")}\n"));
-        }
-        return sb.ToString();
-    }
+    /// <summary>designs.csv / pareto.csv / --format csv: the designs.json entries, one row each, under the JSON's names (<see cref="DesignEntry.CsvFields"/>).</summary>
+    public static string Csv(IReadOnlyList<DesignEstimate> designs, IReadOnlyList<bool> pareto, Func<int, bool> include) =>
+        CsvText.Table(Enumerable.Range(0, designs.Count).Where(include).Select(i => DesignJson(designs[i], i + 1, pareto[i]).CsvFields()));
 
     /// <summary>Writes designs.json/.csv (all feasible designs, ranked) and pareto.json/.csv/.svg into <paramref name="dir"/>.</summary>
     public static IReadOnlyList<string> Write(string dir, string model, string device, ExploreOptions o, ExploreResult r, string? modelSource = null)
@@ -94,9 +79,9 @@ public static class ExploreReport
         var front = r.Designs.Select((d, i) => (d, i)).Where(x => r.Pareto[x.i]).Select(x => DesignJson(x.d, x.i + 1, true)).ToList();
         var files = new (string Name, string Text)[]
         {
-            ("designs.json", JsonSerializer.Serialize(Summary(model, device, o, r, all, modelSource), Json)),
+            ("designs.json", JsonSerializer.Serialize(Summary(model, device, o, r, all, modelSource, dir), Json)),
             ("designs.csv", Csv(r.Designs, r.Pareto, _ => true)),
-            ("pareto.json", JsonSerializer.Serialize(Summary(model, device, o, r, front, modelSource), Json)),
+            ("pareto.json", JsonSerializer.Serialize(Summary(model, device, o, r, front, modelSource, dir), Json)),
             ("pareto.csv", Csv(r.Designs, r.Pareto, i => r.Pareto[i])),
             ("pareto.svg", ParetoPlot.Svg($"{model} on {device}", o.MaxUtil, r.Designs, ResourceAxis.Dsp(o.Device))),
         };

@@ -91,6 +91,9 @@ public static class Explorer
     /// <summary>Scores within this fraction of each other are a tie (they print alike): the secondary objective decides.</summary>
     public const double TieTolerance = 5e-4;
 
+    /// <summary>The secondary objective as the outputs state it (table footer, designs.json's tie_break).</summary>
+    public const string TieBreakText = "ties (scores within 0.05%) ranked by fewer DSPs, then less RAM";
+
     /// <summary>
     /// Best first. Designs whose scores agree within <see cref="TieTolerance"/> (memory-bound networks give many) are
     /// ranked by the secondary objective: fewer DSPs, then fewer RAM bits; then kernel, data type and parameters so

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using FpgaGen.Kernels.Lowering;
 using FpgaGen.Model;
-using Spectre.Console;
+using FpgaGen.Cli.Tables;
 
 namespace FpgaGen.Cli.Commands;
 
@@ -16,9 +16,10 @@ internal static class AnalyzeCommand
         var precision = CommonOptions.Precision();
         var format = CommonOptions.Format(CliIo.Formats);
         var layerNorm = CommonOptions.LayerNorm();
+        var wide = CommonOptions.Wide();
         var cmd = new Command("analyze", "Show every layer's output shape, MACs, parameters, weight and activation bytes, and the totals.")
         {
-            model, batch, precision, layerNorm, format,
+            model, batch, precision, layerNorm, format, wide,
         };
         cmd.SetAction(r => io.Guard(() =>
         {
@@ -32,7 +33,7 @@ internal static class AnalyzeCommand
             {
                 case "json": io.WriteJson(ToJson(figures, folds)); break;
                 case "csv": WriteCsv(io, figures, folds); break;
-                default: WriteTable(io, figures, folds); break;
+                default: WriteTable(io, figures, folds, r.GetValue(wide)); break;
             }
             return 0;
         }));
@@ -65,43 +66,36 @@ internal static class AnalyzeCommand
             FoldedInto = folds.TryGetValue(l.Layer.Name, out var fold) ? fold.Into.Select(x => x.Name).ToList() : null,
             Output = l.Layer.Output.Dims,
             l.Macs,
-            l.Params,
+            ParamCount = l.Params,
             l.WeightBytes,
             l.ActivationBytes,
             Precision = l.Precision.Id(),
             Quantization = l.Layer.Quantization is { } q ? new { Input = q.Input.Describe(), Weights = q.Weights.Describe(), Output = q.Output?.Describe() } : null,
         }),
-        Totals = new { f.Macs, f.Params, f.WeightBytes, f.ActivationBytes, f.PeakActivationBytes },
+        // param_count, not params: "params" names a design's kernel parameters in every other document.
+        Totals = new { f.Macs, ParamCount = f.Params, f.WeightBytes, f.ActivationBytes, f.PeakActivationBytes },
         Reference = f.Network.Reference,
     };
 
     private static void WriteCsv(CliIo io, NetworkFigures f, IReadOnlyDictionary<string, LayerNormFold> folds) =>
-        io.WriteCsv(["name", "kind", "details", "output", "macs", "params", "weight_bytes", "activation_bytes", "precision"],
+        io.WriteCsv(["name", "kind", "details", "output", "macs", "param_count", "weight_bytes", "activation_bytes", "precision"],
             f.Layers.Select(l => (IReadOnlyList<object?>)[l.Layer.Name, l.Layer.Kind, Details(l.Layer, folds), l.Layer.Output.ToString(), l.Macs, l.Params, l.WeightBytes, l.ActivationBytes, l.Precision.Id()]));
 
-    private static void WriteTable(CliIo io, NetworkFigures f, IReadOnlyDictionary<string, LayerNormFold> folds)
+    private static void WriteTable(CliIo io, NetworkFigures f, IReadOnlyDictionary<string, LayerNormFold> folds, bool wide)
     {
-        var table = new Table().Border(TableBorder.Simple)
-            .Title($"{CliIo.Escape(f.Network.Name)}: input {f.Network.Input}, batch {f.Batch}, {(f.Mixed ? "mixed precision" : f.Layers[0].Precision.Id())}");
-        table.AddColumn("#", c => c.RightAligned());
-        table.AddColumn("layer");
-        table.AddColumn("kind");
-        table.AddColumn("details");
-        table.AddColumn("output", c => c.RightAligned());
-        table.AddColumn("MMACs", c => c.RightAligned());
-        table.AddColumn("params", c => c.RightAligned());
-        table.AddColumn("weights", c => c.RightAligned());
-        table.AddColumn("activations", c => c.RightAligned());
-        table.AddColumn("type");
+        var table = new TextTable($"{f.Network.Name}: input {f.Network.Input}, batch {f.Batch}, {(f.Mixed ? "mixed precision" : f.Layers[0].Precision.Id())}")
+            .Column("#", right: true, priority: 4).Column("layer").Column("kind", priority: 2).Column("details", priority: 6)
+            .Column("output", right: true, priority: 3).Column("MMACs", right: true).Column("params", right: true, priority: 1)
+            .Column("weights", right: true, priority: 5).Column("activations", right: true, priority: 5).Column("type", priority: f.Mixed ? 1 : 7);
         var i = 0;
         foreach (var l in f.Layers)
-            table.AddRow((++i).ToString(CultureInfo.InvariantCulture), CliIo.Escape(l.Layer.Name), l.Layer.Kind, CliIo.Escape(Details(l.Layer, folds)),
+            table.Row((++i).ToString(CultureInfo.InvariantCulture), l.Layer.Name, l.Layer.Kind, Details(l.Layer, folds),
                 l.Layer.Output.ToString(), l.Macs == 0 ? "" : Mega(l.Macs), l.Params == 0 ? "" : CliIo.Count(l.Params),
                 l.WeightBytes == 0 ? "" : CliIo.Bytes(l.WeightBytes), CliIo.Bytes(l.ActivationBytes), l.Precision.Id());
-        table.AddEmptyRow();
-        table.AddRow("", "[bold]total[/]", "", $"{f.Layers.Count} layers", "", $"[bold]{Mega(f.Macs)}[/]", $"[bold]{CliIo.Count(f.Params)}[/]",
-            CliIo.Bytes(f.WeightBytes), CliIo.Bytes(f.ActivationBytes), f.Mixed ? "mixed" : "");
-        io.Console.Write(table);
+        table.Separator();
+        table.Row("", "total", "", $"{f.Layers.Count} layers", "", Mega(f.Macs), CliIo.Count(f.Params), CliIo.Bytes(f.WeightBytes), CliIo.Bytes(f.ActivationBytes),
+            f.Mixed ? "mixed" : "");
+        table.Write(io, wide);
 
         io.Out.WriteLine($"MACs {f.Macs:N0} ({f.Macs / 1e9:0.###} G, {2 * f.Macs / 1e9:0.###} GOP), parameters {f.Params:N0}, weights {CliIo.Bytes(f.WeightBytes)}, largest activation {CliIo.Bytes(f.PeakActivationBytes)}");
         var bn = f.Layers.Where(l => l.Layer is BatchNormLayer).Sum(l => l.Params);

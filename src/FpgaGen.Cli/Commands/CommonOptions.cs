@@ -13,6 +13,9 @@ internal static class CommonOptions
         return o;
     }
 
+    /// <summary>--wide: every column of the table, however wide the terminal (see Tables/TextTable).</summary>
+    public static Option<bool> Wide() => new("--wide") { Description = "Show every column of the table, even when the lines get wider than the terminal" };
+
     public static Option<string> Precision() =>
         new Option<string>("--precision") { Description = "Data type: fp32|fp16|int16|int8", DefaultValueFactory = _ => "fp32" }
             .AcceptOnlyFromAmongIgnoringCase("fp32", "fp16", "int16", "int8");

@@ -4,7 +4,7 @@ using FpgaGen.Estimation;
 using FpgaGen.Kernels.Kinds;
 using FpgaGen.Exploration;
 using FpgaGen.Hardware;
-using Spectre.Console;
+using FpgaGen.Cli.Tables;
 using FpgaGen.Kernels;
 using FpgaGen.Kernels.Lowering;
 
@@ -24,10 +24,11 @@ internal static class EstimateCommand
         var batch = CommonOptions.Batch();
         var maxUtil = CommonOptions.MaxUtil();
         var layerNorm = CommonOptions.LayerNorm();
-        var format = CommonOptions.Format("table", "json");
+        var format = CommonOptions.Format(CliIo.Formats);
+        var wide = CommonOptions.Wide();
         var cmd = new Command("estimate", "Estimate one explicit accelerator configuration: per-layer cycles, time, bound and GOPS, and its resources.")
         {
-            model, device, kernel, set, freq, precision, batch, layerNorm, maxUtil, format,
+            model, device, kernel, set, freq, precision, batch, layerNorm, maxUtil, format, wide,
         };
         cmd.SetAction(r => io.Guard(() =>
         {
@@ -56,8 +57,8 @@ internal static class EstimateCommand
                     Precision = design.PrecisionText,
                     design.Batch,
                     FreqMhz = design.FreqMhz,
-                    Layers = layers.Select(l => new { l.Layer.Name, l.Layer.Kind, Precision = (estimator.Layers?.Of(l.Layer.Name) ?? target.Precision).Id(), l.Cycles, l.Ms, l.Bound, l.Gops, l.Bytes }),
-                    Totals = new { design.Cycles, Ms = design.LatencyMs, design.Gops, ImagesPerS = design.ImagesPerSecond, design.DspEfficiency, design.PeakGops, design.DevicePeakGops },
+                    Layers = layers.Select(l => LayerFields(l, estimator)).Select(f => f.ToDictionary(kv => kv.Key, kv => kv.Value)),
+                    Totals = new { design.Cycles, LatencyMs = design.LatencyMs, design.Gops, ImagesPerS = design.ImagesPerSecond, design.DspEfficiency, design.PeakGops, design.DevicePeakGops },
                     Resources = design.Resources.Amounts(),
                     RamKinds = dev.Ram.Select((k, i) => new { Key = ResourceUse.RamKey(dev, i), k.Kind }),
                     Utilization = design.Resources.Utilization(),
@@ -69,25 +70,33 @@ internal static class EstimateCommand
                     Advice = fit,
                     design.Plan,
                 });
+            else if (r.GetValue(format) == "csv")
+                io.WriteRecords(layers.Select(l => LayerFields(l, estimator)));
             else
-                WriteTable(io, net.Name, dev, design, layers, fit);
+                WriteTable(io, net.Name, dev, design, layers, fit, r.GetValue(wide));
             return 0;
         }));
         return cmd;
     }
 
-    private static void WriteTable(CliIo io, string model, Device dev, DesignEstimate d, IReadOnlyList<LayerEstimate> layers, string? fit)
+    /// <summary>One layer's row: the fields of --format csv and of each entry of the JSON's "layers", under the same names.</summary>
+    private static IReadOnlyList<KeyValuePair<string, object?>> LayerFields(LayerEstimate l, Estimator estimator) =>
+    [
+        new("name", l.Layer.Name), new("kind", l.Layer.Kind), new("precision", (estimator.Layers?.Of(l.Layer.Name) ?? estimator.Target.Precision).Id()), new("cycles", l.Cycles), new("latency_ms", l.Ms), new("bound", l.Bound),
+        new("gops", l.Gops), new("bytes", l.Bytes),
+    ];
+
+    private static void WriteTable(CliIo io, string model, Device dev, DesignEstimate d, IReadOnlyList<LayerEstimate> layers, string? fit, bool wide)
     {
         // A design that does not fit is still estimated, its figures marked so nobody reads them as achievable.
         var mark = fit is null ? "" : " (does not fit: hypothetical figures)";
-        var table = new Table().Border(TableBorder.Simple)
-            .Title($"{CliIo.Escape(model)} on {dev.Id}: {d.Kernel} {d.Config}, {d.PrecisionText}, batch {d.Batch}, {d.FreqMhz:0} MHz{mark}");
-        foreach (var c in new[] { "layer", "kind", "cycles", "ms", "bound", "GOPS", "MB moved" }) table.AddColumn(c);
-        foreach (var c in table.Columns.Skip(2)) c.RightAligned();
+        var table = new TextTable(string.Create(CultureInfo.InvariantCulture, $"{model} on {dev.Id}: {d.Kernel} {d.Config}, {d.PrecisionText}, batch {d.Batch}, {d.FreqMhz:0} MHz{mark}"))
+            .Column("layer").Column("kind", priority: 3).Column("cycles", right: true, priority: 1).Column("ms", right: true).Column("bound")
+            .Column("GOPS", right: true, priority: 2).Column("MB moved", right: true, priority: 4);
         foreach (var l in layers)
-            table.AddRow(CliIo.Escape(l.Layer.Name), l.Layer.Kind, l.Cycles.ToString("#,0", CultureInfo.InvariantCulture), l.Ms.ToString("0.000", CultureInfo.InvariantCulture),
+            table.Row(l.Layer.Name, l.Layer.Kind, l.Cycles.ToString("#,0", CultureInfo.InvariantCulture), l.Ms.ToString("0.000", CultureInfo.InvariantCulture),
                 l.Bound, l.Gops > 0 ? l.Gops.ToString("0.0", CultureInfo.InvariantCulture) : "", l.Bytes > 0 ? (l.Bytes / 1e6).ToString("0.00", CultureInfo.InvariantCulture) : "");
-        io.Console.Write(table);
+        table.Write(io, wide);
         io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"total{(fit is null ? "" : " (hypothetical, does not fit)")}: {d.Cycles:#,0} cycles, {d.LatencyMs:0.000} ms, {d.ImagesPerSecond:0.0} images/s, {d.Gops:0.0} GOPS of {d.PeakGops:0.0} peak (DSP efficiency {d.DspEfficiency:P1}; device peak {d.DevicePeakGops:0.0})"));
         if (d.OverDevice)

@@ -6,7 +6,7 @@ using FpgaGen.Exploration;
 using FpgaGen.Exploration.Compiles;
 using FpgaGen.Exploration.Report;
 using FpgaGen.Hardware;
-using Spectre.Console;
+using FpgaGen.Cli.Tables;
 using FpgaGen.Kernels;
 using FpgaGen.Kernels.Lowering;
 
@@ -30,12 +30,13 @@ internal static class ExploreCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the annealing search (large spaces)", DefaultValueFactory = _ => 1 };
         var exhaustiveLimit = new Option<long>("--exhaustive-limit") { Description = "Search spaces larger than this by simulated annealing", DefaultValueFactory = _ => 200_000 }.Positive();
         var format = CommonOptions.Format(CliIo.Formats);
+        var wide = CommonOptions.Wide();
         var outDir = new Option<string?>("--out") { Description = "Write designs.json/.csv, pareto.json/.csv/.svg and report.html (tables and plots, one self-contained page) to this folder" };
         var force = new Option<bool>("--force") { Description = "Replace an existing --out folder" };
         var calibrate = new Option<string?>("--calibrate") { Description = "Correct the models with factors fitted to real compiles in this sweep folder (results.jsonl)" };
         var cmd = new Command("explore", "Search the design spaces of the kernel architectures for a network on a device; rank the designs that fit and write the Pareto front.")
         {
-            model, device, precision, batch, layerNorm, maxUtil, objective, top, kernels, seed, exhaustiveLimit, format, outDir, force, calibrate,
+            model, device, precision, batch, layerNorm, maxUtil, objective, top, kernels, seed, exhaustiveLimit, format, wide, outDir, force, calibrate,
         };
         cmd.SetAction(r => io.Guard(() =>
         {
@@ -80,7 +81,7 @@ internal static class ExploreCommand
                     io.Out.Write(ExploreReport.Csv(result.Designs, result.Pareto, i => i < shown));
                     break;
                 default:
-                    WriteTable(io, net.Name, dev, options, result, shown);
+                    WriteTable(io, net.Name, dev, options, result, shown, r.GetValue(wide));
                     if (outPath is not null) io.Out.WriteLine($"wrote {Path.Combine(outPath, "designs.json")}, designs.csv, pareto.json, pareto.csv, pareto.svg, {HtmlReport.FileName}");
                     break;
             }
@@ -115,31 +116,51 @@ internal static class ExploreCommand
         return 1;
     }
 
-    private static void WriteTable(CliIo io, string model, Device dev, ExploreOptions o, ExploreResult r, int shown)
+    /// <summary>
+    /// The ranked designs, one per line. Narrow terminals keep the compact set (rank, kernel, parameters, images/s,
+    /// GOPS, latency, DSP, the binding resource) as far as it fits; --wide shows every column.
+    /// </summary>
+    internal static TextTable Table(string model, Device dev, ExploreOptions o, ExploreResult r, int shown)
     {
-        var table = new Table().Border(TableBorder.Simple)
-            .Title($"{CliIo.Escape(model)} on {dev.Id} ({dev.Part}), batch {o.Batch}, ranked by {o.Objective.ToString().ToLowerInvariant()}");
+        // A kernel kind or data type that every shown design shares is said in the title, and its column is the first
+        // to leave a narrow terminal; when they differ, they name the design and always stay.
+        var kinds = r.Designs.Take(shown).Select(d => d.Kernel).Distinct().ToList();
+        var types = r.Designs.Take(shown).Select(d => d.PrecisionText).Distinct().ToList();
+        var shared = string.Join(", ", (kinds.Count == 1 ? kinds : []).Concat(types.Count == 1 ? types : []));
+        var table = new TextTable($"{model} on {dev.Id} ({dev.Part}), batch {o.Batch}, ranked by {o.Objective.ToString().ToLowerInvariant()}"
+            + (shared.Length > 0 ? $"\nall shown: {shared}" : ""));
+        table.Column("#", right: true).Column("kernel", priority: kinds.Count == 1 ? 10 : 0).Column("parameters").Column("type", priority: types.Count == 1 ? 9 : 0)
+            .Column("images/s", right: true).Column("GOPS", right: true, priority: 4).Column("latency ms", right: true, priority: 3)
+            .Column("DSP", right: true, priority: 2).Column("binds", priority: 1)
+            .Column("MHz", right: true, priority: 7).Column("DSP eff.", right: true, priority: 8);
         // One headed column per RAM kind (BRAM18 and URAM on UltraScale+), never two figures under one header.
-        string[] ramColumns = [.. dev.Ram.Select(k => CliIo.Escape(k.Kind))];
-        foreach (var c in new[] { "#", "kernel", "parameters", "type", "MHz", "images/s", "GOPS", "latency ms", "DSP eff.", "DSP" }.Concat(ramColumns).Concat(["logic", "Pareto"]))
-            table.AddColumn(c);
-        foreach (var c in table.Columns.Skip(4).Take(7 + ramColumns.Length)) c.RightAligned();
+        foreach (var k in dev.Ram) table.Column(k.Kind, right: true, priority: 6);
+        table.Column("logic", right: true, priority: 6).Column("Pareto", priority: 5);
         for (var i = 0; i < shown; i++)
         {
             var d = r.Designs[i];
             var u = d.Resources;
-            string[] cells = [(i + 1).ToString(CultureInfo.InvariantCulture), d.Kernel, d.Config.ToString(), d.PrecisionText, F($"{d.FreqMhz:0}"), F($"{d.ImagesPerSecond:#,0.0}"),
-                F($"{d.Gops:#,0.0}"), F($"{d.LatencyMs:0.00}"), F($"{d.DspEfficiency:P0}"), F($"{u.DspUtil:P0}"),
-                .. Enumerable.Range(0, u.Ram.Length).Select(k => F($"{u.RamUtil(k):P0}")), F($"{u.LogicUtil:P0}"), r.Pareto[i] ? "*" : ""];
-            table.AddRow(cells);
+            var (util, resource) = u.Binding();
+            table.Row([(i + 1).ToString(CultureInfo.InvariantCulture), d.Kernel, d.Config.ToString(), d.PrecisionText,
+                F($"{d.ImagesPerSecond:#,0.0}"), F($"{d.Gops:#,0.0}"), F($"{d.LatencyMs:#,0.00}"), Pct(u.DspUtil), $"{resource} {Pct(util)}",
+                F($"{d.FreqMhz:0}"), Pct(d.DspEfficiency),
+                .. Enumerable.Range(0, u.Ram.Length).Select(k => Pct(u.RamUtil(k))), Pct(u.LogicUtil), r.Pareto[i] ? "*" : ""]);
         }
-        io.Console.Write(table);
+        return table;
+    }
+
+    private static void WriteTable(CliIo io, string model, Device dev, ExploreOptions o, ExploreResult r, int shown, bool wide)
+    {
+        Table(model, dev, o, r, shown).Write(io, wide);
         io.Out.WriteLine(F($"{r.Evaluated:#,0} designs evaluated, {r.Feasible:#,0} fit under {o.MaxUtil:P0}, {r.Pareto.Count(p => p)} on the Pareto front (throughput vs DSP, RAM, logic); {r.Seconds:0.00} s"));
-        io.Out.WriteLine("ties (scores within 0.05%) ranked by fewer DSPs, then less RAM");
-        io.Out.WriteLine("utilization includes the board's platform overhead");
+        io.Out.WriteLine(Explorer.TieBreakText);
+        io.Out.WriteLine("utilization includes the board's platform overhead; binds: the most used resource");
         foreach (var (line, i) in ExploreReport.CalibrationText(o.Calibration, r.Searches.Select(s => s.Kernel)).Select((l, i) => (l, i)))
             io.Out.WriteLine(i == 0 ? "figures: " + line : line);
     }
+
+    /// <summary>"83%": the narrowest form that keeps one figure per column.</summary>
+    private static string Pct(double fraction) => F($"{Math.Round(fraction * 100):0}%");
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,13 +1,13 @@
 using System.Globalization;
 using FpgaGen.OpenCl;
-using Spectre.Console;
+using FpgaGen.Cli.Tables;
 
 namespace FpgaGen.Cli.Commands;
 
 /// <summary>`fpgagen devices --opencl`: the OpenCL devices `simulate` and `tune` can run on.</summary>
 internal static class OpenClDevicesView
 {
-    public static int Write(CliIo io, string format)
+    public static int Write(CliIo io, string format, bool wide)
     {
         var devices = OpenClDevices.List();
         switch (format)
@@ -24,12 +24,13 @@ internal static class OpenClDevicesView
                     devices.Select(d => (IReadOnlyList<object?>)[d.Index, d.PlatformName, d.DeviceName, d.Vendor, d.Type, d.ComputeUnits, d.GlobalMemBytes, d.OpenClVersion]));
                 break;
             default:
-                var table = new Table().Border(TableBorder.Simple).Title("OpenCL devices");
-                foreach (var c in new[] { "#", "platform", "device", "type", "compute units", "memory", "OpenCL" }) table.AddColumn(c);
+                var table = new TextTable("OpenCL devices")
+                    .Column("#", right: true).Column("platform", priority: 2).Column("device").Column("type", priority: 1)
+                    .Column("compute units", right: true, priority: 3).Column("memory", right: true, priority: 4).Column("OpenCL", priority: 5);
                 foreach (var d in devices)
-                    table.AddRow(d.Index.ToString(CultureInfo.InvariantCulture), CliIo.Escape(d.PlatformName), CliIo.Escape(d.DeviceName), d.Type,
-                        d.ComputeUnits.ToString(CultureInfo.InvariantCulture), CliIo.Bytes((long)d.GlobalMemBytes), CliIo.Escape(d.OpenClVersion));
-                io.Console.Write(table);
+                    table.Row(d.Index.ToString(CultureInfo.InvariantCulture), d.PlatformName, d.DeviceName, d.Type,
+                        d.ComputeUnits.ToString(CultureInfo.InvariantCulture), CliIo.Bytes((long)d.GlobalMemBytes), d.OpenClVersion);
+                table.Write(io, wide);
                 io.Out.WriteLine("name one with --opencl-device N (index) or a part of its name");
                 break;
         }

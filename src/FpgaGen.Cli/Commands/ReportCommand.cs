@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using FpgaGen.Toolchains.Projects;
-using Spectre.Console;
+using FpgaGen.Cli.Tables;
+using FpgaGen.Exploration.Documents;
 
 namespace FpgaGen.Cli.Commands;
 
@@ -14,9 +15,10 @@ internal static class ReportCommand
         var target = new Option<string?>("--target") { Description = "Only this build (report, hw, csynth, hw_emu); default every build that has reports" };
         target.AcceptOnlyFromAmong([.. CompileTargets.Names]);
         var format = CommonOptions.Format(CliIo.Formats);
+        var wide = CommonOptions.Wide();
         var cmd = new Command("report", "Compare a project's predicted DSP, RAM, logic, registers, clock and latency with the vendor reports of its builds.")
         {
-            project, target, format,
+            project, target, format, wide,
         };
         cmd.SetAction(r => io.Guard(() =>
         {
@@ -29,7 +31,7 @@ internal static class ReportCommand
             {
                 case "json": io.WriteJson(Json(p, reports)); break;
                 case "csv": WriteCsv(io, reports); break;
-                default: WriteTables(io, p, reports); break;
+                default: WriteTables(io, p, reports, r.GetValue(wide)); break;
             }
             return 0;
         }));
@@ -38,13 +40,13 @@ internal static class ReportCommand
 
     private static object Json(BuildProject p, IReadOnlyList<TargetReport> reports) => new
     {
-        Project = p.Directory,
-        Design = new { p.Kernel, Params = p.ParameterText, p.Precision, p.Batch, Device = p.Device.Id },
+        Project = Compile.ShownPath.Of(p.Directory),
+        Design = new { p.Kernel, Params = DesignParameters.TryParse(p.ParameterText) is { } ps ? (object)ps : p.ParameterText, p.Precision, p.Batch, Device = p.Device.Id },
         Builds = reports.Select(t => new
         {
             Target = t.Target.Name(),
-            t.Folder,
-            Sources = t.Comparison.Reported.Reports.Select(s => s.Source),
+            Folder = Path.GetRelativePath(p.Directory, t.Folder),
+            Sources = t.Comparison.Reported.Reports.Select(s => Path.GetRelativePath(p.Directory, s.Source)),
             Comparison = BuildSummary.Comparison(t.Comparison, p),
         }),
     };
@@ -57,19 +59,18 @@ internal static class ReportCommand
                 row.Predicted, row.Reported, row.RelativeError,
             ])));
 
-    private static void WriteTables(CliIo io, BuildProject p, IReadOnlyList<TargetReport> reports)
+    private static void WriteTables(CliIo io, BuildProject p, IReadOnlyList<TargetReport> reports, bool wide)
     {
         io.Out.WriteLine($"{Compile.ShownPath.Of(p.Directory)}: {p.Kernel} {p.ParameterText}, {p.Precision}, batch {p.Batch}, on {p.Device.Id}");
         foreach (var t in reports)
         {
             var c = t.Comparison;
-            var table = new Table().Border(TableBorder.Simple)
-                .Title(CliIo.Escape($"{t.Target.Name()}: {c.Reported.Description}"));
-            foreach (var column in new[] { "figure", "unit", "predicted", "reported", "error", "" }) table.AddColumn(column);
-            foreach (var column in table.Columns.Skip(2).Take(3)) column.RightAligned();
+            var table = new TextTable($"{t.Target.Name()}: {c.Reported.Description}")
+                .Column("figure").Column("unit", priority: 1).Column("predicted", right: true).Column("reported", right: true).Column("error", right: true)
+                .Column("note", priority: 2);
             foreach (var row in c.Rows)
-                table.AddRow(CliIo.Escape(row.Figure), CliIo.Escape(row.Unit), Number(row.Predicted), Number(row.Reported), Percent(row.RelativeError), CliIo.Escape(row.Note ?? ""));
-            io.Console.Write(table);
+                table.Row(row.Figure, row.Unit, Number(row.Predicted), Number(row.Reported), Percent(row.RelativeError), row.Note ?? "");
+            table.Write(io, wide);
             io.Out.WriteLine("scope: " + c.ScopeText(p.Device));
             foreach (var note in c.Reported.Notes) io.Out.WriteLine("note: " + note);
             io.Out.WriteLine("error = (predicted - reported) / reported; from " + string.Join(", ", c.Reported.Reports.Select(s => Path.GetRelativePath(p.Directory, s.Source))));

@@ -10,7 +10,7 @@ using FpgaGen.OpenCl;
 using FpgaGen.OpenCl.Tuning;
 using FpgaGen.Codegen.Reference;
 using FpgaGen.Simulation;
-using Spectre.Console;
+using FpgaGen.Cli.Tables;
 using FpgaGen.Kernels;
 
 namespace FpgaGen.Cli.Commands;
@@ -54,7 +54,8 @@ internal static class SimulateCommand
         };
         reference.AcceptOnlyFromAmong("cpu", "opencl");
         var db = new Option<string?>("--db") { Description = $"Tuning database for --reference opencl (default {TuneCommand.DefaultDatabase})" };
-        var format = CommonOptions.Format("table", "json");
+        var format = CommonOptions.Format(CliIo.Formats);
+        var wide = CommonOptions.Wide();
         var schedule = new Option<bool>("--schedule")
         {
             Description = "Instead of checking values, derive the generated code's own cycles from its instrumented run (trips and II of every "
@@ -62,7 +63,7 @@ internal static class SimulateCommand
         };
         var cmd = new Command("simulate", "Run a design's generated kernels (portable form of the aoc source) on an OpenCL device and check every layer against the reference.")
         {
-            model, device, design, rank, precision, batch, layerNorm, maxUtil, openclDevice, input, labels, ranges, calibrateInputs, reference, db, format, schedule,
+            model, device, design, rank, precision, batch, layerNorm, maxUtil, openclDevice, input, labels, ranges, calibrateInputs, reference, db, format, wide, schedule,
         };
         foreach (var o in data.All) cmd.Options.Add(o);
         cmd.SetAction(r => io.Guard(() =>
@@ -78,7 +79,7 @@ internal static class SimulateCommand
                     + $"({r.GetValue(precision) ?? "fp32"}) with scales of its own, not the model's");
             var (estimate, _, _) = GenerateCommand.Choose(r.GetValue(design)!, r.GetValue(rank), r.GetValue(precision), r.GetValue(batch), net, dev, util);
             var accelerator = AcceleratorDesign.Create(net, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch, dev);
-            if (r.GetValue(schedule)) return ScheduleView.Run(io, accelerator, dev, estimate, r.GetValue(openclDevice), r.GetValue(format)!);
+            if (r.GetValue(schedule)) return ScheduleView.Run(io, accelerator, dev, estimate, r.GetValue(openclDevice), r.GetValue(format)!, r.GetValue(wide));
             if (r.GetValue(ranges) is not null && r.GetValue(calibrateInputs) is not null)
                 throw new InputException("--ranges and --calibrate-inputs both give the calibration ranges; choose one");
             var normalization = data.Normalization(r);
@@ -111,8 +112,12 @@ internal static class SimulateCommand
             if (tuned is not null)
                 foreach (var g in tuned.Used.GroupBy(u => (u.Shape, u.Parameters, u.Match)))
                     io.Err.WriteLine($"reference GEMM {g.Key.Shape}: {g.Key.Parameters} ({TunedText(g.Key.Match)}), {g.Count()} call(s)");
-            if (r.GetValue(format) == "json") io.WriteJson(report with { });
-            else WriteTable(io, report);
+            switch (r.GetValue(format))
+            {
+                case "json": io.WriteJson(SimulationJson.Document(report)); break;
+                case "csv": io.WriteRecords(report.Steps.Select(SimulationJson.StepFields)); break;
+                default: WriteTable(io, report, r.GetValue(wide)); break;
+            }
             return report.Pass ? 0 : 1;
         }));
         return cmd;
@@ -131,26 +136,24 @@ internal static class SimulateCommand
         _ => "not tuned: built-in default; run fpgagen tune --kernel gemm",
     };
 
-    private static void WriteTable(CliIo io, SimulationReport r)
+    private static void WriteTable(CliIo io, SimulationReport r, bool wide)
     {
-        var table = new Table().Border(TableBorder.Simple)
-            .Title($"{CliIo.Escape(r.Model)}: {r.Kernel} {r.Parameters}, {r.Precision}, batch {r.Batch} on {CliIo.Escape(r.OpenClDevice)}");
+        var table = new TextTable(F($"{r.Model}: {r.Kernel} {r.Parameters}, {r.Precision}, batch {r.Batch} on {r.OpenClDevice}"));
         // The pass rule: the largest error over the tensor's largest |value| within the data type's tolerance.
         // Fixed-point designs are also checked against the bit-exact integer reference: LSBs off / allowed.
         var integer = r.Steps.Any(s => s.LsbError is not null);
-        var columns = new List<string> { "step", "layers", "max abs err", "largest |value|", F($"err / largest (≤ {r.Tolerance:0.#####})") };
-        if (integer) columns.Add("LSB (allowed)");
-        columns.AddRange(["check", "kernel ms", $"{r.Device} ms (pred.)"]);
-        foreach (var c in columns) table.AddColumn(c);
-        foreach (var c in table.Columns.Skip(2)) c.RightAligned();
+        table.Column("step").Column("layers", priority: 4).Column("max abs err", right: true, priority: 2).Column("largest |value|", right: true, priority: 3)
+            .Column(F($"err / largest (≤ {r.Tolerance:0.#####})"), right: true);
+        if (integer) table.Column("LSB (allowed)", right: true, priority: 1);
+        table.Column("check").Column("kernel ms", right: true, priority: 5).Column($"{r.Device} ms (pred.)", right: true, priority: 5);
         foreach (var s in r.Steps)
         {
-            var row = new List<string> { CliIo.Escape(s.Step), CliIo.Escape(Short(s.Layers)), F($"{s.MaxAbsError:0.00E+00}"), F($"{s.Magnitude:0.00E+00}"), F($"{s.ErrorOfLargest:0.00E+00}") };
+            var row = new List<string> { s.Step, Short(s.Layers), F($"{s.MaxAbsError:0.00E+00}"), F($"{s.Magnitude:0.00E+00}"), F($"{s.ErrorOfLargest:0.00E+00}") };
             if (integer) row.Add(s.LsbError is null ? "" : F($"{s.LsbError} ({s.LsbAllowed})"));
-            row.AddRange([s.Pass ? "[green]pass[/]" : $"[red]FAIL[/]{(s.Problem is null ? "" : ": " + CliIo.Escape(s.Problem))}", F($"{s.KernelMs:0.00}"), F($"{s.PredictedMs:0.000}")]);
-            table.AddRow(row.ToArray());
+            row.AddRange([s.Pass ? "pass" : $"FAIL{(s.Problem is null ? "" : ": " + s.Problem)}", F($"{s.KernelMs:0.00}"), F($"{s.PredictedMs:0.000}")]);
+            table.Row([.. row]);
         }
-        io.Console.Write(table);
+        table.Write(io, wide);
         io.Out.WriteLine(F($"{(r.Pass ? "PASS" : "FAIL")}: {r.Steps.Count - r.Failed} of {r.Steps.Count} tensors match (largest error within {r.Tolerance:0.#####} of the tensor's largest |value|{(integer ? ", and the integer reference's LSBs" : "")}); kernels {r.KernelMs:0.0} ms on the OpenCL device, {r.WallSeconds:0.0} s wall; predicted FPGA latency {r.PredictedMs:0.000} ms on {r.Device}"));
         io.Out.WriteLine("time: " + string.Join(", ", r.PhaseSeconds.Select(p => F($"{p.Key} {p.Value:0.0} s"))));
         foreach (var top in r.TopClasses ?? []) WriteTopClasses(io, top, r.Batch);
@@ -160,16 +163,13 @@ internal static class SimulateCommand
     {
         var agreement = top.SameOrder ? "the same classes in the same order" : top.SameTop1 ? "the same first class, a different order after it" : "DIFFERENT first classes";
         io.Out.WriteLine($"top {top.Reference.Count} classes{(batch > 1 ? $" of sample {top.Sample + 1}" : "")}: {agreement}");
-        var table = new Table().Border(TableBorder.Simple);
-        foreach (var c in new[] { "#", "reference", "score", "kernels", "score" }) table.AddColumn(c);
-        table.Columns[2].RightAligned();
-        table.Columns[4].RightAligned();
+        var table = new TextTable().Column("#", right: true).Column("reference").Column("score", right: true).Column("kernels").Column("score", right: true);
         for (var i = 0; i < top.Reference.Count; i++)
         {
             var (a, b) = (top.Reference[i], top.Kernels[i]);
-            table.AddRow(F($"{i + 1}"), CliIo.Escape(ClassText(a)), F($"{a.Score:0.000}"), CliIo.Escape(ClassText(b)), F($"{b.Score:0.000}"));
+            table.Row(F($"{i + 1}"), ClassText(a), F($"{a.Score:0.000}"), ClassText(b), F($"{b.Score:0.000}"));
         }
-        io.Console.Write(table);
+        table.Write(io, wide: false); // every column names or scores a class: none is left out
     }
 
     private static string ClassText(ClassScore c) => c.Label is null ? F($"{c.Index}") : F($"{c.Index} {c.Label}");

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using FpgaGen.OpenCl;
+using FpgaGen.OpenCl.Kernels;
 using FpgaGen.OpenCl.Tuning;
-using Spectre.Console;
+using FpgaGen.Cli.Tables;
 
 namespace FpgaGen.Cli.Commands;
 
@@ -37,10 +38,11 @@ internal static class TuneCommand
         var db = new Option<string?>("--db") { Description = $"Tuning database, an SQLite file (default {DefaultDatabase})" };
         var export = new Option<string?>("--export") { Description = "Write every entry of the database to FILE.json (for sharing) and exit" };
         var import = new Option<string?>("--import") { Description = "Add the entries of FILE.json (from --export) to the database and exit" };
-        var format = CommonOptions.Format("table", "json");
+        var format = CommonOptions.Format(CliIo.Formats);
+        var wide = CommonOptions.Wide();
         var cmd = new Command("tune", "Sweep a kernel's tiling parameters on an OpenCL device, verify and time each, and store the best in the tuning database.")
         {
-            kernel, shape, device, budget, strategy, seed, db, export, import, format,
+            kernel, shape, device, budget, strategy, seed, db, export, import, format, wide,
         };
         cmd.SetAction((r, ct) => Task.FromResult(io.Guard(() =>
         {
@@ -68,15 +70,20 @@ internal static class TuneCommand
                 Seed = r.GetValue(seed),
             };
             var result = Run(io, problem, options, tuning, ct);
-            if (r.GetValue(format) == "json")
-                io.WriteJson(new
-                {
-                    Kernel = problem.Shape.Kernel, Shape = problem.Shape.Text, Device = session.Device.Name, Database = tuning.Path, Stop = result.Stop.ToString(),
-                    Best = result.Best is { } b ? new { Parameters = b.Parameters.ToString(), b.MedianNs, b.Gflops } : null,
-                    Trials = result.Trials.Select(t => new { Parameters = t.Parameters.ToString(), Status = t.Status.ToString(), t.MedianNs, t.Gflops, t.FromCache, t.Message }),
-                });
-            else
-                WriteTable(io, session.Device.Name, tuning.Path, result, options.Budget);
+            switch (r.GetValue(format))
+            {
+                case "json":
+                    io.WriteJson(new
+                    {
+                        Kernel = problem.Shape.Kernel, Shape = problem.Shape.Text, Device = session.Device.Name, Database = Compile.ShownPath.Of(tuning.Path),
+                        Stop = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(result.Stop.ToString()),
+                        Best = result.Best is { } b ? TrialFields(b).ToDictionary(f => f.Key, f => f.Key == "params" ? ParamsObject(b) : f.Value) : null,
+                        Trials = result.Trials.Select(t => TrialFields(t).ToDictionary(f => f.Key, f => f.Key == "params" ? ParamsObject(t) : f.Value)),
+                    });
+                    break;
+                case "csv": io.WriteCsv(TrialFields(NoTrial).Select(f => f.Key).ToList(), result.Trials.Select(t => (IReadOnlyList<object?>)TrialFields(t).Select(f => f.Value).ToList())); break;
+                default: WriteTable(io, session.Device.Name, tuning.Path, result, options.Budget, r.GetValue(wide)); break;
+            }
             return result.Best is null ? 1 : 0;
         })));
         return cmd;
@@ -118,20 +125,33 @@ internal static class TuneCommand
                 report(Math.Min(1, Math.Max(byCount, byTime)), 1);
             }), ct));
 
-    private static void WriteTable(CliIo io, string device, string dbPath, TuningResult result, TimeSpan budget)
+    /// <summary>
+    /// One trial: a row of --format csv and an entry of the JSON's "trials" (where params is an object); the CSV
+    /// writes params as NAME=VALUE,… like the explorer's designs.csv.
+    /// </summary>
+    private static IReadOnlyList<KeyValuePair<string, object?>> TrialFields(TrialResult t) =>
+    [
+        new("params", t.Parameters.ToString()), new("status", System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(t.Status.ToString())), new("median_ns", t.MedianNs), new("gflops", t.Gflops),
+        new("from_cache", t.FromCache), new("message", t.Message),
+    ];
+
+    /// <summary>A trial for the CSV's header when there are none (a zero budget).</summary>
+    private static readonly TrialResult NoTrial = new(new KernelParameters([]), TrialStatus.Verified, null, null, null, false);
+
+    private static Dictionary<string, int> ParamsObject(TrialResult t) => t.Parameters.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+
+    private static void WriteTable(CliIo io, string device, string dbPath, TuningResult result, TimeSpan budget, bool wide)
     {
         var ranked = result.Trials.Where(t => t.Gflops is not null).OrderByDescending(t => t.Gflops).Take(10).ToList();
         if (ranked.Count > 0)
         {
-            var table = new Table().Border(TableBorder.Simple).Title($"{CliIo.Escape(result.Shape.Kernel)} {CliIo.Escape(result.Shape.Text)} on {CliIo.Escape(device)}");
-            foreach (var c in new[] { "#", "parameters", "result", "median time", "GFLOPS" }) table.AddColumn(c);
-            table.Columns[3].RightAligned();
-            table.Columns[4].RightAligned();
+            var table = new TextTable($"{result.Shape.Kernel} {result.Shape.Text} on {device}")
+                .Column("#", right: true).Column("parameters").Column("result", priority: 1).Column("median time", right: true).Column("GFLOPS", right: true);
             for (var i = 0; i < ranked.Count; i++)
-                table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), ranked[i].Parameters.ToString(),
+                table.Row((i + 1).ToString(CultureInfo.InvariantCulture), ranked[i].Parameters.ToString(),
                     StatusText(ranked[i].Status) + (ranked[i].FromCache ? " (from the database)" : ""),
                     Durations.Short(ranked[i].MedianNs!.Value / 1e9), ranked[i].Gflops!.Value.ToString("0.00", CultureInfo.InvariantCulture));
-            io.Console.Write(table);
+            table.Write(io, wide);
         }
         foreach (var line in Summary(result, dbPath, budget)) io.Out.WriteLine(line);
     }

@@ -17,7 +17,11 @@ public static class ResultsLog
 
     // RespectNullableAnnotations: a record whose required figures are null ("predicted": null) is not a record.
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, RespectNullableAnnotations = true };
-    private static readonly JsonSerializerOptions Compact = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions Compact = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static void Append(string path, CompileRecord record) => LineLog.Append(path, JsonSerializer.Serialize(record, Compact), What);
 

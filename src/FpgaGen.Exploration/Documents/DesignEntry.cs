@@ -29,30 +29,62 @@ public sealed partial record DesignEntry
     public long? MacLanes { get; init; }
     public double? Cycles { get; init; }
 
+    /// <summary>Bits of on-chip RAM in the blocks the design takes, all RAM kinds together.</summary>
+    public double? RamBits { get; init; }
+
+    /// <summary>The highest utilization of any resource (the one <see cref="Binding"/> names), a fraction of the device.</summary>
+    public double? MaxUtil { get; init; }
+
+    /// <summary>The resource key (as in <see cref="Utilization"/>) with the highest utilization: what limits the design.</summary>
+    public string? Binding { get; init; }
+
     /// <summary>Whole-device amounts by resource key: dsp, bram (the first RAM kind), uram (a second), logic, ff.</summary>
     public IReadOnlyDictionary<string, double>? Resources { get; init; }
     public IReadOnlyDictionary<string, double>? Utilization { get; init; }
     public bool Pareto { get; init; }
 
-    public static DesignEntry From(DesignEstimate d, int rank, bool pareto) => new()
+    public static DesignEntry From(DesignEstimate d, int rank, bool pareto)
     {
-        Rank = rank,
-        Kernel = d.Kernel,
-        Params = DesignParameters.From(d.Config.AsDictionary()),
-        Precision = d.Precision.Id(),
-        Batch = d.Batch,
-        FreqMhz = Math.Round(d.FreqMhz, 1),
-        ImagesPerS = Math.Round(d.ImagesPerSecond, 3),
-        Gops = Math.Round(d.Gops, 2),
-        LatencyMs = Math.Round(d.LatencyMs, 4),
-        DspEfficiency = Math.Round(d.DspEfficiency, 4),
-        PeakGops = Math.Round(d.PeakGops, 2),
-        MacLanes = d.Lanes,
-        Cycles = d.Cycles,
-        Resources = d.Resources.Amounts(),
-        Utilization = d.Resources.Utilization().ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 4)),
-        Pareto = pareto,
-    };
+        var utilization = d.Resources.Utilization().ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 4));
+        var binding = d.Resources.Utilization().MaxBy(kv => kv.Value);
+        return new DesignEntry
+        {
+            Rank = rank,
+            Kernel = d.Kernel,
+            Params = DesignParameters.From(d.Config.AsDictionary()),
+            Precision = d.Precision.Id(),
+            Batch = d.Batch,
+            FreqMhz = Math.Round(d.FreqMhz, 1),
+            ImagesPerS = Math.Round(d.ImagesPerSecond, 3),
+            Gops = Math.Round(d.Gops, 2),
+            LatencyMs = Math.Round(d.LatencyMs, 4),
+            DspEfficiency = Math.Round(d.DspEfficiency, 4),
+            PeakGops = Math.Round(d.PeakGops, 2),
+            MacLanes = d.Lanes,
+            Cycles = d.Cycles,
+            RamBits = Math.Round(d.Resources.RamBits),
+            MaxUtil = Math.Round(binding.Value, 4),
+            Binding = binding.Key,
+            Resources = d.Resources.Amounts(),
+            Utilization = utilization,
+            Pareto = pareto,
+        };
+    }
+
+    /// <summary>
+    /// The entry as one CSV row: the JSON's fields in the JSON's order under the same names, params as
+    /// "NAME=VALUE,…", the resources and utilization objects flattened to "resources.dsp", "utilization.dsp", …
+    /// (docs/formats.md).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, object?>> CsvFields() =>
+    [
+        new("rank", Rank), new("kernel", Kernel), new("params", Params.ToString()), new("precision", Precision), new("batch", Batch),
+        new("freq_mhz", FreqMhz), new("images_per_s", ImagesPerS), new("gops", Gops), new("latency_ms", LatencyMs), new("dsp_efficiency", DspEfficiency),
+        new("peak_gops", PeakGops), new("mac_lanes", MacLanes), new("cycles", Cycles), new("ram_bits", RamBits), new("max_util", MaxUtil), new("binding", Binding),
+        .. (Resources ?? new Dictionary<string, double>()).Select(kv => new KeyValuePair<string, object?>("resources." + kv.Key, kv.Value)),
+        .. (Utilization ?? new Dictionary<string, double>()).Select(kv => new KeyValuePair<string, object?>("utilization." + kv.Key, kv.Value)),
+        new("pareto", Pareto),
+    ];
 
     /// <param name="figures">Require the predicted clock and resources (a sweep and compile compare against them).</param>
     public static DesignEntry Read(JNode d, bool figures)
@@ -72,22 +104,25 @@ public sealed partial record DesignEntry
         var freq = figures ? d.Prop("freq_mhz") : d.TryProp("freq_mhz");
         return new DesignEntry
         {
-            Rank = d.TryProp("rank")?.Int(0, int.MaxValue),
-            Kernel = kernel,
-            Params = DesignParameters.Read(d.Prop("params")),
-            Precision = precision,
-            Batch = d.TryProp("batch") is { } b ? ReadBatch(b) : 1,
-            FreqMhz = freq is { } f ? Clock(f) : null,
-            ImagesPerS = NonNegative(d.TryProp("images_per_s")),
-            Gops = NonNegative(d.TryProp("gops")),
-            LatencyMs = NonNegative(d.TryProp("latency_ms")),
-            DspEfficiency = NonNegative(d.TryProp("dsp_efficiency")),
-            PeakGops = NonNegative(d.TryProp("peak_gops")),
-            MacLanes = d.TryProp("mac_lanes")?.Integer(0),
-            Cycles = NonNegative(d.TryProp("cycles")),
-            Resources = Amounts(figures ? d.Prop("resources") : d.TryProp("resources")),
-            Utilization = Amounts(d.TryProp("utilization")),
-            Pareto = d.TryProp("pareto")?.Bool() ?? false,
+                Rank = d.TryProp("rank")?.Int(0, int.MaxValue),
+                Kernel = kernel,
+                Params = DesignParameters.Read(d.Prop("params")),
+                Precision = precision,
+                Batch = d.TryProp("batch") is { } b ? ReadBatch(b) : 1,
+                FreqMhz = freq is { } f ? Clock(f) : null,
+                ImagesPerS = NonNegative(d.TryProp("images_per_s")),
+                Gops = NonNegative(d.TryProp("gops")),
+                LatencyMs = NonNegative(d.TryProp("latency_ms")),
+                DspEfficiency = NonNegative(d.TryProp("dsp_efficiency")),
+                PeakGops = NonNegative(d.TryProp("peak_gops")),
+                MacLanes = d.TryProp("mac_lanes")?.Integer(0),
+                Cycles = NonNegative(d.TryProp("cycles")),
+                RamBits = NonNegative(d.TryProp("ram_bits")),
+                MaxUtil = NonNegative(d.TryProp("max_util")),
+                Binding = d.TryProp("binding")?.String(),
+                Resources = Amounts(figures ? d.Prop("resources") : d.TryProp("resources")),
+                Utilization = Amounts(d.TryProp("utilization")),
+                Pareto = d.TryProp("pareto")?.Bool() ?? false,
         };
     }
 

@@ -11,10 +11,16 @@ public sealed record DesignList
 
     public required string Model { get; init; }
 
-    /// <summary>The explored model's file (absolute), so `compile --sweep` can generate the designs' projects from it.</summary>
+    /// <summary>
+    /// The explored model's file, so `compile --sweep` can generate the designs' projects from it: relative to the
+    /// document's folder (older documents: absolute).
+    /// </summary>
     public string? ModelFile { get; init; }
     public required string Device { get; init; }
     public string Objective { get; init; } = "throughput";
+
+    /// <summary>How designs whose scores tie are ordered (the secondary objective), in words.</summary>
+    public string? TieBreak { get; init; }
     public double MaxUtil { get; init; } = 0.85;
     public int Batch { get; init; } = 1;
     public int Seed { get; init; } = 1;
@@ -35,7 +41,7 @@ public sealed record DesignList
         return new DesignList
         {
             Model = root.Prop("model").String(),
-            ModelFile = root.TryProp("model_file")?.String(),
+            ModelFile = root.TryProp("model_file")?.String() is { } file ? Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, file)) : null,
             Device = root.Prop("device").String(),
             Objective = root.TryProp("objective")?.String() ?? "throughput",
             MaxUtil = maxUtil,

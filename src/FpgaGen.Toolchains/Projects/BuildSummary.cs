@@ -15,20 +15,28 @@ public static class BuildSummary
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static void Write(BuildResult result) =>
         AtomicFile.WriteAllText(result.SummaryPath, JsonSerializer.Serialize(ToJson(result), Json) + "\n");
 
+    /// <summary>Paths in the summary are relative to the project folder (docs/formats.md), so the folder can move.</summary>
+    private static string? InProject(BuildResult r, string? path) => path is null ? null : Path.GetRelativePath(r.Project.Directory, path);
+
     public static object ToJson(BuildResult r) => new
     {
-        Project = r.Project.Directory,
+        Project = ".",
         Target = r.Target.Name(),
         Status = r.StatusName,
         r.Error,
         Seconds = Math.Round(r.Duration.TotalSeconds, 3),
-        Log = r.LogPath,
-        Design = new { r.Project.Kernel, Params = r.Project.ParameterText, r.Project.Precision, r.Project.Batch, Device = r.Project.Device.Id },
+        Log = InProject(r, r.LogPath),
+        Design = new
+        {
+            r.Project.Kernel, Params = Exploration.Documents.DesignParameters.TryParse(r.Project.ParameterText) is { } ps ? (object)ps : r.Project.ParameterText,
+            r.Project.Precision, r.Project.Batch, Device = r.Project.Device.Id,
+        },
         Tools = r.Tools.Select(t => new { t.Name, Version = t.Version.ToString(), t.Path }),
         ToolsRequired = r.Project.ToolRequirements,
         Steps = r.Steps.Select(s => new
@@ -39,18 +47,19 @@ public static class BuildSummary
             s.Process.TimedOut,
             s.Process.Cancelled,
             Seconds = Math.Round(s.Process.Duration.TotalSeconds, 3),
-            Log = s.Process.LogPath,
+            Log = InProject(r, s.Process.LogPath),
         }),
-        r.Outputs,
+        Outputs = r.Outputs.Select(o => InProject(r, o)),
         CSimulation = r.CSimulation is { } c ? new { c.Passed, c.ErrorCount, c.FailureLine } : null,
-        Reports = r.Reported?.Reports.Select(Report),
+        Reports = r.Reported?.Reports.Select(s => Report(s, r.Project.Directory)),
         Comparison = r.Reported is { } reported ? Comparison(FigureComparison.Compare(r.Project.Predicted, reported, r.Project.Device), r.Project) : null,
     };
 
-    public static object Report(SynthesisReport s) => new
+    /// <param name="projectDirectory">The source is given relative to it.</param>
+    public static object Report(SynthesisReport s, string projectDirectory) => new
     {
         Kind = s.Kind.ToString(),
-        s.Source,
+        Source = Path.GetRelativePath(projectDirectory, s.Source),
         s.Design,
         s.ToolVersion,
         s.Resources,

@@ -12,7 +12,7 @@ public class AnalyzeCliTests
         using var doc = JsonDocument.Parse(r.Out);
         var root = doc.RootElement;
         Assert.Equal("ResNet-50", root.GetProperty("model").GetString());
-        Assert.Equal(25_557_032L, root.GetProperty("totals").GetProperty("params").GetInt64());
+        Assert.Equal(25_557_032L, root.GetProperty("totals").GetProperty("param_count").GetInt64());
         Assert.Equal(4_089_184_256L, root.GetProperty("totals").GetProperty("macs").GetInt64());
         Assert.Equal(25_557_032L * 4, root.GetProperty("totals").GetProperty("weight_bytes").GetInt64());
         var first = root.GetProperty("layers")[0];
@@ -20,7 +20,7 @@ public class AnalyzeCliTests
         Assert.Equal("conv", first.GetProperty("kind").GetString());
         Assert.Equal([64, 112, 112], first.GetProperty("output").EnumerateArray().Select(e => e.GetInt32()));
         Assert.Equal(118_013_952L, first.GetProperty("macs").GetInt64());
-        Assert.Equal(9408L, first.GetProperty("params").GetInt64());
+        Assert.Equal(9408L, first.GetProperty("param_count").GetInt64());
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public class AnalyzeCliTests
     {
         var r = CliRunner.Run("analyze", "alexnet", "--format", "csv");
         var lines = r.Out.TrimEnd().Split('\n');
-        Assert.Equal("name,kind,details,output,macs,params,weight_bytes,activation_bytes,precision", lines[0]);
+        Assert.Equal("name,kind,details,output,macs,param_count,weight_bytes,activation_bytes,precision", lines[0]);
         Assert.Equal(21, lines.Length);
         Assert.StartsWith("conv1,conv,11x11/4 p2,64x55x55,70276800,23296,93184,", lines[1]);
     }
@@ -86,7 +86,7 @@ public class AnalyzeCliTests
         Assert.Equal("10AX115N2F40E2LG", a10.GetProperty("part").GetString());
         var table = CliRunner.Run("devices");
         Assert.Contains("a10_385a", table.Out);
-        Assert.Contains("2713 M20K", table.Out);
+        Assert.Contains("2,713 M20K", table.Out);
     }
 
     [Fact]

@@ -35,6 +35,10 @@ public class CompileCliTests : IDisposable
         Assert.Equal("ok", summary.GetProperty("status").GetString());
         Assert.Equal("whole_device", summary.GetProperty("comparison").GetProperty("scope").GetString());
         Assert.Equal((10 - 8) / 8.0, Row(summary.GetProperty("comparison"), "DSP").GetProperty("relative_error").GetDouble(), 4);
+        // One params shape everywhere (an object), and paths relative to the project folder (docs/formats.md).
+        Assert.Equal(JsonValueKind.Object, summary.GetProperty("design").GetProperty("params").ValueKind);
+        Assert.Equal(Path.Combine("build", "report.log"), summary.GetProperty("log").GetString());
+        Assert.All(summary.GetProperty("reports").EnumerateArray(), r => Assert.False(Path.IsPathRooted(r.GetProperty("source").GetString())));
 
         var table = CliRunner.Run("report", project);
         Assert.True(table.Code == 0, table.Err);
@@ -60,6 +64,10 @@ public class CompileCliTests : IDisposable
         var json = CliRunner.Run("report", project, "--format", "json");
         var builds = JsonDocument.Parse(json.Out).RootElement.GetProperty("builds").EnumerateArray().ToList();
         Assert.Equal(["report", "hw"], builds.Select(b => b.GetProperty("target").GetString()));
+        var design = JsonDocument.Parse(json.Out).RootElement.GetProperty("design");
+        Assert.Equal(4, design.GetProperty("params").GetProperty("Tm").GetInt32());
+        Assert.All(builds, b => Assert.False(Path.IsPathRooted(b.GetProperty("folder").GetString())));
+        Assert.All(builds, b => Assert.All(b.GetProperty("sources").EnumerateArray(), s => Assert.False(Path.IsPathRooted(s.GetString()))));
         var fit = builds[1].GetProperty("comparison");
         Assert.StartsWith("Quartus post-fit", fit.GetProperty("reported").GetString());
         Assert.Equal(290, Row(fit, "fmax").GetProperty("reported").GetDouble());

@@ -67,7 +67,7 @@ public class ExploreCliTests
         Assert.All(ramHeaders, i => Assert.True(i > 0));
         Assert.True(ramHeaders[0] < ramHeaders[1] && ramHeaders[1] < ramHeaders[2]);
         var row = r.Out.Split('\n').First(l => l.TrimStart().StartsWith("1 ", StringComparison.Ordinal));
-        Assert.Equal(5, System.Text.RegularExpressions.Regex.Matches(row, @"\d+ %").Count); // DSP eff., DSP, BRAM18, URAM, logic
+        Assert.Equal(6, System.Text.RegularExpressions.Regex.Matches(row, @"\d+%").Count); // DSP, binds, DSP eff., BRAM18, URAM, logic
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public class ExploreCliTests
         using var doc = JsonDocument.Parse(r.Out);
         var root = doc.RootElement;
         Assert.Equal(20, root.GetProperty("layers").GetArrayLength());
-        foreach (var key in new[] { "cycles", "ms", "gops", "images_per_s" }) Assert.True(root.GetProperty("totals").TryGetProperty(key, out _), key);
+        foreach (var key in new[] { "cycles", "latency_ms", "gops", "images_per_s" }) Assert.True(root.GetProperty("totals").TryGetProperty(key, out _), key);
         foreach (var key in new[] { "dsp", "bram", "logic", "ff" }) Assert.True(root.GetProperty("resources").TryGetProperty(key, out _), key);
         Assert.False(root.GetProperty("fits").GetBoolean());
         var advice = root.GetProperty("advice").GetString()!;

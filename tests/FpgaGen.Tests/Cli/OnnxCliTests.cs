@@ -20,7 +20,7 @@ public class OnnxCliTests
             return doc.RootElement.GetProperty("totals").GetProperty(key).GetInt64();
         }
         Assert.Equal(Total(net, "macs"), Total(Fixture(net + ".onnx"), "macs"));
-        Assert.Equal(Total(net, "params"), Total(Fixture(net + ".onnx"), "params"));
+        Assert.Equal(Total(net, "param_count"), Total(Fixture(net + ".onnx"), "param_count"));
     }
 
     [Fact]

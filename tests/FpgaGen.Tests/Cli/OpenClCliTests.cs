@@ -30,9 +30,24 @@ public class OpenClCliTests
             // A zero budget measures nothing new and reports the stored best.
             var again = CliRunner.Run("tune", "--kernel", "gemm", "--shape", "64x48x40", "--budget", "0", "--db", db, "--format", "json");
             using var doc2 = JsonDocument.Parse(again.Out);
-            Assert.Equal(best.GetProperty("parameters").GetString(), doc2.RootElement.GetProperty("best").GetProperty("parameters").GetString());
+            Assert.Equal(best.GetProperty("params").GetRawText(), doc2.RootElement.GetProperty("best").GetProperty("params").GetRawText());
+            Assert.Equal(JsonValueKind.Object, best.GetProperty("params").ValueKind);
+            Assert.Matches("^[a-z_]+$", doc2.RootElement.GetProperty("stop").GetString());
+
+            // --format csv: the trials, under the JSON's names; with a zero budget (no trial) the header alone.
+            var none = CliRunner.Run("tune", "--kernel", "gemm", "--shape", "64x48x40", "--budget", "0", "--db", db, "--format", "csv");
+            Assert.Equal("params,status,median_ns,gflops,from_cache,message", none.Out.Split('\n')[0]);
+            var csv = CliRunner.Run("tune", "--kernel", "gemm", "--shape", "64x48x40", "--budget", "2", "--db", db + ".csv", "--format", "csv");
+            Assert.Equal(0, csv.Code);
+            var lines = csv.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal("params,status,median_ns,gflops,from_cache,message", lines[0]);
+            Assert.Contains(lines.Skip(1), l => l.Contains(",verified,", StringComparison.Ordinal));
         }
-        finally { File.Delete(db); }
+        finally
+        {
+            File.Delete(db);
+            File.Delete(db + ".csv");
+        }
     }
 
     [Theory]

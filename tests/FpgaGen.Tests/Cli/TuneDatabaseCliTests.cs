@@ -29,7 +29,8 @@ public sealed class TuneDatabaseCliTests : IDisposable
             using var doc = JsonDocument.Parse(stdout);
             foreach (var t in doc.RootElement.GetProperty("trials").EnumerateArray().Where(t => !t.GetProperty("from_cache").GetBoolean()))
             {
-                measured.Add(t.GetProperty("parameters").GetString()!);
+                // params is an object; the database keys a trial by NAME=VALUE in name order.
+                measured.Add(string.Join(",", t.GetProperty("params").EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => $"{p.Name}={p.Value.GetInt32()}")));
                 measuredCount++;
             }
         }
@@ -53,6 +54,13 @@ public sealed class TuneDatabaseCliTests : IDisposable
         var exported = CliRunner.Run("tune", "--export", file, "--db", source);
         Assert.Equal(0, exported.Code);
         Assert.Contains("exported 8 tuning entries", exported.Out);
+        // Exports are version 2, in snake_case like every other document; the version 1 file above imported as it is.
+        var text = File.ReadAllText(file);
+        Assert.Contains("\"version\": 2", text);
+        Assert.Contains("\"median_ns\":", text);
+        Assert.Contains("\"shape_class\":", text);
+        Assert.DoesNotContain("medianNs", text);
+        Assert.DoesNotContain("\\u00", text);
 
         var target = Path.Combine(_dir, "b.sqlite");
         Assert.Equal(0, CliRunner.Run("tune", "--import", file, "--db", target).Code);

@@ -88,7 +88,7 @@ public class ParseErrorAuditTests
         { "tune", ["tune", "--kernel", "gemm", "--shape", "8x8x8", "--budget", "1e300"], "--budget: expected 0 to 2592000 seconds (30 days), got 1E+300" },
         { "tune", ["tune", "--kernel", "gemm", "--shape", "8x8x8", "--budget", "-1"], "--budget: expected 0 to 2592000 seconds (30 days), got -1" },
         { "tune", ["tune", "--kernel", "gemm", "--shape", "8x8x8", "--budget", "Infinity"], "--budget: expected 0 to 2592000 seconds (30 days), got Infinity" },
-        { "simulate", ["simulate", "tiny_cnn", "--device", "u250", "--format", "csv"], "--format: 'csv' is not accepted (expected one of: table, json)" },
+        { "simulate", ["simulate", "tiny_cnn", "--device", "u250", "--format", "xml"], "--format: 'xml' is not accepted (expected one of: table, json, csv)" },
         { "simulate", ["simulate", "tiny_cnn", "--device", "u250", "--reference", "gpu"], "--reference: 'gpu' is not accepted (expected one of: cpu, opencl)" },
     };
 
