@@ -21,7 +21,7 @@ public class LayerNormCliTests
         Assert.Equal(["encoder.11.mlp_fc1"], layers["encoder.11.ln_2"].GetProperty("folded_into").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(["head"], layers["encoder_ln"].GetProperty("folded_into").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(JsonValueKind.Null, layers["head"].GetProperty("folded_into").ValueKind);
-        Assert.Equal(86_567_656L, doc.RootElement.GetProperty("totals").GetProperty("params").GetInt64());
+        Assert.Equal(86_567_656L, doc.RootElement.GetProperty("totals").GetProperty("param_count").GetInt64());
 
         var table = CliRunner.Run("analyze", "vit_b16", "--layernorm", "stored");
         Assert.Contains("stored stats, folded into encoder.3.mlp_fc1", table.Out);
