@@ -57,7 +57,8 @@ public sealed class TunerTests(OpenClFixture fixture) : IDisposable
         // Same device and shape again: what was measured is read back, not run again.
         using (var problem = GemmTuning.CreateProblem(s, shape))
         {
-            var options = new TuningOptions { Budget = TimeSpan.FromSeconds(1), Seed = 7 };
+            // A budget the cached trials cannot run out of on a loaded machine; at most two new candidates measured.
+            var options = new TuningOptions { Budget = TimeSpan.FromSeconds(60), MaxCandidates = 2, Seed = 7 };
             using var database = TuningDatabase.Open(path);
             var second = Tuner.Run(problem, options, database);
             var measuredBefore = first.Trials.Select(t => t.Parameters.Key).ToHashSet();
