@@ -80,12 +80,17 @@ internal sealed partial class Evaluator
     private Value MatMul(OnnxNode n)
     {
         var (a, b) = (In(n, 0), In(n, 1));
+        return Result(MatMulDims(n, a, b), a.Type, [a, b]);
+    }
+
+    /// <summary>numpy.matmul's output shape (shared by MatMul and QLinearMatMul).</summary>
+    private static long[] MatMulDims(OnnxNode n, Value a, Value b)
+    {
         if (a.Rank == 0 || b.Rank == 0) throw n.Error("expects tensors of rank 1 or more");
         var ad = a.Rank == 1 ? [1, a.Dims[0]] : a.Dims;
         var bd = b.Rank == 1 ? [b.Dims[0], 1] : b.Dims;
         if (ad[^1] != bd[^2]) throw n.Error($"inner dimensions differ: {a.ShapeText} and {b.ShapeText}");
         var batch = Indexing.BroadcastShape(ad[..^2], bd[..^2]) ?? throw n.Error($"cannot broadcast the leading axes of {a.ShapeText} and {b.ShapeText}");
-        var dims = batch.Concat(a.Rank == 1 ? [] : [ad[^2]]).Concat(b.Rank == 1 ? [] : [bd[^1]]).ToArray();
-        return Result(dims, a.Type, [a, b]);
+        return batch.Concat(a.Rank == 1 ? [] : [ad[^2]]).Concat(b.Rank == 1 ? [] : [bd[^1]]).ToArray();
     }
 }

@@ -121,12 +121,7 @@ internal sealed partial class Evaluator
     {
         var (a, b) = (In(n, 0), In(n, 3));
         QuantScale(n, 1); QuantScale(n, 4); QuantScale(n, 6);
-        if (a.Rank == 0 || b.Rank == 0) throw n.Error("expects tensors of rank 1 or more");
-        var ad = a.Rank == 1 ? [1, a.Dims[0]] : a.Dims;
-        var bd = b.Rank == 1 ? [b.Dims[0], 1] : b.Dims;
-        if (ad[^1] != bd[^2]) throw n.Error($"inner dimensions differ: {a.ShapeText} and {b.ShapeText}");
-        var batch = Indexing.BroadcastShape(ad[..^2], bd[..^2]) ?? throw n.Error($"cannot broadcast the leading axes of {a.ShapeText} and {b.ShapeText}");
-        var dims = batch.Concat(a.Rank == 1 ? [] : [ad[^2]]).Concat(b.Rank == 1 ? [] : [bd[^1]]).ToArray();
+        var dims = MatMulDims(n, a, b);
         var type = Optional(n, 7)?.Type ?? DataType.UInt8;
         return Result(dims, type, [a, b, In(n, 2), In(n, 5), Optional(n, 7)], () => a.Rank >= 2 && (b.Rank == 2 || b.Dims[..^2].SequenceEqual(a.Dims[..^2]))
             ? Value.OfInts(dims, QuantizedMatMul(n, a, b), type)
