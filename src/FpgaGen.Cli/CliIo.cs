@@ -18,6 +18,9 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, ToolEnvironment?
 
     public static readonly string[] Formats = ["table", "json", "csv"];
 
+    /// <summary>The command being run ("fpgagen tune"), for the help pointer that ends usage errors.</summary>
+    public string Command { get; set; } = "fpgagen";
+
     /// <summary>
     /// Line width for tables: the terminal's when stdout is one, else $COLUMNS when set (a pipe to `less` or a
     /// script), else no limit (every column).
@@ -101,10 +104,12 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, ToolEnvironment?
     /// The one-line message and exit code for errors the user can act on: bad input (2), an OpenCL device that cannot
     /// build a kernel or allocate a buffer (2), an output that could not be written during the work, such as a full
     /// disk (1), and file-system errors: a place that cannot be written (permissions, a read-only file system, 2), or
-    /// an I/O failure while working (1). Anything else is a bug and keeps its stack trace.
+    /// an I/O failure while working (1). A usage error (an option's value refused after parsing) ends
+    /// with the same help pointer as a parse error. Anything else is a bug and keeps its stack trace.
     /// </summary>
-    private static (string Message, int Code)? UserError(Exception e) => e switch
+    private (string Message, int Code)? UserError(Exception e) => e switch
     {
+        UsageException => (ParseErrors.WithHelp("error: " + InputException.OneLine(e.Message), Command), 2),
         InputException => ("error: " + InputException.OneLine(e.Message), 2),
         OpenCl.OpenClException => ("error: OpenCL: " + InputException.OneLine(e.Message), 2),
         OutputException => ("error: " + InputException.OneLine(e.Message), 1),

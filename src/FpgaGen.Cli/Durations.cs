@@ -21,9 +21,9 @@ internal static partial class Durations
             seconds = Part("h") * 3600 + Part("m") * 60 + Part("s");
         }
         if (seconds > Max.TotalSeconds)
-            throw new InputException($"{option} {InputException.OneLine(text)}: at most {Max.TotalDays:0} days ({Max.TotalHours:0}h)");
+            throw new UsageException($"{option} {InputException.OneLine(text)}: at most {Max.TotalDays:0} days ({Max.TotalHours:0}h)");
         if (seconds > 0 && double.IsFinite(seconds)) return TimeSpan.FromSeconds(seconds);
-        throw new InputException($"{option} {InputException.OneLine(text)}: expected a positive duration such as 90 (seconds), 90s, 30m, 2h, 1h30m or 01:30:00");
+        throw new UsageException($"{option} {InputException.OneLine(text)}: expected a positive duration such as 90 (seconds), 90s, 30m, 2h, 1h30m or 01:30:00");
     }
 
     public static string Format(TimeSpan t) => t.TotalSeconds < 60

@@ -13,7 +13,7 @@ internal static class ModelFiles
     public static Network Load(string pathOrName, TextWriter? notes = null)
     {
         if (string.IsNullOrWhiteSpace(pathOrName))
-            throw new InputException($"<model>: empty; expected a design YAML or ONNX file, or a bundled design ({Bundled()})");
+            throw new UsageException($"<model>: empty; expected a design YAML or ONNX file, or a bundled design ({Bundled()})");
         if (File.Exists(pathOrName)) return LoadFile(pathOrName, notes);
         if (Directory.Exists(pathOrName)) throw new InputException($"{pathOrName}: is a folder; expected a design YAML or ONNX file");
         var bundled = Path.Combine(DataPaths.Designs, pathOrName + ".yaml");

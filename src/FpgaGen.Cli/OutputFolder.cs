@@ -20,14 +20,14 @@ internal static class OutputFolder
     /// </summary>
     public static void Check(string dir, bool force, string option = "--out")
     {
-        if (string.IsNullOrWhiteSpace(dir)) throw new InputException($"{option}: empty folder name");
-        if (dir.Any(char.IsControl)) throw new InputException($"{option} {InputException.OneLine(dir)}: control characters in a folder name");
-        if (Encoding.UTF8.GetByteCount(dir) > MaxPathBytes) throw new InputException($"{option}: the path is {dir.Length} characters long; at most {MaxPathBytes} bytes");
+        if (string.IsNullOrWhiteSpace(dir)) throw new UsageException($"{option}: empty folder name");
+        if (dir.Any(char.IsControl)) throw new UsageException($"{option} {InputException.OneLine(dir)}: control characters in a folder name");
+        if (Encoding.UTF8.GetByteCount(dir) > MaxPathBytes) throw new UsageException($"{option}: the path is {dir.Length} characters long; at most {MaxPathBytes} bytes");
         var full = Path.GetFullPath(dir);
-        if (Encoding.UTF8.GetByteCount(full) > MaxPathBytes) throw new InputException($"{option}: the path is longer than {MaxPathBytes} bytes");
+        if (Encoding.UTF8.GetByteCount(full) > MaxPathBytes) throw new UsageException($"{option}: the path is longer than {MaxPathBytes} bytes");
         foreach (var part in full.Split(Path.DirectorySeparatorChar))
             if (Encoding.UTF8.GetByteCount(part) > MaxNameBytes)
-                throw new InputException($"{option}: a folder name of {part.Length} characters is longer than the {MaxNameBytes} bytes a file system allows");
+                throw new UsageException($"{option}: a folder name of {part.Length} characters is longer than the {MaxNameBytes} bytes a file system allows");
         if (File.Exists(full)) throw new InputException($"{dir}: is a file, expected a folder");
         // The nearest existing ancestor must be a folder: "FILE/sub" cannot be made.
         for (var a = Path.GetDirectoryName(full); a is not null; a = Path.GetDirectoryName(a))

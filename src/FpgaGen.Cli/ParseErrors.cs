@@ -14,9 +14,11 @@ internal static partial class ParseErrors
     {
         // An unrecognized word explains the rest ("required command was not provided" follows from a misspelled one).
         var error = result.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? result.Errors[0];
-        var command = CommandPath(result.CommandResult);
-        return $"error: {Explain(error)}; see '{command} --help'";
+        return WithHelp($"error: {Explain(error)}", CommandPath(result.CommandResult));
     }
+
+    /// <summary>The one ending every usage error has, parse-time or not: where the command's help is.</summary>
+    public static string WithHelp(string message, string command) => $"{message}; see '{command} --help'";
 
     private static string Explain(ParseError error)
     {
@@ -53,7 +55,7 @@ internal static partial class ParseErrors
             : "accepted here";
     }
 
-    private static string CommandPath(CommandResult? result)
+    public static string CommandPath(CommandResult? result)
     {
         var names = new List<string>();
         for (var r = result; r is not null; r = r.Parent as CommandResult)

@@ -24,6 +24,7 @@ public static class Program
             stderr.WriteLine(ParseErrors.Describe(result));
             return 2;
         }
+        io.Command = ParseErrors.CommandPath(result.CommandResult);
         return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 

@@ -20,7 +20,7 @@ public sealed record Normalization(double[] Mean, double[] Std)
         var values = new double[parts.Length];
         for (var i = 0; i < parts.Length; i++)
             if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]) || (positive && values[i] <= 0))
-                throw new InputException($"{option} {InputException.OneLine(text)}: expected one {(positive ? "positive " : "")}number per channel, separated by commas (e.g. {string.Join(",", fallback)})");
+                throw new UsageException($"{option} {InputException.OneLine(text)}: expected one {(positive ? "positive " : "")}number per channel, separated by commas (e.g. {string.Join(",", fallback)})");
         return values;
     }
 }
@@ -65,10 +65,10 @@ public static class ModelInput
     /// <summary>The input files of a folder (.npy and images), in name order.</summary>
     public static IReadOnlyList<string> InFolder(string folder, string option)
     {
-        if (!Directory.Exists(folder)) throw new InputException($"{option} {folder}: no such folder");
+        if (!Directory.Exists(folder)) throw new UsageException($"{option} {folder}: no such folder");
         var files = Directory.GetFiles(folder).Where(IsInput).Order(StringComparer.Ordinal).ToList();
         if (files.Count == 0)
-            throw new InputException($"{option} {folder}: no input files in the folder (expected .npy arrays or images: {string.Join(", ", ImageExtensions)})");
+            throw new UsageException($"{option} {folder}: no input files in the folder (expected .npy arrays or images: {string.Join(", ", ImageExtensions)})");
         return files;
     }
 

@@ -32,8 +32,8 @@ internal static class CalibrateCommand
         cmd.SetAction(r => io.Guard(() =>
         {
             var file = r.GetValue(output)!;
-            if (Directory.Exists(file)) throw new InputException($"--out {file}: is a folder; expected the ranges file's name");
-            if (File.Exists(file) && !r.GetValue(force)) throw new InputException($"--out {file}: file exists; pass --force to replace it");
+            if (Directory.Exists(file)) throw new UsageException($"--out {file}: is a folder; expected the ranges file's name");
+            if (File.Exists(file) && !r.GetValue(force)) throw new UsageException($"--out {file}: file exists; pass --force to replace it");
             var loaded = ModelDataOptions.Load(r.GetValue(model)!, io.Err);
             var (weights, source) = data.LoadWeights(r, loaded);
             io.Err.WriteLine(source);

@@ -95,7 +95,7 @@ internal static class CommonOptions
     private static string Invariant<T>(T v) where T : IFormattable => v.ToString(typeof(T) == typeof(double) ? "R" : "N0", System.Globalization.CultureInfo.InvariantCulture);
 
     public static double CheckMaxUtil(double v) =>
-        v > 0 && v <= 1 ? v : throw new InputException($"--max-util must be in (0, 1], got {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        v > 0 && v <= 1 ? v : throw new UsageException($"--max-util must be in (0, 1], got {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
 
     public static Argument<string> Model() =>
         new("model") { Description = "Network: a design YAML file (see designs/) or a name from designs/ such as vgg16" };

@@ -45,19 +45,19 @@ internal static class CompileCommand
             var sweepDir = r.GetValue(sweep);
             if (sweepDir is not null)
             {
-                if (dir is not null) throw new InputException("give either a project folder or --sweep DIR, not both");
+                if (dir is not null) throw new UsageException("give either a project folder or --sweep DIR, not both");
                 var options = new SweepOptions(sweepDir, r.GetValue(top), r.GetValue(target), r.GetValue(model)) { RetryFailed = r.GetValue(retryFailed) };
                 if (r.GetValue(executor) == "slurm")
                     return await SlurmSweepCompile.RunAsync(io, options, settings, slurm.Settings(r, j), !r.GetValue(slurm.NoWait), ct);
                 foreach (var slurmOnly in slurm.All)
                     if (r.GetResult(slurmOnly) is { Implicit: false })
-                        throw new InputException($"{slurmOnly.Name} goes with --executor slurm");
+                        throw new UsageException($"{slurmOnly.Name} goes with --executor slurm");
                 return await SweepCompile.RunAsync(io, options, settings, ct);
             }
-            if (dir is null) throw new InputException("compile needs a project folder (from `fpgagen generate`) or --sweep DIR (from `fpgagen explore --out`)");
+            if (dir is null) throw new UsageException("compile needs a project folder (from `fpgagen generate`) or --sweep DIR (from `fpgagen explore --out`)");
             foreach (var sweepOnly in slurm.All.Prepend(executor).Prepend(retryFailed).Prepend(top).Prepend(model))
                 if (r.GetResult(sweepOnly) is { Implicit: false })
-                    throw new InputException($"{sweepOnly.Name} goes with --sweep DIR; a project folder is compiled as it is");
+                    throw new UsageException($"{sweepOnly.Name} goes with --sweep DIR; a project folder is compiled as it is");
             return await SingleCompile.RunAsync(io, dir, r.GetValue(target), settings, ct);
         }, ct));
         return cmd;

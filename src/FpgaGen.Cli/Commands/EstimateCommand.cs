@@ -41,7 +41,7 @@ internal static class EstimateCommand
             var km = KernelKinds.Get(r.GetValue(kernel)!);
             var config = km.Space.Parse(r.GetValue(set)!);
             var f = r.GetValue(freq);
-            if (f is { } mhz) ClockRange.Check(mhz, "--freq");
+            if (f is { } mhz && !ClockRange.Contains(mhz)) throw new UsageException($"--freq: {ClockRange.Problem(mhz)}");
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
             var estimator = new Estimator(km, Lowerer.Lower(net, km.Lowering, target.Precision, r.GetValue(batch)), target, f, layers: types);
             var (design, layers) = estimator.EvaluateLayers(config);

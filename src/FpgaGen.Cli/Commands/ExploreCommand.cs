@@ -57,7 +57,7 @@ internal static class ExploreCommand
                 // --precision is given; the layers without one take fp32.
                 Layers = r.GetResult(precision) is { Implicit: false } ? null : LayerPrecisions.Of(net, Precision.Fp32),
             };
-            if (options.Batch <= 0) throw new InputException($"batch must be a positive integer, got {options.Batch}");
+            if (options.Batch <= 0) throw new UsageException($"--batch must be a positive integer, got {options.Batch}");
             var outPath = r.GetValue(outDir);
             if (outPath is not null) OutputFolder.Check(outPath, r.GetValue(force));
 
@@ -97,7 +97,7 @@ internal static class ExploreCommand
         foreach (var p in list)
             if (!dev.Supports(p))
                 throw new InputException($"device {dev.Id} does not support {p.Id()} (its data types: {string.Join(", ", dev.Precisions.Select(x => x.Id()))})");
-        return list.Count > 0 ? list : throw new InputException("--precision: no data type given");
+        return list.Count > 0 ? list : throw new UsageException("--precision: no data type given");
     }
 
     private static ExploreResult RunWithProgress(CliIo io, FpgaGen.Model.Network net, ExploreOptions options) =>

@@ -57,12 +57,12 @@ internal static class GenerateCommand
     internal static (DesignEstimate Estimate, int Rank, bool Pareto) Choose(string choice, int? rank, string? precision, int? batch,
         FpgaGen.Model.Network net, Device dev, double util)
     {
-        if (batch is <= 0) throw new InputException($"--batch must be a positive integer, got {batch}");
+        if (batch is <= 0) throw new UsageException($"--batch must be a positive integer, got {batch}");
         if (choice == "best" || int.TryParse(choice, NumberStyles.None, CultureInfo.InvariantCulture, out _))
         {
-            if (rank is not null) throw new InputException("--rank goes with a designs.json file; with best or a number, give the rank as --design N");
+            if (rank is not null) throw new UsageException("--rank goes with a designs.json file; with best or a number, give the rank as --design N");
             var wanted = choice == "best" ? 1 : int.Parse(choice, CultureInfo.InvariantCulture);
-            if (wanted < 1) throw new InputException($"--design {choice}: ranks start at 1");
+            if (wanted < 1) throw new UsageException($"--design {choice}: ranks start at 1");
             var options = new ExploreOptions
             {
                 Device = dev,
@@ -71,16 +71,16 @@ internal static class GenerateCommand
                 MaxUtil = util,
             };
             var result = Explorer.Run(net, options);
-            if (result.Designs.Count == 0) throw new InputException($"no design of {net.Name} fits {dev.Id} under --max-util {util.ToString(CultureInfo.InvariantCulture)}");
-            if (wanted > result.Designs.Count) throw new InputException($"--design {wanted}: only {result.Designs.Count} designs fit");
+            if (result.Designs.Count == 0) throw new UsageException($"no design of {net.Name} fits {dev.Id} under --max-util {util.ToString(CultureInfo.InvariantCulture)}");
+            if (wanted > result.Designs.Count) throw new UsageException($"--design {wanted}: only {result.Designs.Count} designs fit");
             return (result.Designs[wanted - 1], wanted, result.Pareto[wanted - 1]);
         }
-        if (!File.Exists(choice)) throw new InputException($"--design {choice}: expected best, a rank, or a JSON file (file not found)");
+        if (!File.Exists(choice)) throw new UsageException($"--design {choice}: expected best, a rank, or a JSON file (file not found)");
         var selection = DesignDocument.Read(choice, rank);
         if (precision is not null && !string.Equals(precision, selection.Precision, StringComparison.OrdinalIgnoreCase))
-            throw new InputException($"--precision {precision} contradicts the design file ({selection.Origin}: precision {selection.Precision})");
+            throw new UsageException($"--precision {precision} contradicts the design file ({selection.Origin}: precision {selection.Precision})");
         if (batch is not null && batch != selection.Batch)
-            throw new InputException($"--batch {batch} contradicts the design file ({selection.Origin}: batch {selection.Batch})");
+            throw new UsageException($"--batch {batch} contradicts the design file ({selection.Origin}: batch {selection.Batch})");
         var estimate = DesignDocument.Validate(selection, dev, net, util);
         return (estimate, selection.Rank ?? rank ?? 0, selection.Pareto);
     }

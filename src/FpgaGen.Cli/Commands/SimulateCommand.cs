@@ -81,7 +81,7 @@ internal static class SimulateCommand
             var accelerator = AcceleratorDesign.Create(net, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch, dev);
             if (r.GetValue(schedule)) return ScheduleView.Run(io, accelerator, dev, estimate, r.GetValue(openclDevice), r.GetValue(format)!, r.GetValue(wide));
             if (r.GetValue(ranges) is not null && r.GetValue(calibrateInputs) is not null)
-                throw new InputException("--ranges and --calibrate-inputs both give the calibration ranges; choose one");
+                throw new UsageException("--ranges and --calibrate-inputs both give the calibration ranges; choose one");
             var normalization = data.Normalization(r);
             var inputFile = r.GetValue(input);
             var values = inputFile is null ? ModelDataOptions.RandomInput(net, estimate.Batch, r.GetValue(data.Seed))

@@ -50,14 +50,14 @@ internal static class TuneCommand
             var importFile = r.GetValue(import);
             if (exportFile is not null || importFile is not null)
             {
-                if (exportFile is not null && importFile is not null) throw new InputException("--export and --import cannot be combined; run them one after the other");
+                if (exportFile is not null && importFile is not null) throw new UsageException("--export and --import cannot be combined; run them one after the other");
                 if (r.GetValue(kernel) is not null || r.GetValue(shape) is not null)
-                    throw new InputException($"--{(exportFile is not null ? "export" : "import")} works on the whole database; leave out --kernel and --shape");
+                    throw new UsageException($"--{(exportFile is not null ? "export" : "import")} works on the whole database; leave out --kernel and --shape");
                 using var database = OpenDatabase(r.GetValue(db));
                 return exportFile is not null ? Export(io, database, exportFile) : Import(io, database, importFile!);
             }
-            if (r.GetValue(kernel) is not { } kernelName) throw new InputException("--kernel is required (gemm or conv), unless --export or --import is given");
-            if (r.GetValue(shape) is not { } shapeText) throw new InputException($"--shape is required: gemm {KernelTuning.ShapeSyntax("gemm")}; conv {KernelTuning.ShapeSyntax("conv")}");
+            if (r.GetValue(kernel) is not { } kernelName) throw new UsageException("--kernel is required (gemm or conv), unless --export or --import is given");
+            if (r.GetValue(shape) is not { } shapeText) throw new UsageException($"--shape is required: gemm {KernelTuning.ShapeSyntax("gemm")}; conv {KernelTuning.ShapeSyntax("conv")}");
             var seconds = r.GetValue(budget);
             KernelTuning.ParseShape(kernelName, shapeText); // a bad shape is an error before the device is opened
             using var tuning = OpenDatabase(r.GetValue(db));

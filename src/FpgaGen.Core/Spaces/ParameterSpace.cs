@@ -112,16 +112,16 @@ public sealed class ParameterSpace
             var kv = part.Split('=', 2, StringSplitOptions.TrimEntries);
             var i = kv.Length == 2 ? IndexOf(kv[0]) : -1;
             if (i < 0)
-                throw new InputException($"--set: '{part}' is not NAME=VALUE with NAME one of {string.Join(", ", Parameters.Select(p => p.Name))} (kernel {Kernel})");
-            if (values[i] is not null) throw new InputException($"--set: {kv[0]} is given twice");
+                throw new UsageException($"--set: '{part}' is not NAME=VALUE with NAME one of {string.Join(", ", Parameters.Select(p => p.Name))} (kernel {Kernel})");
+            if (values[i] is not null) throw new UsageException($"--set: {kv[0]} is given twice");
             if (!int.TryParse(kv[1], NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v <= 0)
-                throw new InputException($"--set: {kv[0]} must be a positive integer (at most {int.MaxValue}), got '{kv[1]}'");
+                throw new UsageException($"--set: {kv[0]} must be a positive integer (at most {int.MaxValue}), got '{kv[1]}'");
             values[i] = v;
         }
         var missing = Parameters.Where((p, i) => values[i] is null).Select(p => p.Name).ToList();
-        if (missing.Count > 0) throw new InputException($"--set: missing {string.Join(", ", missing)} for kernel {Kernel} (e.g. {Example()})");
+        if (missing.Count > 0) throw new UsageException($"--set: missing {string.Join(", ", missing)} for kernel {Kernel} (e.g. {Example()})");
         var config = new KernelConfig(this, values.Select(v => v!.Value).ToArray());
-        if (FirstBroken(config.Values) is { } broken) throw new InputException($"--set: {config} breaks the constraint '{broken}' of kernel {Kernel}");
+        if (FirstBroken(config.Values) is { } broken) throw new UsageException($"--set: {config} breaks the constraint '{broken}' of kernel {Kernel}");
         return config;
     }
 

@@ -53,8 +53,8 @@ public sealed partial record SlurmSettings
 
     public void Validate()
     {
-        if (Jobs <= 0) throw new InputException($"--jobs must be positive, got {Jobs}");
-        if (Cpus is <= 0) throw new InputException($"--cpus must be positive, got {Cpus}");
+        if (Jobs <= 0) throw new UsageException($"--jobs must be positive, got {Jobs}");
+        if (Cpus is <= 0) throw new UsageException($"--cpus must be positive, got {Cpus}");
         Check("--partition", Partition, NameList(), "a partition name or a comma-separated list of them");
         Check("--account", Account, NameList(), "an account name");
         Check("--qos", Qos, NameList(), "a QOS name");
@@ -67,7 +67,7 @@ public sealed partial record SlurmSettings
     private static void Check(string option, string? value, Regex pattern, string expected)
     {
         if (value is not null && !pattern.IsMatch(value))
-            throw new InputException($"{option} '{InputException.OneLine(value)}': expected {expected}");
+            throw new UsageException($"{option} '{InputException.OneLine(value)}': expected {expected}");
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9_.+-]{1,64}(,[A-Za-z0-9_.+-]{1,64}){0,31}$")]
