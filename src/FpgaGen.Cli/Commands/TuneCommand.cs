@@ -59,7 +59,10 @@ internal static class TuneCommand
             if (r.GetValue(kernel) is not { } kernelName) throw new UsageException("--kernel is required (gemm or conv), unless --export or --import is given");
             if (r.GetValue(shape) is not { } shapeText) throw new UsageException($"--shape is required: gemm {KernelTuning.ShapeSyntax("gemm")}; conv {KernelTuning.ShapeSyntax("conv")}");
             var seconds = r.GetValue(budget);
-            KernelTuning.ParseShape(kernelName, shapeText); // a bad shape is an error before the device is opened
+            // A bad shape is an error before the device is opened, and a usage error: the same parser reads shapes
+            // from tuning exports, where it stays a plain input error.
+            try { KernelTuning.ParseShape(kernelName, shapeText); }
+            catch (InputException e) when (e is not UsageException) { throw new UsageException(e.Message); }
             using var tuning = OpenDatabase(r.GetValue(db));
             using var session = OpenClSession.Open(r.GetValue(device));
             using var problem = KernelTuning.CreateProblem(session, kernelName, shapeText);

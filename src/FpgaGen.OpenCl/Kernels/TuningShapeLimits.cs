@@ -23,11 +23,11 @@ public static class TuningShapeLimits
         static string N(double v) => v.ToString("#,0", CultureInfo.InvariantCulture);
         var largest = Math.Max(inputs, Math.Max(weights, outputs));
         if (largest > MaxElements)
-            throw new UsageException($"--shape {shape}: a matrix of {N(largest)} elements; at most {N(MaxElements)} (2^28, 1 GiB as float32) per operand");
+            throw new InputException($"--shape {shape}: a matrix of {N(largest)} elements; at most {N(MaxElements)} (2^28, 1 GiB as float32) per operand");
         if (reduction > MaxReduction)
-            throw new UsageException($"--shape {shape}: sums of {N(reduction)} products; at most {N(MaxReduction)} (2^22), beyond which float32 sums of the test data are not exact");
+            throw new InputException($"--shape {shape}: sums of {N(reduction)} products; at most {N(MaxReduction)} (2^22), beyond which float32 sums of the test data are not exact");
         var macs = outputs * reduction;
         if (macs > MaxMacs)
-            throw new UsageException($"--shape {shape}: {N(macs)} multiply-accumulates; at most {N(MaxMacs)} (2^40), beyond which the CPU reference takes hours");
+            throw new InputException($"--shape {shape}: {N(macs)} multiply-accumulates; at most {N(MaxMacs)} (2^40), beyond which the CPU reference takes hours");
     }
 }

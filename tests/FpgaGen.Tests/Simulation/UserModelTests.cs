@@ -146,7 +146,7 @@ public class UserModelTests
             Assert.Contains("3072 values, but the network's input", e.Message);
             Assert.Contains("--mean and --std need 3", Assert.ThrowsAny<InputException>(() =>
                 ModelInput.Load(Fixture("images", "flat.png"), shape, 1, new Normalization([0.5], [0.5]))).Message);
-            Assert.Contains("expected one positive number per channel", Assert.Throws<InputException>(() =>
+            Assert.Contains("expected one positive number per channel", Assert.Throws<UsageException>(() =>
                 Normalization.ParseList("0.2,0,0.2", [1, 1, 1], "--std", positive: true)).Message);
             Assert.Contains("unsupported input file type", Assert.ThrowsAny<InputException>(() => ModelInput.Load(Fixture("onnx", "small_cnn.onnx"), shape, 1, Normalization.ImageNet)).Message);
         }
