@@ -30,6 +30,8 @@ public readonly struct MacWork
         OutputBase = step.YAddr.Off; // tensors start on 64-element boundaries (ArenaAllocator.Alignment)
         HasBias = step.Bias is not null;
         StoredReduction = s.StoredReduction;
+        WeightRows = (step.WAddr.Y == 1 && s.ChannelRun > 0) || step.WAddr.Y == (long)s.KH * s.KW;
+        (WeightRowStride, InputRowStride, OutputRowStride) = (step.WAddr.C, step.XAddr.X, step.YAddr.X);
         Macs = s.Macs;
         Step = step.Index;
     }
@@ -59,6 +61,12 @@ public readonly struct MacWork
     public bool HasBias { get; }
     /// <summary>The reduction as the weights store it (<see cref="MacShape.StoredReduction"/>): the GEMM engine's.</summary>
     public long StoredReduction { get; }
+    /// <summary>Each output channel's weights (or right-hand column) are one contiguous run of the reduction.</summary>
+    public bool WeightRows { get; }
+    /// <summary>Element strides between weight rows, input pixels and output pixels (beat alignment of the GEMM's rows).</summary>
+    public long WeightRowStride { get; }
+    public long InputRowStride { get; }
+    public long OutputRowStride { get; }
     public long Macs { get; }
     public int Step { get; }
     public long Reduction => (long)N * KH * KW;

@@ -89,12 +89,13 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
     /// The cycles of the loops in templates/gemm/body over B = ⌈M/Tm⌉ row blocks of r rows (M = output pixels or
     /// rows, N = output channels, K = the reduction), T = ⌈N/Tn⌉·⌈K/Tk⌉ weight tiles a block. Reader: part k loads
     /// block k (L_k) while block k−1 streams (S = T·max(r, Tn): a tile's rows while the next tile's weights go out),
-    /// max(L_k, S_k−1) per part, part 0 max(L_0, Tn), the last part S; L = r·⌈K/Tk⌉ for dense rows (one beat
-    /// window step per Tk elements), the corner turn's (segments·⌈K/Tk⌉ + 1)·max(2 Tk, BEAT) for NCHW rows (a segment:
+    /// max(L_k, S_k−1) per part, part 0 max(L_0, Tn), the last part S, where a weight row takes its beats' count of
+    /// iterations (one request each: ⌈Tk/BEAT⌉, one more when rows need not start on a beat); L = r·⌈K/Tk⌉·beats for
+    /// dense rows (the window takes one beat an iteration), the corner turn's (segments·⌈K/Tk⌉ + 1)·max(2 Tk, BEAT) for NCHW rows (a segment:
     /// at most BEAT/stride pixels of one output row), r·⌈K/Tk⌉·Tk for a gather; a fused LayerNorm adds its two passes
     /// (2·r·⌈K/Tk⌉) per block. Engine: Tn + B·S. Writer per block and output tile: the biases (Tn), the LayerNorm
     /// pairs (2 Tn), then the NCHW corner turn (⌈r/BEAT⌉ + 1)·max(BEAT, 2 Tn), max(BEAT, Tn) when the runs start on
-    /// beats, or one iteration a row. The step takes the slowest stage plus one pipeline fill. Traffic as the reader
+    /// beats, or a row's beats (consecutive outputs) or one iteration a row. The step takes the slowest stage plus one pipeline fill. Traffic as the reader
     /// loads it: the corner turn fetches whole beats (a segment's span plus on average one beat of alignment), dense
     /// rows once, the right-hand matrix once per block (batching rows amortizes weights), the result once; each at the
     /// DDR efficiency of its burst (<see cref="MemoryTiming"/>).
@@ -109,25 +110,32 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         long segp = turn ? beat / op.S : 1, ctp = Math.Max(2L * p.Tk, beat);
         var segments = turn ? BlockSegments(m, op.C, p.Tm, segp) : null;
         bool dense = op.DenseRows;
-        double Load(long blk, long rows) => dense ? rows * kT : turn ? (segments![blk] * kT + 1) * ctp : rows * kT * p.Tk;
-        double Stream(long rows) => tiles * (double)Math.Max(rows, p.Tn);
+        // Beats a run of Tk (Tn) elements takes, one request an iteration: one more when runs need not start on a beat.
+        bool split = p.Tk % beat == 0 || beat % p.Tk == 0;
+        long Slots(long lanes, bool aligned) => Ceil(lanes, beat) + (aligned ? 0 : 1);
+        long dslots = dense ? Slots(p.Tk, split && op.InputRowStride % beat == 0) : 1;
+        long wslots = op.WeightRows ? Slots(p.Tk, split && op.WeightRowStride % beat == 0) : 1;
+        long oslots = Slots(p.Tn, (p.Tn % beat == 0 || beat % p.Tn == 0) && op.OutputRowStride % beat == 0);
+        double Load(long blk, long rows) => dense ? rows * kT * dslots : turn ? (segments![blk] * kT + 1) * ctp : rows * kT * p.Tk;
+        double Stream(long rows) => tiles * (double)Math.Max(rows, p.Tn * wslots);
         long Rows(long blk) => Math.Min(p.Tm, m - blk * p.Tm);
-        double cyclic = 0, engine = p.Tn, writer = 0, stats = 0, aBytes = 0;
+        double cyclic = 0, engine = 0, writer = 0, stats = 0, aBytes = 0;
         for (long blk = 0; blk < blocks; blk++)
         {
             long rows = Rows(blk);
             cyclic += Math.Max(Load(blk, rows), Stream(Rows((blk + blocks - 1) % blocks)));
-            engine += Stream(rows);
+            engine += tiles * (double)Math.Max(rows, p.Tn);
             if (op.Normalizes) stats += 2.0 * rows * kT;
             bool aligned = op.OutputChannelStride % beat == 0 && (op.OutputBase + blk * p.Tm) % beat == 0;
-            double store = outTurn ? (Ceil(rows, beat) + 1) * (aligned ? Math.Max(beat, p.Tn) : Math.Max(beat, 2L * p.Tn)) : rows;
+            double store = outTurn ? (Ceil(rows, beat) + 1) * (aligned ? Math.Max(beat, p.Tn) : Math.Max(beat, 2L * p.Tn))
+                : rows * (op.OutputChannelStride == 1 ? oslots : 1);
             writer += Ceil(op.M, p.Tn) * ((op.HasBias ? p.Tn : 0) + (op.Normalizes ? 2.0 * p.Tn : 0) + store);
             if (turn) aBytes += kT * p.Tk * (segments![blk] * beat + (double)op.S * (rows - segments[blk]));
         }
         // Parts run over all G·B blocks in one sequence: the first loads only, the last streams only.
         long last = blocks - 1;
-        double reader = op.G * (cyclic + stats) - Math.Max(Load(0, Rows(0)), Stream(Rows(last))) + Math.Max(Load(0, Rows(0)), p.Tn) + Stream(Rows(last));
-        double compute = Math.Max(Math.Max(reader, op.G * (engine - p.Tn) + p.Tn), op.G * writer) + PipelineDepth;
+        double reader = op.G * (cyclic + stats) - Math.Max(Load(0, Rows(0)), Stream(Rows(last))) + Math.Max(Load(0, Rows(0)), p.Tn * wslots) + Stream(Rows(last));
+        double compute = Math.Max(Math.Max(reader, op.G * engine + p.Tn), op.G * writer) + PipelineDepth;
         var e = target.Bytes;
         long k = op.StoredReduction, n = op.M;
         double a = op.G * (turn ? aBytes : (double)m * k) * e, w = (double)op.G * blocks * k * n * e, y = (double)op.G * m * n * e;
