@@ -5,17 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(pocl-opencl-icd ocl-icd-libopencl1 ocl-icd-opencl-dev clinfo libonnx-testdata clblast-utils libclblast-dev g++ clang python3 chromium)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing: ${missing[*]}"
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+tests/apt-needs.sh test.sh pocl-opencl-icd ocl-icd-libopencl1 ocl-icd-opencl-dev clinfo libonnx-testdata clblast-utils libclblast-dev \
+  g++ clang python3 chromium
 
 # The Slurm sweep tests run against a real cluster; they fail under CI (CI=true) when it did not come up.
 slurm_dir=$(mktemp -d "${TMPDIR:-/tmp}/fpgagen-slurm.XXXXXX")

@@ -12,26 +12,8 @@ H=$(hostname -s)
 started=$(date +%s.%N)
 
 # --- packages -------------------------------------------------------------------------------------------------
-packages=(munge slurmctld slurmd slurm-client slurm-wlm-basic-plugins slurmdbd mariadb-server-core mariadb-client-core)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "cluster: installing ${missing[*]}"
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  # [1] The maintainer scripts would start munge and slurm as services; policy-rc.d exit 101 refuses that.
-  made_policy=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
-    $sudo chmod 755 /usr/sbin/policy-rc.d
-    made_policy=1
-  fi
-  trap '[ -z "$made_policy" ] || $sudo rm -f /usr/sbin/policy-rc.d' EXIT
-  # [12] Another apt-get may hold the dpkg lock.
-  $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+"$(dirname "$0")/../apt-needs.sh" cluster munge slurmctld slurmd slurm-client slurm-wlm-basic-plugins slurmdbd \
+  mariadb-server-core mariadb-client-core
 
 # --- folders, key, ports --------------------------------------------------------------------------------------
 mkdir -p "$D"/{munge,state,spool/slurmd,run,log,db}
@@ -68,7 +50,8 @@ SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
 CredType=cred/munge
-AuthInfo=socket=$sock
+# [requeue] A requeued job waits cred_expire seconds before it may start again (slurm.conf(5) AuthInfo; 120 by default).
+AuthInfo=socket=$sock,cred_expire=5
 StateSaveLocation=$D/state
 SlurmdSpoolDir=$D/spool/slurmd
 SlurmctldPidFile=$D/run/slurmctld.pid
@@ -80,6 +63,8 @@ TaskPlugin=task/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 SchedulerType=sched/backfill
+# A requeued job becomes eligible after cred_expire, and only the main scheduler starts it: every sched_interval (60 s by default).
+SchedulerParameters=sched_interval=1,bf_interval=1
 MpiDefault=none
 ReturnToService=2
 KillWait=5

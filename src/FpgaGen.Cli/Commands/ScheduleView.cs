@@ -76,7 +76,14 @@ internal static class ScheduleView
     private static string Ratio(ScheduleReport r) => r.EstimatedCycles > 0 ? F($"{r.Cycles / r.EstimatedCycles:0.00}x") : "no estimate";
 
     private static string Off(double error, double tolerance) =>
-        double.IsInfinity(error) ? "no estimate" : Math.Abs(error) > tolerance ? F($"{error:+0%;-0%} (!)") : F($"{error:+0%;-0%}");
+        double.IsInfinity(error) ? "no estimate" : Percent(error) + (Math.Abs(error) > tolerance ? " (!)" : "");
+
+    /// <summary>A signed whole percentage; an error that rounds to 0 prints as 0% (a custom format would print "-+0%").</summary>
+    private static string Percent(double error)
+    {
+        var pct = Math.Round(error * 100, MidpointRounding.AwayFromZero);
+        return pct == 0 ? "0%" : F($"{pct:+0;-0}%");
+    }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -25,6 +25,13 @@ public readonly struct MacWork
         Dil = s.Dil;
         RowMajorInput = step.XAddr.X == 1;
         RowMajorOutput = step.YAddr.X == 1;
+        DenseRows = step.XAddr.C == 1 && s.KH * s.KW == 1 && s.PadH == 0 && s.PadW == 0;
+        OutputChannelStride = step.YAddr.C;
+        OutputBase = step.YAddr.Off; // tensors start on 64-element boundaries (ArenaAllocator.Alignment)
+        HasBias = step.Bias is not null;
+        StoredReduction = s.StoredReduction;
+        WeightRows = (step.WAddr.Y == 1 && s.ChannelRun > 0) || step.WAddr.Y == (long)s.KH * s.KW;
+        (WeightRowStride, InputRowStride, OutputRowStride) = (step.WAddr.C, step.XAddr.X, step.YAddr.X);
         Macs = s.Macs;
         Step = step.Index;
     }
@@ -45,6 +52,21 @@ public readonly struct MacWork
     public bool RowMajorInput { get; }
     /// <summary>The output's pixels of one channel are consecutive (NCHW rows).</summary>
     public bool RowMajorOutput { get; }
+    /// <summary>Each output row's reduction elements are consecutive (a product's rows: channels contiguous, no taps, no padding).</summary>
+    public bool DenseRows { get; }
+    /// <summary>Element distance between output channels, and the output's first element in its tensor (for beat alignment).</summary>
+    public long OutputChannelStride { get; }
+    public long OutputBase { get; }
+    /// <summary>The step adds a bias (the writer loads a tile's biases before its rows).</summary>
+    public bool HasBias { get; }
+    /// <summary>The reduction as the weights store it (<see cref="MacShape.StoredReduction"/>): the GEMM engine's.</summary>
+    public long StoredReduction { get; }
+    /// <summary>Each output channel's weights (or right-hand column) are one contiguous run of the reduction.</summary>
+    public bool WeightRows { get; }
+    /// <summary>Element strides between weight rows, input pixels and output pixels (beat alignment of the GEMM's rows).</summary>
+    public long WeightRowStride { get; }
+    public long InputRowStride { get; }
+    public long OutputRowStride { get; }
     public long Macs { get; }
     public int Step { get; }
     public long Reduction => (long)N * KH * KW;

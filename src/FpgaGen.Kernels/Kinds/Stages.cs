@@ -13,7 +13,7 @@ public static class Stages
 
     public static KernelParam[] Ints(params string[] names) => names.Select(n => new KernelParam(n)).ToArray();
 
-    private static readonly string[] MacShape = ["batch", "groups", "m_out", "n_in", "ih", "iw", "oh", "ow", "kh", "kw", "stride", "pad_h", "pad_w", "dil"];
+    private static readonly string[] MacShape = ["batch", "groups", "m_out", "n_in", "ih", "iw", "oh", "ow", "kh", "kw", "stride", "pad_h", "pad_w", "dil", "run"];
     private static readonly string[] XAddr = ["x_off", "x_b", "x_g", "x_c", "x_y", "x_x"];
     private static readonly string[] WAddr = ["w_off", "w_b", "w_g", "w_o", "w_i", "w_t"];
     private static readonly string[] YAddr = ["y_off", "y_b", "y_g", "y_c", "y_y", "y_x"];

@@ -64,7 +64,7 @@ public sealed class NetworkExtents
         InChannels = Max(macs.Select(s => s.NIn));
         var convs = macs.Where(s => s.KH * s.KW > 1).ToList();
         ConvInChannels = convs.Count > 0 ? convs.Max(s => s.NIn) : 0;
-        Reduction = Math.Max(1, macs.Select(s => s.Reduction).DefaultIfEmpty(1).Max());
+        Reduction = Math.Max(1, macs.Select(s => s.StoredReduction).DefaultIfEmpty(1).Max());
         var rows = net.Steps.OfType<RowStep>().ToList();
         RowLength = rows.Count > 0 ? rows.Max(r => r.Len) : 0;
         Maps = net.Steps.Any(s => s is MapStep);
@@ -82,6 +82,7 @@ public sealed class NetworkExtents
 
     /// <summary>Input channels of the widest convolution with a kernel above 1×1; 0 when there is none.</summary>
     public int ConvInChannels { get; }
+    /// <summary>Longest reduction as the weights store it (<see cref="MacShape.StoredReduction"/>).</summary>
     public long Reduction { get; }
 
     /// <summary>Longest softmax / LayerNorm row; 0 when the network has none.</summary>

@@ -227,9 +227,10 @@ public static class Lowerer
                     var (cin, h, w) = (c.InputShapes[0][0], c.InputShapes[0][1], c.InputShapes[0][2]);
                     var (m, oh, ow) = (c.Output[0], c.Output[1], c.Output[2]);
                     int ng = cin / c.Groups, mg = m / c.Groups;
-                    var shape = new MacShape(batch, c.Groups, mg, ng, h, w, oh, ow, c.KH, c.KW, c.Stride, c.PadH, c.PadW, c.Dilation);
+                    var weights = ConvWeights(mg, ng, c.KH * c.KW, out var run);
+                    var shape = new MacShape(batch, c.Groups, mg, ng, h, w, oh, ow, c.KH, c.KW, c.Stride, c.PadH, c.PadW, c.Dilation) { ChannelRun = run };
                     step = new MacStep(c.Name, names, shape, x, new Addressing(0, (long)cin * h * w, (long)ng * h * w, (long)h * w, w, 1),
-                        null, ConvWeights(mg, ng, c.KH * c.KW, out var run),
+                        null, weights,
                         y, new Addressing(0, (long)m * oh * ow, (long)mg * oh * ow, (long)oh * ow, ow, 1), act, false);
                     WeightsPlanner.Attach(step, $"{c.Name}.weight", [m, ng, c.KH, c.KW], c.Bias ? $"{c.Name}.bias" : null, bn?.Name, null, null, c.Bias || bn is not null, run);
                     break;
@@ -238,10 +239,11 @@ public static class Lowerer
                 {
                     var (cin, h, w) = (p.InputShapes[0][0], p.InputShapes[0][1], p.InputShapes[0][2]);
                     int oh = h / p.Patch, ow = w / p.Patch, d = p.Dim;
-                    var shape = new MacShape(batch, 1, d, cin, h, w, oh, ow, p.Patch, p.Patch, p.Patch, 0, 0, 1);
+                    var weights = ConvWeights(d, cin, p.Patch * p.Patch, out var run);
+                    var shape = new MacShape(batch, 1, d, cin, h, w, oh, ow, p.Patch, p.Patch, p.Patch, 0, 0, 1) { ChannelRun = run };
                     // Output written token-major (token = oy·OW + ox, then features): the sequence layout later layers read.
                     step = new MacStep(p.Name, names, shape, x, new Addressing(0, (long)cin * h * w, 0, (long)h * w, w, 1),
-                        null, ConvWeights(d, cin, p.Patch * p.Patch, out var run),
+                        null, weights,
                         y, new Addressing(0, (long)oh * ow * d, 0, 1, (long)ow * d, d), act, false);
                     WeightsPlanner.Attach(step, $"{p.Name}.weight", [d, cin, p.Patch, p.Patch], p.Bias ? $"{p.Name}.bias" : null, null, null, null, p.Bias, run);
                     break;

@@ -50,6 +50,15 @@ public sealed record MacShape(int Batch, int Groups, int MOut, int NIn, int IH, 
 {
     public long Macs => (long)Batch * Groups * MOut * NIn * OH * OW * KH * KW;
     public long Reduction => (long)NIn * KH * KW;
+
+    /// <summary>Channels of each tap's zero-padded run for weights stored channels innermost; 0 when they are not.</summary>
+    public int ChannelRun { get; init; }
+
+    /// <summary>
+    /// The reduction as the weights store it: taps × the channel run (the GEMM engine reduces over the run, so a weight
+    /// row is contiguous), else input channels × taps.
+    /// </summary>
+    public long StoredReduction => ChannelRun > 0 ? (long)KH * KW * ChannelRun : Reduction;
 }
 
 /// <summary>Fused activation of a MAC step's output stage (emitted as FG_ACT_*).</summary>
@@ -109,7 +118,7 @@ public sealed class MacStep(string name, IReadOnlyList<string> layers, MacShape 
             {
                 ["batch"] = s.Batch, ["groups"] = s.Groups, ["m_out"] = s.MOut, ["n_in"] = s.NIn, ["ih"] = s.IH, ["iw"] = s.IW,
                 ["oh"] = s.OH, ["ow"] = s.OW, ["kh"] = s.KH, ["kw"] = s.KW, ["stride"] = s.Stride, ["pad_h"] = s.PadH,
-                ["pad_w"] = s.PadW, ["dil"] = s.Dil,
+                ["pad_w"] = s.PadW, ["dil"] = s.Dil, ["run"] = s.ChannelRun,
                 ["x_off"] = X.Offset + XAddr.Off, ["x_b"] = XAddr.B, ["x_g"] = XAddr.G, ["x_c"] = XAddr.C, ["x_y"] = XAddr.Y, ["x_x"] = XAddr.X,
                 ["w_off"] = wBase + WAddr.Off, ["w_b"] = WAddr.B, ["w_g"] = WAddr.G, ["w_o"] = WAddr.C, ["w_i"] = WAddr.Y, ["w_t"] = WAddr.X,
                 ["y_off"] = Y.Offset + YAddr.Off, ["y_b"] = YAddr.B, ["y_g"] = YAddr.G, ["y_c"] = YAddr.C, ["y_y"] = YAddr.Y, ["y_x"] = YAddr.X,

@@ -68,6 +68,37 @@ public class TableWidthTests
         if (width == 80) Assert.Subset(new HashSet<string>(columns), new HashSet<string> { "DSP", "binds" });
     }
 
+    public static TheoryData<string> ZooNetworks => new(Directory.GetFiles(FpgaGen.DataPaths.Designs, "*.yaml")
+        .Select(f => Path.GetFileNameWithoutExtension(f)).Order());
+
+    /// <summary>Every zoo network with every kernel kind and type competing (--precision all), at 80 columns: the
+    /// ranked table's header, rule and rows each fit, so no design's parameter set is ever split over two lines.</summary>
+    [Theory]
+    [MemberData(nameof(ZooNetworks))]
+    public void EveryZooNetworkAtEightyColumnsKeepsOneDesignPerLine(string network)
+    {
+        var r = CliRunner.RunAtWidth(80, "explore", network, "--device", "u280", "--precision", "all", "--top", "20");
+        Assert.Equal(0, r.Code);
+        var table = TableLines(r.Out, "parameters", 20);
+        Assert.All(table, l => Assert.True(l.Length <= 80, $"{network}: {l.Length} > 80: {l}"));
+        Assert.All(table.Skip(2).Select((row, i) => (row, i)), x => Assert.StartsWith((x.i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + " ", x.row.TrimStart()));
+    }
+
+    /// <summary>Each kernel kind alone (the longest parameter sets: conv_systolic's five) at every type, at 80 columns.</summary>
+    [Theory]
+    [InlineData("conv_tiled")]
+    [InlineData("conv_systolic")]
+    [InlineData("gemm")]
+    [InlineData("ln_linear")]
+    public void EachKernelKindAtEveryTypeFitsEightyColumns(string kind)
+    {
+        var network = kind == "ln_linear" ? "vit_b16" : "tiny_cnn";
+        var r = CliRunner.RunAtWidth(80, "explore", network, "--device", "u280", "--precision", "all", "--kernel", kind, "--top", "12", "--objective", "efficiency");
+        Assert.Equal(0, r.Code);
+        var table = TableLines(r.Out, "parameters", 12);
+        Assert.All(table, l => Assert.True(l.Length <= 80, $"{kind}: {l.Length} > 80: {l}"));
+    }
+
     [Fact]
     public void OneKindForAllIsSaidOnceAndItsColumnLeavesFirst()
     {

@@ -23,12 +23,20 @@ public sealed class ExploredAlexNet : IDisposable
     public void Dispose() => dir.Dispose();
 }
 
+/// <summary>The tests on the one test cluster run one at a time (a node failure would hit the others' jobs).</summary>
+[CollectionDefinition(Name)]
+public sealed class SlurmClusterCollection : ICollectionFixture<ExploredAlexNet>
+{
+    public const string Name = "Slurm test cluster";
+}
+
 /// <summary>
 /// Compile sweeps on the real single-node Slurm cluster test.sh starts (tests/cluster/start.sh), with the fake vendor
 /// tools: a throttled job array, a task cancelled with scancel mid-run, a design whose tool fails, and a resume while
 /// the array still runs. Each task is a real `fpgagen sweep task` process that Slurm starts.
 /// </summary>
-public class SlurmSweepTests(ExploredAlexNet explored) : IClassFixture<ExploredAlexNet>, IDisposable
+[Collection(SlurmClusterCollection.Name)]
+public class SlurmSweepTests(ExploredAlexNet explored) : IDisposable
 {
     private readonly TempDir dir = new();
 
@@ -137,12 +145,20 @@ public class SlurmSweepTests(ExploredAlexNet explored) : IClassFixture<ExploredA
         var run = CliRunner.Run(hanging, Submit(sweep, 2, "--no-wait", "--licenses", "quartus:2"));
         Assert.True(run.Code == 0, run.Out + run.Err);
         var job = Assert.Single(Jobs(sweep)).JobId;
-        // A job of someone else's that `sweep cancel` must leave alone.
-        var other = SlurmCluster.Run("sbatch", "--parsable", "--job-name=not-the-sweep", "--output=/dev/null", "--wrap=sleep 60").Trim();
+        // Someone else's array, one task running and one pending, with the sweep's task ids: `squeue --json` in 22.05
+        // lists it whatever -j says, so only FpgaGen's own filter by the sweep's job ids keeps it out of status and cancel.
+        var other = SlurmCluster.Run("sbatch", "--parsable", "--job-name=not-the-sweep", "--output=/dev/null", "--array=1-2%1", "--wrap=sleep 60").Trim();
         try
         {
             SlurmCluster.WaitUntil(() => States(sweep).Select(s => s.State).Order().SequenceEqual(["queued", "running"]), "one design running, one queued");
-            Assert.Contains("waiting: Licenses", CliRunner.Run(SlurmCluster.Tools(), "sweep", "status", sweep).Out);
+            var table = CliRunner.Run(SlurmCluster.Tools(), "sweep", "status", sweep).Out;
+            Assert.Contains("waiting: Licenses", table);
+            Assert.Contains($"{job}_1", table);
+            using (var listed = JsonDocument.Parse(SlurmCluster.Run("squeue", "--json", "--jobs=" + job)))
+                Assert.Contains(listed.RootElement.GetProperty("jobs").EnumerateArray(), j => j.GetProperty("array_job_id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture) == other);
+            Assert.DoesNotContain(other + "_", table);
+            Assert.Contains($"job(s) {job}, target", table);
+            Assert.Equal(2, States(sweep).Count);
 
             var resume = CliRunner.Run(SlurmCluster.Tools(), Submit(sweep, 2, "--no-wait"));
             Assert.True(resume.Code == 0, resume.Out + resume.Err);
@@ -156,16 +172,18 @@ public class SlurmSweepTests(ExploredAlexNet explored) : IClassFixture<ExploredA
             Assert.Contains($"cancelled job(s) {job} with scancel", cancel.Out);
             SlurmCluster.WaitUntil(() => States(sweep).All(s => s is ("stopped", "CANCELLED")), "both designs cancelled");
             Assert.Empty(ResultsLog.Read(Path.Combine(sweep, ResultsLog.FileName)).Records);
-            Assert.Contains(SlurmCluster.Run("squeue", "-h", "-j", other, "-o", "%T").Trim(), new[] { "PENDING", "RUNNING" });
+            Assert.Equal(["PENDING", "RUNNING"], SlurmCluster.Run("squeue", "-h", "-r", "-j", other, "-o", "%T").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
         }
         finally
         {
-            SlurmCluster.Run("scancel", other);
+            SlurmCluster.Run("scancel", other, job.ToString(System.Globalization.CultureInfo.InvariantCulture));   // nothing left hanging when an assertion failed
         }
     }
 
+    private string Sweep(string name) => Sweep(dir, explored, name);
+
     /// <summary>A fresh sweep folder with the fixture's designs.json.</summary>
-    private string Sweep(string name)
+    internal static string Sweep(TempDir dir, ExploredAlexNet explored, string name)
     {
         SlurmCluster.Require();
         var folder = Path.Combine(dir.Path, name);
@@ -174,15 +192,15 @@ public class SlurmSweepTests(ExploredAlexNet explored) : IClassFixture<ExploredA
         return folder;
     }
 
-    private static string[] Submit(string sweep, int top, params string[] more) =>
+    internal static string[] Submit(string sweep, int top, params string[] more) =>
         ["compile", "--sweep", sweep, "--top", top.ToString(System.Globalization.CultureInfo.InvariantCulture), "--jobs", "2", "--executor", "slurm", .. more];
 
-    private static string Folder(string sweep, int rank) => ExploredDesigns.Read(sweep).Designs.Single(d => d.Rank == rank).FolderName(CompileTarget.Report);
+    internal static string Folder(string sweep, int rank) => ExploredDesigns.Read(sweep).Designs.Single(d => d.Rank == rank).FolderName(CompileTarget.Report);
 
-    private static IReadOnlyList<SubmittedArray> Jobs(string sweep) => JobsLog.Read(Path.Combine(sweep, "sweep", "slurm", JobsLog.FileName));
+    internal static IReadOnlyList<SubmittedArray> Jobs(string sweep) => JobsLog.Read(Path.Combine(sweep, "sweep", "slurm", JobsLog.FileName));
 
     /// <summary>(state, Slurm state) of each design by rank, from `fpgagen sweep status --format json`.</summary>
-    private static List<(string State, string? Slurm)> States(string sweep)
+    internal static List<(string State, string? Slurm)> States(string sweep)
     {
         var status = CliRunner.Run(SlurmCluster.Tools(), "sweep", "status", sweep, "--format", "json");
         Assert.True(status.Code == 0, status.Err);

@@ -71,6 +71,18 @@ public static class SlurmCluster
         return stdout.Result;
     }
 
+    /// <summary>Runs a Slurm client command against the test cluster, whatever its exit code (a clean-up step).</summary>
+    public static void TryRun(string command, params string[] args)
+    {
+        var info = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["SLURM_CONF"] = Path.Combine(Require(), "slurm.conf");
+        using var p = Process.Start(info)!;
+        _ = p.StandardOutput.ReadToEndAsync();
+        _ = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+    }
+
     /// <summary>Slurm's accounting (sacct --json) of an array: task id → state, read independently of FpgaGen's parser.</summary>
     public static Dictionary<long, string> Accounting(long arrayJob)
     {

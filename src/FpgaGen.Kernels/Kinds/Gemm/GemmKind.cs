@@ -54,6 +54,8 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         b.Define("AWIN", Ceil(tk, beat) + 1, "ABEATS + 1: beats the dense-row reader keeps (Tk elements may straddle one more)");
         b.Define("WKBEATS", Ceil(tk, beat) + 1, "beats an unaligned run of Tk weights covers at most");
         b.Define("WBEATS", Ceil(tn, beat) + 1, "beats an unaligned row of Tn outputs covers at most: (Tn + BEAT - 1) / BEAT + 1");
+        b.Define("CTP", Math.Max(2L * tk, beat), "max(2 * Tk, BEAT): the reader's corner-turn iterations per group of a segment and Tk reduction elements");
+        b.Define("CTW", Math.Max(2L * tn, beat), "max(2 * Tn, BEAT): the writer's corner-turn iterations per segment of BEAT rows");
         VectorUnit.Define(b, net, vu);
         var ln = FusesLayerNorm;
         string[] read = ln ? ["gm_s", "gm_w", "gm_a"] : ["gm_w", "gm_a"];
@@ -68,10 +70,12 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         var engine = new GroupPlan(Id, Id + "_top",
         [
             MacReader(b, Id, "gemm/body/read", ln ? [new("fr", Elements.Float)] : [], ln ? ["norm", "f_off"] : [], read,
-                b.Ram("abuf", Elements.Data, tk, tm * ktmax)),
+                b.Ram("abuf", Elements.Data, tk, tm * ktmax, copies: 2), b.Registers("twin", Elements.Data, 2L * tk * 2 * beat),
+                b.Registers("toff", Elements.Int, 2L * tk), b.Registers("txs", Elements.Int, 2L * tk)),
             MacCompute(b, Id, "gemm/body/compute", ["gm_w", "gm_a"], ["gm_o"],
-                b.Registers("wreg", Elements.Data, (long)tk * tn), b.Ram("acc", Elements.Accumulator, tn, tm)),
-            MacWriter(b, Id, "gemm/body/write", ln ? ["gm_s", "gm_o"] : ["gm_o"], ln ? [b.Ram("sbuf", Elements.Float, 1, 2L * tm)] : []),
+                b.Registers("wreg", Elements.Data, 2L * tk * tn), b.Ram("acc", Elements.Accumulator, tn, tm)),
+            MacWriter(b, Id, "gemm/body/write", ln ? ["gm_s", "gm_o"] : ["gm_o"],
+                ln ? [b.Ram("sbuf", Elements.Float, 1, 2L * tm), b.Registers("obuf", Elements.Data, 2L * tn * beat)] : [b.Registers("obuf", Elements.Data, 2L * tn * beat)]),
         ], streams);
         ComputePlan[] statistics = ln
             ? [new("layernorm statistics", 2L * tk + 3L * tn + (long)VectorUnit.SpecialFunctionMacs, 1,
@@ -82,37 +86,92 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
     }
 
     /// <summary>
-    /// compute = G·(⌈N/Tn⌉·⌈K/Tk⌉·max(M, blocks·latency) + blocks·⌈N/Tn⌉·depth) over M = output pixels or rows, N =
-    /// output channels, K = the reduction: every (n, k) tile streams the M rows of its row block; padding waste when N
-    /// or K do not divide. Traffic as the reader loads it: the im2col rows of every block (a convolution's input is
-    /// gathered once per tap that reads it), the right-hand matrix once per row block of Tm rows (batching rows
-    /// amortizes weights), the result once; each at the DDR efficiency of its burst (<see cref="MemoryTiming"/>).
+    /// The cycles of the loops in templates/gemm/body over B = ⌈M/Tm⌉ row blocks of r rows (M = output pixels or
+    /// rows, N = output channels, K = the reduction), T = ⌈N/Tn⌉·⌈K/Tk⌉ weight tiles a block. Reader: part k loads
+    /// block k (L_k) while block k−1 streams (S = T·max(r, Tn): a tile's rows while the next tile's weights go out),
+    /// max(L_k, S_k−1) per part, part 0 max(L_0, Tn), the last part S, where a weight row takes its beats' count of
+    /// iterations (one request each: ⌈Tk/BEAT⌉, one more when rows need not start on a beat); L = r·⌈K/Tk⌉·beats for
+    /// dense rows (the window takes one beat an iteration), the corner turn's (segments·⌈K/Tk⌉ + 1)·max(2 Tk, BEAT) for NCHW rows (a segment:
+    /// at most BEAT/stride pixels of one output row), r·⌈K/Tk⌉·Tk for a gather; a fused LayerNorm adds its two passes
+    /// (2·r·⌈K/Tk⌉) per block. Engine: Tn + B·S. Writer per block and output tile: the biases (Tn), the LayerNorm
+    /// pairs (2 Tn), then the NCHW corner turn (⌈r/BEAT⌉ + 1)·max(BEAT, 2 Tn), max(BEAT, Tn) when the runs start on
+    /// beats, or a row's beats (consecutive outputs) or one iteration a row. The step takes the slowest stage plus one pipeline fill. Traffic as the reader
+    /// loads it: the corner turn fetches whole beats (a segment's span plus on average one beat of alignment), dense
+    /// rows once, the right-hand matrix once per block (batching rows amortizes weights), the result once; each at the
+    /// DDR efficiency of its burst (<see cref="MemoryTiming"/>).
     /// </summary>
     public override OpCost Cost(HardwarePlan plan, in MacWork op, Target target, double bytesPerCycle)
     {
         var p = (GemmPlan)plan;
-        long count = op.G, m = (long)op.R * op.C, n = op.M, k = op.Reduction;
-        long blocks = Ceil(m, p.Tm), nT = Ceil(n, p.Tn), kT = Ceil(k, p.Tk);
-        // Every (n, k) tile revisits the block's accumulators after its rows: blocks shorter than the adder latency stall.
-        double compute = (double)count * (nT * kT * Math.Max((double)m, (double)blocks * AccumulateLatency(target.Precision)) + blocks * nT * PipelineDepth);
-        if (op.Normalizes) compute += (double)count * blocks * NormalizeLatency;
+        long m = (long)op.R * op.C, kT = Ceil(op.StoredReduction, p.Tk), tiles = Ceil(op.M, p.Tn) * kT;
+        long beat = PlanBuilder.ElementsPerBeat(target.Bytes), blocks = Ceil(m, p.Tm);
+        bool turn = !op.DenseRows && op.RowMajorInput && op.S <= beat;
+        bool outTurn = op.OutputChannelStride != 1 && op.RowMajorOutput && op.R > 0;
+        long segp = turn ? beat / op.S : 1, ctp = Math.Max(2L * p.Tk, beat);
+        var segments = turn ? BlockSegments(m, op.C, p.Tm, segp) : null;
+        bool dense = op.DenseRows;
+        // Beats a run of Tk (Tn) elements takes, one request an iteration: one more when runs need not start on a beat.
+        bool split = p.Tk % beat == 0 || beat % p.Tk == 0;
+        long Slots(long lanes, bool aligned) => Ceil(lanes, beat) + (aligned ? 0 : 1);
+        long dslots = dense ? Slots(p.Tk, split && op.InputRowStride % beat == 0) : 1;
+        long wslots = op.WeightRows ? Slots(p.Tk, split && op.WeightRowStride % beat == 0) : 1;
+        long oslots = Slots(p.Tn, (p.Tn % beat == 0 || beat % p.Tn == 0) && op.OutputRowStride % beat == 0);
+        double Load(long blk, long rows) => dense ? rows * kT * dslots : turn ? (segments![blk] * kT + 1) * ctp : rows * kT * p.Tk;
+        double Stream(long rows) => tiles * (double)Math.Max(rows, p.Tn * wslots);
+        long Rows(long blk) => Math.Min(p.Tm, m - blk * p.Tm);
+        double cyclic = 0, engine = 0, writer = 0, stats = 0, aBytes = 0;
+        for (long blk = 0; blk < blocks; blk++)
+        {
+            long rows = Rows(blk);
+            cyclic += Math.Max(Load(blk, rows), Stream(Rows((blk + blocks - 1) % blocks)));
+            engine += tiles * (double)Math.Max(rows, p.Tn);
+            if (op.Normalizes) stats += 2.0 * rows * kT;
+            bool aligned = op.OutputChannelStride % beat == 0 && (op.OutputBase + blk * p.Tm) % beat == 0;
+            double store = outTurn ? (Ceil(rows, beat) + 1) * (aligned ? Math.Max(beat, p.Tn) : Math.Max(beat, 2L * p.Tn))
+                : rows * (op.OutputChannelStride == 1 ? oslots : 1);
+            writer += Ceil(op.M, p.Tn) * ((op.HasBias ? p.Tn : 0) + (op.Normalizes ? 2.0 * p.Tn : 0) + store);
+            if (turn) aBytes += kT * p.Tk * (segments![blk] * beat + (double)op.S * (rows - segments[blk]));
+        }
+        // Parts run over all G·B blocks in one sequence: the first loads only, the last streams only.
+        long last = blocks - 1;
+        double reader = op.G * (cyclic + stats) - Math.Max(Load(0, Rows(0)), Stream(Rows(last))) + Math.Max(Load(0, Rows(0)), p.Tn * wslots) + Stream(Rows(last));
+        double compute = Math.Max(Math.Max(reader, op.G * engine + p.Tn), op.G * writer) + PipelineDepth;
         var e = target.Bytes;
-        double a = (double)count * m * k * e, w = (double)count * blocks * k * n * e, y = (double)count * m * n * e;
-        // Bursts: a left-hand row is contiguous for a matrix product, a convolution's im2col gather reads input rows
-        // of C pixels per tap; a weight row of the reduction (k values, OIHW) per output channel; output rows of n.
-        double aBurst = (op.KH * op.KW == 1 && op.S == 1 ? k : op.C) * e, wBurst = k * e;
+        long k = op.StoredReduction, n = op.M;
+        double a = op.G * (turn ? aBytes : (double)m * k) * e, w = (double)op.G * blocks * k * n * e, y = (double)op.G * m * n * e;
+        // Bursts: a dense row is contiguous; the corner turn fetches one or two beats a request; a weight row is the
+        // reduction (k values); an output run is a block's rows of one channel (NCHW) or a row of n (a product's).
+        double aBurst = op.DenseRows ? k * e : turn ? beat * e : e, wBurst = k * e;
         double memory = MemoryTiming.Cycles(a, aBurst, bytesPerCycle) + MemoryTiming.Cycles(w, wBurst, bytesPerCycle)
-            + MemoryTiming.Cycles(y, Math.Min(n, p.Tn) * e, bytesPerCycle);
-        double fill = MemoryTiming.Cycles((double)Math.Min(p.Tm, m) * k * e, aBurst, bytesPerCycle) + MemoryTiming.Cycles((double)p.Tn * p.Tk * e, wBurst, bytesPerCycle);
-        return new OpCost(compute, memory, fill, a + w + y);
+            + MemoryTiming.Cycles(y, (outTurn ? Math.Min(m, p.Tm) : Math.Min(n, p.Tn)) * e, bytesPerCycle);
+        return new OpCost(compute, memory, 0, a + w + y);
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(long, long, long, long), long[]> SegmentCache = new();
+
+    /// <summary>
+    /// Corner-turn segments of each row block: runs of at most <paramref name="segp"/> consecutive pixels of one output
+    /// row (width <paramref name="ow"/>) among the block's pixels (the first row's rest, whole rows, the last row's
+    /// start), as the reader counts them. Cached: the explorer asks for the same shapes for every design.
+    /// </summary>
+    internal static long[] BlockSegments(long pixels, long ow, long tm, long segp) => SegmentCache.GetOrAdd((pixels, ow, tm, segp), key =>
+    {
+        var (px, w, t, sp) = key;
+        var segs = new long[Ceil(px, t)];
+        for (long blk = 0; blk < segs.Length; blk++)
+        {
+            long rows = Math.Min(t, px - blk * t), ox0 = blk * t % w, first = Math.Min(w - ox0, rows), rest = rows - first;
+            segs[blk] = Ceil(first, sp) + rest / w * Ceil(w, sp) + Ceil(rest % w, sp);
+        }
+        return segs;
+    });
 
     /// <summary>The closed forms of the loops in templates/gemm/body.</summary>
     public override IReadOnlyDictionary<string, long> StreamCounts(HardwarePlan plan, MacShape s, bool normalizes)
     {
         var p = (GemmPlan)plan;
         long bg = (long)s.Batch * s.Groups, pixels = (long)s.OH * s.OW;
-        long blocks = Ceil(pixels, p.Tm), nt = Ceil(s.MOut, p.Tn), kt = Ceil(s.Reduction, p.Tk);
+        long blocks = Ceil(pixels, p.Tm), nt = Ceil(s.MOut, p.Tn), kt = Ceil(s.StoredReduction, p.Tk);
         var counts = new Dictionary<string, long>
         {
             ["gm_w"] = bg * blocks * nt * kt * p.Tn, ["gm_a"] = bg * nt * kt * pixels, ["gm_o"] = bg * nt * pixels,
