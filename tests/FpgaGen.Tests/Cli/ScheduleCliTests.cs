@@ -6,8 +6,8 @@ namespace FpgaGen.Tests.Cli;
 
 /// <summary>
 /// `fpgagen simulate --schedule` end to end on PoCL: the generated code's own cycles per step beside the estimate.
-/// The rewritten conv engines (double-buffered tiles, corner turns) must pass; gemm's on-chip im2col for convolutions
-/// still gathers, so the check must fail on it and name the loop.
+/// The rewritten engines (double-buffered tiles, corner turns) must pass; attention's P.V still gathers V's columns,
+/// so the check must fail on it and name the loop.
 /// </summary>
 public class ScheduleCliTests
 {
@@ -43,12 +43,37 @@ public class ScheduleCliTests
     [Fact]
     public void AGatheringEngineFailsAndNamesItsLoop()
     {
-        // gemm runs a convolution through an on-chip im2col that gathers one element per lane: the check must say so.
-        var r = CliRunner.Run("simulate", "tiny_cnn", "--device", "a10_385a", "--precision", "int8", "--schedule", "--format", "json");
+        // Attention's P.V reads V's columns (one element per lane, V stored token-major): the check must say so.
+        var tinyVit = Path.Combine(DataPaths.Root, "tests", "FpgaGen.Tests", "Codegen", "Networks", "tiny_vit.yaml");
+        var r = CliRunner.Run("simulate", tinyVit, "--device", "u280", "--schedule", "--format", "json");
         Assert.Equal(1, r.Code);
         var problems = JsonDocument.Parse(r.Out).RootElement.GetProperty("schedule").GetProperty("problems").EnumerateArray().Select(p => p.GetString()!).ToList();
         Assert.Contains(problems, p => p.StartsWith("loop gemm/body/read", StringComparison.Ordinal) && p.Contains("requests on port"));
-        Assert.Contains(problems, p => p.StartsWith("step conv1:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheRewrittenGemmEngineReachesItsEstimateAtIiOneOnConvolutions()
+    {
+        // On-chip im2col through the corner turn, double-buffered row blocks, two weight tiles, corner-turn stores;
+        // small tiles, so every step has several row blocks and weight tiles.
+        using var dir = new TempDir();
+        var out_ = Path.Combine(dir.Path, "explore");
+        Assert.Equal(0, CliRunner.Run("explore", "tiny_cnn", "--device", "a10_385a", "--kernel", "gemm", "--precision", "int8", "--out", out_).Code);
+        var file = Path.Combine(out_, "designs.json");
+        var doc = JsonNode.Parse(File.ReadAllText(file))!;
+        doc["designs"]![0]!["params"] = new JsonObject { ["Tm"] = 32, ["Tn"] = 8, ["Tk"] = 16, ["vu"] = 8 };
+        File.WriteAllText(file, doc.ToJsonString());
+
+        var r = CliRunner.Run("simulate", "tiny_cnn", "--device", "a10_385a", "--design", file, "--rank", "1", "--schedule", "--format", "json");
+        Assert.True(r.Code == 0, r.Out + r.Err);
+        var steps = JsonDocument.Parse(r.Out).RootElement.GetProperty("schedule").GetProperty("steps").EnumerateArray().ToList();
+        foreach (var step in steps.Where(x => x.GetProperty("name").GetString()!.StartsWith("conv", StringComparison.Ordinal)))
+        {
+            var (cycles, estimated) = (step.GetProperty("cycles").GetDouble(), step.GetProperty("estimated_cycles").GetDouble());
+            Assert.InRange(cycles / estimated, 0.95, 1.05);
+            Assert.All(step.GetProperty("loops").EnumerateArray(), l => Assert.Equal(1.0, l.GetProperty("ii").GetDouble()));
+        }
+        Assert.Equal(0, CliRunner.Run("simulate", "tiny_cnn", "--device", "a10_385a", "--design", file, "--rank", "1").Code);
     }
 
     [Fact]

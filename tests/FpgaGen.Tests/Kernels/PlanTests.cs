@@ -166,7 +166,7 @@ public class PlanCliTests
     [InlineData("alexnet", "u250", "conv_tiled", "Tm=32,Tn=8,Tr=13,Tc=13,vu=16", "int8")]
     [InlineData("resnet18", "a10_385a", "conv_systolic", "rows=8,cols=7,simd=8,tile_h=7,vu=16", "int16")]
     [InlineData("vit_b16", "u280", "ln_linear", "Tm=64,Tn=32,Tk=32,vu=32", "fp16")]
-    [InlineData("vgg16", "zcu102", "gemm", "Tm=32,Tn=16,Tk=16,vu=16", "fp32")]
+    [InlineData("vgg16", "zcu102", "gemm", "Tm=16,Tn=16,Tk=16,vu=16", "fp32")]
     public void EstimateOfAProjectsDesignPrintsTheProjectsPlan(string network, string device, string kernel, string set, string precision)
     {
         using var dir = new FpgaGen.Tests.Toolchains.TempDir();

@@ -54,6 +54,9 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         b.Define("AWIN", Ceil(tk, beat) + 1, "ABEATS + 1: beats the dense-row reader keeps (Tk elements may straddle one more)");
         b.Define("WKBEATS", Ceil(tk, beat) + 1, "beats an unaligned run of Tk weights covers at most");
         b.Define("WBEATS", Ceil(tn, beat) + 1, "beats an unaligned row of Tn outputs covers at most: (Tn + BEAT - 1) / BEAT + 1");
+        // A run of Tk (Tn) elements starting on a beat stays within ⌈Tk/BEAT⌉ beats when Tk and the beat divide one another.
+        b.Define("KSLOTS", tk % beat == 0 || beat % tk == 0 ? Ceil(tk, beat) : Ceil(tk, beat) + 1, "beats of a run of Tk elements that starts on a beat");
+        b.Define("NSLOTS", tn % beat == 0 || beat % tn == 0 ? Ceil(tn, beat) : Ceil(tn, beat) + 1, "beats of a run of Tn outputs that starts on a beat");
         b.Define("CTP", Math.Max(2L * tk, beat), "max(2 * Tk, BEAT): the reader's corner-turn iterations per group of a segment and Tk reduction elements");
         b.Define("CTW", Math.Max(2L * tn, beat), "max(2 * Tn, BEAT): the writer's corner-turn iterations per segment of BEAT rows");
         VectorUnit.Define(b, net, vu);

@@ -128,6 +128,7 @@ __kernel void conv_tiled_read(
     int pad_h,
     int pad_w,
     int dil,
+    int run,
     int x_off,
     int x_b,
     int x_g,
@@ -305,7 +306,8 @@ __kernel void conv_tiled_compute(
     int stride,
     int pad_h,
     int pad_w,
-    int dil)
+    int dil,
+    int run)
 {
     __local DTYPE wbuf[1152];
     __local ACC_T acc[784];
@@ -405,6 +407,7 @@ __kernel void conv_tiled_write(
     int pad_h,
     int pad_w,
     int dil,
+    int run,
     int y_off,
     int y_b,
     int y_g,

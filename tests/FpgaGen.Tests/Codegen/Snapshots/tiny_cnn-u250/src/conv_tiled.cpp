@@ -22,6 +22,7 @@ static void conv_tiled_read(
     int pad_h,
     int pad_w,
     int dil,
+    int run,
     int x_off,
     int x_b,
     int x_g,
@@ -205,6 +206,7 @@ static void conv_tiled_compute(
     int pad_h,
     int pad_w,
     int dil,
+    int run,
     hls::stream<ct_vec>& ct_w,
     hls::stream<ct_vec>& ct_x,
     hls::stream<ct_ovec>& ct_o)
@@ -309,6 +311,7 @@ static void conv_tiled_write(
     int pad_h,
     int pad_w,
     int dil,
+    int run,
     int y_off,
     int y_b,
     int y_g,
@@ -451,6 +454,7 @@ extern "C" void conv_tiled_top(
     int pad_h,
     int pad_w,
     int dil,
+    int run,
     int x_off,
     int x_b,
     int x_g,
@@ -496,6 +500,7 @@ extern "C" void conv_tiled_top(
 #pragma HLS INTERFACE s_axilite port=pad_h bundle=control
 #pragma HLS INTERFACE s_axilite port=pad_w bundle=control
 #pragma HLS INTERFACE s_axilite port=dil bundle=control
+#pragma HLS INTERFACE s_axilite port=run bundle=control
 #pragma HLS INTERFACE s_axilite port=x_off bundle=control
 #pragma HLS INTERFACE s_axilite port=x_b bundle=control
 #pragma HLS INTERFACE s_axilite port=x_g bundle=control
@@ -534,7 +539,7 @@ extern "C" void conv_tiled_top(
 #pragma HLS STREAM variable=ct_x depth=64
     hls::stream<ct_ovec> ct_o("ct_o");
 #pragma HLS STREAM variable=ct_o depth=64
-    conv_tiled_read(x, w, batch, groups, m_out, n_in, ih, iw, oh, ow, kh, kw, stride, pad_h, pad_w, dil, x_off, x_b, x_g, x_c, x_y, x_x, w_off, w_b, w_g, w_o, w_i, w_t, ct_w, ct_x);
-    conv_tiled_compute(batch, groups, m_out, n_in, ih, iw, oh, ow, kh, kw, stride, pad_h, pad_w, dil, ct_w, ct_x, ct_o);
-    conv_tiled_write(bq, fq, iq, y, batch, groups, m_out, n_in, ih, iw, oh, ow, kh, kw, stride, pad_h, pad_w, dil, y_off, y_b, y_g, y_c, y_y, y_x, b_off, act, norm, q_off, f_off, ln_off, ct_o);
+    conv_tiled_read(x, w, batch, groups, m_out, n_in, ih, iw, oh, ow, kh, kw, stride, pad_h, pad_w, dil, run, x_off, x_b, x_g, x_c, x_y, x_x, w_off, w_b, w_g, w_o, w_i, w_t, ct_w, ct_x);
+    conv_tiled_compute(batch, groups, m_out, n_in, ih, iw, oh, ow, kh, kw, stride, pad_h, pad_w, dil, run, ct_w, ct_x, ct_o);
+    conv_tiled_write(bq, fq, iq, y, batch, groups, m_out, n_in, ih, iw, oh, ow, kh, kw, stride, pad_h, pad_w, dil, run, y_off, y_b, y_g, y_c, y_y, y_x, b_off, act, norm, q_off, f_off, ln_off, ct_o);
 }

@@ -24,6 +24,7 @@ extern "C" void conv_tiled_top(
     int pad_h,
     int pad_w,
     int dil,
+    int run,
     int x_off,
     int x_b,
     int x_g,

@@ -15,7 +15,7 @@ namespace fg {
 
 /* The arguments of one step, as the launch plan gives them (see the kernel catalog). */
 struct Args {
-    int batch = 1, groups = 1, m_out = 1, n_in = 1, ih = 1, iw = 1, oh = 1, ow = 1, kh = 1, kw = 1, stride = 1, pad_h = 0, pad_w = 0, dil = 1;
+    int batch = 1, groups = 1, m_out = 1, n_in = 1, ih = 1, iw = 1, oh = 1, ow = 1, kh = 1, kw = 1, stride = 1, pad_h = 0, pad_w = 0, dil = 1, run = 0;
     int x_off = 0, x_b = 0, x_g = 0, x_c = 0, x_y = 0, x_x = 0;
     int w_off = 0, w_b = 0, w_g = 0, w_o = 0, w_i = 0, w_t = 0;
     int y_off = 0, y_b = 0, y_g = 0, y_c = 0, y_y = 0, y_x = 0;

@@ -39,6 +39,7 @@ static int case_0()
     a.pad_h = 1;
     a.pad_w = 1;
     a.q_off = 0;
+    a.run = 4;
     a.stride = 1;
     a.w_b = 0;
     a.w_g = 576;
@@ -77,7 +78,7 @@ static int case_0()
     iq[1] = 16;
     for (auto& e : y) e = (DTYPE)3;
     std::vector<DTYPE> y_ref(y);
-    conv_tiled_top(x.data(), w.data(), bq.data(), fq.data(), iq.data(), y.data(), a.batch, a.groups, a.m_out, a.n_in, a.ih, a.iw, a.oh, a.ow, a.kh, a.kw, a.stride, a.pad_h, a.pad_w, a.dil, a.x_off, a.x_b, a.x_g, a.x_c, a.x_y, a.x_x, a.w_off, a.w_b, a.w_g, a.w_o, a.w_i, a.w_t, a.y_off, a.y_b, a.y_g, a.y_c, a.y_y, a.y_x, a.b_off, a.act, a.norm, a.q_off, a.f_off, a.ln_off);
+    conv_tiled_top(x.data(), w.data(), bq.data(), fq.data(), iq.data(), y.data(), a.batch, a.groups, a.m_out, a.n_in, a.ih, a.iw, a.oh, a.ow, a.kh, a.kw, a.stride, a.pad_h, a.pad_w, a.dil, a.run, a.x_off, a.x_b, a.x_g, a.x_c, a.x_y, a.x_x, a.w_off, a.w_b, a.w_g, a.w_o, a.w_i, a.w_t, a.y_off, a.y_b, a.y_g, a.y_c, a.y_y, a.y_x, a.b_off, a.act, a.norm, a.q_off, a.f_off, a.ln_off);
     fg::ref_mac(a, x.data(), w.data(), bq.data(), fq.data(), fq.data(), iq.data(), y_ref.data());
     return fg::compare("conv1", y.data(), y_ref.data(), 16384, 1.0);
 }
@@ -105,6 +106,7 @@ static int case_1()
     a.pad_h = 0;
     a.pad_w = 0;
     a.q_off = 0;
+    a.run = 0;
     a.stride = 1;
     a.w_b = 0;
     a.w_g = 0;
@@ -143,7 +145,7 @@ static int case_1()
     iq[1] = 17;
     for (auto& e : y) e = (DTYPE)3;
     std::vector<DTYPE> y_ref(y);
-    conv_tiled_top(x.data(), w.data(), bq.data(), fq.data(), iq.data(), y.data(), a.batch, a.groups, a.m_out, a.n_in, a.ih, a.iw, a.oh, a.ow, a.kh, a.kw, a.stride, a.pad_h, a.pad_w, a.dil, a.x_off, a.x_b, a.x_g, a.x_c, a.x_y, a.x_x, a.w_off, a.w_b, a.w_g, a.w_o, a.w_i, a.w_t, a.y_off, a.y_b, a.y_g, a.y_c, a.y_y, a.y_x, a.b_off, a.act, a.norm, a.q_off, a.f_off, a.ln_off);
+    conv_tiled_top(x.data(), w.data(), bq.data(), fq.data(), iq.data(), y.data(), a.batch, a.groups, a.m_out, a.n_in, a.ih, a.iw, a.oh, a.ow, a.kh, a.kw, a.stride, a.pad_h, a.pad_w, a.dil, a.run, a.x_off, a.x_b, a.x_g, a.x_c, a.x_y, a.x_x, a.w_off, a.w_b, a.w_g, a.w_o, a.w_i, a.w_t, a.y_off, a.y_b, a.y_g, a.y_c, a.y_y, a.y_x, a.b_off, a.act, a.norm, a.q_off, a.f_off, a.ln_off);
     fg::ref_mac(a, x.data(), w.data(), bq.data(), fq.data(), fq.data(), iq.data(), y_ref.data());
     return fg::compare("fc", y.data(), y_ref.data(), 10, 1.0);
 }
