@@ -27,9 +27,6 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
 {
     public const string Name = "gemm";
 
-    /// <summary>Latency of the row epilogue (mean, variance, rsqrt) of a fused LayerNorm, per row block.</summary>
-    public const int NormalizeLatency = 40;
-
     public override string Title => "tiled GEMM engine";
     public override double ClockDerating => 0.2;
 
@@ -54,9 +51,8 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         b.Define("AWIN", Ceil(tk, beat) + 1, "ABEATS + 1: beats the dense-row reader keeps (Tk elements may straddle one more)");
         b.Define("WKBEATS", Ceil(tk, beat) + 1, "beats an unaligned run of Tk weights covers at most");
         b.Define("WBEATS", Ceil(tn, beat) + 1, "beats an unaligned row of Tn outputs covers at most: (Tn + BEAT - 1) / BEAT + 1");
-        // A run of Tk (Tn) elements starting on a beat stays within ⌈Tk/BEAT⌉ beats when Tk and the beat divide one another.
-        b.Define("KSLOTS", tk % beat == 0 || beat % tk == 0 ? Ceil(tk, beat) : Ceil(tk, beat) + 1, "beats of a run of Tk elements that starts on a beat");
-        b.Define("NSLOTS", tn % beat == 0 || beat % tn == 0 ? Ceil(tn, beat) : Ceil(tn, beat) + 1, "beats of a run of Tn outputs that starts on a beat");
+        b.Define("KSLOTS", RunBeats(tk, beat, true), "beats of a run of Tk elements that starts on a beat");
+        b.Define("NSLOTS", RunBeats(tn, beat, true), "beats of a run of Tn outputs that starts on a beat");
         b.Define("CTP", Math.Max(2L * tk, beat), "max(2 * Tk, BEAT): the reader's corner-turn iterations per group of a segment and Tk reduction elements");
         b.Define("CTW", Math.Max(2L * tn, beat), "max(2 * Tn, BEAT): the writer's corner-turn iterations per segment of BEAT rows");
         VectorUnit.Define(b, net, vu);
@@ -78,7 +74,7 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
             MacCompute(b, Id, "gemm/body/compute", ["gm_w", "gm_a"], ["gm_o"],
                 b.Registers("wreg", Elements.Data, 2L * tk * tn), b.Ram("acc", Elements.Accumulator, tn, tm)),
             MacWriter(b, Id, "gemm/body/write", ln ? ["gm_s", "gm_o"] : ["gm_o"],
-                ln ? [b.Ram("sbuf", Elements.Float, 1, 2L * tm), b.Registers("obuf", Elements.Data, 2L * tn * beat)] : [b.Registers("obuf", Elements.Data, 2L * tn * beat)]),
+                [.. ln ? [b.Ram("sbuf", Elements.Float, 1, 2L * tm)] : Array.Empty<BufferPlan>(), b.Registers("obuf", Elements.Data, 2L * tn * beat)]),
         ], streams);
         ComputePlan[] statistics = ln
             ? [new("layernorm statistics", 2L * tk + 3L * tn + (long)VectorUnit.SpecialFunctionMacs, 1,
@@ -113,12 +109,10 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         long segp = turn ? beat / op.S : 1, ctp = Math.Max(2L * p.Tk, beat);
         var segments = turn ? BlockSegments(m, op.C, p.Tm, segp) : null;
         bool dense = op.DenseRows;
-        // Beats a run of Tk (Tn) elements takes, one request an iteration: one more when runs need not start on a beat.
-        bool split = p.Tk % beat == 0 || beat % p.Tk == 0;
-        long Slots(long lanes, bool aligned) => Ceil(lanes, beat) + (aligned ? 0 : 1);
-        long dslots = dense ? Slots(p.Tk, split && op.InputRowStride % beat == 0) : 1;
-        long wslots = op.WeightRows ? Slots(p.Tk, split && op.WeightRowStride % beat == 0) : 1;
-        long oslots = Slots(p.Tn, (p.Tn % beat == 0 || beat % p.Tn == 0) && op.OutputRowStride % beat == 0);
+        // Beats a run of Tk (Tn) elements takes, one request an iteration (the templates' KSLOTS / NSLOTS or the unaligned count).
+        long dslots = dense ? RunBeats(p.Tk, beat, op.InputRowStride % beat == 0) : 1;
+        long wslots = op.WeightRows ? RunBeats(p.Tk, beat, op.WeightRowStride % beat == 0) : 1;
+        long oslots = RunBeats(p.Tn, beat, op.OutputRowStride % beat == 0);
         double Load(long blk, long rows) => dense ? rows * kT * dslots : turn ? (segments![blk] * kT + 1) * ctp : rows * kT * p.Tk;
         double Stream(long rows) => tiles * (double)Math.Max(rows, p.Tn * wslots);
         long Rows(long blk) => Math.Min(p.Tm, m - blk * p.Tm);
@@ -149,6 +143,13 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
             + MemoryTiming.Cycles(y, (outTurn ? Math.Min(m, p.Tm) : Math.Min(n, p.Tn)) * e, bytesPerCycle);
         return new OpCost(compute, memory, 0, a + w + y);
     }
+
+    /// <summary>
+    /// Beats a run of <paramref name="lanes"/> consecutive elements covers: ⌈lanes/BEAT⌉ when it starts on a beat and
+    /// lanes and the beat divide one another (every run then starts on a beat), else one more.
+    /// </summary>
+    private static long RunBeats(long lanes, long beat, bool startsOnBeat) =>
+        Ceil(lanes, beat) + (startsOnBeat && (lanes % beat == 0 || beat % lanes == 0) ? 0 : 1);
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(long, long, long, long), long[]> SegmentCache = new();
 
