@@ -145,14 +145,16 @@ public class SlurmSweepTests(ExploredAlexNet explored) : IDisposable
         var run = CliRunner.Run(hanging, Submit(sweep, 2, "--no-wait", "--licenses", "quartus:2"));
         Assert.True(run.Code == 0, run.Out + run.Err);
         var job = Assert.Single(Jobs(sweep)).JobId;
-        // Someone else's array, one task running and one pending, with the sweep's task ids: `squeue --json` in 22.05
-        // lists it whatever -j says, so only FpgaGen's own filter by the sweep's job ids keeps it out of status and cancel.
-        var other = SlurmCluster.Run("sbatch", "--parsable", "--job-name=not-the-sweep", "--output=/dev/null", "--array=1-2%1", "--wrap=sleep 60").Trim();
+        // Someone else's array with the sweep's task ids: `squeue --json` in 22.05 lists it whatever -j says, so only
+        // FpgaGen's own filter by the sweep's job ids keeps it out of status and cancel. Held, so that it takes no CPU:
+        // on a 2-CPU node a running task of it would make the sweep's second task wait on Resources instead of Licenses.
+        var other = SlurmCluster.Run("sbatch", "--parsable", "--hold", "--job-name=not-the-sweep", "--output=/dev/null", "--array=1-2", "--wrap=sleep 60").Trim();
         try
         {
             SlurmCluster.WaitUntil(() => States(sweep).Select(s => s.State).Order().SequenceEqual(["queued", "running"]), "one design running, one queued");
-            var table = CliRunner.Run(SlurmCluster.Tools(), "sweep", "status", sweep).Out;
-            Assert.Contains("waiting: Licenses", table);
+            // The scheduler sets the pending task's reason on its next pass (every second here).
+            var table = "";
+            SlurmCluster.WaitUntil(() => (table = CliRunner.Run(SlurmCluster.Tools(), "sweep", "status", sweep).Out).Contains("waiting: Licenses"), "the queued design waiting on its licences", 30);
             Assert.Contains($"{job}_1", table);
             using (var listed = JsonDocument.Parse(SlurmCluster.Run("squeue", "--json", "--jobs=" + job)))
                 Assert.Contains(listed.RootElement.GetProperty("jobs").EnumerateArray(), j => j.GetProperty("array_job_id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture) == other);
@@ -172,7 +174,7 @@ public class SlurmSweepTests(ExploredAlexNet explored) : IDisposable
             Assert.Contains($"cancelled job(s) {job} with scancel", cancel.Out);
             SlurmCluster.WaitUntil(() => States(sweep).All(s => s is ("stopped", "CANCELLED")), "both designs cancelled");
             Assert.Empty(ResultsLog.Read(Path.Combine(sweep, ResultsLog.FileName)).Records);
-            Assert.Equal(["PENDING", "RUNNING"], SlurmCluster.Run("squeue", "-h", "-r", "-j", other, "-o", "%T").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
+            Assert.Equal(["PENDING", "PENDING"], SlurmCluster.Run("squeue", "-h", "-r", "-j", other, "-o", "%T").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
         }
         finally
         {
