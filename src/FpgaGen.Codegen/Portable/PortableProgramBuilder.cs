@@ -99,10 +99,11 @@ public static class PortableProgramBuilder
 
     /// <summary>
     /// A step as one round, or, for a MAC step without groups whose largest FIFO would exceed the bound, as slices:
-    /// first of the output channels (whole multiples of the engine's output lanes; each slice reads its channels'
-    /// weights and writes their outputs), then, where one lane group is still too much, of the output rows (of the
-    /// output columns for single-row products). A spatial slice moves the input offset to its first input row and
-    /// keeps only the padding that lies above it, so the rounds together compute exactly the step.
+    /// first of the output rows (of the output columns for single-row products) in whole engine tiles, so the slices'
+    /// loops together run the step's own trips (an output-channel slice would load every input block again), then,
+    /// where one tile row is still too much, of the output channels (whole multiples of the engine's output lanes;
+    /// each slice reads its channels' weights and writes their outputs). A spatial slice moves the input offset to its
+    /// first input row and keeps only the padding that lies above it, so the rounds together compute exactly the step.
     /// </summary>
     private static List<Round> Rounds(Step step, PlannedDesign d, IReadOnlyDictionary<string, long> itemBytes, long maxFifoBytes)
     {
@@ -111,7 +112,11 @@ public static class PortableProgramBuilder
         if (step is not MacStep m || m.Shape.Groups != 1 || Bytes(full) <= maxFifoBytes) return [new Round(step.Args, full)];
 
         var result = new List<Round>();
-        foreach (var (args, shape) in Slices(step.Args, m.Shape, d.Kind.OutputLanes(d.Plan), Parts(Bytes(full), maxFifoBytes), SliceChannels))
+        var rowsAxis = m.Shape.OH > 1;
+        var spatial = m.Shape.OH > 1 || m.Shape.OW > 1
+            ? Slices(step.Args, m.Shape, d.Kind.SpatialTile(d.Plan, m.Shape, rowsAxis), Parts(Bytes(full), maxFifoBytes), rowsAxis ? SliceRows : SliceColumns)
+            : [(step.Args.ToDictionary(kv => kv.Key, kv => kv.Value), m.Shape)];
+        foreach (var (args, shape) in spatial)
         {
             var counts = d.StreamCounts(shape, m.Normalizes);
             if (Bytes(counts) <= maxFifoBytes)
@@ -119,9 +124,7 @@ public static class PortableProgramBuilder
                 result.Add(new Round(args, counts));
                 continue;
             }
-            var rowsAxis = shape.OH > 1;
-            var unit = rowsAxis ? d.Kind.RowTile(d.Plan) : 1;
-            foreach (var (a, s) in Slices(args, shape, unit, Parts(Bytes(counts), maxFifoBytes), rowsAxis ? SliceRows : SliceColumns))
+            foreach (var (a, s) in Slices(args, shape, d.Kind.OutputLanes(d.Plan), Parts(Bytes(counts), maxFifoBytes), SliceChannels))
                 result.Add(new Round(a, d.StreamCounts(s, m.Normalizes)));
         }
         return result;

@@ -41,8 +41,12 @@ public abstract class KernelKind(ParameterSpace space)
     /// <summary>Output channels the engine computes side by side: the unit a step's output channels are sliced in.</summary>
     public abstract int OutputLanes(HardwarePlan plan);
 
-    /// <summary>Output rows of one engine tile: the unit a step's output rows are sliced in.</summary>
-    public abstract int RowTile(HardwarePlan plan);
+    /// <summary>
+    /// Output rows (<paramref name="rows"/>) or, for single-row products, output columns of one engine tile of this
+    /// shape: the unit a step is sliced in spatially, so that every slice holds whole tiles and the slices' loops
+    /// together run the step's trips.
+    /// </summary>
+    public abstract int SpatialTile(HardwarePlan plan, MacShape shape, bool rows);
 
     /// <summary>A plan builder holding the configuration's parameters as the first macros.</summary>
     protected static PlanBuilder Builder(KernelConfig config, Target target)

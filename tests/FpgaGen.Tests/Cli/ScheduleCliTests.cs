@@ -62,6 +62,32 @@ public class ScheduleCliTests
         // Small tiles, so every step has several output tiles and channel tiles (the one loop over a step's tiles).
         ConvolutionsReachTheirEstimateAtIiOne("conv_tiled", "fp32", new JsonObject { ["Tm"] = 8, ["Tn"] = 3, ["Tr"] = 7, ["Tc"] = 7, ["vu"] = 8 });
 
+    [Fact]
+    public void AStepTooLargeForOneRunIsSlicedWithoutChangingItsLoopsTrips()
+    {
+        // 64 -> 64 channels over 112 x 112: the reader-to-engine FIFO of the whole step is ~230 MB, so the portable run
+        // slices it. Sliced by output rows in whole blocks, every block is loaded once as on the board; sliced by output
+        // channels, each slice would load every block again (the reader's trips 2x the engine's here).
+        using var dir = new TempDir();
+        var net = Path.Combine(dir.Path, "one_conv.yaml");
+        File.WriteAllText(net, "name: OneConv\nsource: test\ninput: [64, 112, 112]\nlayers:\n  - {kind: conv, name: conv, out: 64, kernel: 3, pad: 1}\n");
+        var out_ = Path.Combine(dir.Path, "explore");
+        Assert.Equal(0, CliRunner.Run("explore", net, "--device", "a10_385a", "--kernel", "gemm", "--out", out_).Code);
+        var file = Path.Combine(out_, "designs.json");
+        var doc = JsonNode.Parse(File.ReadAllText(file))!;
+        doc["designs"]![0]!["params"] = new JsonObject { ["Tm"] = 16, ["Tn"] = 8, ["Tk"] = 32, ["vu"] = 8 };
+        File.WriteAllText(file, doc.ToJsonString());
+
+        var r = CliRunner.Run("simulate", net, "--device", "a10_385a", "--design", file, "--rank", "1", "--schedule", "--format", "json");
+        Assert.True(r.Code is 0 or 1, r.Out + r.Err);
+        var loops = JsonDocument.Parse(r.Out).RootElement.GetProperty("schedule").GetProperty("steps")[0].GetProperty("loops").EnumerateArray()
+            .ToDictionary(l => l.GetProperty("name").GetString()!, l => l.GetProperty("trips").GetInt64());
+        // Per block: max(load 1,216, stream 8 x 18 tiles x 16 = 2,304) reader iterations, 2,304 engine iterations.
+        var (reader, engine) = (loops["gemm/body/read:99"], loops["gemm/body/compute:21"]);
+        Assert.Equal(112L * 112 / 16 * 2304, engine);
+        Assert.InRange(reader / (double)engine, 1.0, 1.01);
+    }
+
     /// <summary>
     /// tiny_cnn on the A10 with the given kernel kind and parameters: every convolution step within 5% of its estimate
     /// with every loop at II=1, and the kernels still match the reference.

@@ -77,13 +77,14 @@ public class PortableExecutionTests(CodegenOpenClFixture fixture, ITestOutputHel
     [InlineData("tiny_cnn", "conv_tiled", "Tm=8,Tn=4,Tr=7,Tc=7,vu=8", "int8")]
     [InlineData("tiny_vit", "ln_linear", "Tm=8,Tn=8,Tk=8,vu=8", "int8")]
     [InlineData("tiny_cnn", "conv_systolic", "rows=4,cols=4,simd=2,tile_h=2,vu=8", "fp32")]
-    [InlineData("tiny_mix", "gemm", "Tm=8,Tn=4,Tk=8,vu=8", "int16")]
+    [InlineData("tiny_cnn", "gemm", "Tm=8,Tn=4,Tk=8,vu=8", "int16")]
+    [InlineData("tiny_mix", "gemm", "Tm=1,Tn=4,Tk=8,vu=8", "int16")]
     [InlineData("tiny_vit", "conv_tiled", "Tm=16,Tn=4,Tr=7,Tc=7,vu=8", "fp32")]
     public void SlicedStepsComputeTheSameAsWholeSteps(string network, string kernel, string parameters, string precision)
     {
-        // With a tiny FIFO bound every MAC step runs as slices of its output channels (bias, ReLU, fused LayerNorm
-        // and requantization parameters move along), then of its output rows or columns (padding and input offsets
-        // move along); the result must be bit for bit the unsliced one.
+        // With a tiny FIFO bound every MAC step runs as slices of its output rows or columns (padding and input offsets
+        // move along), then of its output channels (bias, ReLU, fused LayerNorm and requantization parameters move
+        // along); the result must be bit for bit the unsliced one.
         var design = CodegenSupport.Design(network, kernel, parameters, precision, 2);
         var whole = design.Portable();
         var sliced = design.Portable(maxFifoBytes: 1024);

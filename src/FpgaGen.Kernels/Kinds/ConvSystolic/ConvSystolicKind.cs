@@ -164,5 +164,5 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
     }
 
     public override int OutputLanes(HardwarePlan plan) => ((ConvSystolicPlan)plan).Rows;
-    public override int RowTile(HardwarePlan plan) => ((ConvSystolicPlan)plan).TileH;
+    public override int SpatialTile(HardwarePlan plan, MacShape shape, bool rows) => rows ? ((ConvSystolicPlan)plan).TileH : 1;
 }

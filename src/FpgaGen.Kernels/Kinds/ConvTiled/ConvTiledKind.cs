@@ -136,5 +136,5 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
     }
 
     public override int OutputLanes(HardwarePlan plan) => ((ConvTiledPlan)plan).Tm;
-    public override int RowTile(HardwarePlan plan) => ((ConvTiledPlan)plan).Tr;
+    public override int SpatialTile(HardwarePlan plan, MacShape shape, bool rows) => rows ? ((ConvTiledPlan)plan).Tr : ((ConvTiledPlan)plan).Tc;
 }

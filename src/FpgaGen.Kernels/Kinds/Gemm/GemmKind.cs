@@ -186,6 +186,10 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
 
     public override int OutputLanes(HardwarePlan plan) => ((GemmPlan)plan).Tn;
 
-    /// <summary>A GEMM block runs over output pixels in raster order, so any row count is a whole number of blocks' rows.</summary>
-    public override int RowTile(HardwarePlan plan) => 1;
+    /// <summary>A GEMM block is Tm output pixels in raster order: whole blocks take Tm / gcd(Tm, OW) rows, or Tm columns of a single row.</summary>
+    public override int SpatialTile(HardwarePlan plan, MacShape shape, bool rows)
+    {
+        var tm = ((GemmPlan)plan).Tm;
+        return rows ? tm / (int)System.Numerics.BigInteger.GreatestCommonDivisor(tm, shape.OW) : tm;
+    }
 }
