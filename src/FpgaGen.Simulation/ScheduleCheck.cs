@@ -4,6 +4,12 @@ using FpgaGen.OpenCl;
 
 namespace FpgaGen.Simulation;
 
+/// <summary>What one external-memory port moved over a run: bytes, in how many bursts, and the cycles that takes.</summary>
+public sealed record PortTraffic(string Port, double Bytes, long Bursts, double MemoryCycles)
+{
+    public double BytesPerBurst => Bursts > 0 ? Bytes / Bursts : 0;
+}
+
 /// <summary>One pipelined loop of the generated code over a run: trips, the initiation interval its accesses allow, and what limits it.</summary>
 public sealed record LoopSchedule(string Name, string Kernel, long Trips, double Ii, double Cycles, string Limit);
 
@@ -13,6 +19,9 @@ public sealed record LoopSchedule(string Name, string Kernel, long Trips, double
 /// </summary>
 public sealed record StepSchedule(string Name, IReadOnlyList<string> Layers, double Cycles, double EstimatedCycles, IReadOnlyList<LoopSchedule> Loops)
 {
+    /// <summary>External memory traffic per port: bytes and bursts (runs of contiguous accesses).</summary>
+    public IReadOnlyList<PortTraffic> Ports { get; init; } = [];
+
     /// <summary>(cycles − estimated) / estimated; 0 when neither has cycles.</summary>
     public double Error => EstimatedCycles > 0 ? (Cycles - EstimatedCycles) / EstimatedCycles : Cycles > 0 ? double.PositiveInfinity : 0;
 }
@@ -40,9 +49,10 @@ public sealed record ScheduleReport(double Cycles, double EstimatedCycles, IRead
 /// max(trips × ⌈latency / distance⌉, requests on its busiest port or channel);</item>
 /// <item>the loops of one kernel run in sequence; the kernels of one step, connected by channels, run concurrently,
 /// so a step (or a slice of one) takes as long as its slowest kernel;</item>
-/// <item>the kernels running together share the external memory: a round takes at least the bytes all of them move
-/// (every request's size, a whole beat for a wide access) at the sustained peak of the banks the design's buffers are
-/// placed in (<see cref="FpgaGen.Kernels.Kinds.MemoryTiming.PeakEfficiency"/> of the nominal rate).</item>
+/// <item>the kernels running together share the external memory: a round takes at least the time the bytes all of
+/// them move need (every request's size, a whole beat for a wide access), each port's at the rate its bursts sustain
+/// (<see cref="FpgaGen.Kernels.Kinds.MemoryTiming.Efficiency"/> of the port's bytes per burst, a burst being a run of
+/// contiguous accesses, the estimate's own formula) of the nominal rate of the banks the buffers are placed in.</item>
 /// </list>
 /// Pipeline fill and drain and the control outside pipelined loops are not counted (their depth is the tool's).
 /// The data do not change the loops' trips, so weights and input are zeros.
@@ -82,15 +92,17 @@ public static class ScheduleCheck
             var kernelCycles = new List<KernelRun>();
             var (_, problem) = runner.RunStep(step, (launch, table) =>
             {
-                kernelCycles.Add(new KernelRun(launch.Kernel, pending.Add(launch.Kernel, table), pending.Bytes(table)));
+                kernelCycles.Add(new KernelRun(launch.Kernel, pending.Add(launch.Kernel, table), pending.MemoryCycles(table, peakBytesPerCycle)));
+                pending.AddTraffic(table, peakBytesPerCycle);
                 total.Add(launch.Kernel, table);
             });
             if (problem is not null) throw new InvalidOperationException($"schedule run, step {step.Name}: {problem}");
-            pendingCycles += stepLatency + RoundCycles(kernelCycles, stagesPerRound[step.Group], peakBytesPerCycle * FpgaGen.Kernels.Kinds.MemoryTiming.PeakEfficiency);
+            pendingCycles += stepLatency + RoundCycles(kernelCycles, stagesPerRound[step.Group]);
             progress?.Report((i + 1, portable.Steps.Count));
             var finished = lastStep.Where(kv => kv.Value == i).Select(kv => kv.Key).ToList();
             if (finished.Count == 0 && i < portable.Steps.Count - 1) continue;
-            steps.Add(new StepSchedule(step.Name, finished, pendingCycles, finished.Sum(l => estimatedCycles.GetValueOrDefault(l)), pending.Loops()));
+            steps.Add(new StepSchedule(step.Name, finished, pendingCycles, finished.Sum(l => estimatedCycles.GetValueOrDefault(l)), pending.Loops())
+                { Ports = pending.Ports() });
             pending = new LoopCounters(probes, adderLatency);
             pendingCycles = 0;
         }
@@ -100,15 +112,14 @@ public static class ScheduleCheck
     /// <summary>
     /// A step's cycles from its launches: launches are rounds (slices) of the group's stages in order, the stages of a
     /// round are connected by channels and run concurrently, so a round lasts as long as its slowest kernel, and at
-    /// least as long as the external memory needs for the bytes they all move (<paramref name="bytesPerCycle"/>; 0: unlimited).
+    /// least as long as the external memory needs for what they all move (the memory is shared).
     /// </summary>
-    public static double RoundCycles(IReadOnlyList<KernelRun> launches, int stagesPerRound, double bytesPerCycle = 0) =>
-        launches.Chunk(stagesPerRound).Sum(round =>
-            Math.Max(round.Max(k => k.Cycles), bytesPerCycle > 0 ? round.Sum(k => k.Bytes) / bytesPerCycle : 0));
+    public static double RoundCycles(IReadOnlyList<KernelRun> launches, int stagesPerRound) =>
+        launches.Chunk(stagesPerRound).Sum(round => Math.Max(round.Max(k => k.Cycles), round.Sum(k => k.MemoryCycles)));
 }
 
-/// <summary>One launch of a kernel in the schedule run: its loops' cycles and the external-memory bytes it moved.</summary>
-public sealed record KernelRun(string Kernel, double Cycles, double Bytes = 0);
+/// <summary>One launch of a kernel in the schedule run: its loops' cycles and the cycles external memory needs for what it moved.</summary>
+public sealed record KernelRun(string Kernel, double Cycles, double MemoryCycles = 0);
 
 /// <summary>The accumulator latency of <see cref="FpgaGen.Kernels.Kinds.EngineTiming.AccumulateLatency"/>, the estimate's own figure.</summary>
 public static class DependenceLatency
@@ -129,6 +140,8 @@ public sealed class LoopCounters(ScheduleProbes probes, int latency)
     private readonly double[] cycles = new double[probes.Rows];
     private readonly long[][] accesses = Enumerable.Range(0, probes.Rows).Select(_ => new long[probes.Resources.Count]).ToArray();
     private readonly long[] distance = new long[probes.Rows];
+    private readonly double[] portBytes = new double[probes.PortCount], portMemory = new double[probes.PortCount];
+    private readonly long[] portBursts = new long[probes.PortCount];
 
     /// <summary>Adds one launch's table; returns the cycles of its kernel's loops (in sequence).</summary>
     public double Add(string kernel, ulong[] table)
@@ -157,12 +170,42 @@ public sealed class LoopCounters(ScheduleProbes probes, int latency)
     }
 
     /// <summary>External-memory bytes a launch moved, inside its loops and outside them.</summary>
-    public double Bytes(ulong[] table)
+    public double Bytes(ulong[] table) => PortTotals(table).Sum(p => p.Bytes);
+
+    /// <summary>
+    /// Cycles external memory needs for what a launch moved at <paramref name="peakBytesPerCycle"/> (0: not limiting):
+    /// each port's bytes at the efficiency of its mean burst.
+    /// </summary>
+    public double MemoryCycles(ulong[] table, double peakBytesPerCycle) => peakBytesPerCycle <= 0 ? 0
+        : PortTotals(table).Sum(p => FpgaGen.Kernels.Kinds.MemoryTiming.Cycles(p.Bytes, p.Bytes / Math.Max(1, p.Bursts), peakBytesPerCycle));
+
+    /// <summary>Adds a launch's traffic per port (what <see cref="Ports"/> reports).</summary>
+    public void AddTraffic(ulong[] table, double peakBytesPerCycle)
     {
-        double sum = 0;
-        for (var r = 0; r < probes.Rows; r++) sum += table[r * probes.Stride + probes.BytesColumn];
-        return sum;
+        var port = 0;
+        foreach (var (bytes, bursts) in PortTotals(table))
+        {
+            portBytes[port] += bytes;
+            portBursts[port] += (long)bursts;
+            if (peakBytesPerCycle > 0) portMemory[port] += FpgaGen.Kernels.Kinds.MemoryTiming.Cycles(bytes, bytes / Math.Max(1, bursts), peakBytesPerCycle);
+            port++;
+        }
     }
+
+    /// <summary>The ports that moved anything, with their bytes, bursts and memory cycles summed over the launches added.</summary>
+    public IReadOnlyList<PortTraffic> Ports() => Enumerable.Range(0, probes.PortCount).Where(p => portBytes[p] > 0)
+        .Select(p => new PortTraffic(probes.Resources[p], portBytes[p], portBursts[p], portMemory[p])).ToList();
+
+    private IEnumerable<(double Bytes, double Bursts)> PortTotals(ulong[] table) => Enumerable.Range(0, probes.PortCount).Select(port =>
+    {
+        double bytes = 0, bursts = 0;
+        for (var r = 0; r < probes.Rows; r++)
+        {
+            bytes += table[r * probes.Stride + probes.BytesColumn(port)];
+            bursts += table[r * probes.Stride + probes.BurstsColumn(port)];
+        }
+        return (bytes, bursts);
+    });
 
     private long DependenceIi(long d) => d > 0 && d < latency ? (latency + d - 1) / d : 1;
 

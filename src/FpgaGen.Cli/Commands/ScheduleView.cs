@@ -44,6 +44,7 @@ internal static class ScheduleView
             cycles = s.Cycles,
             estimated_cycles = s.EstimatedCycles,
             loops = s.Loops.Select(l => new { name = l.Name, kernel = l.Kernel, trips = l.Trips, ii = l.Ii, cycles = l.Cycles, limit = l.Limit }),
+            ports = s.Ports.Select(p => new { port = p.Port, bytes = p.Bytes, bursts = p.Bursts, bytes_per_burst = Math.Round(p.BytesPerBurst, 1), memory_cycles = p.MemoryCycles }),
         }),
         seconds = r.Seconds,
     };

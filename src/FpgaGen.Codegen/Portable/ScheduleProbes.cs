@@ -15,7 +15,10 @@ namespace FpgaGen.Codegen.Portable;
 /// distance, in trips of its loop, between two updates of one address.</item>
 /// </list>
 /// Row 0 of the table collects accesses outside any pipelined loop; loop ids start at 1. A row is
-/// [trips, one count per resource…, bytes moved to or from external memory, smallest dependence distance (0: none)].
+/// [trips, one count per resource…, bytes moved per port…, bursts per port…, last address per port…, smallest
+/// dependence distance (0: none)]. A burst is a run of accesses on one port each starting at the byte after the
+/// previous one ends, as a burst-coalescing load-store unit or an AXI master merges them; row 0's last-address
+/// columns hold, per port, the address after its latest access (the other rows leave them unused).
 /// </summary>
 public sealed class ScheduleProbes
 {
@@ -49,10 +52,13 @@ public sealed class ScheduleProbes
     public IReadOnlyList<Loop> Loops => loops;
 
     /// <summary>64-bit counters in one row.</summary>
-    public int Stride => Resources.Count + 3;
+    public int Stride => Resources.Count + 3 * PortCount + 2;
 
-    /// <summary>Column of a row's external-memory bytes.</summary>
-    public int BytesColumn => Stride - 2;
+    /// <summary>Column of a row's external-memory bytes on a port.</summary>
+    public int BytesColumn(int port) => 1 + Resources.Count + port;
+
+    /// <summary>Column of a row's bursts on a port.</summary>
+    public int BurstsColumn(int port) => 1 + Resources.Count + PortCount + port;
 
     /// <summary>Rows of the table: the "outside any loop" row and one per loop.</summary>
     public int Rows => loops.Count + 1;
@@ -67,13 +73,23 @@ public sealed class ScheduleProbes
         s.Append("#define FG_LOOP(id) const int fg_cur = (id); fg_sched[(id) * FG_SCHED_STRIDE]++\n");
         s.Append("#define FG_TOUCH(r) (fg_sched[fg_cur * FG_SCHED_STRIDE + 1 + (r)]++)\n");
         // An external access is one request on its port and moves its bytes; a wide access (GMB) one whole beat.
-        s.Append("#define FG_MEM(r, n) (FG_TOUCH(r), fg_sched[fg_cur * FG_SCHED_STRIDE + FG_SCHED_STRIDE - 2] += (n))\n");
-        s.Append("#define GM(p, i) (*(FG_MEM(FG_PORT_##p, sizeof((p)[0])), &(p)[i]))\n");
-        s.Append("#define GMB(p, b) (*(FG_MEM(FG_PORT_##p, sizeof(fg_beat)), &((__global const fg_beat*)(p))[b]))\n");
-        s.Append("#define GMB_PUT(p, b, val) (FG_MEM(FG_PORT_##p, sizeof(fg_beat)), ((__global fg_beat*)(p))[b] = (val))\n");
-        s.Append("#define GMB_PUT_PART(p, b, val, lo, hi) (FG_MEM(FG_PORT_##p, sizeof(fg_beat)), fg_beat_put_part(p, b, val, lo, hi))\n");
+        s.Append($"#define FG_SCHED_RESOURCES {Resources.Count}\n#define FG_SCHED_PORTS {PortCount}\n");
+        s.Append("#define FG_MEM(r, a, n) (FG_TOUCH(r), fg_burst(fg_sched + fg_cur * FG_SCHED_STRIDE, fg_sched + 1 + FG_SCHED_RESOURCES + 2 * FG_SCHED_PORTS, (r), (ulong)(a), (n)))\n");
+        s.Append("#define GM(p, i) (*(FG_MEM(FG_PORT_##p, &(p)[i], sizeof((p)[0])), &(p)[i]))\n");
+        s.Append("#define GMB(p, b) (*(FG_MEM(FG_PORT_##p, &((__global const fg_beat*)(p))[b], sizeof(fg_beat)), &((__global const fg_beat*)(p))[b]))\n");
+        s.Append("#define GMB_PUT(p, b, val) (FG_MEM(FG_PORT_##p, &((__global fg_beat*)(p))[b], sizeof(fg_beat)), ((__global fg_beat*)(p))[b] = (val))\n");
+        s.Append("#define GMB_PUT_PART(p, b, val, lo, hi) (FG_MEM(FG_PORT_##p, &((__global fg_beat*)(p))[b], sizeof(fg_beat)), fg_beat_put_part(p, b, val, lo, hi))\n");
         s.Append("#define FG_DEP(buf, i) fg_dep(fg_sched + fg_cur * FG_SCHED_STRIDE, buf##_last, (i))\n");
         s.Append("""
+            /* An access of n bytes at address a on port r: its bytes, and a new burst unless it starts where the port's
+               previous access ended. */
+            void fg_burst(__global ulong* restrict row, __global ulong* restrict last, int r, ulong a, ulong n)
+            {
+                row[1 + FG_SCHED_RESOURCES + r] += n;
+                if (last[r] != a) row[1 + FG_SCHED_RESOURCES + FG_SCHED_PORTS + r]++;
+                last[r] = a + n;
+            }
+
             /* Smallest distance (in trips of the current loop) between two updates of one accumulator address. */
             void fg_dep(__global ulong* restrict row, __global ulong* restrict last, int i)
             {

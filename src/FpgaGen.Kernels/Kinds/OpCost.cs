@@ -23,6 +23,9 @@ public readonly struct MacWork
         (M, N, R, C, IH, IW, KH, KW, S) = (s.MOut, s.NIn, s.OH, s.OW, s.IH, s.IW, s.KH, s.KW, s.Stride);
         Normalizes = step.Normalizes;
         Dil = s.Dil;
+        PadW = s.PadW;
+        // Every input row of a map starts on a multiple of this many elements (tensors start on 64-element boundaries).
+        InputRowAlignment = new[] { step.XAddr.Off, step.XAddr.B, step.XAddr.G, step.XAddr.C, step.XAddr.Y }.Aggregate(64L, Gcd);
         RowMajorInput = step.XAddr.X == 1;
         RowMajorOutput = step.YAddr.X == 1;
         DenseRows = step.XAddr.C == 1 && s.KH * s.KW == 1 && s.PadH == 0 && s.PadW == 0;
@@ -48,6 +51,9 @@ public readonly struct MacWork
     public int S { get; }
     public bool Normalizes { get; }
     public int Dil { get; }
+    public int PadW { get; }
+    /// <summary>Elements every NCHW input row's start is a multiple of (for the beats a corner-turn segment covers).</summary>
+    public long InputRowAlignment { get; }
     /// <summary>The input's pixels of one channel are consecutive (NCHW rows), not its channels (a product's rows).</summary>
     public bool RowMajorInput { get; }
     /// <summary>The output's pixels of one channel are consecutive (NCHW rows).</summary>
@@ -70,6 +76,8 @@ public readonly struct MacWork
     public long Macs { get; }
     public int Step { get; }
     public long Reduction => (long)N * KH * KW;
+
+    private static long Gcd(long a, long b) => b == 0 ? Math.Abs(a) : Gcd(b, a % b);
 }
 
 /// <summary>Timing constants shared by the engines' cycle models.</summary>

@@ -32,12 +32,16 @@ public class ScheduleCheckTests(OpenClFixture cl)
     private IReadOnlyList<LoopSchedule> Run(ScheduleProbes probes, string source, string kernel, int latency, out double kernelCycles) =>
         Run(probes, source, kernel, latency, out kernelCycles, out _);
 
-    private IReadOnlyList<LoopSchedule> Run(ScheduleProbes probes, string source, string kernel, int latency, out double kernelCycles, out double bytes)
+    private IReadOnlyList<LoopSchedule> Run(ScheduleProbes probes, string source, string kernel, int latency, out double kernelCycles, out double bytes) =>
+        Run(probes, source, kernel, latency, out kernelCycles, out bytes, out _);
+
+    private IReadOnlyList<LoopSchedule> Run(ScheduleProbes probes, string source, string kernel, int latency, out double kernelCycles, out double bytes,
+        out double memoryCycles, double peakBytesPerCycle = 0)
     {
         var s = cl.Session;
         using var program = s.Build(source, "-cl-std=CL1.2");
         using var k = program.CreateKernel(kernel);
-        using var x = s.Context.CreateBuffer(4L * Trips * 8);
+        using var x = s.Context.CreateBuffer(64L * Trips * 2);
         using var y = s.Context.CreateBuffer(4L * Trips * 8);
         using var fifo = s.Context.CreateBuffer(4L * Trips * 8);
         using var scratch = s.Context.CreateBuffer<byte>(new byte[8 * Trips * 8]);
@@ -48,6 +52,7 @@ public class ScheduleCheckTests(OpenClFixture cl)
         var counts = s.Queue.ReadAll<ulong>(table);
         kernelCycles = counters.Add(kernel, counts);
         bytes = counters.Bytes(counts);
+        memoryCycles = counters.MemoryCycles(counts, peakBytesPerCycle);
         return counters.Loops();
     }
 
@@ -111,6 +116,26 @@ public class ScheduleCheckTests(OpenClFixture cl)
     }
 
     [OpenClFact]
+    public void MemoryTimeFollowsTheBurstsTheAccessesForm()
+    {
+        // 64 beats one after another are one 4 KB burst; every other beat, 64 bursts of 64 bytes: the same bytes take
+        // the time MemoryTiming gives each burst length (the estimate's formula), at 64 bytes a cycle nominal.
+        static double Memory(ScheduleCheckTests t, string body)
+        {
+            var (probes, source) = Kernel("bursts", body);
+            t.Run(probes, source, "bursts", DependenceLatency.Float, out _, out var bytes, out var memory, peakBytesPerCycle: 64);
+            Assert.Equal(64.0 * Trips + 4, bytes);
+            return memory;
+        }
+        var contiguous = Memory(this, "acc[i % 8] += GMB(x, i).v[0];");
+        var strided = Memory(this, "acc[i % 8] += GMB(x, 2 * i).v[0];");
+        // (the final 4-byte store outside the loop is one more burst on y)
+        Assert.Equal(FpgaGen.Kernels.Kinds.MemoryTiming.Cycles(64.0 * Trips, 64.0 * Trips, 64) + FpgaGen.Kernels.Kinds.MemoryTiming.Cycles(4, 4, 64), contiguous, 6);
+        Assert.Equal(FpgaGen.Kernels.Kinds.MemoryTiming.Cycles(64.0 * Trips, 64, 64) + FpgaGen.Kernels.Kinds.MemoryTiming.Cycles(4, 4, 64), strided, 6);
+        Assert.True(strided > 1.8 * contiguous);
+    }
+
+    [OpenClFact]
     public void LoadPhasesInOneKernelRunInSequence()
     {
         // Load the tile, then compute on it: two loops of one kernel, 2 x 64 cycles, where a reader kernel feeding the
@@ -122,8 +147,8 @@ public class ScheduleCheckTests(OpenClFixture cl)
         Assert.Equal(2.0 * Trips, cycles);
         Assert.Equal(Trips, ScheduleCheck.RoundCycles([new("reader", Trips), new("compute", Trips)], stagesPerRound: 2));
         Assert.Equal(2.0 * Trips, ScheduleCheck.RoundCycles([new("reader", Trips), new("compute", Trips)], stagesPerRound: 1));
-        // Kernels running together share the external memory: 64 x 128 bytes at 64 bytes per cycle take 128 cycles.
-        Assert.Equal(2.0 * Trips, ScheduleCheck.RoundCycles([new("reader", Trips, 64 * Trips), new("writer", Trips, 64 * Trips)], stagesPerRound: 2, bytesPerCycle: 64));
+        // Kernels running together share the external memory: its cycles add up.
+        Assert.Equal(2.0 * Trips, ScheduleCheck.RoundCycles([new("reader", Trips, Trips), new("writer", Trips, Trips)], stagesPerRound: 2));
     }
 
     [Fact]

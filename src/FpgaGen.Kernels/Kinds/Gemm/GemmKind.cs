@@ -95,9 +95,9 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
     /// (2·r·⌈K/Tk⌉) per block. Engine: Tn + B·S. Writer per block and output tile: the biases (Tn), the LayerNorm
     /// pairs (2 Tn), then the NCHW corner turn (⌈r/BEAT⌉ + 1)·max(BEAT, 2 Tn), max(BEAT, Tn) when the runs start on
     /// beats, or a row's beats (consecutive outputs) or one iteration a row. The step takes the slowest stage plus one pipeline fill. Traffic as the reader
-    /// loads it: the corner turn fetches whole beats (a segment's span plus on average one beat of alignment), dense
-    /// rows once, the right-hand matrix once per block (batching rows amortizes weights), the result once; each at the
-    /// DDR efficiency of its burst (<see cref="MemoryTiming"/>).
+    /// loads it: the corner turn fetches, per lane and segment, the whole beats its span covers as one burst, dense
+    /// rows once, the right-hand matrix once per block (batching rows amortizes weights) as the whole beats its rows'
+    /// Tk-element runs cover, a burst each, the result once; each at the DDR efficiency of its burst (<see cref="MemoryTiming"/>).
     /// </summary>
     public override OpCost Cost(HardwarePlan plan, in MacWork op, Target target, double bytesPerCycle)
     {
@@ -107,16 +107,16 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         bool turn = !op.DenseRows && op.RowMajorInput && op.S <= beat;
         bool outTurn = op.OutputChannelStride != 1 && op.RowMajorOutput && op.R > 0;
         long segp = turn ? beat / op.S : 1, ctp = Math.Max(2L * p.Tk, beat);
-        var segments = turn ? BlockSegments(m, op.C, p.Tm, segp) : null;
+        var turns = turn ? BlockTurns(m, op.C, p.Tm, segp, op, beat) : null;
         bool dense = op.DenseRows;
         // Beats a run of Tk (Tn) elements takes, one request an iteration (the templates' KSLOTS / NSLOTS or the unaligned count).
         long dslots = dense ? RunBeats(p.Tk, beat, op.InputRowStride % beat == 0) : 1;
         long wslots = op.WeightRows ? RunBeats(p.Tk, beat, op.WeightRowStride % beat == 0) : 1;
         long oslots = RunBeats(p.Tn, beat, op.OutputRowStride % beat == 0);
-        double Load(long blk, long rows) => dense ? rows * kT * dslots : turn ? (segments![blk] * kT + 1) * ctp : rows * kT * p.Tk;
+        double Load(long blk, long rows) => dense ? rows * kT * dslots : turn ? (turns![blk].Segments * kT + 1) * ctp : rows * kT * p.Tk;
         double Stream(long rows) => tiles * (double)Math.Max(rows, p.Tn * wslots);
         long Rows(long blk) => Math.Min(p.Tm, m - blk * p.Tm);
-        double cyclic = 0, engine = 0, writer = 0, stats = 0, aBytes = 0;
+        double cyclic = 0, engine = 0, writer = 0, stats = 0, aElements = 0, aBursts = 0;
         for (long blk = 0; blk < blocks; blk++)
         {
             long rows = Rows(blk);
@@ -127,7 +127,12 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
             double store = outTurn ? (Ceil(rows, beat) + 1) * (aligned ? Math.Max(beat, p.Tn) : Math.Max(beat, 2L * p.Tn))
                 : rows * (op.OutputChannelStride == 1 ? oslots : 1);
             writer += Ceil(op.M, p.Tn) * ((op.HasBias ? p.Tn : 0) + (op.Normalizes ? 2.0 * p.Tn : 0) + store);
-            if (turn) aBytes += kT * p.Tk * (segments![blk] * beat + (double)op.S * (rows - segments[blk]));
+            if (turn)
+            {
+                // Lanes of real channels (not a stored run's zeros) and kernel rows fetch; rows in the padding are not counted.
+                aElements += (double)op.N * op.KH * turns![blk].Beats * beat;
+                aBursts += (double)op.N * op.KH * turns[blk].Bursts;
+            }
         }
         // Parts run over all G·B blocks in one sequence: the first loads only, the last streams only.
         long last = blocks - 1;
@@ -135,10 +140,16 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         double compute = Math.Max(Math.Max(reader, op.G * engine + p.Tn), op.G * writer) + PipelineDepth;
         var e = target.Bytes;
         long k = op.StoredReduction, n = op.M;
-        double a = op.G * (turn ? aBytes : (double)m * k) * e, w = (double)op.G * blocks * k * n * e, y = (double)op.G * m * n * e;
-        // Bursts: a dense row is contiguous; the corner turn fetches one or two beats a request; a weight row is the
-        // reduction (k values); an output run is a block's rows of one channel (NCHW) or a row of n (a product's).
-        double aBurst = op.DenseRows ? k * e : turn ? beat * e : e, wBurst = k * e;
+        // Weights: per block, each output row's Tk-element runs, one burst of the beats a run covers each (the reader
+        // sends a tile's Tn rows run after run, so consecutive requests are a row stride apart); a gathered row
+        // (P.V's right operand) one element a request.
+        bool wAligned = op.WeightRowStride % beat == 0 && (p.Tk % beat == 0 || beat % p.Tk == 0);
+        double wRowBytes = op.WeightRows ? ((kT - 1) * CoveredBeats(p.Tk, beat, wAligned) + CoveredBeats(k - (kT - 1) * p.Tk, beat, wAligned)) * beat * e : (double)k * e;
+        double wRowBursts = op.WeightRows ? kT : k;
+        double a = op.G * (turn ? aElements : (double)m * k) * e, w = (double)op.G * blocks * n * wRowBytes, y = (double)op.G * m * n * e;
+        // Bursts: a dense row is contiguous; the corner turn fetches one or two beats per lane and segment; an output
+        // run is a block's rows of one channel (NCHW) or a row of n (a product's).
+        double aBurst = op.DenseRows ? k * e : turn ? aElements * e / aBursts : e, wBurst = wRowBytes / wRowBursts;
         double memory = MemoryTiming.Cycles(a, aBurst, bytesPerCycle) + MemoryTiming.Cycles(w, wBurst, bytesPerCycle)
             + MemoryTiming.Cycles(y, (outTurn ? Math.Min(m, p.Tm) : Math.Min(n, p.Tn)) * e, bytesPerCycle);
         return new OpCost(compute, memory, 0, a + w + y);
@@ -151,23 +162,47 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
     private static long RunBeats(long lanes, long beat, bool startsOnBeat) =>
         Ceil(lanes, beat) + (startsOnBeat && (lanes % beat == 0 || beat % lanes == 0) ? 0 : 1);
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(long, long, long, long), long[]> SegmentCache = new();
+    /// <summary>Beats a run of <paramref name="n"/> consecutive elements covers: ⌈n/BEAT⌉ when it starts on a beat, else on average 1 + (n − 1)/BEAT.</summary>
+    private static double CoveredBeats(long n, long beat, bool startsOnBeat) => startsOnBeat ? Ceil(n, beat) : 1 + (n - 1.0) / beat;
+
+    /// <summary>A row block's corner-turn segments, and over them and the tap columns the input-row bursts and beats one channel and kernel row fetch.</summary>
+    internal readonly record struct BlockTurn(long Segments, long Bursts, double Beats);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(long, long, long, long, long, long, long, long, bool), BlockTurn[]> TurnCache = new();
 
     /// <summary>
-    /// Corner-turn segments of each row block: runs of at most <paramref name="segp"/> consecutive pixels of one output
-    /// row (width <paramref name="ow"/>) among the block's pixels (the first row's rest, whole rows, the last row's
-    /// start), as the reader counts them. Cached: the explorer asks for the same shapes for every design.
+    /// The corner turn of each row block as the reader runs it: segments are runs of at most <paramref name="segp"/>
+    /// consecutive pixels of one output row (width <paramref name="ow"/>) among the block's pixels (the first row's
+    /// rest, whole rows, the last row's start); per segment and tap column, a lane fetches the beats its input span
+    /// covers (clipped to the map; none when it lies in the padding) as one burst: exactly when input rows start on
+    /// beats, else on average 1 + (span − 1)/BEAT. Cached: the explorer asks for the same shapes for every design.
     /// </summary>
-    internal static long[] BlockSegments(long pixels, long ow, long tm, long segp) => SegmentCache.GetOrAdd((pixels, ow, tm, segp), key =>
+    internal static BlockTurn[] BlockTurns(long pixels, long ow, long tm, long segp, in MacWork op, long beat) =>
+        TurnCache.GetOrAdd((pixels, ow, tm, segp, op.S, op.PadW, (long)op.KW * 65536 + op.Dil, op.IW * 65536 + beat, op.InputRowAlignment % beat == 0), key =>
     {
-        var (px, w, t, sp) = key;
-        var segs = new long[Ceil(px, t)];
-        for (long blk = 0; blk < segs.Length; blk++)
+        var (px, w, t, sp, stride, pad, kwDil, iwBeat, aligned) = key;
+        long kw = kwDil / 65536, dil = kwDil % 65536, iw = iwBeat / 65536, b = iwBeat % 65536;
+        var turns = new BlockTurn[Ceil(px, t)];
+        for (long blk = 0; blk < turns.Length; blk++)
         {
-            long rows = Math.Min(t, px - blk * t), ox0 = blk * t % w, first = Math.Min(w - ox0, rows), rest = rows - first;
-            segs[blk] = Ceil(first, sp) + rest / w * Ceil(w, sp) + Ceil(rest % w, sp);
+            long segments = 0, bursts = 0;
+            double beats = 0;
+            for (long p0 = blk * t, end = Math.Min(px, p0 + t); p0 < end; )
+            {
+                long sx = p0 % w, len = Math.Min(Math.Min(sp, w - sx), end - p0);
+                segments++;
+                for (long dx = 0; dx < kw; dx++)
+                {
+                    long xs = sx * stride - pad + dx * dil, lo = Math.Max(0, xs), hi = Math.Min(iw - 1, xs + (len - 1) * stride);
+                    if (lo > hi) continue;
+                    bursts++;
+                    beats += aligned ? hi / b - lo / b + 1 : 1 + (hi - lo) / (double)b;
+                }
+                p0 += len;
+            }
+            turns[blk] = new BlockTurn(segments, bursts, beats);
         }
-        return segs;
+        return turns;
     });
 
     /// <summary>The closed forms of the loops in templates/gemm/body.</summary>
