@@ -116,7 +116,8 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         double Load(long blk, long rows) => dense ? rows * kT * dslots : turn ? (turns![blk].Segments * kT + 1) * ctp : rows * kT * p.Tk;
         double Stream(long rows) => tiles * (double)Math.Max(rows, p.Tn * wslots);
         long Rows(long blk) => Math.Min(p.Tm, m - blk * p.Tm);
-        double cyclic = 0, engine = 0, writer = 0, stats = 0, aElements = 0, aBursts = 0;
+        double cyclic = 0, engine = 0, writer = 0, stats = 0, aElements = 0, aBursts = 0, yElements = 0, yBursts = 0;
+        bool yRowsAligned = op.OutputRowStride % beat == 0 && (p.Tn % beat == 0 || beat % p.Tn == 0);
         for (long blk = 0; blk < blocks; blk++)
         {
             long rows = Rows(blk);
@@ -127,6 +128,24 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
             double store = outTurn ? (Ceil(rows, beat) + 1) * (aligned ? Math.Max(beat, p.Tn) : Math.Max(beat, 2L * p.Tn))
                 : rows * (op.OutputChannelStride == 1 ? oslots : 1);
             writer += Ceil(op.M, p.Tn) * ((op.HasBias ? p.Tn : 0) + (op.Normalizes ? 2.0 * p.Tn : 0) + store);
+            // Stores as the writer issues them: a channel's beats of a segment (its run of at most BEAT rows) one burst;
+            // a row's beats of a Tn tile one burst; else one element a request.
+            if (outTurn)
+                for (long r0 = 0; r0 < rows; r0 += beat)
+                {
+                    yElements += op.M * CoveredBeats(Math.Min(beat, rows - r0), beat, aligned) * beat;
+                    yBursts += op.M;
+                }
+            else if (op.OutputChannelStride == 1)
+            {
+                yElements += rows * ((op.M / p.Tn) * CoveredBeats(p.Tn, beat, yRowsAligned) + (op.M % p.Tn > 0 ? CoveredBeats(op.M % p.Tn, beat, yRowsAligned) : 0)) * beat;
+                yBursts += rows * Ceil(op.M, p.Tn);
+            }
+            else
+            {
+                yElements += (double)rows * op.M;
+                yBursts += (double)rows * op.M;
+            }
             if (turn)
             {
                 // Lanes of real channels (not a stored run's zeros) and kernel rows fetch; rows in the padding are not counted.
@@ -146,12 +165,11 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         bool wAligned = op.WeightRowStride % beat == 0 && (p.Tk % beat == 0 || beat % p.Tk == 0);
         double wRowBytes = op.WeightRows ? ((kT - 1) * CoveredBeats(p.Tk, beat, wAligned) + CoveredBeats(k - (kT - 1) * p.Tk, beat, wAligned)) * beat * e : (double)k * e;
         double wRowBursts = op.WeightRows ? kT : k;
-        double a = op.G * (turn ? aElements : (double)m * k) * e, w = (double)op.G * blocks * n * wRowBytes, y = (double)op.G * m * n * e;
-        // Bursts: a dense row is contiguous; the corner turn fetches one or two beats per lane and segment; an output
-        // run is a block's rows of one channel (NCHW) or a row of n (a product's).
+        double a = op.G * (turn ? aElements : (double)m * k) * e, w = (double)op.G * blocks * n * wRowBytes, y = op.G * yElements * e;
+        // Bursts: a dense row is contiguous; the corner turn fetches one or two beats per lane and segment.
         double aBurst = op.DenseRows ? k * e : turn ? aElements * e / aBursts : e, wBurst = wRowBytes / wRowBursts;
         double memory = MemoryTiming.Cycles(a, aBurst, bytesPerCycle) + MemoryTiming.Cycles(w, wBurst, bytesPerCycle)
-            + MemoryTiming.Cycles(y, (outTurn ? Math.Min(m, p.Tm) : Math.Min(n, p.Tn)) * e, bytesPerCycle);
+            + MemoryTiming.Cycles(y, yElements * e / Math.Max(1, yBursts), bytesPerCycle);
         return new OpCost(compute, memory, 0, a + w + y);
     }
 

@@ -554,7 +554,8 @@ __kernel void vu_map_read(
        scales (a learned tensor such as the position embedding can be an operand, with batch stride 0). A row of
        consecutive elements (stride 1: every dense tensor, which the lowering makes one row) is read in aligned beats
        through a window of VU_WIN beats, the alignment funnel of a burst reader: the first beat before the loop, then
-       each vector takes the beats it newly reaches, VU_BEATS requests per port at most (one when vu <= BEAT).
+       each vector takes the beats it newly reaches, one an iteration per port: VU_BEATS iterations a vector (one when
+       vu <= BEAT), the vector sent at its last.
        A strided row (a copy out of a slice) reads one element per lane. */
     const float sa = fr[f_off], ss = fr[f_off + 1];
     const int chunks = (d2 + vu - 1) / vu, binary = op == FG_MAP_ADD;
@@ -567,19 +568,21 @@ __kernel void vu_map_read(
         int ahave = abase / BEAT, shave = sbase / BEAT; /* the newest beat in each window */
         if (arun && chunks > 0) aw[VU_WIN - 1] = GMB(a, ahave);
         if (srun && chunks > 0) sw[VU_WIN - 1] = GMB(s, shave);
-        for (int kc = 0; kc < chunks; kc++) {
+        const int per = arun || srun ? VU_BEATS : 1;
+        int kc = 0, j = 0; /* the vector, its iteration */
+        for (int it = 0; it < chunks * per; it++) {
             const int k0 = kc * vu, last = FG_MIN(k0 + vu, d2) - 1;
-#pragma unroll
-            for (int j = 0; j < VU_BEATS; j++) {
-                if (arun && ahave < (abase + last) / BEAT) {
-                    for (int w = 0; w < VU_WIN - 1; w++) aw[w] = aw[w + 1];
-                    aw[VU_WIN - 1] = GMB(a, ++ahave);
-                }
-                if (srun && shave < (sbase + last) / BEAT) {
-                    for (int w = 0; w < VU_WIN - 1; w++) sw[w] = sw[w + 1];
-                    sw[VU_WIN - 1] = GMB(s, ++shave);
-                }
+            if (arun && ahave < (abase + last) / BEAT) {
+                for (int w = 0; w < VU_WIN - 1; w++) aw[w] = aw[w + 1];
+                aw[VU_WIN - 1] = GMB(a, ++ahave);
             }
+            if (srun && shave < (sbase + last) / BEAT) {
+                for (int w = 0; w < VU_WIN - 1; w++) sw[w] = sw[w + 1];
+                sw[VU_WIN - 1] = GMB(s, ++shave);
+            }
+            if (++j < per) continue;
+            j = 0;
+            kc++;
             vu_vec av, sv;
 #pragma unroll
             for (int l = 0; l < vu; l++) {
@@ -646,29 +649,30 @@ __kernel void vu_map_write(
     int f_off)
 {
     /* vu_map writer: back to the data type with the output scale. When the output is one run that starts on a beat
-       and may be written up to its last whole beat (y_whole, see MapStep.WholeBeats), it stores whole beats: a vector
-       of vu >= BEAT lanes is VU_BEATS beats, smaller vectors fill one beat in turn. Otherwise one element per lane,
-       never past the run. */
+       and may be written up to its last whole beat (y_whole, see MapStep.WholeBeats), it stores whole beats, one an
+       iteration: a vector of vu >= BEAT lanes takes VU_BEATS iterations (the first receives it), smaller vectors fill
+       one beat in turn. Otherwise one element per lane, never past the run. */
     const float out_inv = fq[f_off + 2];
-    const int chunks = (d2 + vu - 1) / vu;
+    const int chunks = (d2 + vu - 1) / vu, per = y_whole ? VU_BEATS : 1;
     for (int b = 0; b < batch; b++)
     for (int i0 = 0; i0 < d0; i0++)
     for (int i1 = 0; i1 < d1; i1++) {
         const int ybase = y_off + b * y_b + i0 * y_0 + i1 * y_1;
         fg_beat ob[VU_BEATS];
-        for (int kc = 0; kc < chunks; kc++) {
-            const vu_vec ov = CH_READ(vm_o);
+        vu_vec ov;
+        int kc = 0, j = 0; /* the vector, its beat */
+        for (int it = 0; it < chunks * per; it++) {
             const int k0 = kc * vu;
+            if (j == 0) ov = CH_READ(vm_o);
             if (y_whole) {
+                if (j == 0) {
 #pragma unroll
-                for (int l = 0; l < vu; l++) {
-                    ob[l / BEAT].v[(k0 + l) % BEAT] = fg_from_float(ov.v[l] * out_inv);
+                    for (int l = 0; l < vu; l++) {
+                        ob[l / BEAT].v[(k0 + l) % BEAT] = fg_from_float(ov.v[l] * out_inv);
+                    }
                 }
                 /* a beat is complete when the vector ends on a beat boundary, or at the run's last vector */
-#pragma unroll
-                for (int j = 0; j < VU_BEATS; j++) {
-                    if (k0 + j * BEAT < d2 && ((k0 + vu) % BEAT == 0 || kc == chunks - 1)) GMB_PUT(y, (ybase + k0) / BEAT + j, ob[j]);
-                }
+                if (k0 + j * BEAT < d2 && ((k0 + vu) % BEAT == 0 || kc == chunks - 1)) GMB_PUT(y, (ybase + k0) / BEAT + j, ob[j]);
             } else {
 #pragma unroll
                 for (int l = 0; l < vu; l++) {
@@ -676,6 +680,7 @@ __kernel void vu_map_write(
                     if (k < d2) y[ybase + k * y_2] = fg_from_float(ov.v[l] * out_inv);
                 }
             }
+            if (++j == per) { j = 0; kc++; }
         }
     }
 }
@@ -826,30 +831,30 @@ __kernel void vu_pool_write(
     int f_off)
 {
     /* vu_pool writer: the output map is dense and starts on a beat (an arena tensor), so the rows' elements form one
-       run: they are gathered into a ring of VU_WIN beats and every beat is stored whole once complete, VU_BEATS
-       stores per vector at most; the last, partial beat goes to the tensor's padding. */
+       run: they are gathered into a ring of VU_WIN beats and every beat is stored whole once complete, one store an
+       iteration: VU_BEATS iterations a vector (the first receives it; a vector completes at most VU_BEATS beats); the
+       last, partial beat goes to the tensor's padding. */
     const float out_inv = fq[f_off + 2];
-    const int chunks = (ow + vu - 1) / vu;
+    const int chunks = (ow + vu - 1) / vu, vectors = batch * chans * oh * chunks;
     fg_beat ob[VU_WIN];
     int e = 0, stored = 0; /* elements received, beats stored */
-    for (int b = 0; b < batch; b++)
-    for (int c = 0; c < chans; c++)
-    for (int oy = 0; oy < oh; oy++)
-    for (int oc = 0; oc < chunks; oc++) {
-        const vu_vec ov = CH_READ(vp_o);
-        const int n = FG_MIN(vu, ow - oc * vu);
+    int oc = 0, q = 0; /* the vector's chunk of its output row, its iteration */
+    for (int it = 0; it < vectors * VU_BEATS; it++) {
+        if (q == 0) {
+            const vu_vec ov = CH_READ(vp_o);
+            const int n = FG_MIN(vu, ow - oc * vu);
 #pragma unroll
-        for (int l = 0; l < vu; l++) {
-            if (l < n) ob[((e + l) / BEAT) % VU_WIN].v[(e + l) % BEAT] = fg_from_float(ov.v[l] * out_inv);
-        }
-        e += n;
-#pragma unroll
-        for (int q = 0; q < VU_BEATS; q++) {
-            if (stored < e / BEAT) {
-                GMB_PUT(y, y_off / BEAT + stored, ob[stored % VU_WIN]);
-                stored++;
+            for (int l = 0; l < vu; l++) {
+                if (l < n) ob[((e + l) / BEAT) % VU_WIN].v[(e + l) % BEAT] = fg_from_float(ov.v[l] * out_inv);
             }
+            e += n;
+            if (++oc == chunks) oc = 0;
         }
+        if (stored < e / BEAT) {
+            GMB_PUT(y, y_off / BEAT + stored, ob[stored % VU_WIN]);
+            stored++;
+        }
+        if (++q == VU_BEATS) q = 0;
     }
     if (stored * BEAT < e) GMB_PUT(y, y_off / BEAT + stored, ob[stored % VU_WIN]);
 }

@@ -31,7 +31,8 @@ static void vu_map_read(
        scales (a learned tensor such as the position embedding can be an operand, with batch stride 0). A row of
        consecutive elements (stride 1: every dense tensor, which the lowering makes one row) is read in aligned beats
        through a window of VU_WIN beats, the alignment funnel of a burst reader: the first beat before the loop, then
-       each vector takes the beats it newly reaches, VU_BEATS requests per port at most (one when vu <= BEAT).
+       each vector takes the beats it newly reaches, one an iteration per port: VU_BEATS iterations a vector (one when
+       vu <= BEAT), the vector sent at its last.
        A strided row (a copy out of a slice) reads one element per lane. */
     const float sa = fr[f_off], ss = fr[f_off + 1];
     const int chunks = (d2 + vu - 1) / vu, binary = op == FG_MAP_ADD;
@@ -44,20 +45,22 @@ static void vu_map_read(
         int ahave = abase / BEAT, shave = sbase / BEAT; /* the newest beat in each window */
         if (arun && chunks > 0) aw[VU_WIN - 1] = GMB(a, ahave);
         if (srun && chunks > 0) sw[VU_WIN - 1] = GMB(s, shave);
-        for (int kc = 0; kc < chunks; kc++) {
+        const int per = arun || srun ? VU_BEATS : 1;
+        int kc = 0, j = 0; /* the vector, its iteration */
+        for (int it = 0; it < chunks * per; it++) {
 #pragma HLS PIPELINE II=1
             const int k0 = kc * vu, last = FG_MIN(k0 + vu, d2) - 1;
-            for (int j = 0; j < VU_BEATS; j++) {
-#pragma HLS UNROLL
-                if (arun && ahave < (abase + last) / BEAT) {
-                    for (int w = 0; w < VU_WIN - 1; w++) aw[w] = aw[w + 1];
-                    aw[VU_WIN - 1] = GMB(a, ++ahave);
-                }
-                if (srun && shave < (sbase + last) / BEAT) {
-                    for (int w = 0; w < VU_WIN - 1; w++) sw[w] = sw[w + 1];
-                    sw[VU_WIN - 1] = GMB(s, ++shave);
-                }
+            if (arun && ahave < (abase + last) / BEAT) {
+                for (int w = 0; w < VU_WIN - 1; w++) aw[w] = aw[w + 1];
+                aw[VU_WIN - 1] = GMB(a, ++ahave);
             }
+            if (srun && shave < (sbase + last) / BEAT) {
+                for (int w = 0; w < VU_WIN - 1; w++) sw[w] = sw[w + 1];
+                sw[VU_WIN - 1] = GMB(s, ++shave);
+            }
+            if (++j < per) continue;
+            j = 0;
+            kc++;
             vu_vec av, sv;
             for (int l = 0; l < vu; l++) {
 #pragma HLS UNROLL
@@ -127,30 +130,31 @@ static void vu_map_write(
     hls::stream<vu_vec>& vm_o)
 {
     /* vu_map writer: back to the data type with the output scale. When the output is one run that starts on a beat
-       and may be written up to its last whole beat (y_whole, see MapStep.WholeBeats), it stores whole beats: a vector
-       of vu >= BEAT lanes is VU_BEATS beats, smaller vectors fill one beat in turn. Otherwise one element per lane,
-       never past the run. */
+       and may be written up to its last whole beat (y_whole, see MapStep.WholeBeats), it stores whole beats, one an
+       iteration: a vector of vu >= BEAT lanes takes VU_BEATS iterations (the first receives it), smaller vectors fill
+       one beat in turn. Otherwise one element per lane, never past the run. */
     const float out_inv = fq[f_off + 2];
-    const int chunks = (d2 + vu - 1) / vu;
+    const int chunks = (d2 + vu - 1) / vu, per = y_whole ? VU_BEATS : 1;
     for (int b = 0; b < batch; b++)
     for (int i0 = 0; i0 < d0; i0++)
     for (int i1 = 0; i1 < d1; i1++) {
         const int ybase = y_off + b * y_b + i0 * y_0 + i1 * y_1;
         fg_beat ob[VU_BEATS];
-        for (int kc = 0; kc < chunks; kc++) {
+        vu_vec ov;
+        int kc = 0, j = 0; /* the vector, its beat */
+        for (int it = 0; it < chunks * per; it++) {
 #pragma HLS PIPELINE II=1
-            const vu_vec ov = CH_READ(vm_o);
             const int k0 = kc * vu;
+            if (j == 0) ov = CH_READ(vm_o);
             if (y_whole) {
-                for (int l = 0; l < vu; l++) {
+                if (j == 0) {
+                    for (int l = 0; l < vu; l++) {
 #pragma HLS UNROLL
-                    ob[l / BEAT].v[(k0 + l) % BEAT] = fg_from_float(ov.v[l] * out_inv);
+                        ob[l / BEAT].v[(k0 + l) % BEAT] = fg_from_float(ov.v[l] * out_inv);
+                    }
                 }
                 /* a beat is complete when the vector ends on a beat boundary, or at the run's last vector */
-                for (int j = 0; j < VU_BEATS; j++) {
-#pragma HLS UNROLL
-                    if (k0 + j * BEAT < d2 && ((k0 + vu) % BEAT == 0 || kc == chunks - 1)) GMB_PUT(y, (ybase + k0) / BEAT + j, ob[j]);
-                }
+                if (k0 + j * BEAT < d2 && ((k0 + vu) % BEAT == 0 || kc == chunks - 1)) GMB_PUT(y, (ybase + k0) / BEAT + j, ob[j]);
             } else {
                 for (int l = 0; l < vu; l++) {
 #pragma HLS UNROLL
@@ -158,6 +162,7 @@ static void vu_map_write(
                     if (k < d2) y[ybase + k * y_2] = fg_from_float(ov.v[l] * out_inv);
                 }
             }
+            if (++j == per) { j = 0; kc++; }
         }
     }
 }

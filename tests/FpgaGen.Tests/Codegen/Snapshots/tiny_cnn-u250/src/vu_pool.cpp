@@ -150,31 +150,31 @@ static void vu_pool_write(
     hls::stream<vu_vec>& vp_o)
 {
     /* vu_pool writer: the output map is dense and starts on a beat (an arena tensor), so the rows' elements form one
-       run: they are gathered into a ring of VU_WIN beats and every beat is stored whole once complete, VU_BEATS
-       stores per vector at most; the last, partial beat goes to the tensor's padding. */
+       run: they are gathered into a ring of VU_WIN beats and every beat is stored whole once complete, one store an
+       iteration: VU_BEATS iterations a vector (the first receives it; a vector completes at most VU_BEATS beats); the
+       last, partial beat goes to the tensor's padding. */
     const float out_inv = fq[f_off + 2];
-    const int chunks = (ow + vu - 1) / vu;
+    const int chunks = (ow + vu - 1) / vu, vectors = batch * chans * oh * chunks;
     fg_beat ob[VU_WIN];
     int e = 0, stored = 0; /* elements received, beats stored */
-    for (int b = 0; b < batch; b++)
-    for (int c = 0; c < chans; c++)
-    for (int oy = 0; oy < oh; oy++)
-    for (int oc = 0; oc < chunks; oc++) {
+    int oc = 0, q = 0; /* the vector's chunk of its output row, its iteration */
+    for (int it = 0; it < vectors * VU_BEATS; it++) {
 #pragma HLS PIPELINE II=1
-        const vu_vec ov = CH_READ(vp_o);
-        const int n = FG_MIN(vu, ow - oc * vu);
-        for (int l = 0; l < vu; l++) {
+        if (q == 0) {
+            const vu_vec ov = CH_READ(vp_o);
+            const int n = FG_MIN(vu, ow - oc * vu);
+            for (int l = 0; l < vu; l++) {
 #pragma HLS UNROLL
-            if (l < n) ob[((e + l) / BEAT) % VU_WIN].v[(e + l) % BEAT] = fg_from_float(ov.v[l] * out_inv);
-        }
-        e += n;
-        for (int q = 0; q < VU_BEATS; q++) {
-#pragma HLS UNROLL
-            if (stored < e / BEAT) {
-                GMB_PUT(y, y_off / BEAT + stored, ob[stored % VU_WIN]);
-                stored++;
+                if (l < n) ob[((e + l) / BEAT) % VU_WIN].v[(e + l) % BEAT] = fg_from_float(ov.v[l] * out_inv);
             }
+            e += n;
+            if (++oc == chunks) oc = 0;
         }
+        if (stored < e / BEAT) {
+            GMB_PUT(y, y_off / BEAT + stored, ob[stored % VU_WIN]);
+            stored++;
+        }
+        if (++q == VU_BEATS) q = 0;
     }
     if (stored * BEAT < e) GMB_PUT(y, y_off / BEAT + stored, ob[stored % VU_WIN]);
 }
