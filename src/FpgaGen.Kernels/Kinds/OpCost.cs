@@ -26,6 +26,10 @@ public readonly struct MacWork
         PadW = s.PadW;
         // Every input row of a map starts on a multiple of this many elements (tensors start on 64-element boundaries).
         InputRowAlignment = new[] { step.XAddr.Off, step.XAddr.B, step.XAddr.G, step.XAddr.C, step.XAddr.Y }.Aggregate(64L, Gcd);
+        InputPixelAlignment = new[] { step.XAddr.Off, step.XAddr.B, step.XAddr.G, step.XAddr.Y, step.XAddr.X }.Aggregate(64L, Gcd);
+        WeightRunAlignment = new[] { (step.WTensor?.Offset ?? step.Weight?.ElementOffset ?? 0) + step.WAddr.Off, step.WAddr.B, step.WAddr.G, step.WAddr.C, step.WAddr.X }.Aggregate(64L, Gcd);
+        WeightChannelsInnermost = step.WAddr.Y == 1;
+        InputChannelStride = step.XAddr.C;
         RowMajorInput = step.XAddr.X == 1;
         RowMajorOutput = step.YAddr.X == 1;
         DenseRows = step.XAddr.C == 1 && s.KH * s.KW == 1 && s.PadH == 0 && s.PadW == 0;
@@ -54,6 +58,13 @@ public readonly struct MacWork
     public int PadW { get; }
     /// <summary>Elements every NCHW input row's start is a multiple of (for the beats a corner-turn segment covers).</summary>
     public long InputRowAlignment { get; }
+    /// <summary>Elements every pixel's channel run starts on a multiple of (channel-contiguous inputs, x_c = 1).</summary>
+    public long InputPixelAlignment { get; }
+    /// <summary>Elements every tap's run of weights starts on a multiple of (weights stored channels innermost).</summary>
+    public long WeightRunAlignment { get; }
+    public bool WeightChannelsInnermost { get; }
+    /// <summary>Element distance between input channels (1: a pixel's channels are consecutive).</summary>
+    public long InputChannelStride { get; }
     /// <summary>The input's pixels of one channel are consecutive (NCHW rows), not its channels (a product's rows).</summary>
     public bool RowMajorInput { get; }
     /// <summary>The output's pixels of one channel are consecutive (NCHW rows).</summary>
@@ -95,6 +106,38 @@ public static class EngineTiming
     /// not to one kept in on-chip memory as these kernels do. A loop that revisits an accumulator sooner stalls.
     /// </summary>
     public static int AccumulateLatency(Precision p) => p.IsFixedPoint() ? 1 : 4;
+
+    /// <summary>
+    /// Beats a run of <paramref name="lanes"/> consecutive elements covers: ⌈lanes/BEAT⌉ when it starts on a beat and
+    /// lanes and the beat divide one another (every run then starts on a beat), else one more.
+    /// </summary>
+    public static long RunBeats(long lanes, long beat, bool startsOnBeat) =>
+        Ceil(lanes, beat) + (startsOnBeat && (lanes % beat == 0 || beat % lanes == 0) ? 0 : 1);
+
+    /// <summary>Beats a run of <paramref name="n"/> consecutive elements covers: ⌈n/BEAT⌉ when it starts on a beat, else on average 1 + (n − 1)/BEAT.</summary>
+    public static double CoveredBeats(long n, long beat, bool startsOnBeat) => startsOnBeat ? Ceil(n, beat) : 1 + (n - 1.0) / beat;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(long, long, long, long), double> MeanBeatsCache = new();
+
+    /// <summary>
+    /// Mean beats runs of <paramref name="n"/> consecutive elements cover when they start at <paramref name="start"/>
+    /// plus any multiple of <paramref name="alignment"/> (the gcd of the strides that place them): exact over the
+    /// residues modulo the beat those starts take.
+    /// </summary>
+    public static double MeanRunBeats(long start, long n, long alignment, long beat)
+    {
+        long g = Gcd(alignment, beat);
+        return MeanBeatsCache.GetOrAdd((start % g, n, g, beat), key =>
+        {
+            var (s0, len, step, b) = key;
+            double sum = 0;
+            long count = 0;
+            for (long r = s0; r < b; r += step, count++) sum += (r + len - 1) / b + 1;
+            return sum / count;
+        });
+    }
+
+    private static long Gcd(long a, long b) => b == 0 ? Math.Abs(a) : Gcd(b, a % b);
 
     public static long Ceil(long a, long b) => (a + b - 1) / b;
 }

@@ -68,11 +68,11 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
     /// The cycles of the double-buffered loops in templates/conv_tiled/body, per output tile (row tile × column
     /// tile, th×tw pixels) and its T = ⌈M/Tm⌉·⌈N/Tn⌉ channel tiles, one flattened loop each: part k (k = 0..T) loads
     /// tile k's input
-    /// (L), sends its weights (W = Tm·K²) and streams tile k−1 (S = K²·th·tw input vectors, at least the accumulate
+    /// (L), sends its weights (W = Tm·K² runs of Tn weights, each taking the beats it covers, one an iteration) and streams tile k−1 (S = K²·th·tw input vectors, at least the accumulate
     /// latency apart per accumulator): reader = max(L, W) + (T−1)·max(L, W, S) + S; the engine max(W, S) per loop
     /// plus th·tw cycles to drain each output-channel tile; the step takes the slowest stage, plus one pipeline fill; the writer, concurrent, stores each output-channel tile's NCHW rows through its corner turn in
-    /// (th·⌈tw/BEAT⌉ + 1)·max(2·Tm, BEAT) cycles (other layouts: one lane per cycle, Tm per pixel). L is the corner turn of NCHW rows, (in_h·⌈in_w/BEAT⌉ + 1)·max(2·Tn, BEAT), or one iteration per
-    /// input pixel for channel-contiguous rows. This is Zhang's cycle count (⌈M/Tm⌉·⌈N/Tn⌉·R·C·K²) when streaming
+    /// (th·⌈tw/BEAT⌉ + 1)·max(2·Tm, BEAT) cycles (other layouts: one lane per cycle, Tm per pixel). L is the corner turn of NCHW rows, (in_h·⌈in_w/BEAT⌉ + 1)·max(2·Tn, BEAT), or the beats each
+    /// input pixel's Tn channels cover for channel-contiguous rows. This is Zhang's cycle count (⌈M/Tm⌉·⌈N/Tn⌉·R·C·K²) when streaming
     /// dominates, with padding waste in the unrolled channel dimensions. External traffic per (row, col, Tm) tile:
     /// ⌈N/Tn⌉ input tiles of Tn·((Tr−1)S+K)·((Tc−1)S+K) and weight tiles of Tm·Tn·K², one output tile of Tm·Tr·Tc,
     /// each stream costed at the DDR efficiency of its burst (<see cref="MemoryTiming"/>): an input tile row, a tap's
@@ -86,14 +86,22 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         long tiles = mT * nT, taps = (long)op.KH * op.KW, beat = PlanBuilder.ElementsPerBeat(target.Bytes);
         long turn = Math.Max(2L * p.Tn, beat), turnOut = Math.Max(2L * p.Tm, beat), lat = AccumulateLatency(target.Precision);
         var w = op;
+        // Iterations a pixel's (a tap's) run of a channel tile's channels takes: the beats it covers, one request each
+        // (the template fetches exactly those); their mean over the places the runs start in a beat.
+        bool dense = !op.RowMajorInput && op.InputChannelStride == 1;
+        double Beats(bool on, long alignment, long nt) => !on ? 1 : MeanRunBeats(nt * p.Tn, Math.Min(p.Tn, w.N - nt * p.Tn), alignment, beat);
+        // A tile's weight vectors: Tm·K² runs, the rows past the last output channel one iteration each (zeros).
+        long lastRows = op.M - (mT - 1) * p.Tm;
+        double Weights(long nt, bool lastMt) =>
+            taps * ((lastMt ? lastRows : p.Tm) * Beats(w.WeightChannelsInnermost, w.WeightRunAlignment, nt) + (lastMt ? p.Tm - lastRows : 0));
         // Per output tile of th×tw pixels: its channel tiles' load (L), weights (W), stream (S) and drain cycles.
         // The engine gives a tap's pixels at least the adder latency (idle iterations); the reader sends only the pixels.
-        (double L, double W, double S, double SEngine, double Drain, double Write) Parts(long th, long tw)
+        (double L, double S, double SEngine, double Drain, double Write) Parts(long th, long tw, long nt)
         {
             long inH = (th - 1) * w.S + (w.KH - 1) * w.Dil + 1, inW = (tw - 1) * w.S + (w.KW - 1) * w.Dil + 1;
-            double load = w.RowMajorInput ? (inH * Ceil(inW, beat) + 1) * turn : inH * inW;
+            double load = w.RowMajorInput ? (inH * Ceil(inW, beat) + 1) * turn : inH * inW * Beats(dense, w.InputPixelAlignment, nt);
             double write = w.RowMajorOutput ? (th * Ceil(tw, beat) + 1) * turnOut : th * tw * p.Tm;
-            return (load, (double)p.Tm * taps, taps * th * tw, taps * Math.Max(th * tw, lat), th * tw, write);
+            return (load, taps * th * tw, taps * Math.Max(th * tw, lat), th * tw, write);
         }
         // Output tiles come in at most four shapes: full, or cut at the last row and/or column tile.
         long lastH = op.R - (rT - 1) * p.Tr, lastW = op.C - (cT - 1) * p.Tc;
@@ -101,29 +109,67 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         double reader = 0, engine = 0, writer = 0;
         foreach (var (count, th, tw) in shapes)
         {
-            var (l, wt, st, se, drain, write) = Parts(th, tw);
+            if (count == 0) continue;
             double n = (double)op.G * count;
-            reader += n * tiles * Math.Max(Math.Max(l, wt), st);
-            engine += n * (tiles * Math.Max(wt, se) + mT * drain);
+            for (long nt = 0; nt < nT; nt++)
+            {
+                var (l, st, se, _, _) = Parts(th, tw, nt);
+                double wFull = Weights(nt, false), wLast = Weights(nt, true);
+                reader += n * ((mT - 1) * Math.Max(Math.Max(l, wFull), st) + Math.Max(Math.Max(l, wLast), st));
+                engine += n * ((mT - 1) * Math.Max(taps * p.Tm, se) + Math.Max(taps * p.Tm, se));
+            }
+            var (_, _, _, drain, write) = Parts(th, tw, 0);
+            engine += n * mT * drain;
             writer += n * mT * write;
         }
         // The one loop over all tiles starts with a load and ends with a stream: the first tile streams nothing
         // while it loads, the last loads nothing while it streams.
-        var (l0, w0, s0, _, _, _) = Parts(rows, cols);
-        var (_, _, sLast, seLast, _, _) = Parts(lastH, lastW);
+        var (l0, s0, _, _, _) = Parts(rows, cols, 0);
+        double w0 = Weights(0, mT == 1);
+        var (_, sLast, seLast, _, _) = Parts(lastH, lastW, nT - 1);
         reader += Math.Max(l0, w0) - Math.Max(Math.Max(l0, w0), s0) + sLast;
-        engine += w0 - Math.Max(w0, seLast) + seLast;
+        engine += taps * p.Tm - Math.Max(taps * p.Tm, seLast) + seLast;
         double compute = Math.Max(Math.Max(reader, engine), writer) + PipelineDepth;
         var e = target.Bytes;
-        double inTile = (double)Math.Min(p.Tn, op.N) * ((rows - 1) * op.S + op.KH) * ((cols - 1) * op.S + op.KW) * e;
-        double wTile = (double)Math.Min(p.Tm, op.M) * Math.Min(p.Tn, op.N) * op.KH * op.KW * e;
-        double outTile = (double)Math.Min(p.Tm, op.M) * rows * cols * e;
+        // Traffic as the code moves it, whole beats, and its bursts (runs of contiguous requests), per output tile and
+        // output-channel tile, over the channel tiles: NCHW rows through the corner turn (a channel row's segment of
+        // BEAT pixels, the one or two beats it covers, a burst each), channel-contiguous pixels (a pixel's run of Tn
+        // channels; a one-pixel tile, a linear layer, reads its channel tiles back to back), or one element a lane;
+        // each tap's run of Tn weights the beats it covers, a burst each; NCHW outputs a channel row's segment of
+        // BEAT pixels, the beats it covers, a burst each.
+        long inH = (rows - 1) * op.S + (op.KH - 1) * op.Dil + 1, inW = (cols - 1) * op.S + (op.KW - 1) * op.Dil + 1;
+        double inBeats = 0, inBursts = 0, inElements = 0, wBeats = 0, wBursts = 0;
+        for (long nt = 0; nt < nT; nt++)
+        {
+            long cnt = Math.Min(p.Tn, op.N - nt * p.Tn);
+            if (op.RowMajorInput)
+            {
+                long segs = Ceil(inW, beat);
+                inBeats += cnt * inH * ((segs - 1) * CoveredBeats(beat, beat, false) + CoveredBeats(inW - (segs - 1) * beat, beat, false));
+                inBursts += cnt * inH * segs;
+            }
+            else if (dense)
+            {
+                inBeats += inH * inW * Beats(true, op.InputPixelAlignment, nt);
+                inBursts += inH * inW == 1 ? 1.0 / nT : inH * inW;
+            }
+            else inElements += cnt * inH * inW;
+            double realRows = (double)op.M / mT; // output channels per output-channel tile, on average
+            wBeats += realRows * taps * (op.WeightChannelsInnermost ? Beats(true, op.WeightRunAlignment, nt) : (double)cnt / beat);
+            wBursts += realRows * taps * (op.WeightChannelsInnermost ? 1 : cnt);
+        }
         double outTiles = (double)op.G * rT * cT * mT;
-        double inBurst = ((cols - 1) * op.S + op.KW) * e, wBurst = Math.Min(p.Tn, op.N) * e;
-        double memory = MemoryTiming.Cycles(outTiles * nT * inTile, inBurst, bytesPerCycle) + MemoryTiming.Cycles(outTiles * nT * wTile, wBurst, bytesPerCycle)
-            + MemoryTiming.Cycles(outTiles * outTile, (double)cols * Math.Min(p.Tm, op.M) * e, bytesPerCycle);
+        double inBytes = outTiles * (inBeats * beat + inElements) * e, wBytes = outTiles * wBeats * beat * e;
+        double inBurstBytes = inBytes / Math.Max(1, outTiles * (inBursts + inElements));
+        double mRows = (double)op.M / mT;
+        long oSegs = Ceil(cols, beat);
+        double outBeats = op.RowMajorOutput ? mRows * rows * ((oSegs - 1) * CoveredBeats(beat, beat, false) + CoveredBeats(cols - (oSegs - 1) * beat, beat, false)) : 0;
+        double outBytes = outTiles * (op.RowMajorOutput ? outBeats * beat : (double)mRows * rows * cols) * e;
+        double outBursts = outTiles * mRows * rows * (op.RowMajorOutput ? oSegs : cols);
+        double memory = MemoryTiming.Cycles(inBytes, inBurstBytes, bytesPerCycle) + MemoryTiming.Cycles(wBytes, wBytes / Math.Max(1, outTiles * wBursts), bytesPerCycle)
+            + MemoryTiming.Cycles(outBytes, outBytes / Math.Max(1, outBursts), bytesPerCycle);
         // No separate fill: the first tile's load is loop k = 0 of the double-buffered loops, inside compute.
-        return new OpCost(compute, memory, 0, outTiles * (nT * (inTile + wTile) + outTile));
+        return new OpCost(compute, memory, 0, inBytes + wBytes + outBytes);
     }
 
     /// <summary>The closed forms of the loops in templates/conv_tiled/body.</summary>

@@ -173,16 +173,6 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         return new OpCost(compute, memory, 0, a + w + y);
     }
 
-    /// <summary>
-    /// Beats a run of <paramref name="lanes"/> consecutive elements covers: ⌈lanes/BEAT⌉ when it starts on a beat and
-    /// lanes and the beat divide one another (every run then starts on a beat), else one more.
-    /// </summary>
-    private static long RunBeats(long lanes, long beat, bool startsOnBeat) =>
-        Ceil(lanes, beat) + (startsOnBeat && (lanes % beat == 0 || beat % lanes == 0) ? 0 : 1);
-
-    /// <summary>Beats a run of <paramref name="n"/> consecutive elements covers: ⌈n/BEAT⌉ when it starts on a beat, else on average 1 + (n − 1)/BEAT.</summary>
-    private static double CoveredBeats(long n, long beat, bool startsOnBeat) => startsOnBeat ? Ceil(n, beat) : 1 + (n - 1.0) / beat;
-
     /// <summary>A row block's corner-turn segments, and over them and the tap columns the input-row bursts and beats one channel and kernel row fetch.</summary>
     internal readonly record struct BlockTurn(long Segments, long Bursts, double Beats);
 

@@ -153,22 +153,24 @@ __kernel void conv_tiled_read(
        Tn channels' runs are read as the one or two aligned beats each covers (one request per iteration) into one half
        of the register window twin, while the previous segment goes from the other half to ibuf as BEAT pixel vectors;
        CTP = max(2 Tn, BEAT) iterations per segment. Channel-contiguous rows (a product's, x_c == 1) are read as the
-       beats each pixel's Tn channels cover; anything else one load per lane. */
+       beats each pixel's Tn channels cover, one an iteration; anything else one load per lane. A tap's Tn weights
+       likewise take the beats their run covers, one an iteration. */
     const int tiles_r = (oh + Tr - 1) / Tr, tiles_c = (ow + Tc - 1) / Tc;
     const int mt_n = (m_out + Tm - 1) / Tm, nt_n = (n_in + Tn - 1) / Tn, taps = kh * kw;
     (void)tiles_r; (void)tiles_c; (void)mt_n; (void)nt_n; (void)taps; /* not every stage needs every bound */
     /* One loop over every tile of the step (counters instead of nested loops: no pipeline drain between tiles, and
        the next output tile's first load overlaps the last stream of the one before). */
-    const int tiles = mt_n * nt_n, ntiles = batch * groups * tiles_r * tiles_c * tiles, weights_n = Tm * taps;
-    const int turn = x_x == 1, dense = !turn && x_c == 1;
+    const int turn = x_x == 1, dense = !turn && x_c == 1, wrun = w_i == 1;
+    const int tiles = mt_n * nt_n, ntiles = batch * groups * tiles_r * tiles_c * tiles;
     int lb = 0, lg = 0, ltr = 0, ltc = 0, mt = 0, nt = 0; /* the tile loaded (k); k - 1 streams */
     int th = FG_MIN(Tr, oh), tw = FG_MIN(Tc, ow), sth = 0, stw = 0;
     int in_h = (th - 1) * stride + (kh - 1) * dil + 1, in_w = (tw - 1) * stride + (kw - 1) * dil + 1;
     int y0 = -pad_h, x0 = -pad_w, xbase = x_off, segs = (in_w + BEAT - 1) / BEAT;
-    int load_n = turn ? (in_h * segs + 1) * CTP : in_h * in_w;
-    int k = 0, it = 0, iters = FG_MAX(load_n, weights_n);
+    int load_n = turn ? (in_h * segs + 1) * CTP : 0;
+    int k = 0, it = 0; /* tile, iteration in it: a tile ends when its load, its weights and the previous tile's stream are done */
     int ti = 0, tb = 0, ly = 0, ls = 0, wy = 0, ws = 0; /* load: step in segment, segment, load/write row and segment */
-    int wm = 0, wk = 0;                                  /* weights: output lane, tap */
+    int wm = 0, wk = 0, wsl = 0, xsl = 0;                /* weights: output lane, tap, beat; dense input: beat */
+    fg_beat xb[WVB], wb[WVB];
     int ky = 0, kx = 0, r = 0, c = 0;                    /* stream: tap, pixel */
     while (k <= ntiles) {
         const int lc = k & 1, sc = 1 - lc, ld = k < ntiles, st = k > 0;
@@ -204,44 +206,42 @@ __kernel void conv_tiled_read(
                 ws = ls;
                 if (++ls == segs) { ls = 0; ly++; }
             }
-        } else if (ld && it < load_n) {
+        } else if (ld && !turn && ly < in_h) {
             const int yy = y0 + ly, xx = x0 + ls, c0 = nt * Tn;
             const bool ok = yy >= 0 && yy < ih && xx >= 0 && xx < iw;
             const int base = xbase + c0 * x_c + yy * x_y + xx * x_x;
             const int first = base / BEAT, last = (base + FG_MIN(Tn, n_in - c0) - 1) / BEAT;
-            fg_beat xb[WVB];
+            if (dense && ok) xb[xsl] = GMB(x, first + xsl);
+            if (++xsl == (dense && ok ? last - first + 1 : 1)) {
+                xsl = 0;
 #pragma unroll
-            for (int j = 0; j < WVB; j++) {
-                if (dense && ok && first + j <= last) xb[j] = GMB(x, first + j);
+                for (int n = 0; n < Tn; n++) {
+                    const int ci = c0 + n, e = base + n;
+                    ibuf[((lc * ITH + ly) * ITW + ls) * Tn + n] = !(ok && ci < n_in) ? (DTYPE)0 : dense ? xb[e / BEAT - first].v[e % BEAT]
+                        : x[xbase + ci * x_c + yy * x_y + xx * x_x];
+                }
+                if (++ls == in_w) { ls = 0; ly++; }
             }
-#pragma unroll
-            for (int n = 0; n < Tn; n++) {
-                const int ci = c0 + n, e = base + n;
-                ibuf[((lc * ITH + ly) * ITW + ls) * Tn + n] = !(ok && ci < n_in) ? (DTYPE)0 : dense ? xb[e / BEAT - first].v[e % BEAT]
-                    : x[xbase + ci * x_c + yy * x_y + xx * x_x];
-            }
-            if (++ls == in_w) { ls = 0; ly++; }
         }
-        if (ld && it < weights_n) {
-            /* Weights stored channels innermost (w_i == 1, runs of whole beats): the tap's Tn channels are one
-               aligned run of at most WVB beats, one request when Tn divides BEAT; else (OIHW) one load per lane. */
-            const int mo = mt * Tm + wm, c0 = nt * Tn, run = w_i == 1;
+        if (ld && wm < Tm) {
+            /* Weights stored channels innermost (w_i == 1): the tap's Tn channels are one run of at most WVB beats,
+               one beat an iteration; else (OIHW) one load per lane. */
+            const int mo = mt * Tm + wm, c0 = nt * Tn;
             const int wbase = w_off + lb * w_b + lg * w_g + mo * w_o + c0 * w_i + wk * w_t;
             const int first = wbase / BEAT, last = (wbase + FG_MIN(Tn, n_in - c0) - 1) / BEAT;
-            fg_beat wb[WVB];
+            if (wrun && mo < m_out) wb[wsl] = GMB(w, first + wsl);
+            if (++wsl == (wrun && mo < m_out ? last - first + 1 : 1)) {
+                wsl = 0;
+                ct_vec wv;
 #pragma unroll
-            for (int j = 0; j < WVB; j++) {
-                if (run && mo < m_out && first + j <= last) wb[j] = GMB(w, first + j);
+                for (int n = 0; n < Tn; n++) {
+                    const int ci = c0 + n, e = wbase + n;
+                    wv.v[n] = !(mo < m_out && ci < n_in) ? (DTYPE)0 : wrun ? wb[e / BEAT - first].v[e % BEAT]
+                        : w[w_off + lb * w_b + lg * w_g + mo * w_o + ci * w_i + wk * w_t];
+                }
+                CH_WRITE(ct_w, wv);
+                if (++wk == taps) { wk = 0; wm++; }
             }
-            ct_vec wv;
-#pragma unroll
-            for (int n = 0; n < Tn; n++) {
-                const int ci = c0 + n, e = wbase + n;
-                wv.v[n] = !(mo < m_out && ci < n_in) ? (DTYPE)0 : run ? wb[e / BEAT - first].v[e % BEAT]
-                    : w[w_off + lb * w_b + lg * w_g + mo * w_o + ci * w_i + wk * w_t];
-            }
-            CH_WRITE(ct_w, wv);
-            if (++wk == taps) { wk = 0; wm++; }
         }
         if (st && it < taps * sth * stw) {
             const int base = ((sc * ITH + r * stride + ky * dil) * ITW + c * stride + kx * dil) * Tn;
@@ -259,8 +259,9 @@ __kernel void conv_tiled_read(
                 }
             }
         }
-        if (++it == iters) {
-            it = ti = tb = ly = ls = wy = ws = wm = wk = ky = kx = r = c = 0;
+        it++;
+        if ((!ld || ((turn ? it >= load_n : ly >= in_h) && wm >= Tm)) && (!st || it >= taps * sth * stw)) {
+            it = ti = tb = ly = ls = wy = ws = wm = wk = wsl = xsl = ky = kx = r = c = 0;
             sth = th;
             stw = tw;
             if (++nt == nt_n) {
@@ -284,9 +285,8 @@ __kernel void conv_tiled_read(
             x0 = ltc * Tc * stride - pad_w;
             xbase = x_off + lb * x_b + lg * x_g;
             segs = (in_w + BEAT - 1) / BEAT;
-            load_n = turn ? (in_h * segs + 1) * CTP : in_h * in_w;
+            load_n = turn ? (in_h * segs + 1) * CTP : 0;
             k++;
-            iters = FG_MAX(k < ntiles ? FG_MAX(load_n, weights_n) : 0, taps * sth * stw);
         }
     }
 }
