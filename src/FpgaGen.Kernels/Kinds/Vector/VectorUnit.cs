@@ -136,7 +136,8 @@ public static class VectorUnit
     /// VU_BEATS = ⌈vu / beat⌉ beats it spans on its port (one when vu fits a 512-bit beat); pool runs one loop per
     /// output row that loads the row's kh input rows (⌈iw / beat⌉ + 1 beats each) while it sends the previous row's
     /// kh·kw window vectors and one divisor vector per output vector, max(load, send) cycles, plus the first row's
-    /// load; the row datapath makes four passes over each row (load rowbuf, reduce, second reduction, scale and send).
+    /// load; the row datapath makes four passes over each row (load rowbuf, reduce, second reduction, scale and send),
+    /// unless its reader (VU_BEATS iterations a chunk) or writer (one iteration a beat a chunk covers) takes longer.
     /// Traffic: every element the reader loads (pool: kh input rows per output row) plus the output.
     /// </summary>
     public static OpCost Cost(Step step, int vu, int bytes, double bytesPerCycle)
@@ -156,7 +157,12 @@ public static class VectorUnit
                 traffic = (rows * p.KH * p.IW + (double)p.Batch * p.Channels * p.OH * p.OW) * bytes;
                 break;
             case RowStep r:
-                compute = 4.0 * r.Rows * EngineTiming.Ceil(r.Len, vu);
+                // The datapath's four passes, the reader's VU_BEATS iterations a chunk, or the writer's one a beat
+                // each chunk covers (rows start on beats when their length is whole beats; tensors start on beats).
+                long chunks = EngineTiming.Ceil(r.Len, vu), full = r.Len / vu;
+                bool rowsAligned = r.Len % beat == 0 && (vu % beat == 0 || beat % vu == 0);
+                double stores = full * EngineTiming.CoveredBeats(vu, beat, rowsAligned) + (r.Len % vu > 0 ? EngineTiming.CoveredBeats(r.Len % vu, beat, rowsAligned) : 0);
+                compute = r.Rows * Math.Max(Math.Max(4.0 * chunks, chunks * (double)EngineTiming.Ceil(vu, beat)), stores);
                 traffic = 2.0 * r.Rows * r.Len * bytes;
                 break;
             default:
