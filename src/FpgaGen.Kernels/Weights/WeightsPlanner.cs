@@ -46,7 +46,10 @@ internal static class WeightsPlanner
             };
             if (step is RowStep { LayerNorm: true } ln)
                 record.Affine = ln.Affine = alloc.Add(SectionType.Float, 2L * ln.Len, [2, ln.Len], source: ln.Layers[0]);
-            record.Ints = alloc.Add(SectionType.Int, 2);
+            // A quantized model's MAC step: [0, -1, lo, hi] then its own (mult, shift) per output (WeightsLayout).
+            var quantized = precision.IsFixedPoint() && step is MacStep { Normalizes: false } q && q.Layers.Any(l => net.Layers.Any(n => n.Name == l && n.Quantization is not null));
+            record.Ints = alloc.Add(SectionType.Int, quantized ? 4 + 2L * ((MacStep)step).Shape.Groups * ((MacStep)step).Shape.MOut : 2);
+            record.ModelQuantized = quantized;
             record.Floats = alloc.Add(SectionType.Float, 4);
             step.Record = record;
             step.Pending = null;
@@ -54,7 +57,8 @@ internal static class WeightsPlanner
         }
         return new WeightsLayout
         {
-            Format = records.Any(r => r.Weight?.FoldStoredLayerNorm is not null) ? WeightsLayout.StoredLayerNormFormatId : WeightsLayout.FormatId,
+            Format = records.Any(r => r.ModelQuantized) ? WeightsLayout.ModelQuantizedFormatId
+                : records.Any(r => r.Weight?.FoldStoredLayerNorm is not null) ? WeightsLayout.StoredLayerNormFormatId : WeightsLayout.FormatId,
             Precision = precision.Id(),
             DataType = DataTypeName(precision),
             BiasType = precision.IsFixedPoint() ? "int32" : "float32",

@@ -1,0 +1,105 @@
+using FpgaGen.Model;
+
+namespace FpgaGen.Codegen.Weights;
+
+/// <summary>
+/// A quantized model's own scales and zero points, by calibration key (layer name or "input"), for the packer, the
+/// integer reference and the host's input encoding. Activations are stored <b>zero-centred</b>: the stored value is
+/// q − zero_point, so real = stored · scale, padding with 0 is padding with the real 0, and the MAC needs no
+/// zero-point terms (Σ (x − zx)(w − zw) is the plain product of the stored values); what the zero point still
+/// decides is the range a tensor saturates to, [qmin − zp, qmax − zp], which must fit the design's data type (uint8
+/// with zero point 123 needs 9 bits: int16 storage). MAC outputs the model requantizes take its scale and zero point;
+/// ReLU, pooling and reshapes keep their input's (as the importer reads them: the model has no QuantizeLinear there).
+/// </summary>
+public sealed class ModelQuantization
+{
+    private readonly Dictionary<string, TensorQuantization> tensors;
+    private readonly Dictionary<string, LayerQuantization> layers;
+
+    private ModelQuantization(Dictionary<string, TensorQuantization> tensors, Dictionary<string, LayerQuantization> layers)
+    {
+        this.tensors = tensors;
+        this.layers = layers;
+    }
+
+    /// <summary>The model's quantization, or null when no layer carries one (a float model, a design file).</summary>
+    public static ModelQuantization? Of(Network net)
+    {
+        var layers = net.Layers.Where(l => l.Quantization is not null).ToDictionary(l => l.Name, l => l.Quantization!);
+        if (layers.Count == 0) return null;
+        var tensors = new Dictionary<string, TensorQuantization>();
+        foreach (var l in net.Layers)
+        {
+            if (l.Quantization is { } q)
+            {
+                if (q.Input.PerChannel) throw new InputException($"layer {l.Name}: its input is quantized per channel; only per-tensor activations are supported");
+                // The first reader of a tensor the model quantizes says how (the network input's QuantizeLinear).
+                if (l.Inputs.Count > 0) tensors.TryAdd(l.Inputs[0], q.Input);
+                if (q.Output is { } o)
+                {
+                    if (o.PerChannel) throw new InputException($"layer {l.Name}: its output is quantized per channel; only per-tensor activations are supported");
+                    tensors[l.Name] = o;
+                }
+            }
+            else if (l.Macs == 0 && l.Precision == Precision.Int8 && l.Inputs.Count == 1 && tensors.TryGetValue(l.Inputs[0], out var same))
+                tensors[l.Name] = same;
+        }
+        // A MAC layer must read its input at the scale it was written with: the model requantizing in between (a
+        // QuantizeLinear with other parameters after a ReLU, say) is no step FpgaGen has.
+        foreach (var l in net.Layers)
+            if (l.Quantization is { } q && l.Inputs.Count > 0 && tensors.TryGetValue(l.Inputs[0], out var written) && !Same(written, q.Input))
+                throw new InputException($"layer {l.Name} reads '{l.Inputs[0]}' at scale {q.Input.Scales[0]:G6} zero point {q.Input.ZeroPoints[0]}, " +
+                    $"but it is written at scale {written.Scales[0]:G6} zero point {written.ZeroPoints[0]}; the model requantizes between them, which the integer kernels do not");
+        return new ModelQuantization(tensors, layers);
+    }
+
+    private static bool Same(TensorQuantization a, TensorQuantization b) =>
+        a.Scales[0] == b.Scales[0] && a.ZeroPoints[0] == b.ZeroPoints[0] && a.Signed == b.Signed && a.Bits == b.Bits;
+
+    /// <summary>The quantization of a tensor by calibration key, if the model gives one.</summary>
+    public TensorQuantization? Tensor(string key) => tensors.GetValueOrDefault(key);
+
+    /// <summary>The quantization of a MAC layer, if the model gives one.</summary>
+    public LayerQuantization? Layer(string name) => layers.GetValueOrDefault(name);
+
+    public IEnumerable<string> Keys => tensors.Keys;
+
+    /// <summary>The zero-centred stored range [qmin − zp, qmax − zp] of a tensor.</summary>
+    public static (long Lo, long Hi) StoredRange(TensorQuantization q) => (q.QMin - q.ZeroPoints[0], q.QMax - q.ZeroPoints[0]);
+
+    /// <summary>
+    /// ONNX QuantizeLinear of one value, zero-centred: saturate(round_half_even(x / scale) + zp) − zp, the division in
+    /// float32 as the operator computes it.
+    /// </summary>
+    public static long Quantize(float x, TensorQuantization q)
+    {
+        var v = (long)Math.Round((double)(x / (float)q.Scales[0]), MidpointRounding.ToEven) + q.ZeroPoints[0];
+        return Math.Clamp(v, q.QMin, q.QMax) - q.ZeroPoints[0];
+    }
+
+    /// <summary>
+    /// The fixed-point form mult·2^−shift of a real multiplier 0 &lt; m &lt; 2^30: mult in [2^30, 2^31), as TensorFlow
+    /// Lite's QuantizeMultiplier (tensorflow/lite/kernels/internal/quantization_util.cc: frexp, then the mantissa
+    /// rounded to 31 bits) writes it, the shift counted to the right here (always ≥ 1).
+    /// </summary>
+    public static (int Mult, int Shift) FixedMultiplier(double m)
+    {
+        if (!(m > 0) || !double.IsFinite(m) || m >= 1 << 30) throw new InputException($"requantization multiplier {m:G6} is outside (0, 2^30)");
+        var e = Math.ILogB(m) + 1;                     // m = f·2^e with f in [0.5, 1)
+        var q = (long)Math.Round(Math.ScaleB(m, 31 - e), MidpointRounding.ToEven);
+        if (q == 1L << 31) { q >>= 1; e++; }
+        var shift = 31 - e;
+        if (shift > 62) return (0, 62);                // below 2^-31: every accumulator requantizes to 0
+        return ((int)q, shift);
+    }
+
+    /// <summary>fg_requant_even: round(t·mult / 2^shift) half to even, saturated to [lo, hi].</summary>
+    public static long Requantize(long t, int mult, int shift, long lo, long hi)
+    {
+        var r = t * mult;
+        var q = r >> shift;
+        long rem = r - (q << shift), half = 1L << (shift - 1);
+        if (rem > half || (rem == half && (q & 1) != 0)) q++;
+        return Math.Clamp(q, lo, hi);
+    }
+}
