@@ -82,16 +82,22 @@ public sealed class ModelQuantization
     /// Lite's QuantizeMultiplier (tensorflow/lite/kernels/internal/quantization_util.cc: frexp, then the mantissa
     /// rounded to 31 bits) writes it, the shift counted to the right here (always ≥ 1).
     /// </summary>
-    public static (int Mult, int Shift) FixedMultiplier(double m)
+    /// <param name="bits">Fewer than 31 where the accumulator is wide: |t|·mult must stay inside 64 bits
+    /// (<see cref="MultiplierBits"/>).</param>
+    public static (int Mult, int Shift) FixedMultiplier(double m, int bits = 31)
     {
         if (!(m > 0) || !double.IsFinite(m) || m >= 1 << 30) throw new InputException($"requantization multiplier {m:G6} is outside (0, 2^30)");
         var e = Math.ILogB(m) + 1;                     // m = f·2^e with f in [0.5, 1)
-        var q = (long)Math.Round(Math.ScaleB(m, 31 - e), MidpointRounding.ToEven);
-        if (q == 1L << 31) { q >>= 1; e++; }
-        var shift = 31 - e;
+        var q = (long)Math.Round(Math.ScaleB(m, bits - e), MidpointRounding.ToEven);
+        if (q == 1L << bits) { q >>= 1; e++; }
+        var shift = bits - e;
+        if (shift < 1) throw new InputException($"requantization multiplier {m:G6} needs a left shift");
         if (shift > 62) return (0, 62);                // below 2^-31: every accumulator requantizes to 0
         return ((int)q, shift);
     }
+
+    /// <summary>Multiplier bits (at most 31) that keep |t|·mult below 2^62 for accumulators up to <paramref name="largestT"/>.</summary>
+    public static int MultiplierBits(double largestT) => (int)Math.Clamp(61 - Math.Ceiling(Math.Log2(Math.Max(largestT, 1))), 8, 31);
 
     /// <summary>fg_requant_even: round(t·mult / 2^shift) half to even, saturated to [lo, hi].</summary>
     public static long Requantize(long t, int mult, int shift, long lo, long hi)

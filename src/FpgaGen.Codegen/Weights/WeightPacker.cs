@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 
 using FpgaGen.Kernels.Weights;
+using FpgaGen.Model;
 
 namespace FpgaGen.Codegen.Weights;
 
@@ -93,7 +94,7 @@ public static class WeightPacker
 
         private void Mac(StepRecord r)
         {
-            if (r.ModelQuantized)
+            if (r.ModelQuantized && r.Layers.Any(l => model!.Layer(l) is not null))
             {
                 ModelMac(r);
                 return;
@@ -197,11 +198,30 @@ public static class WeightPacker
                     WriteFloats(r.LnVectors!, vectors);
                 }
             }
-            var (mult, shift) = Fixed ? Multiplier(sx * sw / sy) : (1, 0);
-            WriteInts(r.Ints, [mult, shift]);
+            if (r.ModelQuantized)
+            {
+                // A float layer whose output the model quantizes: FpgaGen's own scales in, the model's grid out.
+                var yq = model!.Tensor(r.Y) ?? throw new InvalidOperationException($"step {r.Name}: output '{r.Y}' has no model quantization");
+                WriteInts(r.Ints, ModelInts(r, outputs, yq, sy, _ => sx * sw, LargestAccumulator(r, stored)));
+            }
+            else
+            {
+                var (mult, shift) = Fixed ? Multiplier(sx * sw / sy) : (1, 0);
+                WriteInts(r.Ints, [mult, shift]);
+            }
             WriteFloats(r.Floats, Fixed
                 ? [6 / (sx * sw), sw, WeightsLayout.LayerNormEps / (sx * sx), 1 / sy]
                 : [6, 1, WeightsLayout.LayerNormEps, 1]);
+        }
+
+        /// <summary>A bound on |acc + bias| of a step: reduction length · largest input · largest weight, plus 2^31 of bias.</summary>
+        private double LargestAccumulator(StepRecord r, double[]? stored)
+        {
+            var x = model!.Tensor(r.X!) is { } xq ? ModelQuantization.StoredRange(xq) is var (lo, hi) ? Math.Max(-lo, hi) : 0 : qmax + 1;
+            var w = stored is { Length: > 0 } ? stored.Max(Math.Abs) : qmax + 1;
+            if (r.Weight is null) return Math.ScaleB(1, 53); // a product of activations: no weight bound, a 8-bit multiplier
+            var outputs = r.Weight.Shape![0];
+            return (double)x * w * (r.Weight.TensorCount / outputs) + Math.ScaleB(1, 31);
         }
 
         /// <summary>The stored range of the design's data type.</summary>
@@ -250,6 +270,15 @@ public static class WeightPacker
             }
             var yq = lq.Output ?? model.Tensor(r.Y);
             var sy = yq?.Scales[0] ?? Scale(r.Y);
+            WriteInts(r.Ints, ModelInts(r, outputs, yq, sy, o => sx * WScale(o), LargestAccumulator(r, stored)));
+            WriteFloats(r.Floats, [Math.ScaleB(1, 62), 1, WeightsLayout.LayerNormEps / (sx * sx), 1 / sy]);
+        }
+
+        /// <summary>[0, −1, lo, hi, (mult, shift) per output] for output scale <paramref name="sy"/> and accumulator scales.</summary>
+        private int[] ModelInts(StepRecord r, int outputs, TensorQuantization? yq, double sy, Func<int, double> accScale, double largestT)
+        {
+            var bits = ModelQuantization.MultiplierBits(largestT);
+            var (tlo, thi) = TypeRange;
             var (lo, hi) = yq is null ? TypeRange : ModelQuantization.StoredRange(yq);
             if (r.Activation is "relu" or "relu6") lo = Math.Max(lo, 0);
             if (r.Activation == "relu6") hi = Math.Min(hi, (long)Math.Round(6 / sy, MidpointRounding.ToEven));
@@ -258,9 +287,8 @@ public static class WeightPacker
                     $"which {layout.DataType} does not hold; simulate with --precision int16 (9-bit values)");
             var ints = new int[4 + 2 * outputs];
             (ints[0], ints[1], ints[2], ints[3]) = (0, -1, (int)lo, (int)hi);
-            for (var o = 0; o < outputs; o++) (ints[4 + 2 * o], ints[5 + 2 * o]) = ModelQuantization.FixedMultiplier(sx * WScale(o) / sy);
-            WriteInts(r.Ints, ints);
-            WriteFloats(r.Floats, [Math.ScaleB(1, 62), 1, WeightsLayout.LayerNormEps / (sx * sx), 1 / sy]);
+            for (var o = 0; o < outputs; o++) (ints[4 + 2 * o], ints[5 + 2 * o]) = ModelQuantization.FixedMultiplier(accScale(o) / sy, bits);
+            return ints;
         }
 
         /// <summary>
