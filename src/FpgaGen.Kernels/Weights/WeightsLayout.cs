@@ -98,7 +98,7 @@ public sealed class StepRecord
     public WeightSection Floats { get; internal set; } = null!;
 
     /// <summary>A MAC step of a layer with the model's own quantization (scales and zero points from a quantized ONNX model).</summary>
-    public bool ModelQuantized { get; internal set; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool ModelQuantized { get; internal set; }
 }
 
 /// <summary>An activation tensor as weights.json lists it: where it lives and which calibration key scales it.</summary>
