@@ -32,6 +32,10 @@ public static class Simulator
         if (missing.Count > 0)
             throw new InputException($"OpenCL device '{session.Device.Name}' lacks {string.Join(", ", missing)}, which {design.Lowered.Precision.Id()} kernels need; choose another device or data type");
 
+        // A quantized model's own scales and zero points replace the ranges for the tensors it quantizes (fixed point
+        // only); what the kernels cannot run of it is refused before the reference's long run.
+        var model = portable.Precision.IsFixedPoint() ? ModelQuantization.Of(design.Network) : null;
+        if (model?.Problem(design) is { } refusal) throw new InputException(refusal);
         var batch = design.Lowered.Batch;
         var phases = new Dictionary<string, double> { ["lower"] = clock.Elapsed.TotalSeconds };
         // Build the program and create the buffers first: a device without room fails here, before the long reference.
@@ -45,11 +49,7 @@ public static class Simulator
         var ranges = options.Ranges ?? NetworkReference.Ranges(reference);
         phases["reference"] = clock.Elapsed.TotalSeconds - phases.Values.Sum();
         progress?.Report(new SimulationProgress(Packing, 0, portable.Weights.Steps.Count));
-        // A quantized model's own scales and zero points replace the ranges for the tensors it quantizes (fixed point only).
-        var model = portable.Precision.IsFixedPoint() ? ModelQuantization.Of(design.Network) : null;
         var blob = WeightPacker.Pack(portable.Weights, weights, ranges, (done, total) => progress?.Report(new SimulationProgress(Packing, done, total)), model);
-        if (model is not null && !portable.Source.Contains(ChannelRequantMarker) && portable.Weights.Steps.Any(r => r.ModelQuantized && PerChannel(design, model, r)))
-            throw new InputException($"the {design.Kernel} kernels requantize with one multiplier per step; {design.Network.Name} has per-channel weight scales, which the conv kinds' writers apply (choose one with --design/--rank)");
         phases["pack"] = clock.Elapsed.TotalSeconds - phases.Values.Sum();
         // The model's own 8-bit quantization bounds how close it comes to the float reference, whatever the storage.
         var tolerance = Tolerances.For(model is not null ? Precision.Int8 : portable.Precision);
@@ -108,12 +108,6 @@ public static class Simulator
             string.Join(",", design.Parameters.Select(kv => $"{kv.Key}={kv.Value}")), portable.Precision.Id(), batch, tolerance, results,
             results.Sum(r => r.KernelMs), clock.Elapsed.TotalSeconds, predictedMs.Values.Sum()) { PhaseSeconds = phases, TopClasses = top };
     }
-
-    /// <summary>The text the common MAC epilogue carries where the writer applies per-output requantization pairs.</summary>
-    public const string ChannelRequantMarker = "FG_CHANNEL_REQUANT";
-
-    private static bool PerChannel(AcceleratorDesign design, ModelQuantization model, StepRecord r) =>
-        r.Layers.Select(model.Layer).Any(q => q is { Weights.Scales.Count: > 1 });
 
     /// <summary>The input as the model's QuantizeLinear stores it (round half to even, saturated), zero-centred.</summary>
     public static byte[] EncodeModelInput(PortableProgram portable, ReadOnlySpan<float> values, FpgaGen.Model.TensorQuantization q)

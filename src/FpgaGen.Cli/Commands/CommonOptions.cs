@@ -28,6 +28,22 @@ internal static class CommonOptions
             DefaultValueFactory = _ => "model",
         }.AcceptOnlyFromAmongIgnoringCase("model", "runtime", "stored");
 
+    /// <summary>
+    /// The LayerNorm choice of a command that takes --design: a design file's recorded one (explore/generate wrote it)
+    /// unless --layernorm is given, which must then agree with it.
+    /// </summary>
+    public static string LayerNormFor(System.CommandLine.ParseResult r, Option<string> option, string? design, int? rank)
+    {
+        var given = r.GetValue(option)!.ToLowerInvariant();
+        if (design is null || !File.Exists(design)) return given;
+        var selection = FpgaGen.Codegen.Projects.DesignDocument.Read(design, rank);
+        var recorded = selection.Design.LayerNorm;
+        if (recorded is null) return given;
+        if (r.GetResult(option) is { Implicit: false } && given != recorded)
+            throw new UsageException($"--layernorm {given} contradicts the design file ({selection.Origin}: layernorm {recorded})");
+        return recorded;
+    }
+
     /// <summary>The network with <c>--layernorm</c> applied (itself for "model").</summary>
     public static FpgaGen.Model.Network WithLayerNorm(FpgaGen.Model.Network net, string? choice) => choice?.ToLowerInvariant() switch
     {

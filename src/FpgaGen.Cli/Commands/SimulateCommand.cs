@@ -69,7 +69,7 @@ internal static class SimulateCommand
         cmd.SetAction(r => io.Guard(() =>
         {
             var loaded = ModelDataOptions.Load(r.GetValue(model)!, io.Err);
-            loaded = loaded with { Network = CommonOptions.WithLayerNorm(loaded.Network, r.GetValue(layerNorm)) };
+            loaded = loaded with { Network = CommonOptions.WithLayerNorm(loaded.Network, CommonOptions.LayerNormFor(r, layerNorm, r.GetValue(design), r.GetValue(rank))) };
             var net = loaded.Network;
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));

@@ -64,6 +64,53 @@ public sealed class ModelQuantization
 
     public IEnumerable<string> Keys => tensors.Keys;
 
+    /// <summary>The text the common MAC epilogue carries where the writer applies per-output requantization pairs.</summary>
+    public const string ChannelRequantMarker = "FG_CHANNEL_REQUANT";
+
+    /// <summary>
+    /// What the design's kernels cannot run of this model, as one message (null: nothing): a tensor whose stored
+    /// range (q − zp) the data type does not hold, or per-channel weight scales on kernels that requantize with one
+    /// multiplier per step. Checked before generating or packing.
+    /// </summary>
+    public string? Problem(AcceleratorDesign design)
+    {
+        var layout = design.Lowered.Weights;
+        var qmax = WeightPacker.QMax(layout.DataType);
+        if (qmax == 0) return null;
+        var type = (-(long)qmax - 1, (long)qmax);
+        if (Tensor(layout.InputKey) is { } input && Outside(StoredRange(input), type))
+            return $"the network input ({input.Describe()}) is stored as q − zero point in {Text(StoredRange(input))}, which {layout.DataType} does not hold; " + Wider;
+        foreach (var r in layout.Steps.Where(r => r.ModelQuantized))
+        {
+            var yq = r.Layers.Select(Layer).FirstOrDefault(q => q is not null)?.Output ?? Tensor(r.Y);
+            var range = OutputRange(yq, r.Activation, type);
+            if (Outside(range, type))
+                return $"step {r.Name}: its output '{r.Y}' ({yq?.Describe()}) is stored as q − zero point in {Text(range)}, which {layout.DataType} does not hold; " + Wider;
+        }
+        if (!design.Portable().Source.Contains(ChannelRequantMarker, StringComparison.Ordinal)
+            && layout.Steps.Any(r => r.ModelQuantized && r.Layers.Select(Layer).Any(q => q is { Weights.Scales.Count: > 1 })))
+            return $"the {design.Kernel} kernels requantize with one multiplier per step; {design.Network.Name} has per-channel weight scales, which the conv kinds' writers apply (choose one of their designs)";
+        return null;
+    }
+
+    private const string Wider = "use --precision int16 (9-bit values in 16-bit storage)";
+
+    private static bool Outside((long Lo, long Hi) r, (long Lo, long Hi) type) => r.Lo < type.Lo || r.Hi > type.Hi;
+
+    private static string Text((long Lo, long Hi) r) => $"[{r.Lo}, {r.Hi}]";
+
+    /// <summary>
+    /// The stored range a MAC step's output saturates to: the model's tensor range (the data type's without one),
+    /// from 0 after a fused ReLU, and up to round(6/sy) after ReLU6.
+    /// </summary>
+    public static (long Lo, long Hi) OutputRange(TensorQuantization? yq, string? activation, (long Lo, long Hi) type, double? sy = null)
+    {
+        var (lo, hi) = yq is null ? type : StoredRange(yq);
+        if (activation is "relu" or "relu6") lo = Math.Max(lo, 0);
+        if (activation == "relu6") hi = Math.Min(hi, (long)Math.Round(6 / (yq?.Scales[0] ?? sy!.Value), MidpointRounding.ToEven));
+        return (lo, hi);
+    }
+
     /// <summary>The zero-centred stored range [qmin − zp, qmax − zp] of a tensor.</summary>
     public static (long Lo, long Hi) StoredRange(TensorQuantization q) => (q.QMin - q.ZeroPoints[0], q.QMax - q.ZeroPoints[0]);
 

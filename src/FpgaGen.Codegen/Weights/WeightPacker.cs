@@ -279,9 +279,7 @@ public static class WeightPacker
         {
             var bits = ModelQuantization.MultiplierBits(largestT);
             var (tlo, thi) = TypeRange;
-            var (lo, hi) = yq is null ? TypeRange : ModelQuantization.StoredRange(yq);
-            if (r.Activation is "relu" or "relu6") lo = Math.Max(lo, 0);
-            if (r.Activation == "relu6") hi = Math.Min(hi, (long)Math.Round(6 / sy, MidpointRounding.ToEven));
+            var (lo, hi) = ModelQuantization.OutputRange(yq, r.Activation, TypeRange, sy);
             if (lo < tlo || hi > thi)
                 throw new InputException($"step {r.Name}: its output '{r.Y}' ({yq?.Describe()}) is stored as q − zero point in [{lo}, {hi}], " +
                     $"which {layout.DataType} does not hold; simulate with --precision int16 (9-bit values)");
