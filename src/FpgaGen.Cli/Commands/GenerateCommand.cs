@@ -50,6 +50,7 @@ internal static class GenerateCommand
 
             var accelerator = AcceleratorDesign.Create(net, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch, dev);
             var info = new ModelInfo(net.Name, net.Source, net.Source is { } src && File.Exists(src) ? Sha256(src) : null);
+            if (CommonOptions.OwnTypesNote(net, estimate.Precision.Id(), "generate") is { } note) io.Err.WriteLine(note);
             var blob = QuantizedModelWeights(io, accelerator, loaded, r.GetValue(ranges));
             var files = ProjectGenerator.Generate(new ProjectRequest(accelerator, dev, estimate, chosenRank, pareto, info) { DeviceFileText = OutsideCatalog(dev), LayerNorm = layerNormChoice });
             OutputFolder.Write(outPath, r.GetValue(force), dir =>

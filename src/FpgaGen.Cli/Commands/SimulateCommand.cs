@@ -73,18 +73,7 @@ internal static class SimulateCommand
             var net = loaded.Network;
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
-            // The kernels run one data type. At int8/int16 a quantized model's layers run with its own scales and zero
-            // points; its float layers (and every layer of a float model) are quantized with calibration ranges.
-            if (FpgaGen.Estimation.LayerPrecisions.Of(net, Precision.Fp32) is { } own)
-            {
-                var floats = net.Layers.Where(l => l.Macs > 0 && l.Quantization is null).Select(l => l.Name).ToList();
-                var chosen = r.GetValue(precision) ?? "fp32";
-                io.Err.WriteLine(chosen is "int8" or "int16"
-                    ? $"note: {net.Name} has its own layer types ({own.Describe()}); its quantized layers run with the model's scales and zero points"
-                        + (floats.Count > 0 ? $", its float layers ({string.Join(", ", floats)}) at {chosen} with calibration ranges" : "")
-                    : $"note: {net.Name} has its own layer types ({own.Describe()}); simulate runs every layer at --precision ({chosen}); "
-                        + "--precision int8 or int16 runs the quantized layers with the model's own scales");
-            }
+            if (CommonOptions.OwnTypesNote(net, r.GetValue(precision) ?? "fp32", "simulate") is { } note) io.Err.WriteLine(note);
             var (estimate, _, _) = GenerateCommand.Choose(r.GetValue(design)!, r.GetValue(rank), r.GetValue(precision), r.GetValue(batch), net, dev, util);
             var accelerator = AcceleratorDesign.Create(net, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch, dev);
             if (r.GetValue(schedule)) return ScheduleView.Run(io, accelerator, dev, estimate, r.GetValue(openclDevice), r.GetValue(format)!, r.GetValue(wide));

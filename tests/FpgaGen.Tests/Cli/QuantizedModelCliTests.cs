@@ -21,7 +21,7 @@ public class QuantizedModelCliTests
     {
         var r = CliRunner.Run("simulate", Fixture("qdq_int8.onnx"), "--device", "a10_385a", "--precision", "int16", "--format", "json");
         Assert.True(r.Code == 0, r.Out + r.Err);
-        Assert.Contains("its quantized layers run with the model's scales and zero points", r.Err);
+        Assert.Contains("the kernels run one data type (int16): its quantized layers with the model's scales and zero points", r.Err);
         using var doc = JsonDocument.Parse(r.Out);
         var steps = doc.RootElement.GetProperty("steps").EnumerateArray().ToList();
         Assert.Equal(6, steps.Count);
@@ -37,7 +37,18 @@ public class QuantizedModelCliTests
     {
         var r = CliRunner.Run("simulate", Fixture("qdq_mixed.onnx"), "--device", "a10_385a", "--precision", "int16");
         Assert.True(r.Code == 0, r.Out + r.Err);
-        Assert.Contains("its float layers (conv1, fc) at int16 with calibration ranges", r.Err);
+        Assert.Contains("its float layers (conv1, fc) with calibration ranges", r.Err);
+        var dir = Path.Combine(Path.GetTempPath(), $"fpgagen-qdqfp-{Guid.NewGuid():N}");
+        try
+        {
+            var fp32 = CliRunner.Run("generate", Fixture("qdq_mixed.onnx"), "--device", "a10_385a", "--out", dir);
+            Assert.True(fp32.Code == 0, fp32.Err);
+            Assert.Contains("the kernels run one data type, so generate runs every layer at fp32", fp32.Err);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
         Assert.Contains("PASS:", r.Out);
     }
 
