@@ -106,6 +106,9 @@ public class QuantizedModelCliTests
             using (var doc = JsonDocument.Parse(File.ReadAllText(designs)))
                 Assert.All(doc.RootElement.GetProperty("designs").EnumerateArray(), d => Assert.Equal("stored", d.GetProperty("layernorm").GetString()));
 
+            // A sweep of the folder generates each project from the network explore built.
+            Assert.Equal("stored", FpgaGen.Toolchains.Sweeps.ExploredDesigns.Read(Path.Combine(dir, "explore")).LayerNorm);
+
             // generate --design without --layernorm rebuilds the folded network and records the choice again.
             var gen = CliRunner.Run("generate", TinyVit, "--device", "u280", "--design", designs, "--rank", "1", "--out", Path.Combine(dir, "project"));
             Assert.True(gen.Code == 0, gen.Err);

@@ -80,6 +80,16 @@ public class QuantizedModelSimulationTests(CodegenOpenClFixture fixture, ITestOu
         Assert.Contains("--precision int16", e.Message);
     }
 
+    [Fact]
+    public void ARequantizationTheKernelsDoNotHaveIsRefused()
+    {
+        // qlinear_ops.onnx: QLinearConv writes at scale 0.05, then DequantizeLinear, Relu, Flatten and a QuantizeLinear at
+        // 0.04 before QLinearMatMul: a rounding step of its own, not a MAC step's requantization.
+        var import = OnnxImporter.Import(UserModelTests.Fixture("onnx", "qlinear_ops.onnx"));
+        var e = Assert.Throws<InputException>(() => ModelQuantization.Of(import.Network));
+        Assert.Contains("layer fc reads 'flatten' at scale 0.04 zero point 0, but it is written at scale 0.05 zero point 0", e.Message);
+    }
+
     /// <summary>
     /// Every quantized MAC step of the reference against ONNX's definition on the same quantized input. The two may
     /// differ only where the exact value lies within the reference's own approximation (the bias rounded to the
