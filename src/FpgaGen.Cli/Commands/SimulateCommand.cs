@@ -95,6 +95,9 @@ internal static class SimulateCommand
                 var layout = accelerator.Lowered.Weights;
                 var keys = layout.Tensors.Select(t => t.Calibration).Append(layout.InputKey).Append(layout.OutputKey)
                     .Concat(layout.Steps.SelectMany(st => new[] { st.X, st.S, st.W, st.Y }).OfType<string>()).Distinct();
+                // A quantized model's own tensors take its scales; only the rest need ranges.
+                var model = FpgaGen.Codegen.Weights.ModelQuantization.Of(net);
+                keys = keys.Where(k => model?.Tensor(k) is null);
                 ActivationRanges.CheckCovers(calibration, keys, r.GetValue(ranges) ?? r.GetValue(calibrateInputs)!);
             }
             var estimator = new Estimator(accelerator.Kind, accelerator.Lowered, new Target(dev, estimate.Precision));

@@ -38,6 +38,18 @@ public class QuantizedModelCliTests
         var r = CliRunner.Run("simulate", Fixture("qdq_mixed.onnx"), "--device", "a10_385a", "--precision", "int16");
         Assert.True(r.Code == 0, r.Out + r.Err);
         Assert.Contains("its float layers (conv1, fc) with calibration ranges", r.Err);
+        // A ranges file needs only the tensors the model leaves in float.
+        var ranges = Path.Combine(Path.GetTempPath(), $"fpgagen-qdqranges-{Guid.NewGuid():N}.json");
+        try
+        {
+            File.WriteAllText(ranges, """{"input": 1.0, "fc": 4.0}""");
+            var given = CliRunner.Run("simulate", Fixture("qdq_mixed.onnx"), "--device", "a10_385a", "--precision", "int16", "--ranges", ranges);
+            Assert.True(given.Code == 0, given.Out + given.Err);
+        }
+        finally
+        {
+            File.Delete(ranges);
+        }
         var dir = Path.Combine(Path.GetTempPath(), $"fpgagen-qdqfp-{Guid.NewGuid():N}");
         try
         {
