@@ -28,7 +28,7 @@ public static class ExploreReport
         MaxUtil = o.MaxUtil,
         Batch = o.Batch,
         Seed = o.Seed,
-        Designs = designs.ToList(),
+        Designs = designs.Select(d => d with { LayerNorm = DesignEntry.LayerNormField(o.LayerNorm) }).ToList(),
         Evaluated = r.Evaluated,
         Feasible = r.Feasible,
         Seconds = Math.Round(r.Seconds, 3),

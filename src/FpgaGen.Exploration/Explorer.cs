@@ -33,6 +33,9 @@ public sealed record ExploreOptions
     /// of their widest type, instead of <see cref="Precisions"/>. Null: every layer at each of <see cref="Precisions"/>.
     /// </summary>
     public LayerPrecisions? Layers { get; init; }
+
+    /// <summary>The --layernorm choice the network was built with (null: as the model says), recorded in the designs.</summary>
+    public string? LayerNorm { get; init; }
 }
 
 /// <summary>One kernel kind × data type that was searched, and how.</summary>

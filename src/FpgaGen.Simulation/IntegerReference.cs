@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using FpgaGen.Codegen;
+using FpgaGen.Codegen.Weights;
 using FpgaGen.Kernels.Lowering;
 
 namespace FpgaGen.Simulation;
@@ -32,7 +33,9 @@ public sealed record LsbComparison(long Elements, long MaxLsb, long Differing, l
 /// <item>MAC: Σ x·w in ACC_T (int32 for int8, wrapping; int64 for int16), zero padding; t = acc + bias (int64);
 /// ReLU t = max(t, 0); ReLU6 also t = min(t, (long)act_hi) (float→long truncation); then
 /// fg_requant: r = t·mult, r = (r + 2^(shift−1)) ≫ shift (arithmetic shift: round half up) when shift &gt; 0, saturated
-/// to [QMIN, QMAX] = [−128, 127] or [−32768, 32767].</item>
+/// to [QMIN, QMAX] = [−128, 127] or [−32768, 32767]. A quantized model's step (shift −1 in the blob, see
+/// <see cref="Codegen.Weights.ModelQuantization"/>): fg_requant_even with the output's (mult, shift) pair, rounding half
+/// to even, saturated to the output tensor's stored range [lo, hi].</item>
 /// <item>Fused LayerNorm (ln_linear): row mean and 1/σ in float over Tk lane partial sums, then
 /// v = sw·(acc − mean·ΣW)·rstd + b', ReLU/ReLU6 in float, fg_from_float(v·out_inv).</item>
 /// <item>Vector unit: q·scale in float32, the op in float32 (lane partial sums of vu lanes for rows), then
@@ -251,7 +254,9 @@ public sealed class IntegerReference
                                 var t = acc + (bOff >= 0 ? BlobInt(bOff + gm) : 0L);
                                 if (act != 0) t = Math.Max(t, 0L);
                                 if (act == 2) t = Math.Min(t, (long)actHi);
-                                outv = Requant(t, mult, shift);
+                                outv = shift < 0
+                                    ? ModelQuantization.Requantize(t, BlobInt(a["q_off"] + 4 + 2 * gm), BlobInt(a["q_off"] + 5 + 2 * gm), BlobInt(a["q_off"] + 2), BlobInt(a["q_off"] + 3))
+                                    : Requant(t, mult, shift);
                             }
                             arena[yOff + b * yB + g * yG + mo * yC + oy * yY + ox * yX] = (int)outv;
                         }

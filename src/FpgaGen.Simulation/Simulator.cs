@@ -32,6 +32,10 @@ public static class Simulator
         if (missing.Count > 0)
             throw new InputException($"OpenCL device '{session.Device.Name}' lacks {string.Join(", ", missing)}, which {design.Lowered.Precision.Id()} kernels need; choose another device or data type");
 
+        // A quantized model's own scales and zero points replace the ranges for the tensors it quantizes (fixed point
+        // only); what the kernels cannot run of it is refused before the reference's long run.
+        var model = portable.Precision.IsFixedPoint() ? ModelQuantization.Of(design.Network) : null;
+        if (model?.Problem(design) is { } refusal) throw new InputException(refusal);
         var batch = design.Lowered.Batch;
         var phases = new Dictionary<string, double> { ["lower"] = clock.Elapsed.TotalSeconds };
         // Build the program and create the buffers first: a device without room fails here, before the long reference.
@@ -45,9 +49,10 @@ public static class Simulator
         var ranges = options.Ranges ?? NetworkReference.Ranges(reference);
         phases["reference"] = clock.Elapsed.TotalSeconds - phases.Values.Sum();
         progress?.Report(new SimulationProgress(Packing, 0, portable.Weights.Steps.Count));
-        var blob = WeightPacker.Pack(portable.Weights, weights, ranges, (done, total) => progress?.Report(new SimulationProgress(Packing, done, total)));
+        var blob = WeightPacker.Pack(portable.Weights, weights, ranges, (done, total) => progress?.Report(new SimulationProgress(Packing, done, total)), model);
         phases["pack"] = clock.Elapsed.TotalSeconds - phases.Values.Sum();
-        var tolerance = Tolerances.For(portable.Precision);
+        // The model's own 8-bit quantization bounds how close it comes to the float reference, whatever the storage.
+        var tolerance = Tolerances.For(model is not null ? Precision.Int8 : portable.Precision);
         var qmax = WeightPacker.QMax(portable.Weights.DataType);
 
         var lastWriter = new Dictionary<string, int>();
@@ -59,7 +64,7 @@ public static class Simulator
         var views = portable.TensorViews.ToDictionary(v => v.Name);
         var keys = portable.Network.Tensors.ToDictionary(t => t.Name, t => t.Calibration);
 
-        var encoded = portable.EncodeInput(input, blob);
+        var encoded = model?.Tensor(portable.Weights.InputKey) is { } inputQ ? EncodeModelInput(portable, input, inputQ) : portable.EncodeInput(input, blob);
         runner.Upload(blob, encoded);
         var integer = qmax > 0 ? IntegerReference.For(design, blob) : null;
         integer?.SetInput(encoded);
@@ -80,7 +85,7 @@ public static class Simulator
             if (problem is null && design.Lowered.Steps[i].Output.BeforeFoldedLayerNorm is not null) continue;
             var predicted = layerDone.Where(kv => kv.Value == i).Sum(kv => predictedMs.GetValueOrDefault(kv.Key));
             var expected = reference[keys[step.Output]];
-            var scale = qmax > 0 ? (float)(ranges[keys[step.Output]] / qmax) : 1f;
+            var scale = qmax > 0 ? model?.Tensor(keys[step.Output]) is { } q ? (float)q.Scales[0] : (float)(ranges[keys[step.Output]] / qmax) : 1f;
             var bytes = runner.ReadTensor(views[step.Output]);
             var result = Compare(step, expected, portable.Decode(bytes, scale), tolerance, pendingMs, predicted, problem);
             if (integer is not null)
@@ -102,6 +107,19 @@ public static class Simulator
         return new SimulationReport(design.Network.Name, deviceId, session.Device.Name, design.Kernel,
             string.Join(",", design.Parameters.Select(kv => $"{kv.Key}={kv.Value}")), portable.Precision.Id(), batch, tolerance, results,
             results.Sum(r => r.KernelMs), clock.Elapsed.TotalSeconds, predictedMs.Values.Sum()) { PhaseSeconds = phases, TopClasses = top };
+    }
+
+    /// <summary>The input as the model's QuantizeLinear stores it (round half to even, saturated), zero-centred.</summary>
+    public static byte[] EncodeModelInput(PortableProgram portable, ReadOnlySpan<float> values, FpgaGen.Model.TensorQuantization q)
+    {
+        var bytes = new byte[values.Length * portable.ElementBytes];
+        for (var i = 0; i < values.Length; i++)
+        {
+            var v = ModelQuantization.Quantize(values[i], q);
+            if (portable.ElementBytes == 1) bytes[i] = (byte)(sbyte)v;
+            else System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(2 * i), (short)v);
+        }
+        return bytes;
     }
 
     /// <summary>Largest errors; the relative one divides by |expected| but never by less than 1e-3 of the tensor's magnitude.</summary>

@@ -28,6 +28,39 @@ internal static class CommonOptions
             DefaultValueFactory = _ => "model",
         }.AcceptOnlyFromAmongIgnoringCase("model", "runtime", "stored");
 
+    /// <summary>
+    /// The LayerNorm choice of a command that takes --design: a design file's recorded one (explore/generate wrote it)
+    /// unless --layernorm is given, which must then agree with it.
+    /// </summary>
+    public static string LayerNormFor(System.CommandLine.ParseResult r, Option<string> option, string? design, int? rank)
+    {
+        var given = r.GetValue(option)!.ToLowerInvariant();
+        if (design is null || !File.Exists(design)) return given;
+        var selection = FpgaGen.Codegen.Projects.DesignDocument.Read(design, rank);
+        var recorded = selection.Design.LayerNorm;
+        if (recorded is null) return given;
+        if (r.GetResult(option) is { Implicit: false } && given != recorded)
+            throw new UsageException($"--layernorm {given} contradicts the design file ({selection.Origin}: layernorm {recorded})");
+        return recorded;
+    }
+
+    /// <summary>
+    /// What runs of a model with its own layer types (quantized ONNX, design-file precision:): the kernels run one
+    /// data type. At int8/int16 a quantized model's layers use its own scales and zero points, its float layers
+    /// calibration ranges; at a floating type every layer runs at it. Null for a model without its own types.
+    /// </summary>
+    public static string? OwnTypesNote(FpgaGen.Model.Network net, string precision, string command)
+    {
+        if (FpgaGen.Estimation.LayerPrecisions.Of(net, global::FpgaGen.Precision.Fp32) is not { } own) return null;
+        var floats = net.Layers.Where(l => l.Macs > 0 && l.Quantization is null).Select(l => l.Name).ToList();
+        var quantized = net.Layers.Any(l => l.Quantization is not null);
+        return precision is "int8" or "int16" && quantized
+            ? $"note: {net.Name} has its own layer types ({own.Describe()}); the kernels run one data type ({precision}): its quantized layers with the model's scales and zero points"
+                + (floats.Count > 0 ? $", its float layers ({string.Join(", ", floats)}) with calibration ranges" : "")
+            : $"note: {net.Name} has its own layer types ({own.Describe()}); the kernels run one data type, so {command} runs every layer at {precision}"
+                + (quantized ? "; --precision int8 or int16 runs the quantized layers with the model's own scales" : "");
+    }
+
     /// <summary>The network with <c>--layernorm</c> applied (itself for "model").</summary>
     public static FpgaGen.Model.Network WithLayerNorm(FpgaGen.Model.Network net, string? choice) => choice?.ToLowerInvariant() switch
     {

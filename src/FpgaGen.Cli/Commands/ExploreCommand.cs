@@ -45,6 +45,7 @@ internal static class ExploreCommand
             var options = new ExploreOptions
             {
                 Device = dev,
+                LayerNorm = r.GetValue(layerNorm),
                 Precisions = ParsePrecisions(r.GetValue(precision)!, dev),
                 Kernels = r.GetValue(kernels) is { } k ? k.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(id => KernelKinds.Get(id)).ToList() : null,
                 Batch = r.GetValue(batch),

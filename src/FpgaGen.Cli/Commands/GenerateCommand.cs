@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using FpgaGen.Codegen;
 using FpgaGen.Codegen.Projects;
+using FpgaGen.Codegen.Weights;
 using FpgaGen.Estimation;
 using FpgaGen.Exploration;
 using FpgaGen.Hardware;
@@ -28,27 +29,41 @@ internal static class GenerateCommand
         var layerNorm = CommonOptions.LayerNorm();
         var outDir = new Option<string>("--out") { Description = "Project folder to create", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace an existing --out folder" };
+        var ranges = new Option<string?>("--ranges")
+        {
+            Description = "int8/int16 design of a quantized ONNX model: calibration ranges (`fpgagen calibrate`) for its float layers, so that weights.bin can be packed",
+        };
         var cmd = new Command("generate", "Generate a vendor project for one design: kernels (aoc OpenCL or Vitis HLS), host program, build files, weights layout and packer.")
         {
-            model, device, design, rank, precision, batch, layerNorm, maxUtil, outDir, force,
+            model, device, design, rank, precision, batch, layerNorm, maxUtil, outDir, force, ranges,
         };
         cmd.SetAction(r => io.Guard(() =>
         {
             var outPath = r.GetValue(outDir)!;
             OutputFolder.Check(outPath, r.GetValue(force));
-            var net = CommonOptions.WithLayerNorm(ModelFiles.Load(r.GetValue(model)!, io.Err), r.GetValue(layerNorm));
+            var layerNormChoice = CommonOptions.LayerNormFor(r, layerNorm, r.GetValue(design), r.GetValue(rank));
+            var loaded = ModelDataOptions.Load(r.GetValue(model)!, io.Err);
+            var net = CommonOptions.WithLayerNorm(loaded.Network, layerNormChoice);
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
             var (estimate, chosenRank, pareto) = Choose(r.GetValue(design)!, r.GetValue(rank), r.GetValue(precision), r.GetValue(batch), net, dev, util);
 
             var accelerator = AcceleratorDesign.Create(net, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch, dev);
             var info = new ModelInfo(net.Name, net.Source, net.Source is { } src && File.Exists(src) ? Sha256(src) : null);
-            var files = ProjectGenerator.Generate(new ProjectRequest(accelerator, dev, estimate, chosenRank, pareto, info) { DeviceFileText = OutsideCatalog(dev) });
-            OutputFolder.Write(outPath, r.GetValue(force), dir => files.WriteTo(dir));
+            if (CommonOptions.OwnTypesNote(net, estimate.Precision.Id(), "generate") is { } note) io.Err.WriteLine(note);
+            var blob = QuantizedModelWeights(io, accelerator, loaded, r.GetValue(ranges));
+            var files = ProjectGenerator.Generate(new ProjectRequest(accelerator, dev, estimate, chosenRank, pareto, info) { DeviceFileText = OutsideCatalog(dev), LayerNorm = layerNormChoice });
+            OutputFolder.Write(outPath, r.GetValue(force), dir =>
+            {
+                files.WriteTo(dir);
+                if (blob is not null) File.WriteAllBytes(Path.Combine(dir, "weights.bin"), blob);
+            });
             io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {outPath}: {dev.Toolchain.Kind} project, {estimate.Kernel} {estimate.Config}, {estimate.Precision.Id()}, batch {estimate.Batch}, "
                 + $"{estimate.FreqMhz:0} MHz, {estimate.ImagesPerSecond:0.##} images/s predicted; {files.Files.Count} files, {accelerator.Lowered.Steps.Count} steps"));
-            io.Out.WriteLine($"next: see {Path.Combine(outPath, "README.md")} (pack weights.bin with tools/pack_weights.py, then make)");
+            io.Out.WriteLine(blob is not null
+                ? $"wrote {Path.Combine(outPath, "weights.bin")}: {blob.Length:N0} bytes, packed with {net.Name}'s own scales and zero points; next: see {Path.Combine(outPath, "README.md")}, then make"
+                : $"next: see {Path.Combine(outPath, "README.md")} (pack weights.bin with tools/pack_weights.py, then make)");
             return 0;
         }));
         return cmd;
@@ -83,6 +98,30 @@ internal static class GenerateCommand
             throw new UsageException($"--batch {batch} contradicts the design file ({selection.Origin}: batch {selection.Batch})");
         var estimate = DesignDocument.Validate(selection, dev, net, util);
         return (estimate, selection.Rank ?? rank ?? 0, selection.Pareto);
+    }
+
+    /// <summary>
+    /// A fixed-point design of a quantized model: refused if its kernels cannot run the model's scales and zero points
+    /// (<see cref="ModelQuantization.Problem"/>); otherwise weights.bin packed here with them, since the project's
+    /// tools/pack_weights.py only calibrates. Null for other designs. A mixed model's float layers need --ranges.
+    /// </summary>
+    private static byte[]? QuantizedModelWeights(CliIo io, AcceleratorDesign design, LoadedModel loaded, string? rangesFile)
+    {
+        if (!design.Lowered.Precision.IsFixedPoint() || ModelQuantization.Of(design.Network) is not { } model) return null;
+        if (model.Problem(design) is { } problem) throw new InputException(problem);
+        var layout = design.Lowered.Weights;
+        var keys = layout.Tensors.Select(t => t.Calibration).Append(layout.InputKey).Append(layout.OutputKey)
+            .Concat(layout.Steps.SelectMany(st => new[] { st.X, st.S, st.Y })).OfType<string>().Distinct();
+        var uncovered = keys.Where(k => model.Tensor(k) is null).ToList();
+        var calibration = rangesFile is null ? null : FpgaGen.Simulation.ActivationRanges.Read(rangesFile);
+        if (uncovered.Count > 0 && calibration is null)
+            throw new UsageException($"{design.Network.Name} leaves tensors in float ({string.Join(", ", uncovered.Take(6))}{(uncovered.Count > 6 ? ", …" : "")}); " +
+                "give their calibration ranges with --ranges (`fpgagen calibrate`) so that weights.bin can be packed with the model's own scales");
+        if (calibration is not null) FpgaGen.Simulation.ActivationRanges.CheckCovers(calibration, uncovered, rangesFile!);
+        var weights = loaded.Onnx is { } import ? FpgaGen.Simulation.ModelWeights.FromOnnx(import, loaded.OnnxPath!) : null;
+        if (weights is null)
+            throw new InputException($"{design.Network.Name}: the model file holds no weights to pack with its own scales");
+        return FpgaGen.Codegen.Weights.WeightPacker.Pack(layout, weights, calibration, null, model);
     }
 
     /// <summary>The device file's text when it is not the catalog's file for its id, so the project keeps a copy.</summary>

@@ -69,14 +69,11 @@ internal static class SimulateCommand
         cmd.SetAction(r => io.Guard(() =>
         {
             var loaded = ModelDataOptions.Load(r.GetValue(model)!, io.Err);
-            loaded = loaded with { Network = CommonOptions.WithLayerNorm(loaded.Network, r.GetValue(layerNorm)) };
+            loaded = loaded with { Network = CommonOptions.WithLayerNorm(loaded.Network, CommonOptions.LayerNormFor(r, layerNorm, r.GetValue(design), r.GetValue(rank))) };
             var net = loaded.Network;
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
-            // The kernels run one data type; a model's own per-layer types (quantized ONNX, precision:) are not simulated yet.
-            if (FpgaGen.Estimation.LayerPrecisions.Of(net, Precision.Fp32) is { } own)
-                io.Err.WriteLine($"note: {net.Name} has its own layer types ({own.Describe()}); simulate runs every layer at --precision "
-                    + $"({r.GetValue(precision) ?? "fp32"}) with scales of its own, not the model's");
+            if (CommonOptions.OwnTypesNote(net, r.GetValue(precision) ?? "fp32", "simulate") is { } note) io.Err.WriteLine(note);
             var (estimate, _, _) = GenerateCommand.Choose(r.GetValue(design)!, r.GetValue(rank), r.GetValue(precision), r.GetValue(batch), net, dev, util);
             var accelerator = AcceleratorDesign.Create(net, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch, dev);
             if (r.GetValue(schedule)) return ScheduleView.Run(io, accelerator, dev, estimate, r.GetValue(openclDevice), r.GetValue(format)!, r.GetValue(wide));
@@ -98,6 +95,9 @@ internal static class SimulateCommand
                 var layout = accelerator.Lowered.Weights;
                 var keys = layout.Tensors.Select(t => t.Calibration).Append(layout.InputKey).Append(layout.OutputKey)
                     .Concat(layout.Steps.SelectMany(st => new[] { st.X, st.S, st.W, st.Y }).OfType<string>()).Distinct();
+                // A quantized model's own tensors take its scales; only the rest need ranges.
+                var model = FpgaGen.Codegen.Weights.ModelQuantization.Of(net);
+                keys = keys.Where(k => model?.Tensor(k) is null);
                 ActivationRanges.CheckCovers(calibration, keys, r.GetValue(ranges) ?? r.GetValue(calibrateInputs)!);
             }
             var estimator = new Estimator(accelerator.Kind, accelerator.Lowered, new Target(dev, estimate.Precision));

@@ -31,7 +31,7 @@ internal sealed class GeneratedProjects : IProjectGenerator
             $"{explored.File}: designs[{design.Rank - 1}]");
         var estimate = DesignDocument.Validate(selection, explored.Device, network, explored.MaxUtil);
         var accelerator = AcceleratorDesign.Create(network, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch, explored.Device);
-        ProjectGenerator.Generate(new ProjectRequest(accelerator, explored.Device, estimate, design.Rank, design.Pareto, model)).WriteTo(directory);
+        ProjectGenerator.Generate(new ProjectRequest(accelerator, explored.Device, estimate, design.Rank, design.Pareto, model) { LayerNorm = explored.LayerNorm }).WriteTo(directory);
     }
 
     private static string Sha256(string path)

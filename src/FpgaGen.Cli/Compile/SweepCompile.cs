@@ -73,13 +73,16 @@ internal static class SweepCompile
         return 0;
     }
 
-    /// <summary>--model, else the file designs.json names, else its model name as a bundled design.</summary>
+    /// <summary>
+    /// --model, else the file designs.json names, else its model name as a bundled design; with the --layernorm choice
+    /// explore recorded, so each project is the explored network.
+    /// </summary>
     internal static Model.Network LoadModel(CliIo io, SweepOptions options, ExploredDesigns explored)
     {
-        if (options.Model is { } given) return ModelFiles.Load(given, io.Err);
+        if (options.Model is { } given) return Commands.CommonOptions.WithLayerNorm(ModelFiles.Load(given, io.Err), explored.LayerNorm);
         try
         {
-            return ModelFiles.Load(explored.ModelFile ?? explored.Model, io.Err);
+            return Commands.CommonOptions.WithLayerNorm(ModelFiles.Load(explored.ModelFile ?? explored.Model, io.Err), explored.LayerNorm);
         }
         catch (InputException e)
         {

@@ -110,7 +110,7 @@ public static class DesignDocument
 
     /// <param name="deviceFile">The device file copied into the project (its name there), when the device came from a file.</param>
     public static string Write(AcceleratorDesign design, Device device, DesignEstimate estimate, int rank, bool pareto, ModelInfo model,
-        IEnumerable<string> files, string? deviceFile = null)
+        IEnumerable<string> files, string? deviceFile = null, string? layerNorm = null)
     {
         var net = design.Lowered;
         var doc = new ProjectDesign
@@ -124,7 +124,7 @@ public static class DesignDocument
                 Memory = new MemorySection(device.Memory.Kind, device.Memory.Banks),
                 File = deviceFile,
             },
-            Design = DesignEntry.From(estimate, rank, pareto),
+            Design = DesignEntry.From(estimate, rank, pareto) with { LayerNorm = DesignEntry.LayerNormField(layerNorm) },
             Tools = ToolExpectation(device),
             Kernels = design.Plan.Groups.Select(g => new KernelGroupSection(g.Name, g.Top, g.Stages.Select(k => k.Name).ToList())).ToList(),
             Configuration = design.Plan.Defines.ToDictionary(d => d.Name, d => d.Value),

@@ -19,6 +19,9 @@ public sealed record ProjectRequest(AcceleratorDesign Design, Device Device, Des
     /// (hw/&lt;id&gt;.yaml, named in design.json) so that `compile` finds the device later.
     /// </summary>
     public string? DeviceFileText { get; init; }
+
+    /// <summary>The --layernorm choice the network was built with (null: as the model says), recorded in design.json.</summary>
+    public string? LayerNorm { get; init; }
 }
 
 /// <summary>
@@ -45,7 +48,7 @@ public static class ProjectGenerator
         context["files"] = all.Order(StringComparer.Ordinal).Select(p => new Dictionary<string, object> { ["path"] = p, ["what"] = backend.Describe(p) ?? Describe(p) }).ToList();
         context["flow"] = lib.Render(Flavor.Text, backend.FlowTemplate, context);
         files.Add("README.md", lib.Render(Flavor.Text, "project/README.md.sbn", context));
-        files.Add("design.json", DesignDocument.Write(d, r.Device, r.Estimate, r.Rank, r.Pareto, r.Model, all, deviceFile));
+        files.Add("design.json", DesignDocument.Write(d, r.Device, r.Estimate, r.Rank, r.Pareto, r.Model, all, deviceFile, r.LayerNorm));
         return files;
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 
 using FpgaGen.Kernels.Weights;
+using FpgaGen.Model;
 
 namespace FpgaGen.Codegen.Weights;
 
@@ -14,10 +15,12 @@ namespace FpgaGen.Codegen.Weights;
 public static class WeightPacker
 {
     /// <param name="progress">Called after each step with (steps packed, steps in all).</param>
+    /// <param name="model">A quantized model's own scales and zero points: they replace the ranges for the tensors
+    /// it quantizes, and its MAC steps (<see cref="StepRecord.ModelQuantized"/>) are packed from its integers.</param>
     public static byte[] Pack(WeightsLayout layout, IReadOnlyDictionary<string, float[]> weights, IReadOnlyDictionary<string, double>? ranges = null,
-        Action<int, int>? progress = null)
+        Action<int, int>? progress = null, ModelQuantization? model = null)
     {
-        var p = new Packer(layout, weights, ranges);
+        var p = new Packer(layout, weights, ranges, model);
         p.Run(progress);
         return p.Blob;
     }
@@ -40,7 +43,8 @@ public static class WeightPacker
         return ((int)mult, shift);
     }
 
-    private sealed class Packer(WeightsLayout layout, IReadOnlyDictionary<string, float[]> weights, IReadOnlyDictionary<string, double>? ranges)
+    private sealed class Packer(WeightsLayout layout, IReadOnlyDictionary<string, float[]> weights, IReadOnlyDictionary<string, double>? ranges,
+        ModelQuantization? model)
     {
         public readonly byte[] Blob = new byte[layout.TotalBytes];
         private readonly int qmax = QMax(layout.DataType);
@@ -49,9 +53,14 @@ public static class WeightPacker
         public void Run(Action<int, int>? progress)
         {
             var done = 0;
-            if (Fixed && ranges is null)
+            if (layout.Steps.Any(r => r.ModelQuantized) && model is null)
+                throw new InputException("weights: the design has steps of a quantized model; they are packed with the model's own scales (ModelQuantization)");
+            if (Fixed && ranges is null && model is null)
                 throw new InputException($"weights: a {layout.DataType} design needs calibration ranges (largest |value| of every tensor) to set its scales");
             WriteFloats(layout.Header, [Scale(layout.InputKey), Scale(layout.OutputKey)]);
+            if (Fixed && model?.Tensor(layout.InputKey) is { } input && ModelQuantization.StoredRange(input) is var (lo, hi) && (lo < TypeRange.Lo || hi > TypeRange.Hi))
+                throw new InputException($"the network input ({input.Describe()}) is stored as q − zero point in [{lo}, {hi}], which {layout.DataType} does not hold; " +
+                    "simulate with --precision int16 (9-bit values)");
             foreach (var r in layout.Steps)
             {
                 switch (r.Op)
@@ -70,7 +79,8 @@ public static class WeightPacker
         private double Scale(string key)
         {
             if (!Fixed) return 1;
-            if (!ranges!.TryGetValue(key, out var range))
+            if (model?.Tensor(key) is { } q) return q.Scales[0];
+            if (ranges is null || !ranges.TryGetValue(key, out var range))
                 throw new InputException($"weights: no calibration range for tensor '{key}'");
             return range > 0 ? range / qmax : 1;
         }
@@ -84,6 +94,11 @@ public static class WeightPacker
 
         private void Mac(StepRecord r)
         {
+            if (r.ModelQuantized && r.Layers.Any(l => model!.Layer(l) is not null))
+            {
+                ModelMac(r);
+                return;
+            }
             double sx = Scale(r.X!), sy = Scale(r.Y);
             var outputs = r.Weight?.Shape![0] ?? (int)(r.Bias?.Count ?? r.LnVectors?.Count / 2 ?? 0);
             double sw;
@@ -183,11 +198,95 @@ public static class WeightPacker
                     WriteFloats(r.LnVectors!, vectors);
                 }
             }
-            var (mult, shift) = Fixed ? Multiplier(sx * sw / sy) : (1, 0);
-            WriteInts(r.Ints, [mult, shift]);
+            if (r.ModelQuantized)
+            {
+                // A float layer whose output the model quantizes: FpgaGen's own scales in, the model's grid out.
+                var yq = model!.Tensor(r.Y) ?? throw new InvalidOperationException($"step {r.Name}: output '{r.Y}' has no model quantization");
+                WriteInts(r.Ints, ModelInts(r, outputs, yq, sy, _ => sx * sw, LargestAccumulator(r, stored)));
+            }
+            else
+            {
+                var (mult, shift) = Fixed ? Multiplier(sx * sw / sy) : (1, 0);
+                WriteInts(r.Ints, [mult, shift]);
+            }
             WriteFloats(r.Floats, Fixed
                 ? [6 / (sx * sw), sw, WeightsLayout.LayerNormEps / (sx * sx), 1 / sy]
                 : [6, 1, WeightsLayout.LayerNormEps, 1]);
+        }
+
+        /// <summary>A bound on |acc + bias| of a step: reduction length · largest input · largest weight, plus 2^31 of bias.</summary>
+        private double LargestAccumulator(StepRecord r, double[]? stored)
+        {
+            var x = model!.Tensor(r.X!) is { } xq ? ModelQuantization.StoredRange(xq) is var (lo, hi) ? Math.Max(-lo, hi) : 0 : qmax + 1;
+            var w = stored is { Length: > 0 } ? stored.Max(Math.Abs) : qmax + 1;
+            if (r.Weight is null) return Math.ScaleB(1, 53); // a product of activations: no weight bound, a 8-bit multiplier
+            var outputs = r.Weight.Shape![0];
+            return (double)x * w * (r.Weight.TensorCount / outputs) + Math.ScaleB(1, 31);
+        }
+
+        /// <summary>The stored range of the design's data type.</summary>
+        private (long Lo, long Hi) TypeRange => (-qmax - 1, qmax);
+
+        /// <summary>
+        /// A quantized model's MAC step (see <see cref="StepRecord"/>): the model's integers, scales and zero points,
+        /// values zero-centred, requantized per output by a 31-bit multiplier rounding half to even.
+        /// </summary>
+        private void ModelMac(StepRecord r)
+        {
+            var lq = r.Layers.Select(model!.Layer).FirstOrDefault(q => q is not null)
+                ?? throw new InvalidOperationException($"step {r.Name}: no layer with the model's quantization");
+            if (r.Weight is not { } ws) throw new InputException($"step {r.Name}: a quantized product of two activations is not supported");
+            if (ws.FoldBatchNorm is not null || ws.FoldLayerNorm is not null || ws.FoldStoredLayerNorm is not null)
+                throw new InputException($"step {r.Name}: a normalization folded into a quantized layer changes the model's integers; fold it before quantizing");
+            var outputs = ws.Shape![0];
+            var rest = (int)(ws.TensorCount / outputs);
+            var wq = lq.Weights;
+            if (wq.Scales.Count != 1 && wq.Scales.Count != outputs)
+                throw new InputException($"step {r.Name}: {wq.Scales.Count} weight scales for {outputs} output channels");
+            double WScale(int o) => wq.Scales[wq.Scales.Count == 1 ? 0 : o];
+            long WZero(int o) => wq.ZeroPoints[wq.ZeroPoints.Count == 1 ? 0 : o];
+            var sx = Scale(r.X!);
+            var w = Tensor(ws.Source!, ws.TensorCount);
+            var (tlo, thi) = TypeRange;
+            var stored = new double[w.Length];
+            for (var i = 0; i < w.Length; i++)
+            {
+                // The model's weights reach the packer dequantized, float32((q − zw)·s): q − zw comes back exactly.
+                var o = i / rest;
+                var k = w[i] / WScale(o);
+                var n = Math.Round(k, MidpointRounding.ToEven);
+                if (Math.Abs(k - n) > 1e-3 || n + WZero(o) < wq.QMin || n + WZero(o) > wq.QMax)
+                    throw new InputException($"step {r.Name}: weight {i} ({w[i]:G6}) is not a dequantized {(wq.Signed ? "int" : "uint")}{wq.Bits} at scale {WScale(o):G6}");
+                if (n < tlo || n > thi)
+                    throw new InputException($"step {r.Name}: weight {i} minus its zero point is {n}, outside {layout.DataType}; simulate at a wider --precision");
+                stored[i] = n;
+            }
+            WriteData(ws, ws.Arrange(stored));
+            if (r.Bias is { } bs)
+            {
+                // ONNX's int32 bias is at scale sx·sw[n]; a float bias (PyTorch's export) is quantized to it.
+                var b = bs.Source is { } src ? Tensor(src, outputs) : new float[outputs];
+                WriteInts(bs, b.Select((v, o) => (int)Math.Clamp(Math.Round(v / (sx * WScale(o)), MidpointRounding.ToEven), int.MinValue, int.MaxValue)).ToArray());
+            }
+            var yq = lq.Output ?? model.Tensor(r.Y);
+            var sy = yq?.Scales[0] ?? Scale(r.Y);
+            WriteInts(r.Ints, ModelInts(r, outputs, yq, sy, o => sx * WScale(o), LargestAccumulator(r, stored)));
+            WriteFloats(r.Floats, [Math.ScaleB(1, 62), 1, WeightsLayout.LayerNormEps / (sx * sx), 1 / sy]);
+        }
+
+        /// <summary>[0, −1, lo, hi, (mult, shift) per output] for output scale <paramref name="sy"/> and accumulator scales.</summary>
+        private int[] ModelInts(StepRecord r, int outputs, TensorQuantization? yq, double sy, Func<int, double> accScale, double largestT)
+        {
+            var bits = ModelQuantization.MultiplierBits(largestT);
+            var (tlo, thi) = TypeRange;
+            var (lo, hi) = ModelQuantization.OutputRange(yq, r.Activation, TypeRange, sy);
+            if (lo < tlo || hi > thi)
+                throw new InputException($"step {r.Name}: its output '{r.Y}' ({yq?.Describe()}) is stored as q − zero point in [{lo}, {hi}], " +
+                    $"which {layout.DataType} does not hold; simulate with --precision int16 (9-bit values)");
+            var ints = new int[4 + 2 * outputs];
+            (ints[0], ints[1], ints[2], ints[3]) = (0, -1, (int)lo, (int)hi);
+            for (var o = 0; o < outputs; o++) (ints[4 + 2 * o], ints[5 + 2 * o]) = ModelQuantization.FixedMultiplier(accScale(o) / sy, bits);
+            return ints;
         }
 
         /// <summary>

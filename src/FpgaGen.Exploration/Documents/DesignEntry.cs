@@ -43,6 +43,20 @@ public sealed partial record DesignEntry
     public IReadOnlyDictionary<string, double>? Utilization { get; init; }
     public bool Pareto { get; init; }
 
+    /// <summary>
+    /// The network-wide LayerNorm choice the design was made for (explore/generate --layernorm: runtime or stored);
+    /// null: as the model says. `simulate`/`generate --design` apply it, so the design's own network is rebuilt.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonPropertyName("layernorm")]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? LayerNorm { get; init; }
+
+    /// <summary>The choices <see cref="LayerNorm"/> may record (besides "model", written as no field).</summary>
+    public static readonly IReadOnlyList<string> LayerNormChoices = ["model", "runtime", "stored"];
+
+    /// <summary>"model" (or null) as null, the others lower-case: what a document records.</summary>
+    public static string? LayerNormField(string? choice) => choice?.ToLowerInvariant() is null or "model" ? null : choice.ToLowerInvariant();
+
     public static DesignEntry From(DesignEstimate d, int rank, bool pareto)
     {
         var utilization = d.Resources.Utilization().ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 4));
@@ -123,6 +137,7 @@ public sealed partial record DesignEntry
                 Resources = Amounts(figures ? d.Prop("resources") : d.TryProp("resources")),
                 Utilization = Amounts(d.TryProp("utilization")),
                 Pareto = d.TryProp("pareto")?.Bool() ?? false,
+                LayerNorm = d.TryProp("layernorm") is { } ln ? ReadLayerNorm(ln) : null,
         };
     }
 
@@ -131,6 +146,14 @@ public sealed partial record DesignEntry
     {
         var v = node.Number();
         return ClockRange.Contains(v) ? v : throw node.Error(ClockRange.Problem(v));
+    }
+
+    private static string? ReadLayerNorm(JNode node)
+    {
+        var v = node.String();
+        return LayerNormChoices.Contains(v)
+            ? LayerNormField(v)
+            : throw node.Error($"unknown LayerNorm choice \"{InputException.OneLine(v)}\" (expected one of: {string.Join(", ", LayerNormChoices)})");
     }
 
     private static int ReadBatch(JNode node)

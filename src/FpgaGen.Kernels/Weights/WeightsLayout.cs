@@ -67,6 +67,10 @@ public sealed class WeightSection
 /// <item>mac: <see cref="Ints"/> = [mult, shift] with mult·2^−shift = sx·sw/sy; <see cref="Floats"/> = [act_hi, sw,
 /// eps_q, 1/sy] (act_hi = 6/(sx·sw) for ReLU6, eps_q = eps/sx² for a fused LayerNorm); weights quantized by
 /// sw = max|W'|/qmax; bias as round(b'/(sx·sw)); LayerNorm vectors as pairs (Σ_k Wq[n][k], b'[n]) per output n.</item>
+/// <item>mac of a quantized model's layer (<see cref="StepRecord.ModelQuantized"/>): values stored zero-centred (q − zp,
+/// <see cref="Codegen"/>'s ModelQuantization), weights w − zw from the model's integers, bias round_half_even(b/(sx·sw[n]));
+/// Ints = [0, −1, lo, hi, mult[0], shift[0], …] with [lo, hi] the output's stored range and mult[n]·2^−shift[n] =
+/// sx·sw[n]/sy, requantized rounding half to even (fg_requant_even); act_hi = 2^62 (ReLU6 is in [lo, hi]).</item>
 /// <item>map: Floats = [sa, ss, 1/sy, 0]; learned parameters (a_param, s_param) quantized with their own max|p|/qmax.</item>
 /// <item>pool: Floats = [sx, 0, 1/sy, 0]. row: Floats = [sx·input_factor, 0, 1/sy, eps]; LayerNorm γ then β in affine.</item>
 /// </list>
@@ -92,6 +96,9 @@ public sealed class StepRecord
     public WeightSection? SParam { get; internal set; }
     public WeightSection Ints { get; internal set; } = null!;
     public WeightSection Floats { get; internal set; } = null!;
+
+    /// <summary>A MAC step of a layer with the model's own quantization (scales and zero points from a quantized ONNX model).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool ModelQuantized { get; internal set; }
 }
 
 /// <summary>An activation tensor as weights.json lists it: where it lives and which calibration key scales it.</summary>
@@ -110,6 +117,11 @@ public sealed class WeightsLayout
     /// refuses such a layout instead of silently packing the weights unfolded.
     /// </summary>
     public const string StoredLayerNormFormatId = "fpgagen-weights-2";
+    /// <summary>
+    /// A layout with steps of a quantized model (<see cref="StepRecord.ModelQuantized"/>): their scales are the model's,
+    /// which only FpgaGen's own packer reads (the project's pack_weights.py refuses it rather than calibrating them).
+    /// </summary>
+    public const string ModelQuantizedFormatId = "fpgagen-weights-3";
     public const int Alignment = 64;
 
     /// <summary>Batch norm ε (PyTorch's default) and LayerNorm ε (torchvision's ViT uses 1e-6).</summary>

@@ -30,6 +30,7 @@ internal static class WeightsPlanner
         var alloc = new SectionAllocator(precision.Bytes(), 4);
         var header = alloc.Add(SectionType.Float, 2);
         var records = new List<StepRecord>();
+        var modelInputs = net.Layers.Where(l => l.Quantization is not null && l.Inputs.Count > 0).Select(l => l.Inputs[0]).ToHashSet();
         foreach (var step in steps)
         {
             var record = step switch
@@ -46,7 +47,12 @@ internal static class WeightsPlanner
             };
             if (step is RowStep { LayerNorm: true } ln)
                 record.Affine = ln.Affine = alloc.Add(SectionType.Float, 2L * ln.Len, [2, ln.Len], source: ln.Layers[0]);
-            record.Ints = alloc.Add(SectionType.Int, 2);
+            // A quantized model's MAC step: [0, -1, lo, hi] then its own (mult, shift) per output (WeightsLayout).
+            // So is a float layer's step whose output the model quantizes (the QuantizeLinear before an int8 layer).
+            var quantized = precision.IsFixedPoint() && step is MacStep { Normalizes: false } q
+                && (q.Layers.Any(l => net.Layers.Any(n => n.Name == l && n.Quantization is not null)) || modelInputs.Contains(q.Y.Calibration));
+            record.Ints = alloc.Add(SectionType.Int, quantized ? 4 + 2L * ((MacStep)step).Shape.Groups * ((MacStep)step).Shape.MOut : 2);
+            record.ModelQuantized = quantized;
             record.Floats = alloc.Add(SectionType.Float, 4);
             step.Record = record;
             step.Pending = null;
@@ -54,7 +60,8 @@ internal static class WeightsPlanner
         }
         return new WeightsLayout
         {
-            Format = records.Any(r => r.Weight?.FoldStoredLayerNorm is not null) ? WeightsLayout.StoredLayerNormFormatId : WeightsLayout.FormatId,
+            Format = records.Any(r => r.ModelQuantized) ? WeightsLayout.ModelQuantizedFormatId
+                : records.Any(r => r.Weight?.FoldStoredLayerNorm is not null) ? WeightsLayout.StoredLayerNormFormatId : WeightsLayout.FormatId,
             Precision = precision.Id(),
             DataType = DataTypeName(precision),
             BiasType = precision.IsFixedPoint() ? "int32" : "float32",

@@ -33,6 +33,9 @@ public sealed record ExploredDesigns(string Directory, string Model, Device Devi
     /// <summary>The explored model's file (designs.json "model_file"), when explore recorded it.</summary>
     public string? ModelFile { get; init; }
 
+    /// <summary>The --layernorm choice explore built the network with (recorded in its designs; null: the model's own).</summary>
+    public string? LayerNorm { get; init; }
+
     /// <summary>The utilization limit the designs were explored under.</summary>
     public double MaxUtil { get; init; } = 0.85;
 
@@ -55,6 +58,7 @@ public sealed record ExploredDesigns(string Directory, string Model, Device Devi
         return new ExploredDesigns(Path.GetFullPath(directory), list.Model, device, designs)
         {
             ModelFile = list.ModelFile,
+            LayerNorm = list.Designs.Select(d => d.LayerNorm).FirstOrDefault(l => l is not null),
             MaxUtil = list.MaxUtil,
             Calibrated = list.Calibration.Calibrated,
         };

@@ -41,6 +41,8 @@ inline DTYPE ref_epilogue(const Args& a, ACC_T acc, int gm, float mean, float rs
     FG_I64 t = (FG_I64)acc + (a.b_off >= 0 ? (FG_I64)bq[a.b_off + gm] : (FG_I64)0);
     if (a.act != FG_ACT_NONE && t < 0) t = 0;
     if (a.act == FG_ACT_RELU6 && t > (FG_I64)act_hi) t = (FG_I64)act_hi;
+    if (shift < 0) /* a quantized model's own scales: per-output pair after [lo, hi] (WeightsLayout) */
+        return fg_requant_even(t, iq[a.q_off + 4 + 2 * gm], iq[a.q_off + 5 + 2 * gm], iq[a.q_off + 2], iq[a.q_off + 3]);
     return fg_requant(t, mult, shift);
 #else
     (void)iq;

@@ -98,6 +98,19 @@ FG_INLINE DTYPE fg_requant(FG_I64 t, int mult, int shift)
     if (shift > 0) r = (r + ((FG_I64)1 << (shift - 1))) >> shift;
     return (DTYPE)FG_MIN(FG_MAX(r, (FG_I64)QMIN), (FG_I64)QMAX);
 }
+
+/* Requantization with a quantized model's own scales (shift < 0 in the step's parameters, see WeightsLayout): the
+   values are stored zero-centred (q - zero point), round(t * mult / 2^shift) rounds half to even as ONNX's
+   QuantizeLinear does, and saturates to the output tensor's own range [lo, hi] = [qmin - zp, qmax - zp]. mult is a
+   31-bit fixed-point multiplier (TFLite's QuantizeMultiplier), shift >= 1. */
+FG_INLINE DTYPE fg_requant_even(FG_I64 t, int mult, int shift, int lo, int hi)
+{
+    const FG_I64 r = t * (FG_I64)mult;
+    FG_I64 q = r >> shift;                       /* floor */
+    const FG_I64 rem = r - (q << shift), halfway = (FG_I64)1 << (shift - 1);
+    if (rem > halfway || (rem == halfway && (q & 1))) q += 1;
+    return (DTYPE)FG_MIN(FG_MAX(q, (FG_I64)lo), (FG_I64)hi);
+}
 #endif
 
 #define CH_READ(c) read_channel_intel(c)
@@ -432,6 +445,9 @@ __kernel void conv_tiled_write(
     (void)tiles_r; (void)tiles_c; (void)mt_n; (void)nt_n; (void)taps; /* not every stage needs every bound */
     const int mult = iq[q_off], shift = iq[q_off + 1];
     const float act_hi = fq[f_off], sw = fq[f_off + 1], out_inv = fq[f_off + 3];
+    /* shift < 0: a quantized model's step; [lo, hi] then per-output (mult, shift) pairs follow (mac_epilogue). */
+    const int qlo = shift < 0 ? iq[q_off + 2] : 0, qhi = shift < 0 ? iq[q_off + 3] : 0;
+    (void)qlo; (void)qhi;
     (void)mult; (void)shift; (void)act_hi; (void)sw; (void)out_inv; /* unused by floating-point designs */
     const float mean = 0.0f, rstd = 1.0f;
     for (int b = 0; b < batch; b++)
@@ -446,6 +462,11 @@ __kernel void conv_tiled_write(
             float tlnw[Tm], tlnb[Tm];
             for (int m = 0; m < (b_off >= 0 ? Tm : 0); m++) {
                 tbias[m] = m < cnt_m ? bq[b_off + gm0 + m] : (BIAS_T)0;
+            }
+            int tmult[Tm], tshift[Tm]; /* a quantized model's per-output requantization (shift < 0) */
+            for (int m = 0; m < (shift < 0 ? Tm : 0); m++) {
+                tmult[m] = m < cnt_m ? iq[q_off + 4 + 2 * (gm0 + m)] : 0;
+                tshift[m] = m < cnt_m ? iq[q_off + 5 + 2 * (gm0 + m)] : 1;
             }
             for (int m = 0; m < (norm ? Tm : 0); m++) {
                 tlnw[m] = m < cnt_m ? fq[ln_off + 2 * (gm0 + m)] : 0.0f;
@@ -465,6 +486,8 @@ __kernel void conv_tiled_write(
                         const BIAS_T biasv = b_off >= 0 ? tbias[m] : (BIAS_T)0;
                         const float lnw = norm ? tlnw[m] : 0.0f, lnb = norm ? tlnb[m] : 0.0f;
                         (void)lnw; (void)lnb;
+                        const int lmult = shift < 0 ? tmult[m] : 0, lshift = shift < 0 ? tshift[m] : 0;
+                        (void)lmult; (void)lshift;
                 DTYPE outv;
                 if (norm) {
                     /* Fused LayerNorm: y = sw * (acc - mean * sum_k W'[n][k]) / sigma + b' (see ln_linear); the blob holds the
@@ -478,7 +501,8 @@ __kernel void conv_tiled_write(
                     FG_I64 t = (FG_I64)accv + (FG_I64)biasv;
                     if (act != FG_ACT_NONE) t = FG_MAX(t, (FG_I64)0);
                     if (act == FG_ACT_RELU6) t = FG_MIN(t, (FG_I64)act_hi);
-                    outv = fg_requant(t, mult, shift);
+                    /* FG_CHANNEL_REQUANT */
+                    outv = shift < 0 ? fg_requant_even(t, lmult, lshift, qlo, qhi) : fg_requant(t, mult, shift);
 #else
                     float v = (float)accv + (float)biasv;
                     if (act != FG_ACT_NONE) v = FG_MAX(v, 0.0f);

@@ -338,6 +338,9 @@ static void conv_tiled_write(
     (void)tiles_r; (void)tiles_c; (void)mt_n; (void)nt_n; (void)taps; /* not every stage needs every bound */
     const int mult = iq[q_off], shift = iq[q_off + 1];
     const float act_hi = fq[f_off], sw = fq[f_off + 1], out_inv = fq[f_off + 3];
+    /* shift < 0: a quantized model's step; [lo, hi] then per-output (mult, shift) pairs follow (mac_epilogue). */
+    const int qlo = shift < 0 ? iq[q_off + 2] : 0, qhi = shift < 0 ? iq[q_off + 3] : 0;
+    (void)qlo; (void)qhi;
     (void)mult; (void)shift; (void)act_hi; (void)sw; (void)out_inv; /* unused by floating-point designs */
     const float mean = 0.0f, rstd = 1.0f;
     for (int b = 0; b < batch; b++)
@@ -353,6 +356,12 @@ static void conv_tiled_write(
             for (int m = 0; m < (b_off >= 0 ? Tm : 0); m++) {
 #pragma HLS PIPELINE II=1
                 tbias[m] = m < cnt_m ? bq[b_off + gm0 + m] : (BIAS_T)0;
+            }
+            int tmult[Tm], tshift[Tm]; /* a quantized model's per-output requantization (shift < 0) */
+            for (int m = 0; m < (shift < 0 ? Tm : 0); m++) {
+#pragma HLS PIPELINE II=1
+                tmult[m] = m < cnt_m ? iq[q_off + 4 + 2 * (gm0 + m)] : 0;
+                tshift[m] = m < cnt_m ? iq[q_off + 5 + 2 * (gm0 + m)] : 1;
             }
             for (int m = 0; m < (norm ? Tm : 0); m++) {
 #pragma HLS PIPELINE II=1
@@ -375,6 +384,8 @@ static void conv_tiled_write(
                         const BIAS_T biasv = b_off >= 0 ? tbias[m] : (BIAS_T)0;
                         const float lnw = norm ? tlnw[m] : 0.0f, lnb = norm ? tlnb[m] : 0.0f;
                         (void)lnw; (void)lnb;
+                        const int lmult = shift < 0 ? tmult[m] : 0, lshift = shift < 0 ? tshift[m] : 0;
+                        (void)lmult; (void)lshift;
                 DTYPE outv;
                 if (norm) {
                     /* Fused LayerNorm: y = sw * (acc - mean * sum_k W'[n][k]) / sigma + b' (see ln_linear); the blob holds the
@@ -388,7 +399,8 @@ static void conv_tiled_write(
                     FG_I64 t = (FG_I64)accv + (FG_I64)biasv;
                     if (act != FG_ACT_NONE) t = FG_MAX(t, (FG_I64)0);
                     if (act == FG_ACT_RELU6) t = FG_MIN(t, (FG_I64)act_hi);
-                    outv = fg_requant(t, mult, shift);
+                    /* FG_CHANNEL_REQUANT */
+                    outv = shift < 0 ? fg_requant_even(t, lmult, lshift, qlo, qhi) : fg_requant(t, mult, shift);
 #else
                     float v = (float)accv + (float)biasv;
                     if (act != FG_ACT_NONE) v = FG_MAX(v, 0.0f);

@@ -81,6 +81,19 @@ FG_INLINE DTYPE fg_requant(FG_I64 t, int mult, int shift)
     if (shift > 0) r = (r + ((FG_I64)1 << (shift - 1))) >> shift;
     return (DTYPE)FG_MIN(FG_MAX(r, (FG_I64)QMIN), (FG_I64)QMAX);
 }
+
+/* Requantization with a quantized model's own scales (shift < 0 in the step's parameters, see WeightsLayout): the
+   values are stored zero-centred (q - zero point), round(t * mult / 2^shift) rounds half to even as ONNX's
+   QuantizeLinear does, and saturates to the output tensor's own range [lo, hi] = [qmin - zp, qmax - zp]. mult is a
+   31-bit fixed-point multiplier (TFLite's QuantizeMultiplier), shift >= 1. */
+FG_INLINE DTYPE fg_requant_even(FG_I64 t, int mult, int shift, int lo, int hi)
+{
+    const FG_I64 r = t * (FG_I64)mult;
+    FG_I64 q = r >> shift;                       /* floor */
+    const FG_I64 rem = r - (q << shift), halfway = (FG_I64)1 << (shift - 1);
+    if (rem > halfway || (rem == halfway && (q & 1))) q += 1;
+    return (DTYPE)FG_MIN(FG_MAX(q, (FG_I64)lo), (FG_I64)hi);
+}
 #endif
 
 #endif

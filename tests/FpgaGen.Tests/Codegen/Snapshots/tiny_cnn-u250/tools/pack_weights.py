@@ -297,6 +297,11 @@ def main():
     with open(args.layout) as f:
         layout = json.load(f)
     # Format 2 is format 1 plus sections folding a LayerNorm with stored statistics (fold_stored_layer_norm).
+    # Format 3 holds steps of a quantized model (model_quantized): packed with the model's own scales, which only
+    # `fpgagen generate` reads from the model (it writes weights.bin itself); calibrating them here would be wrong.
+    if layout.get("format") == "fpgagen-weights-3":
+        raise SystemExit(f"error: {args.layout} is the layout of a quantized model, packed with the model's own scales "
+                         "and zero points: `fpgagen generate` wrote weights.bin (rerun it to repack)")
     if layout.get("format") not in ("fpgagen-weights-1", "fpgagen-weights-2"):
         raise SystemExit(f"error: {args.layout} is not an FpgaGen weights layout (format {layout.get('format')!r})")
     ranges = None

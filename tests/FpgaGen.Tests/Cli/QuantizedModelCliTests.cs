@@ -1,0 +1,152 @@
+using System.Text.Json;
+using FpgaGen.Codegen.Weights;
+using FpgaGen.Kernels.Weights;
+using FpgaGen.Onnx;
+
+namespace FpgaGen.Tests.Cli;
+
+/// <summary>
+/// A quantized (QDQ) ONNX model through `simulate` and `generate` at fixed point: its own scales and zero points, the
+/// refusals where the kernels cannot hold them, and weights.bin packed by generate (tools/pack_weights.py only
+/// calibrates). The --layernorm choice recorded by explore and generate comes back with --design.
+/// </summary>
+public class QuantizedModelCliTests
+{
+    private static string Fixture(string file) => Path.Combine(DataPaths.Root, "tests", "fixtures", "onnx", file);
+
+    private static string TinyVit => Path.Combine(DataPaths.Root, "tests", "FpgaGen.Tests", "Codegen", "Networks", "tiny_vit.yaml");
+
+    [Fact]
+    public void SimulateRunsTheModelsOwnScalesBitExactly()
+    {
+        var r = CliRunner.Run("simulate", Fixture("qdq_int8.onnx"), "--device", "a10_385a", "--precision", "int16", "--format", "json");
+        Assert.True(r.Code == 0, r.Out + r.Err);
+        Assert.Contains("the kernels run one data type (int16): its quantized layers with the model's scales and zero points", r.Err);
+        using var doc = JsonDocument.Parse(r.Out);
+        var steps = doc.RootElement.GetProperty("steps").EnumerateArray().ToList();
+        Assert.Equal(6, steps.Count);
+        Assert.All(steps, s => Assert.Equal(0, s.GetProperty("lsb_error").GetInt64()));
+        // int8 storage cannot hold uint8 values around zero point 123 zero-centred: one line, exit 2.
+        var bad = CliRunner.Run("simulate", Fixture("qdq_int8.onnx"), "--device", "a10_385a", "--precision", "int8");
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("[-123, 132], which int8 does not hold; use --precision int16", bad.Err);
+    }
+
+    [Fact]
+    public void SimulateNamesTheMixedModelsFloatLayers()
+    {
+        var r = CliRunner.Run("simulate", Fixture("qdq_mixed.onnx"), "--device", "a10_385a", "--precision", "int16");
+        Assert.True(r.Code == 0, r.Out + r.Err);
+        Assert.Contains("its float layers (conv1, fc) with calibration ranges", r.Err);
+        // A ranges file needs only the tensors the model leaves in float.
+        var ranges = Path.Combine(Path.GetTempPath(), $"fpgagen-qdqranges-{Guid.NewGuid():N}.json");
+        try
+        {
+            File.WriteAllText(ranges, """{"input": 1.0, "fc": 4.0}""");
+            var given = CliRunner.Run("simulate", Fixture("qdq_mixed.onnx"), "--device", "a10_385a", "--precision", "int16", "--ranges", ranges);
+            Assert.True(given.Code == 0, given.Out + given.Err);
+        }
+        finally
+        {
+            File.Delete(ranges);
+        }
+        var dir = Path.Combine(Path.GetTempPath(), $"fpgagen-qdqfp-{Guid.NewGuid():N}");
+        try
+        {
+            var fp32 = CliRunner.Run("generate", Fixture("qdq_mixed.onnx"), "--device", "a10_385a", "--out", dir);
+            Assert.True(fp32.Code == 0, fp32.Err);
+            Assert.Contains("the kernels run one data type, so generate runs every layer at fp32", fp32.Err);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+        Assert.Contains("PASS:", r.Out);
+    }
+
+    [Fact]
+    public void GenerateWritesWeightsBinWithTheModelsScales()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"fpgagen-qdqgen-{Guid.NewGuid():N}");
+        try
+        {
+            var r = CliRunner.Run("generate", Fixture("qdq_int8.onnx"), "--device", "a10_385a", "--precision", "int16", "--out", Path.Combine(dir, "int8"));
+            Assert.True(r.Code == 0, r.Err);
+            Assert.Contains("packed with qdq_int8's own scales and zero points", r.Out);
+            using var layout = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "int8", "weights.json")));
+            Assert.Equal(WeightsLayout.ModelQuantizedFormatId, layout.RootElement.GetProperty("format").GetString());
+            var blob = File.ReadAllBytes(Path.Combine(dir, "int8", "weights.bin"));
+            Assert.Equal(layout.RootElement.GetProperty("total_bytes").GetInt64(), blob.Length);
+            // The same bytes simulate packs: the model's integers and multipliers.
+            var path = Fixture("qdq_int8.onnx");
+            var import = OnnxImporter.Import(path);
+            var design = FpgaGen.Codegen.AcceleratorDesign.Create(import.Network, "conv_systolic", Tests.Codegen.CodegenSupport.Params("rows=16,cols=16,simd=8,tile_h=14,vu=8"),
+                Precision.Int16, 1, FpgaGen.Hardware.DeviceCatalog.Default.Get("a10_385a"));
+            Assert.Contains("conv_systolic rows=16,cols=16,simd=8,tile_h=14,vu=8", r.Out);
+            Assert.Equal(WeightPacker.Pack(design.Lowered.Weights, FpgaGen.Simulation.ModelWeights.FromOnnx(import, path)!, null, null, ModelQuantization.Of(import.Network)), blob);
+
+            // The mixed model's float layers need calibration ranges; with them, weights.bin.
+            var mixed = CliRunner.Run("generate", Fixture("qdq_mixed.onnx"), "--device", "a10_385a", "--precision", "int16", "--out", Path.Combine(dir, "mixed"));
+            Assert.Equal(2, mixed.Code);
+            Assert.Contains("leaves tensors in float (input, fc); give their calibration ranges with --ranges", mixed.Err);
+            var ranges = Path.Combine(dir, "ranges.json");
+            File.WriteAllText(ranges, """{"input": 1.0, "fc": 4.0}""");
+            var withRanges = CliRunner.Run("generate", Fixture("qdq_mixed.onnx"), "--device", "a10_385a", "--precision", "int16", "--ranges", ranges, "--out", Path.Combine(dir, "mixed"));
+            Assert.True(withRanges.Code == 0, withRanges.Err);
+            Assert.True(File.Exists(Path.Combine(dir, "mixed", "weights.bin")));
+
+            var narrow = CliRunner.Run("generate", Fixture("qdq_int8.onnx"), "--device", "a10_385a", "--precision", "int8", "--out", Path.Combine(dir, "narrow"));
+            Assert.Equal(2, narrow.Code);
+            Assert.Contains("which int8 does not hold", narrow.Err);
+            Assert.False(Directory.Exists(Path.Combine(dir, "narrow")));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void DesignFilesRecordTheLayerNormChoice()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"fpgagen-lnrec-{Guid.NewGuid():N}");
+        try
+        {
+            var explore = CliRunner.Run("explore", TinyVit, "--device", "u280", "--layernorm", "stored", "--out", Path.Combine(dir, "explore"));
+            Assert.True(explore.Code == 0, explore.Err);
+            var designs = Path.Combine(dir, "explore", "designs.json");
+            using (var doc = JsonDocument.Parse(File.ReadAllText(designs)))
+                Assert.All(doc.RootElement.GetProperty("designs").EnumerateArray(), d => Assert.Equal("stored", d.GetProperty("layernorm").GetString()));
+
+            // A sweep of the folder generates each project from the network explore built.
+            Assert.Equal("stored", FpgaGen.Toolchains.Sweeps.ExploredDesigns.Read(Path.Combine(dir, "explore")).LayerNorm);
+
+            // generate --design without --layernorm rebuilds the folded network and records the choice again.
+            var gen = CliRunner.Run("generate", TinyVit, "--device", "u280", "--design", designs, "--rank", "1", "--out", Path.Combine(dir, "project"));
+            Assert.True(gen.Code == 0, gen.Err);
+            using (var layout = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "project", "weights.json"))))
+                Assert.Equal("fpgagen-weights-2", layout.RootElement.GetProperty("format").GetString());
+            var project = Path.Combine(dir, "project", "design.json");
+            using (var doc = JsonDocument.Parse(File.ReadAllText(project)))
+                Assert.Equal("stored", doc.RootElement.GetProperty("design").GetProperty("layernorm").GetString());
+
+            var sim = CliRunner.Run("simulate", TinyVit, "--device", "u280", "--design", project, "--format", "json");
+            Assert.True(sim.Code == 0, sim.Out + sim.Err);
+            using (var doc = JsonDocument.Parse(sim.Out))
+                Assert.DoesNotContain(doc.RootElement.GetProperty("steps").EnumerateArray(), s => s.GetProperty("step").GetString()!.EndsWith("ln_1", StringComparison.Ordinal));
+
+            var contradiction = CliRunner.Run("simulate", TinyVit, "--device", "u280", "--design", project, "--layernorm", "runtime");
+            Assert.Equal(2, contradiction.Code);
+            Assert.Contains("--layernorm runtime contradicts the design file", contradiction.Err);
+
+            // Without the option, designs say nothing (the model's own LayerNorms).
+            var plain = CliRunner.Run("explore", TinyVit, "--device", "u280", "--format", "json", "--top", "3");
+            using (var doc = JsonDocument.Parse(plain.Out))
+                Assert.All(doc.RootElement.GetProperty("designs").EnumerateArray(), d => Assert.False(d.TryGetProperty("layernorm", out _)));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,215 @@
+using FpgaGen.Codegen;
+using FpgaGen.Codegen.Weights;
+using FpgaGen.Hardware;
+using FpgaGen.Kernels.Lowering;
+using FpgaGen.Model;
+using FpgaGen.Onnx;
+using FpgaGen.Simulation;
+using FpgaGen.Tests.Codegen;
+using FpgaGen.Tests.OpenCl;
+using Xunit.Abstractions;
+
+namespace FpgaGen.Tests.Simulation;
+
+/// <summary>
+/// Simulating a quantized (QDQ) ONNX model with its own scales and zero points (tests/fixtures/onnx/export_qdq.py):
+/// the kernels on PoCL equal the integer reference bit for bit on every MAC step, and the integer reference equals
+/// ONNX's definition of the model (QuantizeLinear(Conv(DequantizeLinear(x), DequantizeLinear(w)) + b), rounding half
+/// to even, saturating), computed here independently in double from the ONNX file's float weights and scales.
+/// </summary>
+[Collection(CodegenOpenClCollection.Name)]
+public class QuantizedModelSimulationTests(CodegenOpenClFixture fixture, ITestOutputHelper output)
+{
+    private static readonly Device Device = DeviceCatalog.Default.Get("a10_385a");
+
+    private static (AcceleratorDesign Design, IReadOnlyDictionary<string, float[]> Weights, float[] Input) Load(string file, string kernel, string parameters,
+        string precision = "int16", double amplitude = 1)
+    {
+        var path = UserModelTests.Fixture("onnx", file);
+        var import = OnnxImporter.Import(path);
+        var weights = ModelWeights.FromOnnx(import, path)!;
+        var design = AcceleratorDesign.Create(import.Network, kernel, CodegenSupport.Params(parameters), PrecisionExtensions.Parse(precision), 1, Device);
+        var rng = new Random(11);
+        var input = Enumerable.Range(0, (int)import.Network.Input.Elements).Select(_ => (float)((rng.NextDouble() * 2 - 1) * amplitude)).ToArray();
+        return (design, weights, input);
+    }
+
+    [OpenClTheory]
+    [InlineData("qdq_int8.onnx", "conv_systolic", "rows=4,cols=8,simd=4,tile_h=4,vu=8", 4)]
+    [InlineData("qdq_int8.onnx", "conv_tiled", "Tm=8,Tn=4,Tr=8,Tc=8,vu=8", 4)]
+    [InlineData("qdq_mixed.onnx", "conv_systolic", "rows=4,cols=8,simd=4,tile_h=4,vu=8", 3)]
+    [InlineData("qdq_mixed.onnx", "conv_tiled", "Tm=8,Tn=4,Tr=8,Tc=8,vu=8", 3)]
+    public void KernelsMatchTheIntegerReferenceBitForBit(string file, string kernel, string parameters, int modelSteps)
+    {
+        var (design, weights, input) = Load(file, kernel, parameters);
+        var report = Simulator.Run(design, fixture.Session, weights, input, "test", new Dictionary<string, double>());
+        var steps = design.Lowered.Steps.ToDictionary(s => s.Name);
+        var macs = 0;
+        foreach (var s in report.Steps)
+        {
+            output.WriteLine($"{s.Step,-12} LSB {s.LsbError} ({s.LsbDiffering} of {s.Elements} differ), float error {s.MaxAbsError:E2} of {s.Magnitude:E2}");
+            Assert.True(s.Problem is null, s.Problem);
+            if (steps[s.Step] is MacStep)
+            {
+                macs++;
+                Assert.True(s.LsbError == 0, $"{file} on {kernel}: MAC step {s.Step} differs by {s.LsbError} LSB in {s.LsbDiffering} elements");
+            }
+            Assert.True(s.Pass, $"{s.Step}: float error {s.MaxAbsError:E3} of {s.Magnitude:E3}, {s.LsbError} LSB");
+        }
+        Assert.Equal(4, macs);
+        // The model's quantized layers (and, in the mixed model, the float conv1 whose output the model quantizes).
+        Assert.Equal(modelSteps, design.Lowered.Weights.Steps.Count(r => r.ModelQuantized));
+        Assert.True(report.Pass);
+    }
+
+    /// <summary>
+    /// Kernels with one multiplier per step (gemm) run a per-tensor model bit-exactly: qdq_int8.onnx with each layer's
+    /// weights requantized to one scale (the largest of its channels), q = round_half_even(w / s), w = q·s.
+    /// </summary>
+    [OpenClFact]
+    public void KernelsWithOneMultiplierPerStepRunAPerTensorModel()
+    {
+        var (design, weights, input) = Load("qdq_int8.onnx", "gemm", "Tm=8,Tn=8,Tk=8,vu=8");
+        var perTensor = new Dictionary<string, float[]>(weights);
+        foreach (var layer in design.Network.Layers.Where(l => l.Quantization is not null))
+        {
+            var q = layer.Quantization!;
+            var s = q.Weights.Scales.Max();
+            perTensor[$"{layer.Name}.weight"] = weights[$"{layer.Name}.weight"].Select(w => (float)(Math.Round(w / s, MidpointRounding.ToEven) * (float)s)).ToArray();
+            layer.Quantization = q with { Weights = q.Weights with { Scales = [s], ZeroPoints = [0], Axis = null } };
+        }
+        // The layout (one pair per output) does not depend on the scales, so the design lowered before still holds.
+        var report = Simulator.Run(design, fixture.Session, perTensor, input, "test", new Dictionary<string, double>());
+        var macs = design.Lowered.Steps.OfType<MacStep>().Select(m => m.Name).ToHashSet();
+        foreach (var st in report.Steps) output.WriteLine($"{st.Step,-12} LSB {st.LsbError} ({st.LsbDiffering} of {st.Elements} differ)");
+        Assert.Equal(4, report.Steps.Count(st => macs.Contains(st.Step)));
+        Assert.All(report.Steps.Where(st => macs.Contains(st.Step)), st => Assert.Equal(0, st.LsbError));
+        Assert.True(report.Pass);
+    }
+
+    [OpenClFact]
+    public void KernelsWithOneMultiplierPerStepRefuseAPerChannelModel()
+    {
+        var (design, weights, input) = Load("qdq_int8.onnx", "gemm", "Tm=8,Tn=8,Tk=8,vu=8");
+        var e = Assert.Throws<InputException>(() => Simulator.Run(design, fixture.Session, weights, input, "test", new Dictionary<string, double>()));
+        Assert.Contains("per-channel weight scales", e.Message);
+    }
+
+    [Fact]
+    public void Int8StorageRefusesZeroPointsItCannotHold()
+    {
+        // uint8 with zero point 123 is q − zp in [−123, 132]: 9 bits.
+        var (design, weights, _) = Load("qdq_int8.onnx", "conv_tiled", "Tm=8,Tn=4,Tr=8,Tc=8,vu=8", "int8");
+        var e = Assert.Throws<InputException>(() => WeightPacker.Pack(design.Portable().Weights, weights, null, null, ModelQuantization.Of(design.Network)));
+        Assert.Contains("[-123, 132]", e.Message);
+        Assert.Contains("--precision int16", e.Message);
+    }
+
+    [Fact]
+    public void ARequantizationTheKernelsDoNotHaveIsRefused()
+    {
+        // qlinear_ops.onnx: QLinearConv writes at scale 0.05, then DequantizeLinear, Relu, Flatten and a QuantizeLinear at
+        // 0.04 before QLinearMatMul: a rounding step of its own, not a MAC step's requantization.
+        var import = OnnxImporter.Import(UserModelTests.Fixture("onnx", "qlinear_ops.onnx"));
+        var e = Assert.Throws<InputException>(() => ModelQuantization.Of(import.Network));
+        Assert.Contains("layer fc reads 'flatten' at scale 0.04 zero point 0, but it is written at scale 0.05 zero point 0", e.Message);
+    }
+
+    /// <summary>
+    /// Every quantized MAC step of the reference against ONNX's definition on the same quantized input. The two may
+    /// differ only where the exact value lies within the reference's own approximation (the bias rounded to the
+    /// accumulator's scale, the 31-bit multiplier) of a rounding boundary, and then by one.
+    /// </summary>
+    [Theory]
+    [InlineData("qdq_int8.onnx")]
+    [InlineData("qdq_mixed.onnx")]
+    public void TheIntegerReferenceIsOnnxsQuantizedArithmetic(string file)
+    {
+        // Inputs up to ±4: beyond the input's quantization range (about ±3.3), so saturation is exercised too.
+        var (design, weights, input) = Load(file, "conv_tiled", "Tm=8,Tn=4,Tr=8,Tc=8,vu=8", amplitude: 4);
+        var portable = design.Portable();
+        var model = ModelQuantization.Of(design.Network)!;
+        var ranges = FpgaGen.Codegen.Reference.NetworkReference.Ranges(FpgaGen.Codegen.Reference.NetworkReference.Run(design.Network, weights, input, 1));
+        var blob = WeightPacker.Pack(portable.Weights, weights, ranges, null, model);
+        var reference = IntegerReference.For(design, blob);
+        // The mixed model's input is float (its first convolution too): FpgaGen's own scale there.
+        reference.SetInput(model.Tensor("input") is { } iq ? Simulator.EncodeModelInput(portable, input, iq) : portable.EncodeInput(input, blob));
+        long compared = 0, ties = 0, saturated = 0;
+        var checkedLayers = new List<string>();
+        for (var i = 0; i < design.Lowered.Steps.Count; i++)
+        {
+            var step = design.Lowered.Steps[i];
+            var x = step is MacStep ? Values(reference.TensorBytes(((MacStep)step).X)) : null;
+            reference.Run(i);
+            if (step is not MacStep m || m.Layers.Select(model.Layer).FirstOrDefault(q => q is not null) is not { } lq) continue;
+            var y = Values(reference.TensorBytes(m.Y));
+            var layer = design.Network[m.Layers[0]];
+            var (c, t, s) = CheckStep(m, layer, lq, weights, x!, y);
+            compared += c;
+            ties += t;
+            saturated += s;
+            checkedLayers.Add(layer.Name);
+        }
+        output.WriteLine($"{file}: {compared} outputs of {string.Join(", ", checkedLayers)}; {ties} within the approximation of a rounding boundary differ by one; {saturated} saturated");
+        Assert.Equal(file == "qdq_int8.onnx" ? 4 : 2, checkedLayers.Count);
+        Assert.True(saturated > 0, "the inputs should drive some outputs into saturation");
+        Assert.True(ties <= compared / 1000, $"{ties} of {compared} outputs differ from ONNX's rounding");
+    }
+
+    /// <summary>One step against ONNX: (outputs compared, explained near-tie differences, saturated outputs).</summary>
+    private static (long, long, long) CheckStep(MacStep m, Layer layer, LayerQuantization lq, IReadOnlyDictionary<string, float[]> weights, int[] x, int[] y)
+    {
+        var a = m.Args;
+        int A(string n) => checked((int)a[n]);
+        Assert.Equal(1, A("groups"));
+        int mOut = A("m_out"), nIn = A("n_in"), ih = A("ih"), iw = A("iw"), oh = A("oh"), ow = A("ow");
+        int kh = A("kh"), kw = A("kw"), stride = A("stride"), padH = A("pad_h"), padW = A("pad_w"), dil = A("dil");
+        long xOff = a["x_off"] - m.X.Offset, yOff = a["y_off"] - m.Y.Offset;
+        var w = weights[$"{layer.Name}.weight"];
+        var b = weights.GetValueOrDefault($"{layer.Name}.bias");
+        var sx = (float)lq.Input.Scales[0];
+        var yq = lq.Output!;
+        var (sy, zy) = (yq.Scales[0], yq.ZeroPoints[0]);
+        var relu = m.Activation != FusedActivation.None;
+        var taps = kh * kw;
+        long compared = 0, ties = 0, saturated = 0;
+        for (var mo = 0; mo < mOut; mo++)
+        {
+            var sw = lq.Weights.Scales[lq.Weights.Scales.Count == 1 ? 0 : mo];
+            for (var oy = 0; oy < oh; oy++)
+                for (var ox = 0; ox < ow; ox++)
+                {
+                    // ONNX: DequantizeLinear of the input (float32 (q − zp)·s), Conv on the model's dequantized weights
+                    // plus its float bias, in double here; then QuantizeLinear: round half to even, + zp, saturate.
+                    double acc = b?[mo] ?? 0;
+                    for (var ci = 0; ci < nIn; ci++)
+                        for (var tap = 0; tap < taps; tap++)
+                        {
+                            int yy = oy * stride - padH + tap / kw * dil, xx = ox * stride - padW + tap % kw * dil;
+                            if (yy < 0 || yy >= ih || xx < 0 || xx >= iw) continue; // padding: the real 0
+                            var stored = x[xOff + ci * a["x_c"] + yy * a["x_y"] + xx * a["x_x"]];
+                            var real = stored * sx; // float32, as DequantizeLinear computes it
+                            acc += real * (double)w[(mo * nIn + ci) * taps + tap];
+                        }
+                    if (relu) acc = Math.Max(acc, 0);
+                    var v = acc / sy;
+                    var q = Math.Clamp((long)Math.Round(v, MidpointRounding.ToEven) + zy, yq.QMin, yq.QMax) - zy;
+                    var got = y[yOff + mo * a["y_c"] + oy * a["y_y"] + ox * a["y_x"]];
+                    compared++;
+                    if (q + zy == yq.QMin && !relu || q + zy == yq.QMax) saturated++;
+                    if (got == q) continue;
+                    // The reference's value differs from v by at most half an accumulator step (the bias rounded to
+                    // sx·sw) plus the multiplier's 2^-31 relative error.
+                    var slack = 0.5 * sx * sw / sy + Math.Abs(v) * Math.ScaleB(1, -29) + 1e-9;
+                    var boundary = Math.Floor(v) + 0.5;
+                    Assert.True(Math.Abs(got - q) == 1 && Math.Abs(v - boundary) <= slack,
+                        $"{layer.Name}[{mo},{oy},{ox}]: reference {got}, ONNX {q} (exact {v:R}, {Math.Abs(v - boundary):E2} from a boundary, slack {slack:E2})");
+                    ties++;
+                }
+        }
+        return (compared, ties, saturated);
+    }
+
+    private static int[] Values(byte[] bytes) =>
+        Enumerable.Range(0, bytes.Length / 2).Select(i => (int)System.Buffers.Binary.BinaryPrimitives.ReadInt16LittleEndian(bytes.AsSpan(2 * i))).ToArray();
+}
