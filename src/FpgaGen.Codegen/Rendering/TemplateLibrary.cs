@@ -61,8 +61,6 @@ public sealed class TemplateLibrary
         globals["unroll"] = unroll;
         globals["unroll_body"] = unrollBody;
         globals["pipeline"] = pipeline;
-        // Set by the writers that give the common MAC epilogue per-output requantization pairs (mac_epilogue).
-        globals["channel_requant"] = false;
         // Accumulator-dependence probes render only in the instrumented build.
         globals.Import("dep", new Func<string, string, string>((_, _) => Drop));
         foreach (var (name, f) in functions ?? new Dictionary<string, Delegate>())

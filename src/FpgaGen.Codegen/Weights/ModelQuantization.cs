@@ -64,13 +64,9 @@ public sealed class ModelQuantization
 
     public IEnumerable<string> Keys => tensors.Keys;
 
-    /// <summary>The text the common MAC epilogue carries where the writer applies per-output requantization pairs.</summary>
-    public const string ChannelRequantMarker = "FG_CHANNEL_REQUANT";
-
     /// <summary>
     /// What the design's kernels cannot run of this model, as one message (null: nothing): a tensor whose stored
-    /// range (q − zp) the data type does not hold, or per-channel weight scales on kernels that requantize with one
-    /// multiplier per step. Checked before generating or packing.
+    /// range (q − zp) the data type does not hold. Checked before generating or packing.
     /// </summary>
     public string? Problem(AcceleratorDesign design)
     {
@@ -87,9 +83,6 @@ public sealed class ModelQuantization
             if (Outside(range, type))
                 return $"step {r.Name}: its output '{r.Y}' ({yq?.Describe()}) is stored as q − zero point in {Text(range)}, which {layout.DataType} does not hold; " + Wider;
         }
-        if (!design.Portable().Source.Contains(ChannelRequantMarker, StringComparison.Ordinal)
-            && layout.Steps.Any(r => r.ModelQuantized && r.Layers.Select(Layer).Any(q => q is { Weights.Scales.Count: > 1 })))
-            return $"the {design.Kernel} kernels requantize with one multiplier per step; {design.Network.Name} has per-channel weight scales, which the conv kinds' writers apply (choose one of their designs)";
         return null;
     }
 

@@ -39,6 +39,8 @@ public class QuantizedModelSimulationTests(CodegenOpenClFixture fixture, ITestOu
     [InlineData("qdq_int8.onnx", "conv_tiled", "Tm=8,Tn=4,Tr=8,Tc=8,vu=8", 4)]
     [InlineData("qdq_mixed.onnx", "conv_systolic", "rows=4,cols=8,simd=4,tile_h=4,vu=8", 3)]
     [InlineData("qdq_mixed.onnx", "conv_tiled", "Tm=8,Tn=4,Tr=8,Tc=8,vu=8", 3)]
+    [InlineData("qdq_int8.onnx", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", 4)]
+    [InlineData("qdq_mixed.onnx", "gemm", "Tm=8,Tn=4,Tk=8,vu=8", 3)]
     public void KernelsMatchTheIntegerReferenceBitForBit(string file, string kernel, string parameters, int modelSteps)
     {
         var (design, weights, input) = Load(file, kernel, parameters);
@@ -60,39 +62,6 @@ public class QuantizedModelSimulationTests(CodegenOpenClFixture fixture, ITestOu
         // The model's quantized layers (and, in the mixed model, the float conv1 whose output the model quantizes).
         Assert.Equal(modelSteps, design.Lowered.Weights.Steps.Count(r => r.ModelQuantized));
         Assert.True(report.Pass);
-    }
-
-    /// <summary>
-    /// Kernels with one multiplier per step (gemm) run a per-tensor model bit-exactly: qdq_int8.onnx with each layer's
-    /// weights requantized to one scale (the largest of its channels), q = round_half_even(w / s), w = q·s.
-    /// </summary>
-    [OpenClFact]
-    public void KernelsWithOneMultiplierPerStepRunAPerTensorModel()
-    {
-        var (design, weights, input) = Load("qdq_int8.onnx", "gemm", "Tm=8,Tn=8,Tk=8,vu=8");
-        var perTensor = new Dictionary<string, float[]>(weights);
-        foreach (var layer in design.Network.Layers.Where(l => l.Quantization is not null))
-        {
-            var q = layer.Quantization!;
-            var s = q.Weights.Scales.Max();
-            perTensor[$"{layer.Name}.weight"] = weights[$"{layer.Name}.weight"].Select(w => (float)(Math.Round(w / s, MidpointRounding.ToEven) * (float)s)).ToArray();
-            layer.Quantization = q with { Weights = q.Weights with { Scales = [s], ZeroPoints = [0], Axis = null } };
-        }
-        // The layout (one pair per output) does not depend on the scales, so the design lowered before still holds.
-        var report = Simulator.Run(design, fixture.Session, perTensor, input, "test", new Dictionary<string, double>());
-        var macs = design.Lowered.Steps.OfType<MacStep>().Select(m => m.Name).ToHashSet();
-        foreach (var st in report.Steps) output.WriteLine($"{st.Step,-12} LSB {st.LsbError} ({st.LsbDiffering} of {st.Elements} differ)");
-        Assert.Equal(4, report.Steps.Count(st => macs.Contains(st.Step)));
-        Assert.All(report.Steps.Where(st => macs.Contains(st.Step)), st => Assert.Equal(0, st.LsbError));
-        Assert.True(report.Pass);
-    }
-
-    [OpenClFact]
-    public void KernelsWithOneMultiplierPerStepRefuseAPerChannelModel()
-    {
-        var (design, weights, input) = Load("qdq_int8.onnx", "gemm", "Tm=8,Tn=8,Tk=8,vu=8");
-        var e = Assert.Throws<InputException>(() => Simulator.Run(design, fixture.Session, weights, input, "test", new Dictionary<string, double>()));
-        Assert.Contains("per-channel weight scales", e.Message);
     }
 
     [Fact]

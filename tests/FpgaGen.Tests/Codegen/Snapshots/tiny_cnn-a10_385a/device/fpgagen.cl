@@ -463,9 +463,11 @@ __kernel void conv_tiled_write(
             for (int m = 0; m < (b_off >= 0 ? Tm : 0); m++) {
                 tbias[m] = m < cnt_m ? bq[b_off + gm0 + m] : (BIAS_T)0;
             }
-            int tmult[Tm], tshift[Tm]; /* a quantized model's per-output requantization (shift < 0) */
+            int tmult[Tm], tshift[Tm]; /* a quantized model's per-output requantization (shift < 0): multipliers, then shifts, one load an iteration */
             for (int m = 0; m < (shift < 0 ? Tm : 0); m++) {
                 tmult[m] = m < cnt_m ? iq[q_off + 4 + 2 * (gm0 + m)] : 0;
+            }
+            for (int m = 0; m < (shift < 0 ? Tm : 0); m++) {
                 tshift[m] = m < cnt_m ? iq[q_off + 5 + 2 * (gm0 + m)] : 1;
             }
             for (int m = 0; m < (norm ? Tm : 0); m++) {
@@ -501,7 +503,6 @@ __kernel void conv_tiled_write(
                     FG_I64 t = (FG_I64)accv + (FG_I64)biasv;
                     if (act != FG_ACT_NONE) t = FG_MAX(t, (FG_I64)0);
                     if (act == FG_ACT_RELU6) t = FG_MIN(t, (FG_I64)act_hi);
-                    /* FG_CHANNEL_REQUANT */
                     outv = shift < 0 ? fg_requant_even(t, lmult, lshift, qlo, qhi) : fg_requant(t, mult, shift);
 #else
                     float v = (float)accv + (float)biasv;

@@ -357,10 +357,13 @@ static void conv_tiled_write(
 #pragma HLS PIPELINE II=1
                 tbias[m] = m < cnt_m ? bq[b_off + gm0 + m] : (BIAS_T)0;
             }
-            int tmult[Tm], tshift[Tm]; /* a quantized model's per-output requantization (shift < 0) */
+            int tmult[Tm], tshift[Tm]; /* a quantized model's per-output requantization (shift < 0): multipliers, then shifts, one load an iteration */
             for (int m = 0; m < (shift < 0 ? Tm : 0); m++) {
 #pragma HLS PIPELINE II=1
                 tmult[m] = m < cnt_m ? iq[q_off + 4 + 2 * (gm0 + m)] : 0;
+            }
+            for (int m = 0; m < (shift < 0 ? Tm : 0); m++) {
+#pragma HLS PIPELINE II=1
                 tshift[m] = m < cnt_m ? iq[q_off + 5 + 2 * (gm0 + m)] : 1;
             }
             for (int m = 0; m < (norm ? Tm : 0); m++) {
@@ -399,7 +402,6 @@ static void conv_tiled_write(
                     FG_I64 t = (FG_I64)accv + (FG_I64)biasv;
                     if (act != FG_ACT_NONE) t = FG_MAX(t, (FG_I64)0);
                     if (act == FG_ACT_RELU6) t = FG_MIN(t, (FG_I64)act_hi);
-                    /* FG_CHANNEL_REQUANT */
                     outv = shift < 0 ? fg_requant_even(t, lmult, lshift, qlo, qhi) : fg_requant(t, mult, shift);
 #else
                     float v = (float)accv + (float)biasv;
