@@ -109,7 +109,8 @@ internal static class SlurmSweepCompile
 
     /// <summary>
     /// Polls Slurm and results.jsonl until every design has a record or Slurm ended its task without one (returned),
-    /// printing a line per finished design; a terminal shows the counts and the elapsed time as they change.
+    /// printing a line per finished design, and the counts with the last finished design as they change: on a
+    /// terminal as the live line (with the elapsed time), otherwise as a line "[h:mm:ss] counts" per change.
     /// Ctrl-C stops the waiting, not the jobs.
     /// </summary>
     private static async Task<IReadOnlyList<DesignStatus>> WaitAsync(CliIo io, SweepOptions options, SlurmSweep cluster, CompileSweep sweep,
@@ -137,11 +138,8 @@ internal static class SlurmSweepCompile
                         lastFinished = $"#{s.Design.Rank} {s.Record!.Status}";
                         status?.Advance();
                     }
-                    int Count(params DesignPhase[] phases) => mine.Count(s => phases.Contains(s.Phase));
-                    var ended = Count(DesignPhase.Stopped, DesignPhase.Unknown);
-                    var counts = $"{Count(DesignPhase.Queued)} queued, {Count(DesignPhase.Running)} running, {Count(DesignPhase.Done)} done, " +
-                                 $"{Count(DesignPhase.Failed)} failed" + (ended > 0 ? $", {ended} stopped by Slurm" : "");
-                    status?.Describe(counts + (lastFinished.Length > 0 ? $"; last {lastFinished}" : ""));
+                    var counts = Counts(mine) + (lastFinished.Length > 0 ? $"; last {lastFinished}" : "");
+                    status?.Describe(counts);
                     if (status is null && counts != lastCounts) io.Out.WriteLine($"[{Elapsed(clock.Elapsed)}] {counts}");
                     lastCounts = counts;
                     // Unknown (no record, Slurm no longer lists it) counts as ended: nothing will record it any more.
@@ -160,6 +158,17 @@ internal static class SlurmSweepCompile
             throw;
         }
         return stopped;
+    }
+
+    /// <summary>"1 queued, 2 running, 3 done, 0 failed", then timed out and stopped ones when there are any; the summary's words.</summary>
+    internal static string Counts(IReadOnlyList<DesignStatus> designs)
+    {
+        int Count(params DesignPhase[] phases) => designs.Count(s => phases.Contains(s.Phase));
+        // A timeout is recorded (phase Failed, not submitted again) but is not the tool's failure: counted apart, as the summary does.
+        var timedOut = designs.Count(s => s.Record?.Status == "timeout");
+        var ended = Count(DesignPhase.Stopped, DesignPhase.Unknown);
+        return $"{Count(DesignPhase.Queued)} queued, {Count(DesignPhase.Running)} running, {Count(DesignPhase.Done)} done, {Count(DesignPhase.Failed) - timedOut} failed" +
+               (timedOut > 0 ? $", {timedOut} timed out" : "") + (ended > 0 ? $", {ended} stopped by Slurm" : "");
     }
 
     /// <summary>Every second at first, then a twentieth of the time waited (compiles take hours), at most every 30 s.</summary>
