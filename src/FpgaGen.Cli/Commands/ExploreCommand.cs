@@ -118,9 +118,11 @@ internal static class ExploreCommand
 
     /// <summary>
     /// The ranked designs, one per line. Narrow terminals keep the compact set (rank, kernel, parameters, images/s,
-    /// GOPS, latency, DSP, the binding resource) as far as it fits; --wide shows every column.
+    /// GOPS, latency, DSP, the binding resource) as far as it fits; --wide shows every column. With
+    /// <paramref name="valuesOnly"/>, a design's parameters are its values alone ("64,32,28,28,32") and the title
+    /// names them once per kind, in the same order.
     /// </summary>
-    internal static TextTable Table(string model, Device dev, ExploreOptions o, ExploreResult r, int shown)
+    internal static TextTable Table(string model, Device dev, ExploreOptions o, ExploreResult r, int shown, bool valuesOnly = false)
     {
         // A kernel kind or data type that every shown design shares is said in the title, and its column is the first
         // to leave a narrow terminal; when they differ, they name the design and always stay.
@@ -128,7 +130,9 @@ internal static class ExploreCommand
         var types = r.Designs.Take(shown).Select(d => d.PrecisionText).Distinct().ToList();
         var shared = string.Join(", ", (kinds.Count == 1 ? kinds : []).Concat(types.Count == 1 ? types : []));
         var table = new TextTable($"{model} on {dev.Id} ({dev.Part}), batch {o.Batch}, ranked by {o.Objective.ToString().ToLowerInvariant()}"
-            + (shared.Length > 0 ? $"\nall shown: {shared}" : ""));
+            + (shared.Length > 0 ? $"\nall shown: {shared}" : "")
+            + (valuesOnly ? "\nparameters: " + string.Join("; ", r.Designs.Take(shown).Select(d => d.Config.Space).DistinctBy(s => s.Kernel)
+                .Select(s => (kinds.Count > 1 ? s.Kernel + " " : "") + string.Join(",", s.Parameters.Select(p => p.Name)))) : ""));
         table.Column("#", right: true).Column("kernel", priority: kinds.Count == 1 ? 10 : 0).Column("parameters").Column("type", priority: types.Count == 1 ? 9 : 0)
             .Column("images/s", right: true).Column("GOPS", right: true, priority: 4).Column("latency ms", right: true, priority: 3)
             .Column("DSP", right: true, priority: 2).Column("binds", priority: 1)
@@ -141,7 +145,8 @@ internal static class ExploreCommand
             var d = r.Designs[i];
             var u = d.Resources;
             var (util, resource) = u.Binding();
-            table.Row([(i + 1).ToString(CultureInfo.InvariantCulture), d.Kernel, d.Config.ToString(), d.PrecisionText,
+            var parameters = valuesOnly ? string.Join(",", d.Config.Values.Select(v => v.ToString(CultureInfo.InvariantCulture))) : d.Config.ToString();
+            table.Row([(i + 1).ToString(CultureInfo.InvariantCulture), d.Kernel, parameters, d.PrecisionText,
                 F($"{d.ImagesPerSecond:#,0.0}"), F($"{d.Gops:#,0.0}"), F($"{d.LatencyMs:#,0.00}"), Pct(u.DspUtil), $"{resource} {Pct(util)}",
                 F($"{d.FreqMhz:0}"), Pct(d.DspEfficiency),
                 .. Enumerable.Range(0, u.Ram.Length).Select(k => Pct(u.RamUtil(k))), Pct(u.LogicUtil), r.Pareto[i] ? "*" : ""]);
@@ -151,13 +156,20 @@ internal static class ExploreCommand
 
     private static void WriteTable(CliIo io, string model, Device dev, ExploreOptions o, ExploreResult r, int shown, bool wide)
     {
-        Table(model, dev, o, r, shown).Write(io, wide);
+        // GOPS is part of the compact set: when whole parameter sets ("Tm=64,Tn=32,…") leave no room for it, the
+        // table shows their values under names given once, which saves about a third of the column.
+        var table = Table(model, dev, o, r, shown);
+        if (!wide && !table.Layout(io.Width, wide).Contains(GopsColumn)) table = Table(model, dev, o, r, shown, valuesOnly: true);
+        table.Write(io, wide);
         io.Out.WriteLine(F($"{r.Evaluated:#,0} designs evaluated, {r.Feasible:#,0} fit under {o.MaxUtil:P0}, {r.Pareto.Count(p => p)} on the Pareto front (throughput vs DSP, RAM, logic); {r.Seconds:0.00} s"));
         io.Out.WriteLine(Explorer.TieBreakText);
         io.Out.WriteLine("utilization includes the board's platform overhead; binds: the most used resource");
         foreach (var (line, i) in ExploreReport.CalibrationText(o.Calibration, r.Searches.Select(s => s.Kernel)).Select((l, i) => (l, i)))
             io.Out.WriteLine(i == 0 ? "figures: " + line : line);
     }
+
+    /// <summary>The index of the GOPS column in <see cref="Table"/>.</summary>
+    private const int GopsColumn = 5;
 
     /// <summary>"83%": the narrowest form that keeps one figure per column.</summary>
     private static string Pct(double fraction) => F($"{Math.Round(fraction * 100):0}%");

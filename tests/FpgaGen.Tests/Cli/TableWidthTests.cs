@@ -43,7 +43,7 @@ public class TableWidthTests
         for (var i = 1; i <= 5; i++)
         {
             var fields = System.Text.RegularExpressions.Regex.Split(csv[i], ",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)");
-            var parameters = fields[Array.IndexOf(header, "params")].Trim('"');
+            var parameters = Shown(r.Out, fields[Array.IndexOf(header, "params")].Trim('"'));
             var row = table[1 + i];
             Assert.StartsWith(i.ToString(System.Globalization.CultureInfo.InvariantCulture) + " ", row);
             Assert.Contains(" " + parameters + " ", row + " ");
@@ -68,6 +68,15 @@ public class TableWidthTests
         if (width == 80) Assert.Subset(new HashSet<string>(columns), new HashSet<string> { "DSP", "binds" });
     }
 
+    /// <summary>
+    /// A design's parameters as the table shows them: whole ("Tm=64,Tn=32"), or its values alone ("64,32") when the
+    /// title names the parameters once ("parameters: Tm,Tn", to leave room for GOPS).
+    /// </summary>
+    private static string Shown(string output, string parameters) =>
+        output.Split('\n').Any(l => l.StartsWith("parameters: ", StringComparison.Ordinal))
+            ? string.Join(",", parameters.Split(',').Select(p => p.Split('=')[1]))
+            : parameters;
+
     public static TheoryData<string> ZooNetworks => new(Directory.GetFiles(FpgaGen.DataPaths.Designs, "*.yaml")
         .Select(f => Path.GetFileNameWithoutExtension(f)).Order());
 
@@ -82,6 +91,42 @@ public class TableWidthTests
         var table = TableLines(r.Out, "parameters", 20);
         Assert.All(table, l => Assert.True(l.Length <= 80, $"{network}: {l.Length} > 80: {l}"));
         Assert.All(table.Skip(2).Select((row, i) => (row, i)), x => Assert.StartsWith((x.i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + " ", x.row.TrimStart()));
+    }
+
+    /// <summary>
+    /// The compact set keeps GOPS at 80 columns, for every zoo network, one data type or all: long parameter sets
+    /// (conv_systolic's five, or two kinds side by side) are shown as values under names given once in the title,
+    /// and each row's values are the design's, in the order the title names them.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ZooNetworks))]
+    public void TheCompactSetKeepsGopsAtEightyColumns(string network)
+    {
+        foreach (var precision in new[] { "fp32", "all" })
+        {
+            string[] args = ["explore", network, "--device", "u280", "--precision", precision, "--top", "10"];
+            var r = CliRunner.RunAtWidth(80, args);
+            Assert.Equal(0, r.Code);
+            var table = TableLines(r.Out, "images/s", 10);
+            Assert.All(table, l => Assert.True(l.Length <= 80, $"{network} {precision}: {l.Length} > 80: {l}"));
+            var columns = table[0].Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Assert.Subset(new HashSet<string>(columns), new HashSet<string> { "#", "parameters", "images/s", "GOPS", "latency ms", "DSP", "binds" });
+
+            using var json = JsonDocument.Parse(CliRunner.Run([.. args, "--format", "json"]).Out);
+            var designs = json.RootElement.GetProperty("designs").EnumerateArray().Take(10).ToList();
+            var named = r.Out.Split('\n').FirstOrDefault(l => l.StartsWith("parameters: ", StringComparison.Ordinal));
+            for (var i = 0; i < 10; i++)
+            {
+                var ps = designs[i].GetProperty("params").EnumerateObject().ToList();
+                var cell = named is null ? string.Join(",", ps.Select(p => $"{p.Name}={p.Value}")) : string.Join(",", ps.Select(p => p.Value.ToString()));
+                Assert.Contains($"  {cell}  ", table[2 + i]);
+                // The title names the parameters of this design's kind in the order of its values.
+                if (named is not null) Assert.Contains(string.Join(",", ps.Select(p => p.Name)), named);
+                var gops = double.Parse(table[2 + i].Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[Array.IndexOf(columns, "GOPS")],
+                    System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture);
+                Assert.Equal(designs[i].GetProperty("gops").GetDouble(), gops, 0.051);
+            }
+        }
     }
 
     /// <summary>Each kernel kind alone (the longest parameter sets: conv_systolic's five) at every type, at 80 columns.</summary>
