@@ -41,6 +41,45 @@ public sealed class UserModelCliTests : IDisposable
         Assert.True(top.GetProperty("same_order").GetBoolean());
     }
 
+    /// <summary>
+    /// A ViT (torchvision's VisionTransformer, shrunk: tests/fixtures/onnx/export_small_vit.py) with its stored weights
+    /// on a real image: every fused pattern (patch embedding, class token, position embedding, decomposed LayerNorms,
+    /// packed attention, MLP) reads its own tensors, all tensors match, and the reference's and the kernels' top 5 are
+    /// PyTorch's for that image, with its scores.
+    /// </summary>
+    [Fact]
+    public void AVitOnnxModelRunsWithItsOwnWeightsOnARealImage()
+    {
+        var vit = UserModelTests.Fixture("onnx", "small_vit.onnx");
+        string[] args = ["simulate", vit, "--device", "u280", "--input", UserModelTests.Fixture("images", "pattern.png")];
+        var table = CliRunner.Run(args);
+        Assert.True(table.Code == 0, table.Err + table.Out);
+        Assert.Contains("weights: the 56,904 values stored in " + vit, table.Err);   // PyTorch's parameter count
+        Assert.Matches(@"PASS: (\d+) of \1 tensors match", table.Out);
+        Assert.Contains("top 5 classes: the same classes in the same order", table.Out);
+
+        // PyTorch's logits for the image as torchvision prepares it (pattern_torchvision.npy; written by the export script).
+        var logits = ModelInput.Load(UserModelTests.Fixture("onnx", "small_vit_logits.npy"), new FpgaGen.Model.Shape(1000), 1, Normalization.ImageNet);
+        var torch = ClassRanking.Top(logits, ClassRanking.LabelsFor(1000, null));
+        // On the image as we prepare it (the resampling differs a little from PIL's), PyTorch's classes in its order;
+        // on torchvision's own preparation of it, PyTorch's scores too.
+        foreach (var (input, scores) in new[] { (UserModelTests.Fixture("images", "pattern.png"), false), (UserModelTests.Fixture("images", "pattern_torchvision.npy"), true) })
+        {
+            var json = CliRunner.Run("simulate", vit, "--device", "u280", "--input", input, "--format", "json");
+            Assert.True(json.Code == 0, json.Err);
+            using var doc = JsonDocument.Parse(json.Out);
+            var top = Assert.Single(doc.RootElement.GetProperty("top_classes").EnumerateArray());
+            foreach (var side in new[] { "reference", "kernels" })
+            {
+                var classes = top.GetProperty(side).EnumerateArray().ToList();
+                Assert.Equal(torch.Select(c => c.Index), classes.Select(c => c.GetProperty("index").GetInt32()));
+                if (scores)
+                    for (var i = 0; i < 5; i++) Assert.Equal(torch[i].Score, classes[i].GetProperty("score").GetDouble(), 1e-4);
+            }
+            Assert.True(top.GetProperty("same_order").GetBoolean());
+        }
+    }
+
     [Fact]
     public void WeightsFromAStateDictNpzAndRandomOnRequest()
     {
