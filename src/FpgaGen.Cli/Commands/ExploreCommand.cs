@@ -40,7 +40,7 @@ internal static class ExploreCommand
         };
         cmd.SetAction(r => io.Guard(() =>
         {
-            var net = CommonOptions.WithLayerNorm(ModelFiles.Load(r.GetValue(model)!, io.Err), r.GetValue(layerNorm));
+            var net = CommonOptions.WithLayerNorm(ModelFiles.Load(r.GetValue(model)!, io.Notes), r.GetValue(layerNorm));
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
             var options = new ExploreOptions
             {
@@ -82,7 +82,7 @@ internal static class ExploreCommand
                     break;
                 default:
                     WriteTable(io, net.Name, dev, options, result, shown, r.GetValue(wide));
-                    if (outPath is not null) io.Out.WriteLine($"wrote {Path.Combine(outPath, "designs.json")}, designs.csv, pareto.json, pareto.csv, pareto.svg, {HtmlReport.FileName}");
+                    if (outPath is not null) io.Prose.WriteLine($"wrote {Path.Combine(outPath, "designs.json")}, designs.csv, pareto.json, pareto.csv, pareto.svg, {HtmlReport.FileName}");
                     break;
             }
             return 0;
@@ -106,12 +106,12 @@ internal static class ExploreCommand
 
     private static int ExplainNoFit(CliIo io, FpgaGen.Model.Network net, ExploreOptions options, ExploreResult result)
     {
-        io.Err.WriteLine($"no design fits {options.Device.Id} under --max-util {options.MaxUtil.ToString(CultureInfo.InvariantCulture)} ({result.Evaluated:N0} evaluated)");
+        io.Notes.WriteLine($"no design fits {options.Device.Id} under --max-util {options.MaxUtil.ToString(CultureInfo.InvariantCulture)} ({result.Evaluated:N0} evaluated)");
         foreach (var s in result.Searches.Where(s => s.Closest is not null))
         {
             var kind = KernelKinds.Get(s.Kernel);
             var estimator = new Estimator(kind, Lowerer.Lower(net, kind.Lowering, s.Precision, options.Batch), new Target(options.Device, s.Precision));
-            io.Err.WriteLine($"  {s.Kernel} {s.Precision.Id()}: smallest overshoot {s.Closest!.Config}: {FitAdvice.Explain(estimator, s.Closest, options.MaxUtil)}");
+            io.Notes.WriteLine($"  {s.Kernel} {s.Precision.Id()}: smallest overshoot {s.Closest!.Config}: {FitAdvice.Explain(estimator, s.Closest, options.MaxUtil)}");
         }
         return 1;
     }
@@ -161,11 +161,11 @@ internal static class ExploreCommand
         var table = Table(model, dev, o, r, shown);
         if (!wide && !table.Layout(io.Width, wide).Contains(GopsColumn)) table = Table(model, dev, o, r, shown, valuesOnly: true);
         table.Write(io, wide);
-        io.Out.WriteLine(F($"{r.Evaluated:#,0} designs evaluated, {r.Feasible:#,0} fit under {o.MaxUtil:P0}, {r.Pareto.Count(p => p)} on the Pareto front (throughput vs DSP, RAM, logic); {r.Seconds:0.00} s"));
-        io.Out.WriteLine(Explorer.TieBreakText);
-        io.Out.WriteLine("utilization includes the board's platform overhead; binds: the most used resource");
+        io.Prose.WriteLine(F($"{r.Evaluated:#,0} designs evaluated, {r.Feasible:#,0} fit under {o.MaxUtil:P0}, {r.Pareto.Count(p => p)} on the Pareto front (throughput vs DSP, RAM, logic); {r.Seconds:0.00} s"));
+        io.Prose.WriteLine(Explorer.TieBreakText);
+        io.Prose.WriteLine("utilization includes the board's platform overhead; binds: the most used resource");
         foreach (var (line, i) in ExploreReport.CalibrationText(o.Calibration, r.Searches.Select(s => s.Kernel)).Select((l, i) => (l, i)))
-            io.Out.WriteLine(i == 0 ? "figures: " + line : line);
+            io.Prose.WriteLine(i == 0 ? "figures: " + line : line);
     }
 
     /// <summary>The index of the GOPS column in <see cref="Table"/>.</summary>

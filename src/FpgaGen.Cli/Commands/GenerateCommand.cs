@@ -36,7 +36,7 @@ internal static class GenerateCommand
         {
             var outPath = r.GetValue(outDir)!;
             OutputFolder.Check(outPath, r.GetValue(force));
-            var net = CommonOptions.WithLayerNorm(ModelFiles.Load(r.GetValue(model)!, io.Err), r.GetValue(layerNorm));
+            var net = CommonOptions.WithLayerNorm(ModelFiles.Load(r.GetValue(model)!, io.Notes), r.GetValue(layerNorm));
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
             var (estimate, chosenRank, pareto) = Choose(r.GetValue(design)!, r.GetValue(rank), r.GetValue(precision), r.GetValue(batch), net, dev, util);
@@ -45,10 +45,10 @@ internal static class GenerateCommand
             var info = new ModelInfo(net.Name, net.Source, net.Source is { } src && File.Exists(src) ? Sha256(src) : null);
             var files = ProjectGenerator.Generate(new ProjectRequest(accelerator, dev, estimate, chosenRank, pareto, info) { DeviceFileText = OutsideCatalog(dev) });
             OutputFolder.Write(outPath, r.GetValue(force), dir => files.WriteTo(dir));
-            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            io.Prose.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {outPath}: {dev.Toolchain.Kind} project, {estimate.Kernel} {estimate.Config}, {estimate.Precision.Id()}, batch {estimate.Batch}, "
                 + $"{estimate.FreqMhz:0} MHz, {estimate.ImagesPerSecond:0.##} images/s predicted; {files.Files.Count} files, {accelerator.Lowered.Steps.Count} steps"));
-            io.Out.WriteLine($"next: see {Path.Combine(outPath, "README.md")} (pack weights.bin with tools/pack_weights.py, then make)");
+            io.Prose.WriteLine($"next: see {Path.Combine(outPath, "README.md")} (pack weights.bin with tools/pack_weights.py, then make)");
             return 0;
         }));
         return cmd;

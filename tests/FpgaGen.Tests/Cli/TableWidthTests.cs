@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FpgaGen.Cli.Tables;
+using FpgaGen.Tests.Toolchains;
 
 namespace FpgaGen.Tests.Cli;
 
@@ -242,4 +243,40 @@ public class TableWidthTests
         Assert.Contains("1   a-long-name-that-must-stay-whole", lines);
         Assert.Equal("(2 columns hidden; --wide shows all)", lines[^1]);
     }
+
+    /// <summary>Every line a command printed, stdout and stderr, fits <paramref name="width"/>.</summary>
+    internal static void AllLinesFit(CliRunner.Result r, int width, string what)
+    {
+        Assert.True(r.Code == 0, $"{what}: exit {r.Code}: {r.Err}");
+        foreach (var line in (r.Out + r.Err).Split('\n').Select(l => l.TrimEnd('\r')))
+            Assert.True(line.Length <= width, $"{what}: {line.Length} > {width}: {line}");
+    }
+
+    [Fact]
+    public void ProseWrapsAtSpacesOnlyKeepingNumbersWithTheirUnits()
+    {
+        var text = "8,916 designs evaluated, 2,724 fit under 85 %, 117 on the Pareto front; 1.47 s; log: /a/rather/long/path/to/out/alexnet-a10-1/build/report.log and Tm=64,Tn=32,Tk=16,vu=32";
+        var lines = TextWrap.Wrap(text, 40);
+        Assert.All(lines, l => Assert.True(l.Length <= 40 || !l.Trim().Contains(' '), l));
+        Assert.All(lines.Skip(1), l => Assert.StartsWith(TextWrap.Indent, l));
+        // Nothing lost or split: the words, rejoined, are the text's.
+        Assert.Equal(text.Split(' '), lines.SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Contains(lines, l => l.Contains("1.47 s", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("85 %", StringComparison.Ordinal));
+        // A word wider than the line stays whole, on its own line.
+        Assert.Equal(["short", "  " + new string('x', 30), "  end"], TextWrap.Wrap("short " + new string('x', 30) + " end", 20));
+        Assert.Equal(["  indented item", "    continues"], TextWrap.Wrap("  indented item continues", 16));
+        Assert.Equal([text], TextWrap.Wrap(text, int.MaxValue));
+    }
+
+    /// <summary>explore's title and summary lines and analyze's totals and notes, for every bundled network, at 80 columns.</summary>
+    [Theory]
+    [MemberData(nameof(ZooNetworks))]
+    public void ExploreAndAnalyzeLinesFitEightyColumns(string network)
+    {
+        using var dir = new FpgaGen.Tests.Toolchains.TempDir();
+        AllLinesFit(CliRunner.RunAtWidth(80, "explore", network, "--device", "u280", "--top", "10", "--out", Path.Combine(dir.Path, "out")), 80, $"explore {network}");
+        AllLinesFit(CliRunner.RunAtWidth(80, "analyze", network), 80, $"analyze {network}");
+    }
+
 }
