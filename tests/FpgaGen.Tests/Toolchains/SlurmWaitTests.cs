@@ -102,6 +102,50 @@ public class SlurmWaitTests(ExploredAlexNet explored) : IDisposable
         Assert.Contains("nothing to submit", again.Out);
     }
 
+    /// <summary>
+    /// On a terminal (a pseudo-terminal from Python's pty module, around the real fpgagen process) the same counts are
+    /// the progress display's live line on stderr, redrawn in place, with the bar and the elapsed time; no
+    /// "[h:mm:ss]" lines.
+    /// </summary>
+    [SlurmFact]
+    public void OnATerminalTheCountsAreTheLiveLine()
+    {
+        var sweep = SlurmSweepTests.Sweep(dir, explored, "terminal");
+        foreach (var tool in new[] { "aoc", "v++", "vitis_hls" })
+        {
+            var wrapper = dir.File($"slow/{tool}", $$"""
+                #!/usr/bin/env bash
+                # Test wrapper: a compile of the sweep's designs takes 4 s more, so the waiting sees them running.
+                for a in "$@"; do case "$a" in */sweep/*) sleep 4; break;; esac; done
+                exec '{{Path.Combine(Fakes.Directory, tool)}}' "$@"
+                """);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        var info = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        string[] args = ["-c", "import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)", "dotnet", typeof(FpgaGen.Cli.Program).Assembly.Location, .. SlurmSweepTests.Submit(sweep, 2)];
+        foreach (var a in args)
+            info.ArgumentList.Add(a);
+        info.Environment["PATH"] = $"{Path.Combine(dir.Path, "slow")}:{Fakes.Directory}:{Environment.GetEnvironmentVariable("PATH")}";
+        info.Environment["SLURM_CONF"] = Path.Combine(SlurmCluster.Require(), "slurm.conf");
+        info.Environment["TERM"] = "xterm";
+        using var p = System.Diagnostics.Process.Start(info)!;
+        p.StandardInput.Close();
+        var stderr = p.StandardError.ReadToEndAsync();
+        var output = p.StandardOutput.ReadToEndAsync();
+        if (!p.WaitForExit(90_000))
+        {
+            p.Kill(entireProcessTree: true);
+            Assert.Fail("fpgagen on a terminal did not end within 90 s: " + output.Result);
+        }
+        var screen = Regex.Replace(output.Result, @"\x1b\[[0-9;?]*[A-Za-z]", "");
+        Assert.True(p.ExitCode == 0, screen + stderr.Result);
+        Assert.Matches(@"\d+% +\d\d:\d\d:\d\d 0 queued, 2 running, 0 done, 0 failed", screen);
+        Assert.Matches(@"100% +\d\d:\d\d:\d\d 0 queued, 0 running, 2 done, 0 failed; last #\d ok", screen);
+        Assert.Contains("\x1b[", output.Result);   // drawn in place with cursor moves
+        Assert.DoesNotMatch(@"\[\d+:\d\d:\d\d\] \d+ queued", screen);
+        Assert.Contains("2 compiled (2 ok, 0 failed, 0 timed out), 0 skipped", screen);
+    }
+
     /// <summary>(queued, running, done, failed) of each counts line printed so far.</summary>
     private static List<(int Queued, int Running, int Done, int Failed)> Counts(string output) =>
         CountsLine.Matches(output).Select(m => (int.Parse(m.Groups[4].Value), int.Parse(m.Groups[5].Value), int.Parse(m.Groups[6].Value), int.Parse(m.Groups[7].Value))).ToList();
