@@ -16,6 +16,17 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, ToolEnvironment?
 
     public ToolEnvironment Tools { get; } = tools ?? ToolEnvironment.Inherited;
 
+    /// <summary>
+    /// Prose on stdout (summaries, messages), each line word-wrapped at <see cref="Width"/> (Tables.TextWrap: never
+    /// inside a number, a path or a parameter set); tables, JSON and CSV go to <see cref="Out"/> as they are.
+    /// </summary>
+    public TextWriter Prose => prose ??= new Tables.WrappingWriter(Out, () => Width);
+    private TextWriter? prose;
+
+    /// <summary>Notes, warnings and errors on stderr, wrapped as <see cref="Prose"/> is.</summary>
+    public TextWriter Notes => notes ??= new Tables.WrappingWriter(Err, () => Width);
+    private TextWriter? notes;
+
     public static readonly string[] Formats = ["table", "json", "csv"];
 
     /// <summary>The command being run ("fpgagen tune"), for the help pointer that ends usage errors.</summary>

@@ -23,7 +23,7 @@ internal static class AnalyzeCommand
         };
         cmd.SetAction(r => io.Guard(() =>
         {
-            var net = CommonOptions.WithLayerNorm(ModelFiles.Load(r.GetValue(model)!, io.Err), r.GetValue(layerNorm));
+            var net = CommonOptions.WithLayerNorm(ModelFiles.Load(r.GetValue(model)!, io.Notes), r.GetValue(layerNorm));
             // A model that fixes its layers' data types (design-file precision:, a quantized ONNX model) is analyzed at
             // them unless --precision is given, which then applies to every layer.
             var uniform = r.GetResult(precision) is { Implicit: false };
@@ -97,22 +97,22 @@ internal static class AnalyzeCommand
             f.Mixed ? "mixed" : "");
         table.Write(io, wide);
 
-        io.Out.WriteLine($"MACs {f.Macs:N0} ({f.Macs / 1e9:0.###} G, {2 * f.Macs / 1e9:0.###} GOP), parameters {f.Params:N0}, weights {CliIo.Bytes(f.WeightBytes)}, largest activation {CliIo.Bytes(f.PeakActivationBytes)}");
+        io.Prose.WriteLine($"MACs {f.Macs:N0} ({f.Macs / 1e9:0.###} G, {2 * f.Macs / 1e9:0.###} GOP), parameters {f.Params:N0}, weights {CliIo.Bytes(f.WeightBytes)}, largest activation {CliIo.Bytes(f.PeakActivationBytes)}");
         var bn = f.Layers.Where(l => l.Layer is BatchNormLayer).Sum(l => l.Params);
         if (bn > 0)
-            io.Out.WriteLine($"note: {bn:N0} of the parameters are batch-norm scale/shift (as PyTorch counts them); inference folds them into the preceding convolutions.");
+            io.Prose.WriteLine($"note: {bn:N0} of the parameters are batch-norm scale/shift (as PyTorch counts them); inference folds them into the preceding convolutions.");
         var folded = folds.Values.Count(x => x.Folds);
         if (folded > 0)
-            io.Out.WriteLine($"note: {folded:N0} LayerNorm(s) with stored statistics fold into the linear layers after them (W' = W·diag(γ/√(σ²+ε)), "
+            io.Prose.WriteLine($"note: {folded:N0} LayerNorm(s) with stored statistics fold into the linear layers after them (W' = W·diag(γ/√(σ²+ε)), "
                 + "b' = b + W·(β − γ·μ/√(σ²+ε)) when the weights are packed): no LayerNorm step, no statistics hardware.");
         foreach (var x in folds.Values.Where(x => !x.Folds))
-            io.Out.WriteLine($"note: LayerNorm '{CliIo.Escape(x.LayerNorm.Name)}' has stored statistics but cannot fold: {CliIo.Escape(x.Problem!)}; no kernel computes it on its own.");
+            io.Prose.WriteLine($"note: LayerNorm '{CliIo.Escape(x.LayerNorm.Name)}' has stored statistics but cannot fold: {CliIo.Escape(x.Problem!)}; no kernel computes it on its own.");
         if (f.Network.Reference is { } r)
         {
             var parts = new List<string>();
             if (r.Params is { } p) parts.Add($"params {p:N0} ({(p == f.Params ? "match" : $"ours differ by {f.Params - p:+#,0;-#,0}")})");
             if (r.GMacs is { } g) parts.Add($"{g} GMACs (ours {Math.Round((f.Macs / f.Batch / 1e9 - g) / g * 100, 2) + 0.0:+0.00;-0.00;0.00}%)");
-            io.Out.WriteLine($"reference ({r.Source}): {string.Join(", ", parts)}");
+            io.Prose.WriteLine($"reference ({r.Source}): {string.Join(", ", parts)}");
         }
     }
 

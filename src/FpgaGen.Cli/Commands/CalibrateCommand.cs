@@ -34,17 +34,17 @@ internal static class CalibrateCommand
             var file = r.GetValue(output)!;
             if (Directory.Exists(file)) throw new UsageException($"--out {file}: is a folder; expected the ranges file's name");
             if (File.Exists(file) && !r.GetValue(force)) throw new UsageException($"--out {file}: file exists; pass --force to replace it");
-            var loaded = ModelDataOptions.Load(r.GetValue(model)!, io.Err);
+            var loaded = ModelDataOptions.Load(r.GetValue(model)!, io.Notes);
             var (weights, source) = data.LoadWeights(r, loaded);
-            io.Err.WriteLine(source);
+            io.Notes.WriteLine(source);
             var clock = Stopwatch.StartNew();
             var folder = r.GetValue(inputs)!;
             var count = ModelInput.InFolder(folder, "--inputs").Count;
             var ranges = Measure(io, loaded.Network, weights, folder, "--inputs", data.Normalization(r));
             AtomicFile.WriteAllText(file, ActivationRanges.ToJson(ranges));
-            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            io.Prose.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {file}: ranges of {ranges.Count} tensors of {loaded.Network.Name}, the largest |value| over {count} input{(count == 1 ? "" : "s")} from {folder}, in {clock.Elapsed.TotalSeconds:0.0} s"));
-            io.Out.WriteLine($"use: fpgagen simulate {r.GetValue(model)} --device D --precision int8 --ranges {file}; in a generated project: python3 tools/pack_weights.py weights.json model.npz -o weights.bin --calibration {file}");
+            io.Prose.WriteLine($"use: fpgagen simulate {r.GetValue(model)} --device D --precision int8 --ranges {file}; in a generated project: python3 tools/pack_weights.py weights.json model.npz -o weights.bin --calibration {file}");
             return 0;
         }));
         return cmd;

@@ -32,7 +32,7 @@ internal static class EstimateCommand
         };
         cmd.SetAction(r => io.Guard(() =>
         {
-            var net = CommonOptions.WithLayerNorm(ModelFiles.Load(r.GetValue(model)!, io.Err), r.GetValue(layerNorm));
+            var net = CommonOptions.WithLayerNorm(ModelFiles.Load(r.GetValue(model)!, io.Notes), r.GetValue(layerNorm));
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
             // The model's own layer types (mixed precision) unless --precision is given: the datapath at the widest.
             var types = r.GetResult(precision) is { Implicit: false } ? null : LayerPrecisions.Of(net, PrecisionExtensions.Parse(r.GetValue(precision)!));
@@ -97,12 +97,12 @@ internal static class EstimateCommand
             table.Row(l.Layer.Name, l.Layer.Kind, l.Cycles.ToString("#,0", CultureInfo.InvariantCulture), l.Ms.ToString("0.000", CultureInfo.InvariantCulture),
                 l.Bound, l.Gops > 0 ? l.Gops.ToString("0.0", CultureInfo.InvariantCulture) : "", l.Bytes > 0 ? (l.Bytes / 1e6).ToString("0.00", CultureInfo.InvariantCulture) : "");
         table.Write(io, wide);
-        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        io.Prose.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"total{(fit is null ? "" : " (hypothetical, does not fit)")}: {d.Cycles:#,0} cycles, {d.LatencyMs:0.000} ms, {d.ImagesPerSecond:0.0} images/s, {d.Gops:0.0} GOPS of {d.PeakGops:0.0} peak (DSP efficiency {d.DspEfficiency:P1}; device peak {d.DevicePeakGops:0.0})"));
         if (d.OverDevice)
-            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            io.Prose.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"the engine's {d.Lanes:#,0} MAC lanes exceed the {d.DeviceMacs:#,0} the device's DSPs hold: costed on {d.Capacity:P0} of them"));
-        io.Out.WriteLine("resources: " + ResourceText.Describe(d.Resources));
-        if (fit is not null) io.Out.WriteLine(fit);
+        io.Prose.WriteLine("resources: " + ResourceText.Describe(d.Resources));
+        if (fit is not null) io.Prose.WriteLine(fit);
     }
 }

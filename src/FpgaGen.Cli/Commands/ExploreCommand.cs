@@ -40,7 +40,7 @@ internal static class ExploreCommand
         };
         cmd.SetAction(r => io.Guard(() =>
         {
-            var net = CommonOptions.WithLayerNorm(ModelFiles.Load(r.GetValue(model)!, io.Err), r.GetValue(layerNorm));
+            var net = CommonOptions.WithLayerNorm(ModelFiles.Load(r.GetValue(model)!, io.Notes), r.GetValue(layerNorm));
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
             var options = new ExploreOptions
             {
@@ -83,7 +83,7 @@ internal static class ExploreCommand
                     break;
                 default:
                     WriteTable(io, net.Name, dev, options, result, shown, r.GetValue(wide));
-                    if (outPath is not null) io.Out.WriteLine($"wrote {Path.Combine(outPath, "designs.json")}, designs.csv, pareto.json, pareto.csv, pareto.svg, {HtmlReport.FileName}");
+                    if (outPath is not null) io.Prose.WriteLine($"wrote {Path.Combine(outPath, "designs.json")}, designs.csv, pareto.json, pareto.csv, pareto.svg, {HtmlReport.FileName}");
                     break;
             }
             return 0;
@@ -107,21 +107,23 @@ internal static class ExploreCommand
 
     private static int ExplainNoFit(CliIo io, FpgaGen.Model.Network net, ExploreOptions options, ExploreResult result)
     {
-        io.Err.WriteLine($"no design fits {options.Device.Id} under --max-util {options.MaxUtil.ToString(CultureInfo.InvariantCulture)} ({result.Evaluated:N0} evaluated)");
+        io.Notes.WriteLine($"no design fits {options.Device.Id} under --max-util {options.MaxUtil.ToString(CultureInfo.InvariantCulture)} ({result.Evaluated:N0} evaluated)");
         foreach (var s in result.Searches.Where(s => s.Closest is not null))
         {
             var kind = KernelKinds.Get(s.Kernel);
             var estimator = new Estimator(kind, Lowerer.Lower(net, kind.Lowering, s.Precision, options.Batch), new Target(options.Device, s.Precision));
-            io.Err.WriteLine($"  {s.Kernel} {s.Precision.Id()}: smallest overshoot {s.Closest!.Config}: {FitAdvice.Explain(estimator, s.Closest, options.MaxUtil)}");
+            io.Notes.WriteLine($"  {s.Kernel} {s.Precision.Id()}: smallest overshoot {s.Closest!.Config}: {FitAdvice.Explain(estimator, s.Closest, options.MaxUtil)}");
         }
         return 1;
     }
 
     /// <summary>
     /// The ranked designs, one per line. Narrow terminals keep the compact set (rank, kernel, parameters, images/s,
-    /// GOPS, latency, DSP, the binding resource) as far as it fits; --wide shows every column.
+    /// GOPS, latency, DSP, the binding resource) as far as it fits; --wide shows every column. With
+    /// <paramref name="valuesOnly"/>, a design's parameters are its values alone ("64,32,28,28,32") and the title
+    /// names them once per kind, in the same order.
     /// </summary>
-    internal static TextTable Table(string model, Device dev, ExploreOptions o, ExploreResult r, int shown)
+    internal static TextTable Table(string model, Device dev, ExploreOptions o, ExploreResult r, int shown, bool valuesOnly = false)
     {
         // A kernel kind or data type that every shown design shares is said in the title, and its column is the first
         // to leave a narrow terminal; when they differ, they name the design and always stay.
@@ -129,7 +131,9 @@ internal static class ExploreCommand
         var types = r.Designs.Take(shown).Select(d => d.PrecisionText).Distinct().ToList();
         var shared = string.Join(", ", (kinds.Count == 1 ? kinds : []).Concat(types.Count == 1 ? types : []));
         var table = new TextTable($"{model} on {dev.Id} ({dev.Part}), batch {o.Batch}, ranked by {o.Objective.ToString().ToLowerInvariant()}"
-            + (shared.Length > 0 ? $"\nall shown: {shared}" : ""));
+            + (shared.Length > 0 ? $"\nall shown: {shared}" : "")
+            + (valuesOnly ? "\nparameters: " + string.Join("; ", r.Designs.Take(shown).Select(d => d.Config.Space).DistinctBy(s => s.Kernel)
+                .Select(s => (kinds.Count > 1 ? s.Kernel + " " : "") + string.Join(",", s.Parameters.Select(p => p.Name)))) : ""));
         table.Column("#", right: true).Column("kernel", priority: kinds.Count == 1 ? 10 : 0).Column("parameters").Column("type", priority: types.Count == 1 ? 9 : 0)
             .Column("images/s", right: true).Column("GOPS", right: true, priority: 4).Column("latency ms", right: true, priority: 3)
             .Column("DSP", right: true, priority: 2).Column("binds", priority: 1)
@@ -142,7 +146,8 @@ internal static class ExploreCommand
             var d = r.Designs[i];
             var u = d.Resources;
             var (util, resource) = u.Binding();
-            table.Row([(i + 1).ToString(CultureInfo.InvariantCulture), d.Kernel, d.Config.ToString(), d.PrecisionText,
+            var parameters = valuesOnly ? string.Join(",", d.Config.Values.Select(v => v.ToString(CultureInfo.InvariantCulture))) : d.Config.ToString();
+            table.Row([(i + 1).ToString(CultureInfo.InvariantCulture), d.Kernel, parameters, d.PrecisionText,
                 F($"{d.ImagesPerSecond:#,0.0}"), F($"{d.Gops:#,0.0}"), F($"{d.LatencyMs:#,0.00}"), Pct(u.DspUtil), $"{resource} {Pct(util)}",
                 F($"{d.FreqMhz:0}"), Pct(d.DspEfficiency),
                 .. Enumerable.Range(0, u.Ram.Length).Select(k => Pct(u.RamUtil(k))), Pct(u.LogicUtil), r.Pareto[i] ? "*" : ""]);
@@ -152,13 +157,20 @@ internal static class ExploreCommand
 
     private static void WriteTable(CliIo io, string model, Device dev, ExploreOptions o, ExploreResult r, int shown, bool wide)
     {
-        Table(model, dev, o, r, shown).Write(io, wide);
-        io.Out.WriteLine(F($"{r.Evaluated:#,0} designs evaluated, {r.Feasible:#,0} fit under {o.MaxUtil:P0}, {r.Pareto.Count(p => p)} on the Pareto front (throughput vs DSP, RAM, logic); {r.Seconds:0.00} s"));
-        io.Out.WriteLine(Explorer.TieBreakText);
-        io.Out.WriteLine("utilization includes the board's platform overhead; binds: the most used resource");
+        // GOPS is part of the compact set: when whole parameter sets ("Tm=64,Tn=32,…") leave no room for it, the
+        // table shows their values under names given once, which saves about a third of the column.
+        var table = Table(model, dev, o, r, shown);
+        if (!wide && !table.Layout(io.Width, wide).Contains(GopsColumn)) table = Table(model, dev, o, r, shown, valuesOnly: true);
+        table.Write(io, wide);
+        io.Prose.WriteLine(F($"{r.Evaluated:#,0} designs evaluated, {r.Feasible:#,0} fit under {o.MaxUtil:P0}, {r.Pareto.Count(p => p)} on the Pareto front (throughput vs DSP, RAM, logic); {r.Seconds:0.00} s"));
+        io.Prose.WriteLine(Explorer.TieBreakText);
+        io.Prose.WriteLine("utilization includes the board's platform overhead; binds: the most used resource");
         foreach (var (line, i) in ExploreReport.CalibrationText(o.Calibration, r.Searches.Select(s => s.Kernel)).Select((l, i) => (l, i)))
-            io.Out.WriteLine(i == 0 ? "figures: " + line : line);
+            io.Prose.WriteLine(i == 0 ? "figures: " + line : line);
     }
+
+    /// <summary>The index of the GOPS column in <see cref="Table"/>.</summary>
+    private const int GopsColumn = 5;
 
     /// <summary>"83%": the narrowest form that keeps one figure per column.</summary>
     private static string Pct(double fraction) => F($"{Math.Round(fraction * 100):0}%");

@@ -42,7 +42,7 @@ internal static class GenerateCommand
             var outPath = r.GetValue(outDir)!;
             OutputFolder.Check(outPath, r.GetValue(force));
             var layerNormChoice = CommonOptions.LayerNormFor(r, layerNorm, r.GetValue(design), r.GetValue(rank));
-            var loaded = ModelDataOptions.Load(r.GetValue(model)!, io.Err);
+            var loaded = ModelDataOptions.Load(r.GetValue(model)!, io.Notes);
             var net = CommonOptions.WithLayerNorm(loaded.Network, layerNormChoice);
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
@@ -50,7 +50,7 @@ internal static class GenerateCommand
 
             var accelerator = AcceleratorDesign.Create(net, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch, dev);
             var info = new ModelInfo(net.Name, net.Source, net.Source is { } src && File.Exists(src) ? Sha256(src) : null);
-            if (CommonOptions.OwnTypesNote(net, estimate.Precision.Id(), "generate") is { } note) io.Err.WriteLine(note);
+            if (CommonOptions.OwnTypesNote(net, estimate.Precision.Id(), "generate") is { } note) io.Notes.WriteLine(note);
             var blob = QuantizedModelWeights(io, accelerator, loaded, r.GetValue(ranges));
             var files = ProjectGenerator.Generate(new ProjectRequest(accelerator, dev, estimate, chosenRank, pareto, info) { DeviceFileText = OutsideCatalog(dev), LayerNorm = layerNormChoice });
             OutputFolder.Write(outPath, r.GetValue(force), dir =>
@@ -58,10 +58,10 @@ internal static class GenerateCommand
                 files.WriteTo(dir);
                 if (blob is not null) File.WriteAllBytes(Path.Combine(dir, "weights.bin"), blob);
             });
-            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            io.Prose.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {outPath}: {dev.Toolchain.Kind} project, {estimate.Kernel} {estimate.Config}, {estimate.Precision.Id()}, batch {estimate.Batch}, "
                 + $"{estimate.FreqMhz:0} MHz, {estimate.ImagesPerSecond:0.##} images/s predicted; {files.Files.Count} files, {accelerator.Lowered.Steps.Count} steps"));
-            io.Out.WriteLine(blob is not null
+            io.Prose.WriteLine(blob is not null
                 ? $"wrote {Path.Combine(outPath, "weights.bin")}: {blob.Length:N0} bytes, packed with {net.Name}'s own scales and zero points; next: see {Path.Combine(outPath, "README.md")}, then make"
                 : $"next: see {Path.Combine(outPath, "README.md")} (pack weights.bin with tools/pack_weights.py, then make)");
             return 0;

@@ -61,7 +61,7 @@ internal static class ReportCommand
 
     private static void WriteTables(CliIo io, BuildProject p, IReadOnlyList<TargetReport> reports, bool wide)
     {
-        io.Out.WriteLine($"{Compile.ShownPath.Of(p.Directory)}: {p.Kernel} {p.ParameterText}, {p.Precision}, batch {p.Batch}, on {p.Device.Id}");
+        io.Prose.WriteLine($"{Compile.ShownPath.Of(p.Directory)}: {p.Kernel} {p.ParameterText}, {p.Precision}, batch {p.Batch}, on {p.Device.Id}");
         foreach (var t in reports)
         {
             var c = t.Comparison;
@@ -71,9 +71,9 @@ internal static class ReportCommand
             foreach (var row in c.Rows)
                 table.Row(row.Figure, row.Unit, Number(row.Predicted), Number(row.Reported), Percent(row.RelativeError), row.Note ?? "");
             table.Write(io, wide);
-            io.Out.WriteLine("scope: " + c.ScopeText(p.Device));
-            foreach (var note in c.Reported.Notes) io.Out.WriteLine("note: " + note);
-            io.Out.WriteLine("error = (predicted - reported) / reported; from " + string.Join(", ", c.Reported.Reports.Select(s => Path.GetRelativePath(p.Directory, s.Source))));
+            io.Prose.WriteLine("scope: " + c.ScopeText(p.Device));
+            foreach (var note in c.Reported.Notes) io.Prose.WriteLine("note: " + note);
+            io.Prose.WriteLine("error = (predicted - reported) / reported; from " + string.Join(", ", c.Reported.Reports.Select(s => Path.GetRelativePath(p.Directory, s.Source))));
         }
     }
 

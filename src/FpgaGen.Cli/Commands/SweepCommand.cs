@@ -46,7 +46,7 @@ internal static class SweepCommand
                     break;
                 default:
                     WriteTable(io, folder, cluster, designs, names, now);
-                    if (note is not null) io.Err.WriteLine("note: " + note);
+                    if (note is not null) io.Notes.WriteLine("note: " + note);
                     break;
             }
             return 0;
@@ -65,7 +65,7 @@ internal static class SweepCommand
         {
             var folder = r.GetValue(dir)!;
             var cancelled = await Cluster(io, folder).CancelAsync(ct);
-            io.Out.WriteLine(cancelled.Count == 0
+            io.Prose.WriteLine(cancelled.Count == 0
                 ? $"no queued or running job of the sweep in {folder}"
                 : $"cancelled job(s) {string.Join(", ", cancelled)} with scancel; rerun `fpgagen compile --sweep {folder} ... --executor slurm` to submit their designs again");
             return 0;
@@ -102,13 +102,13 @@ internal static class SweepCommand
             // A task Slurm requeued (--requeue) after its record was written, but before it ended, does not compile again.
             if (slurmJob is not null && Exploration.Compiles.ResultsLog.Read(sweep.ResultsPath).Records.Any(rec => rec.SlurmJob == slurmJob && rec.Key == design.Key(compileTarget)))
             {
-                io.Out.WriteLine($"{name}: already recorded by task {slurmJob} in {sweep.ResultsPath} (requeued after it finished); nothing to do");
+                io.Prose.WriteLine($"{name}: already recorded by task {slurmJob} in {sweep.ResultsPath} (requeued after it finished); nothing to do");
                 return 0;
             }
             var outcome = await sweep.CompileGeneratedAsync(design, settings, slurmJob, ct);
-            io.Out.WriteLine(SweepCompile.Line(outcome, 1, 1));
+            io.Prose.WriteLine(SweepCompile.Line(outcome, 1, 1));
             if (outcome.Record is null) return 130;
-            io.Out.WriteLine($"recorded in {sweep.ResultsPath}");
+            io.Prose.WriteLine($"recorded in {sweep.ResultsPath}");
             return outcome.Record.Status == "ok" ? 0 : 1;
         }, ct));
         return cmd;
@@ -171,7 +171,7 @@ internal static class SweepCommand
     {
         var jobs = cluster.Jobs();
         var counts = string.Join(", ", designs.GroupBy(d => d.Phase).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
-        io.Out.WriteLine($"sweep {folder}: {designs.Count} designs in Slurm job(s) {string.Join(", ", jobs.Select(j => j.JobId))}, target {string.Join(", ", jobs.Select(j => j.Target).Distinct())}: {counts}");
+        io.Prose.WriteLine($"sweep {folder}: {designs.Count} designs in Slurm job(s) {string.Join(", ", jobs.Select(j => j.JobId))}, target {string.Join(", ", jobs.Select(j => j.Target).Distinct())}: {counts}");
         var rows = designs.Select(d => Row(d, names, now)).ToList();
         string[] header = ["rank", "design", "state", "job", "node", "time", "result"];
         var cells = rows.Select(x => new[]

@@ -106,14 +106,14 @@ internal static class TuneCommand
     private static int Export(CliIo io, TuningDatabase database, string file)
     {
         var count = database.Export(file);
-        io.Out.WriteLine($"exported {count} tuning entr{(count == 1 ? "y" : "ies")} from {database.Path} to {file}");
+        io.Prose.WriteLine($"exported {count} tuning entr{(count == 1 ? "y" : "ies")} from {database.Path} to {file}");
         return 0;
     }
 
     private static int Import(CliIo io, TuningDatabase database, string file)
     {
         var s = database.Import(file);
-        io.Out.WriteLine($"imported {file} into {database.Path}: {s.Entries} entr{(s.Entries == 1 ? "y" : "ies")}, " +
+        io.Prose.WriteLine($"imported {file} into {database.Path}: {s.Entries} entr{(s.Entries == 1 ? "y" : "ies")}, " +
                          $"{s.Added} trial(s) added, {s.Kept} already held (kept)");
         return 0;
     }
@@ -149,14 +149,14 @@ internal static class TuneCommand
         if (ranked.Count > 0)
         {
             var table = new TextTable($"{result.Shape.Kernel} {result.Shape.Text} on {device}")
-                .Column("#", right: true).Column("parameters").Column("result", priority: 1).Column("median time", right: true).Column("GFLOPS", right: true);
+                .Column("#", right: true).Column("parameters").Column("result", priority: 1).Column("median", right: true).Column("GFLOPS", right: true);
             for (var i = 0; i < ranked.Count; i++)
                 table.Row((i + 1).ToString(CultureInfo.InvariantCulture), ranked[i].Parameters.ToString(),
                     StatusText(ranked[i].Status) + (ranked[i].FromCache ? " (from the database)" : ""),
                     Durations.Short(ranked[i].MedianNs!.Value / 1e9), ranked[i].Gflops!.Value.ToString("0.00", CultureInfo.InvariantCulture));
             table.Write(io, wide);
         }
-        foreach (var line in Summary(result, dbPath, budget)) io.Out.WriteLine(line);
+        foreach (var line in Summary(result, dbPath, budget)) io.Prose.WriteLine(line);
     }
 
     /// <summary>What the run did, why it stopped, and where the best result is, in plain words.</summary>

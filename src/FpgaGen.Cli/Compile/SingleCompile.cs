@@ -22,11 +22,11 @@ internal static class SingleCompile
                 Summarize(io, projectDir, result);
                 return 0;
             case BuildStatus.Cancelled:
-                io.Err.WriteLine("cancelled: " + InputException.OneLine(result.Error ?? ""));
+                io.Notes.WriteLine("cancelled: " + InputException.OneLine(result.Error ?? ""));
                 return 130;
             default:
                 // The tool's own text and the project's path: escaped, so neither can split the line or send terminal controls.
-                io.Err.WriteLine("error: " + InputException.OneLine(result.Error ?? ""));
+                io.Notes.WriteLine("error: " + InputException.OneLine(result.Error ?? ""));
                 return 1;
         }
     }
@@ -34,9 +34,9 @@ internal static class SingleCompile
     private static void Summarize(CliIo io, string projectDir, BuildResult r)
     {
         var tools = string.Join(", ", r.Tools.Select(t => $"{t.Name} {t.Version}"));
-        io.Out.WriteLine($"compiled {projectDir} for {r.Target.Name()} with {tools} in {Durations.Format(r.Duration)}");
+        io.Prose.WriteLine($"compiled {projectDir} for {r.Target.Name()} with {tools} in {Durations.Format(r.Duration)}");
         if (r.CSimulation is { } csim)
-            io.Out.WriteLine($"C simulation passed{(csim.ErrorCount is { } n ? $" ({n} errors)" : "")}");
+            io.Prose.WriteLine($"C simulation passed{(csim.ErrorCount is { } n ? $" ({n} errors)" : "")}");
         if (r.Reported is { } reported)
         {
             var f = reported.Figures;
@@ -49,10 +49,10 @@ internal static class SingleCompile
             Add(device.Logic.Kind, f.Logic);
             Add("FF", f.Registers);
             Add("fmax MHz", f.FmaxMhz);
-            io.Out.WriteLine($"reported ({reported.Description}): {string.Join(", ", parts)}");
+            io.Prose.WriteLine($"reported ({reported.Description}): {string.Join(", ", parts)}");
         }
-        if (r.Outputs.Count > 0) io.Out.WriteLine("outputs: " + string.Join(", ", r.Outputs.Select(o => Path.GetRelativePath(r.Project.Directory, o))));
-        io.Out.WriteLine($"log: {ShownPath.Of(r.LogPath)}; summary: {ShownPath.Of(r.SummaryPath)}" +
+        if (r.Outputs.Count > 0) io.Prose.WriteLine("outputs: " + string.Join(", ", r.Outputs.Select(o => Path.GetRelativePath(r.Project.Directory, o))));
+        io.Prose.WriteLine($"log: {ShownPath.Of(r.LogPath)}; summary: {ShownPath.Of(r.SummaryPath)}" +
                          (r.Reported is null ? "" : $"; `fpgagen report {projectDir}` compares with the prediction"));
     }
 }

@@ -31,24 +31,24 @@ internal static class SlurmSweepCompile
         var plan = sweep.Plan(options.Top, options.RetryFailed);
 
         var best = plan.Best.Count;
-        io.Out.WriteLine($"sweep of the {best} best designs of {options.Directory} ({explored.Model} on {explored.Device.Id}), target {target.Name()}, " +
+        io.Prose.WriteLine($"sweep of the {best} best designs of {options.Directory} ({explored.Model} on {explored.Device.Id}), target {target.Name()}, " +
                          $"{tools}, on Slurm, {slurm.Jobs} at once" +
                          (slurm.Licenses is { } lic ? $", licences {lic} per task" : "") +
                          (settings.Timeout is { } limit ? $", timeout {Durations.Format(limit)}" : ""));
         if (held.Held.TookOver is { } stale)
-            io.Err.WriteLine($"note: took over the lock of an earlier sweep that no longer runs ({stale})");
+            io.Notes.WriteLine($"note: took over the lock of an earlier sweep that no longer runs ({stale})");
         foreach (var (rank, sameAs) in plan.Duplicates)
-            io.Err.WriteLine($"note: design {rank} of designs.json is design {sameAs} again; compiled once");
+            io.Notes.WriteLine($"note: design {rank} of designs.json is design {sameAs} again; compiled once");
         if (plan.UnreadableLines > 0)
-            io.Err.WriteLine($"note: {plan.UnreadableLines} unreadable line(s) in {ShownPath.Of(sweep.ResultsPath)} (a write cut off by a kill); their designs are compiled again");
-        if (note is not null) io.Err.WriteLine("note: " + note);
+            io.Notes.WriteLine($"note: {plan.UnreadableLines} unreadable line(s) in {ShownPath.Of(sweep.ResultsPath)} (a write cut off by a kill); their designs are compiled again");
+        if (note is not null) io.Notes.WriteLine("note: " + note);
         if (plan.AlreadyDone > 0)
-            io.Out.WriteLine($"skipping {plan.AlreadyDone} of {best} designs already in {ShownPath.Of(sweep.ResultsPath)}");
+            io.Prose.WriteLine($"skipping {plan.AlreadyDone} of {best} designs already in {ShownPath.Of(sweep.ResultsPath)}");
 
         var active = statuses.Where(s => s.Active).ToDictionary(s => s.Design.Key, StringComparer.Ordinal);
         var inQueue = plan.ToCompile.Where(d => active.ContainsKey(d.Key(target))).ToList();
         if (inQueue.Count > 0)
-            io.Out.WriteLine($"skipping {inQueue.Count} designs already queued or running in Slurm: " +
+            io.Prose.WriteLine($"skipping {inQueue.Count} designs already queued or running in Slurm: " +
                              string.Join(", ", inQueue.Select(d => $"#{d.Rank} ({active[d.Key(target)].TaskName})")));
 
         var outcomes = new List<SweepOutcome>();
@@ -59,7 +59,7 @@ internal static class SlurmSweepCompile
             if (sweep.Prepare(design) is { } rejected)
             {
                 outcomes.Add(rejected);
-                io.Out.WriteLine(SweepCompile.Line(rejected, outcomes.Count, plan.ToCompile.Count - inQueue.Count));
+                io.Prose.WriteLine(SweepCompile.Line(rejected, outcomes.Count, plan.ToCompile.Count - inQueue.Count));
             }
             else submit.Add(design);
         }
@@ -73,16 +73,16 @@ internal static class SlurmSweepCompile
             var script = BatchScript.Render(title, explored.Directory, FpgagenCommand.Current(), target.Name(), slurm with { Timeout = settings.Timeout }, projects);
             var designs = submit.Select(d => new SubmittedDesign(d.Rank, d.Key(target), Path.GetRelativePath(explored.Directory, sweep.ProjectDirectory(d)))).ToList();
             array = await cluster.SubmitAsync(script, target.Name(), designs, slurm, ct);
-            io.Out.WriteLine($"submitted job {array.JobId}: {submit.Count} designs as array {array.Array}; script {ShownPath.Of(cluster.ScriptPath)}, " +
+            io.Prose.WriteLine($"submitted job {array.JobId}: {submit.Count} designs as array {array.Array}; script {ShownPath.Of(cluster.ScriptPath)}, " +
                              $"task logs {ShownPath.Of(cluster.LogsDirectory)}/{array.JobId}_<rank>.out");
         }
-        else if (inQueue.Count == 0) io.Out.WriteLine("nothing to submit");
+        else if (inQueue.Count == 0) io.Prose.WriteLine("nothing to submit");
 
         var waitFor = submit.Concat(inQueue).OrderBy(d => d.Rank).ToList();
         if (!wait || waitFor.Count == 0)
         {
             if (waitFor.Count > 0)
-                io.Out.WriteLine($"not waiting: `fpgagen sweep status {options.Directory}` shows their progress, `fpgagen sweep cancel {options.Directory}` cancels them");
+                io.Prose.WriteLine($"not waiting: `fpgagen sweep status {options.Directory}` shows their progress, `fpgagen sweep cancel {options.Directory}` cancels them");
             if (waitFor.Count == 0) Summarize(io, options, explored, sweep, outcomes, [], plan.AlreadyDone);
             return 0;
         }
@@ -102,14 +102,15 @@ internal static class SlurmSweepCompile
         }
         catch (InputException e)
         {
-            io.Err.WriteLine($"note: {InputException.OneLine(e.Message)}; the tasks look for the tools on their nodes, in the environment of this shell");
+            io.Notes.WriteLine($"note: {InputException.OneLine(e.Message)}; the tasks look for the tools on their nodes, in the environment of this shell");
             return "tools from the nodes";
         }
     }
 
     /// <summary>
     /// Polls Slurm and results.jsonl until every design has a record or Slurm ended its task without one (returned),
-    /// printing a line per finished design; a terminal shows the counts and the elapsed time as they change.
+    /// printing a line per finished design, and the counts with the last finished design as they change: on a
+    /// terminal as the live line (with the elapsed time), otherwise as a line "[h:mm:ss] counts" per change.
     /// Ctrl-C stops the waiting, not the jobs.
     /// </summary>
     private static async Task<IReadOnlyList<DesignStatus>> WaitAsync(CliIo io, SweepOptions options, SlurmSweep cluster, CompileSweep sweep,
@@ -133,16 +134,13 @@ internal static class SlurmSweepCompile
                     {
                         var outcome = new SweepOutcome(keys[s.Design.Key], Path.Combine(sweep.Explored.Directory, s.Design.Project), s.Record, null);
                         outcomes.Add(outcome);
-                        io.Out.WriteLine(SweepCompile.Line(outcome, outcomes.Count, total) + (s.Task?.Node is { } node ? $" (job {s.TaskName} on {node})" : ""));
+                        io.Prose.WriteLine(SweepCompile.Line(outcome, outcomes.Count, total) + (s.Task?.Node is { } node ? $" (job {s.TaskName} on {node})" : ""));
                         lastFinished = $"#{s.Design.Rank} {s.Record!.Status}";
                         status?.Advance();
                     }
-                    int Count(params DesignPhase[] phases) => mine.Count(s => phases.Contains(s.Phase));
-                    var ended = Count(DesignPhase.Stopped, DesignPhase.Unknown);
-                    var counts = $"{Count(DesignPhase.Queued)} queued, {Count(DesignPhase.Running)} running, {Count(DesignPhase.Done)} done, " +
-                                 $"{Count(DesignPhase.Failed)} failed" + (ended > 0 ? $", {ended} stopped by Slurm" : "");
-                    status?.Describe(counts + (lastFinished.Length > 0 ? $"; last {lastFinished}" : ""));
-                    if (status is null && counts != lastCounts) io.Out.WriteLine($"[{Elapsed(clock.Elapsed)}] {counts}");
+                    var counts = Counts(mine) + (lastFinished.Length > 0 ? $"; last {lastFinished}" : "");
+                    status?.Describe(counts);
+                    if (status is null && counts != lastCounts) io.Prose.WriteLine($"[{Elapsed(clock.Elapsed)}] {counts}");
                     lastCounts = counts;
                     // Unknown (no record, Slurm no longer lists it) counts as ended: nothing will record it any more.
                     if (mine.Count == keys.Count && mine.All(s => !s.Active))
@@ -156,10 +154,21 @@ internal static class SlurmSweepCompile
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            io.Err.WriteLine($"stopped waiting; the jobs keep running: `fpgagen sweep status {options.Directory}`, `fpgagen sweep cancel {options.Directory}`");
+            io.Notes.WriteLine($"stopped waiting; the jobs keep running: `fpgagen sweep status {options.Directory}`, `fpgagen sweep cancel {options.Directory}`");
             throw;
         }
         return stopped;
+    }
+
+    /// <summary>"1 queued, 2 running, 3 done, 0 failed", then timed out and stopped ones when there are any; the summary's words.</summary>
+    internal static string Counts(IReadOnlyList<DesignStatus> designs)
+    {
+        int Count(params DesignPhase[] phases) => designs.Count(s => phases.Contains(s.Phase));
+        // A timeout is recorded (phase Failed, not submitted again) but is not the tool's failure: counted apart, as the summary does.
+        var timedOut = designs.Count(s => s.Record?.Status == "timeout");
+        var ended = Count(DesignPhase.Stopped, DesignPhase.Unknown);
+        return $"{Count(DesignPhase.Queued)} queued, {Count(DesignPhase.Running)} running, {Count(DesignPhase.Done)} done, {Count(DesignPhase.Failed) - timedOut} failed" +
+               (timedOut > 0 ? $", {timedOut} timed out" : "") + (ended > 0 ? $", {ended} stopped by Slurm" : "");
     }
 
     /// <summary>Every second at first, then a twentieth of the time waited (compiles take hours), at most every 30 s.</summary>
@@ -171,11 +180,11 @@ internal static class SlurmSweepCompile
         IReadOnlyList<DesignStatus> stopped, int skipped)
     {
         var counts = outcomes.Where(o => o.Record is not null).GroupBy(o => o.Record!.Status).ToDictionary(g => g.Key, g => g.Count());
-        io.Out.WriteLine($"{outcomes.Count} compiled ({counts.GetValueOrDefault("ok")} ok, {counts.GetValueOrDefault("failed")} failed, " +
+        io.Prose.WriteLine($"{outcomes.Count} compiled ({counts.GetValueOrDefault("ok")} ok, {counts.GetValueOrDefault("failed")} failed, " +
                          $"{counts.GetValueOrDefault("timeout")} timed out), {skipped} skipped; results in {ShownPath.Of(sweep.ResultsPath)}");
         if (stopped.Count > 0)
-            io.Err.WriteLine($"{stopped.Count} design(s) ended in Slurm without a result ({string.Join(", ", stopped.Select(s => $"#{s.Design.Rank}: {s.Task?.State ?? "no longer known to Slurm"}"))}); " +
+            io.Notes.WriteLine($"{stopped.Count} design(s) ended in Slurm without a result ({string.Join(", ", stopped.Select(s => $"#{s.Design.Rank}: {s.Task?.State ?? "no longer known to Slurm"}"))}); " +
                              "rerun the same command to submit them again");
-        io.Out.WriteLine($"calibrate: fpgagen explore {ShownPath.Of(options.Model ?? explored.ModelFile ?? explored.Model)} --device {explored.Device.Id} --calibrate {options.Directory}");
+        io.Prose.WriteLine($"calibrate: fpgagen explore {ShownPath.Of(options.Model ?? explored.ModelFile ?? explored.Model)} --device {explored.Device.Id} --calibrate {options.Directory}");
     }
 }

@@ -31,23 +31,23 @@ internal static class SweepCompile
         var plan = sweep.Plan(options.Top, options.RetryFailed);
 
         var best = Math.Min(options.Top, explored.Designs.Count);
-        io.Out.WriteLine($"sweep of the {best} best designs of {options.Directory} ({explored.Model} on {explored.Device.Id}), target {target.Name()}, " +
+        io.Prose.WriteLine($"sweep of the {best} best designs of {options.Directory} ({explored.Model} on {explored.Device.Id}), target {target.Name()}, " +
                          $"{string.Join(", ", tools.Select(t => $"{t.Name} {t.Version}"))}, {settings.Jobs} at once" +
                          (settings.Timeout is { } limit ? $", timeout {Durations.Format(limit)}" : ""));
         if (held.Held.TookOver is { } stale)
-            io.Err.WriteLine($"note: took over the lock of an earlier sweep that no longer runs ({stale})");
+            io.Notes.WriteLine($"note: took over the lock of an earlier sweep that no longer runs ({stale})");
         if (held.LeftoversRemoved > 0)
-            io.Err.WriteLine($"note: removed {held.LeftoversRemoved} temporary project folder(s) a killed sweep left in {ShownPath.Of(sweep.SweepDirectory)}");
+            io.Notes.WriteLine($"note: removed {held.LeftoversRemoved} temporary project folder(s) a killed sweep left in {ShownPath.Of(sweep.SweepDirectory)}");
         foreach (var (rank, sameAs) in plan.Duplicates)
-            io.Err.WriteLine($"note: design {rank} of designs.json is design {sameAs} again; compiled once");
+            io.Notes.WriteLine($"note: design {rank} of designs.json is design {sameAs} again; compiled once");
         if (plan.AlreadyDone > 0)
-            io.Out.WriteLine($"skipping {plan.AlreadyDone} of {best} designs already in {ShownPath.Of(sweep.ResultsPath)}");
+            io.Prose.WriteLine($"skipping {plan.AlreadyDone} of {best} designs already in {ShownPath.Of(sweep.ResultsPath)}");
         if (File.Exists(Path.Combine(sweep.SweepDirectory, "slurm", Toolchains.Slurm.JobsLog.FileName)))
-            io.Err.WriteLine($"note: this sweep was also submitted to Slurm; a design still queued or running there compiles twice (`fpgagen sweep status {options.Directory}`)");
+            io.Notes.WriteLine($"note: this sweep was also submitted to Slurm; a design still queued or running there compiles twice (`fpgagen sweep status {options.Directory}`)");
         if (explored.Calibrated)
-            io.Err.WriteLine("note: designs.json was explored with --calibrate; the results log keeps the models' own (uncalibrated) predictions, which calibration needs");
+            io.Notes.WriteLine("note: designs.json was explored with --calibrate; the results log keeps the models' own (uncalibrated) predictions, which calibration needs");
         if (plan.UnreadableLines > 0)
-            io.Err.WriteLine($"note: {plan.UnreadableLines} unreadable line(s) in {ShownPath.Of(sweep.ResultsPath)} (a write cut off by a kill); their designs are compiled again");
+            io.Notes.WriteLine($"note: {plan.UnreadableLines} unreadable line(s) in {ShownPath.Of(sweep.ResultsPath)} (a write cut off by a kill); their designs are compiled again");
 
         var outcomes = new List<SweepOutcome>();
         var gate = new object();
@@ -58,7 +58,7 @@ internal static class SweepCompile
                 lock (gate)
                 {
                     outcomes.Add(outcome);
-                    io.Out.WriteLine(Line(outcome, outcomes.Count, plan.ToCompile.Count));
+                    io.Prose.WriteLine(Line(outcome, outcomes.Count, plan.ToCompile.Count));
                     status?.Advance();
                     status?.Describe($"{outcomes.Count}/{plan.ToCompile.Count} done, last #{outcome.Design.Rank}: {outcome.Record?.Status ?? "cancelled"}");
                 }
@@ -67,9 +67,9 @@ internal static class SweepCompile
         });
 
         var counts = outcomes.Where(o => o.Record is not null).GroupBy(o => o.Record!.Status).ToDictionary(g => g.Key, g => g.Count());
-        io.Out.WriteLine($"{outcomes.Count} compiled ({counts.GetValueOrDefault("ok")} ok, {counts.GetValueOrDefault("failed")} failed, " +
+        io.Prose.WriteLine($"{outcomes.Count} compiled ({counts.GetValueOrDefault("ok")} ok, {counts.GetValueOrDefault("failed")} failed, " +
                          $"{counts.GetValueOrDefault("timeout")} timed out), {plan.AlreadyDone} skipped; results in {ShownPath.Of(sweep.ResultsPath)}");
-        io.Out.WriteLine($"calibrate: fpgagen explore {ShownPath.Of(options.Model ?? explored.ModelFile ?? explored.Model)} --device {explored.Device.Id} --calibrate {options.Directory}");
+        io.Prose.WriteLine($"calibrate: fpgagen explore {ShownPath.Of(options.Model ?? explored.ModelFile ?? explored.Model)} --device {explored.Device.Id} --calibrate {options.Directory}");
         return 0;
     }
 
@@ -79,10 +79,10 @@ internal static class SweepCompile
     /// </summary>
     internal static Model.Network LoadModel(CliIo io, SweepOptions options, ExploredDesigns explored)
     {
-        if (options.Model is { } given) return Commands.CommonOptions.WithLayerNorm(ModelFiles.Load(given, io.Err), explored.LayerNorm);
+        if (options.Model is { } given) return Commands.CommonOptions.WithLayerNorm(ModelFiles.Load(given, io.Notes), explored.LayerNorm);
         try
         {
-            return Commands.CommonOptions.WithLayerNorm(ModelFiles.Load(explored.ModelFile ?? explored.Model, io.Err), explored.LayerNorm);
+            return Commands.CommonOptions.WithLayerNorm(ModelFiles.Load(explored.ModelFile ?? explored.Model, io.Notes), explored.LayerNorm);
         }
         catch (InputException e)
         {

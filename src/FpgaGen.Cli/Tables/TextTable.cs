@@ -63,7 +63,8 @@ public sealed class TextTable(string? title = null)
         var widths = Widths();
         var shown = Layout(width, wide);
         var lines = new List<string>();
-        if (title is not null) lines.Add(title);
+        // The title is prose: wrapped like the CLI's other lines (the rows never are).
+        if (title is not null) lines.AddRange(TextWrap.Wrap(title, width));
         lines.Add(Line(shown.Select(c => columns[c].Header).ToArray(), shown, widths));
         lines.Add(new string('─', shown.Sum(c => widths[c]) + Gap * Math.Max(0, shown.Count - 1)));
         foreach (var row in rows)

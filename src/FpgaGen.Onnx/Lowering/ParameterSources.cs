@@ -33,17 +33,45 @@ internal sealed partial class Lowering
                 Param(layer, "weight", n.Input(1));
                 Param(layer, "bias", n.Input(2));
                 break;
+            // ViT's class token: cat([class_token.expand(batch, -1, -1), tokens], dim=1); with batch 1 the expanded
+            // constant holds the D values of the token itself.
+            case ("Concat", ClassTokenLayer):
+                Param(layer, "weight", n.Input(0));
+                break;
+            // ViT's position embedding: tokens + pos_embedding, a learned [1, T, D] operand.
+            case ("Add", PositionEmbedLayer):
+                Param(layer, "weight", values[n.Inputs[0]].IsActivation ? n.Input(1) : n.Input(0));
+                break;
         }
     }
 
-    /// <summary>Records the sources of a fused layer: a MatMul + Add linear layer's matrix and bias.</summary>
+    /// <summary>
+    /// Records the sources of a fused layer: those the pattern found (attention's projections, a LayerNorm's stored
+    /// statistics), a MatMul + Add linear layer's matrix and bias, the patch embedding's convolution, a decomposed
+    /// LayerNorm's scale and shift.
+    /// </summary>
     private void RecordParameters(Fusion f, Layer layer)
     {
-        foreach (var p in f.Parameters) Parameters.Add(new OnnxParameter($"{layer.Name}.{p.Part}", p.Tensor) { Constant = p.Values });
-        if (f.Kind != "linear" || layer is not LinearLayer) return;
-        var (matmul, add) = (f.Nodes[0], f.Nodes[1]);
-        Param(layer, "weight", matmul.Input(1), transposed: true);
-        Param(layer, "bias", PatternContext.Other(add, matmul.Outputs[0]));
+        foreach (var p in f.Parameters)
+            Parameters.Add(new OnnxParameter($"{layer.Name}.{p.Part}", p.Tensor, p.Transposed) { Constant = p.Values });
+        switch (f.Kind, layer)
+        {
+            case ("linear", LinearLayer):
+                var (matmul, add) = (f.Nodes[0], f.Nodes[1]);
+                Param(layer, "weight", matmul.Input(1), transposed: true);
+                Param(layer, "bias", PatternContext.Other(add, matmul.Outputs[0]));
+                break;
+            case ("patch_embed", PatchEmbedLayer):
+                Param(layer, "weight", f.Nodes[0].Input(1));
+                Param(layer, "bias", f.Nodes[0].Input(2));
+                break;
+            // LayerNormPattern's nodes: ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, then Mul by γ and Add of β.
+            case ("layernorm", LayerNormLayer) when f.Parameters.Count == 0 && f.Nodes.Count == 9:
+                var (divide, scale, shift) = (f.Nodes[6], f.Nodes[7], f.Nodes[8]);
+                Param(layer, "weight", PatternContext.Other(scale, divide.Outputs[0]));
+                Param(layer, "bias", PatternContext.Other(shift, scale.Outputs[0]));
+                break;
+        }
     }
 
     private void Param(Layer layer, string part, string? tensor, bool transposed = false, double scale = 1)

@@ -66,7 +66,65 @@ internal static class AttentionPattern
         var region = nodes.Distinct().ToList();
         if (!g.Closed(region, after.Tensor)) return null;
         var bias = biases[0];
-        return new Fusion("attention", region, before.Tensor, after.Tensor, (name, input, origin) => new AttentionLayer(name, [input], (int)heads, bias) { Origin = origin });
+        return new Fusion("attention", region, before.Tensor, after.Tensor, (name, input, origin) => new AttentionLayer(name, [input], (int)heads, bias) { Origin = origin })
+        {
+            Parameters = Sources(g, inputs, outProj, bias, (int)d),
+        };
+    }
+
+    /// <summary>
+    /// Where the layer's in_proj_weight [3D, D], in_proj_bias, out_proj.weight and out_proj.bias (nn.MultiheadAttention's
+    /// names and layouts) come from: one packed projection's tensors as they are, three separate ones (Q, K, V)
+    /// stacked into the packed form from their values. Gemm's alpha and beta are taken as 1 (exporters write MatMul).
+    /// </summary>
+    private static List<FusedParameter> Sources(PatternContext g, List<Projection> inputs, Projection outProj, bool bias, int d)
+    {
+        var list = new List<FusedParameter>();
+        if (inputs.Count == 1)
+        {
+            list.Add(Weight(inputs[0], "in_proj_weight"));
+            if (bias) list.Add(Bias(g, inputs[0], "in_proj_bias"));
+        }
+        else
+        {
+            // [out, in] rows of Q, then K, then V: the packed matrix.
+            var parts = inputs.Select(p => Weight(p, "")).ToList();
+            list.Add(new FusedParameter("in_proj_weight", "", parts.All(w => w.Values is not null) ? parts.SelectMany(w => w.Transposed ? Transpose(w.Values!, d, d) : w.Values!).ToArray() : null));
+            if (bias)
+            {
+                var biases = inputs.Select(p => Bias(g, p, "")).ToList();
+                list.Add(new FusedParameter("in_proj_bias", "", biases.All(b => b.Values is not null) ? biases.SelectMany(b => b.Values!).ToArray() : null));
+            }
+        }
+        list.Add(Weight(outProj, "out_proj.weight"));
+        if (bias) list.Add(Bias(g, outProj, "out_proj.bias"));
+        return list;
+    }
+
+    private static FusedParameter Weight(Projection p, string part)
+    {
+        var product = p.Nodes[0];
+        // MatMul(x, W) and Gemm without transB hold the [in, out] matrix.
+        var transposed = product.OpType == "MatMul" || product.Int("transB", 0) == 0;
+        return new FusedParameter(part, product.Inputs[1], Floats(p.Weight), transposed);
+    }
+
+    private static FusedParameter Bias(PatternContext g, Projection p, string part)
+    {
+        var product = p.Nodes[0];
+        var tensor = product.OpType == "Gemm" ? product.Input(2)! : PatternContext.Other(p.Nodes[1], product.Outputs[0])!;
+        return new FusedParameter(part, tensor, Floats(g.V(tensor)));
+    }
+
+    private static float[]? Floats(Value v) => v.HasData ? v.AsDoubles().Select(x => (float)x).ToArray() : null;
+
+    /// <summary>A row-major [rows, cols] matrix as its [cols, rows] transpose.</summary>
+    private static float[] Transpose(float[] m, int rows, int cols)
+    {
+        var t = new float[m.Length];
+        for (var r = 0; r < rows; r++)
+            for (var c = 0; c < cols; c++) t[c * rows + r] = m[r * cols + c];
+        return t;
     }
 
     /// <summary>

@@ -16,4 +16,5 @@ internal sealed record Fusion(string Kind, IReadOnlyList<OnnxNode> Nodes, string
 }
 
 /// <summary>A learned tensor of a fused layer: its ONNX source and, where the pattern computed or read them, its values.</summary>
-internal sealed record FusedParameter(string Part, string Tensor, float[]? Values);
+/// <param name="Transposed">The tensor (or <paramref name="Values"/>) is the [in, out] transpose of the [out, in] matrix (MatMul's weight operand).</param>
+internal sealed record FusedParameter(string Part, string Tensor, float[]? Values, bool Transposed = false);

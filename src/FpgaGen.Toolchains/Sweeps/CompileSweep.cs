@@ -162,6 +162,9 @@ public sealed partial class CompileSweep(ExploredDesigns explored, CompileTarget
     /// on resume. Local sweeps and Slurm array tasks (`fpgagen sweep task`) both record through here;
     /// <paramref name="slurmJob"/> ("&lt;array job&gt;_&lt;task&gt;") names the task that compiled it.
     /// </summary>
+    /// <summary>How long a tool's death by a stop signal waits for this process's own cancellation (which follows within milliseconds).</summary>
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(2);
+
     public async Task<SweepOutcome> CompileGeneratedAsync(SweepDesign design, CompileSettings perProject, string? slurmJob, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
@@ -178,6 +181,21 @@ public sealed partial class CompileSweep(ExploredDesigns explored, CompileTarget
             return new SweepOutcome(design, dir, failed, null);
         }
         if (build.Status == BuildStatus.Cancelled) return new SweepOutcome(design, dir, null, build);
+        // Slurm (scancel, a node failure, the time limit, preemption) and a terminal's Ctrl-C signal every process of
+        // the job or process group at once: the tool may die of that signal just before this process sees its own
+        // cancellation, and a "failed" record would then stand for a stop (and a requeued task would skip the design).
+        // A tool ended by SIGHUP, SIGINT or SIGTERM is given a moment for the cancellation to arrive.
+        if (build.Status == BuildStatus.Failed && build.Steps.LastOrDefault()?.Process.Signal is 1 or 2 or 15)
+        {
+            try
+            {
+                await Task.Delay(StopGrace, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return new SweepOutcome(design, dir, null, build with { Status = BuildStatus.Cancelled });
+            }
+        }
         var reported = build.Reported?.WholeDevice(Explored.Device).ToRecord();
         // The generated project's predictions are the models' own (designs.json holds corrected ones after explore
         // --calibrate); calibration must compare the vendor's figures with those.

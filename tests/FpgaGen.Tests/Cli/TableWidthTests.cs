@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FpgaGen.Cli.Tables;
+using FpgaGen.Tests.Toolchains;
 
 namespace FpgaGen.Tests.Cli;
 
@@ -43,7 +44,7 @@ public class TableWidthTests
         for (var i = 1; i <= 5; i++)
         {
             var fields = System.Text.RegularExpressions.Regex.Split(csv[i], ",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)");
-            var parameters = fields[Array.IndexOf(header, "params")].Trim('"');
+            var parameters = Shown(r.Out, fields[Array.IndexOf(header, "params")].Trim('"'));
             var row = table[1 + i];
             Assert.StartsWith(i.ToString(System.Globalization.CultureInfo.InvariantCulture) + " ", row);
             Assert.Contains(" " + parameters + " ", row + " ");
@@ -68,6 +69,15 @@ public class TableWidthTests
         if (width == 80) Assert.Subset(new HashSet<string>(columns), new HashSet<string> { "DSP", "binds" });
     }
 
+    /// <summary>
+    /// A design's parameters as the table shows them: whole ("Tm=64,Tn=32"), or its values alone ("64,32") when the
+    /// title names the parameters once ("parameters: Tm,Tn", to leave room for GOPS).
+    /// </summary>
+    private static string Shown(string output, string parameters) =>
+        output.Split('\n').Any(l => l.StartsWith("parameters: ", StringComparison.Ordinal))
+            ? string.Join(",", parameters.Split(',').Select(p => p.Split('=')[1]))
+            : parameters;
+
     public static TheoryData<string> ZooNetworks => new(Directory.GetFiles(FpgaGen.DataPaths.Designs, "*.yaml")
         .Select(f => Path.GetFileNameWithoutExtension(f)).Order());
 
@@ -82,6 +92,42 @@ public class TableWidthTests
         var table = TableLines(r.Out, "parameters", 20);
         Assert.All(table, l => Assert.True(l.Length <= 80, $"{network}: {l.Length} > 80: {l}"));
         Assert.All(table.Skip(2).Select((row, i) => (row, i)), x => Assert.StartsWith((x.i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + " ", x.row.TrimStart()));
+    }
+
+    /// <summary>
+    /// The compact set keeps GOPS at 80 columns, for every zoo network, one data type or all: long parameter sets
+    /// (conv_systolic's five, or two kinds side by side) are shown as values under names given once in the title,
+    /// and each row's values are the design's, in the order the title names them.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ZooNetworks))]
+    public void TheCompactSetKeepsGopsAtEightyColumns(string network)
+    {
+        foreach (var precision in new[] { "fp32", "all" })
+        {
+            string[] args = ["explore", network, "--device", "u280", "--precision", precision, "--top", "10"];
+            var r = CliRunner.RunAtWidth(80, args);
+            Assert.Equal(0, r.Code);
+            var table = TableLines(r.Out, "images/s", 10);
+            Assert.All(table, l => Assert.True(l.Length <= 80, $"{network} {precision}: {l.Length} > 80: {l}"));
+            var columns = table[0].Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Assert.Subset(new HashSet<string>(columns), new HashSet<string> { "#", "parameters", "images/s", "GOPS", "latency ms", "DSP", "binds" });
+
+            using var json = JsonDocument.Parse(CliRunner.Run([.. args, "--format", "json"]).Out);
+            var designs = json.RootElement.GetProperty("designs").EnumerateArray().Take(10).ToList();
+            var named = r.Out.Split('\n').FirstOrDefault(l => l.StartsWith("parameters: ", StringComparison.Ordinal));
+            for (var i = 0; i < 10; i++)
+            {
+                var ps = designs[i].GetProperty("params").EnumerateObject().ToList();
+                var cell = named is null ? string.Join(",", ps.Select(p => $"{p.Name}={p.Value}")) : string.Join(",", ps.Select(p => p.Value.ToString()));
+                Assert.Contains($"  {cell}  ", table[2 + i]);
+                // The title names the parameters of this design's kind in the order of its values.
+                if (named is not null) Assert.Contains(string.Join(",", ps.Select(p => p.Name)), named);
+                var gops = double.Parse(table[2 + i].Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[Array.IndexOf(columns, "GOPS")],
+                    System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture);
+                Assert.Equal(designs[i].GetProperty("gops").GetDouble(), gops, 0.051);
+            }
+        }
     }
 
     /// <summary>Each kernel kind alone (the longest parameter sets: conv_systolic's five) at every type, at 80 columns.</summary>
@@ -197,4 +243,40 @@ public class TableWidthTests
         Assert.Contains("1   a-long-name-that-must-stay-whole", lines);
         Assert.Equal("(2 columns hidden; --wide shows all)", lines[^1]);
     }
+
+    /// <summary>Every line a command printed, stdout and stderr, fits <paramref name="width"/>.</summary>
+    internal static void AllLinesFit(CliRunner.Result r, int width, string what)
+    {
+        Assert.True(r.Code == 0, $"{what}: exit {r.Code}: {r.Err}");
+        foreach (var line in (r.Out + r.Err).Split('\n').Select(l => l.TrimEnd('\r')))
+            Assert.True(line.Length <= width, $"{what}: {line.Length} > {width}: {line}");
+    }
+
+    [Fact]
+    public void ProseWrapsAtSpacesOnlyKeepingNumbersWithTheirUnits()
+    {
+        var text = "8,916 designs evaluated, 2,724 fit under 85 %, 117 on the Pareto front; 1.47 s; log: /a/rather/long/path/to/out/alexnet-a10-1/build/report.log and Tm=64,Tn=32,Tk=16,vu=32";
+        var lines = TextWrap.Wrap(text, 40);
+        Assert.All(lines, l => Assert.True(l.Length <= 40 || !l.Trim().Contains(' '), l));
+        Assert.All(lines.Skip(1), l => Assert.StartsWith(TextWrap.Indent, l));
+        // Nothing lost or split: the words, rejoined, are the text's.
+        Assert.Equal(text.Split(' '), lines.SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Contains(lines, l => l.Contains("1.47 s", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("85 %", StringComparison.Ordinal));
+        // A word wider than the line stays whole, on its own line.
+        Assert.Equal(["short", "  " + new string('x', 30), "  end"], TextWrap.Wrap("short " + new string('x', 30) + " end", 20));
+        Assert.Equal(["  indented item", "    continues"], TextWrap.Wrap("  indented item continues", 16));
+        Assert.Equal([text], TextWrap.Wrap(text, int.MaxValue));
+    }
+
+    /// <summary>explore's title and summary lines and analyze's totals and notes, for every bundled network, at 80 columns.</summary>
+    [Theory]
+    [MemberData(nameof(ZooNetworks))]
+    public void ExploreAndAnalyzeLinesFitEightyColumns(string network)
+    {
+        using var dir = new FpgaGen.Tests.Toolchains.TempDir();
+        AllLinesFit(CliRunner.RunAtWidth(80, "explore", network, "--device", "u280", "--top", "10", "--out", Path.Combine(dir.Path, "out")), 80, $"explore {network}");
+        AllLinesFit(CliRunner.RunAtWidth(80, "analyze", network), 80, $"analyze {network}");
+    }
+
 }

@@ -163,6 +163,42 @@ public class CompileSweepTests : IDisposable
         Assert.Equal(3, sweep.Plan(3).ToCompile.Count);
     }
 
+    /// <summary>
+    /// Slurm and Ctrl-C signal the tool and fpgagen together; when the tool dies of SIGTERM a moment before fpgagen's
+    /// own cancellation arrives, the design is still a stopped one (no record, compiled again), not a failed one.
+    /// </summary>
+    [Fact]
+    public async Task AToolKilledBySigtermJustBeforeTheCancellationLogsNothing()
+    {
+        var signalled = Path.Combine(dir.Path, "signalled");
+        foreach (var tool in new[] { "aoc", "v++", "vitis_hls" })
+        {
+            var script = dir.File($"sigterm/{tool}", $$"""
+                #!/usr/bin/env bash
+                # Test wrapper: a compile (an argument naming a .cl file) dies of SIGTERM, as a job's processes do when Slurm stops it.
+                for a in "$@"; do
+                  case "$a" in *.cl) touch '{{signalled}}'; kill -TERM $$;; esac
+                done
+                exec '{{Path.Combine(Fakes.Directory, tool)}}' "$@"
+                """);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        var sweep = Sweep(Path.Combine(dir.Path, "sigterm"), jobs: 1);
+        using var cts = new CancellationTokenSource();
+        var outcomes = new List<SweepOutcome>();
+        var run = sweep.RunAsync(sweep.Plan(1), null, outcomes.Add, cts.Token);
+        while (!File.Exists(signalled) && !run.IsCompleted) await Task.Delay(20);
+        await Task.Delay(300);   // fpgagen's own SIGTERM comes later than the tool's
+        cts.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        var stopped = Assert.Single(outcomes);
+        Assert.Null(stopped.Record);
+        Assert.Equal(BuildStatus.Cancelled, stopped.Build!.Status);
+        Assert.Empty(ResultsLog.Read(sweep.ResultsPath).Records);
+        Assert.Single(sweep.Plan(1).ToCompile);
+    }
+
     [Fact]
     public async Task NoMoreThanJobsToolsRunAtOnce()
     {
