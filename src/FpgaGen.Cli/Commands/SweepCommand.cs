@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using FpgaGen.Cli.Compile;
+using FpgaGen.Cli.Tables;
 using FpgaGen.Toolchains.Projects;
 using FpgaGen.Toolchains.Slurm;
 using FpgaGen.Toolchains.Sweeps;
@@ -173,15 +174,26 @@ internal static class SweepCommand
         var counts = string.Join(", ", designs.GroupBy(d => d.Phase).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
         io.Prose.WriteLine($"sweep {folder}: {designs.Count} designs in Slurm job(s) {string.Join(", ", jobs.Select(j => j.JobId))}, target {string.Join(", ", jobs.Select(j => j.Target).Distinct())}: {counts}");
         var rows = designs.Select(d => Row(d, names, now)).ToList();
-        string[] header = ["rank", "design", "state", "job", "node", "time", "result"];
-        var cells = rows.Select(x => new[]
+        TextTable Table(Func<StatusRow, string> result)
         {
-            x.Rank.ToString(CultureInfo.InvariantCulture), x.Design, x.State, x.Job, x.Node ?? "-",
-            x.Seconds is { } s ? SlurmSweepCompile.Elapsed(TimeSpan.FromSeconds(s)) : "-", x.Result ?? "",
-        }).ToList();
-        var widths = header.Select((h, i) => cells.Select(c => c[i].Length).Append(h.Length).Max()).ToArray();
-        string Line(string[] c) => ("  " + string.Join("  ", c.Select((v, i) => i == 0 ? v.PadLeft(widths[i]) : i == c.Length - 1 ? v : v.PadRight(widths[i])))).TrimEnd();
-        io.Out.WriteLine(Line(header));
-        foreach (var c in cells) io.Out.WriteLine(Line(c));
+            var table = new TextTable().Column("rank", right: true).Column("design").Column("state").Column("job").Column("node", priority: 2)
+                .Column("time", right: true, priority: 1).Column("result");
+            foreach (var x in rows)
+                table.Row(x.Rank.ToString(CultureInfo.InvariantCulture), x.Design, x.State, x.Job, x.Node ?? "-",
+                    x.Seconds is { } s ? SlurmSweepCompile.Elapsed(TimeSpan.FromSeconds(s)) : "-", result(x));
+            return table;
+        }
+        // One design a line: when the results do not fit the terminal, the table shows their first words and the whole
+        // results follow, wrapped, one per design.
+        var full = Table(x => x.Result ?? "");
+        if (full.Render(io.Width, wide: false).All(l => l.Length <= io.Width))
+        {
+            full.Write(io, wide: false);
+            return;
+        }
+        static string Short(string? r) => r is null ? "" : r.IndexOf(':') is var i and > 0 ? r[..i] : r.Length <= 24 ? r : "below";
+        Table(x => Short(x.Result)).Write(io, wide: false);
+        foreach (var x in rows.Where(x => x.Result is { } r && r != Short(r)))
+            io.Prose.WriteLine($"#{x.Rank}: {x.Result}");
     }
 }

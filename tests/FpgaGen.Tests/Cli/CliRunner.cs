@@ -66,7 +66,8 @@ public static class CliRunner
         }
     }
 
-    private static Result Run(FpgaGen.Toolchains.Discovery.ToolEnvironment? tools, int? width, string[] args)
+    /// <summary>Runs with the given tools environment as on a terminal <paramref name="width"/> characters wide (null: not a terminal).</summary>
+    public static Result Run(FpgaGen.Toolchains.Discovery.ToolEnvironment? tools, int? width, string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();

@@ -106,17 +106,18 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         // Output tiles come in at most four shapes: full, or cut at the last row and/or column tile.
         long lastH = op.R - (rT - 1) * p.Tr, lastW = op.C - (cT - 1) * p.Tc;
         (long Count, long H, long W)[] shapes = [((rT - 1) * (cT - 1), rows, cols), (rT - 1, rows, lastW), (cT - 1, lastH, cols), (1, lastH, lastW)];
+        var channelTiles = ChannelTileClasses(nT, p.Tn, beat);
         double reader = 0, engine = 0, writer = 0;
         foreach (var (count, th, tw) in shapes)
         {
             if (count == 0) continue;
             double n = (double)op.G * count;
-            for (long nt = 0; nt < nT; nt++)
+            foreach (var (nt, times) in channelTiles)
             {
                 var (l, st, se, _, _) = Parts(th, tw, nt);
                 double wFull = Weights(nt, false), wLast = Weights(nt, true);
-                reader += n * ((mT - 1) * Math.Max(Math.Max(l, wFull), st) + Math.Max(Math.Max(l, wLast), st));
-                engine += n * ((mT - 1) * Math.Max(taps * p.Tm, se) + Math.Max(taps * p.Tm, se));
+                reader += n * times * ((mT - 1) * Math.Max(Math.Max(l, wFull), st) + Math.Max(Math.Max(l, wLast), st));
+                engine += n * times * mT * Math.Max(taps * p.Tm, se);
             }
             var (_, _, _, drain, write) = Parts(th, tw, 0);
             engine += n * mT * drain;
@@ -139,24 +140,24 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         // BEAT pixels, the beats it covers, a burst each.
         long inH = (rows - 1) * op.S + (op.KH - 1) * op.Dil + 1, inW = (cols - 1) * op.S + (op.KW - 1) * op.Dil + 1;
         double inBeats = 0, inBursts = 0, inElements = 0, wBeats = 0, wBursts = 0;
-        for (long nt = 0; nt < nT; nt++)
+        foreach (var (nt, times) in channelTiles)
         {
             long cnt = Math.Min(p.Tn, op.N - nt * p.Tn);
             if (op.RowMajorInput)
             {
                 long segs = Ceil(inW, beat);
-                inBeats += cnt * inH * ((segs - 1) * CoveredBeats(beat, beat, false) + CoveredBeats(inW - (segs - 1) * beat, beat, false));
-                inBursts += cnt * inH * segs;
+                inBeats += times * cnt * inH * ((segs - 1) * CoveredBeats(beat, beat, false) + CoveredBeats(inW - (segs - 1) * beat, beat, false));
+                inBursts += times * cnt * inH * segs;
             }
             else if (dense)
             {
-                inBeats += inH * inW * Beats(true, op.InputPixelAlignment, nt);
-                inBursts += inH * inW == 1 ? 1.0 / nT : inH * inW;
+                inBeats += times * inH * inW * Beats(true, op.InputPixelAlignment, nt);
+                inBursts += times * (inH * inW == 1 ? 1.0 / nT : inH * inW);
             }
-            else inElements += cnt * inH * inW;
+            else inElements += times * cnt * inH * inW;
             double realRows = (double)op.M / mT; // output channels per output-channel tile, on average
-            wBeats += realRows * taps * (op.WeightChannelsInnermost ? Beats(true, op.WeightRunAlignment, nt) : (double)cnt / beat);
-            wBursts += realRows * taps * (op.WeightChannelsInnermost ? 1 : cnt);
+            wBeats += times * realRows * taps * (op.WeightChannelsInnermost ? Beats(true, op.WeightRunAlignment, nt) : (double)cnt / beat);
+            wBursts += times * realRows * taps * (op.WeightChannelsInnermost ? 1 : cnt);
         }
         double outTiles = (double)op.G * rT * cT * mT;
         double inBytes = outTiles * (inBeats * beat + inElements) * e, wBytes = outTiles * wBeats * beat * e;
@@ -170,6 +171,20 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
             + MemoryTiming.Cycles(outBytes, outBytes / Math.Max(1, outBursts), bytesPerCycle);
         // No separate fill: the first tile's load is loop k = 0 of the double-buffered loops, inside compute.
         return new OpCost(compute, memory, 0, inBytes + wBytes + outBytes);
+    }
+
+    /// <summary>
+    /// The channel tiles grouped by where their runs start in a beat (nt·Tn mod BEAT repeats every BEAT / gcd(Tn, BEAT)
+    /// tiles): one representative tile of each class of full tiles with how many it stands for, and the last tile
+    /// (possibly partial) on its own. The models' per-tile sums then cost at most BEAT terms, not ⌈N/Tn⌉.
+    /// </summary>
+    private static (long Nt, long Times)[] ChannelTileClasses(long nT, long tn, long beat)
+    {
+        long period = beat / (long)System.Numerics.BigInteger.GreatestCommonDivisor(tn, beat), full = nT - 1;
+        var classes = new List<(long, long)>();
+        for (long r = 0; r < Math.Min(period, full); r++) classes.Add((r, (full - r + period - 1) / period));
+        classes.Add((nT - 1, 1));
+        return [.. classes];
     }
 
     /// <summary>The closed forms of the loops in templates/conv_tiled/body.</summary>
