@@ -174,26 +174,28 @@ internal static class SweepCommand
         var counts = string.Join(", ", designs.GroupBy(d => d.Phase).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
         io.Prose.WriteLine($"sweep {folder}: {designs.Count} designs in Slurm job(s) {string.Join(", ", jobs.Select(j => j.JobId))}, target {string.Join(", ", jobs.Select(j => j.Target).Distinct())}: {counts}");
         var rows = designs.Select(d => Row(d, names, now)).ToList();
-        TextTable Table(Func<StatusRow, string> result)
+        TextTable Table(bool results)
         {
-            var table = new TextTable().Column("rank", right: true).Column("design").Column("state").Column("job").Column("node", priority: 2)
-                .Column("time", right: true, priority: 1).Column("result");
+            var table = new TextTable().Column("rank", right: true).Column("design").Column("state").Column("job", priority: 1)
+                .Column("node", priority: 2).Column("time", right: true, priority: 1);
+            if (results) table.Column("result");
             foreach (var x in rows)
-                table.Row(x.Rank.ToString(CultureInfo.InvariantCulture), x.Design, x.State, x.Job, x.Node ?? "-",
-                    x.Seconds is { } s ? SlurmSweepCompile.Elapsed(TimeSpan.FromSeconds(s)) : "-", result(x));
+            {
+                string?[] cells = [x.Rank.ToString(CultureInfo.InvariantCulture), x.Design, x.State, x.Job, x.Node ?? "-",
+                    x.Seconds is { } s ? SlurmSweepCompile.Elapsed(TimeSpan.FromSeconds(s)) : "-"];
+                table.Row(results ? [.. cells, x.Result ?? ""] : cells);
+            }
             return table;
         }
-        // One design a line: when the results do not fit the terminal, the table shows their first words and the whole
-        // results follow, wrapped, one per design.
-        var full = Table(x => x.Result ?? "");
+        // One design a line: when the results do not fit the terminal beside the rest, they follow the table, wrapped,
+        // one per design.
+        var full = Table(results: true);
         if (full.Render(io.Width, wide: false).All(l => l.Length <= io.Width))
         {
             full.Write(io, wide: false);
             return;
         }
-        static string Short(string? r) => r is null ? "" : r.IndexOf(':') is var i and > 0 ? r[..i] : r.Length <= 24 ? r : "below";
-        Table(x => Short(x.Result)).Write(io, wide: false);
-        foreach (var x in rows.Where(x => x.Result is { } r && r != Short(r)))
-            io.Prose.WriteLine($"#{x.Rank}: {x.Result}");
+        Table(results: false).Write(io, wide: false);
+        foreach (var x in rows.Where(x => x.Result is not null)) io.Prose.WriteLine($"#{x.Rank}: {x.Result}");
     }
 }
