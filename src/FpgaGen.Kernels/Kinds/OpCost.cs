@@ -25,9 +25,9 @@ public readonly struct MacWork
         Dil = s.Dil;
         PadW = s.PadW;
         // Every input row of a map starts on a multiple of this many elements (tensors start on 64-element boundaries).
-        InputRowAlignment = new[] { step.XAddr.Off, step.XAddr.B, step.XAddr.G, step.XAddr.C, step.XAddr.Y }.Aggregate(64L, Gcd);
-        InputPixelAlignment = new[] { step.XAddr.Off, step.XAddr.B, step.XAddr.G, step.XAddr.Y, step.XAddr.X }.Aggregate(64L, Gcd);
-        WeightRunAlignment = new[] { (step.WTensor?.Offset ?? step.Weight?.ElementOffset ?? 0) + step.WAddr.Off, step.WAddr.B, step.WAddr.G, step.WAddr.C, step.WAddr.X }.Aggregate(64L, Gcd);
+        InputRowAlignment = new[] { step.XAddr.Off, step.XAddr.B, step.XAddr.G, step.XAddr.C, step.XAddr.Y }.Aggregate(64L, EngineTiming.Gcd);
+        InputPixelAlignment = new[] { step.XAddr.Off, step.XAddr.B, step.XAddr.G, step.XAddr.Y, step.XAddr.X }.Aggregate(64L, EngineTiming.Gcd);
+        WeightRunAlignment = new[] { (step.WTensor?.Offset ?? step.Weight?.ElementOffset ?? 0) + step.WAddr.Off, step.WAddr.B, step.WAddr.G, step.WAddr.C, step.WAddr.X }.Aggregate(64L, EngineTiming.Gcd);
         WeightChannelsInnermost = step.WAddr.Y == 1;
         InputChannelStride = step.XAddr.C;
         RowMajorInput = step.XAddr.X == 1;
@@ -87,8 +87,6 @@ public readonly struct MacWork
     public long Macs { get; }
     public int Step { get; }
     public long Reduction => (long)N * KH * KW;
-
-    private static long Gcd(long a, long b) => b == 0 ? Math.Abs(a) : Gcd(b, a % b);
 }
 
 /// <summary>Timing constants shared by the engines' cycle models.</summary>
@@ -137,7 +135,7 @@ public static class EngineTiming
         });
     }
 
-    private static long Gcd(long a, long b) => b == 0 ? Math.Abs(a) : Gcd(b, a % b);
+    public static long Gcd(long a, long b) => b == 0 ? Math.Abs(a) : Gcd(b, a % b);
 
     public static long Ceil(long a, long b) => (a + b - 1) / b;
 }

@@ -180,7 +180,7 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
     /// </summary>
     private static (long Nt, long Times)[] ChannelTileClasses(long nT, long tn, long beat)
     {
-        long period = beat / (long)System.Numerics.BigInteger.GreatestCommonDivisor(tn, beat), full = nT - 1;
+        long period = beat / Gcd(tn, beat), full = nT - 1;
         var classes = new List<(long, long)>();
         for (long r = 0; r < Math.Min(period, full); r++) classes.Add((r, (full - r + period - 1) / period));
         classes.Add((nT - 1, 1));

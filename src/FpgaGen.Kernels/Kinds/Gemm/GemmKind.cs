@@ -233,6 +233,6 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
     public override int SpatialTile(HardwarePlan plan, MacShape shape, bool rows)
     {
         var tm = ((GemmPlan)plan).Tm;
-        return rows ? tm / (int)System.Numerics.BigInteger.GreatestCommonDivisor(tm, shape.OW) : tm;
+        return rows ? tm / (int)Gcd(tm, shape.OW) : tm;
     }
 }
