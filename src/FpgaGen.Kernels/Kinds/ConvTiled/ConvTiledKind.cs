@@ -140,14 +140,18 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         // BEAT pixels, the beats it covers, a burst each.
         long inH = (rows - 1) * op.S + (op.KH - 1) * op.Dil + 1, inW = (cols - 1) * op.S + (op.KW - 1) * op.Dil + 1;
         double inBeats = 0, inBursts = 0, inElements = 0, wBeats = 0, wBursts = 0;
+        // A channel row of an input tile through the corner turn: segments of BEAT pixels from the tile's first input
+        // column (clipped to the map), each the beats it covers, a burst; rows start where their strides put them
+        // (interior column tiles also move by Tc·S).
+        long rowAlign = cT > 1 ? Gcd(op.InputRowAlignment, p.Tc * op.S) : op.InputRowAlignment;
+        var inRow = Segments(-op.PadW, inW, op.IW, rowAlign, beat);
         foreach (var (nt, times) in channelTiles)
         {
             long cnt = Math.Min(p.Tn, op.N - nt * p.Tn);
             if (op.RowMajorInput)
             {
-                long segs = Ceil(inW, beat);
-                inBeats += times * cnt * inH * ((segs - 1) * CoveredBeats(beat, beat, false) + CoveredBeats(inW - (segs - 1) * beat, beat, false));
-                inBursts += times * cnt * inH * segs;
+                inBeats += times * cnt * inH * inRow.Beats;
+                inBursts += times * cnt * inH * inRow.Bursts;
             }
             else if (dense)
             {
@@ -163,14 +167,33 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         double inBytes = outTiles * (inBeats * beat + inElements) * e, wBytes = outTiles * wBeats * beat * e;
         double inBurstBytes = inBytes / Math.Max(1, outTiles * (inBursts + inElements));
         double mRows = (double)op.M / mT;
-        long oSegs = Ceil(cols, beat);
-        double outBeats = op.RowMajorOutput ? mRows * rows * ((oSegs - 1) * CoveredBeats(beat, beat, false) + CoveredBeats(cols - (oSegs - 1) * beat, beat, false)) : 0;
+        var outRow = Segments(0, cols, op.C, Gcd(Gcd(op.OutputChannelStride, op.C), cT > 1 ? p.Tc : 0), beat);
+        double outBeats = op.RowMajorOutput ? mRows * rows * outRow.Beats : 0;
         double outBytes = outTiles * (op.RowMajorOutput ? outBeats * beat : (double)mRows * rows * cols) * e;
-        double outBursts = outTiles * mRows * rows * (op.RowMajorOutput ? oSegs : cols);
+        double outBursts = outTiles * mRows * rows * (op.RowMajorOutput ? outRow.Bursts : cols);
         double memory = MemoryTiming.Cycles(inBytes, inBurstBytes, bytesPerCycle) + MemoryTiming.Cycles(wBytes, wBytes / Math.Max(1, outTiles * wBursts), bytesPerCycle)
             + MemoryTiming.Cycles(outBytes, outBytes / Math.Max(1, outBursts), bytesPerCycle);
         // No separate fill: the first tile's load is loop k = 0 of the double-buffered loops, inside compute.
         return new OpCost(compute, memory, 0, inBytes + wBytes + outBytes);
+    }
+
+    /// <summary>
+    /// A row's run of <paramref name="span"/> elements from <paramref name="x0"/> in segments of BEAT, clipped to
+    /// [0, <paramref name="width"/>): the beats the segments cover (mean over the places the row starts in a beat, a
+    /// multiple of <paramref name="alignment"/>) and how many segments hold any element (one burst each).
+    /// </summary>
+    private static (double Beats, long Bursts) Segments(long x0, long span, long width, long alignment, long beat)
+    {
+        double beats = 0;
+        long bursts = 0;
+        for (long xs = x0; xs < x0 + span; xs += beat)
+        {
+            long lo = Math.Max(0, xs), hi = Math.Min(Math.Min(width, xs + beat), x0 + span) - 1;
+            if (lo > hi) continue;
+            beats += MeanRunBeats(lo, hi - lo + 1, alignment, beat);
+            bursts++;
+        }
+        return (beats, bursts);
     }
 
     /// <summary>
