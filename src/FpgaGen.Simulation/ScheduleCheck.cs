@@ -92,8 +92,7 @@ public static class ScheduleCheck
             var kernelCycles = new List<KernelRun>();
             var (_, problem) = runner.RunStep(step, (launch, table) =>
             {
-                kernelCycles.Add(new KernelRun(launch.Kernel, pending.Add(launch.Kernel, table), pending.MemoryCycles(table, peakBytesPerCycle)));
-                pending.AddTraffic(table, peakBytesPerCycle);
+                kernelCycles.Add(new KernelRun(launch.Kernel, pending.Add(launch.Kernel, table), pending.AddTraffic(table, peakBytesPerCycle)));
                 total.Add(launch.Kernel, table);
             });
             if (problem is not null) throw new InvalidOperationException($"schedule run, step {step.Name}: {problem}");
@@ -176,21 +175,27 @@ public sealed class LoopCounters(ScheduleProbes probes, int latency)
     /// Cycles external memory needs for what a launch moved at <paramref name="peakBytesPerCycle"/> (0: not limiting):
     /// each port's bytes at the efficiency of its mean burst.
     /// </summary>
-    public double MemoryCycles(ulong[] table, double peakBytesPerCycle) => peakBytesPerCycle <= 0 ? 0
-        : PortTotals(table).Sum(p => FpgaGen.Kernels.Kinds.MemoryTiming.Cycles(p.Bytes, p.Bytes / Math.Max(1, p.Bursts), peakBytesPerCycle));
+    public double MemoryCycles(ulong[] table, double peakBytesPerCycle) => PortTotals(table).Sum(p => PortCycles(p.Bytes, p.Bursts, peakBytesPerCycle));
 
-    /// <summary>Adds a launch's traffic per port (what <see cref="Ports"/> reports).</summary>
-    public void AddTraffic(ulong[] table, double peakBytesPerCycle)
+    /// <summary>Adds a launch's traffic per port (what <see cref="Ports"/> reports); returns its <see cref="MemoryCycles"/>.</summary>
+    public double AddTraffic(ulong[] table, double peakBytesPerCycle)
     {
+        double sum = 0;
         var port = 0;
         foreach (var (bytes, bursts) in PortTotals(table))
         {
+            var cycles = PortCycles(bytes, bursts, peakBytesPerCycle);
             portBytes[port] += bytes;
             portBursts[port] += (long)bursts;
-            if (peakBytesPerCycle > 0) portMemory[port] += FpgaGen.Kernels.Kinds.MemoryTiming.Cycles(bytes, bytes / Math.Max(1, bursts), peakBytesPerCycle);
+            portMemory[port] += cycles;
+            sum += cycles;
             port++;
         }
+        return sum;
     }
+
+    private static double PortCycles(double bytes, double bursts, double peakBytesPerCycle) =>
+        peakBytesPerCycle <= 0 ? 0 : FpgaGen.Kernels.Kinds.MemoryTiming.Cycles(bytes, bytes / Math.Max(1, bursts), peakBytesPerCycle);
 
     /// <summary>The ports that moved anything, with their bytes, bursts and memory cycles summed over the launches added.</summary>
     public IReadOnlyList<PortTraffic> Ports() => Enumerable.Range(0, probes.PortCount).Where(p => portBytes[p] > 0)

@@ -83,7 +83,7 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         var p = (ConvTiledPlan)plan;
         long mT = Ceil(op.M, p.Tm), nT = Ceil(op.N, p.Tn), rT = Ceil(op.R, p.Tr), cT = Ceil(op.C, p.Tc);
         long rows = Math.Min(p.Tr, op.R), cols = Math.Min(p.Tc, op.C);
-        long tiles = mT * nT, taps = (long)op.KH * op.KW, beat = PlanBuilder.ElementsPerBeat(target.Bytes);
+        long taps = (long)op.KH * op.KW, beat = PlanBuilder.ElementsPerBeat(target.Bytes);
         long turn = Math.Max(2L * p.Tn, beat), turnOut = Math.Max(2L * p.Tm, beat), lat = AccumulateLatency(target.Precision);
         var w = op;
         // Iterations a pixel's (a tap's) run of a channel tile's channels takes: the beats it covers, one request each

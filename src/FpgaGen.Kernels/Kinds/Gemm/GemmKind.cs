@@ -176,35 +176,34 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
     /// <summary>A row block's corner-turn segments, and over them and the tap columns the input-row bursts and beats one channel and kernel row fetch.</summary>
     internal readonly record struct BlockTurn(long Segments, long Bursts, double Beats);
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(long, long, long, long, long, long, long, long, bool), BlockTurn[]> TurnCache = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(long Pixels, long Ow, long Tm, long Segp, int S, int PadW, int Kw, int Dil, int Iw, long Alignment, long Beat), BlockTurn[]> TurnCache = new();
 
     /// <summary>
     /// The corner turn of each row block as the reader runs it: segments are runs of at most <paramref name="segp"/>
     /// consecutive pixels of one output row (width <paramref name="ow"/>) among the block's pixels (the first row's
     /// rest, whole rows, the last row's start); per segment and tap column, a lane fetches the beats its input span
-    /// covers (clipped to the map; none when it lies in the padding) as one burst: exactly when input rows start on
-    /// beats, else on average 1 + (span − 1)/BEAT. Cached: the explorer asks for the same shapes for every design.
+    /// covers (clipped to the map; none when it lies in the padding) as one burst, their mean over the places the
+    /// input rows start in a beat (<see cref="MeanRunBeats"/>). Cached: the explorer asks for the same shapes for
+    /// every design.
     /// </summary>
     internal static BlockTurn[] BlockTurns(long pixels, long ow, long tm, long segp, in MacWork op, long beat) =>
-        TurnCache.GetOrAdd((pixels, ow, tm, segp, op.S, op.PadW, (long)op.KW * 65536 + op.Dil, op.IW * 65536 + beat, op.InputRowAlignment % beat == 0), key =>
+        TurnCache.GetOrAdd((pixels, ow, tm, segp, op.S, op.PadW, op.KW, op.Dil, op.IW, Gcd(op.InputRowAlignment, beat), beat), key =>
     {
-        var (px, w, t, sp, stride, pad, kwDil, iwBeat, aligned) = key;
-        long kw = kwDil / 65536, dil = kwDil % 65536, iw = iwBeat / 65536, b = iwBeat % 65536;
-        var turns = new BlockTurn[Ceil(px, t)];
+        var turns = new BlockTurn[Ceil(key.Pixels, key.Tm)];
         for (long blk = 0; blk < turns.Length; blk++)
         {
             long segments = 0, bursts = 0;
             double beats = 0;
-            for (long p0 = blk * t, end = Math.Min(px, p0 + t); p0 < end; )
+            for (long p0 = blk * key.Tm, end = Math.Min(key.Pixels, p0 + key.Tm); p0 < end; )
             {
-                long sx = p0 % w, len = Math.Min(Math.Min(sp, w - sx), end - p0);
+                long sx = p0 % key.Ow, len = Math.Min(Math.Min(key.Segp, key.Ow - sx), end - p0);
                 segments++;
-                for (long dx = 0; dx < kw; dx++)
+                for (long dx = 0; dx < key.Kw; dx++)
                 {
-                    long xs = sx * stride - pad + dx * dil, lo = Math.Max(0, xs), hi = Math.Min(iw - 1, xs + (len - 1) * stride);
+                    long xs = sx * key.S - key.PadW + dx * key.Dil, lo = Math.Max(0, xs), hi = Math.Min(key.Iw - 1, xs + (len - 1) * key.S);
                     if (lo > hi) continue;
                     bursts++;
-                    beats += aligned ? hi / b - lo / b + 1 : 1 + (hi - lo) / (double)b;
+                    beats += MeanRunBeats(lo, hi - lo + 1, key.Alignment, key.Beat);
                 }
                 p0 += len;
             }
