@@ -17,6 +17,13 @@ public sealed record TensorQuantization(IReadOnlyList<double> Scales, IReadOnlyL
     /// <summary>The IR data type of the tensor's integers: 8-bit (int8 or uint8) storage is int8, wider int16.</summary>
     public Precision Precision => Bits <= 8 ? Precision.Int8 : Precision.Int16;
 
+    /// <summary>
+    /// ONNX QuantizeLinear of one value: saturate(round_half_even(x / scale) + zero_point) to [qmin, qmax], the
+    /// division in float32 as the operator computes it. The one definition the ONNX evaluator and the packer share.
+    /// </summary>
+    public static long QuantizeLinear(float x, float scale, long zeroPoint, long qmin, long qmax) =>
+        Math.Clamp((long)Math.Round((double)(x / scale), MidpointRounding.ToEven) + zeroPoint, qmin, qmax);
+
     public string Describe() =>
         (Signed ? "int" : "uint") + Bits + (PerChannel ? $" per-channel (axis {Axis}, {Scales.Count} scales)" : $" scale {Scales[0]:G4}" + (ZeroPoints[0] != 0 ? $" zp {ZeroPoints[0]}" : ""));
 }

@@ -111,11 +111,8 @@ public sealed class ModelQuantization
     /// ONNX QuantizeLinear of one value, zero-centred: saturate(round_half_even(x / scale) + zp) − zp, the division in
     /// float32 as the operator computes it.
     /// </summary>
-    public static long Quantize(float x, TensorQuantization q)
-    {
-        var v = (long)Math.Round((double)(x / (float)q.Scales[0]), MidpointRounding.ToEven) + q.ZeroPoints[0];
-        return Math.Clamp(v, q.QMin, q.QMax) - q.ZeroPoints[0];
-    }
+    public static long Quantize(float x, TensorQuantization q) =>
+        TensorQuantization.QuantizeLinear(x, (float)q.Scales[0], q.ZeroPoints[0], q.QMin, q.QMax) - q.ZeroPoints[0];
 
     /// <summary>
     /// The fixed-point form mult·2^−shift of a real multiplier 0 &lt; m &lt; 2^30: mult in [2^30, 2^31), as TensorFlow

@@ -20,8 +20,7 @@ internal sealed partial class Evaluator
             for (var i = 0; i < q.Length; i++)
             {
                 var c = Channel(x.Dims, axis, i);
-                // float32 division, as the operator computes, then rounding half to even.
-                q[i] = Math.Clamp((long)Math.Round((double)((float)x.At(i) / (float)scale.At(c)), MidpointRounding.ToEven) + (zero is null ? 0 : zero.IntAt(c)), lo, hi);
+                q[i] = FpgaGen.Model.TensorQuantization.QuantizeLinear((float)x.At(i), (float)scale.At(c), zero is null ? 0 : zero.IntAt(c), lo, hi);
             }
             return Value.OfInts(x.Dims, q, type);
         });
