@@ -61,6 +61,14 @@ public sealed class TemplateLibrary
         globals["unroll"] = unroll;
         globals["unroll_body"] = unrollBody;
         globals["pipeline"] = pipeline;
+        // A buffer whose updates of one address are at least n iterations apart: aoc's ivdep with safelen precedes
+        // the loop (Intel FPGA SDK for OpenCL Best Practices Guide 6.1.5), HLS's DEPENDENCE sits in the pipelined
+        // loop's body (UG1399, pragma HLS dependence); numbers, not macros, since pragma arguments are not expanded.
+        // A distance of 1 (integer adders) promises nothing the tools do not see themselves.
+        globals.Import("dep_loop", new Func<string, long, string>((buffer, n) =>
+            flavor == Flavor.Intel && n > 1 ? $"#pragma ivdep safelen({n}) array({buffer})" : Drop));
+        globals.Import("dep_body", new Func<string, long, string>((buffer, n) =>
+            flavor == Flavor.Hls && n > 1 ? $"#pragma HLS DEPENDENCE variable={buffer} type=inter direction=RAW dependent=true distance={n}" : Drop));
         // Accumulator-dependence probes render only in the instrumented build.
         globals.Import("dep", new Func<string, string, string>((_, _) => Drop));
         foreach (var (name, f) in functions ?? new Dictionary<string, Delegate>())

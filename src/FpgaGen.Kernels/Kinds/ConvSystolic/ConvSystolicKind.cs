@@ -50,6 +50,7 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         var cwb = b.Define("CWB", Ceil(nmax, simd), "(CONVNMAX + simd - 1) / simd: channel words per block");
         b.Define("WVB", Ceil(simd, b.BeatElements) + 1, "(simd + BEAT - 1) / BEAT + 1: beats a tap's run of simd weights covers at most");
         b.Define("CTP", Math.Max(2L * simd, b.BeatElements), "max(2 * simd, BEAT): the reader's corner-turn iterations per segment of BEAT pixels");
+        b.Define("LAG", rows + cols - 2L, "rows + cols - 2: cycles from an item entering PE (0, 0) to its reaching PE (rows - 1, cols - 1)");
         b.Define("CTW", Math.Max(2L * rows, b.BeatElements), "max(2 * rows, BEAT): the writer's corner-turn iterations per segment of BEAT pixels");
         // pbuf holds one block of one step's patch, laid out with that step's own patch rows and columns (the reader
         // indexes it with patch_h × patch_w): sized for the largest such block over the steps, not for the largest
@@ -63,7 +64,13 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
                 b.Ram("pbuf", Elements.Data, simd, pbufDepth, copies: 2), b.Ram("wcache", Elements.Data, simd, rows * cwb * k * k, copies: 2),
                 b.Registers("twin", Elements.Data, 2L * simd * 2 * b.BeatElements), b.Registers("toff", Elements.Int, 2L * simd)),
             MacCompute(b, Name, "conv_systolic/body/compute", ["cs_x", "cs_w"], ["cs_o"],
-                b.Ram("acc", Elements.Accumulator, (long)rows * cols, tileH)),
+                b.Ram("acc", Elements.Accumulator, (long)rows * cols, tileH),
+                // The PEs' operand registers and tags, the skew delay lines (column c's c inputs, row r's r weight
+                // vectors) and the drain chain.
+                b.Registers("xr", Elements.Data, (long)rows * cols * simd), b.Registers("wr", Elements.Data, (long)rows * cols * simd),
+                b.Registers("tr", Elements.Int, (long)rows * cols), b.Registers("xs", Elements.Data, Triangle(cols) * simd),
+                b.Registers("xt", Elements.Int, Triangle(cols)), b.Registers("ws", Elements.Data, Triangle(rows) * simd),
+                b.Registers("dreg", Elements.Accumulator, (long)rows * cols)),
             MacWriter(b, Name, "conv_systolic/body/write", ["cs_o"], b.Registers("obuf", Elements.Data, 2L * rows * b.BeatElements)),
         ],
         [
@@ -81,7 +88,8 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
     /// units: unit k loads its patch (L: the corner turn, (nwc·patch_h·⌈patch_w/BEAT⌉ + 1)·max(2·simd, BEAT), or one
     /// iteration per patch pixel for channel-contiguous rows) and, when they change, its weights (rows·nwc·K²), while
     /// unit k−1 streams (S = nwc·K²·hc; the array gives each output row at least the adder latency): reader = Σ max(L, W, S) with
-    /// the first unit's max(L, W) and the last unit's S; the array Σ S plus hc·cols cycles to drain each tile; the
+    /// the first unit's max(L, W) and the last unit's S; the array Σ S plus, per tile, rows + cols − 2 cycles for the
+    /// skewed last item to reach the far PE and hc·cols cycles to drain the tile through the PE rows' chains; the
     /// writer stores each tile's NCHW rows through its corner turn in (hc·⌈cols/BEAT⌉ + 1)·max(2·rows, BEAT) cycles
     /// (other layouts: rows per pixel). The step takes the slowest, plus one pipeline fill. G·⌈M/rows⌉·⌈C/cols⌉·R·
     /// ⌈N/simd⌉·K² when streaming dominates, with padding waste whenever M, C or N do not divide the array.
@@ -127,7 +135,8 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
             reader += n * Math.Max(l, st) + fresh * (Math.Max(Math.Max(l, wt), st) - Math.Max(l, st));
             engine += n * sa;
         }
-        engine += (double)op.G * mT * wT * op.R * p.Cols;
+        // Per tile: rows + cols − 2 cycles for its last item to cross the array, then hc·cols to drain it.
+        engine += (double)op.G * mT * wT * (op.R * p.Cols + hT * (p.Rows + p.Cols - 2L));
         var (l0, w0, s0, _) = Unit(Math.Min(p.TileH, op.R), Math.Min(cwb, nT));
         var (_, _, sLast, _) = Unit(lastH, lastWords);
         reader += Math.Max(l0, w0) - Math.Max(Math.Max(l0, w0), s0) + sLast;
@@ -147,6 +156,9 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         // No separate fill: the first unit's load is part of the loop (inside compute).
         return new OpCost(compute, memory, 0, inputs + weights + outputs);
     }
+
+    /// <summary>Registers of the n delay lines 0..n−1 of a skewed feed (line i holds i items).</summary>
+    private static long Triangle(long n) => Math.Max(1, n * (n - 1) / 2);
 
     /// <summary>Channel words × patch rows × patch columns of one input-channel block of a step (what the reader puts in pbuf).</summary>
     private static long PatchWords(MacShape s, int simd, long cwb, int tileH, int cols) =>
