@@ -55,6 +55,9 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         b.Define("NSLOTS", RunBeats(tn, beat, true), "beats of a run of Tn outputs that starts on a beat");
         b.Define("CTP", Math.Max(2L * tk, beat), "max(2 * Tk, BEAT): the reader's corner-turn iterations per group of a segment and Tk reduction elements");
         b.Define("CTW", Math.Max(2L * tn, beat), "max(2 * Tn, BEAT): the writer's corner-turn iterations per segment of BEAT rows");
+        // Only a network with P·V-like products gets the corner turn of column weights (wtw) in hardware.
+        var columns = net.MacSteps.Any(MacWork.ColumnWeights);
+        b.Define("WCOL", columns ? 1 : 0, "1: some step's weights are runs of consecutive outputs (P.V's V), read through the corner turn wtw");
         VectorUnit.Define(b, net, vu);
         var ln = FusesLayerNorm;
         string[] read = ln ? ["gm_s", "gm_w", "gm_a"] : ["gm_w", "gm_a"];
@@ -70,7 +73,8 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         [
             MacReader(b, Id, "gemm/body/read", ln ? [new("fr", Elements.Float)] : [], ln ? ["norm", "f_off"] : [], read,
                 b.Ram("abuf", Elements.Data, tk, tm * ktmax, copies: 2), b.Registers("twin", Elements.Data, 2L * tk * 2 * beat),
-                b.Registers("toff", Elements.Int, 2L * tk), b.Registers("txs", Elements.Int, 2L * tk)),
+                b.Registers("toff", Elements.Int, 2L * tk), b.Registers("txs", Elements.Int, 2L * tk),
+                b.Registers("wtw", Elements.Data, columns ? tk * (Ceil(tn, beat) + 1) * beat : 1)),
             MacCompute(b, Id, "gemm/body/compute", ["gm_w", "gm_a"], ["gm_o"],
                 b.Registers("wreg", Elements.Data, 2L * tk * tn), b.Ram("acc", Elements.Accumulator, tn, tm)),
             MacWriter(b, Id, "gemm/body/write", ln ? ["gm_s", "gm_o"] : ["gm_o"],
@@ -113,8 +117,11 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         long dslots = dense ? RunBeats(p.Tk, beat, op.InputRowStride % beat == 0) : 1;
         long wslots = op.WeightRows ? RunBeats(p.Tk, beat, op.WeightRowStride % beat == 0) : 1;
         long oslots = RunBeats(p.Tn, beat, op.OutputRowStride % beat == 0);
+        // Column weights (P·V's V) turn the corner: a tile's Tk runs of Tn outputs in (their beats, one an iteration), then its Tn rows out.
+        bool colAligned = op.WeightColumnAlignment % beat == 0;
+        long wwin = op.WeightColumns ? p.Tk * RunBeats(p.Tn, beat, colAligned) + p.Tn : p.Tn * wslots;
         double Load(long blk, long rows) => dense ? rows * kT * dslots : turn ? (turns![blk].Segments * kT + 1) * ctp : rows * kT * p.Tk;
-        double Stream(long rows) => tiles * (double)Math.Max(rows, p.Tn * wslots);
+        double Stream(long rows) => tiles * (double)Math.Max(rows, wwin);
         long Rows(long blk) => Math.Min(p.Tm, m - blk * p.Tm);
         double cyclic = 0, engine = 0, writer = 0, stats = 0, aElements = 0, aBursts = 0, yElements = 0, yBursts = 0;
         bool yRowsAligned = op.OutputRowStride % beat == 0 && (p.Tn % beat == 0 || beat % p.Tn == 0);
@@ -155,7 +162,7 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         }
         // Parts run over all G·B blocks in one sequence: the first loads only, the last streams only.
         long last = blocks - 1;
-        double reader = op.G * (cyclic + stats) - Math.Max(Load(0, Rows(0)), Stream(Rows(last))) + Math.Max(Load(0, Rows(0)), p.Tn * wslots) + Stream(Rows(last));
+        double reader = op.G * (cyclic + stats) - Math.Max(Load(0, Rows(0)), Stream(Rows(last))) + Math.Max(Load(0, Rows(0)), wwin) + Stream(Rows(last));
         double compute = Math.Max(Math.Max(reader, op.G * engine + p.Tn), op.G * writer) + PipelineDepth;
         var e = target.Bytes;
         long k = op.StoredReduction, n = op.M;
@@ -165,7 +172,17 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         bool wAligned = op.WeightRowStride % beat == 0 && (p.Tk % beat == 0 || beat % p.Tk == 0);
         double wRowBytes = op.WeightRows ? ((kT - 1) * CoveredBeats(p.Tk, beat, wAligned) + CoveredBeats(k - (kT - 1) * p.Tk, beat, wAligned)) * beat * e : (double)k * e;
         double wRowBursts = op.WeightRows ? kT : k;
-        double a = op.G * (turn ? aElements : (double)m * k) * e, w = (double)op.G * blocks * n * wRowBytes, y = op.G * yElements * e;
+        double w = (double)op.G * blocks * n * wRowBytes;
+        if (op.WeightColumns)
+        {
+            // Per block and reduction element, each output tile's run of Tn (the last one's rest) as the beats it covers, a burst each.
+            long nT = Ceil(n, p.Tn);
+            double runBeats = (nT - 1) * CoveredBeats(p.Tn, beat, colAligned) + CoveredBeats(n - (nT - 1) * p.Tn, beat, colAligned);
+            w = (double)op.G * blocks * k * runBeats * beat * e;
+            wRowBytes = w / ((double)op.G * blocks * n);
+            wRowBursts = (double)k * nT / n;
+        }
+        double a = op.G * (turn ? aElements : (double)m * k) * e, y = op.G * yElements * e;
         // Bursts: a dense row is contiguous; the corner turn fetches one or two beats per lane and segment.
         double aBurst = op.DenseRows ? k * e : turn ? aElements * e / aBursts : e, wBurst = wRowBytes / wRowBursts;
         double memory = MemoryTiming.Cycles(a, aBurst, bytesPerCycle) + MemoryTiming.Cycles(w, wBurst, bytesPerCycle)
