@@ -57,12 +57,18 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         // kernel × largest stride × all channels, which no single step has (ResNet-50: the 7×7/2 stem has 3 channels).
         var pbufDepth = b.Define("PBUFD", Math.Max(1, net.MacSteps.Max(m => (long?)PatchWords(m.Shape, simd, cwb, tileH, cols)) ?? 1),
             "max over steps of min(CWB, words) * ((tile_h - 1) * stride + (kh - 1) * dil + 1) * ((cols - 1) * stride + (kw - 1) * dil + 1)");
+        // Only a network with P·V-like products gets the corner turn of column weights (wtw) in hardware.
+        var columns = net.MacSteps.Any(MacWork.ColumnWeights);
+        b.Define("WCOL", columns ? 1 : 0, "1: some step's weights are runs of consecutive outputs (P.V's V), read through the corner turn wtw");
+        b.Define("RSLOTS", RunBeats(rows, b.BeatElements, true), "beats of a run of rows outputs whose runs start on beats");
+        b.Define("WRBEATS", Ceil(rows, b.BeatElements) + 1, "beats an unaligned run of rows outputs covers at most");
         VectorUnit.Define(b, net, vu);
         var engine = new GroupPlan(Name, Name + "_top",
         [
             MacReader(b, Name, "conv_systolic/body/read", [], [], ["cs_x", "cs_w"],
                 b.Ram("pbuf", Elements.Data, simd, pbufDepth, copies: 2), b.Ram("wcache", Elements.Data, simd, rows * cwb * k * k, copies: 2),
-                b.Registers("twin", Elements.Data, 2L * simd * 2 * b.BeatElements), b.Registers("toff", Elements.Int, 2L * simd)),
+                b.Registers("twin", Elements.Data, 2L * simd * 2 * b.BeatElements), b.Registers("toff", Elements.Int, 2L * simd),
+                b.Registers("wtw", Elements.Data, columns ? simd * (Ceil(rows, b.BeatElements) + 1) * b.BeatElements : 1)),
             MacCompute(b, Name, "conv_systolic/body/compute", ["cs_x", "cs_w"], ["cs_o"],
                 b.Ram("acc", Elements.Accumulator, (long)rows * cols, tileH),
                 // The PEs' operand registers and tags, the skew delay lines (column c's c inputs, row r's r weight
@@ -113,6 +119,10 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         long turnIn = Math.Max(2L * p.Simd, beat), turnOut = Math.Max(2L * p.Rows, beat);
         long patchW = (p.Cols - 1L) * op.S + (op.KW - 1L) * op.Dil + 1;
         bool weightsStay = blocks == 1;
+        // A channel word's weights: rows·K² words, or for column weights (P·V's V) its simd runs of rows outputs'
+        // beats through the corner turn, then the rows words.
+        bool colAligned = op.WeightColumnAlignment % beat == 0;
+        long wordWeights = op.WeightColumns ? p.Simd * RunBeats(p.Rows, beat, colAligned) + p.Rows : (long)p.Rows * taps;
         var w = op;
         // The array gives an output row's accumulators at least the adder latency (idle iterations); the reader
         // sends only the hc rows.
@@ -120,7 +130,7 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         {
             long patchH = (hc - 1) * w.S + (w.KH - 1) * w.Dil + 1;
             double load = w.RowMajorInput ? (nwc * patchH * Ceil(patchW, beat) + 1) * turnIn : nwc * patchH * patchW;
-            return (load, (double)p.Rows * nwc * taps, nwc * taps * hc, nwc * taps * Math.Max(hc, lat));
+            return (load, nwc * (double)wordWeights, nwc * taps * hc, nwc * taps * Math.Max(hc, lat));
         }
         long lastH = op.R - (hT - 1) * p.TileH, lastWords = nT - (blocks - 1) * cwb;
         (long Count, long H, long Words)[] units = [((hT - 1) * (blocks - 1), p.TileH, cwb), (hT - 1, p.TileH, lastWords),
@@ -147,11 +157,40 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         long patchH0 = (h - 1) * op.S + op.KH, patchW0 = (cw - 1) * op.S + op.KW;
         double inTile = (double)op.N * patchH0 * patchW0 * e;
         double wTile = (double)rows * op.N * op.KH * op.KW * e;
-        double inputs = (double)op.G * mT * hT * wT * inTile;
+        double inputs = (double)op.G * mT * hT * wT * inTile, inBurst = (double)patchW0 * e;
+        if (!op.RowMajorInput && op.InputChannelStride == 1)
+        {
+            // Channel-contiguous pixels (a product's rows): each pixel's channel word, the beats it covers, a burst.
+            double beats = 0;
+            for (long wd = 0; wd < nT; wd++) beats += MeanRunBeats(wd * p.Simd, Math.Min(p.Simd, op.N - wd * p.Simd), op.InputPixelAlignment, beat);
+            double pixels = (double)op.G * mT * hT * wT * patchH0 * patchW0;
+            inputs = pixels * beats * beat * e;
+            inBurst = inputs / (pixels * nT);
+        }
         double weights = weightsStay ? (double)op.G * op.M * op.N * op.KH * op.KW * e : (double)op.G * mT * hT * wT * wTile;
         double outputs = (double)op.G * op.M * op.R * op.C * e;
-        double memory = MemoryTiming.Cycles(inputs, (double)patchW0 * e, bytesPerCycle)
-            + MemoryTiming.Cycles(weights, (double)op.N * op.KH * op.KW * e, bytesPerCycle)
+        double wBurst = (double)op.N * op.KH * op.KW * e;
+        if (!weightsStay && !op.WeightColumns)
+        {
+            // Reloaded per unit: each real PE row's tap run of the block's channels, the beats it covers, a burst.
+            double beats = 0;
+            for (long cb = 0; cb < blocks; cb++)
+                beats += MeanRunBeats(cb * cwb * p.Simd, Math.Min(cwb * p.Simd, op.N - cb * cwb * p.Simd), op.WeightRunAlignment, beat);
+            double runs = (double)op.G * hT * wT * op.M * taps;
+            weights = runs * beats * beat * e;
+            wBurst = weights / (runs * blocks);
+        }
+        if (op.WeightColumns)
+        {
+            // Per output-channel tile load: each input channel's run of the tile's outputs, the beats it covers, a burst.
+            double beats = 0;
+            for (long mt = 0; mt < mT; mt++) beats += MeanRunBeats(mt * p.Rows, Math.Min(p.Rows, op.M - mt * p.Rows), op.WeightColumnAlignment, beat);
+            double loads = (double)op.G * (weightsStay ? 1 : hT * wT);
+            weights = loads * op.N * beats * beat * e;
+            wBurst = weights / (loads * op.N * mT);
+        }
+        double memory = MemoryTiming.Cycles(inputs, inBurst, bytesPerCycle)
+            + MemoryTiming.Cycles(weights, wBurst, bytesPerCycle)
             + MemoryTiming.Cycles(outputs, (double)cw * e, bytesPerCycle);
         // No separate fill: the first unit's load is part of the loop (inside compute).
         return new OpCost(compute, memory, 0, inputs + weights + outputs);

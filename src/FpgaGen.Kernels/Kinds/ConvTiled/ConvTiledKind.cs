@@ -46,11 +46,17 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         b.Define("WVB", Ceil(tn, b.BeatElements) + 1, "(Tn + BEAT - 1) / BEAT + 1: beats a tap's run of Tn weights covers at most");
         b.Define("CTP", Math.Max(2L * tn, b.BeatElements), "max(2 * Tn, BEAT): the reader's corner-turn iterations per segment of BEAT pixels");
         b.Define("CTW", Math.Max(2L * tm, b.BeatElements), "max(2 * Tm, BEAT): the writer's corner-turn iterations per segment of BEAT pixels");
+        // Only a network with P·V-like products gets the corner turn of column weights (wtw) in hardware.
+        var columns = net.MacSteps.Any(MacWork.ColumnWeights);
+        b.Define("WCOL", columns ? 1 : 0, "1: some step's weights are runs of consecutive outputs (P.V's V), read through the corner turn wtw");
+        b.Define("MSLOTS", RunBeats(tm, b.BeatElements, true), "beats of a run of Tm outputs whose runs start on beats");
+        b.Define("WMBEATS", Ceil(tm, b.BeatElements) + 1, "beats an unaligned run of Tm outputs covers at most");
         VectorUnit.Define(b, net, vu);
         var engine = new GroupPlan(Name, Name + "_top",
         [
             MacReader(b, Name, "conv_tiled/body/read", [], [], ["ct_w", "ct_x"], b.Ram("ibuf", Elements.Data, tn, ith * itw, copies: 2),
-                b.Registers("twin", Elements.Data, 2L * tn * 2 * b.BeatElements), b.Registers("toff", Elements.Int, 2L * tn)),
+                b.Registers("twin", Elements.Data, 2L * tn * 2 * b.BeatElements), b.Registers("toff", Elements.Int, 2L * tn),
+                b.Registers("wtw", Elements.Data, columns ? tn * (Ceil(tm, b.BeatElements) + 1) * b.BeatElements : 1)),
             MacCompute(b, Name, "conv_tiled/body/compute", ["ct_w", "ct_x"], ["ct_o"],
                 b.Ram("wbuf", Elements.Data, (long)tm * tn, k * k, copies: 2), b.Ram("acc", Elements.Accumulator, tm, (long)tr * tc)),
             MacWriter(b, Name, "conv_tiled/body/write", ["ct_o"], b.Registers("obuf", Elements.Data, 2L * tm * b.BeatElements)),
@@ -92,8 +98,10 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         double Beats(bool on, long alignment, long nt) => !on ? 1 : MeanRunBeats(nt * p.Tn, Math.Min(p.Tn, w.N - nt * p.Tn), alignment, beat);
         // A tile's weight vectors: Tm·K² runs, the rows past the last output channel one iteration each (zeros).
         long lastRows = op.M - (mT - 1) * p.Tm;
-        double Weights(long nt, bool lastMt) =>
-            taps * ((lastMt ? lastRows : p.Tm) * Beats(w.WeightChannelsInnermost, w.WeightRunAlignment, nt) + (lastMt ? p.Tm - lastRows : 0));
+        // Column weights (P·V's V) turn the corner: the tile's Tn runs of Tm outputs in (their beats, one an iteration), then its Tm vectors out.
+        bool colAligned = op.WeightColumnAlignment % beat == 0;
+        double Weights(long nt, bool lastMt) => w.WeightColumns ? p.Tn * RunBeats(p.Tm, beat, colAligned) + p.Tm
+            : taps * ((lastMt ? lastRows : p.Tm) * Beats(w.WeightChannelsInnermost, w.WeightRunAlignment, nt) + (lastMt ? p.Tm - lastRows : 0));
         // Per output tile of th×tw pixels: its channel tiles' load (L), weights (W), stream (S) and drain cycles.
         // The engine gives a tap's pixels at least the adder latency (idle iterations); the reader sends only the pixels.
         (double L, double S, double SEngine, double Drain, double Write) Parts(long th, long tw, long nt)
@@ -160,6 +168,15 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
             }
             else inElements += times * cnt * inH * inW;
             double realRows = (double)op.M / mT; // output channels per output-channel tile, on average
+            if (op.WeightColumns)
+            {
+                // The channel tile's runs of each output-channel tile's outputs, on average over those tiles.
+                double colBeats = 0;
+                for (long mt = 0; mt < mT; mt++) colBeats += MeanRunBeats(mt * p.Tm, Math.Min(p.Tm, op.M - mt * p.Tm), op.WeightColumnAlignment, beat);
+                wBeats += times * cnt * colBeats / mT;
+                wBursts += times * cnt;
+                continue;
+            }
             wBeats += times * realRows * taps * (op.WeightChannelsInnermost ? Beats(true, op.WeightRunAlignment, nt) : (double)cnt / beat);
             wBursts += times * realRows * taps * (op.WeightChannelsInnermost ? 1 : cnt);
         }
