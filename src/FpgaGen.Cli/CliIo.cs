@@ -84,7 +84,7 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, ToolEnvironment?
         }
         catch (Exception e) when (UserError(e) is { } error)
         {
-            Err.WriteLine(error.Message);
+            Err.WriteLine(InputException.Shorten(error.Message));
             return error.Code;
         }
     }
@@ -101,7 +101,7 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, ToolEnvironment?
         }
         catch (Exception e) when (UserError(e) is { } error)
         {
-            Err.WriteLine(error.Message);
+            Err.WriteLine(InputException.Shorten(error.Message));
             return error.Code;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -20,21 +20,8 @@ internal static class OutputFolder
     /// </summary>
     public static void Check(string dir, bool force, string option = "--out")
     {
-        if (string.IsNullOrWhiteSpace(dir)) throw new UsageException($"{option}: empty folder name");
-        if (dir.Any(char.IsControl)) throw new UsageException($"{option} {InputException.OneLine(dir)}: control characters in a folder name");
-        if (Encoding.UTF8.GetByteCount(dir) > MaxPathBytes) throw new UsageException($"{option}: the path is {dir.Length} characters long; at most {MaxPathBytes} bytes");
-        var full = Path.GetFullPath(dir);
-        if (Encoding.UTF8.GetByteCount(full) > MaxPathBytes) throw new UsageException($"{option}: the path is longer than {MaxPathBytes} bytes");
-        foreach (var part in full.Split(Path.DirectorySeparatorChar))
-            if (Encoding.UTF8.GetByteCount(part) > MaxNameBytes)
-                throw new UsageException($"{option}: a folder name of {part.Length} characters is longer than the {MaxNameBytes} bytes a file system allows");
+        var full = CheckPath(dir, option, "folder");
         if (File.Exists(full)) throw new InputException($"{dir}: is a file, expected a folder");
-        // The nearest existing ancestor must be a folder: "FILE/sub" cannot be made.
-        for (var a = Path.GetDirectoryName(full); a is not null; a = Path.GetDirectoryName(a))
-        {
-            if (Directory.Exists(a)) break;
-            if (File.Exists(a)) throw new InputException($"{dir}: {a} is a file, so no folder can be made under it");
-        }
         if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !force)
             throw new InputException($"{dir}: folder exists and is not empty; pass --force to replace it");
         var parent = Path.GetDirectoryName(full) ?? full;
@@ -48,6 +35,29 @@ internal static class OutputFolder
         {
             throw new InputException($"{dir}: cannot create the folder there ({InputException.OneLine(e.Message)})");
         }
+    }
+
+    /// <summary>
+    /// The checks every output place gets, a folder or a file: a usable path (not empty, no control characters,
+    /// within PATH_MAX and NAME_MAX), not under a file. Returns the full path.
+    /// </summary>
+    public static string CheckPath(string path, string option, string kind)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new UsageException($"{option}: empty {kind} name");
+        if (path.Any(char.IsControl)) throw new UsageException($"{option} {InputException.OneLine(path)}: control characters in a {kind} name");
+        if (Encoding.UTF8.GetByteCount(path) > MaxPathBytes) throw new UsageException($"{option}: the path is {path.Length} characters long; at most {MaxPathBytes} bytes");
+        var full = Path.GetFullPath(path);
+        if (Encoding.UTF8.GetByteCount(full) > MaxPathBytes) throw new UsageException($"{option}: the path is longer than {MaxPathBytes} bytes");
+        foreach (var part in full.Split(Path.DirectorySeparatorChar))
+            if (Encoding.UTF8.GetByteCount(part) > MaxNameBytes)
+                throw new UsageException($"{option}: a name of {part.Length} characters is longer than the {MaxNameBytes} bytes a file system allows");
+        // The nearest existing ancestor must be a folder: "FILE/sub" cannot be made.
+        for (var a = Path.GetDirectoryName(full); a is not null; a = Path.GetDirectoryName(a))
+        {
+            if (Directory.Exists(a)) break;
+            if (File.Exists(a)) throw new InputException($"{path}: {a} is a file, so no {kind} can be made under it");
+        }
+        return full;
     }
 
     public static void Write(string dir, bool force, Action<string> writeInto)

@@ -21,7 +21,7 @@ public static class Program
         if (result.Errors.Count > 0)
         {
             // One line naming the option and what it accepts, not the error list followed by the whole help.
-            stderr.WriteLine(ParseErrors.Describe(result));
+            stderr.WriteLine(InputException.Shorten(ParseErrors.Describe(result)));
             return 2;
         }
         io.Command = ParseErrors.CommandPath(result.CommandResult);
@@ -29,8 +29,9 @@ public static class Program
     }
 
     /// <summary>Every command, as the CLI parses them (tests walk this tree to check every option's parse errors).</summary>
-    internal static RootCommand CreateRoot(CliIo io) =>
-        new("FpgaGen: from neural networks to ranked FPGA accelerator designs and vendor projects.")
+    internal static RootCommand CreateRoot(CliIo io)
+    {
+        var root = new RootCommand("FpgaGen: from neural networks to ranked FPGA accelerator designs and vendor projects.")
         {
             AnalyzeCommand.Create(io),
             DevicesCommand.Create(io),
@@ -44,4 +45,7 @@ public static class Program
             SimulateCommand.Create(io),
             CalibrateCommand.Create(io),
         };
+        EmptyValues.RefuseIn(root);
+        return root;
+    }
 }

@@ -32,6 +32,22 @@ public class InputException : Exception
         return sb.ToString();
     }
 
+    /// <summary>Longest error line printed whole; beyond it <see cref="Shorten"/> cuts out the middle.</summary>
+    public const int MaxMessageChars = 1000;
+
+    /// <summary>
+    /// <paramref name="message"/> with its middle left out when it is longer than <see cref="MaxMessageChars"/>: a
+    /// message quoting a 100,000-character value (an expression of 50,000 parentheses, a huge unknown argument) stays
+    /// readable, and its beginning (file, line, field) and end (the reason, which follows the quoted value) are kept.
+    /// </summary>
+    public static string Shorten(string message)
+    {
+        if (message.Length <= MaxMessageChars) return message;
+        const int head = 600, tail = 300;
+        var cut = message.Length - head - tail;
+        return $"{message[..head]} ...({cut:N0} characters left out)... {message[^tail..]}";
+    }
+
     public static string Locate(string? file, SourceMark mark)
     {
         var where = file ?? "";

@@ -29,6 +29,17 @@ public abstract class YNode
 
     public string AsString() => AsScalar().Value;
 
+    /// <summary>
+    /// The value as a name or other one-line text (<paramref name="what"/>: "layer name"): control characters (line
+    /// breaks, tabs, terminal escapes) are refused, since such text is shown in tables and messages line by line.
+    /// </summary>
+    public string AsOneLine(string what)
+    {
+        var v = AsString();
+        if (v.Any(char.IsControl)) throw Error($"{what} '{InputException.OneLine(v)}' has control characters (line breaks, tabs, escapes); it must be one line of text");
+        return v;
+    }
+
     public long AsLong()
     {
         var s = AsScalar().Value.Replace("_", "");

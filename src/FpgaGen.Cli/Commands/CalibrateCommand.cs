@@ -32,8 +32,7 @@ internal static class CalibrateCommand
         cmd.SetAction(r => io.Guard(() =>
         {
             var file = r.GetValue(output)!;
-            if (Directory.Exists(file)) throw new UsageException($"--out {file}: is a folder; expected the ranges file's name");
-            if (File.Exists(file) && !r.GetValue(force)) throw new UsageException($"--out {file}: file exists; pass --force to replace it");
+            OutputFile.Check(file, r.GetValue(force), "--out", "the ranges file");
             var loaded = ModelDataOptions.Load(r.GetValue(model)!, io.Notes);
             var (weights, source) = data.LoadWeights(r, loaded);
             io.Notes.WriteLine(source);

@@ -53,6 +53,8 @@ internal static class TuneCommand
                 if (exportFile is not null && importFile is not null) throw new UsageException("--export and --import cannot be combined; run them one after the other");
                 if (r.GetValue(kernel) is not null || r.GetValue(shape) is not null)
                     throw new UsageException($"--{(exportFile is not null ? "export" : "import")} works on the whole database; leave out --kernel and --shape");
+                // The export is written atomically, so an existing file is replaced whole.
+                if (exportFile is not null) OutputFile.Check(exportFile, force: null, "--export", "the export");
                 using var database = OpenDatabase(r.GetValue(db));
                 return exportFile is not null ? Export(io, database, exportFile) : Import(io, database, importFile!);
             }

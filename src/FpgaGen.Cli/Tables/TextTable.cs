@@ -30,7 +30,8 @@ public sealed class TextTable(string? title = null)
     public TextTable Row(params string?[] cells)
     {
         if (cells.Length != columns.Count) throw new ArgumentException($"a row of {cells.Length} cells in a table of {columns.Count} columns", nameof(cells));
-        rows.Add(cells);
+        // One row, one line: a cell's line break or terminal escape (a name from some file) is shown, not obeyed.
+        rows.Add(cells.Select(c => c is null ? null : InputException.OneLine(c)).ToArray());
         return this;
     }
 

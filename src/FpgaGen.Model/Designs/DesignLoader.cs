@@ -63,7 +63,7 @@ public sealed class DesignLoader
     private Network Read(YMap root)
     {
         root.CheckKeys("design", TopKeys);
-        var name = root.GetString("name") ?? Path.GetFileNameWithoutExtension(file);
+        var name = root.Get("name")?.AsOneLine("network name") ?? Path.GetFileNameWithoutExtension(file);
         var input = ReadInput(root.Require("input", "the input shape, e.g. [3, 224, 224]"));
         if (root.Get("layernorm") is { } layerNorm)
         {
@@ -76,6 +76,7 @@ public sealed class DesignLoader
             foreach (var (key, value) in blockNode.AsMap().Entries)
             {
                 var b = value.AsMap();
+                key.AsOneLine("block name");
                 b.CheckKeys($"block '{key.Value}'", ["args", "layers"]);
                 blocks[key.Value] = new Block(key.Value, b.Get("args")?.AsMap() ?? new YMap(file, b.Mark, []), b.Require("layers").AsSeq());
             }
@@ -93,7 +94,7 @@ public sealed class DesignLoader
         if (node is null) return null;
         var m = node.AsMap();
         m.CheckKeys("reference", ["params", "gmacs", "source"]);
-        return new ReferenceFigures(m.Get("params")?.AsLong(), m.Get("gmacs")?.AsDouble(), m.Require("source", "where the figures come from").AsString());
+        return new ReferenceFigures(m.Get("params")?.AsLong(), m.Get("gmacs")?.AsDouble(), m.Require("source", "where the figures come from").AsOneLine("reference source"));
     }
 
     private Shape ReadInput(YNode node)
@@ -130,7 +131,7 @@ public sealed class DesignLoader
             throw map.Require("repeat").Error($"unknown block '{blockName}' (defined blocks: {(blocks.Count == 0 ? "none" : string.Join(", ", blocks.Keys))})");
         var times = Resolve(map.Get("times"), scope)?.AsInt() ?? 1;
         if (times is <= 0 or > MaxLayers) throw map.Require("times").Error($"times: expected a count from 1 to {MaxLayers}, got {times}");
-        var name = map.GetString("name") ?? block.Name;
+        var name = map.Get("name")?.AsOneLine("repeat name") ?? block.Name;
         var precision = ReadPrecision(Resolve(map.Get("precision"), scope)) ?? scope.Precision;
 
         for (var i = 0; i < times; i++)
@@ -173,7 +174,7 @@ public sealed class DesignLoader
         raw.CheckKeys($"{kindName} layer", CommonLayerKeys.Concat(kind.Fields));
         var map = (YMap)Resolve(raw, scope)!;
 
-        var localName = map.GetString("name");
+        var localName = map.Get("name")?.AsOneLine("layer name");
         if (localName is null)
         {
             // Auto names count per kind ("relu3") and skip names the file already uses.

@@ -29,7 +29,12 @@ public static class JobsLog
 
     private const string What = "a sweep's Slurm job list (jobs.jsonl)";
 
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, RespectNullableAnnotations = true };
+    // Required constructor parameters too: a design record without its "project" (a damaged line) would otherwise
+    // come back with a null one, which the sweep's resume then uses as a path.
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true,
+    };
 
     public static void Append(string path, SubmittedArray array) => LineLog.Append(path, JsonSerializer.Serialize(array, Json), What);
 
@@ -44,7 +49,7 @@ public static class JobsLog
             if (line.Length == 0) continue;
             try
             {
-                if (JsonSerializer.Deserialize<SubmittedArray>(line, Json) is { JobId: > 0 } a) arrays.Add(a);
+                if (JsonSerializer.Deserialize<SubmittedArray>(line, Json) is { JobId: > 0 } a && Whole(a)) arrays.Add(a);
             }
             catch (JsonException)
             {
@@ -53,4 +58,8 @@ public static class JobsLog
         }
         return arrays;
     }
+
+    /// <summary>Every design there, with its key and project (list elements are not covered by the nullable checks).</summary>
+    private static bool Whole(SubmittedArray a) =>
+        a.Designs.All(d => d is { Rank: > 0, Key.Length: > 0, Project.Length: > 0 });
 }

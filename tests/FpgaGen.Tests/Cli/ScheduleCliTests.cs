@@ -66,6 +66,28 @@ public class ScheduleCliTests
         Assert.DoesNotContain(s.GetProperty("problems").EnumerateArray().Select(p => p.GetString()!), p => p.StartsWith($"loop {kind}/", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("fp32", 36)]
+    [InlineData("int8", 17)]
+    public void AMapRunStartingAfterTheClassTokenStoresBeatsAtIiOne(string precision, long writeTrips)
+    {
+        // The class token's copy writes the patch tokens one token (32 elements) into the output: not whole beats (a
+        // run that starts inside an int8 beat), so the writer used to store one element a lane (II 43 at vu=64). Now
+        // it stores the beats each vector covers, with byte enables: fp32 (16 a beat) the token's 4 beats and 8 vectors
+        // of 4 beats; int8 (64 a beat) 1 and 8 vectors straddling 2 beats each, which the model counts too.
+        using var dir = new TempDir();
+        var tinyVit = Path.Combine(DataPaths.Root, "tests", "FpgaGen.Tests", "Codegen", "Networks", "tiny_vit.yaml");
+        var design = dir.File("gemm.json", $$"""{"kernel": "gemm", "params": {"Tm": 32, "Tn": 16, "Tk": 16, "vu": 64}, "precision": "{{precision}}"}""");
+        var r = CliRunner.Run("simulate", tinyVit, "--device", "u280", "--design", design, "--schedule", "--format", "json");
+        var step = JsonDocument.Parse(r.Out).RootElement.GetProperty("schedule").GetProperty("steps").EnumerateArray()
+            .Single(s => s.GetProperty("name").GetString() == "class_token");
+        var write = step.GetProperty("loops").EnumerateArray().Single(l => l.GetProperty("kernel").GetString() == "vu_map_write");
+        Assert.Equal(1.0, write.GetProperty("ii").GetDouble());
+        Assert.Equal(writeTrips, write.GetProperty("trips").GetInt64());
+        Assert.InRange(step.GetProperty("cycles").GetDouble() / step.GetProperty("estimated_cycles").GetDouble(), 0.85, 1.15);
+        Assert.Equal(0, CliRunner.Run("simulate", tinyVit, "--device", "u280", "--design", design).Code);
+    }
+
     [Fact]
     public void TheRewrittenGemmEngineReachesItsEstimateAtIiOneOnConvolutions() =>
         // On-chip im2col through the corner turn, double-buffered row blocks, two weight tiles, corner-turn stores;

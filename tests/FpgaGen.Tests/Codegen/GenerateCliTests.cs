@@ -202,6 +202,9 @@ public class GenerateCliTests
         { "{\"kernel\": \"gemm\", \"params\": {\"Tm\": 8, \"Tn\": \"eight\", \"Tk\": 8, \"vu\": 8}}", [], "params.Tn: expected a positive integer" },
         { "{\"kernel\": \"gemm\", \"params\": {\"Tm\": 8, \"Tn\": 0, \"Tk\": 8, \"vu\": 8}}", [], "params.Tn: expected a positive integer" },
         { "{\"kernel\": \"conv_tiled\", \"params\": {\"Tm\": 8, \"Tn\": 16, \"Tr\": 7, \"Tc\": 7, \"vu\": 8}}", [], "breaks the constraint 'Tm >= Tn'" },
+        // Values outside the kernel space's declared ones (issue 13: these used to generate a project).
+        { "{\"kernel\": \"conv_tiled\", \"params\": {\"Tm\": 3, \"Tn\": 1, \"Tr\": 7, \"Tc\": 7, \"vu\": 8}}", [], "params.Tm: 3 is not in the declared space of kernel conv_tiled" },
+        { "{\"kernel\": \"conv_tiled\", \"params\": {\"Tm\": 16, \"Tn\": 4, \"Tr\": 7, \"Tc\": 7, \"vu\": 7}}", [], "params.vu: 7 is not in the declared space of kernel conv_tiled" },
         { "{\"kernel\": \"gemm\", \"params\": {\"Tm\": 8, \"Tn\": 8, \"Tk\": 8, \"vu\": 8}, \"precision\": \"fp16\"}", [], "does not support fp16" },
         { "{\"kernel\": \"gemm\", \"params\": {\"Tm\": 8, \"Tn\": 8, \"Tk\": 8, \"vu\": 8}, \"batch\": 0}", [], "batch: must be positive" },
         { "{\"kernel\": \"gemm\", \"params\": {\"Tm\": 256, \"Tn\": 128, \"Tk\": 128, \"vu\": 64}}", [], "does not fit a10_385a" },

@@ -83,6 +83,67 @@ public sealed class CliHostileTests : IDisposable
     }
 
     [Fact]
+    public void BadOutputFilePlacesAreRefusedBeforeAnyWork()
+    {
+        // The output files (calibrate's ranges file, tune's export) get the checks output folders get. --inputs names
+        // no folder, so an error about the place shows that it was checked before anything else.
+        var file = dir.File("plain.txt", "x");
+        var folder = Directory.CreateDirectory(Path.Combine(dir.Path, "a-folder")).FullName;
+        var db = Path.Combine(dir.Path, "t.sqlite");
+        string[] places = ["", "   ", Path.Combine(file, "sub.json"), "/proc/self/x.json", Path.Combine(dir.Path, new string('a', 5000)),
+            Path.Combine(dir.Path, string.Join("/", Enumerable.Repeat("abcdefgh", 600))), "a\nb.json", folder];
+        foreach (var place in places)
+        {
+            var c = CliRunner.Run("calibrate", "tiny_cnn", "--inputs", Path.Combine(dir.Path, "no-inputs"), "--out", place);
+            AssertOneLineError(c, 2);
+            Assert.DoesNotContain("--inputs", c.Err);
+            AssertOneLineError(CliRunner.Run("tune", "--export", place, "--db", db), 2);
+        }
+        Assert.Equal("x", File.ReadAllText(file));
+        Assert.Empty(Directory.GetFileSystemEntries(folder));
+        Assert.False(File.Exists(db), "the database was opened before the export's place was checked");
+        AssertOneLineError(CliRunner.Run("calibrate", "tiny_cnn", "--inputs", folder, "--out", file), 2, "file exists; pass --force");
+    }
+
+    [Fact]
+    public void AMessageQuotingAHugeValueIsShortenedKeepingItsReason()
+    {
+        // An expression of 50,000 parentheses is quoted by the error: the line keeps its start (file, line) and
+        // its end (why), not 100 kB.
+        var deep = new string('(', 50_000) + "16" + new string(')', 50_000);
+        var design = dir.File("deep.yaml", $"input: [3, 8, 8]\nlayers:\n  - {{kind: conv, out: ${deep}, kernel: 1}}\n");
+        var r = CliRunner.Run("analyze", design);
+        AssertOneLineError(r, 2, "deep.yaml:3:");
+        Assert.InRange(r.Err.TrimEnd().Length, 100, InputException.MaxMessageChars + 100);
+        Assert.Contains("characters left out", r.Err);
+        Assert.EndsWith("nested more than 100 deep at position 102", r.Err.TrimEnd());
+        // A parse error quoting a huge word, too.
+        var p = CliRunner.Run("analyze", "tiny_cnn", new string('b', 20_000));
+        AssertOneLineError(p, 2, "unrecognized command or argument");
+        Assert.EndsWith("; see 'fpgagen analyze --help'", p.Err.TrimEnd());
+        Assert.True(p.Err.Length < InputException.MaxMessageChars + 100, $"{p.Err.Length} characters");
+    }
+
+    [Fact]
+    public void ControlCharactersInADesignsNamesAreRefusedAndTableCellsStayOneLine()
+    {
+        foreach (var (yaml, what) in new[]
+        {
+            ("name: \"net\\nerror: forged\"\ninput: [3, 8, 8]\nlayers: [relu]\n", "network name"),
+            ("input: [3, 8, 8]\nlayers:\n  - {kind: relu, name: \"a\\tb\"}\n", "layer name"),
+            ("input: [3, 8, 8]\nlayers:\n  - {kind: relu, name: \"a\\e[31m\"}\n", "layer name"),
+            ("input: [3, 8, 8]\nblocks:\n  b: {layers: [relu]}\nlayers:\n  - {repeat: b, name: \"x\\ry\"}\n", "repeat name"),
+            ("input: [3, 8, 8]\nblocks:\n  \"b\\nc\": {layers: [relu]}\nlayers: [relu]\n", "block name"),
+        })
+            AssertOneLineError(CliRunner.Run("analyze", dir.File("names.yaml", yaml)), 2, $"{what} '");
+        // Names from other sources (an ONNX graph, a tool) cannot split a table row either.
+        var lines = new FpgaGen.Cli.Tables.TextTable().Column("layer").Column("kind").Row("a\nerror: forged", "relu\u001b[31m").Render(80, wide: false);
+        Assert.Equal(3, lines.Count);
+        Assert.Contains("a\\nerror: forged", lines[2]);
+        Assert.DoesNotContain('\u001b', lines[2]);
+    }
+
+    [Fact]
     public void OpenClDeviceOutOfRangeIsOneLine() =>
         AssertOneLineError(CliRunner.Run("simulate", "tiny_cnn", "--device", "u250", "--opencl-device", "999"), 2, "no OpenCL device 999");
 

@@ -169,7 +169,7 @@ public sealed class ClockAndShapeLimitTests : IDisposable
         Assert.Equal("x", File.ReadAllText(plain));
 
         var db = Path.Combine(dir.Path, "ok.sqlite");
-        AssertOneLineError(CliRunner.Run("tune", "--export", folder, "--db", db), "is a folder; name the export file");
+        AssertOneLineError(CliRunner.Run("tune", "--export", folder, "--db", db), "is a folder; expected a file name");
         AssertOneLineError(CliRunner.Run("tune", "--export", Path.Combine(dir.Path, "no", "x.json"), "--db", db), "folder");
         AssertOneLineError(CliRunner.Run("tune", "--export", Path.Combine(plain, "x.json"), "--db", db), "x.json");
         AssertOneLineError(CliRunner.Run("tune", "--export", "/proc/fpgagen-export.json", "--db", db), "cannot write the export");

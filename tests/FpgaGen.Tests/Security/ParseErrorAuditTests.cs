@@ -32,7 +32,22 @@ public class ParseErrorAuditTests
     private static IEnumerable<(Command Command, Option Option)> Options() =>
         Root.Subcommands.SelectMany(c => c.Options.Where(o => o is not System.CommandLine.Help.HelpOption && o.Arity.MaximumNumberOfValues > 0).Select(o => (c, o)));
 
-    /// <summary>One case per option and kind of mistake: a word for a number, a number beyond its type, the value left out.</summary>
+    private static bool TakesText(Type type) => type == typeof(string) || type == typeof(string[]) || type == typeof(List<string>);
+
+    private static IEnumerable<(string[] Path, Argument Argument)> Arguments(Command command, string[] path)
+    {
+        foreach (var sub in command.Subcommands)
+        {
+            string[] here = [.. path, sub.Name];
+            foreach (var a in sub.Arguments) yield return (here, a);
+            foreach (var x in Arguments(sub, here)) yield return x;
+        }
+    }
+
+    /// <summary>
+    /// One case per option and kind of mistake: a word for a number, a number beyond its type, the value left out, an
+    /// empty or blank text (which names no file; it used to reach .NET's path functions as a stack trace).
+    /// </summary>
     public static TheoryData<string, string[], string> Cases()
     {
         var data = new TheoryData<string, string[], string>();
@@ -48,7 +63,21 @@ public class ParseErrorAuditTests
             }
             if (option.Arity.MinimumNumberOfValues > 0)
                 data.Add(command.Name, [command.Name, .. valid, option.Name], $"'{option.Name}'");
+            if (TakesText(type))
+            {
+                data.Add(command.Name, [command.Name, .. valid, option.Name, ""], $"{option.Name}: empty value");
+                data.Add(command.Name, [command.Name, .. valid, option.Name, " "], $"{option.Name}: empty value");
+            }
         }
+        // Every text argument of every command and subcommand, given empty (the model has its own message, below).
+        foreach (var (path, argument) in Arguments(Root, []))
+            if (TakesText(argument.ValueType) && argument.Name != "model")
+            {
+                // The command's required options given, so that the empty argument is the only error.
+                var command = Root.Subcommands.Single(c => c.Name == path[0]);
+                var required = (path.Length > 1 ? command.Subcommands.Single(c => c.Name == path[1]) : command).Options.Where(o => o.Required).SelectMany(o => new[] { o.Name, "x" });
+                data.Add(path[0], [.. path, "", .. required], $"<{argument.Name}>: empty value");
+            }
         foreach (var command in Root.Subcommands)
         {
             data.Add(command.Name, [command.Name, .. Valid[command.Name], "--no-such-option"], "unrecognized command or argument '--no-such-option'");

@@ -285,6 +285,21 @@ public sealed class SweepFaultTests : IDisposable
         Assert.Throws<ArgumentException>(() => LineLog.Append(Path.Combine(dir.Path, "ok.jsonl"), "two\nlines", "a test log"));
     }
 
+    [Fact]
+    public void AJobsLogLineWithoutAFieldOrWithANullDesignIsSkipped()
+    {
+        // Found by FuzzTests.SlurmJobsLog: a design without "project" came back with a null path.
+        const string whole = """{"job_id":7,"submitted_utc":"2026-01-02T03:04:05Z","target":"report","array":"1-1","designs":[{"rank":1,"key":"k","project":"sweep/1-gemm-0a1b2c3d"}]}""";
+        var file = dir.File("jobs.jsonl", string.Join("\n",
+            whole,
+            whole.Replace(",\"project\":\"sweep/1-gemm-0a1b2c3d\"", ""),
+            whole.Replace("\"designs\":[{", "\"designs\":[null,{"),
+            whole.Replace("\"key\":\"k\",", ""),
+            whole.Replace("\"target\":\"report\",", "")) + "\n");
+        var arrays = FpgaGen.Toolchains.Slurm.JobsLog.Read(file);
+        Assert.Equal("sweep/1-gemm-0a1b2c3d", Assert.Single(Assert.Single(arrays).Designs).Project);
+    }
+
     // ---- FolderLock ----
 
     [Fact]

@@ -15,7 +15,7 @@ public class UsageErrorPointerTests
         { ["estimate", "tiny_cnn", "--device", "u250", "--kernel", "gemm", "--set", "Tm=8,Tn=8,Tk=8,vu=8", "--freq", "NaN"], "error: --freq: expected a clock of", "fpgagen estimate" },
         { ["estimate", "tiny_cnn", "--device", "u250", "--kernel", "gemm", "--set", "Tm=64,Tm=32,Tn=8,Tk=8,vu=8"], "error: --set: Tm is given twice", "fpgagen estimate" },
         { ["explore", "tiny_cnn", "--device", "u250", "--max-util", "1.5"], "error: --max-util: expected a fraction in", "fpgagen explore" },
-        { ["explore", "tiny_cnn", "--device", "u250", "--out", ""], "error: --out: empty folder name", "fpgagen explore" },
+        { ["explore", "tiny_cnn", "--device", "u250", "--out", ""], "error: --out: empty value", "fpgagen explore" },
         { ["generate", "tiny_cnn", "--device", "u250", "--out", new string('x', 5000)], "error: --out: the path is 5000 characters long", "fpgagen generate" },
         { ["generate", "tiny_cnn", "--device", "u250", "--design", "0", "--out", "/nonexistent/never"], "error: --design 0: ranks start at 1", "fpgagen generate" },
         { ["compile", "/nonexistent/project", "--timeout", "99999999999h"], "error: --timeout 99999999999h: at most 30 days", "fpgagen compile" },

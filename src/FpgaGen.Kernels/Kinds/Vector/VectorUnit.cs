@@ -129,11 +129,46 @@ public static class VectorUnit
         return new() { ["vm_a"] = items, ["vm_s"] = m.Binary ? items : 0, ["vm_o"] = items };
     }
 
+    /// <summary>
+    /// The map reader's iterations: VU_BEATS a vector when an operand is a run (one beat request an iteration), else
+    /// one a vector whose vu lanes each load an element (vu requests on the port: II vu).
+    /// </summary>
+    private static double MapReadIterations(MapStep m, int vu, long beat)
+    {
+        var vectors = (double)MapCounts(m, vu)["vm_a"];
+        // As MapStep.Args places them (the explorer costs every candidate: no argument dictionary here).
+        bool run = m.AAddr.X == 1 || (m.Binary && (m.SAddr ?? m.AAddr).X == 1);
+        return vectors * (run ? EngineTiming.Ceil(vu, beat) : vu);
+    }
+
+    /// <summary>
+    /// The map writer's iterations (templates/vector/body/map_write): VU_BEATS a vector for whole beats; for another
+    /// run, the beats each vector covers at the alignment its rows start at (the row offsets and vu place them: mean
+    /// over the residues modulo the beat, exact for one row); vu for a strided output (one element a lane).
+    /// </summary>
+    private static double MapWriteIterations(MapStep m, int vu, long beat)
+    {
+        var vectors = (double)MapCounts(m, vu)["vm_o"];
+        if (m.WholeBeats) return vectors * EngineTiming.Ceil(vu, beat);
+        if (m.YAddr.X != 1) return vectors * vu;
+        // Rows start at y_off plus multiples of the strides of the dimensions that have more than one index.
+        long rowAlign = 0;
+        if (m.Batch > 1) rowAlign = EngineTiming.Gcd(rowAlign, m.YAddr.B);
+        if (m.D0 > 1) rowAlign = EngineTiming.Gcd(rowAlign, m.YAddr.C);
+        if (m.D1 > 1) rowAlign = EngineTiming.Gcd(rowAlign, m.YAddr.Y);
+        long full = m.D2 / vu, tail = m.D2 % vu, start = m.Y.Offset + m.YAddr.Off;
+        var rows = (double)m.Batch * m.D0 * m.D1;
+        var perRow = (full > 0 ? full * EngineTiming.MeanRunBeats(start, vu, full > 1 ? EngineTiming.Gcd(rowAlign, vu) : rowAlign, beat) : 0)
+            + (tail > 0 ? EngineTiming.MeanRunBeats(start + full * vu, tail, rowAlign, beat) : 0);
+        return rows * perRow;
+    }
+
     private static long PoolVectors(PoolStep p, int vu) => (long)p.Batch * p.Channels * p.OH * EngineTiming.Ceil(p.OW, vu);
 
     /// <summary>
     /// Cycles of a vector step, from the pipelined loops of the templates: map streams its vectors, each taking the
-    /// VU_BEATS = ⌈vu / beat⌉ beats it spans on its port (one when vu fits a 512-bit beat); pool runs one loop per
+    /// VU_BEATS = ⌈vu / beat⌉ beats it spans on its port (one when vu fits a 512-bit beat) in the reader, and the beats
+    /// it covers in the writer (more when a run starts inside a beat), whichever takes longer; pool runs one loop per
     /// output row that loads the row's kh input rows (⌈iw / beat⌉ + 1 beats each) while it sends the previous row's
     /// kh·kw window vectors and one divisor vector per output vector, max(load, send) cycles, plus the first row's
     /// load; the row datapath makes four passes over each row (load rowbuf, reduce, second reduction, scale and send),
@@ -147,7 +182,7 @@ public static class VectorUnit
         switch (step)
         {
             case MapStep m:
-                compute = MapCounts(m, vu)["vm_a"] * (double)EngineTiming.Ceil(vu, beat);
+                compute = Math.Max(MapReadIterations(m, vu, beat), MapWriteIterations(m, vu, beat));
                 traffic = (m.Binary ? 3.0 : 2.0) * m.Batch * m.D0 * m.D1 * m.D2 * bytes;
                 break;
             case PoolStep p:

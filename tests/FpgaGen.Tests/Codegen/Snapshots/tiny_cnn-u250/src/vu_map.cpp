@@ -129,32 +129,41 @@ static void vu_map_write(
     int f_off,
     hls::stream<vu_vec>& vm_o)
 {
-    /* vu_map writer: back to the data type with the output scale. When the output is one run that starts on a beat
-       and may be written up to its last whole beat (y_whole, see MapStep.WholeBeats), it stores whole beats, one an
-       iteration: a vector of vu >= BEAT lanes takes VU_BEATS iterations (the first receives it), smaller vectors fill
-       one beat in turn. Otherwise one element per lane, never past the run. */
+    /* vu_map writer: back to the data type with the output scale, one beat request an iteration. When the output is
+       one run that starts on a beat and may be written up to its last whole beat (y_whole, see MapStep.WholeBeats),
+       it stores whole beats: a vector of vu >= BEAT lanes takes VU_BEATS iterations (the first receives it), smaller
+       vectors fill one beat in turn. Any other run of consecutive elements (y_2 == 1: several rows, or a run that
+       starts inside a beat, such as the tokens after a class token) stores the beats each vector covers, with byte
+       enables, so never past the run. A strided output stores one element per lane. */
     const float out_inv = fq[f_off + 2];
-    const int chunks = (d2 + vu - 1) / vu, per = y_whole ? VU_BEATS : 1;
+    const int chunks = (d2 + vu - 1) / vu, run = y_2 == 1;
     for (int b = 0; b < batch; b++)
     for (int i0 = 0; i0 < d0; i0++)
     for (int i1 = 0; i1 < d1; i1++) {
         const int ybase = y_off + b * y_b + i0 * y_0 + i1 * y_1;
-        fg_beat ob[VU_BEATS];
+        fg_beat ob[VU_WIN];
         vu_vec ov;
         int kc = 0, j = 0; /* the vector, its beat */
-        for (int it = 0; it < chunks * per; it++) {
+        while (kc < chunks) {
 #pragma HLS PIPELINE II=1
-            const int k0 = kc * vu;
-            if (j == 0) ov = CH_READ(vm_o);
-            if (y_whole) {
-                if (j == 0) {
+            const int k0 = kc * vu, cnt = FG_MIN(vu, d2 - k0), e0 = ybase + k0;
+            const int first = e0 / BEAT, last = (e0 + cnt - 1) / BEAT;
+            const int beats = y_whole ? VU_BEATS : run ? last - first + 1 : 1;
+            if (j == 0) {
+                ov = CH_READ(vm_o);
+                if (y_whole || run) {
                     for (int l = 0; l < vu; l++) {
 #pragma HLS UNROLL
-                        ob[l / BEAT].v[(k0 + l) % BEAT] = fg_from_float(ov.v[l] * out_inv);
+                        if (y_whole) ob[l / BEAT].v[(k0 + l) % BEAT] = fg_from_float(ov.v[l] * out_inv);
+                        else if (l < cnt) ob[(e0 + l) / BEAT - first].v[(e0 + l) % BEAT] = fg_from_float(ov.v[l] * out_inv);
                     }
                 }
+            }
+            if (y_whole) {
                 /* a beat is complete when the vector ends on a beat boundary, or at the run's last vector */
                 if (k0 + j * BEAT < d2 && ((k0 + vu) % BEAT == 0 || kc == chunks - 1)) GMB_PUT(y, (ybase + k0) / BEAT + j, ob[j]);
+            } else if (run) {
+                GMB_PUT_PART(y, first + j, ob[j], j == 0 ? e0 % BEAT : 0, first + j == last ? (e0 + cnt - 1) % BEAT : BEAT - 1);
             } else {
                 for (int l = 0; l < vu; l++) {
 #pragma HLS UNROLL
@@ -162,7 +171,7 @@ static void vu_map_write(
                     if (k < d2) y[ybase + k * y_2] = fg_from_float(ov.v[l] * out_inv);
                 }
             }
-            if (++j == per) { j = 0; kc++; }
+            if (++j == beats) { j = 0; kc++; }
         }
     }
 }
