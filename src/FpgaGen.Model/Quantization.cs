@@ -18,6 +18,12 @@ public sealed record TensorQuantization(IReadOnlyList<double> Scales, IReadOnlyL
     public Precision Precision => Bits <= 8 ? Precision.Int8 : Precision.Int16;
 
     /// <summary>
+    /// The zero-centred range [qmin − zp, qmax − zp] of the stored values q − zero point (per tensor): what a
+    /// tensor saturates to, and what its storage must hold (<see cref="QuantizedStorage"/>).
+    /// </summary>
+    public (long Lo, long Hi) StoredRange => (QMin - ZeroPoints[0], QMax - ZeroPoints[0]);
+
+    /// <summary>
     /// ONNX QuantizeLinear of one value: saturate(round_half_even(x / scale) + zero_point) to [qmin, qmax], the
     /// division in float32 as the operator computes it. The one definition the ONNX evaluator and the packer share.
     /// </summary>

@@ -44,12 +44,15 @@ internal static class ImportNotes
     private static string QuantNote(Network network, int qdq, int qlinear)
     {
         var macs = network.Layers.Where(l => l.Macs > 0).ToList();
-        var int8 = macs.Count(l => l.Precision == Precision.Int8);
+        var quantized = macs.Count(l => l.Quantization is not null);
         var perChannel = macs.Count(l => l.Quantization?.Weights.PerChannel == true);
+        var wide = network.Layers.Where(l => l.Precision == Precision.Int16).Select(l => l.Name).ToList();
         var parts = new List<string>();
         if (qdq > 0) parts.Add($"{qdq} QuantizeLinear/DequantizeLinear nodes on activations became the int8 tensors between layers");
         if (qlinear > 0) parts.Add($"{qlinear} QLinearConv/QLinearMatMul became int8 layers");
-        return $"quantized model: {string.Join("; ", parts)}; {int8} of {macs.Count} MAC layers are int8 ({perChannel} with per-channel weight scales), "
-               + $"{macs.Count - int8} stay float and run at the network's data type (--precision)";
+        var storage = wide.Count == 0 ? ""
+            : $"; {string.Join(", ", wide.Take(6))}{(wide.Count > 6 ? ", …" : "")} store values q − zero point that need 9 bits (a uint8 zero point other than 128) and are int16";
+        return $"quantized model: {string.Join("; ", parts)}; {quantized} of {macs.Count} MAC layers are quantized ({perChannel} with per-channel weight scales), "
+               + $"{macs.Count - quantized} stay float and run at the network's data type (--precision){storage}";
     }
 }

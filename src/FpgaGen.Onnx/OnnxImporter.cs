@@ -110,6 +110,7 @@ public static class OnnxImporter
             throw new InputException($"{path}: no operator of the graph becomes a layer (every node is a no-op on the input, such as an identity Transpose or Reshape, or a constant computation); there is nothing to run");
         var network = Network.Build(Path.GetFileNameWithoutExtension(path), inputs.Shape, lowering.Layers, path);
         lowering.Verify();
+        QuantizedStorage.Apply(network);
         notes.AddRange(ImportNotes.Describe(validated, evaluator, lowering, network));
         return new OnnxImport(network, notes) { Input = inputs.Data, Parameters = lowering.Parameters };
     }

@@ -41,7 +41,7 @@ public sealed class ModelQuantization
                     tensors[l.Name] = o;
                 }
             }
-            else if (l.Macs == 0 && l.Precision == Precision.Int8 && l.Inputs.Count == 1 && tensors.TryGetValue(l.Inputs[0], out var same))
+            else if (l.Macs == 0 && l.Precision?.IsFixedPoint() == true && l.Inputs.Count == 1 && tensors.TryGetValue(l.Inputs[0], out var same))
                 tensors[l.Name] = same;
         }
         // A MAC layer must read its input at the scale it was written with: the model requantizing in between (a
@@ -105,7 +105,7 @@ public sealed class ModelQuantization
     }
 
     /// <summary>The zero-centred stored range [qmin − zp, qmax − zp] of a tensor.</summary>
-    public static (long Lo, long Hi) StoredRange(TensorQuantization q) => (q.QMin - q.ZeroPoints[0], q.QMax - q.ZeroPoints[0]);
+    public static (long Lo, long Hi) StoredRange(TensorQuantization q) => q.StoredRange;
 
     /// <summary>
     /// ONNX QuantizeLinear of one value, zero-centred: saturate(round_half_even(x / scale) + zp) − zp, the division in

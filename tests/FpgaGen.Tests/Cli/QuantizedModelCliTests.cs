@@ -32,6 +32,60 @@ public class QuantizedModelCliTests
         Assert.Contains("[-123, 132], which int8 does not hold; use --precision int16", bad.Err);
     }
 
+    /// <summary>
+    /// explore → generate → simulate with no --precision: the layers whose zero-centred values need 9 bits (uint8
+    /// zero points other than 128) are int16 in analyze, the explorer ranks int16 designs, and the project it
+    /// picks generates and simulates bit exactly; only an explicit --precision int8 is refused.
+    /// </summary>
+    [Fact]
+    public void TheDefaultFlowStoresNineBitValuesAsInt16()
+    {
+        var model = Fixture("qdq_int8.onnx");
+        var analyze = CliRunner.Run("analyze", model, "--format", "json");
+        Assert.True(analyze.Code == 0, analyze.Err);
+        using (var doc = JsonDocument.Parse(analyze.Out))
+        {
+            var types = doc.RootElement.GetProperty("layers").EnumerateArray().ToDictionary(l => l.GetProperty("name").GetString()!, l => l.GetProperty("precision").GetString());
+            // conv1 reads the input at zero point 123 ([-123, 132]); conv2 reads [0, 127] and stores [0, 109] after its
+            // ReLU (zero point 146); conv3 stores [0, 130] (zero point 125); fc stores [-112, 143] (zero point 112).
+            Assert.Equal("int16", types["conv1"]);
+            Assert.Equal("int8", types["conv2"]);
+            Assert.Equal("int8", types["pool"]);
+            Assert.Equal("int16", types["conv3"]);
+            Assert.Equal("int16", types["fc"]);
+        }
+        Assert.Contains("conv1, conv3, relu3, avg, Flatten, fc store values q − zero point that need 9 bits", analyze.Err);
+
+        var dir = Path.Combine(Path.GetTempPath(), $"fpgagen-qdqflow-{Guid.NewGuid():N}");
+        try
+        {
+            var explore = CliRunner.Run("explore", model, "--device", "a10_385a", "--out", Path.Combine(dir, "explore"), "--top", "3");
+            Assert.True(explore.Code == 0, explore.Err);
+            Assert.Contains("int16+int8", explore.Out);
+            Assert.True(File.Exists(Path.Combine(dir, "explore", "report.html")));
+            using (var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "explore", "designs.json"))))
+                Assert.All(doc.RootElement.GetProperty("designs").EnumerateArray(), d => Assert.Equal("int16", d.GetProperty("precision").GetString()));
+
+            var generate = CliRunner.Run("generate", model, "--device", "a10_385a", "--design", Path.Combine(dir, "explore", "designs.json"), "--rank", "1",
+                "--out", Path.Combine(dir, "project"));
+            Assert.True(generate.Code == 0, generate.Err);
+            Assert.Contains("packed with qdq_int8's own scales and zero points", generate.Out);
+
+            var simulate = CliRunner.Run("simulate", model, "--device", "a10_385a", "--design", Path.Combine(dir, "project", "design.json"), "--format", "json");
+            Assert.True(simulate.Code == 0, simulate.Out + simulate.Err);
+            using (var doc = JsonDocument.Parse(simulate.Out))
+            {
+                var steps = doc.RootElement.GetProperty("steps").EnumerateArray().ToList();
+                Assert.Equal(6, steps.Count);
+                Assert.All(steps, s => Assert.Equal(0, s.GetProperty("lsb_error").GetInt64()));
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public void SimulateNamesTheMixedModelsFloatLayers()
     {
