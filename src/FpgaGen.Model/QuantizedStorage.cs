@@ -25,6 +25,7 @@ public static class QuantizedStorage
             if (l.Precision != Precision.Int8) continue;
             var read = l.Inputs.Where(stored.ContainsKey).Select(i => stored[i]).ToList();
             if (l.Quantization is { } q) read.Add(q.Input.StoredRange);
+            if (l is RequantizeLayer rq) read.Add(rq.From.StoredRange);
             if (Written(net, l, read) is { } w) stored[l.Name] = w;
             var need = stored.TryGetValue(l.Name, out var own) ? read.Append(own) : read;
             if (need.Any(r => r.Lo < Int8.Lo || r.Hi > Int8.Hi))
@@ -47,6 +48,7 @@ public static class QuantizedStorage
             // is stored is already rectified.
             return FusedRelu(net, l) ? (Math.Max(r.Lo, 0), r.Hi) : r;
         }
+        if (l is RequantizeLayer rq) return rq.To.StoredRange;
         if (l.Macs > 0 || read.Count == 0) return null;
         var (lo, hi) = (read.Min(r => r.Lo), read.Max(r => r.Hi));
         return l is ActivationLayer { Function: ActivationKind.Relu or ActivationKind.Relu6 } ? (Math.Max(lo, 0), hi) : (lo, hi);

@@ -53,7 +53,8 @@ internal static class WeightsPlanner
                 && (q.Layers.Any(l => net.Layers.Any(n => n.Name == l && n.Quantization is not null)) || modelInputs.Contains(q.Y.Calibration));
             record.Ints = alloc.Add(SectionType.Int, quantized ? 4 + 2L * ((MacStep)step).Shape.Groups * ((MacStep)step).Shape.MOut : 2);
             record.ModelQuantized = quantized;
-            record.Floats = alloc.Add(SectionType.Float, 4);
+            // A requantization at fixed point also holds its output scale and stored range [lo, hi] (floats 3 to 5).
+            record.Floats = alloc.Add(SectionType.Float, precision.IsFixedPoint() && step is MapStep { Op: MapOp.Requantize } ? 6 : 4);
             step.Record = record;
             step.Pending = null;
             records.Add(record);
