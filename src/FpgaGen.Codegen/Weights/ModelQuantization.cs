@@ -26,7 +26,7 @@ public sealed class ModelQuantization
     public static ModelQuantization? Of(Network net)
     {
         var layers = net.Layers.Where(l => l.Quantization is not null).ToDictionary(l => l.Name, l => l.Quantization!);
-        if (layers.Count == 0) return null;
+        if (layers.Count == 0 && !net.Layers.Any(l => l is RequantizeLayer)) return null;
         var tensors = new Dictionary<string, TensorQuantization>();
         foreach (var l in net.Layers)
         {

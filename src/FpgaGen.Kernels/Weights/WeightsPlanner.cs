@@ -61,7 +61,8 @@ internal static class WeightsPlanner
         }
         return new WeightsLayout
         {
-            Format = records.Any(r => r.ModelQuantized) ? WeightsLayout.ModelQuantizedFormatId
+            // A requantization (fixed point) is the model's own scales too: tools/pack_weights.py must not calibrate it.
+            Format = records.Any(r => r.ModelQuantized || r.Floats.Count == 6) ? WeightsLayout.ModelQuantizedFormatId
                 : records.Any(r => r.Weight?.FoldStoredLayerNorm is not null) ? WeightsLayout.StoredLayerNormFormatId : WeightsLayout.FormatId,
             Precision = precision.Id(),
             DataType = DataTypeName(precision),

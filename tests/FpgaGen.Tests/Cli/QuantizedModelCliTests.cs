@@ -86,6 +86,26 @@ public class QuantizedModelCliTests
         }
     }
 
+    /// <summary>The operator form's requantization between its layers (0.05 -> 0.04) is a step of its own, bit exact.</summary>
+    [Fact]
+    public void ARequantizationBetweenLayersSimulatesBitExactly()
+    {
+        var analyze = CliRunner.Run("analyze", Fixture("qlinear_ops.onnx"));
+        Assert.True(analyze.Code == 0, analyze.Err);
+        Assert.Matches(@"quant2\s+requantize\s+0\.05->0\.04", analyze.Out);
+        Assert.Contains("1 of the QuantizeLinear nodes quantize a tensor the model already quantized at other parameters and became requantize layers", analyze.Err);
+        var r = CliRunner.Run("simulate", Fixture("qlinear_ops.onnx"), "--device", "a10_385a", "--format", "json", "--precision", "int16");
+        Assert.True(r.Code == 0, r.Out + r.Err);
+        using var doc = JsonDocument.Parse(r.Out);
+        var steps = doc.RootElement.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("step").GetString()!);
+        Assert.Equal(["conv", "quant2", "fc"], steps.Keys);
+        Assert.All(steps.Values, s => Assert.Equal(0, s.GetProperty("lsb_error").GetInt64()));
+        // int8 cannot hold its uint8 tensors at zero point 0 ([0, 255] zero-centred).
+        var narrow = CliRunner.Run("simulate", Fixture("qlinear_ops.onnx"), "--device", "a10_385a", "--precision", "int8");
+        Assert.Equal(2, narrow.Code);
+        Assert.Contains("which int8 does not hold; use --precision int16", narrow.Err);
+    }
+
     [Fact]
     public void SimulateNamesTheMixedModelsFloatLayers()
     {

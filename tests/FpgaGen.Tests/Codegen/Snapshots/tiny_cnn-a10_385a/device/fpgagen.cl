@@ -32,6 +32,7 @@
 #define FG_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define FG_MAX(a, b) ((a) > (b) ? (a) : (b))
 #define FG_FLOOR(v) floor(v)
+#define FG_RINT(v) rint(v)
 #define FG_EXP(v) exp(v)
 #define FG_ERF(v) erf(v)
 #define FG_SQRT(v) sqrt(v)
@@ -57,6 +58,7 @@ typedef struct { DTYPE v[BEAT]; } fg_beat;
 #define FG_MAP_GELU 3
 #define FG_MAP_SIGMOID 4
 #define FG_MAP_ADD 5
+#define FG_MAP_REQUANTIZE 6
 #define FG_POOL_MAX 0
 #define FG_POOL_AVG 1
 #define FG_POOL_LRN 2
@@ -89,6 +91,16 @@ FG_INLINE DTYPE fg_from_float(float v)
     return (DTYPE)v;
 #endif
 }
+
+#if FG_FIXED && defined(VU_REQUANT)
+/* A quantized model's requantization as ONNX's QuantizeLinear computes it on the dequantized value v (zero-centred):
+   v / scale in float32, round half to even (rint in the default rounding mode), saturate to the tensor's own range
+   [lo, hi] = [qmin - zp, qmax - zp]. */
+FG_INLINE DTYPE fg_quantize_linear(float v, float scale, float lo, float hi)
+{
+    return (DTYPE)FG_MIN(FG_MAX(FG_RINT(v / scale), lo), hi);
+}
+#endif
 
 #if FG_FIXED
 /* Integer requantization of an accumulator: round(t * mult / 2^shift), saturated to the data type. */
@@ -665,6 +677,7 @@ __kernel void vu_map_write(
     int d0,
     int d1,
     int d2,
+    int op,
     int y_off,
     int y_b,
     int y_0,
@@ -673,11 +686,20 @@ __kernel void vu_map_write(
     int y_whole,
     int f_off)
 {
-    /* vu_map writer: back to the data type with the output scale. When the output is one run that starts on a beat
-       and may be written up to its last whole beat (y_whole, see MapStep.WholeBeats), it stores whole beats, one an
-       iteration: a vector of vu >= BEAT lanes takes VU_BEATS iterations (the first receives it), smaller vectors fill
-       one beat in turn. Otherwise one element per lane, never past the run. */
+    /* vu_map writer: back to the data type with the output scale (VU_OUT). When the output is one run that starts
+       on a beat and may be written up to its last whole beat (y_whole, see MapStep.WholeBeats), it stores whole
+       beats, one an iteration: a vector of vu >= BEAT lanes takes VU_BEATS iterations (the first receives it),
+       smaller vectors fill one beat in turn. Otherwise one element per lane, never past the run. */
     const float out_inv = fq[f_off + 2];
+#if FG_FIXED && defined(VU_REQUANT)
+    /* A quantized model's requantization (FG_MAP_REQUANTIZE) converts as ONNX's QuantizeLinear (fg_quantize_linear)
+       with the output scale and stored range [lo, hi], floats 3 to 5 of its parameters. */
+    const int rq = op == FG_MAP_REQUANTIZE;
+    const float rq_s = rq ? fq[f_off + 3] : 1.0f, rq_lo = rq ? fq[f_off + 4] : 0.0f, rq_hi = rq ? fq[f_off + 5] : 0.0f;
+#define VU_OUT(v) (rq ? fg_quantize_linear(v, rq_s, rq_lo, rq_hi) : fg_from_float((v) * out_inv))
+#else
+#define VU_OUT(v) fg_from_float((v) * out_inv)
+#endif
     const int chunks = (d2 + vu - 1) / vu, per = y_whole ? VU_BEATS : 1;
     for (int b = 0; b < batch; b++)
     for (int i0 = 0; i0 < d0; i0++)
@@ -693,7 +715,7 @@ __kernel void vu_map_write(
                 if (j == 0) {
 #pragma unroll
                     for (int l = 0; l < vu; l++) {
-                        ob[l / BEAT].v[(k0 + l) % BEAT] = fg_from_float(ov.v[l] * out_inv);
+                        ob[l / BEAT].v[(k0 + l) % BEAT] = VU_OUT(ov.v[l]);
                     }
                 }
                 /* a beat is complete when the vector ends on a beat boundary, or at the run's last vector */
@@ -702,12 +724,13 @@ __kernel void vu_map_write(
 #pragma unroll
                 for (int l = 0; l < vu; l++) {
                     const int k = k0 + l;
-                    if (k < d2) y[ybase + k * y_2] = fg_from_float(ov.v[l] * out_inv);
+                    if (k < d2) y[ybase + k * y_2] = VU_OUT(ov.v[l]);
                 }
             }
             if (++j == per) { j = 0; kc++; }
         }
     }
+#undef VU_OUT
 }
 
 /* ---- vu_pool: vector unit, vu lanes (max and average pooling) ---- */
