@@ -91,6 +91,8 @@ public class MixedPrecisionTests
         Assert.True(r.Code == 0, r.Err);
         // conv2 reads the float conv1's output at zero point 0 ([0, 255] zero-centred: 9 bits), so it is int16.
         Assert.Contains("fp32+int16+int8", r.Out);
+        // The figures are the per-layer-type what-if; generated kernels run one type, and the command says so.
+        Assert.Contains("the generated kernels run one data type, so `generate` and `simulate` of these designs run every layer at fp32", r.Err);
         var uniform = CliRunner.Run("explore", model, "--device", "a10_385a", "--top", "2", "--precision", "int8");
         Assert.Equal(0, uniform.Code);
         Assert.DoesNotContain("fp32+int16+int8", uniform.Out);
