@@ -58,7 +58,7 @@ internal static class CommonOptions
             ? $"note: {net.Name} has its own layer types ({own.Describe()}); the kernels run one data type ({precision}): its quantized layers with the model's scales and zero points"
                 + (floats.Count > 0 ? $", its float layers ({string.Join(", ", floats)}) with calibration ranges" : "")
             : $"note: {net.Name} has its own layer types ({own.Describe()}); the kernels run one data type, so {command} runs every layer at {precision}"
-                + (quantized ? "; --precision int8 or int16 runs the quantized layers with the model's own scales" : "");
+                + (quantized ? $"; --precision {(own.Types.Contains(global::FpgaGen.Precision.Int16) ? "int16" : "int8 or int16")} runs the quantized layers with the model's own scales" : "");
     }
 
     /// <summary>

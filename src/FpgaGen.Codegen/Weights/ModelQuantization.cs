@@ -61,8 +61,8 @@ public sealed class ModelQuantization
         return new ModelQuantization(tensors, layers);
     }
 
-    private static bool Same(TensorQuantization a, TensorQuantization b) =>
-        a.Scales[0] == b.Scales[0] && a.ZeroPoints[0] == b.ZeroPoints[0] && a.Signed == b.Signed && a.Bits == b.Bits;
+    /// <summary>The same stored values: scale and zero-centred range (uint8 at zero point 128 is int8 at 0).</summary>
+    private static bool Same(TensorQuantization a, TensorQuantization b) => a.Scales[0] == b.Scales[0] && a.StoredRange == b.StoredRange;
 
     /// <summary>The quantization of a tensor by calibration key, if the model gives one.</summary>
     public TensorQuantization? Tensor(string key) => tensors.GetValueOrDefault(key);

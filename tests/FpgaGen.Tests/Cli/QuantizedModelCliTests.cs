@@ -79,6 +79,17 @@ public class QuantizedModelCliTests
                 Assert.Equal(6, steps.Count);
                 Assert.All(steps, s => Assert.Equal(0, s.GetProperty("lsb_error").GetInt64()));
             }
+            Assert.Contains("the kernels run one data type (int16)", simulate.Err);
+
+            // --design best (the default) explores as explore does: the same int16 design, weights.bin packed.
+            var best = CliRunner.Run("generate", model, "--device", "a10_385a", "--out", Path.Combine(dir, "best"));
+            Assert.True(best.Code == 0, best.Err);
+            Assert.Contains(", int16, batch 1,", best.Out);
+            Assert.Contains("packed with qdq_int8's own scales and zero points", best.Out);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "project", "weights.bin")), File.ReadAllBytes(Path.Combine(dir, "best", "weights.bin")));
+            var simulateBest = CliRunner.Run("simulate", model, "--device", "a10_385a");
+            Assert.True(simulateBest.Code == 0, simulateBest.Out + simulateBest.Err);
+            Assert.Contains("the kernels run one data type (int16)", simulateBest.Err);
         }
         finally
         {
