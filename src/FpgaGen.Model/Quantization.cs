@@ -18,6 +18,12 @@ public sealed record TensorQuantization(IReadOnlyList<double> Scales, IReadOnlyL
     public Precision Precision => Bits <= 8 ? Precision.Int8 : Precision.Int16;
 
     /// <summary>
+    /// The zero-centred range [qmin − zp, qmax − zp] of the stored values q − zero point (per tensor): what a
+    /// tensor saturates to, and what its storage must hold (<see cref="QuantizedStorage"/>).
+    /// </summary>
+    public (long Lo, long Hi) StoredRange => (QMin - ZeroPoints[0], QMax - ZeroPoints[0]);
+
+    /// <summary>
     /// ONNX QuantizeLinear of one value: saturate(round_half_even(x / scale) + zero_point) to [qmin, qmax], the
     /// division in float32 as the operator computes it. The one definition the ONNX evaluator and the packer share.
     /// </summary>
@@ -33,3 +39,24 @@ public sealed record TensorQuantization(IReadOnlyList<double> Scales, IReadOnlyL
 /// and, when the model requantizes the result, its output. Bias (int32 at scale input·weight in ONNX) follows.
 /// </summary>
 public sealed record LayerQuantization(TensorQuantization Input, TensorQuantization Weights, TensorQuantization? Output);
+
+/// <summary>
+/// A quantized model's rescale of a tensor: read at <see cref="From"/> (as its writer stores it) and stored at
+/// <see cref="To"/>. ONNX writes it as a QuantizeLinear of a tensor the model quantized with other parameters (a
+/// DequantizeLinear, ReLU or reshapes, then QuantizeLinear at a new scale): QuantizeLinear(DequantizeLinear(q)) rounds
+/// once more, so it is a step of its own, not part of the writer's requantization. Element-wise, no parameters: at a
+/// fixed-point type the vector unit computes (q − zp)·s_from in float32 as DequantizeLinear does, then
+/// QuantizeLinear's rounding half to even and saturation to To's range; at a floating-point type it copies (the
+/// model's other QuantizeLinear nodes are not emulated there either).
+/// </summary>
+public sealed class RequantizeLayer(string name, IReadOnlyList<string> inputs, TensorQuantization from, TensorQuantization to) : Layer(name, inputs)
+{
+    public TensorQuantization From { get; } = !from.PerChannel ? from : throw new ShapeException("a requantization of a per-channel tensor is not supported");
+    public TensorQuantization To { get; } = !to.PerChannel ? to : throw new ShapeException("a requantization to per-channel parameters is not supported");
+
+    public override string Kind => "requantize";
+
+    public override string Details => FormattableString.Invariant($"{From.Scales[0]:G4}->{To.Scales[0]:G4}");
+
+    protected override Shape InferShape(IReadOnlyList<Shape> inputs) => inputs[0];
+}

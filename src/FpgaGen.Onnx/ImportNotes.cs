@@ -31,7 +31,7 @@ internal static class ImportNotes
         if (counts.GetValueOrDefault("class_token") > 0 || counts.GetValueOrDefault("pos_embed") > 0)
             yield return "ViT embeddings: the learned class token concatenated before the tokens and the learned position embedding added to them became class_token and pos_embed layers";
         if (counts.GetValueOrDefault("qdq") > 0 || counts.GetValueOrDefault("qlinear") > 0)
-            yield return QuantNote(network, counts.GetValueOrDefault("qdq"), counts.GetValueOrDefault("qlinear"));
+            yield return QuantNote(network, counts.GetValueOrDefault("qdq"), counts.GetValueOrDefault("qlinear"), counts.GetValueOrDefault("requantize"));
         if (counts.GetValueOrDefault("batchnorm") is > 0 and var bn)
         {
             var channels = counts["batchnorm_channels"];
@@ -41,15 +41,19 @@ internal static class ImportNotes
         }
     }
 
-    private static string QuantNote(Network network, int qdq, int qlinear)
+    private static string QuantNote(Network network, int qdq, int qlinear, int requantize)
     {
         var macs = network.Layers.Where(l => l.Macs > 0).ToList();
-        var int8 = macs.Count(l => l.Precision == Precision.Int8);
+        var quantized = macs.Count(l => l.Quantization is not null);
         var perChannel = macs.Count(l => l.Quantization?.Weights.PerChannel == true);
+        var wide = network.Layers.Where(l => l.Precision == Precision.Int16).Select(l => l.Name).ToList();
         var parts = new List<string>();
         if (qdq > 0) parts.Add($"{qdq} QuantizeLinear/DequantizeLinear nodes on activations became the int8 tensors between layers");
         if (qlinear > 0) parts.Add($"{qlinear} QLinearConv/QLinearMatMul became int8 layers");
-        return $"quantized model: {string.Join("; ", parts)}; {int8} of {macs.Count} MAC layers are int8 ({perChannel} with per-channel weight scales), "
-               + $"{macs.Count - int8} stay float and run at the network's data type (--precision)";
+        if (requantize > 0) parts.Add($"{requantize} of the QuantizeLinear nodes quantize a tensor the model already quantized at other parameters and became requantize layers");
+        var storage = wide.Count == 0 ? ""
+            : $"; {string.Join(", ", wide.Take(6))}{(wide.Count > 6 ? ", …" : "")} store values q − zero point that need 9 bits (a uint8 zero point other than 128) and are int16";
+        return $"quantized model: {string.Join("; ", parts)}; {quantized} of {macs.Count} MAC layers are quantized ({perChannel} with per-channel weight scales), "
+               + $"{macs.Count - quantized} stay float and run at the network's data type (--precision){storage}";
     }
 }

@@ -27,6 +27,28 @@ public sealed record OnnxImport(Network Network, IReadOnlyList<string> Notes)
 public sealed record OnnxParameter(string Name, string Tensor, bool Transposed = false, double Scale = 1)
 {
     public float[]? Constant { get; init; }
+
+    /// <summary>The tensor holds integers (QLinearConv/QLinearMatMul weights, their int32 bias): the real values.</summary>
+    public IntegerTensor? Dequantize { get; init; }
+}
+
+/// <summary>
+/// How an integer tensor of the operator form maps to real values, as DequantizeLinear computes them in float32:
+/// value[i] = (q[i] − zero_point[c])·scale[c], c = (i / <see cref="Stride"/>) mod Scales.Count (per tensor: one
+/// scale). In the ONNX tensor's own layout (before any transposition).
+/// </summary>
+public sealed record IntegerTensor(IReadOnlyList<double> Scales, IReadOnlyList<long> ZeroPoints, long Stride)
+{
+    public float[] Real(float[] q)
+    {
+        var real = new float[q.Length];
+        for (var i = 0; i < q.Length; i++)
+        {
+            var c = (int)(i / Stride % Scales.Count);
+            real[i] = (float)(q[i] - ZeroPoints[ZeroPoints.Count == 1 ? 0 : c]) * (float)Scales[c];
+        }
+        return real;
+    }
 }
 
 /// <summary>
@@ -110,6 +132,7 @@ public static class OnnxImporter
             throw new InputException($"{path}: no operator of the graph becomes a layer (every node is a no-op on the input, such as an identity Transpose or Reshape, or a constant computation); there is nothing to run");
         var network = Network.Build(Path.GetFileNameWithoutExtension(path), inputs.Shape, lowering.Layers, path);
         lowering.Verify();
+        QuantizedStorage.Apply(network);
         notes.AddRange(ImportNotes.Describe(validated, evaluator, lowering, network));
         return new OnnxImport(network, notes) { Input = inputs.Data, Parameters = lowering.Parameters };
     }

@@ -39,7 +39,8 @@ public sealed record LsbComparison(long Elements, long MaxLsb, long Differing, l
 /// <item>Fused LayerNorm (ln_linear): row mean and 1/σ in float over Tk lane partial sums, then
 /// v = sw·(acc − mean·ΣW)·rstd + b', ReLU/ReLU6 in float, fg_from_float(v·out_inv).</item>
 /// <item>Vector unit: q·scale in float32, the op in float32 (lane partial sums of vu lanes for rows), then
-/// fg_from_float: ⌊v + ½⌋ in float, clamped to [QMIN, QMAX].</item>
+/// fg_from_float: ⌊v + ½⌋ in float, clamped to [QMIN, QMAX]; a requantization divides by its output scale, rounds half to
+/// even and clamps to its output's stored range (fg_quantize_linear).</item>
 /// </list>
 /// The arena can be fed the kernels' own tensors before each step (<see cref="Prepare"/>), so a float step's
 /// allowed one-LSB difference does not spread into the exact comparison of the integer steps after it.
@@ -297,6 +298,8 @@ public sealed class IntegerReference
         long fOff = a["f_off"];
         float sa = BlobFloat(fOff), ss = BlobFloat(fOff + 1), outInv = BlobFloat(fOff + 2);
         var op = (MapOp)a["op"];
+        // A requantization converts as ONNX's QuantizeLinear (fg_quantize_linear): ÷ sy in float32, half to even, saturated to [lo, hi].
+        var (rqS, rqLo, rqHi) = op == MapOp.Requantize ? (BlobFloat(fOff + 3), BlobFloat(fOff + 4), BlobFloat(fOff + 5)) : (1f, 0f, 0f);
         var pa = Pointer(step, "a");
         var ps = Pointer(step, "s");
         for (long b = 0; b < a["batch"]; b++)
@@ -314,7 +317,8 @@ public sealed class IntegerReference
                             MapOp.Add => v + ps(a["s_off"] + b * a["s_b"] + i0 * a["s_0"] + i1 * a["s_1"] + k * a["s_2"]) * ss,
                             _ => v,
                         };
-                        arena[a["y_off"] + b * a["y_b"] + i0 * a["y_0"] + i1 * a["y_1"] + k * a["y_2"]] = FromFloat(r * outInv);
+                        arena[a["y_off"] + b * a["y_b"] + i0 * a["y_0"] + i1 * a["y_1"] + k * a["y_2"]] =
+                            op == MapOp.Requantize ? (int)Min(Max(MathF.Round(r / rqS, MidpointRounding.ToEven), rqLo), rqHi) : FromFloat(r * outInv);
                     }
     }
 

@@ -38,7 +38,7 @@ public static class ModelWeights
         {
             if (!sources.TryGetValue(name, out var p))
                 throw new InputException($"{import.Network.Name}: the ONNX importer does not say which tensor layer parameter '{name}' comes from (a fused pattern); give the weights with --weights FILE.npz");
-            var values = p.Constant ?? lookup(p.Tensor) ?? throw new InputException(missing(p.Tensor));
+            var values = p.Constant ?? (lookup(p.Tensor) is { } raw ? p.Dequantize?.Real(raw) ?? raw : null) ?? throw new InputException(missing(p.Tensor));
             weights[name] = FromOnnxLayout(p, values, shape, import.Network.Name);
         }
         return weights;
@@ -59,7 +59,8 @@ public static class ModelWeights
         foreach (var (name, shape) in all)
         {
             if (npz.TryGetValue(name, out var direct)) weights[name] = direct;
-            else if (sources.TryGetValue(name, out var p) && npz.TryGetValue(p.Tensor, out var onnx)) weights[name] = FromOnnxLayout(p, onnx, shape, path);
+            else if (sources.TryGetValue(name, out var p) && npz.TryGetValue(p.Tensor, out var onnx))
+                weights[name] = FromOnnxLayout(p, p.Dequantize?.Real(onnx) ?? onnx, shape, path);
             else if (shortNames.ContainsKey(ShortName(name)) && npz.TryGetValue(ShortName(name), out var state)) weights[name] = state;
             else
             {

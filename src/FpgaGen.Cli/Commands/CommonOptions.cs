@@ -58,8 +58,19 @@ internal static class CommonOptions
             ? $"note: {net.Name} has its own layer types ({own.Describe()}); the kernels run one data type ({precision}): its quantized layers with the model's scales and zero points"
                 + (floats.Count > 0 ? $", its float layers ({string.Join(", ", floats)}) with calibration ranges" : "")
             : $"note: {net.Name} has its own layer types ({own.Describe()}); the kernels run one data type, so {command} runs every layer at {precision}"
-                + (quantized ? "; --precision int8 or int16 runs the quantized layers with the model's own scales" : "");
+                + (quantized ? $"; --precision {(own.Types.Contains(global::FpgaGen.Precision.Int16) ? "int16" : "int8 or int16")} runs the quantized layers with the model's own scales" : "");
     }
+
+    /// <summary>
+    /// What the figures of a mixed-precision estimate are: the estimator models one engine that runs each layer at
+    /// its own type, but the generated kernels run one data type (the widest), so a project generated from such a
+    /// design does not run at them. Null for a network of one type.
+    /// </summary>
+    public static string? MixedFiguresNote(FpgaGen.Estimation.LayerPrecisions? types) => types is { Mixed: true } t
+        ? $"note: the {t.Describe()} figures model an engine that runs each layer at its own type (the datapath at {t.Widest.Id()}, narrower layers "
+          + $"packing more MACs per DSP where the device does, converting between types); the generated kernels run one data type, so `generate` "
+          + $"and `simulate` of these designs run every layer at {t.Widest.Id()} (their figures: `estimate --precision {t.Widest.Id()}`)"
+        : null;
 
     /// <summary>The network with <c>--layernorm</c> applied (itself for "model").</summary>
     public static FpgaGen.Model.Network WithLayerNorm(FpgaGen.Model.Network net, string? choice) => choice?.ToLowerInvariant() switch

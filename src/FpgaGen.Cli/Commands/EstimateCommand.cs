@@ -37,6 +37,7 @@ internal static class EstimateCommand
             // The model's own layer types (mixed precision) unless --precision is given: the datapath at the widest.
             var types = r.GetResult(precision) is { Implicit: false } ? null : LayerPrecisions.Of(net, PrecisionExtensions.Parse(r.GetValue(precision)!));
             types?.Check(dev, net);
+            if (CommonOptions.MixedFiguresNote(types) is { } mixed) io.Notes.WriteLine(mixed);
             var target = new Target(dev, types?.Widest ?? PrecisionExtensions.Parse(r.GetValue(precision)!));
             var km = KernelKinds.Get(r.GetValue(kernel)!);
             var config = km.Space.Parse(r.GetValue(set)!);

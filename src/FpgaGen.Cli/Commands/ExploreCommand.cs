@@ -62,6 +62,7 @@ internal static class ExploreCommand
             var outPath = r.GetValue(outDir);
             if (outPath is not null) OutputFolder.Check(outPath, r.GetValue(force));
 
+            if (CommonOptions.MixedFiguresNote(options.Layers) is { } mixed) io.Notes.WriteLine(mixed);
             var result = RunWithProgress(io, net, options);
             if (outPath is not null)
                 OutputFolder.Write(outPath, r.GetValue(force), dir =>

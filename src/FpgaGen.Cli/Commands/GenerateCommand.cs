@@ -7,6 +7,9 @@ using FpgaGen.Codegen.Weights;
 using FpgaGen.Estimation;
 using FpgaGen.Exploration;
 using FpgaGen.Hardware;
+using FpgaGen.Kernels;
+using FpgaGen.Kernels.Kinds;
+using FpgaGen.Kernels.Lowering;
 
 namespace FpgaGen.Cli.Commands;
 
@@ -23,7 +26,7 @@ internal static class GenerateCommand
             DefaultValueFactory = _ => "best",
         };
         var rank = new Option<int?>("--rank") { Description = "With a designs.json file: the rank to take" };
-        var precision = new Option<string?>("--precision") { Description = "Data type(s) to explore for best/rank: fp32|fp16|int16|int8, a comma list, or all (default fp32); must match a design file's" };
+        var precision = new Option<string?>("--precision") { Description = "Data type(s) to explore for best/rank: fp32|fp16|int16|int8, a comma list, or all (default: a model's own layer types at the widest of them, else fp32); must match a design file's" };
         var batch = new Option<int?>("--batch") { Description = "Batch size (default 1; must match a design file's)" };
         var maxUtil = CommonOptions.MaxUtil();
         var layerNorm = CommonOptions.LayerNorm();
@@ -84,11 +87,21 @@ internal static class GenerateCommand
                 Precisions = ExploreCommand.ParsePrecisions(precision ?? "fp32", dev),
                 Batch = batch ?? 1,
                 MaxUtil = util,
+                // As explore ranks a model with its own layer types (a quantized model's int8/int16 layers) unless
+                // --precision is given: the design is then at the widest of them.
+                Layers = precision is null ? LayerPrecisions.Of(net, Precision.Fp32) : null,
             };
             var result = Explorer.Run(net, options);
             if (result.Designs.Count == 0) throw new UsageException($"no design of {net.Name} fits {dev.Id} under --max-util {util.ToString(CultureInfo.InvariantCulture)}");
             if (wanted > result.Designs.Count) throw new UsageException($"--design {wanted}: only {result.Designs.Count} designs fit");
-            return (result.Designs[wanted - 1], wanted, result.Pareto[wanted - 1]);
+            var chosen = result.Designs[wanted - 1];
+            if (options.Layers is { Mixed: true })
+            {
+                // The kernels run one data type: the project's figures are the chosen design's at it, as for a design file.
+                var kind = KernelKinds.Get(chosen.Kernel);
+                chosen = new Estimator(kind, Lowerer.Lower(net, kind.Lowering, chosen.Precision, chosen.Batch), new Target(dev, chosen.Precision)).Evaluate(chosen.Config);
+            }
+            return (chosen, wanted, result.Pareto[wanted - 1]);
         }
         if (!File.Exists(choice)) throw new UsageException($"--design {choice}: expected best, a rank, or a JSON file (file not found)");
         var selection = DesignDocument.Read(choice, rank);

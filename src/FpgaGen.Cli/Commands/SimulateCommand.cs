@@ -24,7 +24,7 @@ internal static class SimulateCommand
         var device = CommonOptions.Device();
         var design = new Option<string>("--design") { Description = "best (the explorer's first), a rank, or a design JSON file", DefaultValueFactory = _ => "best" };
         var rank = new Option<int?>("--rank") { Description = "With a designs.json file: the rank to take" };
-        var precision = new Option<string?>("--precision") { Description = "Data type for best/rank: fp32|fp16|int16|int8 (default fp32)" };
+        var precision = new Option<string?>("--precision") { Description = "Data type for best/rank: fp32|fp16|int16|int8 (default: a model's own layer types at the widest of them, else fp32)" };
         var batch = new Option<int?>("--batch") { Description = "Batch size (default 1)" };
         var maxUtil = CommonOptions.MaxUtil();
         var layerNorm = CommonOptions.LayerNorm();
@@ -73,8 +73,9 @@ internal static class SimulateCommand
             var net = loaded.Network;
             var dev = DeviceCatalog.Default.Get(r.GetValue(device)!);
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
-            if (CommonOptions.OwnTypesNote(net, r.GetValue(precision) ?? "fp32", "simulate") is { } note) io.Notes.WriteLine(note);
             var (estimate, _, _) = GenerateCommand.Choose(r.GetValue(design)!, r.GetValue(rank), r.GetValue(precision), r.GetValue(batch), net, dev, util);
+            // The type the design runs (a design file's, or the chosen one's), not the option's default.
+            if (CommonOptions.OwnTypesNote(net, estimate.Precision.Id(), "simulate") is { } note) io.Notes.WriteLine(note);
             var accelerator = AcceleratorDesign.Create(net, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch, dev);
             if (r.GetValue(schedule)) return ScheduleView.Run(io, accelerator, dev, estimate, r.GetValue(openclDevice), r.GetValue(format)!, r.GetValue(wide));
             if (r.GetValue(ranges) is not null && r.GetValue(calibrateInputs) is not null)

@@ -134,7 +134,16 @@ public static class Testbench
                 arrays.Add(new("a", "DTYPE", Rebase(args, "a_off", Extent(("batch", "a_b"), ("d0", "a_0"), ("d1", "a_1"), ("d2", "a_2")) + 1), data));
                 arrays.Add(new("s", "DTYPE", Rebase(args, "s_off", Extent(("batch", "s_b"), ("d0", "s_0"), ("d1", "s_1"), ("d2", "s_2")) + 1), data));
                 arrays.Add(new("y", "DTYPE", Rebase(args, "y_off", Extent(("batch", "y_b"), ("d0", "y_0"), ("d1", "y_1"), ("d2", "y_2")) + 1), ""));
-                VectorParams(args, arrays, fparams, fixedPoint, 0);
+                var requantizes = fixedPoint && m.Op == MapOp.Requantize;
+                VectorParams(args, arrays, fparams, fixedPoint, requantizes ? 2 : 0);
+                if (requantizes)
+                {
+                    // [sa, ss, 1/sy, sy, lo, hi]: the output scale divides (÷ 0.0625 as × 16 elsewhere), and a range
+                    // narrower than the values reach, so the saturation acts.
+                    var q = design.Lowered.Precision == Precision.Int8 ? 10 : 150;
+                    fparams[3] = "0.0625f";
+                    fparams.AddRange([string.Create(CultureInfo.InvariantCulture, $"{-q / 2}.0f"), string.Create(CultureInfo.InvariantCulture, $"{q}.0f")]);
+                }
                 reference = "fg::ref_map(a_, a.data(), s.data(), fq.data(), fq.data(), y_ref.data());";
                 break;
             }

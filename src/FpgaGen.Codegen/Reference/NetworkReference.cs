@@ -94,6 +94,9 @@ public static class NetworkReference
                 return Concat(xs, cat, batch);
             case FlattenLayer:
                 return x;
+            case RequantizeLayer:
+                // The reference is the model without activation quantization (its QuantizeLinear nodes are identities).
+                return x;
             case SoftmaxLayer:
                 return Softmax(x, inShape[^1], 1);
             case LayerNormLayer { Stats: LayerNormStats.Stored }:

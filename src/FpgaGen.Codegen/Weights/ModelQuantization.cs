@@ -26,7 +26,7 @@ public sealed class ModelQuantization
     public static ModelQuantization? Of(Network net)
     {
         var layers = net.Layers.Where(l => l.Quantization is not null).ToDictionary(l => l.Name, l => l.Quantization!);
-        if (layers.Count == 0) return null;
+        if (layers.Count == 0 && !net.Layers.Any(l => l is RequantizeLayer)) return null;
         var tensors = new Dictionary<string, TensorQuantization>();
         foreach (var l in net.Layers)
         {
@@ -41,20 +41,28 @@ public sealed class ModelQuantization
                     tensors[l.Name] = o;
                 }
             }
-            else if (l.Macs == 0 && l.Precision == Precision.Int8 && l.Inputs.Count == 1 && tensors.TryGetValue(l.Inputs[0], out var same))
+            else if (l is RequantizeLayer rq)
+            {
+                if (tensors.TryGetValue(rq.Inputs[0], out var written) && !Same(written, rq.From))
+                    throw new InputException($"layer {l.Name} requantizes '{rq.Inputs[0]}' from scale {rq.From.Scales[0]:G6} zero point {rq.From.ZeroPoints[0]}, " +
+                        $"but it is written at scale {written.Scales[0]:G6} zero point {written.ZeroPoints[0]}");
+                tensors[l.Name] = rq.To;
+            }
+            else if (l.Macs == 0 && l.Precision?.IsFixedPoint() == true && l.Inputs.Count == 1 && tensors.TryGetValue(l.Inputs[0], out var same))
                 tensors[l.Name] = same;
         }
-        // A MAC layer must read its input at the scale it was written with: the model requantizing in between (a
-        // QuantizeLinear with other parameters after a ReLU, say) is no step FpgaGen has.
+        // A MAC layer must read its input at the scale it was written with: where the model requantizes in between (a
+        // QuantizeLinear with other parameters after a ReLU, say) the importer made a requantize layer, so anything
+        // else is a rescale the model does not say how to compute.
         foreach (var l in net.Layers)
             if (l.Quantization is { } q && l.Inputs.Count > 0 && tensors.TryGetValue(l.Inputs[0], out var written) && !Same(written, q.Input))
                 throw new InputException($"layer {l.Name} reads '{l.Inputs[0]}' at scale {q.Input.Scales[0]:G6} zero point {q.Input.ZeroPoints[0]}, " +
-                    $"but it is written at scale {written.Scales[0]:G6} zero point {written.ZeroPoints[0]}; the model requantizes between them, which the integer kernels do not");
+                    $"but it is written at scale {written.Scales[0]:G6} zero point {written.ZeroPoints[0]}; the model requantizes between them, with no QuantizeLinear in between that says how");
         return new ModelQuantization(tensors, layers);
     }
 
-    private static bool Same(TensorQuantization a, TensorQuantization b) =>
-        a.Scales[0] == b.Scales[0] && a.ZeroPoints[0] == b.ZeroPoints[0] && a.Signed == b.Signed && a.Bits == b.Bits;
+    /// <summary>The same stored values: scale and zero-centred range (uint8 at zero point 128 is int8 at 0).</summary>
+    private static bool Same(TensorQuantization a, TensorQuantization b) => a.Scales[0] == b.Scales[0] && a.StoredRange == b.StoredRange;
 
     /// <summary>The quantization of a tensor by calibration key, if the model gives one.</summary>
     public TensorQuantization? Tensor(string key) => tensors.GetValueOrDefault(key);
@@ -83,6 +91,9 @@ public sealed class ModelQuantization
             if (Outside(range, type))
                 return $"step {r.Name}: its output '{r.Y}' ({yq?.Describe()}) is stored as q − zero point in {Text(range)}, which {layout.DataType} does not hold; " + Wider;
         }
+        foreach (var r in layout.Steps.Where(r => r.MapOp == "requantize"))
+            if (Tensor(r.Y) is { } yq && Outside(StoredRange(yq), type))
+                return $"step {r.Name}: it requantizes to {yq.Describe()}, stored as q − zero point in {Text(StoredRange(yq))}, which {layout.DataType} does not hold; " + Wider;
         return null;
     }
 
@@ -105,7 +116,7 @@ public sealed class ModelQuantization
     }
 
     /// <summary>The zero-centred stored range [qmin − zp, qmax − zp] of a tensor.</summary>
-    public static (long Lo, long Hi) StoredRange(TensorQuantization q) => (q.QMin - q.ZeroPoints[0], q.QMax - q.ZeroPoints[0]);
+    public static (long Lo, long Hi) StoredRange(TensorQuantization q) => q.StoredRange;
 
     /// <summary>
     /// ONNX QuantizeLinear of one value, zero-centred: saturate(round_half_even(x / scale) + zp) − zp, the division in

@@ -322,7 +322,13 @@ public static class WeightPacker
             }
             var sa = r.AParam is not null ? Param(r.AParam) : Scale(r.X!);
             var ss = r.SParam is not null ? Param(r.SParam) : r.S is not null ? Scale(r.S) : 0;
-            WriteFloats(r.Floats, [sa, ss, 1 / Scale(r.Y), 0]);
+            if (r.Floats.Count == 6)
+            {
+                // A requantization: its output saturates to the model's range for the tensor (else the type's).
+                var (lo, hi) = model?.Tensor(r.Y) is { } yq ? ModelQuantization.StoredRange(yq) : TypeRange;
+                WriteFloats(r.Floats, [sa, ss, 1 / Scale(r.Y), Scale(r.Y), Math.Max(lo, TypeRange.Lo), Math.Min(hi, TypeRange.Hi)]);
+            }
+            else WriteFloats(r.Floats, [sa, ss, 1 / Scale(r.Y), 0]);
         }
 
         private void Row(StepRecord r)

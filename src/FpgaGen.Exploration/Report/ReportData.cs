@@ -62,7 +62,7 @@ public static class ReportData
             var kind = (o.Kernels ?? KernelKinds.All()).First(k => k.Id == d.Kernel);
             if (!lowered.TryGetValue((kind.Lowering, d.Precision), out var net))
                 lowered[(kind.Lowering, d.Precision)] = net = Lowerer.Lower(network, kind.Lowering, d.Precision, o.Batch);
-            return estimators[(d.Kernel, d.Precision)] = new Estimator(kind, net, new Target(device, d.Precision), calibration: o.Calibration.For(kind.Id));
+            return estimators[(d.Kernel, d.Precision)] = new Estimator(kind, net, new Target(device, d.Precision), calibration: o.Calibration.For(kind.Id), layers: o.Layers);
         }
 
         var listed = Listed(r.Designs);

@@ -72,7 +72,8 @@ public sealed class NetworkExtents
         Pools = pools.Count > 0;
         PoolRows = Max(pools.Select(p => p.KH));
         PoolWidth = Max(pools.Select(p => p.IW));
-        SpecialFunctions = rows.Count > 0 || net.Steps.Any(s => s is MapStep { Op: MapOp.Gelu or MapOp.Sigmoid });
+        Requantizes = net.Precision.IsFixedPoint() && net.Steps.Any(s => s is MapStep { Op: MapOp.Requantize });
+        SpecialFunctions = rows.Count > 0 || Requantizes || net.Steps.Any(s => s is MapStep { Op: MapOp.Gelu or MapOp.Sigmoid });
     }
 
     public int Kernel { get; }
@@ -94,7 +95,13 @@ public sealed class NetworkExtents
     public int PoolRows { get; }
     public int PoolWidth { get; }
 
-    /// <summary>exp, erf or rsqrt are needed (softmax, LayerNorm, GELU, sigmoid).</summary>
+    /// <summary>
+    /// A fixed-point design with a quantized model's requantization: the map writer divides by the output scale in
+    /// float32, as ONNX's QuantizeLinear does (a divider per lane, counted as a special function).
+    /// </summary>
+    public bool Requantizes { get; }
+
+    /// <summary>exp, erf, rsqrt or a division are needed (softmax, LayerNorm, GELU, sigmoid, requantization).</summary>
     public bool SpecialFunctions { get; }
     public bool AnyVectorStep => Maps || Pools || RowLength > 0;
 }

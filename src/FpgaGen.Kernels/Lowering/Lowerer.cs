@@ -118,6 +118,9 @@ public static class Lowerer
                 case AddLayer add:
                     LowerAdd(add);
                     return;
+                case RequantizeLayer:
+                    LowerElementwise(layer, MapOp.Requantize);
+                    return;
                 case SoftmaxLayer or LayerNormLayer:
                     LowerRow(layer);
                     return;
@@ -136,7 +139,7 @@ public static class Lowerer
             }
             throw new InputException($"{layer.Origin ?? net.Source ?? net.Name}: layer '{layer.Name}' ({layer.Kind}, {Mode(layer).ToString().ToLowerInvariant()}): "
                 + "no accelerator kernel implements it yet (supported: conv, linear, patch_embed, attention, batch norm and ReLU after a convolution, "
-                + "pooling, lrn, add, concat, relu, relu6, gelu, sigmoid, softmax, layernorm, class_token, pos_embed, select_token, flatten)");
+                + "pooling, lrn, add, concat, relu, relu6, gelu, sigmoid, requantize, softmax, layernorm, class_token, pos_embed, select_token, flatten)");
         }
 
         /// <summary>

@@ -133,8 +133,12 @@ public sealed class MacStep(string name, IReadOnlyList<string> layers, MacShape 
     }
 }
 
-/// <summary>Element-wise operations of the vector unit (values are the kernels' op codes, emitted as FG_MAP_*).</summary>
-public enum MapOp { Copy = 0, Relu = 1, Relu6 = 2, Gelu = 3, Sigmoid = 4, Add = 5 }
+/// <summary>
+/// Element-wise operations of the vector unit (values are the kernels' op codes, emitted as FG_MAP_*). Requantize is
+/// a copy whose writer converts as ONNX's QuantizeLinear does at a fixed-point type (rounding half to even,
+/// saturating to the output's stored range, see <see cref="Weights.StepRecord"/>).
+/// </summary>
+public enum MapOp { Copy = 0, Relu = 1, Relu6 = 2, Gelu = 3, Sigmoid = 4, Add = 5, Requantize = 6 }
 
 /// <summary>Window operations of vu_pool (emitted as FG_POOL_*).</summary>
 public enum PoolMode { Max = 0, Avg = 1, Lrn = 2 }

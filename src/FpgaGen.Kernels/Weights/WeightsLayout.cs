@@ -71,7 +71,9 @@ public sealed class WeightSection
 /// <see cref="Codegen"/>'s ModelQuantization), weights w − zw from the model's integers, bias round_half_even(b/(sx·sw[n]));
 /// Ints = [0, −1, lo, hi, mult[0], shift[0], …] with [lo, hi] the output's stored range and mult[n]·2^−shift[n] =
 /// sx·sw[n]/sy, requantized rounding half to even (fg_requant_even); act_hi = 2^62 (ReLU6 is in [lo, hi]).</item>
-/// <item>map: Floats = [sa, ss, 1/sy, 0]; learned parameters (a_param, s_param) quantized with their own max|p|/qmax.</item>
+/// <item>map: Floats = [sa, ss, 1/sy, 0]; learned parameters (a_param, s_param) quantized with their own max|p|/qmax.
+/// A requantization (map_op requantize) at fixed point: [sa, 0, 1/sy, sy, lo, hi] with [lo, hi] the output's stored
+/// range (the model's, else the data type's): y = clamp(round_half_even(float32(a·sa) / sy), lo, hi).</item>
 /// <item>pool: Floats = [sx, 0, 1/sy, 0]. row: Floats = [sx·input_factor, 0, 1/sy, eps]; LayerNorm γ then β in affine.</item>
 /// </list>
 /// Floating-point designs store sw = 1, scales 1, mult = 1, shift = 0 and unquantized values.

@@ -53,14 +53,16 @@ internal static class WeightsPlanner
                 && (q.Layers.Any(l => net.Layers.Any(n => n.Name == l && n.Quantization is not null)) || modelInputs.Contains(q.Y.Calibration));
             record.Ints = alloc.Add(SectionType.Int, quantized ? 4 + 2L * ((MacStep)step).Shape.Groups * ((MacStep)step).Shape.MOut : 2);
             record.ModelQuantized = quantized;
-            record.Floats = alloc.Add(SectionType.Float, 4);
+            // A requantization at fixed point also holds its output scale and stored range [lo, hi] (floats 3 to 5).
+            record.Floats = alloc.Add(SectionType.Float, precision.IsFixedPoint() && step is MapStep { Op: MapOp.Requantize } ? 6 : 4);
             step.Record = record;
             step.Pending = null;
             records.Add(record);
         }
         return new WeightsLayout
         {
-            Format = records.Any(r => r.ModelQuantized) ? WeightsLayout.ModelQuantizedFormatId
+            // A requantization (fixed point) is the model's own scales too: tools/pack_weights.py must not calibrate it.
+            Format = records.Any(r => r.ModelQuantized || r.Floats.Count == 6) ? WeightsLayout.ModelQuantizedFormatId
                 : records.Any(r => r.Weight?.FoldStoredLayerNorm is not null) ? WeightsLayout.StoredLayerNormFormatId : WeightsLayout.FormatId,
             Precision = precision.Id(),
             DataType = DataTypeName(precision),

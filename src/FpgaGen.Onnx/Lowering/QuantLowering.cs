@@ -26,10 +26,22 @@ internal sealed partial class Lowering
                 // An identity on the tensor's layout: the layer before writes the value the layer after reads.
                 var q = Quantization(n, 1, 2, n.OpType == "QuantizeLinear" ? values[n.Outputs[0]].Type : In(n, 0).Type);
                 if (q.Bits > 8) throw n.Error($"quantizes activations to {q.Bits} bits; only 8-bit activations are supported");
+                Counts["qdq"] = Counts.GetValueOrDefault("qdq") + 1;
+                if (n.OpType == "QuantizeLinear" && quantized.TryGetValue(n.Inputs[0], out var from) && !SameStorage(from, q))
+                {
+                    // The tensor is already quantized (a DequantizeLinear, maybe a ReLU or reshape, before): quantizing
+                    // it at other parameters rounds again, a layer of its own (the first reader of the output below
+                    // then finds it in `quantized` at the new parameters).
+                    if (from.PerChannel || q.PerChannel) throw n.Error("requantizes a tensor per channel; only per-tensor activations are supported");
+                    quantized[n.Outputs[0]] = q;
+                    int8Domain.Add(n.Outputs[0]);
+                    emit(l => new RequantizeLayer(l, [Act(n, n.Inputs[0])], from, q) { Origin = where }, 0);
+                    Counts["requantize"] = Counts.GetValueOrDefault("requantize") + 1;
+                    break;
+                }
                 ir[n.Outputs[0]] = Act(n, n.Inputs[0]);
                 quantized[n.Outputs[0]] = q;
                 int8Domain.Add(n.Outputs[0]);
-                Counts["qdq"] = Counts.GetValueOrDefault("qdq") + 1;
                 break;
             case "QLinearConv":
                 var w = In(n, 3);
@@ -64,8 +76,10 @@ internal sealed partial class Lowering
             layer.Quantization = new LayerQuantization(Quantization(last, 1, 2, In(last, 0).Type), Quantization(last, 4, 5, In(last, 3).Type, 0),
                 Quantization(last, 6, 7, outType));
             layer.Precision = Precision.Int8;
+            var q = layer.Quantization;
             Param(layer, "weight", last.Input(3), transposed: last.OpType == "QLinearMatMul");
             Param(layer, "bias", last.Input(8));
+            DequantizeParams(layer, last, q);
         }
         else if (weights is not null)
         {
@@ -86,6 +100,32 @@ internal sealed partial class Lowering
         }
         if (layer.Precision == Precision.Int8) int8Domain.Add(output);
     }
+
+    /// <summary>
+    /// The operator form holds the weights as integers and the bias as int32 at scale sx·sw[n], zero point 0 (ONNX
+    /// QLinearConv): their parameters say so, so the weights reach the packer and the reference as a QDQ model's do,
+    /// dequantized.
+    /// </summary>
+    private void DequantizeParams(Layer layer, OnnxNode last, LayerQuantization q)
+    {
+        var w = q.Weights;
+        var dims = In(last, 3).Dims;
+        // Per output channel: QLinearConv's weights [M, C/g, kh, kw] along axis 0, QLinearMatMul's [K, N] along axis 1.
+        var stride = !w.PerChannel ? 1 : last.OpType == "QLinearConv" ? dims.Skip(1).Aggregate(1L, (a, d) => a * d) : 1;
+        for (var i = 0; i < Parameters.Count; i++)
+        {
+            var p = Parameters[i];
+            if (p.Name == $"{layer.Name}.weight") Parameters[i] = Dequantized(p, new IntegerTensor(w.Scales, w.ZeroPoints, stride));
+            else if (p.Name == $"{layer.Name}.bias")
+                Parameters[i] = Dequantized(p, new IntegerTensor(w.Scales.Select(s => q.Input.Scales[0] * s).ToList(), [0], 1));
+        }
+    }
+
+    private static OnnxParameter Dequantized(OnnxParameter p, IntegerTensor integers) =>
+        p with { Dequantize = integers, Constant = p.Constant is { } c ? integers.Real(c) : null };
+
+    /// <summary>Equal scale and stored range (q − zp): the same values, whatever the integer type says.</summary>
+    private static bool SameStorage(TensorQuantization a, TensorQuantization b) => a.Scales[0] == b.Scales[0] && a.StoredRange == b.StoredRange;
 
     /// <summary>The quantization of weights that reach the layer through DequantizeLinear (of a QuantizeLinear of float weights, or of integers).</summary>
     private TensorQuantization? DequantizedWeights(string tensor)

@@ -18,6 +18,7 @@
 #define FG_ERF(v) hls::erf(v)
 #define FG_SQRT(v) hls::sqrt(v)
 #define FG_FLOOR(v) hls::floor(v)
+#define FG_RINT(v) hls::rint(v)
 #else
 #include <cmath>
 #include <deque>
@@ -59,6 +60,7 @@ typedef _Float16 half;
 #define FG_ERF(v) std::erf(v)
 #define FG_SQRT(v) std::sqrt(v)
 #define FG_FLOOR(v) std::floor(v)
+#define FG_RINT(v) std::rint(v)
 #endif
 
 #define FG_MIN(a, b) ((a) < (b) ? (a) : (b))

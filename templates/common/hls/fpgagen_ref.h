@@ -105,7 +105,11 @@ inline void ref_map(const Args& a, const DTYPE* src, const DTYPE* s, const float
         case FG_MAP_ADD: r = v + fg_to_float(s[a.s_off + b * a.s_b + i0 * a.s_0 + i1 * a.s_1 + k * a.s_2], fr[a.f_off + 1]); break;
         default: break;
         }
-        y[a.y_off + b * a.y_b + i0 * a.y_0 + i1 * a.y_1 + k * a.y_2] = fg_from_float(r * fq[a.f_off + 2]);
+        DTYPE out = fg_from_float(r * fq[a.f_off + 2]);
+#if FG_FIXED && defined(VU_REQUANT)
+        if (a.op == FG_MAP_REQUANTIZE) out = fg_quantize_linear(r, fq[a.f_off + 3], fq[a.f_off + 4], fq[a.f_off + 5]);
+#endif
+        y[a.y_off + b * a.y_b + i0 * a.y_0 + i1 * a.y_1 + k * a.y_2] = out;
     }
 }
 

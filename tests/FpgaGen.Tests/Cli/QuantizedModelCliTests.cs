@@ -32,6 +32,91 @@ public class QuantizedModelCliTests
         Assert.Contains("[-123, 132], which int8 does not hold; use --precision int16", bad.Err);
     }
 
+    /// <summary>
+    /// explore → generate → simulate with no --precision: the layers whose zero-centred values need 9 bits (uint8
+    /// zero points other than 128) are int16 in analyze, the explorer ranks int16 designs, and the project it
+    /// picks generates and simulates bit exactly; only an explicit --precision int8 is refused.
+    /// </summary>
+    [Fact]
+    public void TheDefaultFlowStoresNineBitValuesAsInt16()
+    {
+        var model = Fixture("qdq_int8.onnx");
+        var analyze = CliRunner.Run("analyze", model, "--format", "json");
+        Assert.True(analyze.Code == 0, analyze.Err);
+        using (var doc = JsonDocument.Parse(analyze.Out))
+        {
+            var types = doc.RootElement.GetProperty("layers").EnumerateArray().ToDictionary(l => l.GetProperty("name").GetString()!, l => l.GetProperty("precision").GetString());
+            // conv1 reads the input at zero point 123 ([-123, 132]); conv2 reads [0, 127] and stores [0, 109] after its
+            // ReLU (zero point 146); conv3 stores [0, 130] (zero point 125); fc stores [-112, 143] (zero point 112).
+            Assert.Equal("int16", types["conv1"]);
+            Assert.Equal("int8", types["conv2"]);
+            Assert.Equal("int8", types["pool"]);
+            Assert.Equal("int16", types["conv3"]);
+            Assert.Equal("int16", types["fc"]);
+        }
+        Assert.Contains("conv1, conv3, relu3, avg, Flatten, fc store values q − zero point that need 9 bits", analyze.Err);
+
+        var dir = Path.Combine(Path.GetTempPath(), $"fpgagen-qdqflow-{Guid.NewGuid():N}");
+        try
+        {
+            var explore = CliRunner.Run("explore", model, "--device", "a10_385a", "--out", Path.Combine(dir, "explore"), "--top", "3");
+            Assert.True(explore.Code == 0, explore.Err);
+            Assert.Contains("int16+int8", explore.Out);
+            Assert.True(File.Exists(Path.Combine(dir, "explore", "report.html")));
+            using (var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "explore", "designs.json"))))
+                Assert.All(doc.RootElement.GetProperty("designs").EnumerateArray(), d => Assert.Equal("int16", d.GetProperty("precision").GetString()));
+
+            var generate = CliRunner.Run("generate", model, "--device", "a10_385a", "--design", Path.Combine(dir, "explore", "designs.json"), "--rank", "1",
+                "--out", Path.Combine(dir, "project"));
+            Assert.True(generate.Code == 0, generate.Err);
+            Assert.Contains("packed with qdq_int8's own scales and zero points", generate.Out);
+
+            var simulate = CliRunner.Run("simulate", model, "--device", "a10_385a", "--design", Path.Combine(dir, "project", "design.json"), "--format", "json");
+            Assert.True(simulate.Code == 0, simulate.Out + simulate.Err);
+            using (var doc = JsonDocument.Parse(simulate.Out))
+            {
+                var steps = doc.RootElement.GetProperty("steps").EnumerateArray().ToList();
+                Assert.Equal(6, steps.Count);
+                Assert.All(steps, s => Assert.Equal(0, s.GetProperty("lsb_error").GetInt64()));
+            }
+            Assert.Contains("the kernels run one data type (int16)", simulate.Err);
+
+            // --design best (the default) explores as explore does: the same int16 design, weights.bin packed.
+            var best = CliRunner.Run("generate", model, "--device", "a10_385a", "--out", Path.Combine(dir, "best"));
+            Assert.True(best.Code == 0, best.Err);
+            Assert.Contains(", int16, batch 1,", best.Out);
+            Assert.Contains("packed with qdq_int8's own scales and zero points", best.Out);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "project", "weights.bin")), File.ReadAllBytes(Path.Combine(dir, "best", "weights.bin")));
+            var simulateBest = CliRunner.Run("simulate", model, "--device", "a10_385a");
+            Assert.True(simulateBest.Code == 0, simulateBest.Out + simulateBest.Err);
+            Assert.Contains("the kernels run one data type (int16)", simulateBest.Err);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>The operator form's requantization between its layers (0.05 -> 0.04) is a step of its own, bit exact.</summary>
+    [Fact]
+    public void ARequantizationBetweenLayersSimulatesBitExactly()
+    {
+        var analyze = CliRunner.Run("analyze", Fixture("qlinear_ops.onnx"));
+        Assert.True(analyze.Code == 0, analyze.Err);
+        Assert.Matches(@"quant2\s+requantize\s+0\.05->0\.04", analyze.Out);
+        Assert.Contains("1 of the QuantizeLinear nodes quantize a tensor the model already quantized at other parameters and became requantize layers", analyze.Err);
+        var r = CliRunner.Run("simulate", Fixture("qlinear_ops.onnx"), "--device", "a10_385a", "--format", "json", "--precision", "int16");
+        Assert.True(r.Code == 0, r.Out + r.Err);
+        using var doc = JsonDocument.Parse(r.Out);
+        var steps = doc.RootElement.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("step").GetString()!);
+        Assert.Equal(["conv", "quant2", "fc"], steps.Keys);
+        Assert.All(steps.Values, s => Assert.Equal(0, s.GetProperty("lsb_error").GetInt64()));
+        // int8 cannot hold its uint8 tensors at zero point 0 ([0, 255] zero-centred).
+        var narrow = CliRunner.Run("simulate", Fixture("qlinear_ops.onnx"), "--device", "a10_385a", "--precision", "int8");
+        Assert.Equal(2, narrow.Code);
+        Assert.Contains("which int8 does not hold; use --precision int16", narrow.Err);
+    }
+
     [Fact]
     public void SimulateNamesTheMixedModelsFloatLayers()
     {

@@ -18,9 +18,25 @@ public class HlsSimulationTests
     [InlineData("tiny_vit", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", "fp16")]
     [InlineData("tiny_vit", "ln_linear", "Tm=8,Tn=8,Tk=8,vu=8", "int8")]
     [InlineData("tiny_vit", "ln_linear", "Tm=16,Tn=4,Tk=8,vu=16", "fp32")]
-    public void TestbenchesPass(string network, string kernel, string parameters, string precision)
+    public void TestbenchesPass(string network, string kernel, string parameters, string precision) =>
+        RunTestbenches(CodegenSupport.Design(network, kernel, parameters, precision, batch: 2));
+
+    /// <summary>A quantized model's requantization between layers (qlinear_ops.onnx): the map writer's VU_REQUANT path.</summary>
+    [Theory]
+    [InlineData("int16")]
+    [InlineData("int8")]
+    public void RequantizationTestbenchPasses(string precision)
     {
-        var design = CodegenSupport.Design(network, kernel, parameters, precision, batch: 2);
+        var import = FpgaGen.Onnx.OnnxImporter.Import(Path.Combine(DataPaths.Root, "tests", "fixtures", "onnx", "qlinear_ops.onnx"));
+        var design = FpgaGen.Codegen.AcceleratorDesign.Create(import.Network, "gemm", CodegenSupport.Params("Tm=8,Tn=8,Tk=8,vu=8"),
+            PrecisionExtensions.Parse(precision), 1, FpgaGen.Hardware.DeviceCatalog.Default.Get("u250"));
+        Assert.Contains(design.Plan.Defines, d => d.Name == "VU_REQUANT");
+        Assert.Contains(Testbench.Cases(design, "vu_map"), s => s is FpgaGen.Kernels.Lowering.MapStep { Op: FpgaGen.Kernels.Lowering.MapOp.Requantize });
+        RunTestbenches(design);
+    }
+
+    private static void RunTestbenches(FpgaGen.Codegen.AcceleratorDesign design)
+    {
         var dir = CodegenSupport.TempDir("csim");
         try
         {

@@ -20,9 +20,13 @@ public class QuantizedOnnxTests
     public void FullyQuantizedModelIsInt8Throughout()
     {
         var net = Load("qdq_int8");
-        Assert.All(MacLayers(net), l => Assert.Equal(Precision.Int8, l.Precision));
-        // Pooling and ReLU between int8 layers stay int8.
-        Assert.All(net.Layers, l => Assert.Equal(Precision.Int8, l.Precision));
+        Assert.All(MacLayers(net), l => Assert.NotNull(l.Quantization));
+        // Pooling and ReLU between quantized layers are quantized too: int8, or int16 where the stored values
+        // q − zero point need 9 bits (conv2 reads [0, 127] and stores [0, 109] after its fused ReLU; conv1 reads the
+        // input at zero point 123, [-123, 132]).
+        Assert.All(net.Layers, l => Assert.True(l.Precision is Precision.Int8 or Precision.Int16, $"{l.Name}: {l.Precision}"));
+        Assert.Equal(Precision.Int8, net["conv2"].Precision);
+        Assert.Equal(Precision.Int16, net["conv1"].Precision);
         var conv2 = (ConvLayer)net["conv2"];
         var q = conv2.Quantization!;
         // Activations uint8 per tensor (PyTorch's quint8 observer), weights int8 per output channel, symmetric.
@@ -35,7 +39,7 @@ public class QuantizedOnnxTests
         Assert.All(q.Weights.ZeroPoints, z => Assert.Equal(0, z));
         Assert.All(q.Weights.Scales, s => Assert.True(s > 0));
         Assert.NotNull(q.Output);
-        Assert.Contains(OnnxFixtures.Import("qdq_int8").Notes, n => n.Contains("4 of 4 MAC layers are int8"));
+        Assert.Contains(OnnxFixtures.Import("qdq_int8").Notes, n => n.Contains("4 of 4 MAC layers are quantized"));
     }
 
     [Fact]
@@ -45,8 +49,9 @@ public class QuantizedOnnxTests
         Assert.Null(net["conv1"].Precision);
         Assert.Null(net["fc"].Precision);
         Assert.Null(net["conv1"].Quantization);
-        Assert.Equal(Precision.Int8, net["conv2"].Precision);
-        Assert.Equal(Precision.Int8, net["conv3"].Precision);
+        // conv2 reads the float conv1's output at zero point 0 ([0, 255]: int16); conv3 stores [0, 139] (zero point 116).
+        Assert.Equal(Precision.Int16, net["conv2"].Precision);
+        Assert.Equal(Precision.Int16, net["conv3"].Precision);
         Assert.Equal(Precision.Int8, net["pool"].Precision);
 
         // analyze: a precision per layer; --precision applies one type to all.
@@ -56,8 +61,9 @@ public class QuantizedOnnxTests
         Assert.Equal("mixed", doc.RootElement.GetProperty("precision").GetString());
         var layers = doc.RootElement.GetProperty("layers").EnumerateArray().ToDictionary(l => l.GetProperty("name").GetString()!);
         Assert.Equal("fp32", layers["conv1"].GetProperty("precision").GetString());
-        Assert.Equal("int8", layers["conv2"].GetProperty("precision").GetString());
-        Assert.Equal(1168, layers["conv2"].GetProperty("weight_bytes").GetInt64());
+        Assert.Equal("int16", layers["conv2"].GetProperty("precision").GetString());
+        Assert.Equal("int8", layers["pool"].GetProperty("precision").GetString());
+        Assert.Equal(2 * 1168, layers["conv2"].GetProperty("weight_bytes").GetInt64());
         Assert.Equal(4 * 224, layers["conv1"].GetProperty("weight_bytes").GetInt64());
         Assert.StartsWith("int8 per-channel (axis 0, 16 scales)", layers["conv2"].GetProperty("quantization").GetProperty("weights").GetString());
         var table = CliRunner.Run("analyze", OnnxFixtures.PathOf("qdq_mixed"));
@@ -72,7 +78,8 @@ public class QuantizedOnnxTests
     {
         var net = Load("qlinear_ops");
         var conv = (ConvLayer)net["conv"];
-        Assert.Equal(Precision.Int8, conv.Precision);
+        // Its output is uint8 at zero point 0: [0, 255] zero-centred, 9 bits, so int16 storage.
+        Assert.Equal(Precision.Int16, conv.Precision);
         Assert.True(conv.Bias);
         Assert.Equal(4 * 3 * 3 * 3 + 4, conv.Params);
         var q = conv.Quantization!;
@@ -81,10 +88,10 @@ public class QuantizedOnnxTests
         Assert.Equal(4, q.Weights.Scales.Count);
         Assert.Equal(0.05, q.Output!.Scales[0], 6);
         var fc = (LinearLayer)net["fc"];
-        Assert.Equal(Precision.Int8, fc.Precision);
+        Assert.Equal(Precision.Int16, fc.Precision);
         Assert.Equal(5, fc.OutFeatures);
         Assert.False(fc.Quantization!.Weights.PerChannel);
-        Assert.Equal(Precision.Int8, net["relu"].Precision);
+        Assert.Equal(Precision.Int16, net["relu"].Precision);
     }
 
     public static TheoryData<string> NodeTests => new()

@@ -41,6 +41,10 @@ public class QuantizedModelSimulationTests(CodegenOpenClFixture fixture, ITestOu
     [InlineData("qdq_mixed.onnx", "conv_tiled", "Tm=8,Tn=4,Tr=8,Tc=8,vu=8", 3)]
     [InlineData("qdq_int8.onnx", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", 4)]
     [InlineData("qdq_mixed.onnx", "gemm", "Tm=8,Tn=4,Tk=8,vu=8", 3)]
+    // The operator form with a requantization between its two layers (0.05 -> 0.04, a vector-unit step).
+    [InlineData("qlinear_ops.onnx", "conv_systolic", "rows=4,cols=8,simd=4,tile_h=4,vu=8", 2)]
+    [InlineData("qlinear_ops.onnx", "conv_tiled", "Tm=8,Tn=4,Tr=8,Tc=8,vu=8", 2)]
+    [InlineData("qlinear_ops.onnx", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", 2)]
     public void KernelsMatchTheIntegerReferenceBitForBit(string file, string kernel, string parameters, int modelSteps)
     {
         var (design, weights, input) = Load(file, kernel, parameters);
@@ -51,14 +55,15 @@ public class QuantizedModelSimulationTests(CodegenOpenClFixture fixture, ITestOu
         {
             output.WriteLine($"{s.Step,-12} LSB {s.LsbError} ({s.LsbDiffering} of {s.Elements} differ), float error {s.MaxAbsError:E2} of {s.Magnitude:E2}");
             Assert.True(s.Problem is null, s.Problem);
-            if (steps[s.Step] is MacStep)
+            if (steps[s.Step] is MacStep or MapStep { Op: MapOp.Requantize })
             {
-                macs++;
-                Assert.True(s.LsbError == 0, $"{file} on {kernel}: MAC step {s.Step} differs by {s.LsbError} LSB in {s.LsbDiffering} elements");
+                macs += steps[s.Step] is MacStep ? 1 : 0;
+                Assert.True(s.LsbError == 0, $"{file} on {kernel}: step {s.Step} differs by {s.LsbError} LSB in {s.LsbDiffering} elements");
             }
             Assert.True(s.Pass, $"{s.Step}: float error {s.MaxAbsError:E3} of {s.Magnitude:E3}, {s.LsbError} LSB");
         }
-        Assert.Equal(4, macs);
+        Assert.Equal(file == "qlinear_ops.onnx" ? 2 : 4, macs);
+        Assert.Equal(file == "qlinear_ops.onnx" ? 1 : 0, design.Lowered.Steps.Count(st => st is MapStep { Op: MapOp.Requantize }));
         // The model's quantized layers (and, in the mixed model, the float conv1 whose output the model quantizes).
         Assert.Equal(modelSteps, design.Lowered.Weights.Steps.Count(r => r.ModelQuantized));
         Assert.True(report.Pass);
@@ -75,13 +80,15 @@ public class QuantizedModelSimulationTests(CodegenOpenClFixture fixture, ITestOu
     }
 
     [Fact]
-    public void ARequantizationTheKernelsDoNotHaveIsRefused()
+    public void ARescaleWithoutAQuantizeLinearIsRefused()
     {
-        // qlinear_ops.onnx: QLinearConv writes at scale 0.05, then DequantizeLinear, Relu, Flatten and a QuantizeLinear at
-        // 0.04 before QLinearMatMul: a rounding step of its own, not a MAC step's requantization.
+        // A QLinearMatMul that reads the integers at another scale than their writer's (no QuantizeLinear in between
+        // says how to rescale them): qlinear_ops with fc's input scale changed after import.
         var import = OnnxImporter.Import(UserModelTests.Fixture("onnx", "qlinear_ops.onnx"));
+        var fc = import.Network["fc"];
+        fc.Quantization = fc.Quantization! with { Input = fc.Quantization.Input with { Scales = [0.03] } };
         var e = Assert.Throws<InputException>(() => ModelQuantization.Of(import.Network));
-        Assert.Contains("layer fc reads 'flatten' at scale 0.04 zero point 0, but it is written at scale 0.05 zero point 0", e.Message);
+        Assert.Contains("layer fc reads 'quant2' at scale 0.03 zero point 0, but it is written at scale 0.04 zero point 0", e.Message);
     }
 
     /// <summary>
@@ -92,6 +99,7 @@ public class QuantizedModelSimulationTests(CodegenOpenClFixture fixture, ITestOu
     [Theory]
     [InlineData("qdq_int8.onnx")]
     [InlineData("qdq_mixed.onnx")]
+    [InlineData("qlinear_ops.onnx")]
     public void TheIntegerReferenceIsOnnxsQuantizedArithmetic(string file)
     {
         // Inputs up to ±4: beyond the input's quantization range (about ±3.3), so saturation is exercised too.
@@ -108,19 +116,36 @@ public class QuantizedModelSimulationTests(CodegenOpenClFixture fixture, ITestOu
         for (var i = 0; i < design.Lowered.Steps.Count; i++)
         {
             var step = design.Lowered.Steps[i];
-            var x = step is MacStep ? Values(reference.TensorBytes(((MacStep)step).X)) : null;
+            var x = step switch
+            {
+                MacStep mac => Values(reference.TensorBytes(mac.X)),
+                MapStep { Op: MapOp.Requantize } map => Values(reference.TensorBytes(map.A!)),
+                _ => null,
+            };
             reference.Run(i);
+            if (step is MapStep { Op: MapOp.Requantize } rq)
+            {
+                var (rc, rt, rs) = CheckRequantize((RequantizeLayer)design.Network[rq.Layers[0]], x!, Values(reference.TensorBytes(rq.Y)), design.Lowered.Batch);
+                output.WriteLine($"{rq.Name}: {rc} compared, {rt} near ties, {rs} saturated");
+                compared += rc;
+                ties += rt;
+                saturated += rs;
+                checkedLayers.Add(rq.Layers[0]);
+                continue;
+            }
             if (step is not MacStep m || m.Layers.Select(model.Layer).FirstOrDefault(q => q is not null) is not { } lq) continue;
             var y = Values(reference.TensorBytes(m.Y));
             var layer = design.Network[m.Layers[0]];
             var (c, t, s) = CheckStep(m, layer, lq, weights, x!, y);
+            output.WriteLine($"{m.Name}: {c} compared, {t} near ties, {s} saturated");
             compared += c;
             ties += t;
             saturated += s;
             checkedLayers.Add(layer.Name);
         }
         output.WriteLine($"{file}: {compared} outputs of {string.Join(", ", checkedLayers)}; {ties} within the approximation of a rounding boundary differ by one; {saturated} saturated");
-        Assert.Equal(file == "qdq_int8.onnx" ? 4 : 2, checkedLayers.Count);
+        // qlinear_ops: conv, the requantization quant2 and fc.
+        Assert.Equal(file switch { "qdq_int8.onnx" => 4, "qlinear_ops.onnx" => 3, _ => 2 }, checkedLayers.Count);
         Assert.True(saturated > 0, "the inputs should drive some outputs into saturation");
         Assert.True(ties <= compared / 1000, $"{ties} of {compared} outputs differ from ONNX's rounding");
     }
@@ -177,6 +202,28 @@ public class QuantizedModelSimulationTests(CodegenOpenClFixture fixture, ITestOu
                 }
         }
         return (compared, ties, saturated);
+    }
+
+    /// <summary>
+    /// A requantization against ONNX: QuantizeLinear(DequantizeLinear(q)) in float32 as the operators compute it,
+    /// (q − zp)·s_from, then ÷ s_to, rounded half to even, + zp, saturated. The vector unit does the same float32
+    /// operations, so every value is equal (no rounding-boundary allowance): (outputs compared, 0, saturated).
+    /// </summary>
+    private static (long, long, long) CheckRequantize(RequantizeLayer layer, int[] x, int[] y, int batch)
+    {
+        var (from, to) = (layer.From, layer.To);
+        var (sFrom, sTo, zTo) = ((float)from.Scales[0], (float)to.Scales[0], to.ZeroPoints[0]);
+        var n = layer.Output.Elements * batch;
+        long saturated = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var real = x[i] * sFrom;          // DequantizeLinear, float32; x is already q − zp
+            var v = real / sTo;               // QuantizeLinear's division, float32
+            var q = Math.Clamp((long)MathF.Round(v, MidpointRounding.ToEven) + zTo, to.QMin, to.QMax);
+            if (q == to.QMin || q == to.QMax) saturated++;
+            Assert.True(y[i] == q - zTo, $"{layer.Name}[{i}]: reference {y[i]}, ONNX {q - zTo} (x {x[i]}, quotient {v:R})");
+        }
+        return (n, 0, saturated);
     }
 
     private static int[] Values(byte[] bytes) =>

@@ -47,6 +47,8 @@ public static class VectorUnit
             b.Define("PKH", net.Extents.PoolRows, "input rows of the tallest pooling window (channels of an LRN window)");
             b.Define("PROWB", PoolRowBeats(b, net.Extents.PoolWidth), "ceil(widest pooled row / BEAT) + 1: beats one input row spans");
         }
+        if (net.Extents.Requantizes)
+            b.Define("VU_REQUANT", 1, "a requantize step: the map writer converts as ONNX's QuantizeLinear (float32 division, half to even)");
         var len = net.Extents.RowLength;
         if (len == 0) return;
         b.Define("ROWLEN", len, "longest softmax / LayerNorm row");
@@ -83,7 +85,7 @@ public static class VectorUnit
             .. Ints("batch", "d0", "d1", "d2", "op", "a_off", "a_b", "a_0", "a_1", "a_2", "s_off", "s_b", "s_0", "s_1", "s_2", "f_off")], [], ["vm_a", "vm_s"]),
         Stage(b, "vu_map_compute", "vector/body/map_compute", () => Ints("batch", "d0", "d1", "d2", "op"), ["vm_a", "vm_s"], ["vm_o"]),
         Stage(b, "vu_map_write", "vector/body/map_write", () => [new("fq", Elements.Float), new("y", Elements.Data, Writes: true),
-            .. Ints("batch", "d0", "d1", "d2", "y_off", "y_b", "y_0", "y_1", "y_2", "y_whole", "f_off")], ["vm_o"], []),
+            .. Ints("batch", "d0", "d1", "d2", "op", "y_off", "y_b", "y_0", "y_1", "y_2", "y_whole", "f_off")], ["vm_o"], []),
     ], [Vec(b, "vm_a", "vu_map_read", "vu_map_compute", vu), Vec(b, "vm_s", "vu_map_read", "vu_map_compute", vu),
         Vec(b, "vm_o", "vu_map_compute", "vu_map_write", vu)]) { TemplateDir = "vector" };
 

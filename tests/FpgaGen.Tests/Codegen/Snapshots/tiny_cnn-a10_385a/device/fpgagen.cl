@@ -24,6 +24,9 @@
 #define WVB 2 /* (Tn + BEAT - 1) / BEAT + 1: beats a tap_s run of Tn weights covers at most */
 #define CTP 64 /* max(2 * Tn, BEAT): the reader_s corner-turn iterations per segment of BEAT pixels */
 #define CTW 64 /* max(2 * Tm, BEAT): the writer_s corner-turn iterations per segment of BEAT pixels */
+#define WCOL 0 /* 1: some step_s weights are runs of consecutive outputs (P.V_s V), read through the corner turn wtw */
+#define MSLOTS 1 /* beats of a run of Tm outputs whose runs start on beats */
+#define WMBEATS 2 /* beats an unaligned run of Tm outputs covers at most */
 #define VU_BEATS 1 /* ceil(vu / BEAT): beats one vector spans */
 #define VU_WIN 2 /* VU_BEATS + 1: beats a run reader keeps (a vector may straddle one more) */
 #define PKH 8 /* input rows of the tallest pooling window (channels of an LRN window) */
@@ -32,6 +35,7 @@
 #define FG_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define FG_MAX(a, b) ((a) > (b) ? (a) : (b))
 #define FG_FLOOR(v) floor(v)
+#define FG_RINT(v) rint(v)
 #define FG_EXP(v) exp(v)
 #define FG_ERF(v) erf(v)
 #define FG_SQRT(v) sqrt(v)
@@ -57,6 +61,7 @@ typedef struct { DTYPE v[BEAT]; } fg_beat;
 #define FG_MAP_GELU 3
 #define FG_MAP_SIGMOID 4
 #define FG_MAP_ADD 5
+#define FG_MAP_REQUANTIZE 6
 #define FG_POOL_MAX 0
 #define FG_POOL_AVG 1
 #define FG_POOL_LRN 2
@@ -89,6 +94,16 @@ FG_INLINE DTYPE fg_from_float(float v)
     return (DTYPE)v;
 #endif
 }
+
+#if FG_FIXED && defined(VU_REQUANT)
+/* A quantized model's requantization as ONNX's QuantizeLinear computes it on the dequantized value v (zero-centred):
+   v / scale in float32, round half to even (rint in the default rounding mode), saturate to the tensor's own range
+   [lo, hi] = [qmin - zp, qmax - zp]. */
+FG_INLINE DTYPE fg_quantize_linear(float v, float scale, float lo, float hi)
+{
+    return (DTYPE)FG_MIN(FG_MAX(FG_RINT(v / scale), lo), hi);
+}
+#endif
 
 #if FG_FIXED
 /* Integer requantization of an accumulator: round(t * mult / 2^shift), saturated to the data type. */
@@ -158,6 +173,7 @@ __kernel void conv_tiled_read(
     __local DTYPE ibuf[648];
     DTYPE twin[1024];
     int toff[8];
+    DTYPE wtw[1];
     /* Reader (Zhang et al., FPGA 2015 loop order: row tile, column tile, output-channel tile, input-channel tile).
        Double buffered: tile k (over all output tiles and channel tiles of the step) loads its input into one copy of
        ibuf (input channels innermost, Tn banks) and sends its Tm x taps weight vectors, while tile k - 1's input
@@ -174,6 +190,12 @@ __kernel void conv_tiled_read(
     /* One loop over every tile of the step (counters instead of nested loops: no pipeline drain between tiles, and
        the next output tile's first load overlaps the last stream of the one before). */
     const int turn = x_x == 1, dense = !turn && x_c == 1, wrun = w_i == 1;
+    /* Weights whose outputs are consecutive (P.V's right operand V, a token's features in a row): a tile's weights
+       are Tn runs of Tm outputs, one per input channel. They turn the corner through the register window wtw: the
+       runs' beats in, one an iteration (Tn x rbm), then the Tm vectors out, one an iteration. */
+    const int wcol = WCOL && !wrun && w_o == 1 && taps == 1;
+    const int rbm = w_off % BEAT == 0 && w_b % BEAT == 0 && w_g % BEAT == 0 && w_i % BEAT == 0 ? MSLOTS : WMBEATS;
+    int wcr = 0; /* column weights: the run's beat being read */
     const int tiles = mt_n * nt_n, ntiles = batch * groups * tiles_r * tiles_c * tiles;
     int lb = 0, lg = 0, ltr = 0, ltc = 0, mt = 0, nt = 0; /* the tile loaded (k); k - 1 streams */
     int th = FG_MIN(Tr, oh), tw = FG_MIN(Tc, ow), sth = 0, stw = 0;
@@ -236,7 +258,17 @@ __kernel void conv_tiled_read(
                 if (++ls == in_w) { ls = 0; ly++; }
             }
         }
-        if (ld && wm < Tm) {
+        if (ld && wm < Tm && wcol && wcr < Tn * rbm) {
+            const int n = wcr / rbm, b = wcr % rbm, ci = nt * Tn + n, rs = w_off + lb * w_b + lg * w_g + mt * Tm + ci * w_i;
+            if (ci < n_in && rs / BEAT + b <= (rs + FG_MIN(Tm, m_out - mt * Tm) - 1) / BEAT) {
+                const fg_beat v = GMB(w, rs / BEAT + b);
+#pragma unroll
+                for (int j = 0; j < BEAT; j++) {
+                    wtw[(n * WMBEATS + b) * BEAT + j] = v.v[j];
+                }
+            }
+            wcr++;
+        } else if (ld && wm < Tm) {
             /* Weights stored channels innermost (w_i == 1): the tap's Tn channels are one run of at most WVB beats,
                one beat an iteration; else (OIHW) one load per lane. */
             const int mo = mt * Tm + wm, c0 = nt * Tn;
@@ -248,8 +280,9 @@ __kernel void conv_tiled_read(
                 ct_vec wv;
 #pragma unroll
                 for (int n = 0; n < Tn; n++) {
-                    const int ci = c0 + n, e = wbase + n;
+                    const int ci = c0 + n, e = wbase + n, rs = w_off + lb * w_b + lg * w_g + mt * Tm + ci * w_i;
                     wv.v[n] = !(mo < m_out && ci < n_in) ? (DTYPE)0 : wrun ? wb[e / BEAT - first].v[e % BEAT]
+                        : wcol ? wtw[(n * WMBEATS + (rs + wm) / BEAT - rs / BEAT) * BEAT + (rs + wm) % BEAT]
                         : w[w_off + lb * w_b + lg * w_g + mo * w_o + ci * w_i + wk * w_t];
                 }
                 CH_WRITE(ct_w, wv);
@@ -274,7 +307,7 @@ __kernel void conv_tiled_read(
         }
         it++;
         if ((!ld || ((turn ? it >= load_n : ly >= in_h) && wm >= Tm)) && (!st || it >= taps * sth * stw)) {
-            it = ti = tb = ly = ls = wy = ws = wm = wk = wsl = xsl = ky = kx = r = c = 0;
+            it = ti = tb = ly = ls = wy = ws = wm = wk = wsl = xsl = wcr = ky = kx = r = c = 0;
             sth = th;
             stw = tw;
             if (++nt == nt_n) {
@@ -665,6 +698,7 @@ __kernel void vu_map_write(
     int d0,
     int d1,
     int d2,
+    int op,
     int y_off,
     int y_b,
     int y_0,
@@ -673,13 +707,22 @@ __kernel void vu_map_write(
     int y_whole,
     int f_off)
 {
-    /* vu_map writer: back to the data type with the output scale, one beat request an iteration. When the output is
-       one run that starts on a beat and may be written up to its last whole beat (y_whole, see MapStep.WholeBeats),
-       it stores whole beats: a vector of vu >= BEAT lanes takes VU_BEATS iterations (the first receives it), smaller
+    /* vu_map writer: back to the data type with the output scale (VU_OUT), one beat request an iteration. When the
+       output is one run that starts on a beat and may be written up to its last whole beat (y_whole, see
+       MapStep.WholeBeats), it stores whole beats: a vector of vu >= BEAT lanes takes VU_BEATS iterations (the first receives it), smaller
        vectors fill one beat in turn. Any other run of consecutive elements (y_2 == 1: several rows, or a run that
        starts inside a beat, such as the tokens after a class token) stores the beats each vector covers, with byte
        enables, so never past the run. A strided output stores one element per lane. */
     const float out_inv = fq[f_off + 2];
+#if FG_FIXED && defined(VU_REQUANT)
+    /* A quantized model's requantization (FG_MAP_REQUANTIZE) converts as ONNX's QuantizeLinear (fg_quantize_linear)
+       with the output scale and stored range [lo, hi], floats 3 to 5 of its parameters. */
+    const int rq = op == FG_MAP_REQUANTIZE;
+    const float rq_s = rq ? fq[f_off + 3] : 1.0f, rq_lo = rq ? fq[f_off + 4] : 0.0f, rq_hi = rq ? fq[f_off + 5] : 0.0f;
+#define VU_OUT(v) (rq ? fg_quantize_linear(v, rq_s, rq_lo, rq_hi) : fg_from_float((v) * out_inv))
+#else
+#define VU_OUT(v) fg_from_float((v) * out_inv)
+#endif
     const int chunks = (d2 + vu - 1) / vu, run = y_2 == 1;
     for (int b = 0; b < batch; b++)
     for (int i0 = 0; i0 < d0; i0++)
@@ -697,8 +740,8 @@ __kernel void vu_map_write(
                 if (y_whole || run) {
 #pragma unroll
                     for (int l = 0; l < vu; l++) {
-                        if (y_whole) ob[l / BEAT].v[(k0 + l) % BEAT] = fg_from_float(ov.v[l] * out_inv);
-                        else if (l < cnt) ob[(e0 + l) / BEAT - first].v[(e0 + l) % BEAT] = fg_from_float(ov.v[l] * out_inv);
+                        if (y_whole) ob[l / BEAT].v[(k0 + l) % BEAT] = VU_OUT(ov.v[l]);
+                        else if (l < cnt) ob[(e0 + l) / BEAT - first].v[(e0 + l) % BEAT] = VU_OUT(ov.v[l]);
                     }
                 }
             }
@@ -711,12 +754,13 @@ __kernel void vu_map_write(
 #pragma unroll
                 for (int l = 0; l < vu; l++) {
                     const int k = k0 + l;
-                    if (k < d2) y[ybase + k * y_2] = fg_from_float(ov.v[l] * out_inv);
+                    if (k < d2) y[ybase + k * y_2] = VU_OUT(ov.v[l]);
                 }
             }
             if (++j == beats) { j = 0; kc++; }
         }
     }
+#undef VU_OUT
 }
 
 /* ---- vu_pool: vector unit, vu lanes (max and average pooling) ---- */

@@ -38,7 +38,7 @@ static const fg_arg fg_args_10[] = {{0, 1}, {0, 1}, {0, 32}, {0, 32}, {0, 16}, {
 static const fg_arg fg_args_11[] = {{1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 1}, {0, 32}, {0, 32}, {0, 16}, {0, 16}, {0, 16}, {0, 16}, {0, 3}, {0, 3}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 32}, {0, 8192}, {0, 8192}, {0, 8192}, {0, 256}, {0, 16}, {0, 1}, {0, 3760}, {0, 1}, {0, 0}, {0, 3792}, {0, 3808}, {0, 0}};
 static const fg_arg fg_args_12[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {0, 1}, {0, 1}, {0, 1}, {0, 8192}, {0, 5}, {0, 8192}, {0, 8192}, {0, 0}, {0, 0}, {0, 1}, {0, 0}, {0, 8192}, {0, 0}, {0, 0}, {0, 1}, {0, 3840}};
 static const fg_arg fg_args_13[] = {{0, 1}, {0, 1}, {0, 1}, {0, 8192}, {0, 5}};
-static const fg_arg fg_args_14[] = {{1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 1}, {0, 1}, {0, 8192}, {0, 16384}, {0, 8192}, {0, 0}, {0, 0}, {0, 1}, {0, 1}, {0, 3840}};
+static const fg_arg fg_args_14[] = {{1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 1}, {0, 1}, {0, 8192}, {0, 5}, {0, 16384}, {0, 8192}, {0, 0}, {0, 0}, {0, 1}, {0, 1}, {0, 3840}};
 static const fg_arg fg_args_15[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {0, 1}, {0, 32}, {0, 16}, {0, 16}, {0, 8}, {0, 8}, {0, 2}, {0, 2}, {0, 2}, {0, 0}, {0, 1}, {0, 0}, {0, 16384}, {0, 3872}};
 static const fg_arg fg_args_16[] = {{0, 1}, {0, 32}, {0, 8}, {0, 8}, {0, 2}, {0, 2}, {0, 1}};
 static const fg_arg fg_args_17[] = {{1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 32}, {0, 8}, {0, 8}, {0, 0}, {0, 3872}};
@@ -65,7 +65,7 @@ static const fg_launch fg_launches[] = {
     {"conv_tiled_write", 31, fg_args_11},
     {"vu_map_read", 19, fg_args_12},
     {"vu_map_compute", 5, fg_args_13},
-    {"vu_map_write", 13, fg_args_14},
+    {"vu_map_write", 14, fg_args_14},
     {"vu_pool_read", 16, fg_args_15},
     {"vu_pool_compute", 7, fg_args_16},
     {"vu_pool_write", 8, fg_args_17},

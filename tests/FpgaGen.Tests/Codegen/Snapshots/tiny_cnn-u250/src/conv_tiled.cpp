@@ -44,6 +44,8 @@ static void conv_tiled_read(
 #pragma HLS ARRAY_PARTITION variable=twin type=complete dim=1
     static int toff[8];
 #pragma HLS ARRAY_PARTITION variable=toff type=complete dim=1
+    static DTYPE wtw[1];
+#pragma HLS ARRAY_PARTITION variable=wtw type=complete dim=1
     /* Reader (Zhang et al., FPGA 2015 loop order: row tile, column tile, output-channel tile, input-channel tile).
        Double buffered: tile k (over all output tiles and channel tiles of the step) loads its input into one copy of
        ibuf (input channels innermost, Tn banks) and sends its Tm x taps weight vectors, while tile k - 1's input
@@ -60,6 +62,12 @@ static void conv_tiled_read(
     /* One loop over every tile of the step (counters instead of nested loops: no pipeline drain between tiles, and
        the next output tile's first load overlaps the last stream of the one before). */
     const int turn = x_x == 1, dense = !turn && x_c == 1, wrun = w_i == 1;
+    /* Weights whose outputs are consecutive (P.V's right operand V, a token's features in a row): a tile's weights
+       are Tn runs of Tm outputs, one per input channel. They turn the corner through the register window wtw: the
+       runs' beats in, one an iteration (Tn x rbm), then the Tm vectors out, one an iteration. */
+    const int wcol = WCOL && !wrun && w_o == 1 && taps == 1;
+    const int rbm = w_off % BEAT == 0 && w_b % BEAT == 0 && w_g % BEAT == 0 && w_i % BEAT == 0 ? MSLOTS : WMBEATS;
+    int wcr = 0; /* column weights: the run's beat being read */
     const int tiles = mt_n * nt_n, ntiles = batch * groups * tiles_r * tiles_c * tiles;
     int lb = 0, lg = 0, ltr = 0, ltc = 0, mt = 0, nt = 0; /* the tile loaded (k); k - 1 streams */
     int th = FG_MIN(Tr, oh), tw = FG_MIN(Tc, ow), sth = 0, stw = 0;
@@ -123,7 +131,17 @@ static void conv_tiled_read(
                 if (++ls == in_w) { ls = 0; ly++; }
             }
         }
-        if (ld && wm < Tm) {
+        if (ld && wm < Tm && wcol && wcr < Tn * rbm) {
+            const int n = wcr / rbm, b = wcr % rbm, ci = nt * Tn + n, rs = w_off + lb * w_b + lg * w_g + mt * Tm + ci * w_i;
+            if (ci < n_in && rs / BEAT + b <= (rs + FG_MIN(Tm, m_out - mt * Tm) - 1) / BEAT) {
+                const fg_beat v = GMB(w, rs / BEAT + b);
+                for (int j = 0; j < BEAT; j++) {
+#pragma HLS UNROLL
+                    wtw[(n * WMBEATS + b) * BEAT + j] = v.v[j];
+                }
+            }
+            wcr++;
+        } else if (ld && wm < Tm) {
             /* Weights stored channels innermost (w_i == 1): the tap's Tn channels are one run of at most WVB beats,
                one beat an iteration; else (OIHW) one load per lane. */
             const int mo = mt * Tm + wm, c0 = nt * Tn;
@@ -135,8 +153,9 @@ static void conv_tiled_read(
                 ct_vec wv;
                 for (int n = 0; n < Tn; n++) {
 #pragma HLS UNROLL
-                    const int ci = c0 + n, e = wbase + n;
+                    const int ci = c0 + n, e = wbase + n, rs = w_off + lb * w_b + lg * w_g + mt * Tm + ci * w_i;
                     wv.v[n] = !(mo < m_out && ci < n_in) ? (DTYPE)0 : wrun ? wb[e / BEAT - first].v[e % BEAT]
+                        : wcol ? wtw[(n * WMBEATS + (rs + wm) / BEAT - rs / BEAT) * BEAT + (rs + wm) % BEAT]
                         : w[w_off + lb * w_b + lg * w_g + mo * w_o + ci * w_i + wk * w_t];
                 }
                 CH_WRITE(ct_w, wv);
@@ -161,7 +180,7 @@ static void conv_tiled_read(
         }
         it++;
         if ((!ld || ((turn ? it >= load_n : ly >= in_h) && wm >= Tm)) && (!st || it >= taps * sth * stw)) {
-            it = ti = tb = ly = ls = wy = ws = wm = wk = wsl = xsl = ky = kx = r = c = 0;
+            it = ti = tb = ly = ls = wy = ws = wm = wk = wsl = xsl = wcr = ky = kx = r = c = 0;
             sth = th;
             stw = tw;
             if (++nt == nt_n) {

@@ -21,6 +21,7 @@ typedef struct { DTYPE v[BEAT]; } fg_beat;
 #define FG_MAP_GELU 3
 #define FG_MAP_SIGMOID 4
 #define FG_MAP_ADD 5
+#define FG_MAP_REQUANTIZE 6
 #define FG_POOL_MAX 0
 #define FG_POOL_AVG 1
 #define FG_POOL_LRN 2
@@ -72,6 +73,16 @@ FG_INLINE DTYPE fg_from_float(float v)
     return (DTYPE)v;
 #endif
 }
+
+#if FG_FIXED && defined(VU_REQUANT)
+/* A quantized model's requantization as ONNX's QuantizeLinear computes it on the dequantized value v (zero-centred):
+   v / scale in float32, round half to even (rint in the default rounding mode), saturate to the tensor's own range
+   [lo, hi] = [qmin - zp, qmax - zp]. */
+FG_INLINE DTYPE fg_quantize_linear(float v, float scale, float lo, float hi)
+{
+    return (DTYPE)FG_MIN(FG_MAX(FG_RINT(v / scale), lo), hi);
+}
+#endif
 
 #if FG_FIXED
 /* Integer requantization of an accumulator: round(t * mult / 2^shift), saturated to the data type. */

@@ -120,6 +120,7 @@ static void vu_map_write(
     int d0,
     int d1,
     int d2,
+    int op,
     int y_off,
     int y_b,
     int y_0,
@@ -129,13 +130,22 @@ static void vu_map_write(
     int f_off,
     hls::stream<vu_vec>& vm_o)
 {
-    /* vu_map writer: back to the data type with the output scale, one beat request an iteration. When the output is
-       one run that starts on a beat and may be written up to its last whole beat (y_whole, see MapStep.WholeBeats),
-       it stores whole beats: a vector of vu >= BEAT lanes takes VU_BEATS iterations (the first receives it), smaller
+    /* vu_map writer: back to the data type with the output scale (VU_OUT), one beat request an iteration. When the
+       output is one run that starts on a beat and may be written up to its last whole beat (y_whole, see
+       MapStep.WholeBeats), it stores whole beats: a vector of vu >= BEAT lanes takes VU_BEATS iterations (the first receives it), smaller
        vectors fill one beat in turn. Any other run of consecutive elements (y_2 == 1: several rows, or a run that
        starts inside a beat, such as the tokens after a class token) stores the beats each vector covers, with byte
        enables, so never past the run. A strided output stores one element per lane. */
     const float out_inv = fq[f_off + 2];
+#if FG_FIXED && defined(VU_REQUANT)
+    /* A quantized model's requantization (FG_MAP_REQUANTIZE) converts as ONNX's QuantizeLinear (fg_quantize_linear)
+       with the output scale and stored range [lo, hi], floats 3 to 5 of its parameters. */
+    const int rq = op == FG_MAP_REQUANTIZE;
+    const float rq_s = rq ? fq[f_off + 3] : 1.0f, rq_lo = rq ? fq[f_off + 4] : 0.0f, rq_hi = rq ? fq[f_off + 5] : 0.0f;
+#define VU_OUT(v) (rq ? fg_quantize_linear(v, rq_s, rq_lo, rq_hi) : fg_from_float((v) * out_inv))
+#else
+#define VU_OUT(v) fg_from_float((v) * out_inv)
+#endif
     const int chunks = (d2 + vu - 1) / vu, run = y_2 == 1;
     for (int b = 0; b < batch; b++)
     for (int i0 = 0; i0 < d0; i0++)
@@ -154,8 +164,8 @@ static void vu_map_write(
                 if (y_whole || run) {
                     for (int l = 0; l < vu; l++) {
 #pragma HLS UNROLL
-                        if (y_whole) ob[l / BEAT].v[(k0 + l) % BEAT] = fg_from_float(ov.v[l] * out_inv);
-                        else if (l < cnt) ob[(e0 + l) / BEAT - first].v[(e0 + l) % BEAT] = fg_from_float(ov.v[l] * out_inv);
+                        if (y_whole) ob[l / BEAT].v[(k0 + l) % BEAT] = VU_OUT(ov.v[l]);
+                        else if (l < cnt) ob[(e0 + l) / BEAT - first].v[(e0 + l) % BEAT] = VU_OUT(ov.v[l]);
                     }
                 }
             }
@@ -168,12 +178,13 @@ static void vu_map_write(
                 for (int l = 0; l < vu; l++) {
 #pragma HLS UNROLL
                     const int k = k0 + l;
-                    if (k < d2) y[ybase + k * y_2] = fg_from_float(ov.v[l] * out_inv);
+                    if (k < d2) y[ybase + k * y_2] = VU_OUT(ov.v[l]);
                 }
             }
             if (++j == beats) { j = 0; kc++; }
         }
     }
+#undef VU_OUT
 }
 
 /* The kernel v++ links (vu_map_top): one call runs one step of the network on this group. */
@@ -248,5 +259,5 @@ extern "C" void vu_map_top(
 #pragma HLS STREAM variable=vm_o depth=64
     vu_map_read(a, s, fr, batch, d0, d1, d2, op, a_off, a_b, a_0, a_1, a_2, s_off, s_b, s_0, s_1, s_2, f_off, vm_a, vm_s);
     vu_map_compute(batch, d0, d1, d2, op, vm_a, vm_s, vm_o);
-    vu_map_write(fq, y, batch, d0, d1, d2, y_off, y_b, y_0, y_1, y_2, y_whole, f_off, vm_o);
+    vu_map_write(fq, y, batch, d0, d1, d2, op, y_off, y_b, y_0, y_1, y_2, y_whole, f_off, vm_o);
 }
