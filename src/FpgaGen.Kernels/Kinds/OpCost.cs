@@ -37,7 +37,7 @@ public readonly struct MacWork
         OutputBase = step.YAddr.Off; // tensors start on 64-element boundaries (ArenaAllocator.Alignment)
         HasBias = step.Bias is not null;
         StoredReduction = s.StoredReduction;
-        WeightRows = (step.WAddr.Y == 1 && s.ChannelRun > 0) || step.WAddr.Y == (long)s.KH * s.KW;
+        WeightRows = RowWeights(step);
         (WeightRowStride, InputRowStride, OutputRowStride) = (step.WAddr.C, step.XAddr.X, step.YAddr.X);
         WeightColumns = ColumnWeights(step);
         WeightColumnAlignment = new[] { (step.WTensor?.Offset ?? step.Weight?.ElementOffset ?? 0) + step.WAddr.Off, step.WAddr.B, step.WAddr.G, step.WAddr.Y }.Aggregate(64L, EngineTiming.Gcd);
@@ -84,17 +84,19 @@ public readonly struct MacWork
     public bool WeightRows { get; }
     /// <summary>Element strides between weight rows, input pixels and output pixels (beat alignment of the GEMM's rows).</summary>
     public long WeightRowStride { get; }
+    public long InputRowStride { get; }
+    public long OutputRowStride { get; }
     /// <summary>Not rows, but each reduction element's outputs consecutive (P·V's right operand V: a token's features).</summary>
     public bool WeightColumns { get; }
     /// <summary>Elements every such run of outputs starts on a multiple of, before the output tile's offset.</summary>
     public long WeightColumnAlignment { get; }
 
+    /// <summary>A step whose every output's weights are one contiguous run of the reduction (see <see cref="WeightRows"/>).</summary>
+    public static bool RowWeights(MacStep step) =>
+        (step.WAddr.Y == 1 && step.Shape.ChannelRun > 0) || step.WAddr.Y == (long)step.Shape.KH * step.Shape.KW;
+
     /// <summary>A step whose weights are read as runs of consecutive outputs per reduction element (see <see cref="WeightColumns"/>).</summary>
-    public static bool ColumnWeights(MacStep step) =>
-        !((step.WAddr.Y == 1 && step.Shape.ChannelRun > 0) || step.WAddr.Y == (long)step.Shape.KH * step.Shape.KW)
-        && step.WAddr.C == 1 && step.Shape.KH * step.Shape.KW == 1;
-    public long InputRowStride { get; }
-    public long OutputRowStride { get; }
+    public static bool ColumnWeights(MacStep step) => !RowWeights(step) && step.WAddr.C == 1 && step.Shape.KH * step.Shape.KW == 1;
     public long Macs { get; }
     public int Step { get; }
     public long Reduction => (long)N * KH * KW;

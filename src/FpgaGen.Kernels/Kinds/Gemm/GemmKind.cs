@@ -93,7 +93,8 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
     /// rows, N = output channels, K = the reduction), T = ⌈N/Tn⌉·⌈K/Tk⌉ weight tiles a block. Reader: part k loads
     /// block k (L_k) while block k−1 streams (S = T·max(r, Tn): a tile's rows while the next tile's weights go out),
     /// max(L_k, S_k−1) per part, part 0 max(L_0, Tn), the last part S, where a weight row takes its beats' count of
-    /// iterations (one request each: ⌈Tk/BEAT⌉, one more when rows need not start on a beat); L = r·⌈K/Tk⌉·beats for
+    /// iterations (one request each: ⌈Tk/BEAT⌉, one more when rows need not start on a beat; column weights, P·V's V,
+    /// take Tk·(a Tn run's beats) + Tn a tile through their corner turn); L = r·⌈K/Tk⌉·beats for
     /// dense rows (the window takes one beat an iteration), the corner turn's (segments·⌈K/Tk⌉ + 1)·max(2 Tk, BEAT) for NCHW rows (a segment:
     /// at most BEAT/stride pixels of one output row), r·⌈K/Tk⌉·Tk for a gather; a fused LayerNorm adds its two passes
     /// (2·r·⌈K/Tk⌉) per block. Engine: Tn + B·S. Writer per block and output tile: the biases (Tn), the LayerNorm
@@ -167,8 +168,8 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         var e = target.Bytes;
         long k = op.StoredReduction, n = op.M;
         // Weights: per block, each output row's Tk-element runs, one burst of the beats a run covers each (the reader
-        // sends a tile's Tn rows run after run, so consecutive requests are a row stride apart); a gathered row
-        // (P.V's right operand) one element a request.
+        // sends a tile's Tn rows run after run, so consecutive requests are a row stride apart); column weights (P.V's
+        // right operand) per reduction element a run of each output tile's outputs.
         bool wAligned = op.WeightRowStride % beat == 0 && (p.Tk % beat == 0 || beat % p.Tk == 0);
         double wRowBytes = op.WeightRows ? ((kT - 1) * CoveredBeats(p.Tk, beat, wAligned) + CoveredBeats(k - (kT - 1) * p.Tk, beat, wAligned)) * beat * e : (double)k * e;
         double wRowBursts = op.WeightRows ? kT : k;

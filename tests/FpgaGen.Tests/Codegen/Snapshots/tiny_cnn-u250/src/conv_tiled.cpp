@@ -131,7 +131,7 @@ static void conv_tiled_read(
                 if (++ls == in_w) { ls = 0; ly++; }
             }
         }
-        if (ld && wm < Tm && wcol && wcr < Tn * rbm) {
+        if (wcol && ld && wm < Tm && wcr < Tn * rbm) {
             const int n = wcr / rbm, b = wcr % rbm, ci = nt * Tn + n, rs = w_off + lb * w_b + lg * w_g + mt * Tm + ci * w_i;
             if (ci < n_in && rs / BEAT + b <= (rs + FG_MIN(Tm, m_out - mt * Tm) - 1) / BEAT) {
                 const fg_beat v = GMB(w, rs / BEAT + b);
