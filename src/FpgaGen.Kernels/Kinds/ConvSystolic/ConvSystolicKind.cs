@@ -107,8 +107,9 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
     ///   tile, so each weight is read once, G·M·N·K²; a longer reduction (1×1 products) reloads them per tile;
     /// - outputs once.
     /// Each stream is costed at the DDR efficiency of its burst length (<see cref="MemoryTiming"/>): a patch row of
-    /// patch_w pixels, a weight row of N·K² values per output channel (contiguous, channels innermost), an output row
-    /// of cols pixels.
+    /// patch_w pixels (channel-contiguous pixels: a pixel's channel word, the beats it covers), a weight row of N·K²
+    /// values per output channel (contiguous, channels innermost; reloaded per unit, a tap's run of the block's
+    /// channels; column weights, a channel's run of the tile's outputs), an output row of cols pixels.
     /// </summary>
     public override OpCost Cost(HardwarePlan plan, in MacWork op, Target target, double bytesPerCycle)
     {
