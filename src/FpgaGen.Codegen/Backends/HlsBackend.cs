@@ -79,5 +79,31 @@ public sealed class VivadoIpBackend : HlsBackend
     public override string FlowTemplate => "project/vivado/flow.md.sbn";
     protected override string Makefile => "project/vivado/Makefile.sbn";
 
-    public override string? Describe(string path) => path == "hls/run_hls.tcl" ? "vitis_hls script: C simulation, synthesis, IP export" : base.Describe(path);
+    public const string BlockDesign = "vivado/block_design.tcl", RegisterMap = "host/regmap.h";
+
+    /// <summary>Adds the Vivado block design that connects the exported cores to the board, and their register map.</summary>
+    public override void AddFiles(ProjectFiles files, ProjectRequest r, IReadOnlyDictionary<string, object> context)
+    {
+        base.AddFiles(files, r, context);
+        var cores = r.Design.Plan.Groups.Select(g =>
+        {
+            var bundles = g.Stages.SelectMany(s => s.Ports).Select(p => p.Interface).Distinct().ToList();
+            return new Dictionary<string, object>
+            {
+                ["group"] = g.Name, ["top"] = g.Top, ["cell"] = g.Top + "_0", ["bundles"] = bundles,
+                ["masters"] = string.Join(", ", bundles.Select(b => "m_axi_" + b)),
+            };
+        }).ToList();
+        var values = new Dictionary<string, object>(context) { ["cores"] = cores };
+        files.Add(BlockDesign, r.Design.Library.Render(Flavor.Text, "project/vivado/block_design.tcl.sbn", values));
+        files.Add(RegisterMap, ControlRegisters.Header(r.Design));
+    }
+
+    public override string? Describe(string path) => path switch
+    {
+        "hls/run_hls.tcl" => "vitis_hls script: C simulation, synthesis, IP export",
+        BlockDesign => "Vivado block design: the cores, the DDR3 controller (MIG) and a JTAG-to-AXI control master",
+        RegisterMap => "the cores' AXI4-Lite control registers (byte offsets)",
+        _ => base.Describe(path),
+    };
 }

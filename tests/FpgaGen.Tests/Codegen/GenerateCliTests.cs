@@ -26,7 +26,7 @@ public class GenerateCliTests
     private static readonly string[] Common = ["README.md", "design.json", "weights.json", "tools/pack_weights.py", "Makefile", "host/plan.h"];
     private static readonly string[] Intel = ["device/fpgagen.cl", "device/intel_syntax_shim.h", "host/main.cpp"];
     private static readonly string[] Vitis = ["link.cfg", "hls/run_hls.tcl", "host/main.cpp", "src/fpgagen_hls.h", "src/fpgagen_config.h", "src/fpgagen_types.h", "tb/fpgagen_ref.h"];
-    private static readonly string[] Vivado = ["hls/run_hls.tcl", "src/fpgagen_hls.h", "src/fpgagen_config.h", "src/fpgagen_types.h", "tb/fpgagen_ref.h"];
+    private static readonly string[] Vivado = ["hls/run_hls.tcl", "vivado/block_design.tcl", "host/regmap.h", "src/fpgagen_hls.h", "src/fpgagen_config.h", "src/fpgagen_types.h", "tb/fpgagen_ref.h"];
 
     [Theory]
     [MemberData(nameof(ZooProjects))]
