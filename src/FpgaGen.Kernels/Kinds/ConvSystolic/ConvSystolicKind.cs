@@ -49,6 +49,7 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
             "input channels of the widest convolution with a kernel above 1x1 (else of the widest product, at most 1024)");
         var cwb = b.Define("CWB", Ceil(nmax, simd), "(CONVNMAX + simd - 1) / simd: channel words per block");
         b.Define("WVB", Ceil(simd, b.BeatElements) + 1, "(simd + BEAT - 1) / BEAT + 1: beats a tap's run of simd weights covers at most");
+        b.Define("VSLOTS", Ceil(simd, b.BeatElements), "(simd + BEAT - 1) / BEAT: beats of a channel word that starts on a multiple of min(simd, BEAT)");
         b.Define("CTP", Math.Max(2L * simd, b.BeatElements), "max(2 * simd, BEAT): the reader's corner-turn iterations per segment of BEAT pixels");
         b.Define("LAG", rows + cols - 2L, "rows + cols - 2: cycles from an item entering PE (0, 0) to its reaching PE (rows - 1, cols - 1)");
         b.Define("CTW", Math.Max(2L * rows, b.BeatElements), "max(2 * rows, BEAT): the writer's corner-turn iterations per segment of BEAT pixels");
@@ -123,14 +124,18 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         // A channel word's weights: rows·K² words, or for column weights (P·V's V) its simd runs of rows outputs'
         // beats through the corner turn, then the rows words.
         bool colAligned = op.WeightColumnAlignment % beat == 0;
-        long wordWeights = op.WeightColumns ? p.Simd * RunBeats(p.Rows, beat, colAligned) + p.Rows : (long)p.Rows * taps;
+        // A channel word's beats take an iteration each (the templates' VSLOTS, or WVB when words may straddle one more).
+        long aq = Math.Min(p.Simd, beat), vslots = Ceil(p.Simd, beat);
+        long xslots = !op.RowMajorInput && op.InputChannelStride == 1 ? (op.InputPixelAlignment % aq == 0 ? vslots : vslots + 1) : 1;
+        long wslots = op.WeightChannelsInnermost ? (op.WeightRunAlignment % aq == 0 ? vslots : vslots + 1) : 1;
+        long wordWeights = op.WeightColumns ? p.Simd * RunBeats(p.Rows, beat, colAligned) + p.Rows : (long)p.Rows * taps * wslots;
         var w = op;
         // The array gives an output row's accumulators at least the adder latency (idle iterations); the reader
         // sends only the hc rows.
         (double L, double W, double S, double SArray) Unit(long hc, long nwc)
         {
             long patchH = (hc - 1) * w.S + (w.KH - 1) * w.Dil + 1;
-            double load = w.RowMajorInput ? (nwc * patchH * Ceil(patchW, beat) + 1) * turnIn : nwc * patchH * patchW;
+            double load = w.RowMajorInput ? (nwc * patchH * Ceil(patchW, beat) + 1) * turnIn : nwc * patchH * patchW * xslots;
             return (load, nwc * (double)wordWeights, nwc * taps * hc, nwc * taps * Math.Max(hc, lat));
         }
         long lastH = op.R - (hT - 1) * p.TileH, lastWords = nT - (blocks - 1) * cwb;
@@ -151,7 +156,9 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         var (l0, w0, s0, _) = Unit(Math.Min(p.TileH, op.R), Math.Min(cwb, nT));
         var (_, _, sLast, _) = Unit(lastH, lastWords);
         reader += Math.Max(l0, w0) - Math.Max(Math.Max(l0, w0), s0) + sLast;
-        double writer = (double)op.G * mT * wT * (w.RowMajorOutput ? (op.R * Ceil(p.Cols, beat) + hT) * turnOut : (double)op.R * p.Cols * p.Rows);
+        // Per tile the writer first loads the tile's biases (and LayerNorm pairs), one an iteration.
+        double writer = (double)op.G * mT * wT * ((w.RowMajorOutput ? (op.R * Ceil(p.Cols, beat) + hT) * turnOut : (double)op.R * p.Cols * p.Rows)
+            + hT * p.Rows * ((op.HasBias ? 1.0 : 0) + (op.Normalizes ? 2.0 : 0)));
         double compute = Math.Max(Math.Max(reader, engine), writer) + PipelineDepth;
         var e = target.Bytes;
         long h = Math.Min(p.TileH, op.R), cw = Math.Min(p.Cols, op.C), rows = Math.Min(p.Rows, op.M);
