@@ -58,6 +58,18 @@ public abstract class KernelKind(ParameterSpace space)
         return b;
     }
 
+    /// <summary>
+    /// The corner turn of column weights (P·V's V: a reduction element's outputs consecutive): the macro WCOL and the
+    /// reader's register window wtw of <paramref name="runs"/> runs of <paramref name="outputs"/> consecutive outputs,
+    /// the beats such a run covers at most each. Only a network with such a step gets the window in hardware.
+    /// </summary>
+    protected static BufferPlan ColumnWeightWindow(PlanBuilder b, LoweredNetwork net, long runs, long outputs)
+    {
+        var columns = net.MacSteps.Any(MacWork.ColumnWeights);
+        b.Define("WCOL", columns ? 1 : 0, "1: some step's weights are runs of consecutive outputs (P.V's V), read through the corner turn wtw");
+        return b.Registers("wtw", Elements.Data, columns ? runs * (EngineTiming.Ceil(outputs, b.BeatElements) + 1) * b.BeatElements : 1);
+    }
+
     /// <summary>The largest kernel, stride and dilation as macros KMAX, SMAX, DMAX: what convolution buffers are sized for.</summary>
     protected static (long Kernel, long Stride, long Dilation) ConvolutionMacros(PlanBuilder b, LoweredNetwork net) =>
         (b.Define("KMAX", net.Extents.Kernel, "largest kernel"), b.Define("SMAX", net.Extents.Stride, "largest stride"),

@@ -148,6 +148,21 @@ public static class EngineTiming
         });
     }
 
+    /// <summary>
+    /// Beats of a run of <paramref name="total"/> elements cut into tiles of <paramref name="tile"/> (the last one the
+    /// rest), each tile's part fetched on its own: Σ over the tiles of <see cref="MeanRunBeats"/> at the tile's start.
+    /// The starts' residues repeat every g / gcd(tile, g) tiles (g = gcd(alignment, beat)), so each residue's full
+    /// tiles are counted at once rather than visited one by one.
+    /// </summary>
+    public static double TiledRunBeats(long total, long tile, long alignment, long beat)
+    {
+        long full = total / tile, rest = total - full * tile, g = Gcd(alignment, beat), period = g / Gcd(tile, g);
+        double beats = rest > 0 ? MeanRunBeats(full * tile, rest, alignment, beat) : 0;
+        for (long i = 0; i < Math.Min(full, period); i++)
+            beats += (full - i + period - 1) / period * MeanRunBeats(i * tile, tile, alignment, beat);
+        return beats;
+    }
+
     public static long Gcd(long a, long b) => b == 0 ? Math.Abs(a) : Gcd(b, a % b);
 
     public static long Ceil(long a, long b) => (a + b - 1) / b;

@@ -58,9 +58,7 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         // kernel × largest stride × all channels, which no single step has (ResNet-50: the 7×7/2 stem has 3 channels).
         var pbufDepth = b.Define("PBUFD", Math.Max(1, net.MacSteps.Max(m => (long?)PatchWords(m.Shape, simd, cwb, tileH, cols)) ?? 1),
             "max over steps of min(CWB, words) * ((tile_h - 1) * stride + (kh - 1) * dil + 1) * ((cols - 1) * stride + (kw - 1) * dil + 1)");
-        // Only a network with P·V-like products gets the corner turn of column weights (wtw) in hardware.
-        var columns = net.MacSteps.Any(MacWork.ColumnWeights);
-        b.Define("WCOL", columns ? 1 : 0, "1: some step's weights are runs of consecutive outputs (P.V's V), read through the corner turn wtw");
+        var wtw = ColumnWeightWindow(b, net, simd, rows);
         b.Define("RSLOTS", RunBeats(rows, b.BeatElements, true), "beats of a run of rows outputs whose runs start on beats");
         b.Define("WRBEATS", Ceil(rows, b.BeatElements) + 1, "beats an unaligned run of rows outputs covers at most");
         VectorUnit.Define(b, net, vu);
@@ -69,7 +67,7 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
             MacReader(b, Name, "conv_systolic/body/read", [], [], ["cs_x", "cs_w"],
                 b.Ram("pbuf", Elements.Data, simd, pbufDepth, copies: 2), b.Ram("wcache", Elements.Data, simd, rows * cwb * k * k, copies: 2),
                 b.Registers("twin", Elements.Data, 2L * simd * 2 * b.BeatElements), b.Registers("toff", Elements.Int, 2L * simd),
-                b.Registers("wtw", Elements.Data, columns ? simd * (Ceil(rows, b.BeatElements) + 1) * b.BeatElements : 1)),
+                wtw),
             MacCompute(b, Name, "conv_systolic/body/compute", ["cs_x", "cs_w"], ["cs_o"],
                 b.Ram("acc", Elements.Accumulator, (long)rows * cols, tileH),
                 // The PEs' operand registers and tags, the skew delay lines (column c's c inputs, row r's r weight
@@ -169,8 +167,7 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         if (!op.RowMajorInput && op.InputChannelStride == 1)
         {
             // Channel-contiguous pixels (a product's rows): each pixel's channel word, the beats it covers, a burst.
-            double beats = 0;
-            for (long wd = 0; wd < nT; wd++) beats += MeanRunBeats(wd * p.Simd, Math.Min(p.Simd, op.N - wd * p.Simd), op.InputPixelAlignment, beat);
+            double beats = TiledRunBeats(op.N, p.Simd, op.InputPixelAlignment, beat);
             double pixels = (double)op.G * mT * hT * wT * patchH0 * patchW0;
             inputs = pixels * beats * beat * e;
             inBurst = inputs / (pixels * nT);
@@ -181,9 +178,7 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         if (!weightsStay && !op.WeightColumns)
         {
             // Reloaded per unit: each real PE row's tap run of the block's channels, the beats it covers, a burst.
-            double beats = 0;
-            for (long cb = 0; cb < blocks; cb++)
-                beats += MeanRunBeats(cb * cwb * p.Simd, Math.Min(cwb * p.Simd, op.N - cb * cwb * p.Simd), op.WeightRunAlignment, beat);
+            double beats = TiledRunBeats(op.N, cwb * p.Simd, op.WeightRunAlignment, beat);
             double runs = (double)op.G * hT * wT * op.M * taps;
             weights = runs * beats * beat * e;
             wBurst = weights / (runs * blocks);
@@ -191,8 +186,7 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         if (op.WeightColumns)
         {
             // Per output-channel tile load: each input channel's run of the tile's outputs, the beats it covers, a burst.
-            double beats = 0;
-            for (long mt = 0; mt < mT; mt++) beats += MeanRunBeats(mt * p.Rows, Math.Min(p.Rows, op.M - mt * p.Rows), op.WeightColumnAlignment, beat);
+            double beats = TiledRunBeats(op.M, p.Rows, op.WeightColumnAlignment, beat);
             double loads = (double)op.G * (weightsStay ? 1 : hT * wT);
             weights = loads * op.N * beats * beat * e;
             wBurst = weights / (loads * op.N * mT);

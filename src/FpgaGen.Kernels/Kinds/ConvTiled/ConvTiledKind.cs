@@ -46,9 +46,7 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         b.Define("WVB", Ceil(tn, b.BeatElements) + 1, "(Tn + BEAT - 1) / BEAT + 1: beats a tap's run of Tn weights covers at most");
         b.Define("CTP", Math.Max(2L * tn, b.BeatElements), "max(2 * Tn, BEAT): the reader's corner-turn iterations per segment of BEAT pixels");
         b.Define("CTW", Math.Max(2L * tm, b.BeatElements), "max(2 * Tm, BEAT): the writer's corner-turn iterations per segment of BEAT pixels");
-        // Only a network with P·V-like products gets the corner turn of column weights (wtw) in hardware.
-        var columns = net.MacSteps.Any(MacWork.ColumnWeights);
-        b.Define("WCOL", columns ? 1 : 0, "1: some step's weights are runs of consecutive outputs (P.V's V), read through the corner turn wtw");
+        var wtw = ColumnWeightWindow(b, net, tn, tm);
         b.Define("MSLOTS", RunBeats(tm, b.BeatElements, true), "beats of a run of Tm outputs whose runs start on beats");
         b.Define("WMBEATS", Ceil(tm, b.BeatElements) + 1, "beats an unaligned run of Tm outputs covers at most");
         VectorUnit.Define(b, net, vu);
@@ -56,7 +54,7 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         [
             MacReader(b, Name, "conv_tiled/body/read", [], [], ["ct_w", "ct_x"], b.Ram("ibuf", Elements.Data, tn, ith * itw, copies: 2),
                 b.Registers("twin", Elements.Data, 2L * tn * 2 * b.BeatElements), b.Registers("toff", Elements.Int, 2L * tn),
-                b.Registers("wtw", Elements.Data, columns ? tn * (Ceil(tm, b.BeatElements) + 1) * b.BeatElements : 1)),
+                wtw),
             MacCompute(b, Name, "conv_tiled/body/compute", ["ct_w", "ct_x"], ["ct_o"],
                 b.Ram("wbuf", Elements.Data, (long)tm * tn, k * k, copies: 2), b.Ram("acc", Elements.Accumulator, tm, (long)tr * tc)),
             MacWriter(b, Name, "conv_tiled/body/write", ["ct_o"], b.Registers("obuf", Elements.Data, 2L * tm * b.BeatElements)),
@@ -171,9 +169,7 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
             if (op.WeightColumns)
             {
                 // The channel tile's runs of each output-channel tile's outputs, on average over those tiles.
-                double colBeats = 0;
-                for (long mt = 0; mt < mT; mt++) colBeats += MeanRunBeats(mt * p.Tm, Math.Min(p.Tm, op.M - mt * p.Tm), op.WeightColumnAlignment, beat);
-                wBeats += times * cnt * colBeats / mT;
+                wBeats += times * cnt * TiledRunBeats(op.M, p.Tm, op.WeightColumnAlignment, beat) / mT;
                 wBursts += times * cnt;
                 continue;
             }

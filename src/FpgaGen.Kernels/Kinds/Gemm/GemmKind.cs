@@ -55,9 +55,7 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         b.Define("NSLOTS", RunBeats(tn, beat, true), "beats of a run of Tn outputs that starts on a beat");
         b.Define("CTP", Math.Max(2L * tk, beat), "max(2 * Tk, BEAT): the reader's corner-turn iterations per group of a segment and Tk reduction elements");
         b.Define("CTW", Math.Max(2L * tn, beat), "max(2 * Tn, BEAT): the writer's corner-turn iterations per segment of BEAT rows");
-        // Only a network with P·V-like products gets the corner turn of column weights (wtw) in hardware.
-        var columns = net.MacSteps.Any(MacWork.ColumnWeights);
-        b.Define("WCOL", columns ? 1 : 0, "1: some step's weights are runs of consecutive outputs (P.V's V), read through the corner turn wtw");
+        var wtw = ColumnWeightWindow(b, net, tk, tn);
         VectorUnit.Define(b, net, vu);
         var ln = FusesLayerNorm;
         string[] read = ln ? ["gm_s", "gm_w", "gm_a"] : ["gm_w", "gm_a"];
@@ -74,7 +72,7 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
             MacReader(b, Id, "gemm/body/read", ln ? [new("fr", Elements.Float)] : [], ln ? ["norm", "f_off"] : [], read,
                 b.Ram("abuf", Elements.Data, tk, tm * ktmax, copies: 2), b.Registers("twin", Elements.Data, 2L * tk * 2 * beat),
                 b.Registers("toff", Elements.Int, 2L * tk), b.Registers("txs", Elements.Int, 2L * tk),
-                b.Registers("wtw", Elements.Data, columns ? tk * (Ceil(tn, beat) + 1) * beat : 1)),
+                wtw),
             MacCompute(b, Id, "gemm/body/compute", ["gm_w", "gm_a"], ["gm_o"],
                 b.Registers("wreg", Elements.Data, 2L * tk * tn), b.Ram("acc", Elements.Accumulator, tn, tm)),
             MacWriter(b, Id, "gemm/body/write", ln ? ["gm_s", "gm_o"] : ["gm_o"],
