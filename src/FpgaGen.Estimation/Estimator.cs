@@ -75,13 +75,6 @@ public sealed class Estimator
 {
     private readonly MacWork[] macs;
     private readonly Step[] vectorSteps;
-
-    // Mixed precision (null or 1 where a step runs at the datapath's own type): each MAC step's target and packing,
-    // each vector step's element bytes, and the conversions between types (LayerPrecisions).
-    private readonly Target?[] macTargets;
-    private readonly double[] macPacking;
-    private readonly int[] vectorBytes;
-    private readonly Conversion[] conversions;
     private readonly double? fixedFreqMhz;
     private BankPlacement? placement; // a reference, so concurrent evaluations may race to set it harmlessly
 
@@ -102,22 +95,13 @@ public sealed class Estimator
         vectorSteps = network.Steps.Where(s => s is not MacStep).ToArray();
         if (layers is not null && layers.Widest != target.Precision)
             throw new ArgumentException($"a mixed-precision network runs on a {layers.Widest.Id()} datapath, got {target.Precision.Id()}");
+        // The generated engine runs every layer at the datapath's type: a DSP block's mode (Arria 10 fp32 or 18x19,
+        // Intel 683332) and an HLS operator core's DSPs are fixed when the design is built, and the kernels store
+        // every tensor as data_t. So a mixed network costs as its widest type; its layers' own types are labels here.
         Layers = layers is { Mixed: true } ? layers : null;
-        var narrow = new Dictionary<Precision, Target>();
-        Target? TargetOf(Step s)
-        {
-            var t = Layers?.Of(s.Layers[0]) ?? target.Precision;
-            if (t == target.Precision) return null;
-            if (!narrow.TryGetValue(t, out var tt)) narrow[t] = tt = new Target(target.Device, t);
-            return tt;
-        }
-        macTargets = network.MacSteps.Select(TargetOf).ToArray();
-        macPacking = macTargets.Select(t => t is null ? 1 : LayerPrecisions.Packing(target, t.Precision)).ToArray();
-        vectorBytes = vectorSteps.Select(s => (TargetOf(s) ?? target).Bytes).ToArray();
-        conversions = Layers is null ? [] : Conversion.Of(network, Layers);
     }
 
-    /// <summary>The layers' own data types when the network is mixed-precision, else null.</summary>
+    /// <summary>The layers' own data types when the network is mixed-precision (shown with its figures), else null.</summary>
     public LayerPrecisions? Layers { get; }
 
     public KernelKind Kind { get; }
@@ -165,24 +149,15 @@ public sealed class Estimator
         var vu = config["vu"];
         for (var i = 0; i < vectorSteps.Length; i++)
         {
-            var cost = Fixed(VectorUnit.Cost(vectorSteps[i], vu, vectorBytes[i], bpc), freq);
+            var cost = Fixed(VectorUnit.Cost(vectorSteps[i], vu, Target.Bytes, bpc), freq);
             cycles += cost.Cycles;
             if (cost.MemoryBound) memoryBound++; else computeBound++;
         }
-        foreach (var c in conversions) cycles += c.Cost(vu, bpc).Cycles;
         return new DesignEstimate(Kind.Id, config, Target.Precision, Batch, freq, cycles, Network.Network.Macs * Batch, plan.Compute[0].Lanes, resources,
             computeBound, memoryBound, plan, DeviceMacs) { LayerTypes = Layers?.Types };
     }
 
-    /// <summary>
-    /// A MAC step's cost at its layer's type: the kind's cycle model on the datapath's plan with that type's element
-    /// width and accumulator, its compute divided by the MACs a lane packs at that type.
-    /// </summary>
-    private OpCost MacCost(HardwarePlan plan, int i, double bpc)
-    {
-        var cost = Kind.Cost(plan, macs[i], macTargets[i] ?? Target, bpc);
-        return macPacking[i] > 1 ? cost with { Compute = cost.Compute / macPacking[i] } : cost;
-    }
+    private OpCost MacCost(HardwarePlan plan, int i, double bpc) => Kind.Cost(plan, macs[i], Target, bpc);
 
     /// <summary>Share of the engine's lanes the device holds (below 1 only for an engine over the DSP budget).</summary>
     private double Capacity(HardwarePlan plan) => DesignEstimate.CapacityOf(DeviceMacs, plan.Compute[0].Lanes);
@@ -202,20 +177,13 @@ public sealed class Estimator
         var layers = Network.Network.Layers;
         var index = layers.Select((l, i) => (l.Name, i)).ToDictionary(x => x.Name, x => x.i);
         var sums = new (double Cycles, double Compute, double Memory, double Bytes, double Host)[layers.Count];
-        int macIndex = 0, vectorIndex = 0;
+        var macIndex = 0;
         foreach (var step in Network.Steps)
         {
-            var c = Fixed(step is MacStep ? OnDevice(MacCost(plan, macIndex++, bpc), capacity) : VectorUnit.Cost(step, config["vu"], vectorBytes[vectorIndex++], bpc), freq);
+            var c = Fixed(step is MacStep ? OnDevice(MacCost(plan, macIndex++, bpc), capacity) : VectorUnit.Cost(step, config["vu"], Target.Bytes, bpc), freq);
             var i = index[step.Layers[0]];
             var s = sums[i];
             sums[i] = (s.Cycles + c.Cycles, s.Compute + c.Compute, s.Memory + c.Memory, s.Bytes + c.Bytes, s.Host + MemoryTiming.LaunchCycles(freq));
-        }
-        foreach (var conversion in conversions)
-        {
-            var c = conversion.Cost(config["vu"], bpc);
-            var i = index[conversion.Layer];
-            var s = sums[i];
-            sums[i] = (s.Cycles + c.Cycles, s.Compute + c.Compute, s.Memory + c.Memory, s.Bytes + c.Bytes, s.Host);
         }
         var result = new List<LayerEstimate>(layers.Count);
         for (var i = 0; i < layers.Count; i++)

@@ -6,10 +6,11 @@ namespace FpgaGen.Estimation;
 
 /// <summary>
 /// The data type of every layer of a mixed-precision network (design-file <c>precision:</c>, a quantized ONNX model's
-/// int8 layers; the others at <see cref="Fallback"/>). One engine runs them all: its datapath is sized for the widest
-/// type (<see cref="Widest"/>, the plan's and the DSP count's type), and a layer of a narrower type packs
-/// DspPerMac(widest) / DspPerMac(type) MACs into each lane's DSPs — an Arria 10 DSP block in fp32 mode is one MAC, in
-/// 18×19 mode two (Intel 683332, Variable-Precision DSP Block) — and moves its tensors at its own width.
+/// int8 layers; the others at <see cref="Fallback"/>). One engine runs them all, at the widest type
+/// (<see cref="Widest"/>, the plan's, the DSP count's and the tensors' type): the generated kernels have one data type,
+/// and a DSP's mode is fixed when the design is built (an Arria 10 block is in fp32 or in 18×19 mode, Intel 683332),
+/// so no layer packs more MACs per DSP than the datapath's type does. At int16 the quantized layers keep the model's
+/// own scales and zero points.
 /// </summary>
 public sealed class LayerPrecisions
 {
@@ -54,10 +55,6 @@ public sealed class LayerPrecisions
                 + $" (its data types: {string.Join(", ", device.Precisions.Select(p => p.Id()))}); pass --precision to run every layer at one type");
         }
     }
-
-    /// <summary>MACs a lane of the <paramref name="datapath"/> target does per cycle at <paramref name="type"/> (at least 1).</summary>
-    public static double Packing(Target datapath, Precision type) =>
-        Math.Max(1, datapath.DspPerMac / datapath.Device.Dsp.PerMac[type]);
 
     public string Describe() => string.Join("+", Types.Select(t => t.Id()));
 }

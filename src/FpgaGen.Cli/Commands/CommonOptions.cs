@@ -62,14 +62,12 @@ internal static class CommonOptions
     }
 
     /// <summary>
-    /// What the figures of a mixed-precision estimate are: the estimator models one engine that runs each layer at
-    /// its own type, but the generated kernels run one data type (the widest), so a project generated from such a
-    /// design does not run at them. Null for a network of one type.
+    /// What the figures of a mixed-precision estimate are: those of the engine the generator builds, one datapath of
+    /// the widest type running every layer. Null for a network of one type.
     /// </summary>
     public static string? MixedFiguresNote(FpgaGen.Estimation.LayerPrecisions? types) => types is { Mixed: true } t
-        ? $"note: the {t.Describe()} figures model an engine that runs each layer at its own type (the datapath at {t.Widest.Id()}, narrower layers "
-          + $"packing more MACs per DSP where the device does, converting between types); the generated kernels run one data type, so `generate` "
-          + $"and `simulate` of these designs run every layer at {t.Widest.Id()} (their figures: `estimate --precision {t.Widest.Id()}`)"
+        ? $"note: the {t.Describe()} figures are those of the engine `generate` builds: one {t.Widest.Id()} datapath runs every layer and "
+          + $"stores every tensor at {t.Widest.Id()} (a DSP's mode is fixed when the design is built, so narrower layers pack no more MACs)"
         : null;
 
     /// <summary>The network with <c>--layernorm</c> applied (itself for "model").</summary>

@@ -94,13 +94,8 @@ internal static class GenerateCommand
             var result = Explorer.Run(net, options);
             if (result.Designs.Count == 0) throw new UsageException($"no design of {net.Name} fits {dev.Id} under --max-util {util.ToString(CultureInfo.InvariantCulture)}");
             if (wanted > result.Designs.Count) throw new UsageException($"--design {wanted}: only {result.Designs.Count} designs fit");
-            var chosen = result.Designs[wanted - 1];
-            if (options.Layers is { Mixed: true })
-            {
-                // The kernels run one data type: the project's figures are the chosen design's at it, as for a design file.
-                var kind = KernelKinds.Get(chosen.Kernel);
-                chosen = new Estimator(kind, Lowerer.Lower(net, kind.Lowering, chosen.Precision, chosen.Batch), new Target(dev, chosen.Precision)).Evaluate(chosen.Config);
-            }
+            // A mixed network's design is its widest type's (the estimator costs it so): the project records that type.
+            var chosen = result.Designs[wanted - 1] with { LayerTypes = null };
             return (chosen, wanted, result.Pareto[wanted - 1]);
         }
         if (!File.Exists(choice)) throw new UsageException($"--design {choice}: expected best, a rank, or a JSON file (file not found)");
