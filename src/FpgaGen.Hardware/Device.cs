@@ -32,6 +32,9 @@ public sealed record Device
     /// <summary>The processor that runs the host program: a PC over PCIe unless the file says otherwise (SoC boards).</summary>
     public HostInfo Host { get; init; } = HostInfo.Pcie;
 
+    /// <summary>The dies of a stacked-silicon device (AMD SLRs) and where its memory attaches; null for one die.</summary>
+    public SlrLayout? Slrs { get; init; }
+
     /// <summary>Field path → "status: citation"; status is confirmed, secondary, derived or unconfirmed.</summary>
     public required IReadOnlyDictionary<string, string> Sources { get; init; }
 
@@ -92,6 +95,17 @@ public sealed record ExternalMemory(string Kind, int Banks, double GBps, double?
 public sealed record PlatformOverhead(long Dsp, long Logic, long Registers, IReadOnlyDictionary<string, long> Ram);
 
 public sealed record LaneCost(double Logic, double Registers);
+
+/// <summary>
+/// A stacked-silicon device's super logic regions (AMD UG1393, "Assigning Compute Units to SLRs"): <see cref="Count"/>
+/// dies, each holding an equal share of what the platform leaves to kernels, and the SLR each external memory bank is
+/// attached to (<see cref="BankSlr"/>; one entry: every bank, as the HBM of a U280 in SLR0). A compute unit placed in
+/// the SLR of the bank it reads avoids the slower SLR-crossing (SLL) routes.
+/// </summary>
+public sealed record SlrLayout(int Count, IReadOnlyList<int> BankSlr)
+{
+    public int SlrOfBank(int bank) => BankSlr.Count == 1 ? BankSlr[0] : BankSlr[bank];
+}
 
 /// <summary>
 /// Where the host program runs. <see cref="Kind"/> <c>pcie</c>: a PC that reaches the card over PCIe (the default);

@@ -14,7 +14,7 @@ public static partial class DeviceLoader
     private static readonly string[] TopKeys =
     [
         "name", "vendor", "family", "part", "board", "toolchain", "dsp", "ram", "logic", "registers",
-        "external_memory", "fmax_mhz", "platform", "lane_cost", "host", "sources", "notes",
+        "external_memory", "fmax_mhz", "platform", "lane_cost", "host", "slrs", "sources", "notes",
     ];
 
     private static readonly string[] SourceStatuses = ["confirmed", "secondary", "derived", "unconfirmed"];
@@ -119,6 +119,7 @@ public static partial class DeviceLoader
             Platform = ReadPlatform(Map(root, "platform", "platform", "resources taken by the BSP or shell"), ram),
             LaneCosts = laneCosts,
             Host = root.Get("host") is null ? HostInfo.Pcie : ReadHost(Map(root, "host", "host", "the processor that runs the host program")),
+            Slrs = root.Get("slrs") is null ? null : ReadSlrs(Map(root, "slrs", "slrs", "the device's super logic regions"), mem, toolchain),
             Sources = ReadSources(Map(root, "sources", "sources", "where each fact comes from"), FieldPaths(root)),
         };
         if (root.Get("notes") is { } notes && notes is not YScalar)
@@ -152,6 +153,28 @@ public static partial class DeviceLoader
                 Name(m, "hls_part", "toolchain.hls_part", DeviceNames.PartPattern(), DeviceNames.PartRule)),
             _ => new Toolchain(kind, null, null, Name(m, "hls_part", "toolchain.hls_part", DeviceNames.PartPattern(), DeviceNames.PartRule)),
         };
+    }
+
+    /// <summary>slrs: {count: N ≥ 2, banks: [SLR of bank 0, …] or [one SLR for all banks]}; Vitis cards only.</summary>
+    private static SlrLayout ReadSlrs(YMap m, YMap mem, Toolchain toolchain)
+    {
+        m.CheckKeys("slrs", ["count", "banks"]);
+        if (toolchain.Kind != Toolchain.Vitis)
+            throw At(m).Error($"slrs: only a Vitis platform places compute units in SLRs (toolchain.kind is {toolchain.Kind})");
+        var countNode = Required(m, "count", "slrs.count", "the number of SLRs, 2 or more");
+        var count = PositiveInt(countNode, "slrs.count");
+        if (count < 2) throw countNode.Error($"slrs.count: a device of one die has no slrs section (got {count})");
+        int Slr(YNode n, string path)
+        {
+            var v = Integer(n, path);
+            return v >= 0 && v < count ? (int)v : throw n.Error($"{path}: expected an SLR from 0 to {count - 1}, got {v}");
+        }
+        var banksNode = Required(m, "banks", "slrs.banks", "the SLR of each memory bank, or one SLR for all");
+        var seq = banksNode as YSeq ?? throw banksNode.Error($"slrs.banks: expected a list such as [0, 1, 2, 3], got {banksNode.Describe()}");
+        var banks = PositiveInt(Required(mem, "banks", "external_memory.banks"), "external_memory.banks");
+        if (seq.Items.Count != 1 && seq.Items.Count != banks)
+            throw banksNode.Error($"slrs.banks: expected one SLR per memory bank ({banks}) or one for all, got {seq.Items.Count}");
+        return new SlrLayout(count, seq.Items.Select((n, i) => Slr(n, $"slrs.banks[{i}]")).ToList());
     }
 
     /// <summary>host: {kind: pcie|soc, arch: x86_64|arm32, cpu: text}; an SoC host is the board's own processor.</summary>

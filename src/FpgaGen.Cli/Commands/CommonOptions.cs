@@ -70,6 +70,15 @@ internal static class CommonOptions
           + $"stores every tensor at {t.Widest.Id()} (a DSP's mode is fixed when the design is built, so narrower layers pack no more MACs)"
         : null;
 
+    /// <summary>Where the compute units go on a device with SLRs, and the note that says what a user should know of it.</summary>
+    public static (FpgaGen.Kernels.Plans.SlrPlacement? Placement, string? Note) Slrs(FpgaGen.Kernels.Plans.HardwarePlan plan,
+        FpgaGen.Kernels.Lowering.LoweredNetwork network, FpgaGen.Kernels.Target target)
+    {
+        if (!FpgaGen.Kernels.Plans.BankPlacement.NeedsBanks(target.Device)) return (null, null);
+        var placement = FpgaGen.Kernels.Plans.SlrPlacement.Of(plan, target, FpgaGen.Kernels.Plans.BankPlacement.Of(plan, network, target.Device));
+        return (placement, placement?.Note(target.Device.Id) is { } n ? "note: " + n : null);
+    }
+
     /// <summary>The network with <c>--layernorm</c> applied (itself for "model").</summary>
     public static FpgaGen.Model.Network WithLayerNorm(FpgaGen.Model.Network net, string? choice) => choice?.ToLowerInvariant() switch
     {

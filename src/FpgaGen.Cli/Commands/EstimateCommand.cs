@@ -48,6 +48,8 @@ internal static class EstimateCommand
             var (design, layers) = estimator.EvaluateLayers(config);
             var fit = FitAdvice.Explain(estimator, design, util);
             var binding = design.Resources.Binding();
+            var (slrs, slrNote) = CommonOptions.Slrs(design.Plan, estimator.Network, target);
+            if (slrNote is not null && r.GetValue(format) == "table") io.Notes.WriteLine(slrNote);
             if (r.GetValue(format) == "json")
                 io.WriteJson(new
                 {
@@ -69,6 +71,8 @@ internal static class EstimateCommand
                     Binding = new { Resource = binding.Resource, Util = binding.Util },
                     OverDevice = design.OverDevice,
                     Advice = fit,
+                    // Devices with SLRs: the engine's most used resource as a share of one SLR, and each compute unit's SLR (null: v++ decides).
+                    Slrs = slrs is null ? null : new { slrs.EngineShare, Units = slrs.Units },
                     design.Plan,
                 });
             else if (r.GetValue(format) == "csv")

@@ -61,6 +61,7 @@ internal static class GenerateCommand
                 files.WriteTo(dir);
                 if (blob is not null) File.WriteAllBytes(Path.Combine(dir, "weights.bin"), blob);
             });
+            if (CommonOptions.Slrs(accelerator.Plan, accelerator.Lowered, accelerator.Planned.Target).Note is { } slrNote) io.Notes.WriteLine(slrNote);
             io.Prose.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {outPath}: {dev.Toolchain.Kind} project, {estimate.Kernel} {estimate.Config}, {estimate.Precision.Id()}, batch {estimate.Batch}, "
                 + $"{estimate.FreqMhz:0} MHz, {estimate.ImagesPerSecond:0.##} images/s predicted; {files.Files.Count} files, {accelerator.Lowered.Steps.Count} steps"));

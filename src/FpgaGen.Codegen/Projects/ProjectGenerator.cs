@@ -58,7 +58,7 @@ public static class ProjectGenerator
         var dev = r.Device;
         var freq = Math.Max(1, (int)Math.Round(r.Estimate.FreqMhz));
         var groups = string.Join(" ", d.Plan.Groups.Select(g => g.Name));
-        var (memory, sp) = Connectivity(d, dev);
+        var (memory, sp, slr, slrNote) = Connectivity(d, dev);
         var inv = CultureInfo.InvariantCulture;
         return new Dictionary<string, object>
         {
@@ -102,6 +102,8 @@ public static class ProjectGenerator
             ["memory_note"] = memory,
             ["nk"] = d.Plan.Groups.Select(g => $"{g.Top}:1:{g.Top}_1").ToList(),
             ["sp"] = sp,
+            ["slr"] = slr,
+            ["slr_note"] = slrNote,
             ["steps"] = d.Lowered.Steps.Count,
             ["input_count"] = d.Lowered.Input.Elements * d.Lowered.Batch,
             ["files"] = new List<object>(),
@@ -110,16 +112,19 @@ public static class ProjectGenerator
 
     /// <summary>
     /// link.cfg's connection of every AXI port, from the design's <see cref="BankPlacement"/> (the same placement
-    /// the estimate's bandwidth comes from). Arguments sharing one AXI master (bundle) get the same banks.
+    /// the estimate's bandwidth comes from), and each compute unit's SLR (<see cref="SlrPlacement"/>). Arguments
+    /// sharing one AXI master (bundle) get the same banks.
     /// </summary>
-    private static (string Note, List<string> Sp) Connectivity(AcceleratorDesign d, Device dev)
+    private static (string Note, List<string> Sp, List<string> Slr, string SlrNote) Connectivity(AcceleratorDesign d, Device dev)
     {
         var placement = BankPlacement.Of(d.Plan, d.Lowered, dev);
-        if (!placement.Explicit) return ("the platform's default memory connection", []);
+        if (!placement.Explicit) return ("the platform's default memory connection", [], [], "");
         var bank = dev.Memory.Kind.StartsWith("HBM", StringComparison.OrdinalIgnoreCase) ? "HBM" : "DDR";
         var sp = placement.Ports.SelectMany(p => p.Arguments.Select(a => $"{p.Top}_1.{a}:{bank}[{p.Banks}]")).ToList();
+        var slrs = SlrPlacement.Of(d.Plan, d.Planned.Target, placement);
+        var slr = slrs?.Units.Where(u => u.Slr is not null).Select(u => $"{u.Top}_1:SLR{u.Slr}").ToList() ?? [];
         var where = string.Join(", ", placement.Buffers.Select(b => $"{(b.Buffer == BufferKind.Weights ? "weights" : "activations")} in {bank}[{b.Banks}]"));
-        return ($"the banks of the buffers it receives: {where}", sp);
+        return ($"the banks of the buffers it receives: {where}", sp, slr, CNames.CommentText(slrs?.Note(dev.Id) ?? ""));
     }
 
     /// <summary>The files every project has, whatever its backend.</summary>

@@ -15,21 +15,35 @@ public static class PlanResources
     /// </summary>
     public static ResourceUse Of(HardwarePlan plan, Target target)
     {
+        var r = Count(plan.Compute, plan.Buffers, target);
+        r.AddPlatform();
+        return r;
+    }
+
+    /// <summary>
+    /// The kernels' own resources (no platform) of the engine's compute unit (its lanes, its group's buffers) and of
+    /// the other compute units together (the vector unit's groups), for placing them on a device's dies.
+    /// </summary>
+    public static (ResourceUse Engine, ResourceUse Others) ByUnit(HardwarePlan plan, Target target) =>
+        (Count(plan.Compute.Take(1), plan.Engine.Stages.SelectMany(s => s.Buffers), target),
+         Count(plan.Compute.Skip(1), plan.Groups.Skip(1).SelectMany(g => g.Stages).SelectMany(s => s.Buffers), target));
+
+    private static ResourceUse Count(IEnumerable<ComputePlan> compute, IEnumerable<BufferPlan> buffers, Target target)
+    {
         var r = new ResourceUse(target.Device);
-        foreach (var c in plan.Compute)
+        foreach (var c in compute)
         {
             var macs = c.Lanes * c.MacsPerLane;
             r.Dsp += macs * target.DspPerMac;
             r.Logic += macs * target.Lane.Logic + (c.Control ? ControlLogic : 0);
             r.Registers += macs * target.Lane.Registers + (c.Control ? ControlRegisters : 0);
         }
-        foreach (var b in plan.Buffers)
+        foreach (var b in buffers)
         {
             r.BufferBits += b.Bits;
             if (b.InRegisters) r.Registers += b.Bits;
             else r.AddBlocks(b.Memory, b.Blocks);
         }
-        r.AddPlatform();
         return r;
     }
 }
