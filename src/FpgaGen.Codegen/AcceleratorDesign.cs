@@ -1,3 +1,4 @@
+using FpgaGen.Estimation;
 using FpgaGen.Codegen.Portable;
 using FpgaGen.Codegen.Rendering;
 using FpgaGen.Hardware;
@@ -34,19 +35,21 @@ public sealed class AcceleratorDesign
 
     /// <summary>One line describing the design, safe for comments (the network name is model text).</summary>
     public string Title => CNames.CommentText(
-        $"{Network.Name}: {Kernel} {string.Join(",", Parameters.Select(kv => $"{kv.Key}={kv.Value}"))}, {Lowered.Precision.Id()}, batch {Lowered.Batch}");
+        $"{Network.Name}: {Kernel} {string.Join(",", Parameters.Select(kv => $"{kv.Key}={kv.Value}"))}, {Lowered.Precision.Id()}, batch {Lowered.Batch * Plan.ComputeUnits}"
+        + (Plan.ComputeUnits > 1 ? $", {Plan.ComputeUnits} compute units" : ""));
 
     /// <param name="parameters">Every parameter of the kernel's space (templates/&lt;kernel&gt;/space.yaml), e.g. Tm, Tn, Tr, Tc, vu.</param>
     /// <param name="templatesDir">Templates folder; default the installed templates/.</param>
+    /// <param name="batch">Samples of one run; with several <paramref name="computeUnits"/>, each unit's kernels run batch / units of them.</param>
     public static AcceleratorDesign Create(Network network, string kernel, IReadOnlyDictionary<string, int> parameters, Precision precision, int batch,
-        Device device, string? templatesDir = null)
+        Device device, string? templatesDir = null, int computeUnits = 1)
     {
         var kind = KernelKinds.Get(kernel, templatesDir);
         var config = kind.Space.FromValues(parameters);
-        var lowered = Lowerer.Lower(network, kind.Lowering, precision, batch);
+        var lowered = Lowerer.Lower(network, kind.Lowering, precision, Estimator.PerUnit(batch, computeUnits));
         if (lowered.Weights.TotalBytes / Math.Max(1, precision.Bytes()) > int.MaxValue)
             throw new InputException($"{network.Name}: the weights blob ({lowered.Weights.TotalBytes:N0} bytes) is beyond 32-bit element offsets");
-        return new AcceleratorDesign(new PlannedDesign(kind, config, lowered, new Target(device, precision)), TemplateLibrary.Load(templatesDir));
+        return new AcceleratorDesign(new PlannedDesign(kind, config, lowered, new Target(device, precision, computeUnits)), TemplateLibrary.Load(templatesDir));
     }
 
     /// <summary>The portable form and launch plan; MAC steps are sliced so that no FIFO buffer exceeds <paramref name="maxFifoBytes"/>.</summary>

@@ -1,3 +1,4 @@
+using FpgaGen.Hardware;
 using FpgaGen.Kernels;
 using FpgaGen.Kernels.Kinds;
 using FpgaGen.Kernels.Kinds.Vector;
@@ -61,7 +62,13 @@ public sealed record DesignEstimate(string Kernel, KernelConfig Config, Precisio
 
     public double DspEfficiency => Gops / PeakGops;
 
-    public bool Fits(double maxUtil) => Resources.Binding().Util <= maxUtil;
+    /// <summary>Compute units of the design (each runs Batch / ComputeUnits samples).</summary>
+    public int ComputeUnits => Plan.ComputeUnits;
+
+    /// <summary>False when several compute units are asked for and one does not fit an SLR of its own (SlrPlacement).</summary>
+    public bool UnitsFit { get; init; } = true;
+
+    public bool Fits(double maxUtil) => UnitsFit && Resources.Binding().Util <= maxUtil;
 
     /// <summary>Whether the engine needs more DSPs than the device has (its figures are then capped, see <see cref="Capacity"/>).</summary>
     public bool OverDevice => Capacity < 1;
@@ -101,6 +108,18 @@ public sealed class Estimator
         Layers = layers is { Mixed: true } ? layers : null;
     }
 
+    /// <summary>
+    /// The estimator of designs of <paramref name="units"/> compute units running <paramref name="batch"/> samples
+    /// together: the network lowered at each unit's share of the batch.
+    /// </summary>
+    public static Estimator For(KernelKind kind, Network network, Device device, Precision precision, int batch, int units = 1,
+        double? fixedFreqMhz = null, Calibration? calibration = null, LayerPrecisions? layers = null) =>
+        new(kind, Lowerer.Lower(network, kind.Lowering, precision, PerUnit(batch, units)), new Target(device, precision, units), fixedFreqMhz, calibration, layers);
+
+    /// <summary>Each compute unit's samples; refuses a batch the units cannot share equally.</summary>
+    public static int PerUnit(int batch, int units) => units >= 1 && batch % units == 0 ? batch / units
+        : throw new InputException($"a batch of {batch} does not split equally over {units} compute units (give a batch that is a multiple of {units})");
+
     /// <summary>The layers' own data types when the network is mixed-precision (shown with its figures), else null.</summary>
     public LayerPrecisions? Layers { get; }
 
@@ -108,7 +127,8 @@ public sealed class Estimator
     public LoweredNetwork Network { get; }
     public Target Target { get; }
     public Calibration Calibration { get; }
-    public int Batch => Network.Batch;
+    /// <summary>Samples per run: each compute unit's (the lowered network's batch) times the units.</summary>
+    public int Batch => Network.Batch * Target.ComputeUnits;
 
     /// <summary>MACs per cycle the whole device holds at this data type.</summary>
     public double DeviceMacs => Target.Device.Dsp.Count / Target.DspPerMac;
@@ -153,14 +173,18 @@ public sealed class Estimator
             cycles += cost.Cycles;
             if (cost.MemoryBound) memoryBound++; else computeBound++;
         }
-        return new DesignEstimate(Kind.Id, config, Target.Precision, Batch, freq, cycles, Network.Network.Macs * Batch, plan.Compute[0].Lanes, resources,
-            computeBound, memoryBound, plan, DeviceMacs) { LayerTypes = Layers?.Types };
+        return new DesignEstimate(Kind.Id, config, Target.Precision, Batch, freq, cycles, Network.Network.Macs * Batch, plan.Compute[0].Lanes * plan.ComputeUnits,
+            resources, computeBound, memoryBound, plan, DeviceMacs) { LayerTypes = Layers?.Types, UnitsFit = UnitsFit(plan) };
     }
 
     private OpCost MacCost(HardwarePlan plan, int i, double bpc) => Kind.Cost(plan, macs[i], Target, bpc);
 
+    /// <summary>Whether several compute units each fit an SLR of their own (always for one unit).</summary>
+    private bool UnitsFit(HardwarePlan plan) =>
+        plan.ComputeUnits == 1 || SlrPlacement.Of(plan, Target, placement ?? BankPlacement.Of(plan, Network, Target.Device))!.UnitsFit;
+
     /// <summary>Share of the engine's lanes the device holds (below 1 only for an engine over the DSP budget).</summary>
-    private double Capacity(HardwarePlan plan) => DesignEstimate.CapacityOf(DeviceMacs, plan.Compute[0].Lanes);
+    private double Capacity(HardwarePlan plan) => DesignEstimate.CapacityOf(DeviceMacs / plan.ComputeUnits, plan.Compute[0].Lanes);
 
     /// <summary>Every step also pays its launch, host synchronisation and first-burst latency, which no overlap hides.</summary>
     private static OpCost Fixed(OpCost cost, double freqMhz) => cost with { Fill = cost.Fill + MemoryTiming.StepCycles(freqMhz) };

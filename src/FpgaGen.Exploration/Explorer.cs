@@ -39,7 +39,10 @@ public sealed record ExploreOptions
 }
 
 /// <summary>One kernel kind × data type that was searched, and how.</summary>
-public sealed record SearchSummary(string Kernel, Precision Precision, string Method, long Evaluated, long Feasible, DesignEstimate? Closest);
+public sealed record SearchSummary(string Kernel, Precision Precision, string Method, long Evaluated, long Feasible, DesignEstimate? Closest)
+{
+    public int ComputeUnits { get; init; } = 1;
+}
 
 public sealed record ExploreResult(IReadOnlyList<DesignEstimate> Designs, IReadOnlyList<bool> Pareto, long Evaluated, double Seconds,
     IReadOnlyList<SearchSummary> Searches)
@@ -61,7 +64,8 @@ public static class Explorer
         if (kernels.Count == 0) throw new InputException($"none of the requested kernels applies to {network.Name}");
         options.Layers?.Check(options.Device, network);
         IReadOnlyList<Precision> precisions = options.Layers is { } layers ? [layers.Widest] : options.Precisions;
-        var jobs = (from p in precisions from k in kernels select (Kernel: k, Precision: p)).ToList();
+        // Every compute-unit count the device and batch allow (several only on devices with SLRs): a search each.
+        var jobs = (from p in precisions from k in kernels from u in Target.UnitChoices(options.Device, options.Batch) select (Kernel: k, Precision: p, Units: u)).ToList();
         var sizes = jobs.Select(j => j.Kernel.Space.Size <= options.ExhaustiveLimit ? j.Kernel.Space.Size : options.AnnealingBudget).ToList();
         var total = sizes.Sum();
         long done = 0;
@@ -69,12 +73,13 @@ public static class Explorer
         var searches = new List<SearchSummary>();
         long evaluated = 0;
         // One lowering per data type and per lowering the kinds ask for (ln_linear folds LayerNorm), shared by the kinds.
-        var lowered = new Dictionary<(LoweringOptions, Precision), LoweredNetwork>();
-        foreach (var (kernel, precision) in jobs)
+        var lowered = new Dictionary<(LoweringOptions, Precision, int), LoweredNetwork>();
+        foreach (var (kernel, precision, units) in jobs)
         {
-            if (!lowered.TryGetValue((kernel.Lowering, precision), out var net))
-                lowered[(kernel.Lowering, precision)] = net = Lowerer.Lower(network, kernel.Lowering, precision, options.Batch);
-            var estimator = new Estimator(kernel, net, new Target(options.Device, precision), calibration: options.Calibration.For(kernel.Id), layers: options.Layers);
+            var batch = options.Batch / units;
+            if (!lowered.TryGetValue((kernel.Lowering, precision, batch), out var net))
+                lowered[(kernel.Lowering, precision, batch)] = net = Lowerer.Lower(network, kernel.Lowering, precision, batch);
+            var estimator = new Estimator(kernel, net, new Target(options.Device, precision, units), calibration: options.Calibration.For(kernel.Id), layers: options.Layers);
             var exhaustive = kernel.Space.Size <= options.ExhaustiveLimit;
             var before = done;
             void Tick(long n) => progress?.Report((Interlocked.Add(ref done, n), total));
@@ -83,7 +88,7 @@ public static class Explorer
             progress?.Report((done, total));
             var fits = all.Where(d => d.Fits(options.MaxUtil)).ToList();
             var closest = fits.Count > 0 ? null : all.OrderBy(d => d.Resources.Binding().Util).FirstOrDefault();
-            searches.Add(new SearchSummary(kernel.Id, precision, exhaustive ? "exhaustive" : "annealing", all.Count, fits.Count, closest));
+            searches.Add(new SearchSummary(kernel.Id, precision, exhaustive ? "exhaustive" : "annealing", all.Count, fits.Count, closest) { ComputeUnits = units });
             evaluated += all.Count;
             feasible.AddRange(fits);
         }
@@ -109,6 +114,7 @@ public static class Explorer
             .ThenByDescending(d => objective.Score(d))
             .ThenBy(d => d.Kernel, StringComparer.Ordinal)
             .ThenBy(d => d.Precision)
+            .ThenBy(d => d.ComputeUnits)
             .ThenBy(d => d.Config.ToString(), StringComparer.Ordinal)
             .ToList();
 

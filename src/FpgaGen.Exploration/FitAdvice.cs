@@ -13,6 +13,9 @@ public static class FitAdvice
     public static string? Explain(Estimator estimator, DesignEstimate design, double maxUtil)
     {
         var (util, resource) = design.Resources.Binding();
+        if (!design.UnitsFit)
+            return $"does not fit: {design.ComputeUnits} compute units need one SLR each and one unit of {design.Config} is larger than an SLR; "
+                   + "use fewer units or a smaller design";
         if (util <= maxUtil) return null;
         var space = estimator.Kind.Space;
         var culprit = Culprit(estimator, design.Config, resource);

@@ -92,6 +92,11 @@ internal static class CommonOptions
         new Option<int>("--batch") { Description = $"Batch size (images per inference), 1 to {Exploration.Documents.DesignEntry.MaxBatch:N0}", DefaultValueFactory = _ => 1 }
             .InRange(1, Exploration.Documents.DesignEntry.MaxBatch);
 
+    /// <summary>Identical compute units, one per SLR (devices with SLRs), sharing the batch.</summary>
+    public static Option<int> ComputeUnits() =>
+        new Option<int>("--units") { Description = "Compute units: identical copies of the design, one per SLR of a device with SLRs (U250: up to 4), each running batch / units images", DefaultValueFactory = _ => 1 }
+            .InRange(1, 16);
+
     public static Option<string> Device() =>
         new("--device") { Description = "Target device: an id from `fpgagen devices` or a path to a device YAML file", Required = true };
 

@@ -22,13 +22,14 @@ internal static class EstimateCommand
         var freq = new Option<double?>("--freq") { Description = $"Clock in MHz, {ClockRange.Text} (default: the device's typical fmax, derated for large designs)" };
         var precision = CommonOptions.Precision();
         var batch = CommonOptions.Batch();
+        var units = CommonOptions.ComputeUnits();
         var maxUtil = CommonOptions.MaxUtil();
         var layerNorm = CommonOptions.LayerNorm();
         var format = CommonOptions.Format(CliIo.Formats);
         var wide = CommonOptions.Wide();
         var cmd = new Command("estimate", "Estimate one explicit accelerator configuration: per-layer cycles, time, bound and GOPS, and its resources.")
         {
-            model, device, kernel, set, freq, precision, batch, layerNorm, maxUtil, format, wide,
+            model, device, kernel, set, freq, precision, batch, units, layerNorm, maxUtil, format, wide,
         };
         cmd.SetAction(r => io.Guard(() =>
         {
@@ -38,13 +39,17 @@ internal static class EstimateCommand
             var types = r.GetResult(precision) is { Implicit: false } ? null : LayerPrecisions.Of(net, PrecisionExtensions.Parse(r.GetValue(precision)!));
             types?.Check(dev, net);
             if (CommonOptions.MixedFiguresNote(types) is { } mixed) io.Notes.WriteLine(mixed);
-            var target = new Target(dev, types?.Widest ?? PrecisionExtensions.Parse(r.GetValue(precision)!));
+            var computeUnits = r.GetValue(units);
+            if (Target.Problem(dev, computeUnits) is { } unitProblem) throw new UsageException($"--units: {unitProblem}");
+            if (r.GetValue(batch) % computeUnits != 0)
+                throw new UsageException($"--units {computeUnits}: the units share the batch equally; give a --batch that is a multiple of {computeUnits}");
+            var target = new Target(dev, types?.Widest ?? PrecisionExtensions.Parse(r.GetValue(precision)!), computeUnits);
             var km = KernelKinds.Get(r.GetValue(kernel)!);
             var config = km.Space.Parse(r.GetValue(set)!);
             var f = r.GetValue(freq);
             if (f is { } mhz && !ClockRange.Contains(mhz)) throw new UsageException($"--freq: {ClockRange.Problem(mhz)}");
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
-            var estimator = new Estimator(km, Lowerer.Lower(net, km.Lowering, target.Precision, r.GetValue(batch)), target, f, layers: types);
+            var estimator = new Estimator(km, Lowerer.Lower(net, km.Lowering, target.Precision, r.GetValue(batch) / computeUnits), target, f, layers: types);
             var (design, layers) = estimator.EvaluateLayers(config);
             var fit = FitAdvice.Explain(estimator, design, util);
             var binding = design.Resources.Binding();
@@ -59,6 +64,7 @@ internal static class EstimateCommand
                     Params = config.AsDictionary(),
                     Precision = design.PrecisionText,
                     design.Batch,
+                    design.ComputeUnits,
                     FreqMhz = design.FreqMhz,
                     Layers = layers.Select(l => LayerFields(l, estimator)).Select(f => f.ToDictionary(kv => kv.Key, kv => kv.Value)),
                     Totals = new { design.Cycles, LatencyMs = design.LatencyMs, design.Gops, ImagesPerS = design.ImagesPerSecond, design.DspEfficiency, design.PeakGops, design.DevicePeakGops },

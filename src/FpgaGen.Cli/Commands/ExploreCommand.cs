@@ -112,8 +112,8 @@ internal static class ExploreCommand
         foreach (var s in result.Searches.Where(s => s.Closest is not null))
         {
             var kind = KernelKinds.Get(s.Kernel);
-            var estimator = new Estimator(kind, Lowerer.Lower(net, kind.Lowering, s.Precision, options.Batch), new Target(options.Device, s.Precision));
-            io.Notes.WriteLine($"  {s.Kernel} {s.Precision.Id()}: smallest overshoot {s.Closest!.Config}: {FitAdvice.Explain(estimator, s.Closest, options.MaxUtil)}");
+            var estimator = Estimator.For(kind, net, options.Device, s.Precision, options.Batch, s.ComputeUnits);
+            io.Notes.WriteLine($"  {s.Kernel} {s.Precision.Id()}{(s.ComputeUnits > 1 ? $" x{s.ComputeUnits} units" : "")}: smallest overshoot {s.Closest!.Config}: {FitAdvice.Explain(estimator, s.Closest, options.MaxUtil)}");
         }
         return 1;
     }
@@ -147,7 +147,8 @@ internal static class ExploreCommand
             var d = r.Designs[i];
             var u = d.Resources;
             var (util, resource) = u.Binding();
-            var parameters = valuesOnly ? string.Join(",", d.Config.Values.Select(v => v.ToString(CultureInfo.InvariantCulture))) : d.Config.ToString();
+            var parameters = (valuesOnly ? string.Join(",", d.Config.Values.Select(v => v.ToString(CultureInfo.InvariantCulture))) : d.Config.ToString())
+                + (d.ComputeUnits > 1 ? $" ({d.ComputeUnits} units)" : "");
             table.Row([(i + 1).ToString(CultureInfo.InvariantCulture), d.Kernel, parameters, d.PrecisionText,
                 F($"{d.ImagesPerSecond:#,0.0}"), F($"{d.Gops:#,0.0}"), F($"{d.LatencyMs:#,0.00}"), Pct(u.DspUtil), $"{resource} {Pct(util)}",
                 F($"{d.FreqMhz:0}"), Pct(d.DspEfficiency),

@@ -51,7 +51,7 @@ internal static class GenerateCommand
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
             var (estimate, chosenRank, pareto) = Choose(r.GetValue(design)!, r.GetValue(rank), r.GetValue(precision), r.GetValue(batch), net, dev, util);
 
-            var accelerator = AcceleratorDesign.Create(net, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch, dev);
+            var accelerator = AcceleratorDesign.Create(net, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch, dev, computeUnits: estimate.ComputeUnits);
             var info = new ModelInfo(net.Name, net.Source, net.Source is { } src && File.Exists(src) ? Sha256(src) : null);
             if (CommonOptions.OwnTypesNote(net, estimate.Precision.Id(), "generate") is { } note) io.Notes.WriteLine(note);
             var blob = QuantizedModelWeights(io, accelerator, loaded, r.GetValue(ranges));
@@ -64,7 +64,7 @@ internal static class GenerateCommand
             if (CommonOptions.Slrs(accelerator.Plan, accelerator.Lowered, accelerator.Planned.Target).Note is { } slrNote) io.Notes.WriteLine(slrNote);
             io.Prose.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {outPath}: {dev.Toolchain.Kind} project, {estimate.Kernel} {estimate.Config}, {estimate.Precision.Id()}, batch {estimate.Batch}, "
-                + $"{estimate.FreqMhz:0} MHz, {estimate.ImagesPerSecond:0.##} images/s predicted; {files.Files.Count} files, {accelerator.Lowered.Steps.Count} steps"));
+                + $"{(estimate.ComputeUnits > 1 ? $"{estimate.ComputeUnits} compute units, " : "")}{estimate.FreqMhz:0} MHz, {estimate.ImagesPerSecond:0.##} images/s predicted; {files.Files.Count} files, {accelerator.Lowered.Steps.Count} steps"));
             io.Prose.WriteLine(blob is not null
                 ? $"wrote {Path.Combine(outPath, "weights.bin")}: {blob.Length:N0} bytes, packed with {net.Name}'s own scales and zero points; next: see {Path.Combine(outPath, "README.md")}, then make"
                 : $"next: see {Path.Combine(outPath, "README.md")} (pack weights.bin with tools/pack_weights.py, then make)");

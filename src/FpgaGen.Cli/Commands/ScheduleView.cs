@@ -15,7 +15,7 @@ internal static class ScheduleView
 {
     public static int Run(CliIo io, AcceleratorDesign design, Device device, DesignEstimate estimate, string? openClDevice, string format, bool wide)
     {
-        var estimator = new Estimator(design.Kind, design.Lowered, new Target(device, estimate.Precision));
+        var estimator = new Estimator(design.Kind, design.Lowered, design.Planned.Target);
         var cycles = estimator.EvaluateLayers(estimate.Config).Layers.ToDictionary(l => l.Layer.Name, l => l.DeviceCycles);
         using var session = OpenClSession.Open(openClDevice);
         var report = ProgressBar.Run(io, $"schedule check of {design.Network.Name} on {session.Device.Name}",

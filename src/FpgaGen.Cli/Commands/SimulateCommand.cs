@@ -76,7 +76,7 @@ internal static class SimulateCommand
             var (estimate, _, _) = GenerateCommand.Choose(r.GetValue(design)!, r.GetValue(rank), r.GetValue(precision), r.GetValue(batch), net, dev, util);
             // The type the design runs (a design file's, or the chosen one's), not the option's default.
             if (CommonOptions.OwnTypesNote(net, estimate.Precision.Id(), "simulate") is { } note) io.Notes.WriteLine(note);
-            var accelerator = AcceleratorDesign.Create(net, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch, dev);
+            var accelerator = AcceleratorDesign.Create(net, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch, dev, computeUnits: estimate.ComputeUnits);
             if (r.GetValue(schedule)) return ScheduleView.Run(io, accelerator, dev, estimate, r.GetValue(openclDevice), r.GetValue(format)!, r.GetValue(wide));
             if (r.GetValue(ranges) is not null && r.GetValue(calibrateInputs) is not null)
                 throw new UsageException("--ranges and --calibrate-inputs both give the calibration ranges; choose one");
@@ -84,6 +84,14 @@ internal static class SimulateCommand
             var inputFile = r.GetValue(input);
             var values = inputFile is null ? ModelDataOptions.RandomInput(net, estimate.Batch, r.GetValue(data.Seed))
                 : ModelInput.Load(inputFile, net.Input, estimate.Batch, normalization);
+            if (estimate.ComputeUnits > 1)
+            {
+                // The units run identical kernels on their own samples: the first unit's are simulated.
+                var share = accelerator.Lowered.Batch;
+                io.Notes.WriteLine($"note: the design's {estimate.ComputeUnits} compute units run the same kernels on {share} sample(s) each; "
+                    + $"simulating the first unit's (samples 1 to {share} of {estimate.Batch})");
+                values = values[..(int)(net.Input.Elements * share)];
+            }
             var classes = ClassRanking.LabelsFor(net.Layers[^1].Output.Elements, r.GetValue(labels));
             var (tensors, weightsSource) = data.LoadWeights(r, loaded);
             var calibration = r.GetValue(ranges) is { } rangesFile ? ActivationRanges.Read(rangesFile)
@@ -101,7 +109,7 @@ internal static class SimulateCommand
                 keys = keys.Where(k => model?.Tensor(k) is null);
                 ActivationRanges.CheckCovers(calibration, keys, r.GetValue(ranges) ?? r.GetValue(calibrateInputs)!);
             }
-            var estimator = new Estimator(accelerator.Kind, accelerator.Lowered, new Target(dev, estimate.Precision));
+            var estimator = new Estimator(accelerator.Kind, accelerator.Lowered, accelerator.Planned.Target);
             var predicted = estimator.EvaluateLayers(estimate.Config).Layers.ToDictionary(l => l.Layer.Name, l => l.Ms);
 
             using var session = OpenClSession.Open(r.GetValue(openclDevice));

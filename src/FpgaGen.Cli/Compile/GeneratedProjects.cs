@@ -30,7 +30,7 @@ internal sealed class GeneratedProjects : IProjectGenerator
         var selection = new DesignSelection(design.Kernel, parameters, design.Precision, design.Batch, design.Rank, design.Pareto, explored.Device.Id,
             $"{explored.File}: designs[{design.Rank - 1}]");
         var estimate = DesignDocument.Validate(selection, explored.Device, network, explored.MaxUtil);
-        var accelerator = AcceleratorDesign.Create(network, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch, explored.Device);
+        var accelerator = AcceleratorDesign.Create(network, estimate.Kernel, estimate.Config.AsDictionary(), estimate.Precision, estimate.Batch, explored.Device, computeUnits: estimate.ComputeUnits);
         ProjectGenerator.Generate(new ProjectRequest(accelerator, explored.Device, estimate, design.Rank, design.Pareto, model) { LayerNorm = explored.LayerNorm }).WriteTo(directory);
     }
 

@@ -26,6 +26,7 @@ public sealed record DesignSelection(DesignEntry Design, string? Device, string 
     public DesignParameters Params => Design.Params;
     public string Precision => Design.Precision;
     public int Batch => Design.Batch;
+    public int ComputeUnits => Design.ComputeUnits;
     public int? Rank => Design.Rank;
     public bool Pareto => Design.Pareto;
 }
@@ -93,7 +94,10 @@ public static class DesignDocument
         if (!device.Supports(precision))
             throw new InputException($"{s.Origin}.precision: device {device.Id} does not support {precision.Id()} (its data types: {string.Join(", ", device.Precisions.Select(p => p.Id()))})");
         if (s.Batch < 1) throw new InputException($"{s.Origin}.batch: must be positive, got {s.Batch}");
-        var estimator = new Estimator(kind, Lowerer.Lower(network, kind.Lowering, precision, s.Batch), new Target(device, precision));
+        if (Target.Problem(device, s.ComputeUnits) is { } units) throw new InputException($"{s.Origin}.compute_units: {units}");
+        if (s.Batch % s.ComputeUnits != 0)
+            throw new InputException($"{s.Origin}.compute_units: {s.ComputeUnits} units cannot share a batch of {s.Batch} equally");
+        var estimator = Estimator.For(kind, network, device, precision, s.Batch, s.ComputeUnits);
         var estimate = estimator.Evaluate(config);
         if (FitAdvice.Explain(estimator, estimate, maxUtil) is { } advice)
             throw new InputException($"{s.Origin}: {config} does not fit {device.Id} under --max-util {maxUtil.ToString(CultureInfo.InvariantCulture)}: {advice}");

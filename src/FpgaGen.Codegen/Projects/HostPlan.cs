@@ -25,6 +25,7 @@ public static class HostPlan
 
             #define FG_PLATFORM_HINT {{CNames.StringLiteral(platformHint)}}
             #define FG_BATCH {{net.Batch}}
+            #define FG_COMPUTE_UNITS {{design.Plan.ComputeUnits}}
             #define FG_ELEMENT_BYTES {{net.Precision.Bytes()}}
             #define FG_FIXED {{(net.Precision.IsFixedPoint() ? 1 : 0)}}
             #define FG_QMAX {{Weights.WeightPacker.QMax(net.Weights.DataType)}}

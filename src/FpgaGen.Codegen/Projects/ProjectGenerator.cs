@@ -79,7 +79,7 @@ public static class ProjectGenerator
             ["fixed_point"] = d.Lowered.Precision.IsFixedPoint(),
             ["qmax"] = WeightPacker.QMax(d.Lowered.Weights.DataType),
             ["fused_ln"] = d.Lowered.Options.FuseLayerNorm,
-            ["batch"] = d.Lowered.Batch,
+            ["batch"] = d.Lowered.Batch * d.Plan.ComputeUnits,
             ["freq"] = freq,
             ["period"] = (1000.0 / freq).ToString("0.###", inv),
             ["images_per_s"] = r.Estimate.ImagesPerSecond.ToString("0.##", inv),
@@ -100,12 +100,13 @@ public static class ProjectGenerator
             ["export_format"] = dev.Toolchain.Kind == Toolchain.Vivado ? "ip_catalog" : "xo",
             ["memory"] = memory,
             ["memory_note"] = memory,
-            ["nk"] = d.Plan.Groups.Select(g => $"{g.Top}:1:{g.Top}_1").ToList(),
+            ["nk"] = d.Plan.Groups.Select(g => $"{g.Top}:{d.Plan.ComputeUnits}:{string.Join(".", Enumerable.Range(1, d.Plan.ComputeUnits).Select(u => $"{g.Top}_{u}"))}").ToList(),
+            ["compute_units"] = d.Plan.ComputeUnits,
             ["sp"] = sp,
             ["slr"] = slr,
             ["slr_note"] = slrNote,
             ["steps"] = d.Lowered.Steps.Count,
-            ["input_count"] = d.Lowered.Input.Elements * d.Lowered.Batch,
+            ["input_count"] = d.Lowered.Input.Elements * d.Lowered.Batch * d.Plan.ComputeUnits,
             ["files"] = new List<object>(),
         };
     }
@@ -120,10 +121,11 @@ public static class ProjectGenerator
         var placement = BankPlacement.Of(d.Plan, d.Lowered, dev);
         if (!placement.Explicit) return ("the platform's default memory connection", [], [], "");
         var bank = dev.Memory.Kind.StartsWith("HBM", StringComparison.OrdinalIgnoreCase) ? "HBM" : "DDR";
-        var sp = placement.Ports.SelectMany(p => p.Arguments.Select(a => $"{p.Top}_1.{a}:{bank}[{p.Banks}]")).ToList();
+        var sp = placement.Ports.SelectMany(p => p.Arguments.Select(a => $"{p.Top}_{p.Unit + 1}.{a}:{bank}[{p.Banks}]")).ToList();
         var slrs = SlrPlacement.Of(d.Plan, d.Planned.Target, placement);
-        var slr = slrs?.Units.Where(u => u.Slr is not null).Select(u => $"{u.Top}_1:SLR{u.Slr}").ToList() ?? [];
-        var where = string.Join(", ", placement.Buffers.Select(b => $"{(b.Buffer == BufferKind.Weights ? "weights" : "activations")} in {bank}[{b.Banks}]"));
+        var slr = slrs?.Units.Where(u => u.Slr is not null).Select(u => $"{u.Instance}:SLR{u.Slr}").ToList() ?? [];
+        var where = string.Join(", ", placement.Buffers.Select(b => $"{(b.Buffer == BufferKind.Weights ? "weights" : "activations")}"
+            + $"{(d.Plan.ComputeUnits > 1 ? $" of unit {b.Unit + 1}" : "")} in {bank}[{b.Banks}]"));
         return ($"the banks of the buffers it receives: {where}", sp, slr, CNames.CommentText(slrs?.Note(dev.Id) ?? ""));
     }
 

@@ -20,6 +20,10 @@ public sealed partial record DesignEntry
     public required DesignParameters Params { get; init; }
     public string Precision { get; init; } = "fp32";
     public int Batch { get; init; } = 1;
+
+    /// <summary>Identical compute units, one per SLR, each running Batch / ComputeUnits samples.</summary>
+    public int ComputeUnits { get; init; } = 1;
+
     public double? FreqMhz { get; init; }
     public double? ImagesPerS { get; init; }
     public double? Gops { get; init; }
@@ -68,6 +72,7 @@ public sealed partial record DesignEntry
             Params = DesignParameters.From(d.Config.AsDictionary()),
             Precision = d.Precision.Id(),
             Batch = d.Batch,
+            ComputeUnits = d.ComputeUnits,
             FreqMhz = Math.Round(d.FreqMhz, 1),
             ImagesPerS = Math.Round(d.ImagesPerSecond, 3),
             Gops = Math.Round(d.Gops, 2),
@@ -93,6 +98,7 @@ public sealed partial record DesignEntry
     public IReadOnlyList<KeyValuePair<string, object?>> CsvFields() =>
     [
         new("rank", Rank), new("kernel", Kernel), new("params", Params.ToString()), new("precision", Precision), new("batch", Batch),
+        new("compute_units", ComputeUnits),
         new("freq_mhz", FreqMhz), new("images_per_s", ImagesPerS), new("gops", Gops), new("latency_ms", LatencyMs), new("dsp_efficiency", DspEfficiency),
         new("peak_gops", PeakGops), new("mac_lanes", MacLanes), new("cycles", Cycles), new("ram_bits", RamBits), new("max_util", MaxUtil), new("binding", Binding),
         .. (Resources ?? new Dictionary<string, double>()).Select(kv => new KeyValuePair<string, object?>("resources." + kv.Key, kv.Value)),
@@ -123,6 +129,7 @@ public sealed partial record DesignEntry
                 Params = DesignParameters.Read(d.Prop("params")),
                 Precision = precision,
                 Batch = d.TryProp("batch") is { } b ? ReadBatch(b) : 1,
+                ComputeUnits = d.TryProp("compute_units")?.Int(1, 16) ?? 1,
                 FreqMhz = freq is { } f ? Clock(f) : null,
                 ImagesPerS = NonNegative(d.TryProp("images_per_s")),
                 Gops = NonNegative(d.TryProp("gops")),

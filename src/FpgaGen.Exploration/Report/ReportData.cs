@@ -53,16 +53,17 @@ public static class ReportData
         resources.Add(new("registers", device.Registers, device.Platform.Registers));
         var reportDevice = new ReportDevice(device.Id, device.Part, device.Board, device.Memory.GBps, device.Memory.Kind, device.Memory.Banks, resources);
 
-        var estimators = new Dictionary<(string, Precision), Estimator>();
-        var lowered = new Dictionary<(LoweringOptions, Precision), LoweredNetwork>();
+        var estimators = new Dictionary<(string, Precision, int), Estimator>();
+        var lowered = new Dictionary<(LoweringOptions, Precision, int), LoweredNetwork>();
         Estimator EstimatorOf(DesignEstimate d)
         {
-            if (estimators.TryGetValue((d.Kernel, d.Precision), out var e)) return e;
-            // As Explorer.Run builds it: the kind's lowering at this data type and batch, the kind's calibration.
+            var units = d.ComputeUnits;
+            if (estimators.TryGetValue((d.Kernel, d.Precision, units), out var e)) return e;
+            // As Explorer.Run builds it: the kind's lowering at this data type and each unit's batch, the kind's calibration.
             var kind = (o.Kernels ?? KernelKinds.All()).First(k => k.Id == d.Kernel);
-            if (!lowered.TryGetValue((kind.Lowering, d.Precision), out var net))
-                lowered[(kind.Lowering, d.Precision)] = net = Lowerer.Lower(network, kind.Lowering, d.Precision, o.Batch);
-            return estimators[(d.Kernel, d.Precision)] = new Estimator(kind, net, new Target(device, d.Precision), calibration: o.Calibration.For(kind.Id), layers: o.Layers);
+            if (!lowered.TryGetValue((kind.Lowering, d.Precision, units), out var net))
+                lowered[(kind.Lowering, d.Precision, units)] = net = Lowerer.Lower(network, kind.Lowering, d.Precision, o.Batch / units);
+            return estimators[(d.Kernel, d.Precision, units)] = new Estimator(kind, net, new Target(device, d.Precision, units), calibration: o.Calibration.For(kind.Id), layers: o.Layers);
         }
 
         var listed = Listed(r.Designs);

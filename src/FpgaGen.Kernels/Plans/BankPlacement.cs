@@ -12,11 +12,11 @@ public sealed record BankRange(int First, int Last)
     public override string ToString() => First == Last ? $"{First}" : $"{First}:{Last}";
 }
 
-/// <summary>One of the host's two device buffers (the activation arena, the weights blob) and the banks it occupies.</summary>
-public sealed record PlacedBuffer(BufferKind Buffer, long Bytes, BankRange Banks);
+/// <summary>One of the host's two device buffers (the activation arena, the weights blob) of compute unit <paramref name="Unit"/> and the banks it occupies.</summary>
+public sealed record PlacedBuffer(BufferKind Buffer, long Bytes, BankRange Banks, int Unit = 0);
 
-/// <summary>One AXI master (HLS bundle) of a kernel group and the banks of every buffer its arguments receive.</summary>
-public sealed record PlacedPort(string Group, string Top, string Interface, IReadOnlyList<string> Arguments, BankRange Banks);
+/// <summary>One AXI master (HLS bundle) of a kernel group of compute unit <paramref name="Unit"/> and the banks of every buffer its arguments receive.</summary>
+public sealed record PlacedPort(string Group, string Top, string Interface, IReadOnlyList<string> Arguments, BankRange Banks, int Unit = 0);
 
 /// <summary>
 /// Where the design's buffers live in external memory, and so what bandwidth its kernels can draw.
@@ -30,6 +30,8 @@ public sealed record PlacedPort(string Group, string Top, string Interface, IRea
 /// operand), a DDR design keeps both buffers in one bank and an HBM port is connected to the range spanning both.</para>
 /// <para>Bandwidth: the reader streams the two buffers at once, so a design draws at most one bank's share of the
 /// peak per buffer in its own bank, never more than the device's total.</para>
+/// <para>Several compute units (<see cref="HardwarePlan.ComputeUnits"/>) each get an equal share of the banks, the
+/// same placement within it, and their own copy of both buffers; <see cref="PeakBytesPerSecond"/> is one unit's.</para>
 /// </summary>
 public sealed class BankPlacement
 {
@@ -68,35 +70,47 @@ public sealed class BankPlacement
         var mixed = uses.Values.Any(u => u.Buffers.Count > 1);
         var hbm = mem.Kind.StartsWith("HBM", StringComparison.OrdinalIgnoreCase);
         var bank = mem.BankBytes;
-        BankRange w, a;
-        if (hbm && bank is { } pc)
+        var units = plan.ComputeUnits;
+        var share = mem.Banks / units; // banks of each compute unit
+        if (share == 0) throw new InputException($"device {device.Id}: {units} compute units need a memory bank each, it has {mem.Banks}");
+        var buffers = new List<PlacedBuffer>();
+        var ports = new List<PlacedPort>();
+        BankRange w = new(0, 0), a = w;
+        for (var u = 0; u < units; u++)
         {
-            w = new BankRange(0, (int)((weights - 1) / pc));
-            a = new BankRange(w.Last + 1, w.Last + (int)((arena - 1) / pc) + 1);
-            if (a.Last >= mem.Banks)
-                throw new InputException($"device {device.Id}: the weights ({Mib(weights)}) and activations ({Mib(arena)}) need {a.Last + 1} of its {mem.Banks} {mem.Kind} pseudo channels of {Mib(pc)}");
+            var first = u * share;
+            if (hbm && bank is { } pc)
+            {
+                w = new BankRange(first, first + (int)((weights - 1) / pc));
+                a = new BankRange(w.Last + 1, w.Last + (int)((arena - 1) / pc) + 1);
+                if (a.Last >= first + share)
+                    throw new InputException($"device {device.Id}: the weights ({Mib(weights)}) and activations ({Mib(arena)}) need {a.Last - first + 1} of "
+                        + (units > 1 ? $"the {share} {mem.Kind} pseudo channels of {Mib(pc)} each of its {units} compute units has" : $"its {mem.Banks} {mem.Kind} pseudo channels of {Mib(pc)}"));
+            }
+            else if (hbm)
+            {
+                // Capacity unknown (no external_memory.gib): connect every port to the unit's pseudo channels, as the platform's default.
+                w = a = new BankRange(first, first + share - 1);
+            }
+            else
+            {
+                w = new BankRange(first, first);
+                a = mixed || share == 1 ? w : new BankRange(first + 1, first + 1);
+                var together = a == w ? weights + arena : Math.Max(weights, arena);
+                if (bank is { } b && together > b)
+                    throw new InputException($"device {device.Id}: {(a == w ? "the weights and activations together" : "a buffer")} ({Mib(together)}) exceed one {mem.Kind} bank ({Mib(b)}): a Vitis buffer lives in one bank");
+            }
+            buffers.Add(new(BufferKind.Weights, weights, w, u));
+            buffers.Add(new(BufferKind.Activations, arena, a, u));
+            var (wu, au) = (w, a);
+            ports.AddRange(uses.Select(kv => new PlacedPort(kv.Key.Group, kv.Key.Top, kv.Key.Interface, kv.Value.Arguments.Order(StringComparer.Ordinal).ToList(),
+                kv.Value.Buffers.Select(k => k == BufferKind.Weights ? wu : au).Aggregate((x, y) => x.Union(y)), u)));
         }
-        else if (hbm)
-        {
-            // Capacity unknown (no external_memory.gib): connect every port to all pseudo channels, as the platform's default.
-            w = a = new BankRange(0, mem.Banks - 1);
-        }
-        else
-        {
-            w = new BankRange(0, 0);
-            a = mixed || mem.Banks == 1 ? w : new BankRange(1, 1);
-            var together = a == w ? weights + arena : Math.Max(weights, arena);
-            if (bank is { } b && together > b)
-                throw new InputException($"device {device.Id}: {(a == w ? "the weights and activations together" : "a buffer")} ({Mib(together)}) exceed one {mem.Kind} bank ({Mib(b)}): a Vitis buffer lives in one bank");
-        }
-
-        var ports = uses.Select(kv => new PlacedPort(kv.Key.Group, kv.Key.Top, kv.Key.Interface, kv.Value.Arguments.Order(StringComparer.Ordinal).ToList(),
-            kv.Value.Buffers.Select(k => k == BufferKind.Weights ? w : a).Aggregate((x, y) => x.Union(y)))).ToList();
         // Buffers in separate banks stream concurrently; buffers sharing a bank share its bandwidth.
         var separate = w.First != a.First;
         var perBank = mem.GBps * 1e9 / mem.Banks;
-        var peak = Math.Min(mem.GBps * 1e9, perBank * (separate ? 2 : 1));
-        return new(true, [new(BufferKind.Weights, weights, w), new(BufferKind.Activations, arena, a)], ports, peak);
+        var peak = Math.Min(mem.GBps * 1e9 / units, perBank * (separate ? 2 : 1));
+        return new(true, buffers, ports, peak);
     }
 
     /// <summary>For every (group, AXI master): the pointer arguments on it and the buffers the network's steps bind to them.</summary>

@@ -22,9 +22,13 @@ public abstract class HardwarePlan
         Compute = compute;
         Defines = defines;
         Groups = groups;
+        ComputeUnits = target.ComputeUnits;
     }
 
     public string Kernel { get; }
+
+    /// <summary>Identical copies of this hardware on the device (Target.ComputeUnits); everything else here is one unit's.</summary>
+    public int ComputeUnits { get; }
 
     /// <summary>The configuration, in the order of the kind's space.</summary>
     public IReadOnlyDictionary<string, int> Parameters { get; }

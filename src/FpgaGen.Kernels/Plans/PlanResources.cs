@@ -11,11 +11,12 @@ public static class PlanResources
     /// <summary>
     /// DSP = Σ lanes × MACs per lane × the device's DSP per MAC of the data type; logic and registers per MAC lane from
     /// the device's lane costs, plus control per block that has it; RAM = the blocks of every buffer; registers also
-    /// hold the buffers mapped to registers. Then the board support package / shell.
+    /// hold the buffers mapped to registers. Times the compute units, then the board support package / shell.
     /// </summary>
     public static ResourceUse Of(HardwarePlan plan, Target target)
     {
         var r = Count(plan.Compute, plan.Buffers, target);
+        r.Scale(plan.ComputeUnits);
         r.AddPlatform();
         return r;
     }

@@ -3,8 +3,14 @@ using FpgaGen.Kernels.Lowering;
 
 namespace FpgaGen.Kernels.Plans;
 
-/// <summary>One compute unit (an HLS top function's instance) and the SLR it is placed in, null where v++ decides.</summary>
-public sealed record PlacedUnit(string Top, int? Slr);
+/// <summary>
+/// One kernel instance (an HLS top function's, of compute unit <paramref name="Unit"/>, named Top_Unit+1 in
+/// link.cfg) and the SLR it is placed in, null where v++ decides.
+/// </summary>
+public sealed record PlacedUnit(string Top, int? Slr, int Unit = 0)
+{
+    public string Instance => $"{Top}_{Unit + 1}";
+}
 
 /// <summary>
 /// Where the compute units of a design go on a stacked-silicon device (link.cfg <c>slr=</c>). AMD recommends
@@ -15,14 +21,19 @@ public sealed record PlacedUnit(string Top, int? Slr);
 /// activations) to the SLR of the activations' bank when they fit there beside what is placed, else beside the engine.
 /// An engine larger than one SLR cannot be assigned: v++ spreads it over several (<see cref="EngineSlrs"/>) and its
 /// clock pays for the crossings; nothing is assigned then, since no SLR's free share is known.</para>
+/// <para>Several compute units (<see cref="HardwarePlan.ComputeUnits"/>) need one SLR each, whole (engine and vector
+/// unit): unit u goes to the SLR of its weights' bank, or the next SLR no unit has yet (the U280's HBM is in SLR0,
+/// so its units spread over SLR0, 1, 2 as PG367 places the DPU's cores); if a unit does not fit one SLR, the design
+/// does not fit (<see cref="UnitsFit"/>).</para>
 /// </summary>
 public sealed class SlrPlacement
 {
-    private SlrPlacement(IReadOnlyList<PlacedUnit> units, double engineShare, int home)
+    private SlrPlacement(IReadOnlyList<PlacedUnit> units, double engineShare, int home, bool unitsFit)
     {
         Units = units;
         EngineShare = engineShare;
         Home = home;
+        UnitsFit = unitsFit;
     }
 
     public IReadOnlyList<PlacedUnit> Units { get; }
@@ -33,29 +44,46 @@ public sealed class SlrPlacement
     /// <summary>SLRs the engine needs at least.</summary>
     public int EngineSlrs => Math.Max(1, (int)Math.Ceiling(EngineShare - 1e-9));
 
-    /// <summary>The SLR of the weights' bank.</summary>
+    /// <summary>The SLR of the (first compute unit's) weights' bank.</summary>
     public int Home { get; }
 
     public bool EngineFits => EngineShare <= 1;
+
+    /// <summary>False when several compute units are asked for and one does not fit an SLR of its own.</summary>
+    public bool UnitsFit { get; }
 
     /// <summary>The placement on a device with SLRs, or null for a device of one die.</summary>
     public static SlrPlacement? Of(HardwarePlan plan, Target target, BankPlacement banks)
     {
         if (target.Device.Slrs is not { } slrs) return null;
         var (engine, others) = PlanResources.ByUnit(plan, target);
-        int SlrOf(BufferKind kind) => slrs.SlrOfBank(banks.Buffers.First(b => b.Buffer == kind).Banks.First);
-        var home = SlrOf(BufferKind.Weights);
+        int SlrOf(BufferKind kind, int unit) => slrs.SlrOfBank(banks.Buffers.First(b => b.Buffer == kind && b.Unit == unit).Banks.First);
+        var home = SlrOf(BufferKind.Weights, 0);
         var engineShare = Share(engine, null, slrs.Count);
+        if (plan.ComputeUnits > 1)
+        {
+            // One whole unit per SLR.
+            var fits = Share(others, engine, slrs.Count) <= 1;
+            var taken = new HashSet<int>();
+            var placed = new List<PlacedUnit>();
+            for (var u = 0; u < plan.ComputeUnits; u++)
+            {
+                var slr = SlrOf(BufferKind.Weights, u);
+                while (!taken.Add(slr)) slr = (slr + 1) % slrs.Count;
+                placed.AddRange(plan.Groups.Select(g => new PlacedUnit(g.Top, fits ? slr : null, u)));
+            }
+            return new SlrPlacement(placed, engineShare, home, fits);
+        }
         int? engineSlr = null, othersSlr = null;
         if (engineShare <= 1)
         {
             engineSlr = home;
-            var activations = SlrOf(BufferKind.Activations);
+            var activations = SlrOf(BufferKind.Activations, 0);
             othersSlr = activations != home && Share(others, null, slrs.Count) <= 1 ? activations
                 : Share(others, engine, slrs.Count) <= 1 ? home : null;
         }
         var units = plan.Groups.Select((g, i) => new PlacedUnit(g.Top, i == 0 ? engineSlr : othersSlr)).ToList();
-        return new SlrPlacement(units, engineShare, home);
+        return new SlrPlacement(units, engineShare, home, true);
     }
 
     /// <summary>The most used resource of <paramref name="use"/> (on top of <paramref name="beside"/>) as a share of one SLR.</summary>
@@ -75,8 +103,14 @@ public sealed class SlrPlacement
     /// What a user should know, or null when every unit is placed: the engine spans SLRs (how many), or the vector
     /// unit could not be placed.
     /// </summary>
-    public string? Note(string device) => EngineFits
-        ? Units.Any(u => u.Slr is null) ? $"the vector-unit compute units fit no SLR of the {device} beside the engine; v++ places them" : null
-        : $"the engine needs {EngineShare:0.0}x one SLR of the {device} (at least {EngineSlrs} of its SLRs): v++ spreads it over them and "
-          + "the paths between SLRs cost clock, so link.cfg assigns it no SLR (an engine that fits one SLR is placed in the SLR of the bank holding its weights)";
+    public string? Note(string device)
+    {
+        if (!UnitsFit)
+            return $"a compute unit needs {EngineShare:0.0}x one SLR of the {device} for its engine alone or does not fit one SLR with its vector unit: "
+                   + "several compute units need one SLR each";
+        if (!EngineFits)
+            return $"the engine needs {EngineShare:0.0}x one SLR of the {device} (at least {EngineSlrs} of its SLRs): v++ spreads it over them and "
+                   + "the paths between SLRs cost clock, so link.cfg assigns it no SLR (an engine that fits one SLR is placed in the SLR of the bank holding its weights)";
+        return Units.Any(u => u.Slr is null) ? $"the vector-unit compute units fit no SLR of the {device} beside the engine; v++ places them" : null;
+    }
 }

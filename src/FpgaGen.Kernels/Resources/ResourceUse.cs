@@ -28,6 +28,16 @@ public sealed class ResourceUse
         throw new InvalidOperationException($"device {Device.Id} has no RAM kind {kind}");
     }
 
+    /// <summary>Multiplies everything counted so far (identical compute units).</summary>
+    public void Scale(int copies)
+    {
+        Dsp *= copies;
+        Logic *= copies;
+        Registers *= copies;
+        BufferBits *= copies;
+        for (var k = 0; k < Ram.Length; k++) Ram[k] *= copies;
+    }
+
     /// <summary>Adds the board support package / shell overhead.</summary>
     public void AddPlatform()
     {

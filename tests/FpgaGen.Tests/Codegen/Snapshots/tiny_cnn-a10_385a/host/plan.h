@@ -4,6 +4,7 @@
 
 #define FG_PLATFORM_HINT "Intel(R) FPGA"
 #define FG_BATCH 1
+#define FG_COMPUTE_UNITS 1
 #define FG_ELEMENT_BYTES 1
 #define FG_FIXED 1
 #define FG_QMAX 127

@@ -4,13 +4,19 @@
  *   host <kernels.aocx|.xclbin> <weights.bin> [input.f32] [output.f32]
  *
  * Loads the FPGA image, the weights (packed by tools/pack_weights.py as weights.json describes), one batch of input
- * (raw float32 in the network's input layout; a fixed test pattern without the argument), runs every step of the
+ * (FG_COMPUTE_UNITS x FG_BATCH samples)
+ * in raw float32 in the network's input layout (a fixed test pattern without the argument), runs every step of the
  * network in order (plan.h, generated with the design: kernel names and every argument), times each step, writes the
  * output as float32 and prints the top classes of each sample.
  *
  * The kernels of a step run together, each on its own command queue: on Intel devices a step is a reader, a compute
  * kernel and a writer connected by channels, which only make progress when all three run. Each step is timed twice:
  * on the host clock and from the kernels' profiling events (first start to last end).
+ *
+ * With FG_COMPUTE_UNITS > 1 (Vitis cards with SLRs) the FPGA image holds that many identical copies of the kernels,
+ * named <top>_1, <top>_2, ... in link.cfg; each copy has its own buffers in its own banks and runs FG_BATCH samples
+ * of the input, and the copies run every step at the same time. Kernels of copy u are taken by XRT's
+ * "<top>:{<top>_u}" name.
  *
  * Host buffers are 4 KiB aligned: XRT and the Intel runtime DMA straight from aligned memory and copy otherwise
  * (UG1393 "Data Alignment"; Intel FPGA SDK for OpenCL Best Practices, 64-byte alignment).
@@ -183,7 +189,8 @@ int main(int argc, char** argv)
     std::memcpy(&in_scale, weights.data() + FG_HEADER_OFFSET, 4);
     std::memcpy(&out_scale, weights.data() + FG_HEADER_OFFSET + 4, 4);
 
-    std::vector<float> input(FG_INPUT_COUNT);
+    const int units = FG_COMPUTE_UNITS;
+    std::vector<float> input((size_t)FG_INPUT_COUNT * units);
     if (argc > 3) {
         const std::vector<unsigned char> raw = read_file(argv[3]);
         if (raw.size() != input.size() * 4) {
@@ -218,34 +225,43 @@ int main(int argc, char** argv)
         return 1;
     }
 
-    cl_mem buffers[2];
-    buffers[FG_BUF_ACTIVATIONS] = clCreateBuffer(context, CL_MEM_READ_WRITE, FG_ACTIVATION_BYTES, nullptr, &err);
-    check(err, "clCreateBuffer(activations)");
-    buffers[FG_BUF_WEIGHTS] = clCreateBuffer(context, CL_MEM_READ_ONLY, FG_WEIGHTS_BYTES, nullptr, &err);
-    check(err, "clCreateBuffer(weights)");
-
-    std::map<std::string, cl_kernel> kernels;
-    std::map<std::string, cl_command_queue> queues;
-    for (int i = 0; i < FG_NUM_KERNELS; i++) {
-        kernels[fg_kernel_names[i]] = clCreateKernel(program, fg_kernel_names[i], &err);
-        check(err, fg_kernel_names[i]);
-        queues[fg_kernel_names[i]] = clCreateCommandQueue(context, device, CL_QUEUE_PROFILING_ENABLE, &err);
-        check(err, "clCreateCommandQueue");
-    }
-    /* XRT places a buffer in the memory bank of the kernel argument it is first bound to, and only if it is bound
-       before its first write (UG1393, "Memory Allocation"): bind every buffer argument once before writing. */
-    for (int l = 0; l < FG_NUM_LAUNCHES; l++)
-        for (int a = 0; a < fg_launches[l].nargs; a++)
-            if (fg_launches[l].args[a].buffer)
-                check(clSetKernelArg(kernels[fg_launches[l].kernel], a, sizeof(cl_mem), &buffers[fg_launches[l].args[a].value]), "clSetKernelArg");
-    cl_command_queue io = queues.begin()->second;
+    /* One compute unit: its two buffers, its kernels and a command queue per kernel. */
+    struct unit {
+        cl_mem buffers[2];
+        std::map<std::string, cl_kernel> kernels;
+        std::map<std::string, cl_command_queue> queues;
+    };
+    std::vector<unit> cus(units);
     aligned_bytes weights_host(weights.size());
     std::memcpy(weights_host.data, weights.data(), weights.size());
-    check(clEnqueueWriteBuffer(io, buffers[FG_BUF_WEIGHTS], CL_TRUE, 0, FG_WEIGHTS_BYTES, weights_host.data, 0, nullptr, nullptr), "writing weights");
     aligned_bytes encoded((size_t)FG_INPUT_COUNT * FG_ELEMENT_BYTES);
-    encode(input, in_scale, encoded.data);
-    check(clEnqueueWriteBuffer(io, buffers[FG_BUF_ACTIVATIONS], CL_TRUE, (size_t)FG_INPUT_OFFSET * FG_ELEMENT_BYTES, encoded.size,
-                               encoded.data, 0, nullptr, nullptr), "writing the input");
+    for (int u = 0; u < units; u++) {
+        unit& cu = cus[u];
+        cu.buffers[FG_BUF_ACTIVATIONS] = clCreateBuffer(context, CL_MEM_READ_WRITE, FG_ACTIVATION_BYTES, nullptr, &err);
+        check(err, "clCreateBuffer(activations)");
+        cu.buffers[FG_BUF_WEIGHTS] = clCreateBuffer(context, CL_MEM_READ_ONLY, FG_WEIGHTS_BYTES, nullptr, &err);
+        check(err, "clCreateBuffer(weights)");
+        for (int i = 0; i < FG_NUM_KERNELS; i++) {
+            const std::string name = units == 1 ? std::string(fg_kernel_names[i])
+                : std::string(fg_kernel_names[i]) + ":{" + fg_kernel_names[i] + "_" + std::to_string(u + 1) + "}";
+            cu.kernels[fg_kernel_names[i]] = clCreateKernel(program, name.c_str(), &err);
+            check(err, name.c_str());
+            cu.queues[fg_kernel_names[i]] = clCreateCommandQueue(context, device, CL_QUEUE_PROFILING_ENABLE, &err);
+            check(err, "clCreateCommandQueue");
+        }
+        /* XRT places a buffer in the memory bank of the kernel argument it is first bound to, and only if it is bound
+           before its first write (UG1393, "Memory Allocation"): bind every buffer argument once before writing. */
+        for (int l = 0; l < FG_NUM_LAUNCHES; l++)
+            for (int a = 0; a < fg_launches[l].nargs; a++)
+                if (fg_launches[l].args[a].buffer)
+                    check(clSetKernelArg(cu.kernels[fg_launches[l].kernel], a, sizeof(cl_mem), &cu.buffers[fg_launches[l].args[a].value]), "clSetKernelArg");
+        cl_command_queue io = cu.queues.begin()->second;
+        check(clEnqueueWriteBuffer(io, cu.buffers[FG_BUF_WEIGHTS], CL_TRUE, 0, FG_WEIGHTS_BYTES, weights_host.data, 0, nullptr, nullptr), "writing weights");
+        const std::vector<float> share(input.begin() + (size_t)u * FG_INPUT_COUNT, input.begin() + (size_t)(u + 1) * FG_INPUT_COUNT);
+        encode(share, in_scale, encoded.data);
+        check(clEnqueueWriteBuffer(io, cu.buffers[FG_BUF_ACTIVATIONS], CL_TRUE, (size_t)FG_INPUT_OFFSET * FG_ELEMENT_BYTES, encoded.size,
+                                   encoded.data, 0, nullptr, nullptr), "writing the input");
+    }
 
     double total_ms = 0, total_kernel_ms = 0;
     std::printf("%-40s %10s %10s\n", "step", "ms", "kernel ms");
@@ -253,20 +269,24 @@ int main(int argc, char** argv)
         const fg_step& step = fg_steps[s];
         const auto start = std::chrono::steady_clock::now();
         std::vector<cl_event> events;
-        for (int l = step.first_launch; l < step.first_launch + step.launches; l++) {
-            const fg_launch& launch = fg_launches[l];
-            cl_kernel k = kernels[launch.kernel];
-            for (int a = 0; a < launch.nargs; a++) {
-                const fg_arg& arg = launch.args[a];
-                if (arg.buffer) check(clSetKernelArg(k, a, sizeof(cl_mem), &buffers[arg.value]), "clSetKernelArg");
-                else check(clSetKernelArg(k, a, sizeof(cl_int), &arg.value), "clSetKernelArg");
+        for (int u = 0; u < units; u++) {
+            unit& cu = cus[u];
+            for (int l = step.first_launch; l < step.first_launch + step.launches; l++) {
+                const fg_launch& launch = fg_launches[l];
+                cl_kernel k = cu.kernels[launch.kernel];
+                for (int a = 0; a < launch.nargs; a++) {
+                    const fg_arg& arg = launch.args[a];
+                    if (arg.buffer) check(clSetKernelArg(k, a, sizeof(cl_mem), &cu.buffers[arg.value]), "clSetKernelArg");
+                    else check(clSetKernelArg(k, a, sizeof(cl_int), &arg.value), "clSetKernelArg");
+                }
+                cl_event done;
+                check(clEnqueueTask(cu.queues[launch.kernel], k, 0, nullptr, &done), launch.kernel);
+                events.push_back(done);
+                check(clFlush(cu.queues[launch.kernel]), "clFlush");
             }
-            cl_event done;
-            check(clEnqueueTask(queues[launch.kernel], k, 0, nullptr, &done), launch.kernel);
-            events.push_back(done);
-            check(clFlush(queues[launch.kernel]), "clFlush");
         }
-        for (int l = step.first_launch; l < step.first_launch + step.launches; l++) check(clFinish(queues[fg_launches[l].kernel]), "clFinish");
+        for (int u = 0; u < units; u++)
+            for (int l = step.first_launch; l < step.first_launch + step.launches; l++) check(clFinish(cus[u].queues[fg_launches[l].kernel]), "clFinish");
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         cl_ulong first = ~(cl_ulong)0, last = 0;
         for (cl_event e : events) {
@@ -282,18 +302,23 @@ int main(int argc, char** argv)
         total_kernel_ms += kernel_ms;
         std::printf("%-40s %10.3f %10.3f\n", step.name, ms, kernel_ms);
     }
-    std::printf("%-40s %10.3f %10.3f  (%d samples, %.1f per second)\n", "total", total_ms, total_kernel_ms, FG_BATCH, FG_BATCH * 1000.0 / total_ms);
+    const int samples = FG_BATCH * units;
+    std::printf("%-40s %10.3f %10.3f  (%d samples, %.1f per second)\n", "total", total_ms, total_kernel_ms, samples, samples * 1000.0 / total_ms);
 
     aligned_bytes out_raw((size_t)FG_OUTPUT_COUNT * FG_ELEMENT_BYTES);
-    check(clEnqueueReadBuffer(io, buffers[FG_BUF_ACTIVATIONS], CL_TRUE, (size_t)FG_OUTPUT_OFFSET * FG_ELEMENT_BYTES, out_raw.size,
-                              out_raw.data, 0, nullptr, nullptr), "reading the output");
-    const std::vector<float> output = decode(out_raw.data, FG_OUTPUT_COUNT, out_scale);
+    std::vector<float> output;
+    for (int u = 0; u < units; u++) {
+        check(clEnqueueReadBuffer(cus[u].queues.begin()->second, cus[u].buffers[FG_BUF_ACTIVATIONS], CL_TRUE, (size_t)FG_OUTPUT_OFFSET * FG_ELEMENT_BYTES,
+                                  out_raw.size, out_raw.data, 0, nullptr, nullptr), "reading the output");
+        const std::vector<float> part = decode(out_raw.data, FG_OUTPUT_COUNT, out_scale);
+        output.insert(output.end(), part.begin(), part.end());
+    }
     if (argc > 4) {
         std::ofstream out(argv[4], std::ios::binary);
         out.write(reinterpret_cast<const char*>(output.data()), (std::streamsize)(output.size() * 4));
     }
     const int per_sample = FG_OUTPUT_COUNT / FG_BATCH;
-    for (int b = 0; b < FG_BATCH; b++) {
+    for (int b = 0; b < samples; b++) {
         std::vector<int> order(per_sample);
         for (int i = 0; i < per_sample; i++) order[i] = i;
         const int top = std::min(5, per_sample);
@@ -304,10 +329,12 @@ int main(int argc, char** argv)
         std::printf("\n");
     }
 
-    for (auto& kv : kernels) clReleaseKernel(kv.second);
-    for (auto& kv : queues) clReleaseCommandQueue(kv.second);
-    clReleaseMemObject(buffers[0]);
-    clReleaseMemObject(buffers[1]);
+    for (unit& cu : cus) {
+        for (auto& kv : cu.kernels) clReleaseKernel(kv.second);
+        for (auto& kv : cu.queues) clReleaseCommandQueue(kv.second);
+        clReleaseMemObject(cu.buffers[0]);
+        clReleaseMemObject(cu.buffers[1]);
+    }
     clReleaseProgram(program);
     clReleaseContext(context);
     return 0;
