@@ -106,7 +106,7 @@ public sealed class SlrPlacement
     public string? Note(string device)
     {
         if (!UnitsFit)
-            return $"a compute unit needs {EngineShare:0.0}x one SLR of the {device} for its engine alone or does not fit one SLR with its vector unit: "
+            return $"one compute unit (its engine {EngineShare:0.0}x one SLR of the {device}, with its vector unit) does not fit an SLR: "
                    + "several compute units need one SLR each";
         if (!EngineFits)
             return $"the engine needs {EngineShare:0.0}x one SLR of the {device} (at least {EngineSlrs} of its SLRs): v++ spreads it over them and "
