@@ -111,6 +111,9 @@ public static class KernelSources
                     .Concat(portable?.Probed == true ? ["__global ulong* restrict fg_sched"] : Array.Empty<string>())),
                 ["hls_signature"] = Join(k.Params.Select(HlsParam).Concat(k.Channels.Select(ch => $"hls::stream<{itemType[ch]}>& {ch}"))),
                 ["hls_call"] = string.Join(", ", k.Params.Select(p => p.Name).Concat(k.Channels)),
+                // A stage between streams only (no AXI master) pipelines free-running: its control no longer fans out
+                // to every stage of a wide datapath (UG1448, Pipeline Styles: frp for dataflow-internal processes, not for MAXI).
+                ["hls_pipeline"] = k.Ports.Count == 0 ? TemplateLibrary.HlsPipeline + " style=frp" : TemplateLibrary.HlsPipeline,
                 ["fifos"] = k.Channels.Select(ch => new Dictionary<string, object>
                 {
                     ["name"] = ch, ["slot"] = portable is null ? -1 : portable.Slots[(k.Name, ch)],

@@ -24,6 +24,9 @@ public sealed class TemplateLibrary
     /// <summary>A context value that renders as nothing, its line included.</summary>
     public const string DropLine = Drop;
 
+    /// <summary>What <c>{{ pipeline }}</c> renders for Vitis HLS (a group template may set a stage's own, e.g. with style=frp).</summary>
+    public const string HlsPipeline = "#pragma HLS PIPELINE II=1";
+
     private static readonly ConcurrentDictionary<string, TemplateLibrary> Cache = new();
 
     private readonly string root;
@@ -54,7 +57,7 @@ public sealed class TemplateLibrary
         // (UG1399, pragma HLS unroll), so HLS gets it as the first line of the body ({{ unroll_body }}).
         var (unroll, unrollBody, pipeline) = flavor switch
         {
-            Flavor.Hls => (Drop, "#pragma HLS UNROLL", "#pragma HLS PIPELINE II=1"),
+            Flavor.Hls => (Drop, "#pragma HLS UNROLL", HlsPipeline),
             Flavor.Text => (Drop, Drop, Drop),
             _ => ("#pragma unroll", Drop, Drop),
         };

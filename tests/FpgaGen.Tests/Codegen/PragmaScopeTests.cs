@@ -27,7 +27,7 @@ public partial class PragmaScopeTests
         for (var i = 0; i < lines.Length; i++)
         {
             var l = lines[i].Trim();
-            if (l is not ("#pragma HLS UNROLL" or "#pragma HLS PIPELINE II=1")) continue;
+            if (l is not ("#pragma HLS UNROLL" or "#pragma HLS PIPELINE II=1" or "#pragma HLS PIPELINE II=1 style=frp")) continue;
             // Two loop pragmas in one body (pipeline, then an unroll meant for the inner loop) is the defect too.
             if (i == 0 || !LoopOpening().IsMatch(lines[i - 1])) bad.Add(i + 1);
         }
@@ -72,6 +72,31 @@ public partial class PragmaScopeTests
             Assert.True(MisplacedAoc(cl).Count == 0, $"{kind.Id}: aoc unroll pragmas not before a loop at lines {string.Join(", ", MisplacedAoc(cl))}");
             // aoc compiles OpenCL C 1.0, which has no static functions (clang's CL2.0 check would not notice).
             Assert.DoesNotMatch(@"(?m)^\s*static\s", cl);
+            FreeRunningOnlyBetweenStreams(design, sources);
         }
+    }
+
+    /// <summary>
+    /// A stage with no AXI master (stream in, stream out) pipelines free-running (style=frp, UG1448); a stage with
+    /// one keeps the default style, which FRP does not support on MAXI.
+    /// </summary>
+    private static void FreeRunningOnlyBetweenStreams(AcceleratorDesign design, IReadOnlyDictionary<string, string> sources)
+    {
+        var free = 0;
+        foreach (var g in design.Plan.Groups)
+        {
+            var text = sources[$"src/{g.Name}.cpp"];
+            foreach (var stage in g.Stages)
+            {
+                var start = text.IndexOf($"static void {stage.Name}(", StringComparison.Ordinal);
+                var end = text.IndexOf("\nstatic void ", start + 1, StringComparison.Ordinal) is var e and >= 0 ? e : text.IndexOf("extern \"C\"", start, StringComparison.Ordinal);
+                var body = text[start..end];
+                if (!body.Contains("#pragma HLS PIPELINE", StringComparison.Ordinal)) continue;
+                var frp = body.Contains("#pragma HLS PIPELINE II=1 style=frp", StringComparison.Ordinal);
+                Assert.True(frp == (stage.Ports.Count == 0), $"{g.Name}/{stage.Name}: {(frp ? "free-running with an AXI master" : "no free-running pipeline between streams")}");
+                if (frp) free++;
+            }
+        }
+        Assert.True(free > 0, $"{design.Kernel}: no stage between streams pipelines free-running");
     }
 }

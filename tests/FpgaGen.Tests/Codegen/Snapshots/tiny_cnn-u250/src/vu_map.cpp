@@ -93,7 +93,7 @@ static void vu_map_compute(
     for (int i0 = 0; i0 < d0; i0++)
     for (int i1 = 0; i1 < d1; i1++)
     for (int kc = 0; kc < chunks; kc++) {
-#pragma HLS PIPELINE II=1
+#pragma HLS PIPELINE II=1 style=frp
         const vu_vec av = CH_READ(vm_a);
         vu_vec sv;
         if (binary) sv = CH_READ(vm_s);

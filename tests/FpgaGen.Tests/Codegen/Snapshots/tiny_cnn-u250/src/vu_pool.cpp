@@ -116,7 +116,7 @@ static void vu_pool_compute(
             accs[l] = mode == FG_POOL_MAX ? FG_NEG_BIG : 0.0f;
         }
         for (int t = 0; t < kh * kw; t++) {
-#pragma HLS PIPELINE II=1
+#pragma HLS PIPELINE II=1 style=frp
             const vu_vec v = CH_READ(vp_x);
             for (int l = 0; l < vu; l++) {
 #pragma HLS UNROLL
