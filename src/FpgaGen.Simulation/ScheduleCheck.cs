@@ -44,9 +44,11 @@ public sealed record ScheduleReport(double Cycles, double EstimatedCycles, IRead
 /// the generated code's own timing from what the loops did:
 /// <list type="bullet">
 /// <item>a pipelined loop issues one iteration per cycle unless an external memory port (one request per cycle at its
-/// declared width), a channel (one read or write per cycle) or a loop-carried accumulator update (the adder's latency
-/// must have passed before the same address is updated again) needs more: its cycles are
-/// max(trips × ⌈latency / distance⌉, requests on its busiest port or channel);</item>
+/// declared width), a channel (one read or write per cycle), a bank of an on-chip buffer (two accesses per cycle,
+/// <see cref="ScheduleProbes.BankPorts"/>; the tools schedule for the worst iteration, so the most accesses one bank
+/// saw in one trip sets the loop's II) or a loop-carried accumulator update (the adder's latency must have passed
+/// before the same address is updated again) needs more: its cycles are
+/// max(trips × max(⌈latency / distance⌉, ⌈bank accesses / 2⌉), requests on its busiest port or channel);</item>
 /// <item>the loops of one kernel run in sequence; the kernels of one step, connected by channels, run concurrently,
 /// so a step (or a slice of one) takes as long as its slowest kernel;</item>
 /// <item>the kernels running together share the external memory: a round takes at least the time the bytes all of
@@ -139,6 +141,7 @@ public sealed class LoopCounters(ScheduleProbes probes, int latency)
     private readonly double[] cycles = new double[probes.Rows];
     private readonly long[][] accesses = Enumerable.Range(0, probes.Rows).Select(_ => new long[probes.Resources.Count]).ToArray();
     private readonly long[] distance = new long[probes.Rows];
+    private readonly long[] bankAccesses = new long[probes.Rows], bankBuffer = new long[probes.Rows];
     private readonly double[] portBytes = new double[probes.PortCount], portMemory = new double[probes.PortCount];
     private readonly long[] portBursts = new long[probes.PortCount];
 
@@ -152,6 +155,8 @@ public sealed class LoopCounters(ScheduleProbes probes, int latency)
             var t = (long)table[row];
             if (t == 0) continue;
             var d = (long)table[row + probes.Stride - 1];
+            var bank = (long)table[row + probes.BankColumn];
+            if (bank > bankAccesses[loop.Id]) (bankAccesses[loop.Id], bankBuffer[loop.Id]) = (bank, (long)table[row + probes.BankColumn + 1]);
             var busiest = 0L;
             for (var r = 0; r < probes.Resources.Count; r++)
             {
@@ -159,7 +164,7 @@ public sealed class LoopCounters(ScheduleProbes probes, int latency)
                 accesses[loop.Id][r] += n;
                 busiest = Math.Max(busiest, n);
             }
-            var c = Math.Max(t * DependenceIi(d), busiest);
+            var c = Math.Max(t * Math.Max(DependenceIi(d), BankIi(bank)), busiest);
             trips[loop.Id] += t;
             cycles[loop.Id] += c;
             if (d > 0) distance[loop.Id] = distance[loop.Id] == 0 ? d : Math.Min(distance[loop.Id], d);
@@ -214,6 +219,8 @@ public sealed class LoopCounters(ScheduleProbes probes, int latency)
 
     private long DependenceIi(long d) => d > 0 && d < latency ? (latency + d - 1) / d : 1;
 
+    private static long BankIi(long accesses) => Math.Max(1, (accesses + ScheduleProbes.BankPorts - 1) / ScheduleProbes.BankPorts);
+
     public IReadOnlyList<LoopSchedule> Loops() => probes.Loops.Where(l => trips[l.Id] > 0).Select(l =>
     {
         var t = trips[l.Id];
@@ -226,6 +233,8 @@ public sealed class LoopCounters(ScheduleProbes probes, int latency)
         if (ii <= 1) return "II=1";
         var d = distance[id];
         if (d > 0 && DependenceIi(d) >= ii) return $"accumulator updated again after {d} iteration(s), the adder needs {latency}";
+        if (BankIi(bankAccesses[id]) >= ii)
+            return $"{bankAccesses[id]} accesses of one bank of {probes.Buffers[(int)bankBuffer[id]]} in one iteration ({ScheduleProbes.BankPorts} ports per bank)";
         var r = Enumerable.Range(0, probes.Resources.Count).MaxBy(r => accesses[id][r]);
         var kind = r < probes.PortCount ? "requests on port" : "accesses of channel";
         return $"{(double)accesses[id][r] / t:0.##} {kind} {probes.Resources[r]} per iteration";

@@ -39,12 +39,13 @@ public static class PortableProgramBuilder
                 offsets[(k.Name, b.Name)] = at;
                 at = Align(at + checked(b.Words * b.Copies * b.WidthBits / 8));
             }
-            // The schedule probes keep, per buffer word, the last trip that updated it (64 bits).
+            // The schedule probes keep, per buffer word, the last trip that updated it (64 bits), then per bank the
+            // trip and count of its accesses (ScheduleProbes.BankShadowBytes).
             if (probed)
                 foreach (var b in k.Buffers)
                 {
                     shadows[(k.Name, b.Name)] = at;
-                    at = Align(at + checked(b.Words * b.Copies * 8));
+                    at = Align(at + checked(b.Words * b.Copies * 8 + ScheduleProbes.BankShadowBytes(b)));
                 }
             scratch = Math.Max(scratch, at);
         }

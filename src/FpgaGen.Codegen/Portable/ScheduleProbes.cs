@@ -12,11 +12,14 @@ namespace FpgaGen.Codegen.Portable;
 /// <item>every external memory access (<c>GM(pointer, index)</c>, or <c>GMB(pointer, beat)</c> for a whole 512-bit beat) counts one request on the pointer's port (its
 /// plan interface, the AXI master in HLS), every channel read or write one access of that channel;</item>
 /// <item>every accumulator update through on-chip memory (<c>{{ dep 'buffer' 'index' }}</c>) records the smallest
-/// distance, in trips of its loop, between two updates of one address.</item>
+/// distance, in trips of its loop, between two updates of one address;</item>
+/// <item>every access of an on-chip buffer (<c>RAM(buffer, index)</c>) counts, per trip, the accesses of the bank the
+/// index falls in (the plan's cyclic partition: bank = index mod banks; a buffer in registers has no banks), and the
+/// loop keeps the most one bank saw in one trip and which buffer that was.</item>
 /// </list>
 /// Row 0 of the table collects accesses outside any pipelined loop; loop ids start at 1. A row is
-/// [trips, one count per resource…, bytes moved per port…, bursts per port…, last address per port…, smallest
-/// dependence distance (0: none)]. A burst is a run of accesses on one port each starting at the byte after the
+/// [trips, one count per resource…, bytes moved per port…, bursts per port…, last address per port…, most accesses
+/// of one on-chip bank in one trip, that buffer's id, smallest dependence distance (0: none)]. A burst is a run of accesses on one port each starting at the byte after the
 /// previous one ends, as a burst-coalescing load-store unit or an AXI master merges them; row 0's last-address
 /// columns hold, per port, the address after its latest access (the other rows leave them unused).
 /// </summary>
@@ -31,17 +34,29 @@ public sealed class ScheduleProbes
 
     /// <param name="interfaces">External memory ports (AXI masters: gmem0…).</param>
     /// <param name="channels">Streams between kernels.</param>
-    public ScheduleProbes(IEnumerable<string> interfaces, IEnumerable<string> channels)
+    /// <param name="buffers">On-chip buffer names (their ids in the bank columns).</param>
+    public ScheduleProbes(IEnumerable<string> interfaces, IEnumerable<string> channels, IEnumerable<string>? buffers = null)
     {
         var ports = interfaces.Distinct().Order(StringComparer.Ordinal).ToList();
         PortCount = ports.Count;
         Resources = [.. ports, .. channels];
         resourceIndex = Resources.Select((r, i) => (r, i)).ToDictionary(x => x.r, x => x.i, StringComparer.Ordinal);
+        Buffers = (buffers ?? []).Distinct().Order(StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The probes of a design: the ports of all its stages and all its streams.</summary>
+    /// <summary>The probes of a design: the ports of all its stages, all its streams and all its buffers.</summary>
     public static ScheduleProbes For(HardwarePlan plan) =>
-        new(plan.Groups.SelectMany(g => g.Stages).SelectMany(s => s.Ports).Select(p => p.Interface), plan.Streams.Select(s => s.Name));
+        new(plan.Groups.SelectMany(g => g.Stages).SelectMany(s => s.Ports).Select(p => p.Interface), plan.Streams.Select(s => s.Name),
+            plan.Buffers.Select(b => b.Name));
+
+    /// <summary>Accesses one bank of an on-chip RAM serves per cycle: two (true dual-port BRAM/URAM, AMD UG573; M20K, Intel 683241).</summary>
+    public const int BankPorts = 2;
+
+    /// <summary>On-chip buffer names, by id.</summary>
+    public IReadOnlyList<string> Buffers { get; }
+
+    /// <summary>Bytes of the bank shadow after a buffer's word shadow: a (trip stamp, count) pair per bank.</summary>
+    public static long BankShadowBytes(BufferPlan b) => b.InRegisters ? 0 : b.Banks * 16;
 
     /// <summary>External memory ports, then channels: the columns of a counter row after the trips.</summary>
     public IReadOnlyList<string> Resources { get; }
@@ -52,7 +67,10 @@ public sealed class ScheduleProbes
     public IReadOnlyList<Loop> Loops => loops;
 
     /// <summary>64-bit counters in one row.</summary>
-    public int Stride => Resources.Count + 3 * PortCount + 2;
+    public int Stride => Resources.Count + 3 * PortCount + 4;
+
+    /// <summary>Column of a row's most accesses of one on-chip bank in one trip; the buffer's id is in the next.</summary>
+    public int BankColumn => Stride - 3;
 
     /// <summary>Column of a row's external-memory bytes on a port.</summary>
     public int BytesColumn(int port) => 1 + Resources.Count + port;
@@ -80,6 +98,8 @@ public sealed class ScheduleProbes
         s.Append("#define GMB_PUT(p, b, val) (FG_MEM(FG_PORT_##p, &((__global fg_beat*)(p))[b], sizeof(fg_beat)), ((__global fg_beat*)(p))[b] = (val))\n");
         s.Append("#define GMB_PUT_PART(p, b, val, lo, hi) (FG_MEM(FG_PORT_##p, &((__global fg_beat*)(p))[b], sizeof(fg_beat)), fg_beat_put_part(p, b, val, lo, hi))\n");
         s.Append("#define FG_DEP(buf, i) fg_dep(fg_sched + fg_cur * FG_SCHED_STRIDE, buf##_last, (i))\n");
+        s.Append($"#define FG_BANK_COL {BankColumn}\n");
+        s.Append("#define RAM(b, i) (*(fg_bank(fg_sched + fg_cur * FG_SCHED_STRIDE, b##_bank, b##_nbank, b##_bid, fg_cur, (i)), &(b)[i]))\n");
         s.Append("""
             /* An access of n bytes at address a on port r: its bytes, and a new burst unless it starts where the port's
                previous access ended. */
@@ -88,6 +108,18 @@ public sealed class ScheduleProbes
                 row[1 + FG_SCHED_RESOURCES + r] += n;
                 if (last[r] != a) row[1 + FG_SCHED_RESOURCES + FG_SCHED_PORTS + r]++;
                 last[r] = a + n;
+            }
+
+            /* One access of on-chip buffer bid at index i in the current trip of loop cur: the count of its bank this
+               trip, and the row's most of any bank (a buffer in registers, nbank 0, has no banks; outside loops, none). */
+            void fg_bank(__global ulong* restrict row, __global ulong* restrict bank, int nbank, int bid, int cur, int i)
+            {
+                if (nbank <= 0 || cur == 0) return;
+                __global ulong* restrict b = bank + 2 * (i % nbank);
+                const ulong stamp = ((ulong)cur << 40) | row[0];
+                if (b[0] != stamp) { b[0] = stamp; b[1] = 0; }
+                const ulong n = ++b[1];
+                if (n > row[FG_BANK_COL]) { row[FG_BANK_COL] = n; row[FG_BANK_COL + 1] = (ulong)bid; }
             }
 
             /* Smallest distance (in trips of the current loop) between two updates of one accumulator address. */
@@ -106,18 +138,25 @@ public sealed class ScheduleProbes
     /// Declarations at the top of a kernel body: the current loop, the port of each pointer, and each on-chip buffer's
     /// shadow at its offset in the kernel's fg_scratch argument. Loops marked until <see cref="EndKernel"/> belong to it.
     /// </summary>
-    public string BeginKernel(string name, IEnumerable<(string Pointer, string Interface)> ports, IEnumerable<(string Buffer, long Offset)> shadows)
+    /// <param name="shadows">Each buffer: its word shadow's offset, its banks (0: registers) and its bank shadow's offset.</param>
+    public string BeginKernel(string name, IEnumerable<(string Pointer, string Interface)> ports, IEnumerable<(string Buffer, long Offset, long Banks, long BankOffset)> shadows)
     {
         kernel = name;
         var s = new StringBuilder("    int fg_cur = 0;\n");
         foreach (var (pointer, port) in ports) s.Append($"#define FG_PORT_{pointer} {resourceIndex[port]}\n");
-        foreach (var (buffer, offset) in shadows)
+        foreach (var (buffer, offset, banks, bankOffset) in shadows)
+        {
             s.Append($"    __global ulong* restrict {buffer}_last = (__global ulong*)(fg_scratch + {offset});\n");
+            s.Append($"    __global ulong* restrict {buffer}_bank = (__global ulong*)(fg_scratch + {bankOffset});\n");
+            var id = Buffers.ToList().IndexOf(buffer);
+            s.Append($"    const int {buffer}_nbank = {(id < 0 ? 0 : banks)}, {buffer}_bid = {Math.Max(0, id)};\n");
+        }
         return s.ToString().TrimEnd('\n');
     }
 
     public string BeginKernel(StagePlan stage, Func<string, long> shadowOffset) =>
-        BeginKernel(stage.Name, stage.Ports.Select(p => (p.Name, p.Interface)), stage.Buffers.Select(b => (b.Name, shadowOffset(b.Name))));
+        BeginKernel(stage.Name, stage.Ports.Select(p => (p.Name, p.Interface)), stage.Buffers.Select(b =>
+            (b.Name, shadowOffset(b.Name), b.InRegisters ? 0 : b.Banks, shadowOffset(b.Name) + b.Words * b.Copies * 8)));
 
     public string EndKernel(IEnumerable<string> pointers)
     {

@@ -72,6 +72,8 @@ public sealed class NetworkExtents
         Pools = pools.Count > 0;
         PoolRows = Max(pools.Select(p => p.KH));
         PoolWidth = Max(pools.Select(p => p.IW));
+        // Neighbouring outputs' windows start this many inputs apart (an adaptive window's step rounds up; LRN's are one apart).
+        PoolStride = Max(pools.Select(p => p.Lrn ? 1 : p.Adaptive ? (p.IW + p.OW - 1) / p.OW : p.Stride));
         Requantizes = net.Precision.IsFixedPoint() && net.Steps.Any(s => s is MapStep { Op: MapOp.Requantize });
         SpecialFunctions = rows.Count > 0 || Requantizes || net.Steps.Any(s => s is MapStep { Op: MapOp.Gelu or MapOp.Sigmoid });
     }
@@ -94,6 +96,9 @@ public sealed class NetworkExtents
     /// <summary>Input rows one pooling output row reads (the window's rows; the channel window of LRN), and the widest pooled map.</summary>
     public int PoolRows { get; }
     public int PoolWidth { get; }
+
+    /// <summary>The largest distance, in inputs, between the windows of neighbouring pooling outputs.</summary>
+    public int PoolStride { get; }
 
     /// <summary>
     /// A fixed-point design with a quantized model's requantization: the map writer divides by the output scale in

@@ -56,11 +56,14 @@ public class ScheduleCheckTests(OpenClFixture cl)
         return counters.Loops();
     }
 
-    /// <summary>A kernel with x on gmem0, y on gmem2, a FIFO "ch" and an on-chip buffer "acc" (its shadow at offset 0).</summary>
+    /// <summary>
+    /// A kernel with x on gmem0, y on gmem2, a FIFO "ch", an on-chip buffer "acc" in registers (its shadow at offset 0)
+    /// and an on-chip RAM "ram" of 64 words in 8 banks (cyclic), read and written as RAM(ram, index).
+    /// </summary>
     private static (ScheduleProbes Probes, string Source) Kernel(string name, params string[] loopBodies)
     {
-        var probes = new ScheduleProbes(["gmem0", "gmem2"], ["ch"]);
-        var begin = probes.BeginKernel(name, [("x", "gmem0"), ("y", "gmem2")], [("acc", 0)]);
+        var probes = new ScheduleProbes(["gmem0", "gmem2"], ["ch"], ["acc", "ram"]);
+        var begin = probes.BeginKernel(name, [("x", "gmem0"), ("y", "gmem2")], [("acc", 0, 0, 1024), ("ram", 1024, 8, 1536)]);
         var loops = string.Concat(loopBodies.Select(body => $$"""
                 for (int i = 0; i < {{Trips}}; i++) {
                     {{probes.MarkLoop(name + "/loop")}}
@@ -74,8 +77,9 @@ public class ScheduleCheckTests(OpenClFixture cl)
             {
             {{begin}}
                 int ch_pos = 0;
-                float acc[8];
+                float acc[8], ram[64];
                 for (int j = 0; j < 8; j++) acc[j] = 0.0f;
+                for (int j = 0; j < 64; j++) ram[j] = 0.0f;
             {{loops}}
                 GM(y, 0) = acc[0];
             {{probes.EndKernel(["x", "y"])}}
@@ -179,5 +183,17 @@ public class ScheduleCheckTests(OpenClFixture cl)
         var loop = Assert.Single(Run(probes, source, "twice", DependenceLatency.Float, out _));
         Assert.Equal((2.0, "2 accesses of channel ch per iteration"), (loop.Ii, loop.Limit));
     }
-}
 
+    [OpenClFact]
+    public void AnUnrolledReadOfOneBankIsIiOfItsAccessesOverTwoPorts()
+    {
+        // Four lanes read words 8 apart: all in bank 0 of the 8 (cyclic), which serves two accesses a cycle.
+        var (probes, source) = Kernel("conflict", "float s = 0.0f;\n#pragma unroll\nfor (int k = 0; k < 4; k++) s += RAM(ram, (i % 2) + 8 * k);\nGM(y, i) = s;");
+        var loop = Assert.Single(Run(probes, source, "conflict", DependenceLatency.Float, out var cycles));
+        Assert.Equal((2.0, 2.0 * Trips), (loop.Ii, cycles));
+        Assert.Equal("4 accesses of one bank of ram in one iteration (2 ports per bank)", loop.Limit);
+        // The same four reads from four banks, and a write beside them: II=1.
+        var (p2, s2) = Kernel("spread", "float s = 0.0f;\n#pragma unroll\nfor (int k = 0; k < 4; k++) s += RAM(ram, k);\nRAM(ram, 8 + (i % 8)) = s;\nGM(y, i) = s;");
+        Assert.Equal(1.0, Assert.Single(Run(p2, s2, "spread", DependenceLatency.Float, out _)).Ii);
+    }
+}

@@ -35,7 +35,8 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
 
     /// <summary>
     /// The reader holds two blocks (double buffered) of at most CWB channel words (simd channels each) of a tile's input
-    /// patch in pbuf and two sets of a block's weights of the tile's output channels in wcache (simd banks each); CWB covers the widest real
+    /// patch in pbuf (a copy per PE column) and two sets of a block's weights of the tile's output channels in wcache
+    /// (a bank per PE row and lane); CWB covers the widest real
     /// convolution (K &gt; 1), so 1×1 products with longer reductions run in several blocks. The array keeps
     /// tile_h × rows × cols accumulators (a bank per PE).
     /// </summary>
@@ -65,7 +66,11 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         var engine = new GroupPlan(Name, Name + "_top",
         [
             MacReader(b, Name, "conv_systolic/body/read", [], [], ["cs_x", "cs_w"],
-                b.Ram("pbuf", Elements.Data, simd, pbufDepth, copies: 2), b.Ram("wcache", Elements.Data, simd, rows * cwb * k * k, copies: 2),
+                // Banks: the array reads cols pixel words and rows weight words of simd values every cycle, so pbuf
+                // keeps a copy of the patch per PE column (cols x simd banks: column c reads only copy c) and wcache a
+                // bank per PE row and lane (rows x simd, the row innermost): each bank serves one read and the
+                // loader's one write a cycle (ScheduleProbes.BankPorts), where simd banks would serve cols or rows reads.
+                b.Ram("pbuf", Elements.Data, (long)cols * simd, pbufDepth, copies: 2), b.Ram("wcache", Elements.Data, (long)rows * simd, cwb * k * k, copies: 2),
                 b.Registers("twin", Elements.Data, 2L * simd * 2 * b.BeatElements), b.Registers("toff", Elements.Int, 2L * simd),
                 wtw),
             MacCompute(b, Name, "conv_systolic/body/compute", ["cs_x", "cs_w"], ["cs_o"],

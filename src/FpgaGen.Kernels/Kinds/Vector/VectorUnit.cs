@@ -71,7 +71,7 @@ public static class VectorUnit
             var e = net.Extents;
             var groups = new List<GroupPlan>();
             if (e.Maps) groups.Add(MapGroup(b, vu));
-            if (e.Pools) groups.Add(PoolGroup(b, vu, e.PoolRows, PoolRowBeats(b, e.PoolWidth)));
+            if (e.Pools) groups.Add(PoolGroup(b, vu, e.PoolRows, PoolRowBeats(b, e.PoolWidth), e.PoolStride));
             if (e.RowLength > 0) groups.Add(RowGroup(b, vu, EngineTiming.Ceil(e.RowLength, vu) * vu));
             return groups.ToArray();
         });
@@ -90,18 +90,25 @@ public static class VectorUnit
         Vec(b, "vm_o", "vu_map_compute", "vu_map_write", vu)]) { TemplateDir = "vector" };
 
     /// <summary>
-    /// The reader holds the input rows of one output row in lbuf (a bank per beat lane, PKH rows of PROWB beats), twice:
-    /// it loads the rows of the next output row while it sends the windows of this one.
+    /// The reader holds the input rows of one output row in lbuf (PKH rows of PROWB beats), twice: it loads the rows of
+    /// the next output row while it sends the windows of this one. Its banks (a cyclic partition of whole beats) are
+    /// as many as the vu lanes' reads span, vu × the pools' largest stride, so that the lanes of one window position
+    /// read distinct banks and the beat loaded beside them writes each bank once: two accesses per bank per cycle.
     /// </summary>
-    private static GroupPlan PoolGroup(PlanBuilder b, int vu, long rows, long rowBeats) => new(Pool, Pool + "_top",
+    private static GroupPlan PoolGroup(PlanBuilder b, int vu, long rows, long rowBeats, int stride)
+    {
+        var beat = b.BeatElements;
+        var banks = beat * ((vu * (long)stride + beat - 1) / beat);
+        return new(Pool, Pool + "_top",
     [
         Stage(b, "vu_pool_read", "vector/body/pool_read", () => [new("x", Elements.Data), new("fr", Elements.Float),
             .. Ints("batch", "chans", "ih", "iw", "oh", "ow", "kh", "kw", "stride", "pad", "mode", "adaptive", "x_off", "f_off")], [], ["vp_x"],
-            b.Ram("lbuf", Elements.Data, b.BeatElements, rows * rowBeats, copies: 2)),
+            b.Ram("lbuf", Elements.Data, banks, (rows * rowBeats * beat + banks - 1) / banks, copies: 2)),
         Stage(b, "vu_pool_compute", "vector/body/pool_compute", () => Ints("batch", "chans", "oh", "ow", "kh", "kw", "mode"), ["vp_x"], ["vp_o"]),
         Stage(b, "vu_pool_write", "vector/body/pool_write", () => [new("fq", Elements.Float), new("y", Elements.Data, Writes: true),
             .. Ints("batch", "chans", "oh", "ow", "y_off", "f_off")], ["vp_o"], []),
     ], [Vec(b, "vp_x", "vu_pool_read", "vu_pool_compute", vu), Vec(b, "vp_o", "vu_pool_compute", "vu_pool_write", vu)]) { TemplateDir = "vector" };
+    }
 
     /// <summary>The datapath holds one row in rowbuf (vu banks of floats) for its passes over it; the writer LayerNorm's gamma and beta in gbuf.</summary>
     private static GroupPlan RowGroup(PlanBuilder b, int vu, long rowMax) => new(Row, Row + "_top",
