@@ -75,7 +75,7 @@ public class SystolicArrayTests
         var dependence = $"#pragma HLS DEPENDENCE variable=acc type=inter direction=RAW dependent=true distance={latency}";
         var at = Array.FindIndex(hls, l => l.Trim() == dependence);
         Assert.True(at > 0, $"{kind}: no {dependence}");
-        Assert.Equal("#pragma HLS PIPELINE II=1", hls[at - 1].Trim());
+        Assert.StartsWith("#pragma HLS PIPELINE II=1", hls[at - 1].Trim());
         // aoc: the line before the loop.
         var cl = Design(kind, config, Precision.Fp32, "a10_385a").IntelSource().Split('\n');
         var ivdep = Array.FindIndex(cl, l => l.Trim() == $"#pragma ivdep safelen({latency}) array(acc)");
