@@ -34,7 +34,8 @@ internal static class ExploreCommand
         var outDir = new Option<string?>("--out") { Description = "Write designs.json/.csv, pareto.json/.csv/.svg and report.html (tables and plots, one self-contained page) to this folder" };
         var force = new Option<bool>("--force") { Description = "Replace an existing --out folder" };
         var calibrate = new Option<string?>("--calibrate") { Description = "Correct the models with factors fitted to real compiles in this sweep folder (results.jsonl)" };
-        var cmd = new Command("explore", "Search the design spaces of the kernel architectures for a network on a device; rank the designs that fit and write the Pareto front.")
+        var cmd = new Command("explore", "Search the design spaces of the kernel architectures for a network on a device; rank the designs that fit and write the Pareto front. "
+            + "On a device with SLRs and a --batch of 2 or more, designs of several compute units (one per SLR, sharing the batch) are searched too.")
         {
             model, device, precision, batch, layerNorm, maxUtil, objective, top, kernels, seed, exhaustiveLimit, format, wide, outDir, force, calibrate,
         };
