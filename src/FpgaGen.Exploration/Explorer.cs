@@ -81,6 +81,11 @@ public static class Explorer
                 lowered[(kernel.Lowering, precision, batch)] = net = Lowerer.Lower(network, kernel.Lowering, precision, batch);
             var estimator = new Estimator(kernel, net, new Target(options.Device, precision, units), calibration: options.Calibration.For(kernel.Id), layers: options.Layers);
             var exhaustive = kernel.Space.Size <= options.ExhaustiveLimit;
+            if (units > 1 && !Placeable(estimator))
+            {
+                progress?.Report((Interlocked.Add(ref done, exhaustive ? kernel.Space.Size : options.AnnealingBudget), total));
+                continue;
+            }
             var before = done;
             void Tick(long n) => progress?.Report((Interlocked.Add(ref done, n), total));
             var all = exhaustive ? Exhaustive(estimator, Tick) : Anneal(estimator, options, Tick);
@@ -94,6 +99,23 @@ public static class Explorer
         }
         var ranked = Rank(feasible, options.Objective);
         return new ExploreResult(ranked, Pareto.Front(ranked), evaluated, clock.Elapsed.TotalSeconds, searches);
+    }
+
+    /// <summary>
+    /// Whether the compute units' buffers fit their share of the memory banks (a unit's weights and activations in a
+    /// quarter of a U250's banks, a third of a U280's pseudo channels): a unit count that does not is not searched.
+    /// </summary>
+    private static bool Placeable(Estimator estimator)
+    {
+        try
+        {
+            estimator.PeakBytesPerCycle(estimator.Kind.Space.Enumerate().First());
+            return true;
+        }
+        catch (InputException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Scores within this fraction of each other are a tie (they print alike): the secondary objective decides.</summary>

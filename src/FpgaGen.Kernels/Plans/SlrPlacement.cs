@@ -28,11 +28,10 @@ public sealed record PlacedUnit(string Top, int? Slr, int Unit = 0)
 /// </summary>
 public sealed class SlrPlacement
 {
-    private SlrPlacement(IReadOnlyList<PlacedUnit> units, double engineShare, int home, bool unitsFit)
+    private SlrPlacement(IReadOnlyList<PlacedUnit> units, double engineShare, bool unitsFit)
     {
         Units = units;
         EngineShare = engineShare;
-        Home = home;
         UnitsFit = unitsFit;
     }
 
@@ -43,9 +42,6 @@ public sealed class SlrPlacement
 
     /// <summary>SLRs the engine needs at least.</summary>
     public int EngineSlrs => Math.Max(1, (int)Math.Ceiling(EngineShare - 1e-9));
-
-    /// <summary>The SLR of the (first compute unit's) weights' bank.</summary>
-    public int Home { get; }
 
     public bool EngineFits => EngineShare <= 1;
 
@@ -58,7 +54,6 @@ public sealed class SlrPlacement
         if (target.Device.Slrs is not { } slrs) return null;
         var (engine, others) = PlanResources.ByUnit(plan, target);
         int SlrOf(BufferKind kind, int unit) => slrs.SlrOfBank(banks.Buffers.First(b => b.Buffer == kind && b.Unit == unit).Banks.First);
-        var home = SlrOf(BufferKind.Weights, 0);
         var engineShare = Share(engine, null, slrs.Count);
         if (plan.ComputeUnits > 1)
         {
@@ -72,18 +67,19 @@ public sealed class SlrPlacement
                 while (!taken.Add(slr)) slr = (slr + 1) % slrs.Count;
                 placed.AddRange(plan.Groups.Select(g => new PlacedUnit(g.Top, fits ? slr : null, u)));
             }
-            return new SlrPlacement(placed, engineShare, home, fits);
+            return new SlrPlacement(placed, engineShare, fits);
         }
         int? engineSlr = null, othersSlr = null;
         if (engineShare <= 1)
         {
+            var home = SlrOf(BufferKind.Weights, 0);
             engineSlr = home;
             var activations = SlrOf(BufferKind.Activations, 0);
             othersSlr = activations != home && Share(others, null, slrs.Count) <= 1 ? activations
                 : Share(others, engine, slrs.Count) <= 1 ? home : null;
         }
         var units = plan.Groups.Select((g, i) => new PlacedUnit(g.Top, i == 0 ? engineSlr : othersSlr)).ToList();
-        return new SlrPlacement(units, engineShare, home, true);
+        return new SlrPlacement(units, engineShare, true);
     }
 
     /// <summary>The most used resource of <paramref name="use"/> (on top of <paramref name="beside"/>) as a share of one SLR.</summary>
