@@ -153,4 +153,22 @@ public class ComputeUnitTests
         using var e = JsonDocument.Parse(again.Out);
         Assert.Equal(designs[rank - 1].GetProperty("images_per_s").GetDouble(), e.RootElement.GetProperty("totals").GetProperty("images_per_s").GetDouble(), 2);
     }
+
+    [Fact]
+    public void AUnitCountWhoseBuffersDoNotFitItsBanksIsNotSearched()
+    {
+        // Banks just larger than the larger of ResNet-18's two buffers at batch 4: one or two units keep weights and
+        // activations in separate banks, four units (one bank each, both buffers in it) cannot.
+        var net = ZooTests.Load("resnet18");
+        var kind = KernelKinds.Get("gemm");
+        long Arena(int batch) => Lowerer.Lower(net, kind.Lowering, Precision.Fp32, batch).ArenaElements * 4L;
+        var weights = Lowerer.Lower(net, kind.Lowering, Precision.Fp32, 1).Weights.TotalBytes;
+        var bank = 1.02 * Math.Max(weights, Arena(4));
+        Assert.True(weights + Arena(1) > bank);
+        var small = U250 with { Memory = U250.Memory with { GiB = 4 * bank / (1L << 30) } };
+        var result = Explorer.Run(net, new ExploreOptions { Device = small, Precisions = [Precision.Fp32], Batch = 4, Kernels = [kind] });
+        Assert.Equal([1, 2], result.Searches.Select(s => s.ComputeUnits).Order());
+        Assert.Contains(result.Designs, d => d.ComputeUnits == 2);
+        Assert.All(result.Designs, d => Assert.True(d.ComputeUnits <= 2));
+    }
 }
