@@ -56,7 +56,8 @@ public sealed record ScheduleReport(double Cycles, double EstimatedCycles, IRead
 /// (<see cref="FpgaGen.Kernels.Kinds.MemoryTiming.Efficiency"/> of the port's bytes per burst, a burst being a run of
 /// contiguous accesses, the estimate's own formula) of the nominal rate of the banks the buffers are placed in.</item>
 /// </list>
-/// Pipeline fill and drain and the control outside pipelined loops are not counted (their depth is the tool's).
+/// Every step pays its pipelines' fill once, at the estimate's <see cref="FpgaGen.Kernels.Kinds.EngineTiming.PipelineDepth"/>
+/// (the real depth is the tool's, known after synthesis); the control outside pipelined loops is not counted.
 /// The data do not change the loops' trips, so weights and input are zeros.
 /// </summary>
 public static class ScheduleCheck
@@ -66,8 +67,9 @@ public static class ScheduleCheck
     /// <param name="estimatedCycles">The estimator's cycles per layer name.</param>
     /// <param name="adderLatency">Cycles before an accumulator read-modify-write may see its previous update (<see cref="DependenceLatency"/>).</param>
     /// <param name="peakBytesPerCycle">Nominal external-memory bytes per kernel cycle of the design's banks (0: memory not limiting).</param>
-    /// <param name="stepLatency">Cycles every step waits for its first external access before its loops start (the
-    /// DDR/HBM latency of <see cref="FpgaGen.Kernels.Kinds.MemoryTiming.FirstBurstMicroseconds"/> at the design's clock).</param>
+    /// <param name="stepLatency">Cycles every step costs besides its loops: the wait for its first external access (the
+    /// DDR/HBM latency of <see cref="FpgaGen.Kernels.Kinds.MemoryTiming.FirstBurstMicroseconds"/> at the design's clock)
+    /// and the fill of its pipelines (<see cref="FpgaGen.Kernels.Kinds.EngineTiming.PipelineDepth"/>).</param>
     public static ScheduleReport Run(AcceleratorDesign design, OpenClSession session, IReadOnlyDictionary<string, double> estimatedCycles, int adderLatency,
         double peakBytesPerCycle, double stepLatency = 0, double tolerance = DefaultTolerance, IProgress<(int Done, int Total)>? progress = null)
     {

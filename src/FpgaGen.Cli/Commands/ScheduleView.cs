@@ -20,7 +20,7 @@ internal static class ScheduleView
         using var session = OpenClSession.Open(openClDevice);
         var report = ProgressBar.Run(io, $"schedule check of {design.Network.Name} on {session.Device.Name}",
             step => ScheduleCheck.Run(design, session, cycles, DependenceLatency.For(estimate.Precision), estimator.PeakBytesPerCycle(estimate.Config),
-                MemoryTiming.FirstBurstMicroseconds * estimate.FreqMhz, progress: new ProgressBar.Sync<(int Done, int Total)>(p => step(p.Done, p.Total))));
+                MemoryTiming.FirstBurstMicroseconds * estimate.FreqMhz + EngineTiming.PipelineDepth, progress: new ProgressBar.Sync<(int Done, int Total)>(p => step(p.Done, p.Total))));
         switch (format)
         {
             case "json": io.WriteJson(new { schedule = Json(report) }); break;
