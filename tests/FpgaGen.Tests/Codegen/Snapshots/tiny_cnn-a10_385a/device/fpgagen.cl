@@ -492,22 +492,20 @@ __kernel void conv_tiled_write(
         for (int mt = 0; mt < mt_n; mt++) {
             const int gm0 = g * m_out + mt * Tm, cnt_m = FG_MIN(Tm, m_out - mt * Tm);
             BIAS_T tbias[Tm];
+            int tmult[Tm], tshift[Tm];
             float tlnw[Tm], tlnb[Tm];
             for (int m = 0; m < (b_off >= 0 ? Tm : 0); m++) {
                 tbias[m] = m < cnt_m ? bq[b_off + gm0 + m] : (BIAS_T)0;
             }
-            int tmult[Tm], tshift[Tm]; /* a quantized model's per-output requantization (shift < 0): multipliers, then shifts, one load an iteration */
-            for (int m = 0; m < (shift < 0 ? Tm : 0); m++) {
-                tmult[m] = m < cnt_m ? iq[q_off + 4 + 2 * (gm0 + m)] : 0;
+            for (int m = 0; m < (shift < 0 ? 2 * Tm : 0); m++) {
+                const int v = m < 2 * cnt_m ? iq[q_off + 4 + 2 * gm0 + m] : (m & 1);
+                if (m & 1) tshift[m >> 1] = v;
+                else tmult[m >> 1] = v;
             }
-            for (int m = 0; m < (shift < 0 ? Tm : 0); m++) {
-                tshift[m] = m < cnt_m ? iq[q_off + 5 + 2 * (gm0 + m)] : 1;
-            }
-            for (int m = 0; m < (norm ? Tm : 0); m++) {
-                tlnw[m] = m < cnt_m ? fq[ln_off + 2 * (gm0 + m)] : 0.0f;
-            }
-            for (int m = 0; m < (norm ? Tm : 0); m++) {
-                tlnb[m] = m < cnt_m ? fq[ln_off + 2 * (gm0 + m) + 1] : 0.0f;
+            for (int m = 0; m < (norm ? 2 * Tm : 0); m++) {
+                const float v = m < 2 * cnt_m ? fq[ln_off + 2 * gm0 + m] : 0.0f;
+                if (m & 1) tlnb[m >> 1] = v;
+                else tlnw[m >> 1] = v;
             }
             const int turn = y_x == 1, iters = turn ? (blocks + 1) * CTW : th * tw * Tm;
             int ti = 0, tb = 0, ly = 0, ls = 0, wy = 0, ws = 0; /* step in segment, segment, receive/store row and segment */
