@@ -59,6 +59,7 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         // kernel × largest stride × all channels, which no single step has (ResNet-50: the 7×7/2 stem has 3 channels).
         var pbufDepth = b.Define("PBUFD", Math.Max(1, net.MacSteps.Max(m => (long?)PatchWords(m.Shape, simd, cwb, tileH, cols)) ?? 1),
             "max over steps of min(CWB, words) * ((tile_h - 1) * stride + (kh - 1) * dil + 1) * ((cols - 1) * stride + (kw - 1) * dil + 1)");
+        var prep = b.Define("PREP", Ceil(cols, 2), "(cols + 1) / 2: replicas of the patch in pbuf, each read by two PE columns");
         var wtw = ColumnWeightWindow(b, net, simd, rows);
         b.Define("RSLOTS", RunBeats(rows, b.BeatElements, true), "beats of a run of rows outputs whose runs start on beats");
         b.Define("WRBEATS", Ceil(rows, b.BeatElements) + 1, "beats an unaligned run of rows outputs covers at most");
@@ -66,11 +67,12 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         var engine = new GroupPlan(Name, Name + "_top",
         [
             MacReader(b, Name, "conv_systolic/body/read", [], [], ["cs_x", "cs_w"],
-                // Banks: the array reads cols pixel words and rows weight words of simd values every cycle, so pbuf
-                // keeps a copy of the patch per PE column (cols x simd banks: column c reads only copy c) and wcache a
-                // bank per PE row and lane (rows x simd, the row innermost): each bank serves one read and the
-                // loader's one write a cycle (ScheduleProbes.BankPorts), where simd banks would serve cols or rows reads.
-                b.Ram("pbuf", Elements.Data, (long)cols * simd, pbufDepth, copies: 2), b.Ram("wcache", Elements.Data, (long)rows * simd, cwb * k * k, copies: 2),
+                // Banks: the array reads cols pixel words and rows weight words of simd values every cycle, where
+                // simd banks would serve cols or rows reads a cycle. pbuf keeps PREP = ceil(cols / 2) replicas of the
+                // patch, each read by two PE columns, with the loaded and the streamed copy in separate banks
+                // (2 x PREP x simd): a bank serves two reads or the loader's write a cycle (ScheduleProbes.BankPorts).
+                // wcache has a bank per PE row and lane (rows x simd, the row innermost): one read and one write.
+                b.Ram("pbuf", Elements.Data, 2L * prep * simd, pbufDepth), b.Ram("wcache", Elements.Data, (long)rows * simd, cwb * k * k, copies: 2),
                 b.Registers("twin", Elements.Data, 2L * simd * 2 * b.BeatElements), b.Registers("toff", Elements.Int, 2L * simd),
                 wtw),
             MacCompute(b, Name, "conv_systolic/body/compute", ["cs_x", "cs_w"], ["cs_o"],
