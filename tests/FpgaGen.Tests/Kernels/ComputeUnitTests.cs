@@ -171,4 +171,18 @@ public class ComputeUnitTests
         Assert.Contains(result.Designs, d => d.ComputeUnits == 2);
         Assert.All(result.Designs, d => Assert.True(d.ComputeUnits <= 2));
     }
+
+    [Theory]
+    [InlineData("a10_385a", 2, 2, "compute_units: device a10_385a is one die")]
+    [InlineData("u250", 3, 4, "compute_units: 3 units cannot share a batch of 4 equally")]
+    [InlineData("u250", 0, 4, "compute_units")]
+    public void ADesignFilesComputeUnitsAreChecked(string device, int units, int batch, string message)
+    {
+        using var dir = new FpgaGen.Tests.Toolchains.TempDir();
+        var file = dir.File("choice.json", $$"""{"kernel": "gemm", "params": {"Tm": 32, "Tn": 8, "Tk": 32, "vu": 32}, "precision": "fp32", "batch": {{batch}}, "compute_units": {{units}}}""");
+        var r = CliRunner.Run("generate", "tiny_cnn", "--device", device, "--design", file, "--out", Path.Combine(dir.Path, "p"));
+        Assert.Equal(2, r.Code);
+        Assert.Contains(message, r.Err);
+        Assert.StartsWith("error: " + file, r.Err);
+    }
 }
