@@ -144,28 +144,45 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         // channels; a one-pixel tile, a linear layer, reads its channel tiles back to back), or one element a lane;
         // each tap's run of Tn weights the beats it covers, a burst each; NCHW outputs a channel row's segment of
         // BEAT pixels, the beats it covers, a burst each.
-        long inH = (rows - 1) * op.S + (op.KH - 1) * op.Dil + 1, inW = (cols - 1) * op.S + (op.KW - 1) * op.Dil + 1;
-        double inBeats = 0, inBursts = 0, inElements = 0, wBeats = 0, wBursts = 0;
         // A channel row of an input tile through the corner turn: segments of BEAT pixels from the tile's first input
         // column (clipped to the map), each the beats it covers, a burst; rows start where their strides put them
-        // (interior column tiles also move by Tc·S).
+        // (interior column tiles also move by Tc·S). Input and output follow the tile shapes (a last row or column
+        // tile holds only what is left: a linear layer's last tile of tokens may be one token).
         long rowAlign = cT > 1 ? Gcd(op.InputRowAlignment, p.Tc * op.S) : op.InputRowAlignment;
-        var inRow = Segments(-op.PadW, inW, op.IW, rowAlign, beat);
+        var outAlign = Gcd(Gcd(op.OutputChannelStride, op.C), cT > 1 ? p.Tc : 0);
+        double mRows = (double)op.M / mT; // output channels per output-channel tile, on average
+        double inBeats = 0, inBursts = 0, inElements = 0, outUnits = 0, outBursts = 0;
+        foreach (var (count, th, tw) in shapes)
+        {
+            if (count == 0) continue;
+            double n = (double)op.G * count * mT;
+            long inH = (th - 1) * op.S + (op.KH - 1) * op.Dil + 1, inW = (tw - 1) * op.S + (op.KW - 1) * op.Dil + 1;
+            var inRow = Segments(-op.PadW, inW, op.IW, rowAlign, beat);
+            foreach (var (nt, times) in channelTiles)
+            {
+                long cnt = Math.Min(p.Tn, op.N - nt * p.Tn);
+                if (op.RowMajorInput)
+                {
+                    inBeats += n * times * cnt * inH * inRow.Beats;
+                    inBursts += n * times * cnt * inH * inRow.Bursts;
+                }
+                else if (dense)
+                {
+                    inBeats += n * times * inH * inW * Beats(true, op.InputPixelAlignment, nt);
+                    inBursts += n * times * (inH * inW == 1 ? 1.0 / nT : inH * inW);
+                }
+                else inElements += n * times * cnt * inH * inW;
+            }
+            // NCHW outputs a channel row's segment of BEAT pixels, the beats it covers, a burst each; else an element a
+            // lane, so a pixel's run of the tile's channels is one burst when they are consecutive (token-major rows).
+            var outRow = Segments(0, tw, op.C, outAlign, beat);
+            outUnits += n * mRows * th * (op.RowMajorOutput ? outRow.Beats * beat : tw);
+            outBursts += n * th * (op.RowMajorOutput ? mRows * outRow.Bursts : op.OutputChannelStride == 1 ? tw : mRows * tw);
+        }
+        double wBeats = 0, wBursts = 0;
         foreach (var (nt, times) in channelTiles)
         {
             long cnt = Math.Min(p.Tn, op.N - nt * p.Tn);
-            if (op.RowMajorInput)
-            {
-                inBeats += times * cnt * inH * inRow.Beats;
-                inBursts += times * cnt * inH * inRow.Bursts;
-            }
-            else if (dense)
-            {
-                inBeats += times * inH * inW * Beats(true, op.InputPixelAlignment, nt);
-                inBursts += times * (inH * inW == 1 ? 1.0 / nT : inH * inW);
-            }
-            else inElements += times * cnt * inH * inW;
-            double realRows = (double)op.M / mT; // output channels per output-channel tile, on average
             if (op.WeightColumns)
             {
                 // The channel tile's runs of each output-channel tile's outputs, on average over those tiles.
@@ -173,17 +190,13 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
                 wBursts += times * cnt;
                 continue;
             }
-            wBeats += times * realRows * taps * (op.WeightChannelsInnermost ? Beats(true, op.WeightRunAlignment, nt) : (double)cnt / beat);
-            wBursts += times * realRows * taps * (op.WeightChannelsInnermost ? 1 : cnt);
+            wBeats += times * mRows * taps * (op.WeightChannelsInnermost ? Beats(true, op.WeightRunAlignment, nt) : (double)cnt / beat);
+            wBursts += times * mRows * taps * (op.WeightChannelsInnermost ? 1 : cnt);
         }
         double outTiles = (double)op.G * rT * cT * mT;
-        double inBytes = outTiles * (inBeats * beat + inElements) * e, wBytes = outTiles * wBeats * beat * e;
-        double inBurstBytes = inBytes / Math.Max(1, outTiles * (inBursts + inElements));
-        double mRows = (double)op.M / mT;
-        var outRow = Segments(0, cols, op.C, Gcd(Gcd(op.OutputChannelStride, op.C), cT > 1 ? p.Tc : 0), beat);
-        double outBeats = op.RowMajorOutput ? mRows * rows * outRow.Beats : 0;
-        double outBytes = outTiles * (op.RowMajorOutput ? outBeats * beat : (double)mRows * rows * cols) * e;
-        double outBursts = outTiles * mRows * rows * (op.RowMajorOutput ? outRow.Bursts : cols);
+        double inBytes = (inBeats * beat + inElements) * e, wBytes = outTiles * wBeats * beat * e;
+        double inBurstBytes = inBytes / Math.Max(1, inBursts + inElements);
+        double outBytes = outUnits * e;
         double memory = MemoryTiming.Cycles(inBytes, inBurstBytes, bytesPerCycle) + MemoryTiming.Cycles(wBytes, wBytes / Math.Max(1, outTiles * wBursts), bytesPerCycle)
             + MemoryTiming.Cycles(outBytes, outBytes / Math.Max(1, outBursts), bytesPerCycle);
         // No separate fill: the first tile's load is loop k = 0 of the double-buffered loops, inside compute.
