@@ -75,7 +75,6 @@ public sealed class NetworkExtents
         // Neighbouring outputs' windows start this many inputs apart (an adaptive window's step rounds up; LRN's are one apart).
         PoolStride = Max(pools.Select(p => p.Lrn ? 1 : p.Adaptive ? (p.IW + p.OW - 1) / p.OW : p.Stride));
         Requantizes = net.Precision.IsFixedPoint() && net.Steps.Any(s => s is MapStep { Op: MapOp.Requantize });
-        SpecialFunctions = rows.Count > 0 || Requantizes || net.Steps.Any(s => s is MapStep { Op: MapOp.Gelu or MapOp.Sigmoid });
     }
 
     public int Kernel { get; }
@@ -106,7 +105,5 @@ public sealed class NetworkExtents
     /// </summary>
     public bool Requantizes { get; }
 
-    /// <summary>exp, erf, rsqrt or a division are needed (softmax, LayerNorm, GELU, sigmoid, requantization).</summary>
-    public bool SpecialFunctions { get; }
     public bool AnyVectorStep => Maps || Pools || RowLength > 0;
 }

@@ -25,9 +25,12 @@ public static class PlanResources
     /// The kernels' own resources (no platform) of the engine's compute unit (its lanes, its group's buffers) and of
     /// the other compute units together (the vector unit's groups), for placing them on a device's dies.
     /// </summary>
-    public static (ResourceUse Engine, ResourceUse Others) ByUnit(HardwarePlan plan, Target target) =>
-        (Count(plan.Compute.Take(1), plan.Engine.Stages.SelectMany(s => s.Buffers), target),
-         Count(plan.Compute.Skip(1), plan.Groups.Skip(1).SelectMany(g => g.Stages).SelectMany(s => s.Buffers), target));
+    public static (ResourceUse Engine, ResourceUse Others) ByUnit(HardwarePlan plan, Target target)
+    {
+        bool Vector(ComputePlan c) => c.Name.StartsWith(Kinds.Vector.VectorUnit.ComputeName, StringComparison.Ordinal);
+        return (Count(plan.Compute.Where(c => !Vector(c)), plan.Engine.Stages.SelectMany(s => s.Buffers), target),
+            Count(plan.Compute.Where(Vector), plan.Groups.Skip(1).SelectMany(g => g.Stages).SelectMany(s => s.Buffers), target));
+    }
 
     private static ResourceUse Count(IEnumerable<ComputePlan> compute, IEnumerable<BufferPlan> buffers, Target target)
     {

@@ -28,13 +28,26 @@ public static class VectorUnit
         _ => throw new ArgumentException($"step {step.Name} does not run on the vector unit"),
     };
 
-    /// <summary>The vector unit's lanes, when the network has any vector step.</summary>
+    /// <summary>Names of the vector unit's compute plans start with this.</summary>
+    public const string ComputeName = "vector unit";
+
+    /// <summary>
+    /// The lanes of each vector group the network uses: every group is a kernel of its own with vu lanes. vu_map's
+    /// lanes carry special functions when the network has GELU, sigmoid or requantization, vu_pool's a divider each
+    /// (the average's divide, LRN's square roots), vu_row's exp and rsqrt.
+    /// </summary>
     public static IEnumerable<ComputePlan> Compute(LoweredNetwork net, int vu)
     {
         var e = net.Extents;
-        if (!e.AnyVectorStep) yield break;
-        yield return new ComputePlan("vector unit", vu, 1 + (e.SpecialFunctions ? SpecialFunctionMacs : 0), $"vu={vu} lanes",
-            e.SpecialFunctions ? "compare, add, multiply; exp, erf, rsqrt" : "compare, add, multiply", Control: true);
+        ComputePlan Lanes(string group, bool special, string operations) =>
+            new($"{ComputeName} {group}", vu, 1 + (special ? SpecialFunctionMacs : 0), $"vu={vu} lanes", operations, Control: true);
+        if (e.Maps)
+        {
+            var special = e.Requantizes || net.Steps.Any(s => s is MapStep { Op: MapOp.Gelu or MapOp.Sigmoid });
+            yield return Lanes(Map, special, special ? "add, multiply, copy; erf, exp, divide" : "add, multiply, copy");
+        }
+        if (e.Pools) yield return Lanes(Pool, true, "compare, add; divide, square root");
+        if (e.RowLength > 0) yield return Lanes(Row, true, "compare, add, multiply; exp, rsqrt");
     }
 
     /// <summary>Macros of the vector bodies: the row buffer holds the longest row, padded to whole vectors.</summary>
