@@ -33,9 +33,12 @@ public sealed class AcceleratorDesign
     public Network Network => Lowered.Network;
     public string Kernel => Kind.Id;
 
+    /// <summary>Samples of one run: each compute unit's (the lowered network's batch) times the units.</summary>
+    public int Batch => Lowered.Batch * Plan.ComputeUnits;
+
     /// <summary>One line describing the design, safe for comments (the network name is model text).</summary>
     public string Title => CNames.CommentText(
-        $"{Network.Name}: {Kernel} {string.Join(",", Parameters.Select(kv => $"{kv.Key}={kv.Value}"))}, {Lowered.Precision.Id()}, batch {Lowered.Batch * Plan.ComputeUnits}"
+        $"{Network.Name}: {Kernel} {string.Join(",", Parameters.Select(kv => $"{kv.Key}={kv.Value}"))}, {Lowered.Precision.Id()}, batch {Batch}"
         + (Plan.ComputeUnits > 1 ? $", {Plan.ComputeUnits} compute units" : ""));
 
     /// <param name="parameters">Every parameter of the kernel's space (templates/&lt;kernel&gt;/space.yaml), e.g. Tm, Tn, Tr, Tc, vu.</param>

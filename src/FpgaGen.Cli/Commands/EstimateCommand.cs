@@ -43,17 +43,17 @@ internal static class EstimateCommand
             if (Target.Problem(dev, computeUnits) is { } unitProblem) throw new UsageException($"--units: {unitProblem}");
             if (r.GetValue(batch) % computeUnits != 0)
                 throw new UsageException($"--units {computeUnits}: the units share the batch equally; give a --batch that is a multiple of {computeUnits}");
-            var target = new Target(dev, types?.Widest ?? PrecisionExtensions.Parse(r.GetValue(precision)!), computeUnits);
+            var type = types?.Widest ?? PrecisionExtensions.Parse(r.GetValue(precision)!);
             var km = KernelKinds.Get(r.GetValue(kernel)!);
             var config = km.Space.Parse(r.GetValue(set)!);
             var f = r.GetValue(freq);
             if (f is { } mhz && !ClockRange.Contains(mhz)) throw new UsageException($"--freq: {ClockRange.Problem(mhz)}");
             var util = CommonOptions.CheckMaxUtil(r.GetValue(maxUtil));
-            var estimator = new Estimator(km, Lowerer.Lower(net, km.Lowering, target.Precision, r.GetValue(batch) / computeUnits), target, f, layers: types);
+            var estimator = Estimator.For(km, net, dev, type, r.GetValue(batch), computeUnits, f, layers: types);
             var (design, layers) = estimator.EvaluateLayers(config);
             var fit = FitAdvice.Explain(estimator, design, util);
             var binding = design.Resources.Binding();
-            var (slrs, slrNote) = CommonOptions.Slrs(design.Plan, estimator.Network, target);
+            var (slrs, slrNote) = CommonOptions.Slrs(design.Plan, estimator.Network, estimator.Target);
             if (slrNote is not null && r.GetValue(format) == "table") io.Notes.WriteLine(slrNote);
             if (r.GetValue(format) == "json")
                 io.WriteJson(new

@@ -45,7 +45,7 @@ public static class PortableProgramBuilder
                 foreach (var b in k.Buffers)
                 {
                     shadows[(k.Name, b.Name)] = at;
-                    at = Align(at + checked(b.Words * b.Copies * 8 + ScheduleProbes.BankShadowBytes(b)));
+                    at = Align(at + checked(ScheduleProbes.WordShadowBytes(b) + ScheduleProbes.BankShadowBytes(b)));
                 }
             scratch = Math.Max(scratch, at);
         }

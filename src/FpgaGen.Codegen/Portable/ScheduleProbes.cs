@@ -29,7 +29,7 @@ public sealed class ScheduleProbes
     public sealed record Loop(int Id, string Kernel, string Location);
 
     private readonly List<Loop> loops = [];
-    private readonly Dictionary<string, int> resourceIndex;
+    private readonly Dictionary<string, int> resourceIndex, bufferIds;
     private string? kernel;
 
     /// <param name="interfaces">External memory ports (AXI masters: gmem0…).</param>
@@ -42,6 +42,7 @@ public sealed class ScheduleProbes
         Resources = [.. ports, .. channels];
         resourceIndex = Resources.Select((r, i) => (r, i)).ToDictionary(x => x.r, x => x.i, StringComparer.Ordinal);
         Buffers = (buffers ?? []).Distinct().Order(StringComparer.Ordinal).ToList();
+        bufferIds = Buffers.Select((b, i) => (b, i)).ToDictionary(x => x.b, x => x.i, StringComparer.Ordinal);
     }
 
     /// <summary>The probes of a design: the ports of all its stages, all its streams and all its buffers.</summary>
@@ -55,8 +56,14 @@ public sealed class ScheduleProbes
     /// <summary>On-chip buffer names, by id.</summary>
     public IReadOnlyList<string> Buffers { get; }
 
+    /// <summary>Banks the probes count for a buffer: its cyclic partition's, none for one in registers.</summary>
+    public static long ProbedBanks(BufferPlan b) => b.InRegisters ? 0 : b.Banks;
+
+    /// <summary>Bytes of a buffer's word shadow: the last trip that updated each word (64 bits).</summary>
+    public static long WordShadowBytes(BufferPlan b) => b.Words * b.Copies * 8;
+
     /// <summary>Bytes of the bank shadow after a buffer's word shadow: a (trip stamp, count) pair per bank.</summary>
-    public static long BankShadowBytes(BufferPlan b) => b.InRegisters ? 0 : b.Banks * 16;
+    public static long BankShadowBytes(BufferPlan b) => ProbedBanks(b) * 16;
 
     /// <summary>External memory ports, then channels: the columns of a counter row after the trips.</summary>
     public IReadOnlyList<string> Resources { get; }
@@ -148,7 +155,7 @@ public sealed class ScheduleProbes
         {
             s.Append($"    __global ulong* restrict {buffer}_last = (__global ulong*)(fg_scratch + {offset});\n");
             s.Append($"    __global ulong* restrict {buffer}_bank = (__global ulong*)(fg_scratch + {bankOffset});\n");
-            var id = Buffers.ToList().IndexOf(buffer);
+            var id = bufferIds.GetValueOrDefault(buffer, -1);
             s.Append($"    const int {buffer}_nbank = {(id < 0 ? 0 : banks)}, {buffer}_bid = {Math.Max(0, id)};\n");
         }
         return s.ToString().TrimEnd('\n');
@@ -156,7 +163,7 @@ public sealed class ScheduleProbes
 
     public string BeginKernel(StagePlan stage, Func<string, long> shadowOffset) =>
         BeginKernel(stage.Name, stage.Ports.Select(p => (p.Name, p.Interface)), stage.Buffers.Select(b =>
-            (b.Name, shadowOffset(b.Name), b.InRegisters ? 0 : b.Banks, shadowOffset(b.Name) + b.Words * b.Copies * 8)));
+            (b.Name, shadowOffset(b.Name), ProbedBanks(b), shadowOffset(b.Name) + WordShadowBytes(b))));
 
     public string EndKernel(IEnumerable<string> pointers)
     {

@@ -79,7 +79,7 @@ public static class ProjectGenerator
             ["fixed_point"] = d.Lowered.Precision.IsFixedPoint(),
             ["qmax"] = WeightPacker.QMax(d.Lowered.Weights.DataType),
             ["fused_ln"] = d.Lowered.Options.FuseLayerNorm,
-            ["batch"] = d.Lowered.Batch * d.Plan.ComputeUnits,
+            ["batch"] = d.Batch,
             ["freq"] = freq,
             ["period"] = (1000.0 / freq).ToString("0.###", inv),
             ["images_per_s"] = r.Estimate.ImagesPerSecond.ToString("0.##", inv),
@@ -106,7 +106,7 @@ public static class ProjectGenerator
             ["slr"] = slr,
             ["slr_note"] = slrNote,
             ["steps"] = d.Lowered.Steps.Count,
-            ["input_count"] = d.Lowered.Input.Elements * d.Lowered.Batch * d.Plan.ComputeUnits,
+            ["input_count"] = d.Lowered.Input.Elements * d.Batch,
             ["files"] = new List<object>(),
         };
     }
