@@ -328,6 +328,8 @@ public sealed class IntegerReference
         long fOff = a["f_off"], xOff = a["x_off"], yOff = a["y_off"];
         float sx = BlobFloat(fOff), outInv = BlobFloat(fOff + 2);
         int ih = s.IH, iw = s.IW, oh = s.OH, ow = s.OW, stride = s.Stride, pad = s.Pad;
+        // Element (b, c, pixel p) of a map of the given pixels: C×H×W, or H×W×C.
+        long At(long b, long c, long p, long pixels) => s.ChannelsInnermost ? (b * pixels + p) * s.Channels + c : (b * s.Channels + c) * pixels + p;
         if (s.Lrn)
         {
             // Op 2: squares summed in window order, then a_c / (sqrt(d)·sqrt(sqrt(d))) with d = 1 + (1e-4/n)·Σ.
@@ -341,12 +343,12 @@ public sealed class IntegerReference
                         for (var t = 0; t < s.KH; t++)
                         {
                             var cc = c - s.KH / 2 + t;
-                            var v = cc >= 0 && cc < s.Channels ? arena[xOff + (b * s.Channels + cc) * plane + p] * sx : 0.0f;
+                            var v = cc >= 0 && cc < s.Channels ? arena[xOff + At(b, cc, p, plane)] * sx : 0.0f;
                             acc += v * v;
                         }
                         var root = MathF.Sqrt(1.0f + alpha * acc);
-                        var center = arena[xOff + (b * s.Channels + c) * plane + p] * sx;
-                        arena[yOff + (b * s.Channels + c) * plane + p] = FromFloat(center / (root * MathF.Sqrt(root)) * outInv);
+                        var center = arena[xOff + At(b, c, p, plane)] * sx;
+                        arena[yOff + At(b, c, p, plane)] = FromFloat(center / (root * MathF.Sqrt(root)) * outInv);
                     }
             return;
         }
@@ -365,11 +367,11 @@ public sealed class IntegerReference
                             {
                                 int yy = ys + wy, xx = xs + wx;
                                 var ok = yy < ye && xx < xe && yy >= 0 && yy < ih && xx >= 0 && xx < iw;
-                                var v = ok ? arena[xOff + ((b * s.Channels + c) * ih + yy) * iw + xx] * sx : s.Max ? NegBig : 0.0f;
+                                var v = ok ? arena[xOff + At(b, c, (long)yy * iw + xx, (long)ih * iw)] * sx : s.Max ? NegBig : 0.0f;
                                 acc = s.Max ? Max(acc, v) : acc + v;
                             }
                         var dv = s.Max ? 1.0f : (float)((ye - ys) * (xe - xs));
-                        arena[yOff + ((b * s.Channels + c) * oh + oy) * ow + ox] = FromFloat(acc / dv * outInv);
+                        arena[yOff + At(b, c, (long)oy * ow + ox, (long)oh * ow)] = FromFloat(acc / dv * outInv);
                     }
     }
 

@@ -84,7 +84,7 @@ public static class Simulator
             // such tensor to compare; the outputs of the linear layers that read it check the selection and the fold.
             if (problem is null && design.Lowered.Steps[i].Output.BeforeFoldedLayerNorm is not null) continue;
             var predicted = layerDone.Where(kv => kv.Value == i).Sum(kv => predictedMs.GetValueOrDefault(kv.Key));
-            var expected = reference[keys[step.Output]];
+            var expected = design.Lowered.Steps[i].Output.InStoredOrder(reference[keys[step.Output]], batch);
             var scale = qmax > 0 ? model?.Tensor(keys[step.Output]) is { } q ? (float)q.Scales[0] : (float)(ranges[keys[step.Output]] / qmax) : 1f;
             var bytes = runner.ReadTensor(views[step.Output]);
             var result = Compare(step, expected, portable.Decode(bytes, scale), tolerance, pendingMs, predicted, problem);

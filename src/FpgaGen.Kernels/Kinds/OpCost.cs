@@ -35,6 +35,7 @@ public readonly struct MacWork
         DenseRows = step.XAddr.C == 1 && s.KH * s.KW == 1 && s.PadH == 0 && s.PadW == 0;
         OutputChannelStride = step.YAddr.C;
         OutputBase = step.YAddr.Off; // tensors start on 64-element boundaries (ArenaAllocator.Alignment)
+        OutputPixelAlignment = new[] { step.YAddr.Off, step.YAddr.B, step.YAddr.G, step.YAddr.Y, step.YAddr.X }.Aggregate(64L, EngineTiming.Gcd);
         HasBias = step.Bias is not null;
         StoredReduction = s.StoredReduction;
         WeightRows = RowWeights(step);
@@ -76,6 +77,8 @@ public readonly struct MacWork
     /// <summary>Element distance between output channels, and the output's first element in its tensor (for beat alignment).</summary>
     public long OutputChannelStride { get; }
     public long OutputBase { get; }
+    /// <summary>Elements every pixel's run of output channels starts on a multiple of, before the output-channel tile's offset (outputs stored channels innermost).</summary>
+    public long OutputPixelAlignment { get; }
     /// <summary>The step adds a bias (the writer loads a tile's biases before its rows).</summary>
     public bool HasBias { get; }
     /// <summary>The reduction as the weights store it (<see cref="MacShape.StoredReduction"/>): the GEMM engine's.</summary>

@@ -20,8 +20,12 @@ public enum Execution : byte
     View,
 }
 
-/// <summary>What a kernel kind asks of the lowering (the one thing that differs between kinds today).</summary>
-public readonly record struct LoweringOptions(bool FuseLayerNorm);
+/// <summary>What a kernel kind asks of the lowering.</summary>
+/// <param name="FuseLayerNorm">LayerNorm runs inside the next linear layer (ln_linear).</param>
+/// <param name="ChannelsInnermost">Feature maps between steps are stored H×W×C (a pixel's channels consecutive) rather
+/// than C×H×W: the layout an engine that takes a pixel's channel vector per cycle reads and writes in whole beats
+/// (conv_systolic, as Vitis AI's DPU and PipeCNN keep them). The network input and output stay C×H×W.</param>
+public readonly record struct LoweringOptions(bool FuseLayerNorm, bool ChannelsInnermost = false);
 
 /// <summary>
 /// Where a LayerNorm with stored statistics goes: the linear layers (or attention QKV projections) whose weights and

@@ -71,9 +71,10 @@ public sealed class NetworkExtents
         var pools = net.Steps.OfType<PoolStep>().ToList();
         Pools = pools.Count > 0;
         PoolRows = Max(pools.Select(p => p.KH));
-        PoolWidth = Max(pools.Select(p => p.IW));
-        // Neighbouring outputs' windows start this many inputs apart (an adaptive window's step rounds up; LRN's are one apart).
-        PoolStride = Max(pools.Select(p => p.Lrn ? 1 : p.Adaptive ? (p.IW + p.OW - 1) / p.OW : p.Stride));
+        PoolWidth = Max(pools.Select(p => (int)p.RowLength));
+        // Neighbouring lanes' windows start this many inputs apart (an adaptive window's step rounds up; LRN's are one
+        // apart; on H×W×C maps the lanes are consecutive channels).
+        PoolStride = Max(pools.Select(p => p.Lrn || p.ChannelsInnermost ? 1 : p.Adaptive ? (p.IW + p.OW - 1) / p.OW : p.Stride));
         Requantizes = net.Precision.IsFixedPoint() && net.Steps.Any(s => s is MapStep { Op: MapOp.Requantize });
     }
 
@@ -92,7 +93,7 @@ public sealed class NetworkExtents
     public bool Maps { get; }
     public bool Pools { get; }
 
-    /// <summary>Input rows one pooling output row reads (the window's rows; the channel window of LRN), and the widest pooled map.</summary>
+    /// <summary>Input rows one pooling job reads (the window's rows; the channel window of LRN), and the longest input row it loads (iw, or iw × C for H×W×C maps).</summary>
     public int PoolRows { get; }
     public int PoolWidth { get; }
 

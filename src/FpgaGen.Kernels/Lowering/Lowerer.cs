@@ -10,6 +10,11 @@ namespace FpgaGen.Kernels.Lowering;
 /// into the producing engine, batch norm folded into the convolution before it, LayerNorm fused into the next linear
 /// layer when the kind asks for it, LayerNorm with stored statistics folded into the linear layers after it (their
 /// weights and biases absorb it when packed), flatten a view. Everything else becomes engine or vector-unit steps.
+/// With <see cref="LoweringOptions.ChannelsInnermost"/> the feature maps between steps are stored H×W×C: convolutions
+/// read and write them so, pooling and concatenation keep them so, a linear layer after a flatten reads its weights
+/// permuted to match. Steps that keep their inputs' layout (pooling, element-wise, concatenation) tie their tensors
+/// together (<see cref="LayoutClasses"/>); the tensors tied to the network input or to its output stay C×H×W, so the
+/// host reads and writes C×H×W and no step ever converts a layout.
 /// </summary>
 public static class Lowerer
 {
@@ -31,6 +36,17 @@ public static class Lowerer
         /// <summary>Stored-statistics LayerNorms folded into their readers, by name (their tensor is their input's).</summary>
         private readonly Dictionary<string, LayerNormLayer> foldedLayerNorms = [];
         private readonly Dictionary<Layer, int> index = net.Layers.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i);
+
+        /// <summary>Maps between steps stored H×W×C: asked for, and no row operation (softmax, LayerNorm) runs along a map's last axis.</summary>
+        private readonly bool channelsInnermost = options.ChannelsInnermost
+            && !net.Layers.Any(l => l is SoftmaxLayer or LayerNormLayer && l.InputShapes[0].Rank == 3);
+
+        private readonly string finalLayer = net.Layers[^1].Name;
+        private readonly LayoutClasses layouts = new(net);
+
+        /// <summary>Whether the output of <paramref name="layer"/> is stored H×W×C (a map outside the input's and output's classes).</summary>
+        private bool ChannelsLast(string layer) =>
+            channelsInnermost && !layouts.Pinned(layer) && !layouts.Joined(layer, Network.InputName) && !layouts.Joined(layer, finalLayer);
 
         public LoweredNetwork Run()
         {
@@ -197,8 +213,20 @@ public static class Lowerer
         private ActivationTensor Produce(Layer last, IEnumerable<string> names)
         {
             var t = NewTensor(last.Name, last.Name, last.Output.Dims);
+            t.ChannelsInnermost = t.Shape.Count == 3 && ChannelsLast(last.Name);
             foreach (var n in names) tensorOf[n] = t;
             return t;
+        }
+
+        /// <summary>
+        /// Element (g·channelsPerGroup + c, y, x) of a map tensor: C×H×W, or H×W×C for a tensor stored channels innermost.
+        /// </summary>
+        private static Addressing MapAddressing(ActivationTensor t, int channelsPerGroup)
+        {
+            long ch = t.Shape[0], h = t.Shape[1], w = t.Shape[2];
+            return t.ChannelsInnermost
+                ? new Addressing(0, ch * h * w, channelsPerGroup, 1, w * ch, ch)
+                : new Addressing(0, ch * h * w, channelsPerGroup * h * w, h * w, w, 1);
         }
 
         /// <summary>
@@ -232,9 +260,7 @@ public static class Lowerer
                     int ng = cin / c.Groups, mg = m / c.Groups;
                     var weights = ConvWeights(mg, ng, c.KH * c.KW, out var run);
                     var shape = new MacShape(batch, c.Groups, mg, ng, h, w, oh, ow, c.KH, c.KW, c.Stride, c.PadH, c.PadW, c.Dilation) { ChannelRun = run };
-                    step = new MacStep(c.Name, names, shape, x, new Addressing(0, (long)cin * h * w, (long)ng * h * w, (long)h * w, w, 1),
-                        null, weights,
-                        y, new Addressing(0, (long)m * oh * ow, (long)mg * oh * ow, (long)oh * ow, ow, 1), act, false);
+                    step = new MacStep(c.Name, names, shape, x, MapAddressing(x, ng), null, weights, y, MapAddressing(y, mg), act, false);
                     WeightsPlanner.Attach(step, $"{c.Name}.weight", [m, ng, c.KH, c.KW], c.Bias ? $"{c.Name}.bias" : null, bn?.Name, null, null, c.Bias || bn is not null, run);
                     break;
                 }
@@ -245,8 +271,7 @@ public static class Lowerer
                     var weights = ConvWeights(d, cin, p.Patch * p.Patch, out var run);
                     var shape = new MacShape(batch, 1, d, cin, h, w, oh, ow, p.Patch, p.Patch, p.Patch, 0, 0, 1) { ChannelRun = run };
                     // Output written token-major (token = oy·OW + ox, then features): the sequence layout later layers read.
-                    step = new MacStep(p.Name, names, shape, x, new Addressing(0, (long)cin * h * w, 0, (long)h * w, w, 1),
-                        null, weights,
+                    step = new MacStep(p.Name, names, shape, x, MapAddressing(x, 0), null, weights,
                         y, new Addressing(0, (long)oh * ow * d, 0, 1, (long)ow * d, d), act, false);
                     WeightsPlanner.Attach(step, $"{p.Name}.weight", [d, cin, p.Patch, p.Patch], p.Bias ? $"{p.Name}.bias" : null, null, null, null, p.Bias, run);
                     break;
@@ -256,8 +281,12 @@ public static class Lowerer
                     var inShape = l.InputShapes[0];
                     var rows = inShape.Rank == 2 ? inShape[0] : 1;
                     step = Linear(l.Name, WithFolded(names, stored), x, y, rows, inShape[^1], l.OutFeatures, act, ln, 0);
-                    WeightsPlanner.Attach(step, $"{l.Name}.weight", [l.OutFeatures, inShape[^1]], l.Bias ? $"{l.Name}.bias" : null, null, ln?.Name, stored?.Name,
-                        l.Bias || stored is not null);
+                    // After a flatten of a map stored H×W×C the features come pixel by pixel: the weights are stored
+                    // as a convolution over the whole map with its channels innermost ([O, C, H, W], runs of C), which
+                    // is exactly that order.
+                    bool pixelMajor = x is { ChannelsInnermost: true } && x.Shape[1] * x.Shape[2] > 1;
+                    WeightsPlanner.Attach(step, $"{l.Name}.weight", pixelMajor ? [l.OutFeatures, .. x.Shape] : [l.OutFeatures, inShape[^1]],
+                        l.Bias ? $"{l.Name}.bias" : null, null, ln?.Name, stored?.Name, l.Bias || stored is not null, pixelMajor ? x.Shape[0] : 0);
                     break;
                 }
                 default:
@@ -440,12 +469,14 @@ public static class Lowerer
                 var x = tensorOf[cat.Inputs[k]];
                 var name = k == 0 ? cat.Name : $"{cat.Name}/{k}";
                 MapStep step;
-                if (s.Rank == 2)
+                if (s.Rank == 2 || y.ChannelsInnermost)
                 {
-                    // Token sequences join along features: row by row into a column offset.
-                    step = new MapStep(name, [cat.Name], MapOp.Copy, batch, 1, s[0], s[1], x, new Addressing(0, s.Elements, 0, 0, s[1], 1),
-                        null, null, y, new Addressing(offset, outShape.Elements, 0, 0, outShape[1], 1));
-                    offset += s[1];
+                    // Token sequences join along features, and so do maps stored H×W×C along channels: row (token,
+                    // pixel) by row into a column offset.
+                    int rows = s.Rank == 2 ? s[0] : s[1] * s[2], cols = s.Rank == 2 ? s[1] : s[0], outCols = s.Rank == 2 ? outShape[1] : outShape[0];
+                    step = new MapStep(name, [cat.Name], MapOp.Copy, batch, 1, rows, cols, x, new Addressing(0, s.Elements, 0, 0, cols, 1),
+                        null, null, y, new Addressing(offset, outShape.Elements, 0, 0, outCols, 1));
+                    offset += cols;
                 }
                 else
                 {
@@ -458,5 +489,49 @@ public static class Lowerer
                 steps.Add(step);
             }
         }
+    }
+}
+
+/// <summary>
+/// Tensors that must share a layout: a step that keeps its inputs' layout (pooling, LRN, element-wise, addition,
+/// concatenation, requantization, and the views flatten and folded batch norm or fused activation) ties its output to
+/// each input. Engines (convolution, linear, attention) read and write any layout, so they separate classes. A class
+/// with a flatten that anything but linear layers reads is pinned to C×H×W: the flattened values must be in the
+/// model's order (a linear layer instead reads its weights permuted).
+/// </summary>
+internal sealed class LayoutClasses
+{
+    private readonly Dictionary<string, string> parent = [];
+    private readonly HashSet<string> pinned = [];
+
+    public LayoutClasses(Network net)
+    {
+        foreach (var layer in net.Layers)
+            if (layer is not (ConvLayer or PatchEmbedLayer or LinearLayer or AttentionLayer))
+                foreach (var input in layer.Inputs) Union(layer.Name, input);
+        foreach (var flatten in net.Layers.OfType<FlattenLayer>())
+            if (net.Consumers(flatten).Any(c => c is not LinearLayer)) pinned.Add(flatten.Name);
+        foreach (var name in pinned.ToList()) pinned.Add(Find(name));
+    }
+
+    public bool Joined(string a, string b) => Find(a) == Find(b);
+
+    /// <summary>The layer's class must keep the model's C×H×W order.</summary>
+    public bool Pinned(string layer) => pinned.Contains(Find(layer));
+
+    private string Find(string x)
+    {
+        while (parent.TryGetValue(x, out var p) && p != x)
+        {
+            if (parent.TryGetValue(p, out var gp)) parent[x] = gp;
+            x = p;
+        }
+        return x;
+    }
+
+    private void Union(string a, string b)
+    {
+        string ra = Find(a), rb = Find(b);
+        if (ra != rb) parent[ra] = rb;
     }
 }

@@ -215,7 +215,7 @@ public sealed class MapStep(string name, IReadOnlyList<string> layers, MapOp op,
 }
 
 /// <summary>
-/// Max or average pooling of a contiguous C×H×W map per sample, with PyTorch's window rules: regular windows
+/// Max or average pooling of a contiguous C×H×W (or H×W×C) map per sample, with PyTorch's window rules: regular windows
 /// (kernel, stride, padding; average divides by the window clipped to the padded input) or adaptive windows
 /// (⌊i·H/OH⌋ to ⌈(i+1)·H/OH⌉; KH×KW is then the largest window). With <see cref="Lrn"/> the window runs across
 /// channels instead: local response normalization over KH channels (KW = 1, OH×OW = IH×IW), the vu_pool op 2.
@@ -247,6 +247,23 @@ public sealed class PoolStep(string name, IReadOnlyList<string> layers, bool max
     public ActivationTensor X { get; } = x;
     public ActivationTensor Y { get; } = y;
 
+    /// <summary>Input and output maps stored H×W×C (<see cref="ActivationTensor.ChannelsInnermost"/>): the lanes run along channels.</summary>
+    public bool ChannelsInnermost => X.ChannelsInnermost;
+
+    /// <summary>The jobs the reader loads input rows for: output rows of one channel (C×H×W) or of all channels (H×W×C).</summary>
+    public long Jobs => (long)Batch * OH * (ChannelsInnermost ? 1 : Channels);
+
+    /// <summary>Elements of one input row a job loads: iw, or iw × channels for H×W×C maps.</summary>
+    public long RowLength => (long)IW * (ChannelsInnermost ? Channels : 1);
+
+    /// <summary>Input rows a job loads: the window's kh, or for LRN on H×W×C maps the one row its channels lie in.</summary>
+    public int JobRows => ChannelsInnermost && Lrn ? 1 : KH;
+
+    /// <summary>Vectors of vu outputs the datapath makes: along a channel's row, or along a pixel's channels.</summary>
+    public long Vectors(int vu) => ChannelsInnermost
+        ? (long)Batch * OH * OW * ((Channels + vu - 1) / vu)
+        : (long)Batch * Channels * OH * ((OW + vu - 1) / vu);
+
     public override IReadOnlyList<ActivationTensor> Reads => [X];
     public override ActivationTensor Output => Y;
     public override long Work => (long)Batch * Channels * OH * OW * KH * KW;
@@ -259,7 +276,7 @@ public sealed class PoolStep(string name, IReadOnlyList<string> layers, bool max
     public override IReadOnlyDictionary<string, long> Args => new Dictionary<string, long>
     {
         ["batch"] = Batch, ["chans"] = Channels, ["ih"] = IH, ["iw"] = IW, ["oh"] = OH, ["ow"] = OW, ["kh"] = KH, ["kw"] = KW,
-        ["stride"] = Stride, ["pad"] = Pad, ["mode"] = (long)Mode, ["adaptive"] = Adaptive ? 1 : 0,
+        ["stride"] = Stride, ["pad"] = Pad, ["mode"] = (long)Mode, ["adaptive"] = Adaptive ? 1 : 0, ["hwc"] = ChannelsInnermost ? 1 : 0,
         ["x_off"] = X.Offset, ["y_off"] = Y.Offset, ["f_off"] = Record.Floats.ElementOffset,
     };
 }

@@ -5,8 +5,8 @@ public enum BufferKind { Activations, Weights }
 
 /// <summary>
 /// One activation tensor of the lowered network: a region of the activation arena holding Batch samples back to
-/// back (sample stride = <see cref="Elements"/>). Feature maps are channel-major (C, H, W), token sequences
-/// token-major (T, D), vectors plain.
+/// back (sample stride = <see cref="Elements"/>). Feature maps are channel-major (C, H, W) or, with
+/// <see cref="ChannelsInnermost"/>, pixel-major (H, W, C); token sequences token-major (T, D), vectors plain.
 /// </summary>
 public sealed class ActivationTensor(string name, string calibration, IReadOnlyList<int> shape)
 {
@@ -18,6 +18,28 @@ public sealed class ActivationTensor(string name, string calibration, IReadOnlyL
 
     public IReadOnlyList<int> Shape { get; } = shape;
     public long Elements { get; } = shape.Aggregate(1L, (a, d) => a * d);
+
+    /// <summary>A C×H×W map stored H×W×C: element (c, y, x) at (y·W + x)·C + c (<see cref="LoweringOptions.ChannelsInnermost"/>).</summary>
+    public bool ChannelsInnermost { get; internal set; }
+
+    /// <summary>The arena index of model element <paramref name="i"/> (C×H×W order) within one sample.</summary>
+    public long StoredIndex(long i)
+    {
+        if (!ChannelsInnermost) return i;
+        long pixels = (long)Shape[1] * Shape[2], c = i / pixels, p = i % pixels;
+        return p * Shape[0] + c;
+    }
+
+    /// <summary><paramref name="batch"/> samples of model-order (C×H×W) values in this tensor's stored order.</summary>
+    public float[] InStoredOrder(float[] values, int batch)
+    {
+        if (!ChannelsInnermost) return values;
+        var stored = new float[values.Length];
+        for (long b = 0; b < batch; b++)
+            for (long i = 0; i < Elements; i++)
+                stored[b * Elements + StoredIndex(i)] = values[b * Elements + i];
+        return stored;
+    }
 
     /// <summary>Element offset in the arena (set by <see cref="ArenaAllocator"/>).</summary>
     public long Offset { get; internal set; } = -1;

@@ -22,7 +22,7 @@ struct Args {
     int b_off = -1, act = 0, norm = 0, q_off = 0, f_off = 0, ln_off = 0;
     int d0 = 1, d1 = 1, d2 = 1, op = 0;
     int a_off = 0, a_b = 0, a_0 = 0, a_1 = 0, a_2 = 0, s_off = 0, s_b = 0, s_0 = 0, s_1 = 0, s_2 = 0, y_0 = 0, y_1 = 0, y_2 = 0, y_whole = 0;
-    int chans = 1, pad = 0, mode = 0, adaptive = 0;
+    int chans = 1, pad = 0, mode = 0, adaptive = 0, hwc = 0;
     int nrows = 1, len = 1, g_off = 0;
 };
 
@@ -113,23 +113,30 @@ inline void ref_map(const Args& a, const DTYPE* src, const DTYPE* s, const float
     }
 }
 
+/* Element (b, c, pixel p) of an h x w map: C x H x W, or H x W x C when a.hwc. */
+inline int ref_map_at(const Args& a, int b, int c, int p, int pixels)
+{
+    return a.hwc ? (b * pixels + p) * a.chans + c : (b * a.chans + c) * pixels + p;
+}
+
 /* PyTorch pooling: max with -inf padding; average over the window clipped to the padded input; adaptive windows.
    mode FG_POOL_LRN: local response normalization across the kh channels c - kh/2 ... c + (kh-1)/2 (alpha 1e-4, beta 0.75, k 1). */
 inline void ref_pool(const Args& a, const DTYPE* x, const float* fr, const float* fq, DTYPE* y)
 {
     if (a.mode == FG_POOL_LRN) {
+        const int pixels = a.ih * a.iw;
         for (int b = 0; b < a.batch; b++)
         for (int c = 0; c < a.chans; c++)
-        for (int p = 0; p < a.ih * a.iw; p++) {
+        for (int p = 0; p < pixels; p++) {
             float sum = 0.0f;
             for (int cc = c - a.kh / 2; cc <= c + (a.kh - 1) / 2; cc++)
                 if (cc >= 0 && cc < a.chans) {
-                    const float v = fg_to_float(x[a.x_off + (b * a.chans + cc) * a.ih * a.iw + p], fr[a.f_off]);
+                    const float v = fg_to_float(x[a.x_off + ref_map_at(a, b, cc, p, pixels)], fr[a.f_off]);
                     sum += v * v;
                 }
-            const float v = fg_to_float(x[a.x_off + (b * a.chans + c) * a.ih * a.iw + p], fr[a.f_off]);
+            const float v = fg_to_float(x[a.x_off + ref_map_at(a, b, c, p, pixels)], fr[a.f_off]);
             const float r = v / std::pow(1.0f + 1.0e-4f / (float)a.kh * sum, 0.75f);
-            y[a.y_off + (b * a.chans + c) * a.ih * a.iw + p] = fg_from_float(r * fq[a.f_off + 2]);
+            y[a.y_off + ref_map_at(a, b, c, p, pixels)] = fg_from_float(r * fq[a.f_off + 2]);
         }
         return;
     }
@@ -156,11 +163,11 @@ inline void ref_pool(const Args& a, const DTYPE* x, const float* fr, const float
         float acc = a.mode == FG_POOL_MAX ? -3.0e38f : 0.0f;
         for (int yy = y0; yy < y1; yy++)
             for (int xx = x0; xx < x1; xx++) {
-                const float v = fg_to_float(x[a.x_off + ((b * a.chans + c) * a.ih + yy) * a.iw + xx], fr[a.f_off]);
+                const float v = fg_to_float(x[a.x_off + ref_map_at(a, b, c, yy * a.iw + xx, a.ih * a.iw)], fr[a.f_off]);
                 acc = a.mode == FG_POOL_MAX ? (v > acc ? v : acc) : acc + v;
             }
         const float r = a.mode == FG_POOL_MAX ? acc : acc / count;
-        y[a.y_off + ((b * a.chans + c) * a.oh + oy) * a.ow + ox] = fg_from_float(r * fq[a.f_off + 2]);
+        y[a.y_off + ref_map_at(a, b, c, oy * a.ow + ox, a.oh * a.ow)] = fg_from_float(r * fq[a.f_off + 2]);
     }
 }
 

@@ -165,9 +165,9 @@ public class QuantizedModelCliTests
             // The same bytes simulate packs: the model's integers and multipliers.
             var path = Fixture("qdq_int8.onnx");
             var import = OnnxImporter.Import(path);
-            var design = FpgaGen.Codegen.AcceleratorDesign.Create(import.Network, "conv_systolic", Tests.Codegen.CodegenSupport.Params("rows=16,cols=16,simd=8,tile_h=14,vu=8"),
+            var design = FpgaGen.Codegen.AcceleratorDesign.Create(import.Network, "conv_systolic", Tests.Codegen.CodegenSupport.Params("rows=16,cols=16,simd=8,tile_h=14,vu=16"),
                 Precision.Int16, 1, FpgaGen.Hardware.DeviceCatalog.Default.Get("a10_385a"));
-            Assert.Contains("conv_systolic rows=16,cols=16,simd=8,tile_h=14,vu=8", r.Out);
+            Assert.Contains("conv_systolic rows=16,cols=16,simd=8,tile_h=14,vu=16", r.Out);
             Assert.Equal(WeightPacker.Pack(design.Lowered.Weights, FpgaGen.Simulation.ModelWeights.FromOnnx(import, path)!, null, null, ModelQuantization.Of(import.Network)), blob);
 
             // The mixed model's float layers need calibration ranges; with them, weights.bin.

@@ -33,6 +33,10 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
     public override string Title => "systolic convolution array (Wei et al., DAC 2017)";
     public override double ClockDerating => 0.1;
 
+    /// <summary>The array takes a pixel's simd channels per PE column and cycle: maps stored channels innermost make
+    /// each pixel's block of channels one run of beats (the DPU keeps feature maps so too, PG338).</summary>
+    public override LoweringOptions Lowering => new(FuseLayerNorm: false, ChannelsInnermost: true);
+
     /// <summary>
     /// The reader holds two blocks (double buffered) of at most CWB channel words (simd channels each) of a tile's input
     /// patch in pbuf (a copy per PE column) and two sets of a block's weights of the tile's output channels in wcache
@@ -57,8 +61,11 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         // pbuf holds one block of one step's patch, laid out with that step's own patch rows and columns (the reader
         // indexes it with patch_h × patch_w): sized for the largest such block over the steps, not for the largest
         // kernel × largest stride × all channels, which no single step has (ResNet-50: the 7×7/2 stem has 3 channels).
-        var pbufDepth = b.Define("PBUFD", Math.Max(1, net.MacSteps.Max(m => (long?)PatchWords(m.Shape, simd, cwb, tileH, cols)) ?? 1),
-            "max over steps of min(CWB, words) * ((tile_h - 1) * stride + (kh - 1) * dil + 1) * ((cols - 1) * stride + (kw - 1) * dil + 1)");
+        // A beat holds PQ channel words (simd below a beat): the reader's wide loads write a beat's words at once, so
+        // pbuf gives the words w % PQ banks of their own.
+        var pq = b.Define("PQ", Math.Max(1, b.BeatElements / simd), "max(1, BEAT / simd): channel words of one beat, in banks of their own");
+        var pbufDepth = b.Define("PBUFD", Math.Max(1, net.MacSteps.Max(m => (long?)PatchWords(m.Shape, simd, cwb, tileH, cols, pq)) ?? 1),
+            "max over steps of ceil(min(CWB, words) / PQ) * ((tile_h - 1) * stride + (kh - 1) * dil + 1) * ((cols - 1) * stride + (kw - 1) * dil + 1)");
         var prep = b.Define("PREP", Ceil(cols, 2), "(cols + 1) / 2: replicas of the patch in pbuf, each read by two PE columns");
         var wtw = ColumnWeightWindow(b, net, simd, rows);
         b.Define("RSLOTS", RunBeats(rows, b.BeatElements, true), "beats of a run of rows outputs whose runs start on beats");
@@ -69,10 +76,11 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
             MacReader(b, Name, "conv_systolic/body/read", [], [], ["cs_x", "cs_w"],
                 // Banks: the array reads cols pixel words and rows weight words of simd values every cycle, where
                 // simd banks would serve cols or rows reads a cycle. pbuf keeps PREP = ceil(cols / 2) replicas of the
-                // patch, each read by two PE columns, with the loaded and the streamed copy in separate banks
-                // (2 x PREP x simd): a bank serves two reads or the loader's write a cycle (ScheduleProbes.BankPorts).
+                // patch, each read by two PE columns, with the loaded and the streamed copy and the PQ words of a
+                // beat in separate banks (2 x PREP x PQ x simd): a bank serves two reads or the loader's write a
+                // cycle (ScheduleProbes.BankPorts).
                 // wcache has a bank per PE row and lane (rows x simd, the row innermost): one read and one write.
-                b.Ram("pbuf", Elements.Data, 2L * prep * simd, pbufDepth), b.Ram("wcache", Elements.Data, (long)rows * simd, cwb * k * k, copies: 2),
+                b.Ram("pbuf", Elements.Data, 2L * prep * pq * simd, pbufDepth), b.Ram("wcache", Elements.Data, (long)rows * simd, cwb * k * k, copies: 2),
                 b.Registers("twin", Elements.Data, 2L * simd * 2 * b.BeatElements), b.Registers("toff", Elements.Int, 2L * simd),
                 wtw),
             MacCompute(b, Name, "conv_systolic/body/compute", ["cs_x", "cs_w"], ["cs_o"],
@@ -130,39 +138,59 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         // beats through the corner turn, then the rows words.
         bool colAligned = op.WeightColumnAlignment % beat == 0;
         // A channel word's beats take an iteration each (the templates' VSLOTS, or WVB when words may straddle one more).
-        long aq = Math.Min(p.Simd, beat), vslots = Ceil(p.Simd, beat);
-        long xslots = !op.RowMajorInput && op.InputChannelStride == 1 ? (op.InputPixelAlignment % aq == 0 ? vslots : vslots + 1) : 1;
+        long aq = Math.Min(p.Simd, beat), vslots = Ceil(p.Simd, beat), pq = Math.Max(1, beat / p.Simd);
+        bool dense = !op.RowMajorInput && op.InputChannelStride == 1, xAligned = op.InputPixelAlignment % aq == 0;
+        long xslots = dense ? (xAligned ? vslots : vslots + 1) : 1;
+        // Wide loads (channels innermost, pixels on multiples of simd, PQ > 1 words a beat): a pixel's run of the
+        // block's channels in the beats it covers, one more when runs may start inside a beat.
+        bool wide = dense && pq > 1 && xAligned;
+        bool beatAligned = op.InputPixelAlignment % beat == 0 && cwb * p.Simd % beat == 0;
         long wslots = op.WeightChannelsInnermost ? (op.WeightRunAlignment % aq == 0 ? vslots : vslots + 1) : 1;
         long wordWeights = op.WeightColumns ? p.Simd * RunBeats(p.Rows, beat, colAligned) + p.Rows : (long)p.Rows * taps * wslots;
         var w = op;
         // The array gives an output row's accumulators at least the adder latency (idle iterations); the reader
         // sends only the hc rows.
-        (double L, double W, double S, double SArray) Unit(long hc, long nwc)
+        (double L, double W, double S, double SArray) Unit(long hc, long nwc, long channels)
         {
             long patchH = (hc - 1) * w.S + (w.KH - 1) * w.Dil + 1;
-            double load = w.RowMajorInput ? (nwc * patchH * Ceil(patchW, beat) + 1) * turnIn : nwc * patchH * patchW * xslots;
+            double load = w.RowMajorInput ? (nwc * patchH * Ceil(patchW, beat) + 1) * turnIn
+                : wide ? patchH * patchW * (Ceil(channels, beat) + (beatAligned ? 0 : 1)) : nwc * patchH * patchW * xslots;
             return (load, nwc * (double)wordWeights, nwc * taps * hc, nwc * taps * Math.Max(hc, lat));
         }
         long lastH = op.R - (hT - 1) * p.TileH, lastWords = nT - (blocks - 1) * cwb;
-        (long Count, long H, long Words)[] units = [((hT - 1) * (blocks - 1), p.TileH, cwb), (hT - 1, p.TileH, lastWords),
-            (blocks - 1, lastH, cwb), (1, lastH, lastWords)];
-        double reader = 0, engine = 0;
-        foreach (var (count, hc, nwc) in units)
-        {
-            var (l, wt, st, sa) = Unit(hc, nwc);
-            double n = (double)op.G * mT * wT * count;
-            // With one block the weights load once per output-channel tile (its first spatial tile), else per unit.
-            double fresh = weightsStay ? (double)op.G * mT * count / Math.Max(1, hT) : n;
-            reader += n * Math.Max(l, st) + fresh * (Math.Max(Math.Max(l, wt), st) - Math.Max(l, st));
-            engine += n * sa;
-        }
+        long fullChannels = cwb * p.Simd, lastChannels = op.N - (blocks - 1) * fullChannels;
+        (long Count, long H, long Words, long Channels)[] units = [((hT - 1) * (blocks - 1), p.TileH, cwb, fullChannels),
+            (hT - 1, p.TileH, lastWords, lastChannels), (blocks - 1, lastH, cwb, fullChannels), (1, lastH, lastWords, lastChannels)];
+        double engine = 0;
+        foreach (var (count, hc, nwc, channels) in units) engine += (double)op.G * mT * wT * count * Unit(hc, nwc, channels).SArray;
         // Per tile: rows + cols − 2 cycles for its last item to cross the array, then hc·cols to drain it.
         engine += (double)op.G * mT * wT * (op.R * p.Cols + hT * (p.Rows + p.Cols - 2L));
-        var (l0, w0, s0, _) = Unit(Math.Min(p.TileH, op.R), Math.Min(cwb, nT));
-        var (_, _, sLast, _) = Unit(lastH, lastWords);
-        reader += Math.Max(l0, w0) - Math.Max(Math.Max(l0, w0), s0) + sLast;
-        // Per tile the writer first loads the tile's biases (and LayerNorm pairs), one an iteration.
-        double writer = (double)op.G * mT * wT * ((w.RowMajorOutput ? (op.R * Ceil(p.Cols, beat) + hT) * turnOut : (double)op.R * p.Cols * p.Rows)
+        // The reader's iteration k loads unit k while unit k − 1 streams: max(L_k, W_k, S_k−1). A spatial tile's
+        // blocks follow one another, then the next tile row's, then the next column tile's (a cycle of hT × blocks
+        // units per output-channel and column tile): so a tile's first block pairs with the previous tile's last.
+        var full = (Tall: Unit(p.TileH, cwb, fullChannels), Last: Unit(lastH, cwb, fullChannels));
+        var rest = (Tall: Unit(p.TileH, lastWords, lastChannels), Last: Unit(lastH, lastWords, lastChannels));
+        var first = blocks > 1 ? full : rest; // a tile's first block
+        double Pair((double L, double W, double S, double SArray) load, (double L, double W, double S, double SArray) streamed, bool fresh) =>
+            Math.Max(Math.Max(load.L, fresh ? load.W : 0), streamed.S);
+        // Pairs inside a tile (blocks > 1: weights reloaded every unit), then between tile rows, within one cycle.
+        double Inner((double L, double W, double S, double SArray) f, (double L, double W, double S, double SArray) r) =>
+            blocks > 1 ? (blocks - 2) * Pair(f, f, true) + Pair(r, f, true) : 0;
+        double cycle = (hT - 1) * Inner(full.Tall, rest.Tall) + Inner(full.Last, rest.Last)
+            + Math.Max(0, hT - 2) * Pair(first.Tall, rest.Tall, !weightsStay) + (hT > 1 ? Pair(first.Last, rest.Tall, !weightsStay) : 0);
+        // A cycle's first unit pairs with the previous cycle's last; its weights are fresh unless they stay (then only
+        // for the first column tile of an output-channel tile).
+        var start = hT > 1 ? first.Tall : first.Last;
+        double reader = (double)op.G * mT * wT * cycle + (double)op.G * mT * Pair(start, rest.Last, true)
+            + (double)op.G * mT * (wT - 1) * Pair(start, rest.Last, !weightsStay);
+        // The very first unit has nothing streaming beside it; the last unit streams alone.
+        reader += Math.Max(start.L, start.W) - Pair(start, rest.Last, true) + rest.Last.S;
+        // Per tile the writer first loads the tile's biases (and LayerNorm pairs), one an iteration. Outputs stored
+        // channels innermost take a pixel's run of rows channels in the beats it covers (RSLOTS or WRBEATS).
+        bool denseOut = !op.RowMajorOutput && op.OutputChannelStride == 1;
+        long oslots = op.OutputPixelAlignment % Math.Min(p.Rows, beat) == 0 ? RunBeats(p.Rows, beat, true) : Ceil(p.Rows, beat) + 1;
+        double writer = (double)op.G * mT * wT * ((w.RowMajorOutput ? (op.R * Ceil(p.Cols, beat) + hT) * turnOut
+                : (double)op.R * p.Cols * (denseOut ? oslots : p.Rows))
             + hT * p.Rows * ((op.HasBias ? 1.0 : 0) + (op.Normalizes ? 2.0 : 0)));
         double compute = Math.Max(Math.Max(reader, engine), writer) + PipelineDepth;
         var e = target.Bytes;
@@ -171,7 +199,16 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         double inTile = (double)op.N * patchH0 * patchW0 * e;
         double wTile = (double)rows * op.N * op.KH * op.KW * e;
         double inputs = (double)op.G * mT * hT * wT * inTile, inBurst = (double)patchW0 * e;
-        if (!op.RowMajorInput && op.InputChannelStride == 1)
+        if (wide)
+        {
+            // Each pixel's run of a block's channels, the beats it covers; with one block and pixels back to back
+            // (x_x = N) a patch row's runs are consecutive, one burst.
+            double beats = TiledRunBeats(op.N, fullChannels, op.InputPixelAlignment, beat);
+            double pixels = (double)op.G * mT * hT * wT * patchH0 * patchW0;
+            inputs = pixels * beats * beat * e;
+            inBurst = beats * beat * e * (blocks == 1 && op.InputRowStride == op.N ? patchW0 : 1);
+        }
+        else if (dense)
         {
             // Channel-contiguous pixels (a product's rows): each pixel's channel word, the beats it covers, a burst.
             double beats = TiledRunBeats(op.N, p.Simd, op.InputPixelAlignment, beat);
@@ -180,7 +217,14 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
             inBurst = inputs / (pixels * nT);
         }
         double weights = weightsStay ? (double)op.G * op.M * op.N * op.KH * op.KW * e : (double)op.G * mT * hT * wT * wTile;
-        double outputs = (double)op.G * op.M * op.R * op.C * e;
+        double outputs = (double)op.G * op.M * op.R * op.C * e, outBurst = (double)cw * e;
+        if (denseOut)
+        {
+            // Each pixel's run of a tile's output channels is stored as the beats it covers (whole beats, byte enables).
+            double beats = TiledRunBeats(op.M, p.Rows, op.OutputPixelAlignment, beat);
+            outputs = (double)op.G * op.R * op.C * beats * beat * e;
+            outBurst = beats / mT * beat * e;
+        }
         double wBurst = (double)op.N * op.KH * op.KW * e;
         if (!weightsStay && !op.WeightColumns)
         {
@@ -200,7 +244,7 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         }
         double memory = MemoryTiming.Cycles(inputs, inBurst, bytesPerCycle)
             + MemoryTiming.Cycles(weights, wBurst, bytesPerCycle)
-            + MemoryTiming.Cycles(outputs, (double)cw * e, bytesPerCycle);
+            + MemoryTiming.Cycles(outputs, outBurst, bytesPerCycle);
         // No separate fill: the first unit's load is part of the loop (inside compute).
         return new OpCost(compute, memory, 0, inputs + weights + outputs);
     }
@@ -208,9 +252,9 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
     /// <summary>Registers of the n delay lines 0..n−1 of a skewed feed (line i holds i items).</summary>
     private static long Triangle(long n) => Math.Max(1, n * (n - 1) / 2);
 
-    /// <summary>Channel words × patch rows × patch columns of one input-channel block of a step (what the reader puts in pbuf).</summary>
-    private static long PatchWords(MacShape s, int simd, long cwb, int tileH, int cols) =>
-        Math.Min(cwb, Ceil(s.NIn, simd)) * ((Math.Min(tileH, s.OH) - 1L) * s.Stride + (s.KH - 1L) * s.Dil + 1)
+    /// <summary>Channel words (in groups of PQ, one per bank) × patch rows × patch columns of one input-channel block of a step (what the reader puts in a bank of pbuf).</summary>
+    private static long PatchWords(MacShape s, int simd, long cwb, int tileH, int cols, long pq) =>
+        Ceil(Math.Min(cwb, Ceil(s.NIn, simd)), pq) * ((Math.Min(tileH, s.OH) - 1L) * s.Stride + (s.KH - 1L) * s.Dil + 1)
             * ((cols - 1L) * s.Stride + (s.KW - 1L) * s.Dil + 1);
 
     /// <summary>The closed forms of the loops in templates/conv_systolic/body.</summary>

@@ -105,8 +105,9 @@ public static class VectorUnit
     /// <summary>
     /// The reader holds the input rows of one output row in lbuf (PKH rows of PROWB beats), twice: it loads the rows of
     /// the next output row while it sends the windows of this one. Its banks (a cyclic partition of whole beats) are
-    /// as many as the vu lanes' reads span, vu × the pools' largest stride, so that the lanes of one window position
-    /// read distinct banks and the beat loaded beside them writes each bank once: two accesses per bank per cycle.
+    /// as many as the vu lanes' reads span, vu × the pools' largest stride (vu for H×W×C maps, whose lanes read
+    /// consecutive channels), so that the lanes of one window position read distinct banks and the beat loaded beside
+    /// them writes each bank once: two accesses per bank per cycle.
     /// </summary>
     private static GroupPlan PoolGroup(PlanBuilder b, int vu, long rows, long rowBeats, int stride)
     {
@@ -115,11 +116,11 @@ public static class VectorUnit
         return new(Pool, Pool + "_top",
     [
         Stage(b, "vu_pool_read", "vector/body/pool_read", () => [new("x", Elements.Data), new("fr", Elements.Float),
-            .. Ints("batch", "chans", "ih", "iw", "oh", "ow", "kh", "kw", "stride", "pad", "mode", "adaptive", "x_off", "f_off")], [], ["vp_x"],
+            .. Ints("batch", "chans", "ih", "iw", "oh", "ow", "kh", "kw", "stride", "pad", "mode", "adaptive", "hwc", "x_off", "f_off")], [], ["vp_x"],
             b.Ram("lbuf", Elements.Data, banks, (rows * rowBeats * beat + banks - 1) / banks, copies: 2)),
-        Stage(b, "vu_pool_compute", "vector/body/pool_compute", () => Ints("batch", "chans", "oh", "ow", "kh", "kw", "mode"), ["vp_x"], ["vp_o"]),
+        Stage(b, "vu_pool_compute", "vector/body/pool_compute", () => Ints("batch", "chans", "oh", "ow", "kh", "kw", "mode", "hwc"), ["vp_x"], ["vp_o"]),
         Stage(b, "vu_pool_write", "vector/body/pool_write", () => [new("fq", Elements.Float), new("y", Elements.Data, Writes: true),
-            .. Ints("batch", "chans", "oh", "ow", "y_off", "f_off")], ["vp_o"], []),
+            .. Ints("batch", "chans", "oh", "ow", "hwc", "y_off", "f_off")], ["vp_o"], []),
     ], [Vec(b, "vp_x", "vu_pool_read", "vu_pool_compute", vu), Vec(b, "vp_o", "vu_pool_compute", "vu_pool_write", vu)]) { TemplateDir = "vector" };
     }
 
@@ -185,15 +186,34 @@ public static class VectorUnit
         return rows * perRow;
     }
 
-    private static long PoolVectors(PoolStep p, int vu) => (long)p.Batch * p.Channels * p.OH * EngineTiming.Ceil(p.OW, vu);
+    private static long PoolVectors(PoolStep p, int vu) => p.Vectors(vu);
+
+    /// <summary>
+    /// What one operand of a map step moves, and in bursts of how many bytes: one row (a dense tensor) streams; rows
+    /// of consecutive elements (a slice, a copy into a column offset: token or channel concatenation) each move the
+    /// beats they cover (the reader's window and the writer's beats), a burst per row; a strided operand moves one
+    /// element a request.
+    /// </summary>
+    private static (double Bytes, double Burst) MapOperand(MapStep m, Addressing addr, long start, long beat, int bytes)
+    {
+        var rows = (double)m.Batch * m.D0 * m.D1;
+        if (rows == 1 && addr.X == 1) return ((double)m.D2 * bytes, MemoryTiming.StreamingBurstBytes);
+        if (addr.X != 1) return (rows * m.D2 * bytes, bytes);
+        long align = 0;
+        if (m.Batch > 1) align = EngineTiming.Gcd(align, addr.B);
+        if (m.D0 > 1) align = EngineTiming.Gcd(align, addr.C);
+        if (m.D1 > 1) align = EngineTiming.Gcd(align, addr.Y);
+        var rowBytes = EngineTiming.MeanRunBeats(start, m.D2, align, beat) * beat * bytes;
+        return (rows * rowBytes, rowBytes);
+    }
 
     /// <summary>
     /// Cycles of a vector step, from the pipelined loops of the templates: map streams its vectors, each taking the
     /// VU_BEATS = ⌈vu / beat⌉ beats it spans on its port (one when vu fits a 512-bit beat) in the reader, and the beats
     /// it covers in the writer (more when a run starts inside a beat), whichever takes longer; pool runs one loop per
-    /// output row that loads the row's kh input rows (⌈iw / beat⌉ + 1 beats each) while it sends the previous row's
-    /// kh·kw window vectors and one divisor vector per output vector, max(load, send) cycles, plus the first row's
-    /// load; the row datapath makes four passes over each row (load rowbuf, reduce, second reduction, scale and send),
+    /// job (an output row of one channel, or of all channels for H×W×C maps) that loads the job's input rows
+    /// (⌈row / beat⌉ + 1 beats each, row = iw or iw·C) while it sends the previous job's kh·kw window vectors and one
+    /// divisor vector per output vector, max(load, send) cycles, plus the first job's load; the row datapath makes four passes over each row (load rowbuf, reduce, second reduction, scale and send),
     /// unless its reader (VU_BEATS iterations a chunk) or writer (one iteration a beat a chunk covers) takes longer.
     /// Traffic: every element the reader loads (pool: kh input rows per output row) plus the output.
     /// </summary>
@@ -204,14 +224,21 @@ public static class VectorUnit
         switch (step)
         {
             case MapStep m:
-                compute = Math.Max(MapReadIterations(m, vu, beat), MapWriteIterations(m, vu, beat));
-                traffic = (m.Binary ? 3.0 : 2.0) * m.Batch * m.D0 * m.D1 * m.D2 * bytes;
-                break;
+            {
+                compute = Math.Max(MapReadIterations(m, vu, beat), MapWriteIterations(m, vu, beat)) + EngineTiming.PipelineDepth;
+                var operands = new List<(double Bytes, double Burst)>
+                {
+                    MapOperand(m, m.AAddr, (m.A?.Offset ?? m.AParam?.ElementOffset ?? 0) + m.AAddr.Off, beat, bytes),
+                    MapOperand(m, m.YAddr, m.Y.Offset + m.YAddr.Off, beat, bytes),
+                };
+                if (m.Binary) operands.Add(MapOperand(m, m.SAddr ?? m.AAddr, (m.S?.Offset ?? m.SParam?.ElementOffset ?? 0) + (m.SAddr ?? m.AAddr).Off, beat, bytes));
+                return new OpCost(compute, operands.Sum(o => MemoryTiming.Cycles(o.Bytes, o.Burst, bytesPerCycle)), 0, operands.Sum(o => o.Bytes));
+            }
             case PoolStep p:
-                var rows = (double)p.Batch * p.Channels * p.OH;
-                double load = p.KH * (EngineTiming.Ceil(p.IW, beat) + 1.0), send = EngineTiming.Ceil(p.OW, vu) * (p.KH * p.KW + 1.0);
-                compute = rows * Math.Max(load, send) + load;
-                traffic = (rows * p.KH * p.IW + (double)p.Batch * p.Channels * p.OH * p.OW) * bytes;
+                double jobs = p.Jobs, load = p.JobRows * (EngineTiming.Ceil(p.RowLength, beat) + 1.0);
+                double send = p.Vectors(vu) / jobs * (p.KH * p.KW + 1.0);
+                compute = jobs * Math.Max(load, send) + load;
+                traffic = (jobs * p.JobRows * p.RowLength + (double)p.Batch * p.Channels * p.OH * p.OW) * bytes;
                 break;
             case RowStep r:
                 // The datapath's four passes, the reader's VU_BEATS iterations a chunk, or the writer's one a beat

@@ -781,23 +781,29 @@ __kernel void vu_pool_read(
     int pad,
     int mode,
     int adaptive,
+    int hwc,
     int x_off,
     int f_off)
 {
     __local DTYPE lbuf[2048];
-    /* vu_pool reader: vu neighbouring outputs of one row at a time; for each window position it sends the vu inputs
-       (FG_NEG_BIG for max / 0 for average where the window leaves the map), then the vu divisors. Windows follow
-       PyTorch: regular (kernel, stride, padding; the average counts the window clipped to the padded map) or adaptive
-       (floor(i*H/OH) to ceil((i+1)*H/OH); kh x kw is then the largest window). mode FG_POOL_LRN, local response
-       normalization: the window is the kh channels c - kh/2 ... c + (kh-1)/2 at the same pixel (0 outside the map,
-       kw = 1), and the vu values of channel c itself follow instead of divisors.
-       Double buffered: lbuf holds the kh input rows of one output row as the beats they lie in (one bank per beat
-       lane). Iteration j of the outer loop loads the rows of output row j into one copy, one beat per cycle, while it
-       sends the windows of output row j - 1 from the other: max(load, send) cycles per output row. */
+    /* vu_pool reader: vu neighbouring outputs at a time; for each window position it sends the vu inputs (FG_NEG_BIG
+       for max / 0 for average where the window leaves the map), then the vu divisors. Windows follow PyTorch: regular
+       (kernel, stride, padding; the average counts the window clipped to the padded map) or adaptive (floor(i*H/OH)
+       to ceil((i+1)*H/OH); kh x kw is then the largest window). mode FG_POOL_LRN, local response normalization: the
+       window is the kh channels c - kh/2 ... c + (kh-1)/2 at the same pixel (0 outside the map, kw = 1), and the vu
+       values of channel c itself follow instead of divisors.
+       C x H x W maps (hwc == 0): the lanes are vu neighbouring outputs of one channel's row, a job is one output row of
+       one channel and its rows are the kh input rows (LRN: the kh channels' rows). H x W x C maps (hwc == 1): the lanes
+       are vu consecutive channels of one output pixel, a job is one output row of all channels and its rows are the
+       kh input rows of iw x chans elements (LRN: the one input row; its window lies in a pixel's channels).
+       Double buffered: lbuf holds a job's rows as the beats they lie in (one bank per beat lane). Iteration j of the
+       outer loop loads the rows of job j into one copy, one beat per cycle, while it sends the windows of job j - 1
+       from the other: max(load, send) cycles per job. */
     const float sx = fr[f_off];
-    const int chunks = (ow + vu - 1) / vu, lrn = mode == FG_POOL_LRN, taps = kh * kw;
-    const int rowbeats = (iw + BEAT - 1) / BEAT + 1, fill = kh * rowbeats, send = chunks * (taps + 1);
-    const int jobs = batch * chans * oh;
+    const int cch = (chans + vu - 1) / vu, chunks = hwc ? ow * cch : (ow + vu - 1) / vu, lrn = mode == FG_POOL_LRN, taps = kh * kw;
+    const int rowlen = hwc ? iw * chans : iw, nrows = hwc && lrn ? 1 : kh;
+    const int rowbeats = (rowlen + BEAT - 1) / BEAT + 1, fill = nrows * rowbeats, send = chunks * (taps + 1);
+    const int jobs = hwc ? batch * oh : batch * chans * oh;
     int lb = 0, lc = 0, ly = 0; /* the output row being loaded */
     int b = 0, c = 0, oy = 0;   /* the output row being sent */
     for (int j = 0; j <= jobs; j++) {
@@ -810,9 +816,9 @@ __kernel void vu_pool_read(
         int oc = 0, wy = 0, wx = 0; /* send: output vector, window row and column (wy == kh: the divisors) */
         for (int t = 0; t < trips; t++) {
             if (j < jobs && t < fill) {
-                const int cc = lrn ? lc - kh / 2 + r : lc, yy = lrn ? ly : lys + r;
-                const int row0 = x_off + ((lb * chans + cc) * ih + yy) * iw;
-                if (cc >= 0 && cc < chans && yy >= 0 && yy < ih && k <= (row0 + iw - 1) / BEAT - row0 / BEAT) {
+                const int cc = hwc ? 0 : lrn ? lc - kh / 2 + r : lc, yy = lrn ? ly : lys + r;
+                const int row0 = x_off + (hwc ? (lb * ih + yy) * rowlen : ((lb * chans + cc) * ih + yy) * iw);
+                if (cc >= 0 && cc < chans && yy >= 0 && yy < ih && k <= (row0 + rowlen - 1) / BEAT - row0 / BEAT) {
                     const fg_beat v = GMB(x, row0 / BEAT + k);
 #pragma unroll
                     for (int q = 0; q < BEAT; q++) {
@@ -825,18 +831,19 @@ __kernel void vu_pool_read(
                 vu_vec v;
 #pragma unroll
                 for (int l = 0; l < vu; l++) {
-                    const int ox = oc * vu + l;
+                    const int ox = hwc ? oc / cch : oc * vu + l, ch = hwc ? oc % cch * vu + l : c;
                     const int xs = adaptive ? ox * iw / ow : ox * stride - pad;
                     const int xe = adaptive ? ((ox + 1) * iw + ow - 1) / ow : FG_MIN(xs + kw, iw + pad);
                     const int wr = wy < kh ? wy : kh / 2; /* the divisors' row: LRN's own channel */
-                    const int cc = lrn ? c - kh / 2 + wr : c;
+                    const int cc = lrn ? ch - kh / 2 + wr : ch, lr = hwc && lrn ? 0 : wr; /* lbuf row */
                     const int yy = lrn ? oy : ys + wr, xx = lrn || wy == kh ? ox : xs + wx;
-                    const int e = (x_off + ((b * chans + cc) * ih + yy) * iw) % BEAT + xx;
-                    const bool ok = ox < ow && (lrn ? cc >= 0 && cc < chans
+                    const int e = hwc ? (x_off + (b * ih + yy) * rowlen) % BEAT + xx * chans + cc
+                                      : (x_off + ((b * chans + cc) * ih + yy) * iw) % BEAT + xx;
+                    const bool ok = ox < ow && ch < chans && (lrn ? cc >= 0 && cc < chans
                                                     : yy < ye && xx < xe && yy >= 0 && yy < ih && xx >= 0 && xx < iw);
-                    const float in = ok ? fg_to_float(lbuf[((sendc * PKH + wr) * PROWB + e / BEAT) * BEAT + e % BEAT], sx) : 0.0f;
+                    const float in = ok ? fg_to_float(lbuf[((sendc * PKH + lr) * PROWB + e / BEAT) * BEAT + e % BEAT], sx) : 0.0f;
                     if (wy < kh) v.v[l] = ok ? in : (mode == FG_POOL_MAX ? FG_NEG_BIG : 0.0f);
-                    else if (lrn) v.v[l] = ox < ow ? in : 0.0f;
+                    else if (lrn) v.v[l] = ox < ow && ch < chans ? in : 0.0f;
                     else v.v[l] = mode == FG_POOL_MAX ? 1.0f : (float)((ye - ys) * (xe - xs));
                 }
                 CH_WRITE(vp_x, v);
@@ -844,8 +851,8 @@ __kernel void vu_pool_read(
                 else if (++wx == kw) { wx = 0; wy++; }
             }
         }
-        if (j < jobs && ++ly == oh) { ly = 0; if (++lc == chans) { lc = 0; lb++; } }
-        if (j > 0 && ++oy == oh) { oy = 0; if (++c == chans) { c = 0; b++; } }
+        if (j < jobs && ++ly == oh) { ly = 0; if (hwc || ++lc == chans) { lc = 0; lb++; } }
+        if (j > 0 && ++oy == oh) { oy = 0; if (hwc || ++c == chans) { c = 0; b++; } }
     }
 }
 
@@ -857,17 +864,16 @@ __kernel void vu_pool_compute(
     int ow,
     int kh,
     int kw,
-    int mode)
+    int mode,
+    int hwc)
 {
     /* vu_pool datapath: max or sum over the window per lane, then the divide. mode FG_POOL_LRN (local response normalization,
        PyTorch's LocalResponseNorm with alpha 1e-4, beta 0.75, k 1): sum of squares over the channel window, then
        a_c / (k + alpha/kh * sum)^0.75, the power as sqrt(d) * sqrt(sqrt(d)). */
     const float lrn_alpha = 1.0e-4f / (float)kh;
-    const int chunks = (ow + vu - 1) / vu;
-    for (int b = 0; b < batch; b++)
-    for (int c = 0; c < chans; c++)
-    for (int oy = 0; oy < oh; oy++)
-    for (int oc = 0; oc < chunks; oc++) {
+    /* one vector per vu outputs of a channel's row (C x H x W) or vu channels of a pixel (H x W x C, hwc) */
+    const int vectors = hwc ? batch * oh * ow * ((chans + vu - 1) / vu) : batch * chans * oh * ((ow + vu - 1) / vu);
+    for (int vi = 0; vi < vectors; vi++) {
         float accs[vu];
 #pragma unroll
         for (int l = 0; l < vu; l++) {
@@ -903,6 +909,7 @@ __kernel void vu_pool_write(
     int chans,
     int oh,
     int ow,
+    int hwc,
     int y_off,
     int f_off)
 {
@@ -911,14 +918,16 @@ __kernel void vu_pool_write(
        iteration: VU_BEATS iterations a vector (the first receives it; a vector completes at most VU_BEATS beats); the
        last, partial beat goes to the tensor's padding. */
     const float out_inv = fq[f_off + 2];
-    const int chunks = (ow + vu - 1) / vu, vectors = batch * chans * oh * chunks;
+    /* a vector is vu outputs of a channel's row (C x H x W) or vu channels of a pixel (H x W x C, hwc): both in storage order */
+    const int cch = (chans + vu - 1) / vu, chunks = hwc ? cch : (ow + vu - 1) / vu;
+    const int vectors = hwc ? batch * oh * ow * cch : batch * chans * oh * chunks, width = hwc ? chans : ow;
     fg_beat ob[VU_WIN];
     int e = 0, stored = 0; /* elements received, beats stored */
     int oc = 0, q = 0; /* the vector's chunk of its output row, its iteration */
     for (int it = 0; it < vectors * VU_BEATS; it++) {
         if (q == 0) {
             const vu_vec ov = CH_READ(vp_o);
-            const int n = FG_MIN(vu, ow - oc * vu);
+            const int n = FG_MIN(vu, width - oc * vu);
 #pragma unroll
             for (int l = 0; l < vu; l++) {
                 if (l < n) ob[((e + l) / BEAT) % VU_WIN].v[(e + l) % BEAT] = fg_from_float(ov.v[l] * out_inv);

@@ -28,9 +28,9 @@ static const char* const fg_kernel_names[] = {"conv_tiled_read", "conv_tiled_com
 static const fg_arg fg_args_0[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {0, 1}, {0, 1}, {0, 16}, {0, 3}, {0, 32}, {0, 32}, {0, 32}, {0, 32}, {0, 3}, {0, 3}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 4}, {0, 0}, {0, 3072}, {0, 3072}, {0, 1024}, {0, 32}, {0, 1}, {0, 64}, {0, 0}, {0, 576}, {0, 36}, {0, 1}, {0, 4}};
 static const fg_arg fg_args_1[] = {{0, 1}, {0, 1}, {0, 16}, {0, 3}, {0, 32}, {0, 32}, {0, 32}, {0, 32}, {0, 3}, {0, 3}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 4}};
 static const fg_arg fg_args_2[] = {{1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 1}, {0, 16}, {0, 3}, {0, 32}, {0, 32}, {0, 32}, {0, 32}, {0, 3}, {0, 3}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 4}, {0, 3072}, {0, 16384}, {0, 16384}, {0, 1024}, {0, 32}, {0, 1}, {0, 160}, {0, 1}, {0, 0}, {0, 176}, {0, 192}, {0, 0}};
-static const fg_arg fg_args_3[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {0, 1}, {0, 16}, {0, 32}, {0, 32}, {0, 16}, {0, 16}, {0, 2}, {0, 2}, {0, 2}, {0, 0}, {0, 0}, {0, 0}, {0, 3072}, {0, 224}};
-static const fg_arg fg_args_4[] = {{0, 1}, {0, 16}, {0, 16}, {0, 16}, {0, 2}, {0, 2}, {0, 0}};
-static const fg_arg fg_args_5[] = {{1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 16}, {0, 16}, {0, 16}, {0, 19456}, {0, 224}};
+static const fg_arg fg_args_3[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {0, 1}, {0, 16}, {0, 32}, {0, 32}, {0, 16}, {0, 16}, {0, 2}, {0, 2}, {0, 2}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 3072}, {0, 224}};
+static const fg_arg fg_args_4[] = {{0, 1}, {0, 16}, {0, 16}, {0, 16}, {0, 2}, {0, 2}, {0, 0}, {0, 0}};
+static const fg_arg fg_args_5[] = {{1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 16}, {0, 16}, {0, 16}, {0, 0}, {0, 19456}, {0, 224}};
 static const fg_arg fg_args_6[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {0, 1}, {0, 1}, {0, 32}, {0, 16}, {0, 16}, {0, 16}, {0, 16}, {0, 16}, {0, 3}, {0, 3}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 16}, {0, 19456}, {0, 4096}, {0, 4096}, {0, 256}, {0, 16}, {0, 1}, {0, 960}, {0, 0}, {0, 4608}, {0, 144}, {0, 1}, {0, 16}};
 static const fg_arg fg_args_7[] = {{0, 1}, {0, 1}, {0, 32}, {0, 16}, {0, 16}, {0, 16}, {0, 16}, {0, 16}, {0, 3}, {0, 3}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 16}};
 static const fg_arg fg_args_8[] = {{1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 1}, {0, 32}, {0, 16}, {0, 16}, {0, 16}, {0, 16}, {0, 16}, {0, 3}, {0, 3}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 16}, {0, 0}, {0, 8192}, {0, 8192}, {0, 256}, {0, 16}, {0, 1}, {0, 1392}, {0, 1}, {0, 0}, {0, 1424}, {0, 1440}, {0, 0}};
@@ -40,12 +40,12 @@ static const fg_arg fg_args_11[] = {{1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1
 static const fg_arg fg_args_12[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {0, 1}, {0, 1}, {0, 1}, {0, 8192}, {0, 5}, {0, 8192}, {0, 8192}, {0, 0}, {0, 0}, {0, 1}, {0, 0}, {0, 8192}, {0, 0}, {0, 0}, {0, 1}, {0, 3840}};
 static const fg_arg fg_args_13[] = {{0, 1}, {0, 1}, {0, 1}, {0, 8192}, {0, 5}};
 static const fg_arg fg_args_14[] = {{1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 1}, {0, 1}, {0, 8192}, {0, 5}, {0, 16384}, {0, 8192}, {0, 0}, {0, 0}, {0, 1}, {0, 1}, {0, 3840}};
-static const fg_arg fg_args_15[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {0, 1}, {0, 32}, {0, 16}, {0, 16}, {0, 8}, {0, 8}, {0, 2}, {0, 2}, {0, 2}, {0, 0}, {0, 1}, {0, 0}, {0, 16384}, {0, 3872}};
-static const fg_arg fg_args_16[] = {{0, 1}, {0, 32}, {0, 8}, {0, 8}, {0, 2}, {0, 2}, {0, 1}};
-static const fg_arg fg_args_17[] = {{1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 32}, {0, 8}, {0, 8}, {0, 0}, {0, 3872}};
-static const fg_arg fg_args_18[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {0, 1}, {0, 32}, {0, 8}, {0, 8}, {0, 1}, {0, 1}, {0, 8}, {0, 8}, {0, 1}, {0, 0}, {0, 1}, {0, 1}, {0, 0}, {0, 3904}};
-static const fg_arg fg_args_19[] = {{0, 1}, {0, 32}, {0, 1}, {0, 1}, {0, 8}, {0, 8}, {0, 1}};
-static const fg_arg fg_args_20[] = {{1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 32}, {0, 1}, {0, 1}, {0, 2048}, {0, 3904}};
+static const fg_arg fg_args_15[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {0, 1}, {0, 32}, {0, 16}, {0, 16}, {0, 8}, {0, 8}, {0, 2}, {0, 2}, {0, 2}, {0, 0}, {0, 1}, {0, 0}, {0, 0}, {0, 16384}, {0, 3872}};
+static const fg_arg fg_args_16[] = {{0, 1}, {0, 32}, {0, 8}, {0, 8}, {0, 2}, {0, 2}, {0, 1}, {0, 0}};
+static const fg_arg fg_args_17[] = {{1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 32}, {0, 8}, {0, 8}, {0, 0}, {0, 0}, {0, 3872}};
+static const fg_arg fg_args_18[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {0, 1}, {0, 32}, {0, 8}, {0, 8}, {0, 1}, {0, 1}, {0, 8}, {0, 8}, {0, 1}, {0, 0}, {0, 1}, {0, 1}, {0, 0}, {0, 0}, {0, 3904}};
+static const fg_arg fg_args_19[] = {{0, 1}, {0, 32}, {0, 1}, {0, 1}, {0, 8}, {0, 8}, {0, 1}, {0, 0}};
+static const fg_arg fg_args_20[] = {{1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 32}, {0, 1}, {0, 1}, {0, 0}, {0, 2048}, {0, 3904}};
 static const fg_arg fg_args_21[] = {{1, FG_BUF_ACTIVATIONS}, {1, FG_BUF_WEIGHTS}, {0, 1}, {0, 1}, {0, 10}, {0, 32}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 0}, {0, 0}, {0, 1}, {0, 0}, {0, 2048}, {0, 32}, {0, 0}, {0, 1}, {0, 0}, {0, 32}, {0, 15680}, {0, 0}, {0, 0}, {0, 32}, {0, 1}, {0, 0}};
 static const fg_arg fg_args_22[] = {{0, 1}, {0, 1}, {0, 10}, {0, 32}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 0}, {0, 0}, {0, 1}, {0, 0}};
 static const fg_arg fg_args_23[] = {{1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_WEIGHTS}, {1, FG_BUF_ACTIVATIONS}, {0, 1}, {0, 1}, {0, 10}, {0, 32}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 0}, {0, 0}, {0, 1}, {0, 0}, {0, 0}, {0, 10}, {0, 0}, {0, 1}, {0, 0}, {0, 10}, {0, 4000}, {0, 0}, {0, 0}, {0, 4016}, {0, 4032}, {0, 0}};
@@ -55,9 +55,9 @@ static const fg_launch fg_launches[] = {
     {"conv_tiled_read", 29, fg_args_0},
     {"conv_tiled_compute", 15, fg_args_1},
     {"conv_tiled_write", 31, fg_args_2},
-    {"vu_pool_read", 16, fg_args_3},
-    {"vu_pool_compute", 7, fg_args_4},
-    {"vu_pool_write", 8, fg_args_5},
+    {"vu_pool_read", 17, fg_args_3},
+    {"vu_pool_compute", 8, fg_args_4},
+    {"vu_pool_write", 9, fg_args_5},
     {"conv_tiled_read", 29, fg_args_6},
     {"conv_tiled_compute", 15, fg_args_7},
     {"conv_tiled_write", 31, fg_args_8},
@@ -67,12 +67,12 @@ static const fg_launch fg_launches[] = {
     {"vu_map_read", 19, fg_args_12},
     {"vu_map_compute", 5, fg_args_13},
     {"vu_map_write", 14, fg_args_14},
-    {"vu_pool_read", 16, fg_args_15},
-    {"vu_pool_compute", 7, fg_args_16},
-    {"vu_pool_write", 8, fg_args_17},
-    {"vu_pool_read", 16, fg_args_18},
-    {"vu_pool_compute", 7, fg_args_19},
-    {"vu_pool_write", 8, fg_args_20},
+    {"vu_pool_read", 17, fg_args_15},
+    {"vu_pool_compute", 8, fg_args_16},
+    {"vu_pool_write", 9, fg_args_17},
+    {"vu_pool_read", 17, fg_args_18},
+    {"vu_pool_compute", 8, fg_args_19},
+    {"vu_pool_write", 9, fg_args_20},
     {"conv_tiled_read", 29, fg_args_21},
     {"conv_tiled_compute", 15, fg_args_22},
     {"conv_tiled_write", 31, fg_args_23},

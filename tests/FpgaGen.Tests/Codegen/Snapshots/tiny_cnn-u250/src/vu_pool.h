@@ -20,6 +20,7 @@ extern "C" void vu_pool_top(
     int pad,
     int mode,
     int adaptive,
+    int hwc,
     int x_off,
     int f_off,
     int y_off);

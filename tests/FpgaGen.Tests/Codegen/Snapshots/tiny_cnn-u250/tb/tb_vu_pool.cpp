@@ -24,6 +24,7 @@ static int case_0()
     a.batch = 1;
     a.chans = 16;
     a.f_off = 0;
+    a.hwc = 0;
     a.ih = 32;
     a.iw = 32;
     a.kh = 2;
@@ -47,7 +48,7 @@ static int case_0()
     fq[3] = 1e-3f;
     for (auto& e : y) e = (DTYPE)3;
     std::vector<DTYPE> y_ref(y);
-    vu_pool_top(x.data(), fq.data(), fq.data(), y.data(), a.batch, a.chans, a.ih, a.iw, a.oh, a.ow, a.kh, a.kw, a.stride, a.pad, a.mode, a.adaptive, a.x_off, a.f_off, a.y_off);
+    vu_pool_top(x.data(), fq.data(), fq.data(), y.data(), a.batch, a.chans, a.ih, a.iw, a.oh, a.ow, a.kh, a.kw, a.stride, a.pad, a.mode, a.adaptive, a.hwc, a.x_off, a.f_off, a.y_off);
     fg::ref_pool(a, x.data(), fq.data(), fq.data(), y_ref.data());
     return fg::compare("maxpool1", y.data(), y_ref.data(), 4096, 1.0);
 }
@@ -60,6 +61,7 @@ static int case_1()
     a.batch = 1;
     a.chans = 32;
     a.f_off = 0;
+    a.hwc = 0;
     a.ih = 16;
     a.iw = 16;
     a.kh = 2;
@@ -83,7 +85,7 @@ static int case_1()
     fq[3] = 1e-3f;
     for (auto& e : y) e = (DTYPE)3;
     std::vector<DTYPE> y_ref(y);
-    vu_pool_top(x.data(), fq.data(), fq.data(), y.data(), a.batch, a.chans, a.ih, a.iw, a.oh, a.ow, a.kh, a.kw, a.stride, a.pad, a.mode, a.adaptive, a.x_off, a.f_off, a.y_off);
+    vu_pool_top(x.data(), fq.data(), fq.data(), y.data(), a.batch, a.chans, a.ih, a.iw, a.oh, a.ow, a.kh, a.kw, a.stride, a.pad, a.mode, a.adaptive, a.hwc, a.x_off, a.f_off, a.y_off);
     fg::ref_pool(a, x.data(), fq.data(), fq.data(), y_ref.data());
     return fg::compare("avgpool1", y.data(), y_ref.data(), 2048, 1.0);
 }
@@ -96,6 +98,7 @@ static int case_2()
     a.batch = 1;
     a.chans = 32;
     a.f_off = 0;
+    a.hwc = 0;
     a.ih = 8;
     a.iw = 8;
     a.kh = 8;
@@ -119,7 +122,7 @@ static int case_2()
     fq[3] = 1e-3f;
     for (auto& e : y) e = (DTYPE)3;
     std::vector<DTYPE> y_ref(y);
-    vu_pool_top(x.data(), fq.data(), fq.data(), y.data(), a.batch, a.chans, a.ih, a.iw, a.oh, a.ow, a.kh, a.kw, a.stride, a.pad, a.mode, a.adaptive, a.x_off, a.f_off, a.y_off);
+    vu_pool_top(x.data(), fq.data(), fq.data(), y.data(), a.batch, a.chans, a.ih, a.iw, a.oh, a.ow, a.kh, a.kw, a.stride, a.pad, a.mode, a.adaptive, a.hwc, a.x_off, a.f_off, a.y_off);
     fg::ref_pool(a, x.data(), fq.data(), fq.data(), y_ref.data());
     return fg::compare("global_avgpool1", y.data(), y_ref.data(), 32, 1.0);
 }
