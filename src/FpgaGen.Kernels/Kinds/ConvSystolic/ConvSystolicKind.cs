@@ -220,10 +220,12 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         double outputs = (double)op.G * op.M * op.R * op.C * e, outBurst = (double)cw * e;
         if (denseOut)
         {
-            // Each pixel's run of a tile's output channels is stored as the beats it covers (whole beats, byte enables).
-            double beats = TiledRunBeats(op.M, p.Rows, op.OutputPixelAlignment, beat);
+            // Each pixel's run of a tile's output channels is stored as the beats it covers (whole beats, byte
+            // enables); when those are all the pixel's beats (a pixel of one beat, C = BEAT), a tile row's pixels
+            // follow one another: one burst of cols pixels.
+            double beats = TiledRunBeats(op.M, p.Rows, op.OutputPixelAlignment, beat), perPixel = beats / mT;
             outputs = (double)op.G * op.R * op.C * beats * beat * e;
-            outBurst = beats / mT * beat * e;
+            outBurst = perPixel * beat * e * (op.OutputRowStride == beat * (long)Math.Round(perPixel) && perPixel == Math.Round(perPixel) ? cw : 1);
         }
         double wBurst = (double)op.N * op.KH * op.KW * e;
         if (!weightsStay && !op.WeightColumns)
