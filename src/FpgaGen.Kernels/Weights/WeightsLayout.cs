@@ -33,7 +33,8 @@ public sealed class WeightSection
     /// <summary>
     /// 0: a weight tensor [O, I, KH, KW] in PyTorch's order. Otherwise stored channels innermost: element (o, i, ky, kx)
     /// at (o·KH·KW + ky·KW + kx)·ChannelRun + i, the I channels of each run followed by zeros up to ChannelRun (whole
-    /// external-memory beats), so an engine's channel vector for one tap is one aligned read.
+    /// external-memory beats), so an engine's channel vector for one tap is one aligned read. A linear layer after a
+    /// flatten of a map stored H×W×C has Shape [O, C, H, W] and ChannelRun = C: its features pixel by pixel.
     /// </summary>
     public int ChannelRun { get; init; }
 

@@ -68,7 +68,8 @@ def read_npz(path):
 
 def arrange(section, values):
     """A weight tensor in PyTorch order [O, I, KH, KW] in the section's order: with "channel_run" channels innermost,
-    each (output, tap) run of I channels padded with zeros to channel_run elements."""
+    each (output, tap) run of I channels padded with zeros to channel_run elements (a linear layer reading a flattened
+    H x W x C map has shape [O, C, H, W] and channel_run C: its features pixel by pixel)."""
     run = section.get("channel_run", 0)
     if not run:
         return values
