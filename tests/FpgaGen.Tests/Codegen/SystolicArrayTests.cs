@@ -38,13 +38,16 @@ public class SystolicArrayTests
         Assert.Contains("xr[pe * simd + s] = r > 0 ? xr[up * simd + s] : c > 0 ? xs[xl * simd + s] : xv.v[s];", body);
         Assert.Contains("wr[pe * simd + s] = c > 0 ? wr[left * simd + s] : r > 0 ? ws[wl * simd + s] : wv.v[s];", body);
         // The streams' vectors reach only PE (0, 0) and the delay lines' first registers: no broadcast to a row or column.
-        var loop = body[body.IndexOf("while (u < units)", StringComparison.Ordinal)..];
+        var loop = body[body.IndexOf("while (u <= units)", StringComparison.Ordinal)..];
         var streamReads = Regex.Matches(loop, @"[xw]v\.v\[[^\]]*\]").Select(m => m.Value).Distinct().Order().ToList();
         Assert.Equal(["wv.v[r * simd + s]", "wv.v[s]", "xv.v[c * simd + s]", "xv.v[s]"], streamReads);
         Assert.Contains("ws[(base + d) * simd + s] = d > 0 ? ws[(base + FG_MAX(d - 1, 0)) * simd + s] : wv.v[r * simd + s];", body);
         Assert.Contains("xs[(base + d) * simd + s] = d > 0 ? xs[(base + FG_MAX(d - 1, 0)) * simd + s] : xv.v[c * simd + s];", body);
-        // The drain is a chain along each PE row: column c takes column c + 1's sum.
+        // The drain is a chain along each PE row: column c takes column c + 1's sum, from the copy of acc the PEs
+        // are not accumulating into (the tag carries the fed tile's copy).
         Assert.Contains("dreg[r * cols + c + 1]", body);
+        Assert.Contains("(((dh * 2 + pcopy) * rows + r) * cols) + c]", body);
+        Assert.Contains("tag = (h * 2 + copy) * 2 +", body);
     }
 
     [Fact]

@@ -60,10 +60,10 @@ public class ChannelsInnermostLoweringTests
         var net = Lower("tiny_map_out", "conv_systolic");
         var layout = net.Tensors.ToDictionary(t => t.Name, t => t.ChannelsInnermost);
         // pool2 (the output) keeps its input's layout, so add, conv2 and conv3 write C×H×W; pool1 and lrn1 are free.
-        Assert.Equal([false, false, false, false], new[] { "pool2", "add", "conv2", "conv3" }.Select(n => layout[n]));
+        Assert.Equal([false, false, false, false, false], new[] { "pool2", "add", "conv2", "conv3", "down" }.Select(n => layout[n]));
         Assert.True(layout["pool1"] && layout["lrn1"] && layout["conv1"]);
-        // No step converts a layout: one step per computed layer.
-        Assert.Equal(7, net.Steps.Count);
+        // No step converts a layout: one step per computed layer (the three-input add takes two).
+        Assert.Equal(9, net.Steps.Count);
         // A flatten that a requantization reads pins its class to C×H×W.
         var quant = Lowerer.Lower(FpgaGen.Onnx.OnnxImporter.Import(Path.Combine(DataPaths.Root, "tests", "fixtures", "onnx", "qlinear_ops.onnx")).Network,
             KernelKinds.Get("conv_systolic").Lowering, Precision.Int16, batch: 1);

@@ -55,7 +55,6 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         var cwb = b.Define("CWB", Ceil(nmax, simd), "(CONVNMAX + simd - 1) / simd: channel words per block");
         b.Define("WVB", Ceil(simd, b.BeatElements) + 1, "(simd + BEAT - 1) / BEAT + 1: beats a tap's run of simd weights covers at most");
         b.Define("VSLOTS", Ceil(simd, b.BeatElements), "(simd + BEAT - 1) / BEAT: beats of a channel word that starts on a multiple of min(simd, BEAT)");
-        b.Define("CTP", Math.Max(2L * simd, b.BeatElements), "max(2 * simd, BEAT): the reader's corner-turn iterations per segment of BEAT pixels");
         b.Define("LAG", rows + cols - 2L, "rows + cols - 2: cycles from an item entering PE (0, 0) to its reaching PE (rows - 1, cols - 1)");
         b.Define("CTW", Math.Max(2L * rows, b.BeatElements), "max(2 * rows, BEAT): the writer's corner-turn iterations per segment of BEAT pixels");
         // pbuf holds one block of one step's patch, laid out with that step's own patch rows and columns (the reader
@@ -84,7 +83,8 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
                 b.Registers("twin", Elements.Data, 2L * simd * 2 * b.BeatElements), b.Registers("toff", Elements.Int, 2L * simd),
                 wtw),
             MacCompute(b, Name, "conv_systolic/body/compute", ["cs_x", "cs_w"], ["cs_o"],
-                b.Ram("acc", Elements.Accumulator, (long)rows * cols, tileH),
+                // Two copies of the tile's sums, in banks of their own: one accumulates while the other drains.
+                b.Ram("acc", Elements.Accumulator, 2L * rows * cols, tileH),
                 // The PEs' operand registers and tags, the skew delay lines (column c's c inputs, row r's r weight
                 // vectors) and the drain chain.
                 b.Registers("xr", Elements.Data, (long)rows * cols * simd), b.Registers("wr", Elements.Data, (long)rows * cols * simd),
@@ -105,13 +105,15 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
     /// <summary>
     /// The cycles of the loops in templates/conv_systolic/body. A unit is one input-channel block (nwc ≤ CWB words of
     /// simd channels) of one tile (tile_h output rows × cols columns × rows output channels); one loop over the step's
-    /// units: unit k loads its patch (L: the corner turn, (nwc·patch_h·⌈patch_w/BEAT⌉ + 1)·max(2·simd, BEAT), or one
-    /// iteration per patch pixel for channel-contiguous rows) and, when they change, its weights (rows·nwc·K²), while
-    /// unit k−1 streams (S = nwc·K²·hc; the array gives each output row at least the adder latency): reader = Σ max(L, W, S) with
-    /// the first unit's max(L, W) and the last unit's S; the array Σ S plus, per tile, rows + cols − 2 cycles for the
-    /// skewed last item to reach the far PE and hc·cols cycles to drain the tile through the PE rows' chains; the
-    /// writer stores each tile's NCHW rows through its corner turn in (hc·⌈cols/BEAT⌉ + 1)·max(2·rows, BEAT) cycles
-    /// (other layouts: rows per pixel). The step takes the slowest, plus one pipeline fill. G·⌈M/rows⌉·⌈C/cols⌉·R·
+    /// units: unit k loads its patch (L: the corner turn, (nwc·patch_h·⌈patch_w/BEAT⌉ + 1)·max(2·min(simd, N), min(BEAT, patch_w)), or one
+    /// iteration per patch pixel for channel-contiguous rows, the beats of a pixel's run of the block's channels for
+    /// H×W×C maps) and, when they change, its weights (rows·nwc·K²), while unit k−1 streams (S = nwc·K²·hc; the
+    /// array gives each output row at least the adder latency): reader = Σ max(L_k, W_k, S_k−1) with the first unit's
+    /// max(L, W) and the last unit's S; the array Σ S plus, per tile, what of its drain (rows + cols − 2 cycles for
+    /// the skewed last item to reach the far PE, then hc·cols through the PE rows' chains, from the other copy of
+    /// acc) the next tile's first block does not hide; the writer stores each tile's NCHW rows through its corner
+    /// turn in (hc·⌈cols/BEAT⌉ + 1)·max(2·rows, BEAT) cycles (H×W×C: a pixel's run of rows channels in the beats it
+    /// covers; other layouts: rows per pixel). The step takes the slowest, plus one pipeline fill. G·⌈M/rows⌉·⌈C/cols⌉·R·
     /// ⌈N/simd⌉·K² when streaming dominates, with padding waste whenever M, C or N do not divide the array.
     /// Traffic follows the reuse the reader gives:
     /// - inputs: a tile's input patch (tile_h × cols outputs, with the K−S halo) is loaded once per output-channel tile
@@ -131,8 +133,13 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         long mT = Ceil(op.M, p.Rows), wT = Ceil(op.C, p.Cols), nT = Ceil(op.N, p.Simd), hT = Ceil(op.R, p.TileH);
         long cwb = p.ChannelWordsPerBlock, blocks = Ceil(nT, cwb), taps = (long)op.KH * op.KW;
         long beat = PlanBuilder.ElementsPerBeat(target.Bytes), lat = AccumulateLatency(target.Precision);
-        long turnIn = Math.Max(2L * p.Simd, beat), turnOut = Math.Max(2L * p.Rows, beat);
-        long patchW = (p.Cols - 1L) * op.S + (op.KW - 1L) * op.Dil + 1;
+        // A strided 1×1 convolution on a map the reader takes pixel by pixel loads only the pixels it uses (the
+        // template's sub): its patch is hc × cols pixels, stride apart in the input.
+        bool sub = !op.RowMajorInput && op.KH == 1 && op.KW == 1 && op.S > 1;
+        long ist = sub ? 1 : op.S;
+        long patchW = (p.Cols - 1L) * ist + (op.KW - 1L) * op.Dil + 1;
+        // The corner turn's iterations per segment: its lanes' two reads each, or the pixels it writes.
+        long turnIn = Math.Max(2L * Math.Min(p.Simd, op.N), Math.Min(beat, patchW)), turnOut = Math.Max(2L * p.Rows, beat);
         bool weightsStay = blocks == 1;
         // A channel word's weights: rows·K² words, or for column weights (P·V's V) its simd runs of rows outputs'
         // beats through the corner turn, then the rows words.
@@ -152,7 +159,7 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         // sends only the hc rows.
         (double L, double W, double S, double SArray) Unit(long hc, long nwc, long channels)
         {
-            long patchH = (hc - 1) * w.S + (w.KH - 1) * w.Dil + 1;
+            long patchH = (hc - 1) * ist + (w.KH - 1) * w.Dil + 1;
             double load = w.RowMajorInput ? (nwc * patchH * Ceil(patchW, beat) + 1) * turnIn
                 : wide ? patchH * patchW * (Ceil(channels, beat) + (beatAligned ? 0 : 1)) : nwc * patchH * patchW * xslots;
             return (load, nwc * (double)wordWeights, nwc * taps * hc, nwc * taps * Math.Max(hc, lat));
@@ -163,8 +170,16 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
             (hT - 1, p.TileH, lastWords, lastChannels), (blocks - 1, lastH, cwb, fullChannels), (1, lastH, lastWords, lastChannels)];
         double engine = 0;
         foreach (var (count, hc, nwc, channels) in units) engine += (double)op.G * mT * wT * count * Unit(hc, nwc, channels).SArray;
-        // Per tile: rows + cols − 2 cycles for its last item to cross the array, then hc·cols to drain it.
-        engine += (double)op.G * mT * wT * (op.R * p.Cols + hT * (p.Rows + p.Cols - 2L));
+        // A finished tile drains during the next unit (the next tile's first block): rows + cols − 2 cycles for its
+        // last item to cross the array, then hc·cols cycles, which that unit's items hide up to their own count.
+        // Tiles follow one another row tile by row tile (the last one lastH high), then column tile by column tile.
+        long lag = p.Rows + p.Cols - 2L;
+        double Drain(long hc) => lag + (double)hc * p.Cols;
+        double FirstBlock(long hc) => (blocks > 1 ? cwb : nT) * taps * (double)Math.Max(hc, lat);
+        double Hidden(long hc, long next) => Math.Max(0, Drain(hc) - FirstBlock(next));
+        long startH = hT > 1 ? p.TileH : lastH;
+        double perCycle = Math.Max(0, hT - 2) * Hidden(p.TileH, p.TileH) + (hT > 1 ? Hidden(p.TileH, lastH) : 0) + Hidden(lastH, startH);
+        engine += (double)op.G * mT * wT * perCycle - Hidden(lastH, startH) + Drain(lastH);
         // The reader's iteration k loads unit k while unit k − 1 streams: max(L_k, W_k, S_k−1). A spatial tile's
         // blocks follow one another, then the next tile row's, then the next column tile's (a cycle of hT × blocks
         // units per output-channel and column tile): so a tile's first block pairs with the previous tile's last.
@@ -195,7 +210,7 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         double compute = Math.Max(Math.Max(reader, engine), writer) + PipelineDepth;
         var e = target.Bytes;
         long h = Math.Min(p.TileH, op.R), cw = Math.Min(p.Cols, op.C), rows = Math.Min(p.Rows, op.M);
-        long patchH0 = (h - 1) * op.S + op.KH, patchW0 = (cw - 1) * op.S + op.KW;
+        long patchH0 = (h - 1) * ist + op.KH, patchW0 = (cw - 1) * ist + op.KW;
         double inTile = (double)op.N * patchH0 * patchW0 * e;
         double wTile = (double)rows * op.N * op.KH * op.KW * e;
         double inputs = (double)op.G * mT * hT * wT * inTile, inBurst = (double)patchW0 * e;
@@ -206,7 +221,7 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
             double beats = TiledRunBeats(op.N, fullChannels, op.InputPixelAlignment, beat);
             double pixels = (double)op.G * mT * hT * wT * patchH0 * patchW0;
             inputs = pixels * beats * beat * e;
-            inBurst = beats * beat * e * (blocks == 1 && op.InputRowStride == op.N ? patchW0 : 1);
+            inBurst = beats * beat * e * (blocks == 1 && op.InputRowStride == op.N && !sub ? patchW0 : 1);
         }
         else if (dense)
         {
