@@ -214,7 +214,18 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         double inTile = (double)op.N * patchH0 * patchW0 * e;
         double wTile = (double)rows * op.N * op.KH * op.KW * e;
         double inputs = (double)op.G * mT * hT * wT * inTile, inBurst = (double)patchW0 * e;
-        if (wide)
+        if (op.RowMajorInput)
+        {
+            // C×H×W rows through the corner turn: each channel's patch row, segment by segment of BEAT pixels, as
+            // the beats it covers (rows start on multiples of the row alignment, tiles cols·stride pixels apart).
+            long align = EngineTiming.Gcd(op.InputRowAlignment, (long)p.Cols * op.S);
+            double rowBeats = 0;
+            for (long x = 0; x < patchW0; x += beat)
+                rowBeats += MeanRunBeats(((x - op.PadW) % beat + beat) % beat, Math.Min(beat, patchW0 - x), align, beat);
+            inputs = (double)op.G * mT * hT * wT * op.N * patchH0 * rowBeats * beat * e;
+            inBurst = rowBeats * beat * e;
+        }
+        else if (wide)
         {
             // Each pixel's run of a block's channels, the beats it covers; with one block and pixels back to back
             // (x_x = N) a patch row's runs are consecutive, one burst.
