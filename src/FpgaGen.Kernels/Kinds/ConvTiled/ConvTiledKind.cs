@@ -44,7 +44,6 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         var ith = b.Define("ITH", (tr - 1) * st + (k - 1) * d + 1, "(Tr - 1) * SMAX + (KMAX - 1) * DMAX + 1");
         var itw = b.Define("ITW", (tc - 1) * st + (k - 1) * d + 1, "(Tc - 1) * SMAX + (KMAX - 1) * DMAX + 1");
         b.Define("WVB", Ceil(tn, b.BeatElements) + 1, "(Tn + BEAT - 1) / BEAT + 1: beats a tap's run of Tn weights covers at most");
-        b.Define("CTP", Math.Max(2L * tn, b.BeatElements), "max(2 * Tn, BEAT): the reader's corner-turn iterations per segment of BEAT pixels");
         b.Define("CTW", Math.Max(2L * tm, b.BeatElements), "max(2 * Tm, BEAT): the writer's corner-turn iterations per segment of BEAT pixels");
         var wtw = ColumnWeightWindow(b, net, tn, tm);
         b.Define("MSLOTS", RunBeats(tm, b.BeatElements, true), "beats of a run of Tm outputs whose runs start on beats");
@@ -75,7 +74,7 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
     /// (L), sends its weights (W = Tm·K² runs of Tn weights, each taking the beats it covers, one an iteration) and streams tile k−1 (S = K²·th·tw input vectors, at least the accumulate
     /// latency apart per accumulator): reader = max(L, W) + (T−1)·max(L, W, S) + S; the engine max(W, S) per loop
     /// plus th·tw cycles to drain each output-channel tile; the step takes the slowest stage, plus one pipeline fill; the writer, concurrent, stores each output-channel tile's NCHW rows through its corner turn in
-    /// (th·⌈tw/BEAT⌉ + 1)·max(2·Tm, BEAT) cycles (other layouts: one lane per cycle, Tm per pixel). L is the corner turn of NCHW rows, (in_h·⌈in_w/BEAT⌉ + 1)·max(2·Tn, BEAT), or the beats each
+    /// (th·⌈tw/BEAT⌉ + 1)·max(2·Tm, BEAT) cycles (other layouts: one lane per cycle, Tm per pixel). L is the corner turn of NCHW rows, (in_h·⌈in_w/BEAT⌉ + 1)·max(2·min(Tn, N), min(BEAT, in_w)), or the beats each
     /// input pixel's Tn channels cover for channel-contiguous rows. This is Zhang's cycle count (⌈M/Tm⌉·⌈N/Tn⌉·R·C·K²) when streaming
     /// dominates, with padding waste in the unrolled channel dimensions. External traffic per (row, col, Tm) tile:
     /// ⌈N/Tn⌉ input tiles of Tn·((Tr−1)S+K)·((Tc−1)S+K) and weight tiles of Tm·Tn·K², one output tile of Tm·Tr·Tc,
@@ -88,7 +87,7 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         long mT = Ceil(op.M, p.Tm), nT = Ceil(op.N, p.Tn), rT = Ceil(op.R, p.Tr), cT = Ceil(op.C, p.Tc);
         long rows = Math.Min(p.Tr, op.R), cols = Math.Min(p.Tc, op.C);
         long taps = (long)op.KH * op.KW, beat = PlanBuilder.ElementsPerBeat(target.Bytes);
-        long turn = Math.Max(2L * p.Tn, beat), turnOut = Math.Max(2L * p.Tm, beat), lat = AccumulateLatency(target.Precision);
+        long turnOut = Math.Max(2L * p.Tm, beat), lat = AccumulateLatency(target.Precision);
         var w = op;
         // Iterations a pixel's (a tap's) run of a channel tile's channels takes: the beats it covers, one request each
         // (the template fetches exactly those); their mean over the places the runs start in a beat.
@@ -105,6 +104,8 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         (double L, double S, double SEngine, double Drain, double Write) Parts(long th, long tw, long nt)
         {
             long inH = (th - 1) * w.S + (w.KH - 1) * w.Dil + 1, inW = (tw - 1) * w.S + (w.KW - 1) * w.Dil + 1;
+            // The corner turn's iterations per segment: its lanes' two reads each, or the pixels it writes.
+            long turn = Math.Max(2L * Math.Min(p.Tn, w.N), Math.Min(beat, inW));
             double load = w.RowMajorInput ? (inH * Ceil(inW, beat) + 1) * turn : inH * inW * Beats(dense, w.InputPixelAlignment, nt);
             double write = w.RowMajorOutput ? (th * Ceil(tw, beat) + 1) * turnOut : th * tw * p.Tm;
             return (load, taps * th * tw, taps * Math.Max(th * tw, lat), th * tw, write);
@@ -127,7 +128,9 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
             }
             var (_, _, _, drain, write) = Parts(th, tw, 0);
             engine += n * mT * drain;
-            writer += n * mT * write;
+            // Before its rows the writer loads the tile's Tm biases (and LayerNorm pairs), one an iteration
+            // (common/body/tile_params).
+            writer += n * mT * (write + p.Tm * ((op.HasBias ? 1.0 : 0) + (op.Normalizes ? 2.0 : 0)));
         }
         // The one loop over all tiles starts with a load and ends with a stream: the first tile streams nothing
         // while it loads, the last loads nothing while it streams.

@@ -53,7 +53,8 @@ static void conv_tiled_read(
        one request per port each. NCHW rows (x_x == 1) come through a corner turn: per row and segment of BEAT pixels the
        Tn channels' runs are read as the one or two aligned beats each covers (one request per iteration) into one half
        of the register window twin, while the previous segment goes from the other half to ibuf as BEAT pixel vectors;
-       CTP = max(2 Tn, BEAT) iterations per segment. Channel-contiguous rows (a product's, x_c == 1) are read as the
+       ctp = max(2 min(Tn, n_in), min(BEAT, in_w)) iterations per segment (the lanes' reads or the pixels written,
+       whichever is more: a first layer's 3 channels and a tile row narrower than a beat take fewer). Channel-contiguous rows (a product's, x_c == 1) are read as the
        beats each pixel's Tn channels cover, one an iteration; anything else one load per lane. A tap's Tn weights
        likewise take the beats their run covers, one an iteration. */
     const int tiles_r = (oh + Tr - 1) / Tr, tiles_c = (ow + Tc - 1) / Tc;
@@ -73,7 +74,8 @@ static void conv_tiled_read(
     int th = FG_MIN(Tr, oh), tw = FG_MIN(Tc, ow), sth = 0, stw = 0;
     int in_h = (th - 1) * stride + (kh - 1) * dil + 1, in_w = (tw - 1) * stride + (kw - 1) * dil + 1;
     int y0 = -pad_h, x0 = -pad_w, xbase = x_off, segs = (in_w + BEAT - 1) / BEAT;
-    int load_n = turn ? (in_h * segs + 1) * CTP : 0;
+    int ctp = FG_MAX(2 * FG_MIN(Tn, n_in), FG_MIN(BEAT, in_w));
+    int load_n = turn ? (in_h * segs + 1) * ctp : 0;
     int k = 0, it = 0; /* tile, iteration in it: a tile ends when its load, its weights and the previous tile's stream are done */
     int ti = 0, tb = 0, ly = 0, ls = 0, wy = 0, ws = 0; /* load: step in segment, segment, load/write row and segment */
     int wm = 0, wk = 0, wsl = 0, xsl = 0;                /* weights: output lane, tap, beat; dense input: beat */
@@ -107,7 +109,7 @@ static void conv_tiled_read(
                     ibuf[((lc * ITH + wy) * ITW + ix) * Tn + n] = ok && nt * Tn + n < n_in ? twin[(wh * Tn + n) * 2 * BEAT + lane] : (DTYPE)0;
                 }
             }
-            if (++ti == CTP) {
+            if (++ti == ctp) {
                 ti = 0;
                 tb++;
                 wy = ly;
@@ -204,7 +206,8 @@ static void conv_tiled_read(
             x0 = ltc * Tc * stride - pad_w;
             xbase = x_off + lb * x_b + lg * x_g;
             segs = (in_w + BEAT - 1) / BEAT;
-            load_n = turn ? (in_h * segs + 1) * CTP : 0;
+            ctp = FG_MAX(2 * FG_MIN(Tn, n_in), FG_MIN(BEAT, in_w));
+            load_n = turn ? (in_h * segs + 1) * ctp : 0;
             k++;
         }
     }
