@@ -213,9 +213,11 @@ public static class VectorUnit
     /// it covers in the writer (more when a run starts inside a beat), whichever takes longer; pool runs one loop per
     /// job (an output row of one channel, or of all channels for H×W×C maps) that loads the job's input rows
     /// (⌈row / beat⌉ + 1 beats each, row = iw or iw·C) while it sends the previous job's kh·kw window vectors and one
-    /// divisor vector per output vector, max(load, send) cycles, plus the first job's load; the row datapath makes four passes over each row (load rowbuf, reduce, second reduction, scale and send),
+    /// divisor vector per output vector, max(load, send) cycles, plus the first job's load; the row datapath makes
+    /// four passes over each row (load rowbuf, reduce, second reduction, scale and send),
     /// unless its reader (VU_BEATS iterations a chunk) or writer (one iteration a beat a chunk covers) takes longer.
-    /// Traffic: every element the reader loads (pool: kh input rows per output row) plus the output.
+    /// Traffic: every element the reader loads (pool: a job's input rows) plus the output; a map step's operands as
+    /// <see cref="MapOperand"/> moves them.
     /// </summary>
     public static OpCost Cost(Step step, int vu, int bytes, double bytesPerCycle)
     {
