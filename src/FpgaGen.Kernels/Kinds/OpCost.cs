@@ -122,6 +122,14 @@ public static class EngineTiming
     public static int AccumulateLatency(Precision p) => p.IsFixedPoint() ? 1 : 4;
 
     /// <summary>
+    /// Iterations a reader's corner turn takes per segment of BEAT pixels (templates conv_tiled and conv_systolic,
+    /// read): two reads for each of its lanes that the layer has channels for, or the segment's pixels written, whichever
+    /// is more.
+    /// </summary>
+    public static long CornerTurnIterations(long lanes, long channels, long width, long beat) =>
+        Math.Max(2L * Math.Min(lanes, channels), Math.Min(beat, width));
+
+    /// <summary>
     /// Beats a run of <paramref name="lanes"/> consecutive elements covers: ⌈lanes/BEAT⌉ when it starts on a beat and
     /// lanes and the beat divide one another (every run then starts on a beat), else one more.
     /// </summary>

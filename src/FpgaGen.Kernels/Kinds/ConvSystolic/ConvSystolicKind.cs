@@ -138,8 +138,7 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         bool sub = !op.RowMajorInput && op.KH == 1 && op.KW == 1 && op.S > 1;
         long ist = sub ? 1 : op.S;
         long patchW = (p.Cols - 1L) * ist + (op.KW - 1L) * op.Dil + 1;
-        // The corner turn's iterations per segment: its lanes' two reads each, or the pixels it writes.
-        long turnIn = Math.Max(2L * Math.Min(p.Simd, op.N), Math.Min(beat, patchW)), turnOut = Math.Max(2L * p.Rows, beat);
+        long turnIn = CornerTurnIterations(p.Simd, op.N, patchW, beat), turnOut = Math.Max(2L * p.Rows, beat);
         bool weightsStay = blocks == 1;
         // A channel word's weights: rows·K² words, or for column weights (P·V's V) its simd runs of rows outputs'
         // beats through the corner turn, then the rows words.
@@ -157,12 +156,12 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         var w = op;
         // The array gives an output row's accumulators at least the adder latency (idle iterations); the reader
         // sends only the hc rows.
-        (double L, double W, double S, double SArray) Unit(long hc, long nwc, long channels)
+        UnitCycles Unit(long hc, long nwc, long channels)
         {
             long patchH = (hc - 1) * ist + (w.KH - 1) * w.Dil + 1;
             double load = w.RowMajorInput ? (nwc * patchH * Ceil(patchW, beat) + 1) * turnIn
                 : wide ? patchH * patchW * (Ceil(channels, beat) + (beatAligned ? 0 : 1)) : nwc * patchH * patchW * xslots;
-            return (load, nwc * (double)wordWeights, nwc * taps * hc, nwc * taps * Math.Max(hc, lat));
+            return new(load, nwc * (double)wordWeights, nwc * taps * hc, nwc * taps * Math.Max(hc, lat));
         }
         long lastH = op.R - (hT - 1) * p.TileH, lastWords = nT - (blocks - 1) * cwb;
         long fullChannels = cwb * p.Simd, lastChannels = op.N - (blocks - 1) * fullChannels;
@@ -186,10 +185,10 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         var full = (Tall: Unit(p.TileH, cwb, fullChannels), Last: Unit(lastH, cwb, fullChannels));
         var rest = (Tall: Unit(p.TileH, lastWords, lastChannels), Last: Unit(lastH, lastWords, lastChannels));
         var first = blocks > 1 ? full : rest; // a tile's first block
-        double Pair((double L, double W, double S, double SArray) load, (double L, double W, double S, double SArray) streamed, bool fresh) =>
+        static double Pair(UnitCycles load, UnitCycles streamed, bool fresh) =>
             Math.Max(Math.Max(load.L, fresh ? load.W : 0), streamed.S);
         // Pairs inside a tile (blocks > 1: weights reloaded every unit), then between tile rows, within one cycle.
-        double Inner((double L, double W, double S, double SArray) f, (double L, double W, double S, double SArray) r) =>
+        double Inner(UnitCycles f, UnitCycles r) =>
             blocks > 1 ? (blocks - 2) * Pair(f, f, true) + Pair(r, f, true) : 0;
         double cycle = (hT - 1) * Inner(full.Tall, rest.Tall) + Inner(full.Last, rest.Last)
             + Math.Max(0, hT - 2) * Pair(first.Tall, rest.Tall, !weightsStay) + (hT > 1 ? Pair(first.Last, rest.Tall, !weightsStay) : 0);
@@ -250,8 +249,9 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
             // enables); when those are all the pixel's beats (a pixel of one beat, C = BEAT), a tile row's pixels
             // follow one another: one burst of cols pixels.
             double beats = TiledRunBeats(op.M, p.Rows, op.OutputPixelAlignment, beat), perPixel = beats / mT;
+            bool wholePixels = perPixel == Math.Floor(perPixel) && op.OutputRowStride == (long)perPixel * beat;
             outputs = (double)op.G * op.R * op.C * beats * beat * e;
-            outBurst = perPixel * beat * e * (op.OutputRowStride == beat * (long)Math.Round(perPixel) && perPixel == Math.Round(perPixel) ? cw : 1);
+            outBurst = perPixel * beat * e * (wholePixels ? cw : 1);
         }
         double wBurst = (double)op.N * op.KH * op.KW * e;
         if (!weightsStay && !op.WeightColumns)
@@ -276,6 +276,9 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         // No separate fill: the first unit's load is part of the loop (inside compute).
         return new OpCost(compute, memory, 0, inputs + weights + outputs);
     }
+
+    /// <summary>One unit's reader iterations: loading its patch (L) and weights (W), streaming it (S); and the array's (SArray, at least the adder latency per output row).</summary>
+    private readonly record struct UnitCycles(double L, double W, double S, double SArray);
 
     /// <summary>Registers of the n delay lines 0..n−1 of a skewed feed (line i holds i items).</summary>
     private static long Triangle(long n) => Math.Max(1, n * (n - 1) / 2);

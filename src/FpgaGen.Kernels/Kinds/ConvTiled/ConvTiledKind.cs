@@ -104,8 +104,7 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         (double L, double S, double SEngine, double Drain, double Write) Parts(long th, long tw, long nt)
         {
             long inH = (th - 1) * w.S + (w.KH - 1) * w.Dil + 1, inW = (tw - 1) * w.S + (w.KW - 1) * w.Dil + 1;
-            // The corner turn's iterations per segment: its lanes' two reads each, or the pixels it writes.
-            long turn = Math.Max(2L * Math.Min(p.Tn, w.N), Math.Min(beat, inW));
+            long turn = CornerTurnIterations(p.Tn, w.N, inW, beat);
             double load = w.RowMajorInput ? (inH * Ceil(inW, beat) + 1) * turn : inH * inW * Beats(dense, w.InputPixelAlignment, nt);
             double write = w.RowMajorOutput ? (th * Ceil(tw, beat) + 1) * turnOut : th * tw * p.Tm;
             return (load, taps * th * tw, taps * Math.Max(th * tw, lat), th * tw, write);

@@ -174,11 +174,7 @@ public static class VectorUnit
         var vectors = (double)MapCounts(m, vu)["vm_o"];
         if (m.WholeBeats) return vectors * EngineTiming.Ceil(vu, beat);
         if (m.YAddr.X != 1) return vectors * vu;
-        // Rows start at y_off plus multiples of the strides of the dimensions that have more than one index.
-        long rowAlign = 0;
-        if (m.Batch > 1) rowAlign = EngineTiming.Gcd(rowAlign, m.YAddr.B);
-        if (m.D0 > 1) rowAlign = EngineTiming.Gcd(rowAlign, m.YAddr.C);
-        if (m.D1 > 1) rowAlign = EngineTiming.Gcd(rowAlign, m.YAddr.Y);
+        long rowAlign = RowAlignment(m, m.YAddr);
         long full = m.D2 / vu, tail = m.D2 % vu, start = m.Y.Offset + m.YAddr.Off;
         var rows = (double)m.Batch * m.D0 * m.D1;
         var perRow = (full > 0 ? full * EngineTiming.MeanRunBeats(start, vu, full > 1 ? EngineTiming.Gcd(rowAlign, vu) : rowAlign, beat) : 0)
@@ -199,12 +195,18 @@ public static class VectorUnit
         var rows = (double)m.Batch * m.D0 * m.D1;
         if (rows == 1 && addr.X == 1) return ((double)m.D2 * bytes, MemoryTiming.StreamingBurstBytes);
         if (addr.X != 1) return (rows * m.D2 * bytes, bytes);
+        var rowBytes = EngineTiming.MeanRunBeats(start, m.D2, RowAlignment(m, addr), beat) * beat * bytes;
+        return (rows * rowBytes, rowBytes);
+    }
+
+    /// <summary>An operand's rows start at its offset plus multiples of the strides of the dimensions that have more than one index: their gcd.</summary>
+    private static long RowAlignment(MapStep m, Addressing addr)
+    {
         long align = 0;
         if (m.Batch > 1) align = EngineTiming.Gcd(align, addr.B);
         if (m.D0 > 1) align = EngineTiming.Gcd(align, addr.C);
         if (m.D1 > 1) align = EngineTiming.Gcd(align, addr.Y);
-        var rowBytes = EngineTiming.MeanRunBeats(start, m.D2, align, beat) * beat * bytes;
-        return (rows * rowBytes, rowBytes);
+        return align;
     }
 
     /// <summary>
@@ -222,19 +224,22 @@ public static class VectorUnit
     public static OpCost Cost(Step step, int vu, int bytes, double bytesPerCycle)
     {
         double compute, traffic;
+        double? memory = null; // pool and row steps stream their traffic; a map step's operands say what they move
         var beat = PlanBuilder.ElementsPerBeat(bytes);
         switch (step)
         {
             case MapStep m:
             {
-                compute = Math.Max(MapReadIterations(m, vu, beat), MapWriteIterations(m, vu, beat)) + EngineTiming.PipelineDepth;
+                compute = Math.Max(MapReadIterations(m, vu, beat), MapWriteIterations(m, vu, beat));
                 var operands = new List<(double Bytes, double Burst)>
                 {
                     MapOperand(m, m.AAddr, (m.A?.Offset ?? m.AParam?.ElementOffset ?? 0) + m.AAddr.Off, beat, bytes),
                     MapOperand(m, m.YAddr, m.Y.Offset + m.YAddr.Off, beat, bytes),
                 };
                 if (m.Binary) operands.Add(MapOperand(m, m.SAddr ?? m.AAddr, (m.S?.Offset ?? m.SParam?.ElementOffset ?? 0) + (m.SAddr ?? m.AAddr).Off, beat, bytes));
-                return new OpCost(compute, operands.Sum(o => MemoryTiming.Cycles(o.Bytes, o.Burst, bytesPerCycle)), 0, operands.Sum(o => o.Bytes));
+                traffic = operands.Sum(o => o.Bytes);
+                memory = operands.Sum(o => MemoryTiming.Cycles(o.Bytes, o.Burst, bytesPerCycle));
+                break;
             }
             case PoolStep p:
                 double jobs = p.Jobs, load = p.JobRows * (EngineTiming.Ceil(p.RowLength, beat) + 1.0);
@@ -255,6 +260,6 @@ public static class VectorUnit
                 throw new ArgumentException(step.GetType().Name);
         }
         compute += EngineTiming.PipelineDepth;
-        return new OpCost(compute, MemoryTiming.Cycles(traffic, MemoryTiming.StreamingBurstBytes, bytesPerCycle), 0, traffic);
+        return new OpCost(compute, memory ?? MemoryTiming.Cycles(traffic, MemoryTiming.StreamingBurstBytes, bytesPerCycle), 0, traffic);
     }
 }
