@@ -176,5 +176,7 @@ public static class EngineTiming
 
     public static long Gcd(long a, long b) => b == 0 ? Math.Abs(a) : Gcd(b, a % b);
 
+    public static long Lcm(long a, long b) => a / Gcd(a, b) * b;
+
     public static long Ceil(long a, long b) => (a + b - 1) / b;
 }

@@ -124,43 +124,52 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         long Rows(long blk) => Math.Min(p.Tm, m - blk * p.Tm);
         double cyclic = 0, engine = 0, writer = 0, stats = 0, aElements = 0, aBursts = 0, yElements = 0, yBursts = 0;
         bool yRowsAligned = op.OutputRowStride % beat == 0 && (p.Tn % beat == 0 || beat % p.Tn == 0);
-        for (long blk = 0; blk < blocks; blk++)
+        // One block's share of every sum, times the blocks it stands for: prev is the block streaming while it loads.
+        var o = op; // a copy the local function may capture (op is an in parameter)
+        void Add(long blk, long rows, long prev, double times)
         {
-            long rows = Rows(blk);
-            cyclic += Math.Max(Load(blk, rows), Stream(Rows((blk + blocks - 1) % blocks)));
-            engine += tiles * (double)Math.Max(rows, p.Tn);
-            if (op.Normalizes) stats += 2.0 * rows * kT;
-            bool aligned = op.OutputChannelStride % beat == 0 && (op.OutputBase + blk * p.Tm) % beat == 0;
+            cyclic += times * Math.Max(Load(blk, rows), Stream(prev));
+            engine += times * tiles * (double)Math.Max(rows, p.Tn);
+            if (o.Normalizes) stats += times * 2.0 * rows * kT;
+            bool aligned = o.OutputChannelStride % beat == 0 && (o.OutputBase + blk * p.Tm) % beat == 0;
             double store = outTurn ? (Ceil(rows, beat) + 1) * (aligned ? Math.Max(beat, p.Tn) : Math.Max(beat, 2L * p.Tn))
-                : rows * (op.OutputChannelStride == 1 ? oslots : 1);
-            writer += Ceil(op.M, p.Tn) * ((op.HasBias ? p.Tn : 0) + (op.Normalizes ? 2.0 * p.Tn : 0) + store);
+                : rows * (o.OutputChannelStride == 1 ? oslots : 1);
+            writer += times * Ceil(o.M, p.Tn) * ((o.HasBias ? p.Tn : 0) + (o.Normalizes ? 2.0 * p.Tn : 0) + store);
             // Stores as the writer issues them: a channel's beats of a segment (its run of at most BEAT rows) one burst;
             // a row's beats of a Tn tile one burst; else one element a request.
             if (outTurn)
                 for (long r0 = 0; r0 < rows; r0 += beat)
                 {
-                    yElements += op.M * CoveredBeats(Math.Min(beat, rows - r0), beat, aligned) * beat;
-                    yBursts += op.M;
+                    yElements += times * o.M * CoveredBeats(Math.Min(beat, rows - r0), beat, aligned) * beat;
+                    yBursts += times * o.M;
                 }
-            else if (op.OutputChannelStride == 1)
+            else if (o.OutputChannelStride == 1)
             {
-                yElements += rows * ((op.M / p.Tn) * CoveredBeats(p.Tn, beat, yRowsAligned) + (op.M % p.Tn > 0 ? CoveredBeats(op.M % p.Tn, beat, yRowsAligned) : 0)) * beat;
-                yBursts += rows * Ceil(op.M, p.Tn);
+                yElements += times * rows * ((o.M / p.Tn) * CoveredBeats(p.Tn, beat, yRowsAligned) + (o.M % p.Tn > 0 ? CoveredBeats(o.M % p.Tn, beat, yRowsAligned) : 0)) * beat;
+                yBursts += times * rows * Ceil(o.M, p.Tn);
             }
             else
             {
-                yElements += (double)rows * op.M;
-                yBursts += (double)rows * op.M;
+                yElements += times * rows * o.M;
+                yBursts += times * rows * o.M;
             }
             if (turn)
             {
                 // Lanes of real channels (not a stored run's zeros) and kernel rows fetch; rows in the padding are not counted.
-                aElements += (double)op.N * op.KH * turns![blk].Beats * beat;
-                aBursts += (double)op.N * op.KH * turns[blk].Bursts;
+                aElements += times * o.N * o.KH * turns![blk].Beats * beat;
+                aBursts += times * o.N * o.KH * turns[blk].Bursts;
             }
         }
-        // Parts run over all G·B blocks in one sequence: the first loads only, the last streams only.
+        // The first block streams the last one's rows (the parts wrap, corrected below); the last may be partial. The
+        // full blocks between differ only where their first pixel falls in an output row (the corner turn's segments)
+        // and in a beat (the output's alignment), so they repeat every `period` blocks: one of each class, counted.
         long last = blocks - 1;
+        Add(0, Rows(0), Rows(last), 1);
+        if (last > 0) Add(last, Rows(last), p.Tm, 1);
+        long period = Lcm(turn ? op.C / Gcd(p.Tm, op.C) : 1, outTurn ? beat / Gcd(p.Tm, beat) : 1);
+        for (long blk = 1; blk < last && blk <= period; blk++)
+            Add(blk, p.Tm, p.Tm, (last - 1 - blk) / period + 1);
+        // Parts run over all G·B blocks in one sequence: the first loads only, the last streams only.
         double reader = op.G * (cyclic + stats) - Math.Max(Load(0, Rows(0)), Stream(Rows(last))) + Math.Max(Load(0, Rows(0)), wwin) + Stream(Rows(last));
         double compute = Math.Max(Math.Max(reader, op.G * engine + p.Tn), op.G * writer) + PipelineDepth;
         var e = target.Bytes;
