@@ -81,7 +81,9 @@ public static class Explorer
                 lowered[(kernel.Lowering, precision, batch)] = net = Lowerer.Lower(network, kernel.Lowering, precision, batch);
             var estimator = new Estimator(kernel, net, new Target(options.Device, precision, units), calibration: options.Calibration.For(kernel.Id), layers: options.Layers);
             var exhaustive = kernel.Space.Size <= options.ExhaustiveLimit;
-            if (units > 1 && !Placeable(estimator))
+            // One unit whose buffers do not fit the device's banks: no design of this network can (a clear error,
+            // not one per design from inside the parallel search).
+            if (!Placeable(estimator, units == 1))
             {
                 progress?.Report((Interlocked.Add(ref done, exhaustive ? kernel.Space.Size : options.AnnealingBudget), total));
                 continue;
@@ -103,16 +105,17 @@ public static class Explorer
 
     /// <summary>
     /// Whether the compute units' buffers fit their share of the memory banks (a unit's weights and activations in a
-    /// quarter of a U250's banks, a third of a U280's pseudo channels): a unit count that does not is not searched.
+    /// quarter of a U250's banks, a third of a U280's pseudo channels): a unit count that does not is not searched; when
+    /// one unit does not (<paramref name="mustFit"/>) the device cannot hold the network, and the error says why.
     /// </summary>
-    private static bool Placeable(Estimator estimator)
+    private static bool Placeable(Estimator estimator, bool mustFit)
     {
         try
         {
             estimator.PeakBytesPerCycle(estimator.Kind.Space.Enumerate().First());
             return true;
         }
-        catch (InputException)
+        catch (InputException) when (!mustFit)
         {
             return false;
         }

@@ -16,6 +16,7 @@ public static class HostPlan
     public static string Header(AcceleratorDesign design, bool hlsTops, string platformHint)
     {
         var net = design.Lowered;
+        var placement = BankPlacement.Of(design.Plan, net, design.Planned.Target.Device);
         var sb = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         sb.Append(inv, $$"""
@@ -31,6 +32,7 @@ public static class HostPlan
             #define FG_QMAX {{Weights.WeightPacker.QMax(net.Weights.DataType)}}
             #define FG_ACTIVATION_BYTES {{Math.Max(1, net.ArenaElements) * net.Precision.Bytes()}}LL
             #define FG_WEIGHTS_BYTES {{net.Weights.TotalBytes}}LL
+            #define FG_WEIGHTS_ALLOC_BYTES {{placement.WeightsAllocationBytes}}LL
             #define FG_HEADER_OFFSET {{net.Weights.Header.Offset}}
             #define FG_INPUT_OFFSET {{net.Input.Offset}}LL
             #define FG_INPUT_COUNT {{net.Input.Elements * net.Batch}}

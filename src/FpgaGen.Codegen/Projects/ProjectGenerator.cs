@@ -126,6 +126,8 @@ public static class ProjectGenerator
         var slr = slrs?.Units.Where(u => u.Slr is not null).Select(u => $"{u.Instance}:SLR{u.Slr}").ToList() ?? [];
         var where = string.Join(", ", placement.Buffers.Select(b => $"{(b.Buffer == BufferKind.Weights ? "weights" : "activations")}"
             + $"{(d.Plan.ComputeUnits > 1 ? $" of unit {b.Unit + 1}" : "")} in {bank}[{b.Banks}]"));
+        if (placement.WeightsAllocationBytes > d.Lowered.Weights.TotalBytes)
+            where += $" (one memory group for the ports that receive both; the weights bound first, padded to {placement.WeightsAllocationBytes >> 20} MiB of whole pseudo channels, the activations after them)";
         return ($"the banks of the buffers it receives: {where}", sp, slr, CNames.CommentText(slrs?.Note(dev.Id) ?? ""));
     }
 

@@ -27,7 +27,12 @@ public sealed record PlacedPort(string Group, string Top, string Interface, IRea
 /// and a kernel port reaches only the banks `link.cfg` connects it to (AMD UG1393, "Mapping Kernel Ports to
 /// Memory"; XRT places a buffer in the bank of the argument it is first bound to). The weights go to bank 0, the
 /// activation arena to the next bank(s); when one port receives both (attention reads activations as its right-hand
-/// operand), a DDR design keeps both buffers in one bank and an HBM port is connected to the range spanning both.</para>
+/// operand), a DDR design keeps both buffers in one bank and an HBM design connects every port to one range spanning
+/// both: XRT allocates a buffer in the memory group of the argument it is first bound to and refuses it on an argument
+/// connected to another group (Xilinx/XRT#4224), so a buffer must see one group on all its ports. Within that group the
+/// host binds the weights first and allocates them padded to whole pseudo channels (<see cref="WeightsAllocationBytes"/>),
+/// so that the activations begin on a pseudo channel of their own (assumed: XRT's allocator places a group's buffers
+/// bottom-up in the order they are bound).</para>
 /// <para>Bandwidth: the reader streams the two buffers at once, so a design draws at most one bank's share of the
 /// peak per buffer in its own bank, never more than the device's total.</para>
 /// <para>Several compute units (<see cref="HardwarePlan.ComputeUnits"/>) each get an equal share of the banks, the
@@ -35,8 +40,10 @@ public sealed record PlacedPort(string Group, string Top, string Interface, IRea
 /// </summary>
 public sealed class BankPlacement
 {
-    private BankPlacement(bool explicitBanks, IReadOnlyList<PlacedBuffer> buffers, IReadOnlyList<PlacedPort> ports, double peakBytesPerSecond)
+    private BankPlacement(bool explicitBanks, IReadOnlyList<PlacedBuffer> buffers, IReadOnlyList<PlacedPort> ports, double peakBytesPerSecond,
+        long weightsAllocationBytes)
     {
+        WeightsAllocationBytes = weightsAllocationBytes;
         Explicit = explicitBanks;
         Buffers = buffers;
         Ports = ports;
@@ -47,6 +54,9 @@ public sealed class BankPlacement
     public bool Explicit { get; }
     public IReadOnlyList<PlacedBuffer> Buffers { get; }
     public IReadOnlyList<PlacedPort> Ports { get; }
+
+    /// <summary>Bytes the host allocates for each weights buffer: the blob, or on HBM with one shared range its whole pseudo channels.</summary>
+    public long WeightsAllocationBytes { get; }
 
     /// <summary>The external-memory bandwidth the placed buffers can deliver together (bytes/s, peak before burst efficiency).</summary>
     public double PeakBytesPerSecond { get; }
@@ -63,7 +73,7 @@ public sealed class BankPlacement
         if (!NeedsBanks(device))
         {
             var all = new BankRange(0, mem.Banks - 1);
-            return new(false, [new(BufferKind.Weights, weights, all), new(BufferKind.Activations, arena, all)], [], mem.GBps * 1e9);
+            return new(false, [new(BufferKind.Weights, weights, all), new(BufferKind.Activations, arena, all)], [], mem.GBps * 1e9, weights);
         }
 
         var uses = PortUses(plan, network);
@@ -76,6 +86,8 @@ public sealed class BankPlacement
         var buffers = new List<PlacedBuffer>();
         var ports = new List<PlacedPort>();
         BankRange w = new(0, 0), a = w;
+        var separate = false; // the two buffers in different banks
+        var allocation = weights;
         for (var u = 0; u < units; u++)
         {
             var first = u * share;
@@ -86,19 +98,31 @@ public sealed class BankPlacement
                 if (a.Last >= first + share)
                     throw new InputException($"device {device.Id}: the weights ({Mib(weights)}) and activations ({Mib(arena)}) need {a.Last - first + 1} of "
                         + (units > 1 ? $"the {share} {mem.Kind} pseudo channels of {Mib(pc)} each of its {units} compute units has" : $"its {mem.Banks} {mem.Kind} pseudo channels of {Mib(pc)}"));
+                // A port that receives both (the engine's right-hand operand: weights, or attention's K and V) must see one
+                // memory group: XRT allocates a buffer in the group of the argument it is first set on and refuses it on a
+                // port connected to another group (Xilinx/XRT#4224), so both buffers share the range, the weights padded to
+                // whole pseudo channels (see the summary).
+                separate = true;
+                if (mixed)
+                {
+                    allocation = (long)w.Count * pc;
+                    w = a = new BankRange(w.First, a.Last);
+                }
             }
             else if (hbm)
             {
                 // Capacity unknown (no external_memory.gib): connect every port to the unit's pseudo channels, as the platform's default.
                 w = a = new BankRange(first, first + share - 1);
+                separate = false;
             }
             else
             {
                 w = new BankRange(first, first);
                 a = mixed || share == 1 ? w : new BankRange(first + 1, first + 1);
+                separate = a != w;
                 var together = a == w ? weights + arena : Math.Max(weights, arena);
                 if (bank is { } b && together > b)
-                    throw new InputException($"device {device.Id}: {(a == w ? "the weights and activations together" : "a buffer")} ({Mib(together)}) exceed one {mem.Kind} bank ({Mib(b)}): a Vitis buffer lives in one bank");
+                    throw new InputException($"device {device.Id}: {(a == w ? "the weights and activations together" : weights >= arena ? "the weights" : "the activations")} ({Mib(together)}) exceed one {mem.Kind} bank ({Mib(b)}): a Vitis buffer lives in one bank");
             }
             buffers.Add(new(BufferKind.Weights, weights, w, u));
             buffers.Add(new(BufferKind.Activations, arena, a, u));
@@ -107,10 +131,9 @@ public sealed class BankPlacement
                 kv.Value.Buffers.Select(k => k == BufferKind.Weights ? wu : au).Aggregate((x, y) => x.Union(y)), u)));
         }
         // Buffers in separate banks stream concurrently; buffers sharing a bank share its bandwidth.
-        var separate = w.First != a.First;
         var perBank = mem.GBps * 1e9 / mem.Banks;
         var peak = Math.Min(mem.GBps * 1e9 / units, perBank * (separate ? 2 : 1));
-        return new(true, buffers, ports, peak);
+        return new(true, buffers, ports, peak, allocation);
     }
 
     /// <summary>For every (group, AXI master): the pointer arguments on it and the buffers the network's steps bind to them.</summary>

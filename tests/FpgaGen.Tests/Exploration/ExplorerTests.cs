@@ -131,4 +131,18 @@ public class ExplorerTests
         var result = Explorer.Run(ZooTests.Load("vit_b16"), options);
         Assert.Equal(result.Designs.Min(d => d.LatencyMs), result.Designs[0].LatencyMs);
     }
+
+    /// <summary>
+    /// A device whose memory cannot hold the network at all (8 MiB pseudo channels for ViT-B/16's 331 MiB of weights)
+    /// is one clear input error naming the sizes, not an aggregate of the same error from every design of the search.
+    /// </summary>
+    [Fact]
+    public void ANetworkTheDeviceMemoryCannotHoldIsOneClearError()
+    {
+        var u280 = Device("u280");
+        var small = u280 with { Memory = u280.Memory with { GiB = 0.25 } };
+        var options = new ExploreOptions { Device = small, Precisions = [FpgaGen.Precision.Fp32], Kernels = [KernelKinds.Get("gemm")] };
+        var e = Assert.Throws<InputException>(() => Explorer.Run(ZooTests.Load("vit_b16"), options));
+        Assert.Contains("pseudo channels of 8 MiB", e.Message);
+    }
 }

@@ -101,11 +101,11 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
             : taps * ((lastMt ? lastRows : p.Tm) * Beats(w.WeightChannelsInnermost, w.WeightRunAlignment, nt) + (lastMt ? p.Tm - lastRows : 0));
         // Per output tile of th×tw pixels: its channel tiles' load (L), weights (W), stream (S) and drain cycles.
         // The engine gives a tap's pixels at least the adder latency (idle iterations); the reader sends only the pixels.
-        (double L, double S, double SEngine, double Drain, double Write) Parts(long th, long tw, long nt)
+        (double L, double S, double SEngine, double Drain, double Write) Parts(long th, long tw, double pixelBeats)
         {
             long inH = (th - 1) * w.S + (w.KH - 1) * w.Dil + 1, inW = (tw - 1) * w.S + (w.KW - 1) * w.Dil + 1;
             long turn = CornerTurnIterations(p.Tn, w.N, inW, beat);
-            double load = w.RowMajorInput ? (inH * Ceil(inW, beat) + 1) * turn : inH * inW * Beats(dense, w.InputPixelAlignment, nt);
+            double load = w.RowMajorInput ? (inH * Ceil(inW, beat) + 1) * turn : inH * inW * pixelBeats;
             double write = w.RowMajorOutput ? (th * Ceil(tw, beat) + 1) * turnOut : th * tw * p.Tm;
             return (load, taps * th * tw, taps * Math.Max(th * tw, lat), th * tw, write);
         }
@@ -113,19 +113,27 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         long lastH = op.R - (rT - 1) * p.Tr, lastW = op.C - (cT - 1) * p.Tc;
         (long Count, long H, long W)[] shapes = [((rT - 1) * (cT - 1), rows, cols), (rT - 1, rows, lastW), (cT - 1, lastH, cols), (1, lastH, lastW)];
         var channelTiles = ChannelTileClasses(nT, p.Tn, beat);
+        // Per channel-tile class, what the tile shapes do not change: a pixel's beats and the weight iterations.
+        var pixelBeats = new double[channelTiles.Length];
+        var (wFull, wLast) = (new double[channelTiles.Length], new double[channelTiles.Length]);
+        for (var i = 0; i < channelTiles.Length; i++)
+        {
+            long nt = channelTiles[i].Nt;
+            (pixelBeats[i], wFull[i], wLast[i]) = (Beats(dense, w.InputPixelAlignment, nt), Weights(nt, false), Weights(nt, true));
+        }
         double reader = 0, engine = 0, writer = 0;
         foreach (var (count, th, tw) in shapes)
         {
             if (count == 0) continue;
             double n = (double)op.G * count;
-            foreach (var (nt, times) in channelTiles)
+            for (var i = 0; i < channelTiles.Length; i++)
             {
-                var (l, st, se, _, _) = Parts(th, tw, nt);
-                double wFull = Weights(nt, false), wLast = Weights(nt, true);
-                reader += n * times * ((mT - 1) * Math.Max(Math.Max(l, wFull), st) + Math.Max(Math.Max(l, wLast), st));
+                var times = channelTiles[i].Times;
+                var (l, st, se, _, _) = Parts(th, tw, pixelBeats[i]);
+                reader += n * times * ((mT - 1) * Math.Max(Math.Max(l, wFull[i]), st) + Math.Max(Math.Max(l, wLast[i]), st));
                 engine += n * times * mT * Math.Max(taps * p.Tm, se);
             }
-            var (_, _, _, drain, write) = Parts(th, tw, 0);
+            var (_, _, _, drain, write) = Parts(th, tw, pixelBeats[0]);
             engine += n * mT * drain;
             // Before its rows the writer loads the tile's Tm biases (and LayerNorm pairs), one an iteration
             // (common/body/tile_params).
@@ -133,9 +141,9 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         }
         // The one loop over all tiles starts with a load and ends with a stream: the first tile streams nothing
         // while it loads, the last loads nothing while it streams.
-        var (l0, s0, _, _, _) = Parts(rows, cols, 0);
-        double w0 = Weights(0, mT == 1);
-        var (_, sLast, seLast, _, _) = Parts(lastH, lastW, nT - 1);
+        var (l0, s0, _, _, _) = Parts(rows, cols, pixelBeats[0]);
+        double w0 = mT == 1 ? wLast[0] : wFull[0];
+        var (_, sLast, seLast, _, _) = Parts(lastH, lastW, pixelBeats[^1]);
         reader += Math.Max(l0, w0) - Math.Max(Math.Max(l0, w0), s0) + sLast;
         engine += taps * p.Tm - Math.Max(taps * p.Tm, seLast) + seLast;
         double compute = Math.Max(Math.Max(reader, engine), writer) + PipelineDepth;
@@ -160,8 +168,9 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
             double n = (double)op.G * count * mT;
             long inH = (th - 1) * op.S + (op.KH - 1) * op.Dil + 1, inW = (tw - 1) * op.S + (op.KW - 1) * op.Dil + 1;
             var inRow = Segments(-op.PadW, inW, op.IW, rowAlign, beat);
-            foreach (var (nt, times) in channelTiles)
+            for (var i = 0; i < channelTiles.Length; i++)
             {
+                var (nt, times) = channelTiles[i];
                 long cnt = Math.Min(p.Tn, op.N - nt * p.Tn);
                 if (op.RowMajorInput)
                 {
@@ -170,7 +179,7 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
                 }
                 else if (dense)
                 {
-                    inBeats += n * times * inH * inW * Beats(true, op.InputPixelAlignment, nt);
+                    inBeats += n * times * inH * inW * pixelBeats[i];
                     inBursts += n * times * (inH * inW == 1 ? 1.0 / nT : inH * inW);
                 }
                 else inElements += n * times * cnt * inH * inW;

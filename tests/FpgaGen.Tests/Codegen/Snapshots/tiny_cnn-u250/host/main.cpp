@@ -239,7 +239,9 @@ int main(int argc, char** argv)
         unit& cu = cus[u];
         cu.buffers[FG_BUF_ACTIVATIONS] = clCreateBuffer(context, CL_MEM_READ_WRITE, FG_ACTIVATION_BYTES, nullptr, &err);
         check(err, "clCreateBuffer(activations)");
-        cu.buffers[FG_BUF_WEIGHTS] = clCreateBuffer(context, CL_MEM_READ_ONLY, FG_WEIGHTS_BYTES, nullptr, &err);
+        /* FG_WEIGHTS_ALLOC_BYTES: the blob, or padded to whole HBM pseudo channels when one memory group holds both buffers
+           (the activations then start on a pseudo channel of their own; see the bindings below). */
+        cu.buffers[FG_BUF_WEIGHTS] = clCreateBuffer(context, CL_MEM_READ_ONLY, FG_WEIGHTS_ALLOC_BYTES, nullptr, &err);
         check(err, "clCreateBuffer(weights)");
         for (int i = 0; i < FG_NUM_KERNELS; i++) {
             const std::string name = units == 1 ? std::string(fg_kernel_names[i])
@@ -250,11 +252,13 @@ int main(int argc, char** argv)
             check(err, "clCreateCommandQueue");
         }
         /* XRT places a buffer in the memory bank of the kernel argument it is first bound to, and only if it is bound
-           before its first write (UG1393, "Memory Allocation"): bind every buffer argument once before writing. */
-        for (int l = 0; l < FG_NUM_LAUNCHES; l++)
-            for (int a = 0; a < fg_launches[l].nargs; a++)
-                if (fg_launches[l].args[a].buffer)
-                    check(clSetKernelArg(cu.kernels[fg_launches[l].kernel], a, sizeof(cl_mem), &cu.buffers[fg_launches[l].args[a].value]), "clSetKernelArg");
+           before its first write (UG1393, "Memory Allocation"): bind every buffer argument once before writing, the
+           weights' arguments first, so that in a memory group shared by both buffers the weights are allocated first. */
+        for (int pass = 0; pass < 2; pass++)
+            for (int l = 0; l < FG_NUM_LAUNCHES; l++)
+                for (int a = 0; a < fg_launches[l].nargs; a++)
+                    if (fg_launches[l].args[a].buffer && (fg_launches[l].args[a].value == FG_BUF_WEIGHTS) == (pass == 0))
+                        check(clSetKernelArg(cu.kernels[fg_launches[l].kernel], a, sizeof(cl_mem), &cu.buffers[fg_launches[l].args[a].value]), "clSetKernelArg");
         cl_command_queue io = cu.queues.begin()->second;
         check(clEnqueueWriteBuffer(io, cu.buffers[FG_BUF_WEIGHTS], CL_TRUE, 0, FG_WEIGHTS_BYTES, weights_host.data, 0, nullptr, nullptr), "writing weights");
         const std::vector<float> share(input.begin() + (size_t)u * FG_INPUT_COUNT, input.begin() + (size_t)(u + 1) * FG_INPUT_COUNT);
