@@ -70,6 +70,24 @@ public abstract class KernelKind(ParameterSpace space)
         return b.Registers("wtw", Elements.Data, columns ? runs * (EngineTiming.Ceil(outputs, b.BeatElements) + 1) * b.BeatElements : 1);
     }
 
+    /// <summary>
+    /// GATHER_X and GATHER_W: 1 when some step reads its input (its right-hand operand) one element a lane, the readers'
+    /// fallback for a layout with no contiguous run. Only then is that fallback compiled: a pipelined loop is scheduled
+    /// for every access in its body, taken or not (Vitis HLS, UG1399 "Pipelining Loops"; aoc builds a load unit for
+    /// each), so lanes' loads on one port would hold the reader at II = lanes for every step. No zoo network needs it.
+    /// </summary>
+    protected static void GatherDefines(PlanBuilder b, LoweredNetwork net, Func<MacStep, bool> gathersInput, Func<MacStep, bool> gathersWeights)
+    {
+        b.Define("GATHER_X", net.MacSteps.Any(gathersInput) ? 1 : 0, "1: a step reads its input one element a lane (no contiguous channel run)");
+        b.Define("GATHER_W", net.MacSteps.Any(gathersWeights) ? 1 : 0, "1: a step reads its weights one element a lane (neither rows nor columns)");
+    }
+
+    /// <summary>Input read neither through the corner turn (x_x == 1) nor as channel runs (x_c == 1): conv_tiled's and conv_systolic's readers.</summary>
+    protected static bool GathersMapInput(MacStep s) => s.XAddr.X != 1 && s.XAddr.C != 1;
+
+    /// <summary>Weights neither channels innermost (w_i == 1) nor runs of outputs (P·V's V): conv_tiled's and conv_systolic's readers.</summary>
+    protected static bool GathersMapWeights(MacStep s) => s.WAddr.Y != 1 && !MacWork.ColumnWeights(s);
+
     /// <summary>The largest kernel, stride and dilation as macros KMAX, SMAX, DMAX: what convolution buffers are sized for.</summary>
     protected static (long Kernel, long Stride, long Dilation) ConvolutionMacros(PlanBuilder b, LoweredNetwork net) =>
         (b.Define("KMAX", net.Extents.Kernel, "largest kernel"), b.Define("SMAX", net.Extents.Stride, "largest stride"),

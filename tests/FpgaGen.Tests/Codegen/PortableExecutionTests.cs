@@ -30,6 +30,7 @@ public class PortableExecutionTests(CodegenOpenClFixture fixture, ITestOutputHel
     [InlineData("tiny_lrn", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", "int8")]
     [InlineData("tiny_lrn", "conv_systolic", "rows=4,cols=4,simd=8,tile_h=2,vu=8", "int8")]
     [InlineData("tiny_map_out", "conv_systolic", "rows=4,cols=4,simd=4,tile_h=3,vu=8", "fp32")]
+    [InlineData("tiny_gather", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", "fp32")]
     [InlineData("tiny_vit", "gemm", "Tm=8,Tn=8,Tk=16,vu=8", "fp32")]
     [InlineData("tiny_vit", "ln_linear", "Tm=8,Tn=8,Tk=8,vu=8", "fp32")]
     [InlineData("tiny_vit", "ln_linear", "Tm=16,Tn=4,Tk=8,vu=8", "int8")]

@@ -67,6 +67,7 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
             "max over steps of ceil(min(CWB, words) / PQ) * ((tile_h - 1) * stride + (kh - 1) * dil + 1) * ((cols - 1) * stride + (kw - 1) * dil + 1)");
         var prep = b.Define("PREP", Ceil(cols, 2), "(cols + 1) / 2: replicas of the patch in pbuf, each read by two PE columns");
         var wtw = ColumnWeightWindow(b, net, simd, rows);
+        GatherDefines(b, net, GathersMapInput, GathersMapWeights);
         b.Define("RSLOTS", RunBeats(rows, b.BeatElements, true), "beats of a run of rows outputs whose runs start on beats");
         b.Define("WRBEATS", Ceil(rows, b.BeatElements) + 1, "beats an unaligned run of rows outputs covers at most");
         VectorUnit.Define(b, net, vu);

@@ -46,6 +46,7 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         b.Define("WVB", Ceil(tn, b.BeatElements) + 1, "(Tn + BEAT - 1) / BEAT + 1: beats a tap's run of Tn weights covers at most");
         b.Define("CTW", Math.Max(2L * tm, b.BeatElements), "max(2 * Tm, BEAT): the writer's corner-turn iterations per segment of BEAT pixels");
         var wtw = ColumnWeightWindow(b, net, tn, tm);
+        GatherDefines(b, net, GathersMapInput, GathersMapWeights);
         b.Define("MSLOTS", RunBeats(tm, b.BeatElements, true), "beats of a run of Tm outputs whose runs start on beats");
         b.Define("WMBEATS", Ceil(tm, b.BeatElements) + 1, "beats an unaligned run of Tm outputs covers at most");
         VectorUnit.Define(b, net, vu);

@@ -56,6 +56,10 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         b.Define("CTP", Math.Max(2L * tk, beat), "max(2 * Tk, BEAT): the reader's corner-turn iterations per group of a segment and Tk reduction elements");
         b.Define("CTW", Math.Max(2L * tn, beat), "max(2 * Tn, BEAT): the writer's corner-turn iterations per segment of BEAT rows");
         var wtw = ColumnWeightWindow(b, net, tk, tn);
+        // The reader's own layout tests (templates/gemm/body/read): dense rows, the NCHW corner turn, weight rows or columns.
+        GatherDefines(b, net,
+            x => !(x.Shape.KH * x.Shape.KW == 1 && x.XAddr.C == 1 && x.Shape.PadH == 0 && x.Shape.PadW == 0) && !(x.XAddr.X == 1 && x.Shape.Stride <= b.BeatElements),
+            x => !(x.Shape.ChannelRun > 0 || x.WAddr.Y == x.Shape.KH * x.Shape.KW) && !MacWork.ColumnWeights(x));
         VectorUnit.Define(b, net, vu);
         var ln = FusesLayerNorm;
         string[] read = ln ? ["gm_s", "gm_w", "gm_a"] : ["gm_w", "gm_a"];

@@ -24,6 +24,8 @@
 #define WVB 2 /* (Tn + BEAT - 1) / BEAT + 1: beats a tap_s run of Tn weights covers at most */
 #define CTW 64 /* max(2 * Tm, BEAT): the writer_s corner-turn iterations per segment of BEAT pixels */
 #define WCOL 0 /* 1: some step_s weights are runs of consecutive outputs (P.V_s V), read through the corner turn wtw */
+#define GATHER_X 0 /* 1: a step reads its input one element a lane (no contiguous channel run) */
+#define GATHER_W 0 /* 1: a step reads its weights one element a lane (neither rows nor columns) */
 #define MSLOTS 1 /* beats of a run of Tm outputs whose runs start on beats */
 #define WMBEATS 2 /* beats an unaligned run of Tm outputs covers at most */
 #define VU_BEATS 1 /* ceil(vu / BEAT): beats one vector spans */
@@ -182,7 +184,7 @@ __kernel void conv_tiled_read(
        of the register window twin, while the previous segment goes from the other half to ibuf as BEAT pixel vectors;
        ctp = max(2 min(Tn, n_in), min(BEAT, in_w)) iterations per segment (the lanes' reads or the pixels written,
        whichever is more: a first layer's 3 channels and a tile row narrower than a beat take fewer). Channel-contiguous rows (a product's, x_c == 1) are read as the
-       beats each pixel's Tn channels cover, one an iteration; anything else one load per lane. A tap's Tn weights
+       beats each pixel's Tn channels cover, one an iteration; anything else one load per lane (compiled only when a step needs it: GATHER_X, GATHER_W). A tap's Tn weights
        likewise take the beats their run covers, one an iteration. */
     const int tiles_r = (oh + Tr - 1) / Tr, tiles_c = (ow + Tc - 1) / Tc;
     const int mt_n = (m_out + Tm - 1) / Tm, nt_n = (n_in + Tn - 1) / Tn, taps = kh * kw;
@@ -253,7 +255,7 @@ __kernel void conv_tiled_read(
 #pragma unroll
                 for (int n = 0; n < Tn; n++) {
                     const int ci = c0 + n, e = base + n;
-                    ibuf[((lc * ITH + ly) * ITW + ls) * Tn + n] = !(ok && ci < n_in) ? (DTYPE)0 : dense ? xb[e / BEAT - first].v[e % BEAT]
+                    ibuf[((lc * ITH + ly) * ITW + ls) * Tn + n] = !(ok && ci < n_in) ? (DTYPE)0 : !GATHER_X || dense ? xb[e / BEAT - first].v[e % BEAT]
                         : x[xbase + ci * x_c + yy * x_y + xx * x_x];
                 }
                 if (++ls == in_w) { ls = 0; ly++; }
@@ -283,7 +285,7 @@ __kernel void conv_tiled_read(
                 for (int n = 0; n < Tn; n++) {
                     const int ci = c0 + n, e = wbase + n, rs = w_off + lb * w_b + lg * w_g + mt * Tm + ci * w_i;
                     wv.v[n] = !(mo < m_out && ci < n_in) ? (DTYPE)0 : wrun ? wb[e / BEAT - first].v[e % BEAT]
-                        : wcol ? wtw[(n * WMBEATS + (rs + wm) / BEAT - rs / BEAT) * BEAT + (rs + wm) % BEAT]
+                        : !GATHER_W || wcol ? wtw[(n * WMBEATS + (rs + wm) / BEAT - rs / BEAT) * BEAT + (rs + wm) % BEAT]
                         : w[w_off + lb * w_b + lg * w_g + mo * w_o + ci * w_i + wk * w_t];
                 }
                 CH_WRITE(ct_w, wv);

@@ -55,7 +55,7 @@ static void conv_tiled_read(
        of the register window twin, while the previous segment goes from the other half to ibuf as BEAT pixel vectors;
        ctp = max(2 min(Tn, n_in), min(BEAT, in_w)) iterations per segment (the lanes' reads or the pixels written,
        whichever is more: a first layer's 3 channels and a tile row narrower than a beat take fewer). Channel-contiguous rows (a product's, x_c == 1) are read as the
-       beats each pixel's Tn channels cover, one an iteration; anything else one load per lane. A tap's Tn weights
+       beats each pixel's Tn channels cover, one an iteration; anything else one load per lane (compiled only when a step needs it: GATHER_X, GATHER_W). A tap's Tn weights
        likewise take the beats their run covers, one an iteration. */
     const int tiles_r = (oh + Tr - 1) / Tr, tiles_c = (ow + Tc - 1) / Tc;
     const int mt_n = (m_out + Tm - 1) / Tm, nt_n = (n_in + Tn - 1) / Tn, taps = kh * kw;
@@ -127,7 +127,7 @@ static void conv_tiled_read(
                 for (int n = 0; n < Tn; n++) {
 #pragma HLS UNROLL
                     const int ci = c0 + n, e = base + n;
-                    ibuf[((lc * ITH + ly) * ITW + ls) * Tn + n] = !(ok && ci < n_in) ? (DTYPE)0 : dense ? xb[e / BEAT - first].v[e % BEAT]
+                    ibuf[((lc * ITH + ly) * ITW + ls) * Tn + n] = !(ok && ci < n_in) ? (DTYPE)0 : !GATHER_X || dense ? xb[e / BEAT - first].v[e % BEAT]
                         : x[xbase + ci * x_c + yy * x_y + xx * x_x];
                 }
                 if (++ls == in_w) { ls = 0; ly++; }
@@ -157,7 +157,7 @@ static void conv_tiled_read(
 #pragma HLS UNROLL
                     const int ci = c0 + n, e = wbase + n, rs = w_off + lb * w_b + lg * w_g + mt * Tm + ci * w_i;
                     wv.v[n] = !(mo < m_out && ci < n_in) ? (DTYPE)0 : wrun ? wb[e / BEAT - first].v[e % BEAT]
-                        : wcol ? wtw[(n * WMBEATS + (rs + wm) / BEAT - rs / BEAT) * BEAT + (rs + wm) % BEAT]
+                        : !GATHER_W || wcol ? wtw[(n * WMBEATS + (rs + wm) / BEAT - rs / BEAT) * BEAT + (rs + wm) % BEAT]
                         : w[w_off + lb * w_b + lg * w_g + mo * w_o + ci * w_i + wk * w_t];
                 }
                 CH_WRITE(ct_w, wv);

@@ -17,6 +17,8 @@
 #define WVB 2 /* (Tn + BEAT - 1) / BEAT + 1: beats a tap_s run of Tn weights covers at most */
 #define CTW 64 /* max(2 * Tm, BEAT): the writer_s corner-turn iterations per segment of BEAT pixels */
 #define WCOL 0 /* 1: some step_s weights are runs of consecutive outputs (P.V_s V), read through the corner turn wtw */
+#define GATHER_X 0 /* 1: a step reads its input one element a lane (no contiguous channel run) */
+#define GATHER_W 0 /* 1: a step reads its weights one element a lane (neither rows nor columns) */
 #define MSLOTS 1 /* beats of a run of Tm outputs whose runs start on beats */
 #define WMBEATS 2 /* beats an unaligned run of Tm outputs covers at most */
 #define VU_BEATS 1 /* ceil(vu / BEAT): beats one vector spans */
