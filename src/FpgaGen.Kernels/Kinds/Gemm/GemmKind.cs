@@ -60,6 +60,8 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         GatherDefines(b, net,
             x => !(x.Shape.KH * x.Shape.KW == 1 && x.XAddr.C == 1 && x.Shape.PadH == 0 && x.Shape.PadW == 0) && !(x.XAddr.X == 1 && x.Shape.Stride <= b.BeatElements),
             x => !(x.Shape.ChannelRun > 0 || x.WAddr.Y == x.Shape.KH * x.Shape.KW) && !MacWork.ColumnWeights(x));
+        b.Define("SCATTER_Y", net.MacSteps.Any(x => x.YAddr.C != 1 && !(x.YAddr.X == 1 && x.YAddr.Y == x.Shape.OW)) ? 1 : 0,
+            "1: a step stores its outputs one element a lane (neither NCHW rows nor consecutive channels)");
         VectorUnit.Define(b, net, vu);
         var ln = FusesLayerNorm;
         string[] read = ln ? ["gm_s", "gm_w", "gm_a"] : ["gm_w", "gm_a"];
