@@ -117,7 +117,12 @@ public static class Lowerer
                     return;
                 case AdaptiveAvgPoolLayer ap:
                     var x = ap.InputShapes[0];
-                    LowerPool(ap, max: false, adaptive: true, MaxWindow(x[1], ap.OutH), MaxWindow(x[2], ap.OutW), 1, 0);
+                    // An adaptive pool whose output divides its input evenly, by one factor in both dimensions (every zoo
+                    // network's), is the regular average pool of kernel = stride = that factor: no divider per window.
+                    if (x[1] % ap.OutH == 0 && x[2] % ap.OutW == 0 && x[1] / ap.OutH == x[2] / ap.OutW)
+                        LowerPool(ap, max: false, adaptive: false, x[1] / ap.OutH, x[1] / ap.OutH, x[1] / ap.OutH, 0);
+                    else
+                        LowerPool(ap, max: false, adaptive: true, MaxWindow(x[1], ap.OutH), MaxWindow(x[2], ap.OutW), 1, 0);
                     return;
                 case LrnLayer lrn:
                     LowerLrn(lrn);

@@ -25,4 +25,5 @@
 #define VU_WIN 2 /* VU_BEATS + 1: beats a run reader keeps (a vector may straddle one more) */
 #define PKH 8 /* input rows of the tallest pooling window (channels of an LRN window) */
 #define PROWB 2 /* ceil(widest pooled row / BEAT) + 1: beats one input row spans */
+#define ADAPTIVE_POOL 0 /* 1: a pooling step has adaptive windows */
 #endif

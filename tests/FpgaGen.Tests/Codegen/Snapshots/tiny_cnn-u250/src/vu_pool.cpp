@@ -48,9 +48,9 @@ static void vu_pool_read(
     int b = 0, c = 0, oy = 0;   /* the output row being sent */
     for (int j = 0; j <= jobs; j++) {
         const int fillc = j & 1, sendc = 1 - fillc;
-        const int lys = adaptive ? ly * ih / oh : ly * stride - pad;
-        const int ys = adaptive ? oy * ih / oh : oy * stride - pad;
-        const int ye = adaptive ? ((oy + 1) * ih + oh - 1) / oh : FG_MIN(ys + kh, ih + pad);
+        const int lys = ADAPTIVE_POOL && adaptive ? ly * ih / oh : ly * stride - pad;
+        const int ys = ADAPTIVE_POOL && adaptive ? oy * ih / oh : oy * stride - pad;
+        const int ye = ADAPTIVE_POOL && adaptive ? ((oy + 1) * ih + oh - 1) / oh : FG_MIN(ys + kh, ih + pad);
         const int trips = FG_MAX(j < jobs ? fill : 0, j > 0 ? send : 0);
         int r = 0, k = 0;           /* load: row, beat */
         int oc = 0, wy = 0, wx = 0; /* send: output vector, window row and column (wy == kh: the divisors) */
@@ -73,8 +73,8 @@ static void vu_pool_read(
                 for (int l = 0; l < vu; l++) {
 #pragma HLS UNROLL
                     const int ox = hwc ? oc / cch : oc * vu + l, ch = hwc ? oc % cch * vu + l : c;
-                    const int xs = adaptive ? ox * iw / ow : ox * stride - pad;
-                    const int xe = adaptive ? ((ox + 1) * iw + ow - 1) / ow : FG_MIN(xs + kw, iw + pad);
+                    const int xs = ADAPTIVE_POOL && adaptive ? ox * iw / ow : ox * stride - pad;
+                    const int xe = ADAPTIVE_POOL && adaptive ? ((ox + 1) * iw + ow - 1) / ow : FG_MIN(xs + kw, iw + pad);
                     const int wr = wy < kh ? wy : kh / 2; /* the divisors' row: LRN's own channel */
                     const int cc = lrn ? ch - kh / 2 + wr : ch, lr = hwc && lrn ? 0 : wr; /* lbuf row */
                     const int yy = lrn ? oy : ys + wr, xx = lrn || wy == kh ? ox : xs + wx;

@@ -53,48 +53,11 @@ static int case_0()
     return fg::compare("maxpool1", y.data(), y_ref.data(), 4096, 1.0);
 }
 
-/* Case 1: step avgpool1 (avg, 8192 operations). */
+/* Case 1: step global_avgpool1 (avg, 2048 operations). */
 static int case_1()
 {
     fg::Args a;
     a.adaptive = 0;
-    a.batch = 1;
-    a.chans = 32;
-    a.f_off = 0;
-    a.hwc = 0;
-    a.ih = 16;
-    a.iw = 16;
-    a.kh = 2;
-    a.kw = 2;
-    a.mode = 1;
-    a.oh = 8;
-    a.ow = 8;
-    a.pad = 0;
-    a.stride = 2;
-    a.x_off = 0;
-    a.y_off = 0;
-    fg::Lcg rng(1235u);
-    std::vector<DTYPE> x(8192);
-    fill(x, rng, -8.0f, 8.0f, true);
-    std::vector<DTYPE> y(2048);
-    std::vector<float> fq(4);
-    fill(fq, rng, 0.5f, 1.5f, false);
-    fq[0] = 0.1f;
-    fq[1] = 0.1f;
-    fq[2] = 16.0f;
-    fq[3] = 1e-3f;
-    for (auto& e : y) e = (DTYPE)3;
-    std::vector<DTYPE> y_ref(y);
-    vu_pool_top(x.data(), fq.data(), fq.data(), y.data(), a.batch, a.chans, a.ih, a.iw, a.oh, a.ow, a.kh, a.kw, a.stride, a.pad, a.mode, a.adaptive, a.hwc, a.x_off, a.f_off, a.y_off);
-    fg::ref_pool(a, x.data(), fq.data(), fq.data(), y_ref.data());
-    return fg::compare("avgpool1", y.data(), y_ref.data(), 2048, 1.0);
-}
-
-/* Case 2: step global_avgpool1 (avg-adaptive, 2048 operations). */
-static int case_2()
-{
-    fg::Args a;
-    a.adaptive = 1;
     a.batch = 1;
     a.chans = 32;
     a.f_off = 0;
@@ -107,10 +70,10 @@ static int case_2()
     a.oh = 1;
     a.ow = 1;
     a.pad = 0;
-    a.stride = 1;
+    a.stride = 8;
     a.x_off = 0;
     a.y_off = 0;
-    fg::Lcg rng(1236u);
+    fg::Lcg rng(1235u);
     std::vector<DTYPE> x(2048);
     fill(x, rng, -8.0f, 8.0f, true);
     std::vector<DTYPE> y(64);
@@ -132,7 +95,6 @@ int main()
     int failures = 0;
     failures += case_0();
     failures += case_1();
-    failures += case_2();
-    std::printf("vu_pool_top: %d of 3 cases failed\n", failures);
+    std::printf("vu_pool_top: %d of 2 cases failed\n", failures);
     return failures == 0 ? 0 : 1;
 }
