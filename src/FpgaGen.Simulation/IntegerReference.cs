@@ -52,11 +52,12 @@ public sealed class IntegerReference
     private readonly byte[] blob;
     private readonly int[] arena;
     private readonly int qmin, qmax, dataBytes;
-    private readonly int tk, vu;
+    private readonly int tk, vu, acclat;
     private readonly int[] lastWriter;
 
-    /// <param name="parameters">The design's engine parameters: Tk (fused LayerNorm statistics) and vu (row lanes)
-    /// fix the float summation order; without them sums run sequentially (within the one-LSB allowance).</param>
+    /// <param name="parameters">The design's engine parameters: Tk (fused LayerNorm statistics) and vu (row lanes), with
+    /// the partials' interleaving (ACCLAT sets), fix the float summation order; without them sums run sequentially
+    /// (within the one-LSB allowance).</param>
     public IntegerReference(LoweredNetwork network, byte[] weightsBlob, IReadOnlyDictionary<string, int>? parameters = null)
     {
         (qmin, qmax) = network.Precision switch
@@ -71,6 +72,7 @@ public sealed class IntegerReference
         arena = new int[checked((int)network.ArenaElements)];
         tk = parameters?.GetValueOrDefault("Tk", 1) ?? 1;
         vu = parameters?.GetValueOrDefault("vu", 1) ?? 1;
+        acclat = parameters is null ? 1 : FpgaGen.Kernels.Kinds.EngineTiming.AccumulateLatency(network.Precision);
         var writers = new Dictionary<string, int>();
         for (var i = 0; i < network.Steps.Count; i++) writers[network.Steps[i].Output.Name] = i;
         lastWriter = network.Steps.Select(s => writers[s.Output.Name]).ToArray();
@@ -269,15 +271,16 @@ public sealed class IntegerReference
     {
         var red = row.Length;
         var ktN = (red + tk - 1) / tk;
-        var part = new float[tk];
+        // Tk lanes' partials in ACCLAT interleaved sets: reduction tile kt updates set kt mod ACCLAT.
+        var part = new float[acclat * tk];
         for (var kt = 0; kt < ktN; kt++)
             for (var kk = 0; kk < tk; kk++)
             {
                 var k = kt * tk + kk;
-                part[kk] += k < red ? row[k] : 0;
+                part[kt % acclat * tk + kk] += k < red ? row[k] : 0;
             }
         var total = 0.0f;
-        for (var kk = 0; kk < tk; kk++) total += part[kk];
+        for (var q = 0; q < part.Length; q++) total += part[q];
         var mean = total / red;
         Array.Clear(part);
         for (var kt = 0; kt < ktN; kt++)
@@ -285,10 +288,10 @@ public sealed class IntegerReference
             {
                 var k = kt * tk + kk;
                 var d = (k < red ? row[k] : 0) - mean;
-                part[kk] += k < red ? d * d : 0.0f;
+                part[kt % acclat * tk + kk] += k < red ? d * d : 0.0f;
             }
         var sq = 0.0f;
-        for (var kk = 0; kk < tk; kk++) sq += part[kk];
+        for (var q = 0; q < part.Length; q++) sq += part[q];
         return (mean, 1.0f / MathF.Sqrt(sq / red + eps));
     }
 
@@ -384,14 +387,16 @@ public sealed class IntegerReference
         var len = s.Len;
         var chunks = (len + vu - 1) / vu;
         var rowbuf = new float[chunks * vu];
-        var part = new float[vu];
+        // vu lanes' partials in ACCLAT interleaved sets: element k goes to set (k / vu) mod ACCLAT, lane k mod vu.
+        var part = new float[acclat * vu];
+        int Slot(int k) => k / vu % acclat * vu + k % vu;
         for (long r = 0; r < s.Rows; r++)
         {
             for (var k = 0; k < rowbuf.Length; k++) rowbuf[k] = k < len ? arena[xOff + r * len + k] * sx : 0.0f;
             Array.Fill(part, softmax ? NegBig : 0.0f);
-            for (var k = 0; k < len; k++) part[k % vu] = softmax ? Max(part[k % vu], rowbuf[k]) : part[k % vu] + rowbuf[k];
+            for (var k = 0; k < len; k++) part[Slot(k)] = softmax ? Max(part[Slot(k)], rowbuf[k]) : part[Slot(k)] + rowbuf[k];
             var center = softmax ? NegBig : 0.0f;
-            for (var l = 0; l < vu; l++) center = softmax ? Max(center, part[l]) : center + part[l];
+            for (var q = 0; q < part.Length; q++) center = softmax ? Max(center, part[q]) : center + part[q];
             if (!softmax) center /= len;
             Array.Clear(part);
             for (var k = 0; k < rowbuf.Length; k++)
@@ -399,10 +404,10 @@ public sealed class IntegerReference
                 var d = rowbuf[k] - center;
                 var e = softmax ? MathF.Exp(d) : d * d;
                 if (softmax) rowbuf[k] = e;
-                if (k < len) part[k % vu] += e;
+                if (k < len) part[Slot(k)] += e;
             }
             var total = 0.0f;
-            for (var l = 0; l < vu; l++) total += part[l];
+            for (var q = 0; q < part.Length; q++) total += part[q];
             var factor = softmax ? 1.0f / total : 1.0f / MathF.Sqrt(total / len + eps);
             for (var k = 0; k < len; k++)
             {

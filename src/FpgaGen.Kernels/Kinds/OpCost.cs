@@ -112,14 +112,16 @@ public static class EngineTiming
     public const int PipelineDepth = 30;
 
     /// <summary>
-    /// Cycles between two updates of the same accumulator that the adder needs (the estimate and the schedule check
-    /// use this one figure): 1 for integers (a single-cycle adder); 4 for float and half accumulation (both accumulate
-    /// in float). Source for AMD: Vitis HLS schedules an fp32 add on a loop-carried path with II = 4 at distance 1
-    /// (UG1448, the HLS 200-880 example). For Intel aoc we assume the same 4-cycle fp32 adder; aoc's single-cycle
-    /// accumulator (Arria 10, Programming Guide 5.12) applies only to a scalar register accumulator initialised to 0,
-    /// not to one kept in on-chip memory as these kernels do. A loop that revisits an accumulator sooner stalls.
+    /// Iterations between two updates of the same accumulator (the estimate, the templates' idle iterations and
+    /// dependence pragmas, and the schedule check use this one figure). The accumulators live in on-chip RAM, so the
+    /// loop-carried path is the RAM read (1 cycle: Vitis HLS binds BRAM with read latency 1, UG1399 "bind_storage"),
+    /// the add, and the write: 2 for integers (a single-cycle adder), 5 for float and half accumulation (both
+    /// accumulate in float; Vitis HLS schedules an fp32 add on a loop-carried path with II = 4 at distance 1, UG1448's
+    /// HLS 200-880 example). For Intel aoc we assume the same; aoc's single-cycle accumulator (Arria 10, Programming
+    /// Guide 5.12) applies only to a scalar register accumulator initialised to 0, not to one kept in on-chip memory
+    /// as these kernels do. A loop that revisits an accumulator sooner stalls.
     /// </summary>
-    public static int AccumulateLatency(Precision p) => p.IsFixedPoint() ? 1 : 4;
+    public static int AccumulateLatency(Precision p) => p.IsFixedPoint() ? 2 : 5;
 
     /// <summary>
     /// Iterations a reader's corner turn takes per segment of BEAT pixels (templates conv_tiled and conv_systolic,

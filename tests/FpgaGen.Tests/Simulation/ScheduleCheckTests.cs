@@ -163,10 +163,11 @@ public class ScheduleCheckTests(OpenClFixture cl)
     }
 
     [OpenClTheory]
-    [InlineData(1, DependenceLatency.Float, 4.0)] // an FC layer: the same accumulator every iteration
-    [InlineData(2, DependenceLatency.Float, 2.0)]
-    [InlineData(4, DependenceLatency.Float, 1.0)] // interleaved partial sums as deep as the adder latency
-    [InlineData(1, DependenceLatency.Integer, 1.0)]
+    [InlineData(1, DependenceLatency.Float, 5.0)] // an FC layer: the same accumulator every iteration
+    [InlineData(2, DependenceLatency.Float, 3.0)] // an II is whole cycles: ceil(5 / 2)
+    [InlineData(5, DependenceLatency.Float, 1.0)] // interleaved partial sums as deep as the adder latency
+    [InlineData(1, DependenceLatency.Integer, 2.0)] // an integer accumulator in RAM: its read, then the add
+    [InlineData(2, DependenceLatency.Integer, 1.0)]
     public void AnAccumulatorUpdatedBeforeTheAdderLatencyPassedRaisesTheIi(int distance, int latency, double ii)
     {
         var (probes, source) = Kernel("accumulate", $"FG_DEP(acc, i % {distance});\nacc[i % {distance}] += GM(x, i);");

@@ -76,9 +76,12 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         var engine = new GroupPlan(Id, Id + "_top",
         [
             MacReader(b, Id, "gemm/body/read", ln ? [new("fr", Elements.Float)] : [], ln ? ["norm", "f_off"] : [], read,
+            [
                 b.Ram("abuf", Elements.Data, tk, tm * ktmax, copies: 2), b.Registers("twin", Elements.Data, 2L * tk * 2 * beat),
-                b.Registers("toff", Elements.Int, 2L * tk), b.Registers("txs", Elements.Int, 2L * tk),
-                wtw),
+                b.Registers("toff", Elements.Int, 2L * tk), b.Registers("txs", Elements.Int, 2L * tk), wtw,
+                // The fused LayerNorm's statistics: ACCLAT interleaved sets of Tk partials (the float adder's latency).
+                .. ln ? [b.Registers("lnpart", Elements.Float, (long)EngineTiming.AccumulateLatency(target.Precision) * tk)] : Array.Empty<BufferPlan>(),
+            ]),
             MacCompute(b, Id, "gemm/body/compute", ["gm_w", "gm_a"], ["gm_o"],
                 b.Registers("wreg", Elements.Data, 2L * tk * tn), b.Ram("acc", Elements.Accumulator, tn, tm)),
             MacWriter(b, Id, "gemm/body/write", ln ? ["gm_s", "gm_o"] : ["gm_o"],

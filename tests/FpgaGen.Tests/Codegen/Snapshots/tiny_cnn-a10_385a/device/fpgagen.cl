@@ -15,7 +15,7 @@
 #define Tc 7 /* parameter */
 #define vu 8 /* parameter */
 #define BEAT 64 /* elements of the data type in one 512-bit external-memory beat (one request) */
-#define ACCLAT 1 /* iterations before an accumulator may be updated again (the adder_s latency) */
+#define ACCLAT 2 /* iterations before an accumulator may be updated again (the adder_s latency) */
 #define KMAX 3 /* largest kernel */
 #define SMAX 1 /* largest stride */
 #define DMAX 1 /* largest dilation */
@@ -376,6 +376,7 @@ __kernel void conv_tiled_compute(
     int th = FG_MIN(Tr, oh), tw = FG_MIN(Tc, ow), sth = 0, stw = 0, snt = 0; /* its size; the streamed tile's (k - 1) */
     int k = 0, it = 0, iters = weights_n, work = weights_n;
     int wm = 0, wk = 0, kk = 0, r = 0, c = 0, pp = 0;
+#pragma ivdep safelen(2) array(acc)
     while (k <= ntiles) {
         const int wc = k & 1, uc = 1 - wc, ld = k < ntiles, st = k > 0;
         if (ld && it < weights_n) {

@@ -253,6 +253,7 @@ static void conv_tiled_compute(
     int wm = 0, wk = 0, kk = 0, r = 0, c = 0, pp = 0;
     while (k <= ntiles) {
 #pragma HLS PIPELINE II=1 style=frp
+#pragma HLS DEPENDENCE variable=acc type=inter direction=RAW dependent=true distance=2
         const int wc = k & 1, uc = 1 - wc, ld = k < ntiles, st = k > 0;
         if (ld && it < weights_n) {
             const ct_vec wv = CH_READ(ct_w);
