@@ -76,11 +76,16 @@ public abstract class KernelKind(ParameterSpace space)
     /// for every access in its body, taken or not (Vitis HLS, UG1399 "Pipelining Loops"; aoc builds a load unit for
     /// each), so lanes' loads on one port would hold the reader at II = lanes for every step. No zoo network needs it.
     /// </summary>
-    protected static void GatherDefines(PlanBuilder b, LoweredNetwork net, Func<MacStep, bool> gathersInput, Func<MacStep, bool> gathersWeights)
+    protected void GatherDefines(PlanBuilder b, LoweredNetwork net, Func<MacStep, bool> gathersInput, Func<MacStep, bool> gathersWeights)
     {
-        b.Define("GATHER_X", net.MacSteps.Any(gathersInput) ? 1 : 0, "1: a step reads its input one element a lane (no contiguous channel run)");
-        b.Define("GATHER_W", net.MacSteps.Any(gathersWeights) ? 1 : 0, "1: a step reads its weights one element a lane (neither rows nor columns)");
+        // Once per network, kind and beat (gemm's corner turn depends on it): plans are built for every design evaluated.
+        var (x, w) = Gathers.GetOrCreateValue(net).GetOrAdd($"{Id}/{b.BeatElements}", _ => (net.MacSteps.Any(gathersInput), net.MacSteps.Any(gathersWeights)));
+        b.Define("GATHER_X", x ? 1 : 0, "1: a step reads its input one element a lane (no contiguous channel run)");
+        b.Define("GATHER_W", w ? 1 : 0, "1: a step reads its weights one element a lane (neither rows nor columns)");
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<LoweredNetwork,
+        System.Collections.Concurrent.ConcurrentDictionary<string, (bool Input, bool Weights)>> Gathers = new();
 
     /// <summary>Input read neither through the corner turn (x_x == 1) nor as channel runs (x_c == 1): conv_tiled's and conv_systolic's readers.</summary>
     protected static bool GathersMapInput(MacStep s) => s.XAddr.X != 1 && s.XAddr.C != 1;

@@ -76,7 +76,11 @@ public sealed class NetworkExtents
         // apart; on H×W×C maps the lanes are consecutive channels).
         PoolStride = Max(pools.Select(p => p.Lrn || p.ChannelsInnermost ? 1 : p.Adaptive ? (p.IW + p.OW - 1) / p.OW : p.Stride));
         Requantizes = net.Precision.IsFixedPoint() && net.Steps.Any(s => s is MapStep { Op: MapOp.Requantize });
+        AdaptivePools = pools.Any(p => p.Adaptive);
     }
+
+    /// <summary>A pooling step has adaptive windows (dividers per lane in vu_pool).</summary>
+    public bool AdaptivePools { get; }
 
     public int Kernel { get; }
     public int Stride { get; }

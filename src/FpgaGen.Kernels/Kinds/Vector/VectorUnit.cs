@@ -60,7 +60,7 @@ public static class VectorUnit
             b.Define("PKH", net.Extents.PoolRows, "input rows of the tallest pooling window (channels of an LRN window)");
             b.Define("PROWB", PoolRowBeats(b, net.Extents.PoolWidth), "ceil(widest pooled row / BEAT) + 1: beats one input row spans");
             // Adaptive windows need dividers per lane (floor(i * W / OW)): compiled only when a step has them.
-            b.Define("ADAPTIVE_POOL", net.Steps.OfType<PoolStep>().Any(p => p.Adaptive) ? 1 : 0, "1: a pooling step has adaptive windows");
+            b.Define("ADAPTIVE_POOL", net.Extents.AdaptivePools ? 1 : 0, "1: a pooling step has adaptive windows");
         }
         if (net.Extents.Requantizes)
             b.Define("VU_REQUANT", 1, "a requantize step: the map writer converts as ONNX's QuantizeLinear (float32 division, half to even)");
