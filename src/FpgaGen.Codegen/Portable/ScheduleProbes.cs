@@ -104,7 +104,10 @@ public sealed class ScheduleProbes
         s.Append("#define GMB(p, b) (*(FG_MEM(FG_PORT_##p, &((__global const fg_beat*)(p))[b], sizeof(fg_beat)), &((__global const fg_beat*)(p))[b]))\n");
         s.Append("#define GMB_PUT(p, b, val) (FG_MEM(FG_PORT_##p, &((__global fg_beat*)(p))[b], sizeof(fg_beat)), ((__global fg_beat*)(p))[b] = (val))\n");
         s.Append("#define GMB_PUT_PART(p, b, val, lo, hi) (FG_MEM(FG_PORT_##p, &((__global fg_beat*)(p))[b], sizeof(fg_beat)), fg_beat_put_part(p, b, val, lo, hi))\n");
-        s.Append("#define FG_DEP(buf, i) fg_dep(fg_sched + fg_cur * FG_SCHED_STRIDE, buf##_last, (i))\n");
+        // A dependence is within one run of a loop: FG_DEP_BEGIN (before the loop) starts a new epoch at its next update,
+        // so the last updates of an earlier run (a pipeline that has drained) are not counted.
+        s.Append("#define FG_DEP_BEGIN(buf) (buf##_epoch = ~0UL)\n");
+        s.Append("#define FG_DEP(buf, i) fg_dep(fg_sched + fg_cur * FG_SCHED_STRIDE, buf##_last, (i), &buf##_epoch)\n");
         s.Append($"#define FG_BANK_COL {BankColumn}\n");
         s.Append("#define RAM(b, i) (*(fg_bank(fg_sched + fg_cur * FG_SCHED_STRIDE, b##_bank, b##_nbank, b##_bid, fg_cur, (i)), &(b)[i]))\n");
         s.Append("""
@@ -129,11 +132,13 @@ public sealed class ScheduleProbes
                 if (n > row[FG_BANK_COL]) { row[FG_BANK_COL] = n; row[FG_BANK_COL + 1] = (ulong)bid; }
             }
 
-            /* Smallest distance (in trips of the current loop) between two updates of one accumulator address. */
-            void fg_dep(__global ulong* restrict row, __global ulong* restrict last, int i)
+            /* Smallest distance (in trips of the current loop) between two updates of one accumulator address in one run of
+               the loop (updates before the epoch, the run's first trip, belong to an earlier run). */
+            void fg_dep(__global ulong* restrict row, __global ulong* restrict last, int i, ulong* epoch)
             {
                 const ulong t = row[0], prev = last[i];
-                if (prev != 0 && t > prev && (row[FG_SCHED_STRIDE - 1] == 0 || t - prev < row[FG_SCHED_STRIDE - 1])) row[FG_SCHED_STRIDE - 1] = t - prev;
+                if (*epoch == ~0UL) *epoch = t;
+                if (prev != 0 && prev >= *epoch && t > prev && (row[FG_SCHED_STRIDE - 1] == 0 || t - prev < row[FG_SCHED_STRIDE - 1])) row[FG_SCHED_STRIDE - 1] = t - prev;
                 last[i] = t;
             }
 
@@ -157,6 +162,7 @@ public sealed class ScheduleProbes
             s.Append($"    __global ulong* restrict {buffer}_bank = (__global ulong*)(fg_scratch + {bankOffset});\n");
             var id = bufferIds.GetValueOrDefault(buffer, -1);
             s.Append($"    const int {buffer}_nbank = {(id < 0 ? 0 : banks)}, {buffer}_bid = {Math.Max(0, id)};\n");
+            s.Append($"    ulong {buffer}_epoch = 0;\n");
         }
         return s.ToString().TrimEnd('\n');
     }

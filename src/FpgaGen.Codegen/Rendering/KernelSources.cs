@@ -52,6 +52,7 @@ public static class KernelSources
         {
             ["pipeline"] = new Func<Scriban.TemplateContext, string>(c => probes.MarkLoop(lib.Location(c))),
             ["dep"] = new Func<string, string, string>((buffer, index) => $"FG_DEP({buffer}, {index});"),
+            ["dep_loop"] = new Func<string, long, string>((buffer, _) => $"FG_DEP_BEGIN({buffer});"),
             ["probe_begin"] = new Func<string, string>(k => probes.BeginKernel(stages[k], b => layout.ShadowOffsets[(k, b)])),
             ["probe_end"] = new Func<string, string>(k => probes.EndKernel(stages[k].Ports.Select(p => p.Name))),
         };

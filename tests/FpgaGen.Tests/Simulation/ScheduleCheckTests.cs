@@ -177,6 +177,43 @@ public class ScheduleCheckTests(OpenClFixture cl)
         if (ii > 1) Assert.Equal($"accumulator updated again after {distance} iteration(s), the adder needs {latency}", loop.Limit);
     }
 
+    /// <summary>
+    /// Sixteen runs of a 4-trip loop, each updating accumulators 0-3 once: within a run no accumulator is updated twice,
+    /// and a run starts after the one before has drained, so with FG_DEP_BEGIN before the loop (the templates' dep_loop)
+    /// the loop is at II = 1; without it the runs' updates 4 trips apart would read as a dependence below the float
+    /// adder's 5.
+    /// </summary>
+    [OpenClTheory]
+    [InlineData(true, 1.0)]
+    [InlineData(false, 2.0)]
+    public void ADependenceIsWithinOneRunOfALoop(bool epochs, double ii)
+    {
+        var probes = new ScheduleProbes(["gmem0", "gmem2"], ["ch"], ["acc", "ram"]);
+        var begin = probes.BeginKernel("runs", [("x", "gmem0"), ("y", "gmem2")], [("acc", 0, 0, 1024), ("ram", 1024, 8, 1536)]);
+        var text = $$"""
+            __kernel void runs(__global const float* restrict x, __global float* restrict y, __global float* restrict ch_fifo,
+                __global uchar* restrict fg_scratch, __global ulong* restrict fg_sched)
+            {
+            {{begin}}
+                float acc[8];
+                for (int j = 0; j < 8; j++) acc[j] = 0.0f;
+                for (int r = 0; r < {{Trips / 4}}; r++) {
+                    {{(epochs ? "FG_DEP_BEGIN(acc);" : "")}}
+                    for (int i = 0; i < 4; i++) {
+                        {{probes.MarkLoop("runs/loop")}}
+                        FG_DEP(acc, i);
+                        acc[i] += GM(x, r * 4 + i);
+                    }
+                }
+                GM(y, 0) = acc[0];
+            {{probes.EndKernel(["x", "y"])}}
+            }
+
+            """;
+        var loop = Assert.Single(Run(probes, Program(probes, text), "runs", DependenceLatency.Float, out _));
+        Assert.Equal(ii, loop.Ii);
+    }
+
     [OpenClFact]
     public void AStreamReadTwicePerIterationIsIiTwo()
     {
