@@ -72,7 +72,7 @@ public sealed class IntegerReference
         arena = new int[checked((int)network.ArenaElements)];
         tk = parameters?.GetValueOrDefault("Tk", 1) ?? 1;
         vu = parameters?.GetValueOrDefault("vu", 1) ?? 1;
-        acclat = parameters is null ? 1 : FpgaGen.Kernels.Kinds.EngineTiming.AccumulateLatency(network.Precision);
+        acclat = parameters is null ? 1 : FpgaGen.Kernels.Kinds.EngineTiming.AccumulateLatency(Precision.Fp32); // float sums
         var writers = new Dictionary<string, int>();
         for (var i = 0; i < network.Steps.Count; i++) writers[network.Steps[i].Output.Name] = i;
         lastWriter = network.Steps.Select(s => writers[s.Output.Name]).ToArray();
@@ -271,7 +271,7 @@ public sealed class IntegerReference
     {
         var red = row.Length;
         var ktN = (red + tk - 1) / tk;
-        // Tk lanes' partials in ACCLAT interleaved sets: reduction tile kt updates set kt mod ACCLAT.
+        // Tk lanes' partials in FACCLAT interleaved sets: reduction tile kt updates set kt mod ACCLAT.
         var part = new float[acclat * tk];
         for (var kt = 0; kt < ktN; kt++)
             for (var kk = 0; kk < tk; kk++)
@@ -387,7 +387,7 @@ public sealed class IntegerReference
         var len = s.Len;
         var chunks = (len + vu - 1) / vu;
         var rowbuf = new float[chunks * vu];
-        // vu lanes' partials in ACCLAT interleaved sets: element k goes to set (k / vu) mod ACCLAT, lane k mod vu.
+        // vu lanes' partials in FACCLAT interleaved sets: element k goes to set (k / vu) mod ACCLAT, lane k mod vu.
         var part = new float[acclat * vu];
         int Slot(int k) => k / vu % acclat * vu + k % vu;
         for (long r = 0; r < s.Rows; r++)

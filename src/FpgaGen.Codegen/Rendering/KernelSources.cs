@@ -99,6 +99,7 @@ public static class KernelSources
             ["portable"] = flavor == Flavor.Portable,
             ["fused_ln"] = g.Streams.Any(s => s.Name == "gm_s"),
             ["acclat"] = d.Plan.Define("ACCLAT"),
+            ["facclat"] = d.Plan.Define("FACCLAT"),
             ["structs"] = structs.Length == 0 ? TemplateLibrary.DropLine : structs,
             ["channels"] = g.Streams.Select(s => new Dictionary<string, object> { ["name"] = s.Name, ["type"] = s.Item, ["depth"] = s.Depth }).ToList(),
             ["kernels"] = g.Stages.Select(k => new Dictionary<string, object>

@@ -55,6 +55,8 @@ public abstract class KernelKind(ParameterSpace space)
         foreach (var (name, value) in config.AsDictionary()) b.Define(name, value, "parameter");
         b.Define("BEAT", b.BeatElements, $"elements of the data type in one {PlanBuilder.BeatBits}-bit external-memory beat (one request)");
         b.Define("ACCLAT", EngineTiming.AccumulateLatency(target.Precision), "iterations before an accumulator may be updated again (the adder's latency)");
+        // The vector unit's row reductions and a fused LayerNorm's statistics add in float whatever the data type.
+        b.Define("FACCLAT", EngineTiming.AccumulateLatency(Precision.Fp32), "ACCLAT of a float sum (row reductions, LayerNorm statistics)");
         return b;
     }
 

@@ -79,8 +79,8 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
             [
                 b.Ram("abuf", Elements.Data, tk, tm * ktmax, copies: 2), b.Registers("twin", Elements.Data, 2L * tk * 2 * beat),
                 b.Registers("toff", Elements.Int, 2L * tk), b.Registers("txs", Elements.Int, 2L * tk), wtw,
-                // The fused LayerNorm's statistics: ACCLAT interleaved sets of Tk partials (the float adder's latency).
-                .. ln ? [b.Registers("lnpart", Elements.Float, (long)EngineTiming.AccumulateLatency(target.Precision) * tk)] : Array.Empty<BufferPlan>(),
+                // The fused LayerNorm's statistics: FACCLAT interleaved sets of Tk partials (the float adder's latency).
+                .. ln ? [b.Registers("lnpart", Elements.Float, (long)EngineTiming.AccumulateLatency(Precision.Fp32) * tk)] : Array.Empty<BufferPlan>(),
             ]),
             MacCompute(b, Id, "gemm/body/compute", ["gm_w", "gm_a"], ["gm_o"],
                 b.Registers("wreg", Elements.Data, 2L * tk * tn), b.Ram("acc", Elements.Accumulator, tn, tm)),

@@ -128,14 +128,14 @@ public static class VectorUnit
 
     /// <summary>
     /// The datapath holds one row in rowbuf (vu banks of floats) for its passes over it, and its reductions' partials in
-    /// part: ACCLAT interleaved sets of vu, so a partial is updated again only ACCLAT iterations later (the float adder's
+    /// part: FACCLAT interleaved sets of vu, so a partial is updated again only FACCLAT iterations later (the float adder's
     /// latency, <see cref="EngineTiming.AccumulateLatency"/>); the writer LayerNorm's gamma and beta in gbuf.
     /// </summary>
     private static GroupPlan RowGroup(PlanBuilder b, int vu, long rowMax) => new(Row, Row + "_top",
     [
         Stage(b, "vu_row_read", "vector/body/row_read", () => [new("x", Elements.Data), new("fr", Elements.Float), .. Ints("nrows", "len", "x_off", "f_off")], [], ["vr_x"]),
         Stage(b, "vu_row_compute", "vector/body/row_compute", () => [new("fc", Elements.Float), .. Ints("nrows", "len", "op", "f_off")], ["vr_x"], ["vr_o"],
-            b.Ram("rowbuf", Elements.Float, vu, rowMax / vu), b.Registers("part", Elements.Float, (long)EngineTiming.AccumulateLatency(b.Target.Precision) * vu)),
+            b.Ram("rowbuf", Elements.Float, vu, rowMax / vu), b.Registers("part", Elements.Float, (long)EngineTiming.AccumulateLatency(Precision.Fp32) * vu)),
         Stage(b, "vu_row_write", "vector/body/row_write", () => [new("fq", Elements.Float), new("y", Elements.Data, Writes: true),
             .. Ints("nrows", "len", "op", "y_off", "f_off", "g_off")], ["vr_o"], [], b.Ram("gbuf", Elements.Float, vu, 2 * rowMax / vu)),
     ], [Vec(b, "vr_x", "vu_row_read", "vu_row_compute", vu), Vec(b, "vr_o", "vu_row_compute", "vu_row_write", vu)]) { TemplateDir = "vector" };

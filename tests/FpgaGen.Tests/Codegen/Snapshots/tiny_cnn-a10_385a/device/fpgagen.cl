@@ -16,6 +16,7 @@
 #define vu 8 /* parameter */
 #define BEAT 64 /* elements of the data type in one 512-bit external-memory beat (one request) */
 #define ACCLAT 2 /* iterations before an accumulator may be updated again (the adder_s latency) */
+#define FACCLAT 5 /* ACCLAT of a float sum (row reductions, LayerNorm statistics) */
 #define KMAX 3 /* largest kernel */
 #define SMAX 1 /* largest stride */
 #define DMAX 1 /* largest dilation */
@@ -286,7 +287,7 @@ __kernel void conv_tiled_read(
                 for (int n = 0; n < Tn; n++) {
                     const int ci = c0 + n, e = wbase + n, rs = w_off + lb * w_b + lg * w_g + mt * Tm + ci * w_i;
                     wv.v[n] = !(mo < m_out && ci < n_in) ? (DTYPE)0 : wrun ? wb[e / BEAT - first].v[e % BEAT]
-                        : !GATHER_W || wcol ? wtw[(n * WMBEATS + (rs + wm) / BEAT - rs / BEAT) * BEAT + (rs + wm) % BEAT]
+                        : (wcol | !GATHER_W) ? wtw[(n * WMBEATS + (rs + wm) / BEAT - rs / BEAT) * BEAT + (rs + wm) % BEAT]
                         : w[w_off + lb * w_b + lg * w_g + mo * w_o + ci * w_i + wk * w_t];
                 }
                 CH_WRITE(ct_w, wv);

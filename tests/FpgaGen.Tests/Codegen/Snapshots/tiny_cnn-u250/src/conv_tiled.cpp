@@ -157,7 +157,7 @@ static void conv_tiled_read(
 #pragma HLS UNROLL
                     const int ci = c0 + n, e = wbase + n, rs = w_off + lb * w_b + lg * w_g + mt * Tm + ci * w_i;
                     wv.v[n] = !(mo < m_out && ci < n_in) ? (DTYPE)0 : wrun ? wb[e / BEAT - first].v[e % BEAT]
-                        : !GATHER_W || wcol ? wtw[(n * WMBEATS + (rs + wm) / BEAT - rs / BEAT) * BEAT + (rs + wm) % BEAT]
+                        : (wcol | !GATHER_W) ? wtw[(n * WMBEATS + (rs + wm) / BEAT - rs / BEAT) * BEAT + (rs + wm) % BEAT]
                         : w[w_off + lb * w_b + lg * w_g + mo * w_o + ci * w_i + wk * w_t];
                 }
                 CH_WRITE(ct_w, wv);

@@ -9,6 +9,7 @@
 #define vu 8 /* parameter */
 #define BEAT 64 /* elements of the data type in one 512-bit external-memory beat (one request) */
 #define ACCLAT 2 /* iterations before an accumulator may be updated again (the adder_s latency) */
+#define FACCLAT 5 /* ACCLAT of a float sum (row reductions, LayerNorm statistics) */
 #define KMAX 3 /* largest kernel */
 #define SMAX 1 /* largest stride */
 #define DMAX 1 /* largest dilation */
