@@ -130,8 +130,11 @@ public sealed class Estimator
     /// <summary>Samples per run: each compute unit's (the lowered network's batch) times the units.</summary>
     public int Batch => Network.Batch * Target.ComputeUnits;
 
-    /// <summary>MACs per cycle the whole device holds at this data type.</summary>
-    public double DeviceMacs => Target.Device.Dsp.Count / Target.DspPerMac;
+    /// <summary>
+    /// MACs per cycle the whole device holds at this data type, counted in the plan's engine lanes (a lane of an engine
+    /// whose columns pair on one multiplier is half a multiplier: the device holds twice as many).
+    /// </summary>
+    public double DeviceMacs(HardwarePlan plan) => Target.Device.Dsp.Count / (Target.DspPerMac * plan.Compute[0].MacsPerLane);
 
     private (HardwarePlan Plan, ResourceUse Resources, double Freq, double BytesPerCycle) Prepare(KernelConfig config)
     {
@@ -174,7 +177,7 @@ public sealed class Estimator
             if (cost.MemoryBound) memoryBound++; else computeBound++;
         }
         return new DesignEstimate(Kind.Id, config, Target.Precision, Batch, freq, cycles, Network.Network.Macs * Batch, plan.Compute[0].Lanes * plan.ComputeUnits,
-            resources, computeBound, memoryBound, plan, DeviceMacs) { LayerTypes = Layers?.Types, UnitsFit = UnitsFit(plan) };
+            resources, computeBound, memoryBound, plan, DeviceMacs(plan)) { LayerTypes = Layers?.Types, UnitsFit = UnitsFit(plan) };
     }
 
     private OpCost MacCost(HardwarePlan plan, int i, double bpc) => Kind.Cost(plan, macs[i], Target, bpc);
@@ -184,7 +187,7 @@ public sealed class Estimator
         plan.ComputeUnits == 1 || SlrPlacement.Of(plan, Target, placement ?? BankPlacement.Of(plan, Network, Target.Device))!.UnitsFit;
 
     /// <summary>Share of the engine's lanes the device holds (below 1 only for an engine over the DSP budget).</summary>
-    private double Capacity(HardwarePlan plan) => DesignEstimate.CapacityOf(DeviceMacs / plan.ComputeUnits, plan.Compute[0].Lanes);
+    private double Capacity(HardwarePlan plan) => DesignEstimate.CapacityOf(DeviceMacs(plan) / plan.ComputeUnits, plan.Compute[0].Lanes);
 
     /// <summary>Every step also pays its launch, host synchronisation and first-burst latency, which no overlap hides.</summary>
     private static OpCost Fixed(OpCost cost, double freqMhz) => cost with { Fill = cost.Fill + MemoryTiming.StepCycles(freqMhz) };

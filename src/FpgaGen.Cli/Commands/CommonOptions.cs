@@ -67,7 +67,11 @@ internal static class CommonOptions
     /// </summary>
     public static string? MixedFiguresNote(FpgaGen.Estimation.LayerPrecisions? types) => types is { Mixed: true } t
         ? $"note: the {t.Describe()} figures are those of the engine `generate` builds: one {t.Widest.Id()} datapath runs every layer and "
-          + $"stores every tensor at {t.Widest.Id()} (a DSP's mode is fixed when the design is built, so narrower layers pack no more MACs)"
+          + $"stores every tensor at {t.Widest.Id()}; "
+          + (t.Widest == global::FpgaGen.Precision.Int16 && t.Types.Contains(global::FpgaGen.Precision.Int8)
+              ? "where a DSP makes two int8 products for one int16 product (DSP48E2), gemm and ln_linear pair their columns on one multiplier, "
+                + "so a quantized model's int8 layers run two MACs per multiplier and the others one; the other kinds run every layer at the int16 rate"
+              : "a DSP's mode is fixed when the design is built, so narrower layers pack no more MACs")
         : null;
 
     /// <summary>Where the compute units go on a device with SLRs, and the note that says what a user should know of it.</summary>

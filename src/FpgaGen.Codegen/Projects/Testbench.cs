@@ -40,7 +40,7 @@ public static class Testbench
     {
         // Attention's products differ in how they read their operand: K by rows (QK^T), V by columns (PV).
         MacStep m => string.Join("-", m.WTensor is not null ? (m.WAddr.C == 1 ? "operand-by-column" : "operand-by-row") : m.Shape.KH * m.Shape.KW > 1 ? "conv" : "linear",
-            m.Shape.Groups > 1 && m.WTensor is null ? "grouped" : "", m.Normalizes ? "norm" : "", m.Activation.ToString(), m.Bias is null ? "" : "bias"),
+            m.Shape.Groups > 1 && m.WTensor is null ? "grouped" : "", m.Normalizes ? "norm" : "", m.Narrow ? "narrow" : "", m.Activation.ToString(), m.Bias is null ? "" : "bias"),
         MapStep m => m.Op.ToString(),
         PoolStep p => p.Lrn ? "lrn" : (p.Max ? "max" : "avg") + (p.Adaptive ? "-adaptive" : ""),
         RowStep r => r.LayerNorm ? "layernorm" : "softmax",
@@ -92,7 +92,9 @@ public static class Testbench
     {
         var fixedPoint = design.Lowered.Precision.IsFixedPoint();
         var args = step.Args.ToDictionary(kv => kv.Key, kv => kv.Value);
-        var (lo, hi) = fixedPoint ? (design.Lowered.Precision == Precision.Int8 ? (-8f, 8f) : (-200f, 200f)) : (-1f, 1f);
+        // A narrow step's operands are int8 values whatever the design's type (MacStep.Narrow).
+        bool int8 = design.Lowered.Precision == Precision.Int8 || args.GetValueOrDefault("narrow") == 1;
+        var (lo, hi) = fixedPoint ? (int8 ? (-8f, 8f) : (-200f, 200f)) : (-1f, 1f);
         string data = F(lo, hi, fixedPoint);
         var arrays = new List<Array>();
         var fparams = new List<string>();

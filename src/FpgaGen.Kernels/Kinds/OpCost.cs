@@ -22,6 +22,7 @@ public readonly struct MacWork
         G = (long)s.Batch * s.Groups;
         (M, N, R, C, IH, IW, KH, KW, S) = (s.MOut, s.NIn, s.OH, s.OW, s.IH, s.IW, s.KH, s.KW, s.Stride);
         Normalizes = step.Normalizes;
+        Narrow = step.Narrow;
         Dil = s.Dil;
         PadW = s.PadW;
         // Every input row of a map starts on a multiple of this many elements (tensors start on 64-element boundaries).
@@ -57,6 +58,8 @@ public readonly struct MacWork
     public int KW { get; }
     public int S { get; }
     public bool Normalizes { get; }
+    /// <summary>Both operands are int8 values (<see cref="MacStep.Narrow"/>).</summary>
+    public bool Narrow { get; }
     public int Dil { get; }
     public int PadW { get; }
     /// <summary>Elements every NCHW input row's start is a multiple of (for the beats a corner-turn segment covers).</summary>

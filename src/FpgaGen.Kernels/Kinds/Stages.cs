@@ -75,7 +75,10 @@ public static class Stages
             [], writes, buffers);
 
     public static StagePlan MacCompute(PlanBuilder b, string group, string body, string[] reads, string[] writes, params BufferPlan[] buffers) =>
-        Stage(b, group + "_compute", body, () => Ints(MacShape), reads, writes, buffers);
+        MacCompute(b, group, body, [], reads, writes, buffers);
+
+    public static StagePlan MacCompute(PlanBuilder b, string group, string body, string[] extraInts, string[] reads, string[] writes, params BufferPlan[] buffers) =>
+        Stage(b, group + "_compute", body, () => [.. Ints(MacShape), .. Ints(extraInts)], reads, writes, buffers);
 
     public static StagePlan MacWriter(PlanBuilder b, string group, string body, string[] reads, params BufferPlan[] buffers) =>
         Stage(b, group + "_write", body,

@@ -297,8 +297,18 @@ public static class Lowerer
                 default:
                     throw new InvalidOperationException(layer.Kind);
             }
+            step.Narrow = NarrowOperands(layer);
             steps.Add(step);
         }
+
+        /// <summary>
+        /// Whether a MAC layer's operands are int8 values: every tensor of an int8 design is; in a wider fixed-point
+        /// design, a quantized model's int8 layer (QuantizedStorage makes a layer int16 when a tensor it reads or
+        /// writes needs more than 8 bits; its weights are the model's int8 values). Layers of a design-file precision
+        /// alone are quantized at the design's type, so they are not.
+        /// </summary>
+        private bool NarrowOperands(Layer layer) =>
+            precision == Precision.Int8 || (precision.IsFixedPoint() && layer.Precision == Precision.Int8 && layer.Quantization is not null);
 
         /// <summary>
         /// A linear layer on row-major rows × k input, rows × n output. The batch is folded into the rows (samples are
@@ -332,6 +342,7 @@ public static class Lowerer
             var proj = Linear($"{a.Name}/qkv", WithFolded(layers, stored), x, qkv, t, d, 3 * d, FusedActivation.None, ln, 0);
             WeightsPlanner.Attach(proj, $"{a.Name}.in_proj_weight", [3 * d, d], a.Bias ? $"{a.Name}.in_proj_bias" : null, null, ln?.Name, stored?.Name,
                 a.Bias || stored is not null);
+            proj.Narrow = NarrowOperands(a);
             steps.Add(proj);
 
             long seq = (long)t * 3 * d;
@@ -340,6 +351,7 @@ public static class Lowerer
                 qkv, new Addressing(d, seq, hd, 3L * d, 1, 0),
                 scores, new Addressing(0, (long)h * t * t, (long)t * t, 1, 0, t), FusedActivation.None, false);
             WeightsPlanner.Attach(qk, null, null, null, null, null, null, false);
+            qk.Narrow = precision == Precision.Int8; // scores and probabilities are the design's type
             steps.Add(qk);
 
             var softmax = new RowStep($"{a.Name}/softmax", layers, false, (long)batch * h * t, t, 1 / Math.Sqrt(hd), scores, probs);
@@ -350,10 +362,12 @@ public static class Lowerer
                 qkv, new Addressing(2L * d, seq, hd, 1, 3L * d, 0),
                 context, new Addressing(0, (long)t * d, hd, 1, 0, d), FusedActivation.None, false);
             WeightsPlanner.Attach(av, null, null, null, null, null, null, false);
+            av.Narrow = precision == Precision.Int8;
             steps.Add(av);
 
             var output = Linear($"{a.Name}", layers, context, y, t, d, d, FusedActivation.None, null, 0);
             WeightsPlanner.Attach(output, $"{a.Name}.out_proj.weight", [d, d], a.Bias ? $"{a.Name}.out_proj.bias" : null, null, null, null, a.Bias);
+            output.Narrow = precision == Precision.Int8; // it reads the context, at the design's type
             steps.Add(output);
         }
 

@@ -87,6 +87,12 @@ public sealed class MacStep(string name, IReadOnlyList<string> layers, MacShape 
     /// <summary>LayerNorm of the input folded in (ln_linear): the engine normalizes each reduction row on the fly.</summary>
     public bool Normalizes { get; } = normalizes;
 
+    /// <summary>
+    /// Both operands hold int8 values whatever the design's data type (an int8 design, or a quantized model's int8
+    /// layer on an int16 datapath): an engine with paired lanes then makes two products per multiplier (WP486).
+    /// </summary>
+    public bool Narrow { get; internal set; }
+
     /// <summary>Static weights (the base of <see cref="WAddr"/>) and bias in the blob; null for activation operands / no bias.</summary>
     public Weights.WeightSection? Weight { get; internal set; }
     public Weights.WeightSection? Bias { get; internal set; }
@@ -128,6 +134,7 @@ public sealed class MacStep(string name, IReadOnlyList<string> layers, MacShape 
                 ["q_off"] = Record.Ints.ElementOffset,
                 ["f_off"] = Record.Floats.ElementOffset,
                 ["ln_off"] = LayerNormVectors?.ElementOffset ?? 0,
+                ["narrow"] = Narrow ? 1 : 0,
             };
         }
     }

@@ -14,6 +14,9 @@
 #include <hls_stream.h>
 #include <hls_math.h>
 #include <hls_half.h>
+#include <ap_int.h>
+/* One DSP48E2 multiplier, 27 x 18 bits (UG579): the operand widths say so to the tool. */
+#define FG_PAIR_MUL(a, w) ((long long)((ap_int<18>)(a) * (ap_int<27>)(w)))
 #define FG_EXP(v) hls::exp(v)
 #define FG_ERF(v) hls::erf(v)
 #define FG_SQRT(v) hls::sqrt(v)
@@ -61,6 +64,7 @@ typedef _Float16 half;
 #define FG_SQRT(v) std::sqrt(v)
 #define FG_FLOOR(v) std::floor(v)
 #define FG_RINT(v) std::rint(v)
+#define FG_PAIR_MUL(a, w) ((long long)(a) * (long long)(w))
 #endif
 
 #define FG_MIN(a, b) ((a) < (b) ? (a) : (b))

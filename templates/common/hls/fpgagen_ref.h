@@ -19,7 +19,7 @@ struct Args {
     int x_off = 0, x_b = 0, x_g = 0, x_c = 0, x_y = 0, x_x = 0;
     int w_off = 0, w_b = 0, w_g = 0, w_o = 0, w_i = 0, w_t = 0;
     int y_off = 0, y_b = 0, y_g = 0, y_c = 0, y_y = 0, y_x = 0;
-    int b_off = -1, act = 0, norm = 0, q_off = 0, f_off = 0, ln_off = 0;
+    int b_off = -1, act = 0, norm = 0, q_off = 0, f_off = 0, ln_off = 0, narrow = 0;
     int d0 = 1, d1 = 1, d2 = 1, op = 0;
     int a_off = 0, a_b = 0, a_0 = 0, a_1 = 0, a_2 = 0, s_off = 0, s_b = 0, s_0 = 0, s_1 = 0, s_2 = 0, y_0 = 0, y_1 = 0, y_2 = 0, y_whole = 0;
     int chans = 1, pad = 0, mode = 0, adaptive = 0, hwc = 0;

@@ -40,6 +40,38 @@ public class ScheduleCliTests
     }
 
     [Theory]
+    // qdq_int8 is int16 with one int8 layer (conv2): on the U250 the gemm engine pairs its columns on one multiplier,
+    // conv2 takes one iteration a row and the int16 layers two, in the code as in the estimate.
+    [InlineData("qdq_int8", "u250", "gemm", null, 2)]
+    // An int8 ViT: every step makes two products a multiplier, attention's products included.
+    [InlineData("tiny_vit", "u280", "ln_linear", "int8", 1)]
+    public void PairedColumnsReachTheirEstimate(string model, string device, string kind, string? precision, int pairs)
+    {
+        using var dir = new TempDir();
+        var path = model == "tiny_vit" ? Path.Combine(DataPaths.Root, "tests", "FpgaGen.Tests", "Codegen", "Networks", "tiny_vit.yaml")
+            : FpgaGen.Tests.Onnx.OnnxFixtures.PathOf(model);
+        string[] type = precision is null ? [] : ["--precision", precision];
+        Assert.Equal(0, CliRunner.Run(["explore", path, "--device", device, "--kernel", kind, "--out", dir.Path, .. type]).Code);
+        var designs = Path.Combine(dir.Path, "designs.json");
+        // The explorer's best pairs its columns as expected (its plan, from estimate).
+        var best = JsonDocument.Parse(File.ReadAllText(designs)).RootElement.GetProperty("designs")[0];
+        var set = string.Join(",", best.GetProperty("params").EnumerateObject().Select(p => $"{p.Name}={p.Value.GetInt32()}"));
+        var estimate = CliRunner.Run(["estimate", path, "--device", device, "--kernel", kind, "--set", set, "--format", "json", .. type]);
+        Assert.True(estimate.Code == 0, estimate.Err);
+        Assert.Equal(pairs, JsonDocument.Parse(estimate.Out).RootElement.GetProperty("plan").GetProperty("defines").EnumerateArray()
+            .Single(d => d.GetProperty("name").GetString() == "PAIRS").GetProperty("value").GetInt32());
+        var r = CliRunner.Run("simulate", path, "--device", device, "--design", designs, "--rank", "1", "--schedule", "--format", "json");
+        Assert.True(r.Code == 0, r.Out + r.Err);
+        var s = JsonDocument.Parse(r.Out).RootElement.GetProperty("schedule");
+        Assert.Empty(s.GetProperty("problems").EnumerateArray());
+        foreach (var step in s.GetProperty("steps").EnumerateArray())
+        {
+            Assert.InRange(step.GetProperty("cycles").GetDouble() / step.GetProperty("estimated_cycles").GetDouble(), 0.85, 1.15);
+            Assert.All(step.GetProperty("loops").EnumerateArray(), l => Assert.Equal(1.0, l.GetProperty("ii").GetDouble()));
+        }
+    }
+
+    [Theory]
     [InlineData("gemm")]
     [InlineData("conv_tiled")]
     [InlineData("conv_systolic")]

@@ -18,8 +18,28 @@ public class HlsSimulationTests
     [InlineData("tiny_vit", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", "fp16")]
     [InlineData("tiny_vit", "ln_linear", "Tm=8,Tn=8,Tk=8,vu=8", "int8")]
     [InlineData("tiny_vit", "ln_linear", "Tm=16,Tn=4,Tk=8,vu=16", "fp32")]
-    public void TestbenchesPass(string network, string kernel, string parameters, string precision) =>
-        RunTestbenches(CodegenSupport.Design(network, kernel, parameters, precision, batch: 2));
+    // DSP48E2 cards: int8 designs pair the gemm engines' columns, two products a multiplier (PAIRS = 1).
+    [InlineData("tiny_vit", "ln_linear", "Tm=8,Tn=8,Tk=8,vu=8", "int8", "u280")]
+    [InlineData("tiny_mix", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", "int8", "u250")]
+    public void TestbenchesPass(string network, string kernel, string parameters, string precision, string? device = null) =>
+        RunTestbenches(CodegenSupport.Design(network, kernel, parameters, precision, batch: 2, device));
+
+    /// <summary>
+    /// An int16 design with a quantized model's int8 layer on a DSP48E2 card (PAIRS = 2): the testbench runs the int8
+    /// layer (two products a multiplier, int8 operands) and the int16 ones (two iterations a row) as cases of their own.
+    /// </summary>
+    [Fact]
+    public void PairedColumnsTestbenchRunsNarrowAndFullWidthSteps()
+    {
+        var import = FpgaGen.Onnx.OnnxImporter.Import(Path.Combine(DataPaths.Root, "tests", "fixtures", "onnx", "qdq_int8.onnx"));
+        var design = FpgaGen.Codegen.AcceleratorDesign.Create(import.Network, "gemm", CodegenSupport.Params("Tm=8,Tn=8,Tk=8,vu=8"),
+            Precision.Int16, 1, FpgaGen.Hardware.DeviceCatalog.Default.Get("u250"));
+        Assert.Equal(2, design.Plan.Define("PAIRS"));
+        var cases = Testbench.Cases(design, "gemm").OfType<FpgaGen.Kernels.Lowering.MacStep>().ToList();
+        Assert.Contains(cases, m => m.Narrow);
+        Assert.Contains(cases, m => !m.Narrow);
+        RunTestbenches(design);
+    }
 
     /// <summary>A quantized model's requantization between layers (qlinear_ops.onnx): the map writer's VU_REQUANT path.</summary>
     [Theory]

@@ -36,10 +36,14 @@ public class PortableExecutionTests(CodegenOpenClFixture fixture, ITestOutputHel
     [InlineData("tiny_vit", "ln_linear", "Tm=16,Tn=4,Tk=8,vu=8", "int8")]
     [InlineData("tiny_vit", "conv_tiled", "Tm=16,Tn=4,Tr=7,Tc=7,vu=8", "fp32")]
     [InlineData("tiny_vit", "conv_systolic", "rows=4,cols=4,simd=2,tile_h=2,vu=8", "int16")]
-    public void NetworkMatchesTheReferenceTensorByTensor(string network, string kernel, string parameters, string precision)
+    // A DSP48E2 card: int8 gemm engines pair their columns, two products a multiplier (attention's products too).
+    [InlineData("tiny_lrn", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", "int8", "u250")]
+    [InlineData("tiny_vit", "ln_linear", "Tm=16,Tn=4,Tk=8,vu=8", "int8", "u280")]
+    public void NetworkMatchesTheReferenceTensorByTensor(string network, string kernel, string parameters, string precision, string? device = null)
     {
         const int batch = 2;
-        var design = CodegenSupport.Design(network, kernel, parameters, precision, batch);
+        var design = CodegenSupport.Design(network, kernel, parameters, precision, batch, device);
+        if (device is not null) Assert.Equal(1, design.Plan.Define("PAIRS"));
         var net = design.Network;
         var portable = design.Portable();
         var weights = RandomWeights.For(net, seed: 3);

@@ -126,5 +126,54 @@ public class MixedPrecisionTests
         Assert.Contains($"does not support fp16, the data type of layer(s) {net.Layers[0].Name}", e.Message);
     }
 
+    /// <summary>
+    /// qdq_int8 (conv2 int8, the other MAC layers int16) on the U250, whose DSP48E2 makes two int8 products of a shared
+    /// operand for one int16 product (WP486): the gemm engine pairs its columns on one multiplier. Against the same
+    /// card without that packing, the paired engine of Tn·Tk lanes takes half the multipliers, runs the int8 layer at
+    /// its full rate (as the unpaired engine of twice the multipliers) and the int16 layers at half.
+    /// </summary>
+    [Fact]
+    public void Int8LayersRunTwoMacsPerMultiplierOnPairedColumns()
+    {
+        var net = FpgaGen.Onnx.OnnxImporter.Import(OnnxFixtures("qdq_int8")).Network;
+        var types = LayerPrecisions.Of(net, Precision.Fp32)!;
+        Assert.Equal("int16+int8", types.Describe());
+        var kind = KernelKinds.Get("gemm");
+        var lowered = Lowerer.Lower(net, kind.Lowering, Precision.Int16, 1);
+        Assert.Equal(["conv2"], lowered.MacSteps.Where(m => m.Narrow).Select(m => m.Name));
+        var u250 = DeviceCatalog.Default.Get("u250");
+        var unpacked = u250 with { Dsp = u250.Dsp with { PerMac = new Dictionary<Precision, double>(u250.Dsp.PerMac) { [Precision.Int8] = 1 } } };
+        (DesignEstimate Design, IReadOnlyDictionary<string, double> Cycles) Run(Device device, string set)
+        {
+            var (d, layers) = new Estimator(kind, lowered, new Target(device, Precision.Int16), fixedFreqMhz: 300, layers: types).EvaluateLayers(kind.Space.Parse(set));
+            return (d, layers.ToDictionary(l => l.Layer.Name, l => l.ComputeCycles));
+        }
+        var paired = Run(u250, "Tm=64,Tn=16,Tk=16,vu=8");
+        var plain = Run(unpacked, "Tm=64,Tn=16,Tk=16,vu=8");
+        var plainHalf = Run(unpacked, "Tm=64,Tn=8,Tk=16,vu=8");
+        Assert.Equal(2, paired.Design.Plan.Define("PAIRS"));
+        Assert.Equal(0, plain.Design.Plan.Define("PAIRS"));
+        // 256 lanes on 128 multipliers; the device holds twice as many such lanes, and the peak is the int8 rate.
+        Assert.Equal(128, plain.Design.Resources.Dsp - paired.Design.Resources.Dsp, 6);
+        Assert.Equal(plainHalf.Design.Resources.Dsp, paired.Design.Resources.Dsp, 6);
+        Assert.Equal(2 * plain.Design.DeviceMacs, paired.Design.DeviceMacs, 6);
+        Assert.Equal(plain.Design.PeakGops, paired.Design.PeakGops, 6);
+        // The engines' compute cycles. conv2 (int8): the paired engine is as fast as the unpaired one of twice its
+        // multipliers and faster than the unpaired one of as many; the int16 layers take two iterations a row.
+        Assert.Equal(plain.Cycles["conv2"], paired.Cycles["conv2"], 6);
+        Assert.True(paired.Cycles["conv2"] < plainHalf.Cycles["conv2"], $"{paired.Cycles["conv2"]} vs {plainHalf.Cycles["conv2"]}");
+        // (Here their readers' corner turn binds them on both engines; the schedule check sees the two iterations.)
+        foreach (var wide in new[] { "conv1", "conv3", "fc" })
+            Assert.True(paired.Cycles[wide] >= plain.Cycles[wide], $"{wide}: {paired.Cycles[wide]} vs {plain.Cycles[wide]}");
+        // Where the DSP does not pack (an Arria 10 block is in 18x19 mode: int8 costs what int16 does) and for
+        // floating-point designs, nothing pairs; an int8 design pairs every step.
+        var a10 = DeviceCatalog.Default.Get("a10_385a");
+        Assert.Equal(0, FpgaGen.Kernels.Kinds.Gemm.GemmKind.Pairing(lowered, new Target(a10, Precision.Int16)));
+        Assert.Equal(0, FpgaGen.Kernels.Kinds.Gemm.GemmKind.Pairing(Lowerer.Lower(net, kind.Lowering, Precision.Fp32, 1), new Target(u250, Precision.Fp32)));
+        var int8 = Lowerer.Lower(net, kind.Lowering, Precision.Int8, 1);
+        Assert.All(int8.MacSteps, m => Assert.True(m.Narrow));
+        Assert.Equal(1, FpgaGen.Kernels.Kinds.Gemm.GemmKind.Pairing(int8, new Target(u250, Precision.Int8)));
+    }
+
     private static string OnnxFixtures(string name) => FpgaGen.Tests.Onnx.OnnxFixtures.PathOf(name);
 }

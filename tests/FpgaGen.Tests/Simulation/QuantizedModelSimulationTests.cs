@@ -20,15 +20,13 @@ namespace FpgaGen.Tests.Simulation;
 [Collection(CodegenOpenClCollection.Name)]
 public class QuantizedModelSimulationTests(CodegenOpenClFixture fixture, ITestOutputHelper output)
 {
-    private static readonly Device Device = DeviceCatalog.Default.Get("a10_385a");
-
     private static (AcceleratorDesign Design, IReadOnlyDictionary<string, float[]> Weights, float[] Input) Load(string file, string kernel, string parameters,
-        string precision = "int16", double amplitude = 1)
+        string precision = "int16", double amplitude = 1, string device = "a10_385a")
     {
         var path = UserModelTests.Fixture("onnx", file);
         var import = OnnxImporter.Import(path);
         var weights = ModelWeights.FromOnnx(import, path)!;
-        var design = AcceleratorDesign.Create(import.Network, kernel, CodegenSupport.Params(parameters), PrecisionExtensions.Parse(precision), 1, Device);
+        var design = AcceleratorDesign.Create(import.Network, kernel, CodegenSupport.Params(parameters), PrecisionExtensions.Parse(precision), 1, DeviceCatalog.Default.Get(device));
         var rng = new Random(11);
         var input = Enumerable.Range(0, (int)import.Network.Input.Elements).Select(_ => (float)((rng.NextDouble() * 2 - 1) * amplitude)).ToArray();
         return (design, weights, input);
@@ -45,9 +43,19 @@ public class QuantizedModelSimulationTests(CodegenOpenClFixture fixture, ITestOu
     [InlineData("qlinear_ops.onnx", "conv_systolic", "rows=4,cols=8,simd=4,tile_h=4,vu=8", 2)]
     [InlineData("qlinear_ops.onnx", "conv_tiled", "Tm=8,Tn=4,Tr=8,Tc=8,vu=8", 2)]
     [InlineData("qlinear_ops.onnx", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", 2)]
-    public void KernelsMatchTheIntegerReferenceBitForBit(string file, string kernel, string parameters, int modelSteps)
+    // A DSP48E2 device: the gemm engines pair their columns, two products a multiplier on the int8 layers (narrow
+    // steps), one on the int16 ones (two iterations a row).
+    [InlineData("qdq_int8.onnx", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", 4, "u250")]
+    [InlineData("qdq_int8.onnx", "ln_linear", "Tm=16,Tn=8,Tk=4,vu=8", 4, "u250")]
+    public void KernelsMatchTheIntegerReferenceBitForBit(string file, string kernel, string parameters, int modelSteps, string device = "a10_385a")
     {
-        var (design, weights, input) = Load(file, kernel, parameters);
+        var (design, weights, input) = Load(file, kernel, parameters, device: device);
+        if (device != "a10_385a")
+        {
+            Assert.Equal(2, design.Plan.Define("PAIRS"));
+            Assert.Contains(design.Lowered.MacSteps, m => m.Narrow);
+            Assert.Contains(design.Lowered.MacSteps, m => !m.Narrow);
+        }
         var report = Simulator.Run(design, fixture.Session, weights, input, "test", new Dictionary<string, double>());
         var steps = design.Lowered.Steps.ToDictionary(s => s.Name);
         var macs = 0;

@@ -15,6 +15,12 @@ public sealed class GemmPlan(KernelConfig c, Target t, IReadOnlyList<ComputePlan
     [JsonIgnore] public int Tn { get; } = c["Tn"];
     [JsonIgnore] public int Tk { get; } = c["Tk"];
     [JsonIgnore] public bool FusesLayerNorm { get; } = fusesLayerNorm;
+
+    /// <summary>Lanes paired on one multiplier (<see cref="GemmKind.Pairing"/>): 0 none, 1 every step narrow, 2 per step.</summary>
+    [JsonIgnore] public int Pairs { get; init; }
+
+    /// <summary>Iterations a row takes: two for a step at the datapath's full width on a per-step paired engine.</summary>
+    public int Phases(in MacWork op) => Pairs == 2 && !op.Narrow ? 2 : 1;
 }
 
 /// <summary>
@@ -62,6 +68,8 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
             x => !(x.Shape.ChannelRun > 0 || x.WAddr.Y == x.Shape.KH * x.Shape.KW) && !MacWork.ColumnWeights(x));
         b.Define("SCATTER_Y", net.MacSteps.Any(x => x.YAddr.C != 1 && !(x.YAddr.X == 1 && x.YAddr.Y == x.Shape.OW)) ? 1 : 0,
             "1: a step stores its outputs one element a lane (neither NCHW rows nor consecutive channels)");
+        var pairs = Pairing(net, target);
+        b.Define("PAIRS", pairs, "columns 2q and 2q+1 share one multiplier (WP486): 0 no, 1 every step int8, 2 int8 steps (narrow) pack two products, the others take two iterations a row");
         VectorUnit.Define(b, net, vu);
         var ln = FusesLayerNorm;
         string[] read = ln ? ["gm_s", "gm_w", "gm_a"] : ["gm_w", "gm_a"];
@@ -82,7 +90,7 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
                 // The fused LayerNorm's statistics: FACCLAT interleaved sets of Tk partials (the float adder's latency).
                 .. ln ? [b.Registers("lnpart", Elements.Float, (long)EngineTiming.AccumulateLatency(Precision.Fp32) * tk)] : Array.Empty<BufferPlan>(),
             ]),
-            MacCompute(b, Id, "gemm/body/compute", ["gm_w", "gm_a"], ["gm_o"],
+            MacCompute(b, Id, "gemm/body/compute", ["narrow"], ["gm_w", "gm_a"], ["gm_o"],
                 b.Registers("wreg", Elements.Data, 2L * tk * tn), b.Ram("acc", Elements.Accumulator, tn, tm)),
             MacWriter(b, Id, "gemm/body/write", ln ? ["gm_s", "gm_o"] : ["gm_o"],
                 [.. ln ? [b.Ram("sbuf", Elements.Float, 1, 2L * tm)] : Array.Empty<BufferPlan>(), b.Registers("obuf", Elements.Data, 2L * tn * beat)]),
@@ -91,8 +99,32 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
             ? [new("layernorm statistics", 2L * tk + 3L * tn + (long)VectorUnit.SpecialFunctionMacs, 1,
                 "2 Tk (squares, sums) + 3 Tn (correction) + rsqrt", "sum, sum of squares, rsqrt, multiply-subtract", Control: false)]
             : [];
-        var compute = Compute((long)tn * tk, $"Tn={tn} output columns x Tk={tk} reduction lanes, Tm={tm} rows per weight tile", target, net, vu, statistics);
-        return new GemmPlan(config, target, compute, b.Defines, Groups(engine, b, net, vu), ln);
+        var arrangement = $"Tn={tn} output columns x Tk={tk} reduction lanes, Tm={tm} rows per weight tile"
+            + (pairs == 0 ? "" : pairs == 1 ? "; two columns' int8 products per multiplier"
+                : $"; two columns per multiplier: two int8 products on int8 steps, one {target.Precision.Id()} product on the others (two iterations a row)");
+        var compute = Compute((long)tn * tk, arrangement, target, net, vu, statistics);
+        // On a per-step paired engine a lane is half a multiplier of the datapath's type (DSP: Tn·Tk/2; logic likewise).
+        if (pairs == 2) compute = [compute[0] with { MacsPerLane = 0.5 }, .. compute.Skip(1)];
+        return new GemmPlan(config, target, compute, b.Defines, Groups(engine, b, net, vu), ln) { Pairs = pairs };
+    }
+
+    /// <summary>
+    /// Whether columns share multipliers in pairs: where a device's DSP makes two int8 products of one shared operand
+    /// for the cost of one int16 product (DSP48E2: a 27×18 multiplier, the two weights packed into the 27-bit port
+    /// 18 bits apart; Xilinx WP486) and the design runs int8 steps on a fixed-point datapath of at most 16 bits. An
+    /// int8 design pairs every step (1); an int16 design with a quantized model's int8 layers (2) packs those and
+    /// runs the others at one product per pair, two iterations a row. The tensors keep the design's type.
+    /// </summary>
+    public static int Pairing(LoweredNetwork net, Target target)
+    {
+        var perMac = target.Device.Dsp.PerMac;
+        if (!perMac.TryGetValue(Precision.Int8, out var narrow) || !perMac.TryGetValue(Precision.Int16, out var wide) || 2 * narrow > wide) return 0;
+        return target.Precision switch
+        {
+            Precision.Int8 => 1,
+            Precision.Int16 when net.MacSteps.Any(s => s.Narrow) => 2,
+            _ => 0,
+        };
     }
 
     /// <summary>
@@ -104,7 +136,8 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
     /// take Tk·(a Tn run's beats) + Tn a tile through their corner turn); L = r·⌈K/Tk⌉·beats for
     /// dense rows (the window takes one beat an iteration), the corner turn's (segments·⌈K/Tk⌉ + 1)·max(2 Tk, BEAT) for NCHW rows (a segment:
     /// at most BEAT/stride pixels of one output row), r·⌈K/Tk⌉·Tk for a gather; a fused LayerNorm adds its two passes
-    /// (2·r·⌈K/Tk⌉) per block. Engine: Tn + B·S. Writer per block and output tile: the biases (Tn), the LayerNorm
+    /// (2·r·⌈K/Tk⌉) per block. Engine: Tn + B·T·max(P·r, Tn), P = 2 for a full-width step on paired columns (two
+    /// iterations a row), else 1. Writer per block and output tile: the biases (Tn), the LayerNorm
     /// pairs (2 Tn), then the NCHW corner turn (⌈r/BEAT⌉ + 1)·max(BEAT, 2 Tn), max(BEAT, Tn) when the runs start on
     /// beats, or a row's beats (consecutive outputs) or one iteration a row. The step takes the slowest stage plus one pipeline fill. Traffic as the reader
     /// loads it: the corner turn fetches, per lane and segment, the whole beats its span covers as one burst, dense
@@ -129,6 +162,8 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         bool colAligned = op.WeightColumnAlignment % beat == 0;
         long wwin = op.WeightColumns ? p.Tk * RunBeats(p.Tn, beat, colAligned) + p.Tn : p.Tn * wslots;
         double Load(long blk, long rows) => dense ? rows * kT * dslots : turn ? (turns![blk].Segments * kT + 1) * ctp : rows * kT * p.Tk;
+        // The reader sends a row an iteration; a full-width step on paired columns takes two engine iterations a row.
+        int phases = p.Phases(op);
         double Stream(long rows) => tiles * (double)Math.Max(rows, wwin);
         long Rows(long blk) => Math.Min(p.Tm, m - blk * p.Tm);
         double cyclic = 0, engine = 0, writer = 0, stats = 0, aElements = 0, aBursts = 0, yElements = 0, yBursts = 0;
@@ -138,7 +173,7 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         void Add(long blk, long rows, long prev, double times)
         {
             cyclic += times * Math.Max(Load(blk, rows), Stream(prev));
-            engine += times * tiles * (double)Math.Max(rows, p.Tn);
+            engine += times * tiles * (double)Math.Max(rows * phases, p.Tn);
             if (o.Normalizes) stats += times * 2.0 * rows * kT;
             bool aligned = o.OutputChannelStride % beat == 0 && (o.OutputBase + blk * p.Tm) % beat == 0;
             double store = outTurn ? (Ceil(rows, beat) + 1) * (aligned ? Math.Max(beat, p.Tn) : Math.Max(beat, 2L * p.Tn))

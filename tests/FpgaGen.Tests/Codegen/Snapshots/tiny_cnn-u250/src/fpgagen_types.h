@@ -84,6 +84,20 @@ FG_INLINE DTYPE fg_quantize_linear(float v, float scale, float lo, float hi)
 }
 #endif
 
+#if FG_FIXED && PAIRS
+/* Two columns on one multiplier (PAIRS; Xilinx WP486, two INT8 MACs per DSP48E2): the shared operand a times the
+   27-bit word w1 * 2^18 + w0 is a*w1 * 2^18 + a*w0. With int8 operands a*w0 lies in [-16256, 16384], inside the
+   signed range of the low 18 bits, so the low product is those bits sign-extended and the high one what remains,
+   shifted down: both exact. A step at the datapath's full width (narrow = 0) multiplies by one weight, w0 on phase 0,
+   w1 on phase 1. */
+FG_INLINE FG_I64 fg_pair_product(FG_I64 a, FG_I64 w0, FG_I64 w1, int narrow, int ph)
+{
+    return FG_PAIR_MUL(a, narrow ? w1 * 262144 + w0 : (ph ? w1 : w0));
+}
+FG_INLINE FG_I64 fg_pair_low(FG_I64 p) { return ((p & 0x3FFFF) ^ 0x20000) - 0x20000; }
+FG_INLINE FG_I64 fg_pair_high(FG_I64 p, FG_I64 low) { return (p - low) >> 18; }
+#endif
+
 #if FG_FIXED
 /* Integer requantization of an accumulator: round(t * mult / 2^shift), saturated to the data type. */
 FG_INLINE DTYPE fg_requant(FG_I64 t, int mult, int shift)

@@ -16,7 +16,7 @@ static void fill(std::vector<T>& v, fg::Lcg& rng, float lo, float hi, bool whole
         e = (T)(whole ? (float)(int)r : r);
     }
 }
-/* Case 0: step conv1 (conv---Relu-bias, 442368 operations). */
+/* Case 0: step conv1 (conv---narrow-Relu-bias, 442368 operations). */
 static int case_0()
 {
     fg::Args a;
@@ -33,6 +33,7 @@ static int case_0()
     a.ln_off = 4;
     a.m_out = 16;
     a.n_in = 3;
+    a.narrow = 1;
     a.norm = 0;
     a.oh = 32;
     a.ow = 32;
@@ -83,7 +84,7 @@ static int case_0()
     return fg::compare("conv1", y.data(), y_ref.data(), 16384, 1.0);
 }
 
-/* Case 1: step fc (linear---None-bias, 320 operations). */
+/* Case 1: step fc (linear---narrow-None-bias, 320 operations). */
 static int case_1()
 {
     fg::Args a;
@@ -100,6 +101,7 @@ static int case_1()
     a.ln_off = 4;
     a.m_out = 10;
     a.n_in = 32;
+    a.narrow = 1;
     a.norm = 0;
     a.oh = 1;
     a.ow = 1;
