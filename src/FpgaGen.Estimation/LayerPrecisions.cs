@@ -11,7 +11,7 @@ namespace FpgaGen.Estimation;
 /// and a DSP's mode is fixed when the design is built (an Arria 10 block is in fp32 or in 18×19 mode, Intel 683332),
 /// so no layer packs more MACs per DSP than the datapath's type does, with one exception the generator builds: on an
 /// int16 datapath whose DSPs make two int8 products of a shared operand (DSP48E2, WP486) the gemm engine pairs its
-/// columns, and a quantized model's int8 layers run two MACs per multiplier (GemmKind.Pairing). At int16 the
+/// columns, and a quantized model's int8 layers run two MACs per multiplier (LanePairs). At int16 the
 /// quantized layers keep the model's own scales and zero points.
 /// </summary>
 public sealed class LayerPrecisions

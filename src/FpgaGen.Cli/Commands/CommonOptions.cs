@@ -70,7 +70,7 @@ internal static class CommonOptions
           + $"stores every tensor at {t.Widest.Id()}; "
           + (t.Widest == global::FpgaGen.Precision.Int16 && t.Types.Contains(global::FpgaGen.Precision.Int8)
               ? "where a DSP makes two int8 products for one int16 product (DSP48E2), gemm and ln_linear pair their columns on one multiplier, "
-                + "so a quantized model's int8 layers run two MACs per multiplier and the others one; the other kinds run every layer at the int16 rate"
+                + "so a quantized model's int8 layers run two MACs per multiplier and the others one; conv_tiled and conv_systolic run every layer at the int16 rate"
               : "a DSP's mode is fixed when the design is built, so narrower layers pack no more MACs")
         : null;
 

@@ -45,11 +45,16 @@ public class ScheduleCliTests
     [InlineData("qdq_int8", "u250", "gemm", null, 2)]
     // An int8 ViT: every step makes two products a multiplier, attention's products included.
     [InlineData("tiny_vit", "u280", "ln_linear", "int8", 1)]
+    [InlineData("tiny_cnn", "u250", "conv_tiled", "int8", 1)]
     public void PairedColumnsReachTheirEstimate(string model, string device, string kind, string? precision, int pairs)
     {
         using var dir = new TempDir();
-        var path = model == "tiny_vit" ? Path.Combine(DataPaths.Root, "tests", "FpgaGen.Tests", "Codegen", "Networks", "tiny_vit.yaml")
-            : FpgaGen.Tests.Onnx.OnnxFixtures.PathOf(model);
+        var path = model switch
+        {
+            "tiny_vit" => Path.Combine(DataPaths.Root, "tests", "FpgaGen.Tests", "Codegen", "Networks", "tiny_vit.yaml"),
+            "tiny_cnn" => model,
+            _ => FpgaGen.Tests.Onnx.OnnxFixtures.PathOf(model),
+        };
         string[] type = precision is null ? [] : ["--precision", precision];
         Assert.Equal(0, CliRunner.Run(["explore", path, "--device", device, "--kernel", kind, "--out", dir.Path, .. type]).Code);
         var designs = Path.Combine(dir.Path, "designs.json");

@@ -18,9 +18,10 @@ public class HlsSimulationTests
     [InlineData("tiny_vit", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", "fp16")]
     [InlineData("tiny_vit", "ln_linear", "Tm=8,Tn=8,Tk=8,vu=8", "int8")]
     [InlineData("tiny_vit", "ln_linear", "Tm=16,Tn=4,Tk=8,vu=16", "fp32")]
-    // DSP48E2 cards: int8 designs pair the gemm engines' columns, two products a multiplier (PAIRS = 1).
+    // DSP48E2 cards: int8 designs pair the gemm and conv_tiled engines' output lanes, two products a multiplier (PAIRS = 1).
     [InlineData("tiny_vit", "ln_linear", "Tm=8,Tn=8,Tk=8,vu=8", "int8", "u280")]
     [InlineData("tiny_mix", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", "int8", "u250")]
+    [InlineData("tiny_lrn", "conv_tiled", "Tm=8,Tn=4,Tr=5,Tc=5,vu=8", "int8", "u250")]
     public void TestbenchesPass(string network, string kernel, string parameters, string precision, string? device = null) =>
         RunTestbenches(CodegenSupport.Design(network, kernel, parameters, precision, batch: 2, device));
 

@@ -36,8 +36,9 @@ public class PortableExecutionTests(CodegenOpenClFixture fixture, ITestOutputHel
     [InlineData("tiny_vit", "ln_linear", "Tm=16,Tn=4,Tk=8,vu=8", "int8")]
     [InlineData("tiny_vit", "conv_tiled", "Tm=16,Tn=4,Tr=7,Tc=7,vu=8", "fp32")]
     [InlineData("tiny_vit", "conv_systolic", "rows=4,cols=4,simd=2,tile_h=2,vu=8", "int16")]
-    // A DSP48E2 card: int8 gemm engines pair their columns, two products a multiplier (attention's products too).
+    // A DSP48E2 card: int8 gemm and conv_tiled engines pair their output lanes, two products a multiplier (attention's too).
     [InlineData("tiny_lrn", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", "int8", "u250")]
+    [InlineData("tiny_cnn", "conv_tiled", "Tm=16,Tn=4,Tr=7,Tc=7,vu=8", "int8", "u250")]
     [InlineData("tiny_vit", "ln_linear", "Tm=16,Tn=4,Tk=8,vu=8", "int8", "u280")]
     public void NetworkMatchesTheReferenceTensorByTensor(string network, string kernel, string parameters, string precision, string? device = null)
     {

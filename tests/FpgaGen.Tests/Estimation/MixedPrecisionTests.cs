@@ -168,11 +168,15 @@ public class MixedPrecisionTests
         // Where the DSP does not pack (an Arria 10 block is in 18x19 mode: int8 costs what int16 does) and for
         // floating-point designs, nothing pairs; an int8 design pairs every step.
         var a10 = DeviceCatalog.Default.Get("a10_385a");
-        Assert.Equal(0, FpgaGen.Kernels.Kinds.Gemm.GemmKind.Pairing(lowered, new Target(a10, Precision.Int16)));
-        Assert.Equal(0, FpgaGen.Kernels.Kinds.Gemm.GemmKind.Pairing(Lowerer.Lower(net, kind.Lowering, Precision.Fp32, 1), new Target(u250, Precision.Fp32)));
+        Assert.Equal(0, LanePairs.Of(lowered, new Target(a10, Precision.Int16), 16, perStep: true));
+        Assert.Equal(0, LanePairs.Of(Lowerer.Lower(net, kind.Lowering, Precision.Fp32, 1), new Target(u250, Precision.Fp32), 16, perStep: true));
         var int8 = Lowerer.Lower(net, kind.Lowering, Precision.Int8, 1);
         Assert.All(int8.MacSteps, m => Assert.True(m.Narrow));
-        Assert.Equal(1, FpgaGen.Kernels.Kinds.Gemm.GemmKind.Pairing(int8, new Target(u250, Precision.Int8)));
+        Assert.Equal(1, LanePairs.Of(int8, new Target(u250, Precision.Int8), 16, perStep: true));
+        // An odd number of lanes does not pair: each lane then takes a whole multiplier, also at int8.
+        Assert.Equal(0, LanePairs.Of(int8, new Target(u250, Precision.Int8), 7, perStep: true));
+        Assert.Equal(2, LanePairs.MacsPerLane(0, new Target(u250, Precision.Int8)));
+        Assert.Equal(1, LanePairs.MacsPerLane(0, new Target(a10, Precision.Int8)));
     }
 
     private static string OnnxFixtures(string name) => FpgaGen.Tests.Onnx.OnnxFixtures.PathOf(name);

@@ -16,7 +16,7 @@ public sealed class GemmPlan(KernelConfig c, Target t, IReadOnlyList<ComputePlan
     [JsonIgnore] public int Tk { get; } = c["Tk"];
     [JsonIgnore] public bool FusesLayerNorm { get; } = fusesLayerNorm;
 
-    /// <summary>Lanes paired on one multiplier (<see cref="GemmKind.Pairing"/>): 0 none, 1 every step narrow, 2 per step.</summary>
+    /// <summary>Columns paired on one multiplier (<see cref="LanePairs"/>): 0 none, 1 every step narrow, 2 per step.</summary>
     [JsonIgnore] public int Pairs { get; init; }
 
     /// <summary>Iterations a row takes: two for a step at the datapath's full width on a per-step paired engine.</summary>
@@ -68,8 +68,8 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
             x => !(x.Shape.ChannelRun > 0 || x.WAddr.Y == x.Shape.KH * x.Shape.KW) && !MacWork.ColumnWeights(x));
         b.Define("SCATTER_Y", net.MacSteps.Any(x => x.YAddr.C != 1 && !(x.YAddr.X == 1 && x.YAddr.Y == x.Shape.OW)) ? 1 : 0,
             "1: a step stores its outputs one element a lane (neither NCHW rows nor consecutive channels)");
-        var pairs = Pairing(net, target);
-        b.Define("PAIRS", pairs, "columns 2q and 2q+1 share one multiplier (WP486): 0 no, 1 every step int8, 2 int8 steps (narrow) pack two products, the others take two iterations a row");
+        var pairs = LanePairs.Of(net, target, tn, perStep: true);
+        b.Define("PAIRS", pairs, LanePairs.Formula);
         VectorUnit.Define(b, net, vu);
         var ln = FusesLayerNorm;
         string[] read = ln ? ["gm_s", "gm_w", "gm_a"] : ["gm_w", "gm_a"];
@@ -103,28 +103,8 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
             + (pairs == 0 ? "" : pairs == 1 ? "; two columns' int8 products per multiplier"
                 : $"; two columns per multiplier: two int8 products on int8 steps, one {target.Precision.Id()} product on the others (two iterations a row)");
         var compute = Compute((long)tn * tk, arrangement, target, net, vu, statistics);
-        // On a per-step paired engine a lane is half a multiplier of the datapath's type (DSP: Tn·Tk/2; logic likewise).
-        if (pairs == 2) compute = [compute[0] with { MacsPerLane = 0.5 }, .. compute.Skip(1)];
+        compute = [compute[0] with { MacsPerLane = LanePairs.MacsPerLane(pairs, target) }, .. compute.Skip(1)];
         return new GemmPlan(config, target, compute, b.Defines, Groups(engine, b, net, vu), ln) { Pairs = pairs };
-    }
-
-    /// <summary>
-    /// Whether columns share multipliers in pairs: where a device's DSP makes two int8 products of one shared operand
-    /// for the cost of one int16 product (DSP48E2: a 27×18 multiplier, the two weights packed into the 27-bit port
-    /// 18 bits apart; Xilinx WP486) and the design runs int8 steps on a fixed-point datapath of at most 16 bits. An
-    /// int8 design pairs every step (1); an int16 design with a quantized model's int8 layers (2) packs those and
-    /// runs the others at one product per pair, two iterations a row. The tensors keep the design's type.
-    /// </summary>
-    public static int Pairing(LoweredNetwork net, Target target)
-    {
-        var perMac = target.Device.Dsp.PerMac;
-        if (!perMac.TryGetValue(Precision.Int8, out var narrow) || !perMac.TryGetValue(Precision.Int16, out var wide) || 2 * narrow > wide) return 0;
-        return target.Precision switch
-        {
-            Precision.Int8 => 1,
-            Precision.Int16 when net.MacSteps.Any(s => s.Narrow) => 2,
-            _ => 0,
-        };
     }
 
     /// <summary>

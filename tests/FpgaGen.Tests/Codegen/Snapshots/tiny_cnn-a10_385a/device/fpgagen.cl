@@ -29,6 +29,7 @@
 #define GATHER_W 0 /* 1: a step reads its weights one element a lane (neither rows nor columns) */
 #define MSLOTS 1 /* beats of a run of Tm outputs whose runs start on beats */
 #define WMBEATS 2 /* beats an unaligned run of Tm outputs covers at most */
+#define PAIRS 0 /* lanes 2q and 2q+1 share one multiplier (WP486): 0 no, 1 every step int8, 2 int8 steps (narrow) pack two products, the others take two iterations a row */
 #define VU_BEATS 1 /* ceil(vu / BEAT): beats one vector spans */
 #define VU_WIN 2 /* VU_BEATS + 1: beats a run reader keeps (a vector may straddle one more) */
 #define PKH 8 /* input rows of the tallest pooling window (channels of an LRN window) */
@@ -406,6 +407,26 @@ __kernel void conv_tiled_compute(
         if (st && it < taps * FG_MAX(sth * stw, ACCLAT) && pp < sth * stw) {
             const ct_vec xv = CH_READ(ct_x);
             const int pix = r * Tc + c;
+#if PAIRS
+            /* Output lanes 2q and 2q+1 share multiplier q: two int8 products of one input value (fg_pair_product). */
+#pragma unroll
+            for (int q = 0; q < Tm / 2; q++) {
+                ACC_T s0 = 0, s1 = 0;
+#pragma unroll
+                for (int n = 0; n < Tn; n++) {
+                    const int wi = ((uc * KMAX * KMAX + kk) * Tm + 2 * q) * Tn + n;
+                    const FG_I64 pr = fg_pair_product(xv.v[n], wbuf[wi], wbuf[wi + Tn], 1, 0), lo = fg_pair_low(pr);
+                    s0 += (ACC_T)lo;
+                    s1 += (ACC_T)fg_pair_high(pr, lo);
+                }
+#pragma unroll
+                for (int e = 0; e < 2; e++) {
+                    const int m = 2 * q + e;
+                    const ACC_T prev = (snt == 0 && kk == 0) ? (ACC_T)0 : acc[pix * Tm + m];
+                    acc[pix * Tm + m] = prev + (e ? s1 : s0);
+                }
+            }
+#else
 #pragma unroll
             for (int m = 0; m < Tm; m++) {
                 ACC_T sum = 0;
@@ -416,6 +437,7 @@ __kernel void conv_tiled_compute(
                 const ACC_T prev = (snt == 0 && kk == 0) ? (ACC_T)0 : acc[pix * Tm + m];
                 acc[pix * Tm + m] = prev + sum;
             }
+#endif
             if (++c == stw) { c = 0; r++; }
         }
         /* A tap's pixels update distinct accumulators; fewer than the adder latency ACCLAT get idle iterations

@@ -266,6 +266,26 @@ static void conv_tiled_compute(
         if (st && it < taps * FG_MAX(sth * stw, ACCLAT) && pp < sth * stw) {
             const ct_vec xv = CH_READ(ct_x);
             const int pix = r * Tc + c;
+#if PAIRS
+            /* Output lanes 2q and 2q+1 share multiplier q: two int8 products of one input value (fg_pair_product). */
+            for (int q = 0; q < Tm / 2; q++) {
+#pragma HLS UNROLL
+                ACC_T s0 = 0, s1 = 0;
+                for (int n = 0; n < Tn; n++) {
+#pragma HLS UNROLL
+                    const int wi = ((uc * KMAX * KMAX + kk) * Tm + 2 * q) * Tn + n;
+                    const FG_I64 pr = fg_pair_product(xv.v[n], wbuf[wi], wbuf[wi + Tn], 1, 0), lo = fg_pair_low(pr);
+                    s0 += (ACC_T)lo;
+                    s1 += (ACC_T)fg_pair_high(pr, lo);
+                }
+                for (int e = 0; e < 2; e++) {
+#pragma HLS UNROLL
+                    const int m = 2 * q + e;
+                    const ACC_T prev = (snt == 0 && kk == 0) ? (ACC_T)0 : acc[pix * Tm + m];
+                    acc[pix * Tm + m] = prev + (e ? s1 : s0);
+                }
+            }
+#else
             for (int m = 0; m < Tm; m++) {
 #pragma HLS UNROLL
                 ACC_T sum = 0;
@@ -276,6 +296,7 @@ static void conv_tiled_compute(
                 const ACC_T prev = (snt == 0 && kk == 0) ? (ACC_T)0 : acc[pix * Tm + m];
                 acc[pix * Tm + m] = prev + sum;
             }
+#endif
             if (++c == stw) { c = 0; r++; }
         }
         /* A tap's pixels update distinct accumulators; fewer than the adder latency ACCLAT get idle iterations

@@ -22,6 +22,7 @@
 #define GATHER_W 0 /* 1: a step reads its weights one element a lane (neither rows nor columns) */
 #define MSLOTS 1 /* beats of a run of Tm outputs whose runs start on beats */
 #define WMBEATS 2 /* beats an unaligned run of Tm outputs covers at most */
+#define PAIRS 1 /* lanes 2q and 2q+1 share one multiplier (WP486): 0 no, 1 every step int8, 2 int8 steps (narrow) pack two products, the others take two iterations a row */
 #define VU_BEATS 1 /* ceil(vu / BEAT): beats one vector spans */
 #define VU_WIN 2 /* VU_BEATS + 1: beats a run reader keeps (a vector may straddle one more) */
 #define PKH 8 /* input rows of the tallest pooling window (channels of an LRN window) */
