@@ -102,8 +102,13 @@ public abstract class KernelKind(ParameterSpace space)
 
     /// <summary>The MAC array, any extra blocks, then the vector unit.</summary>
     protected static IReadOnlyList<ComputePlan> Compute(long lanes, string arrangement, Target target, LoweredNetwork net, int vu, params ComputePlan[] extra) =>
+        Compute(lanes, 1, arrangement, target, net, vu, extra);
+
+    /// <summary>The same with the engine lane's cost in multipliers of the datapath's type (<see cref="LanePairs.MacsPerLane"/>).</summary>
+    protected static IReadOnlyList<ComputePlan> Compute(long lanes, double macsPerLane, string arrangement, Target target, LoweredNetwork net, int vu,
+        params ComputePlan[] extra) =>
     [
-        new("engine", lanes, 1, arrangement,
+        new("engine", lanes, macsPerLane, arrangement,
             $"multiply-accumulate {ScalarType.Data(target.Precision).Name} into {ScalarType.Accumulator(target.Precision).Name}", Control: true),
         .. extra, .. VectorUnit.Compute(net, vu),
     ];

@@ -1,4 +1,5 @@
 using FpgaGen.Kernels.Lowering;
+using FpgaGen.Kernels.Plans;
 
 namespace FpgaGen.Kernels.Kinds;
 
@@ -12,6 +13,14 @@ namespace FpgaGen.Kernels.Kinds;
 /// </summary>
 public static class LanePairs
 {
+    /// <summary>Defines PAIRS for an engine of <paramref name="lanes"/> output lanes (<see cref="Of"/>) and returns it.</summary>
+    public static int Define(PlanBuilder b, LoweredNetwork net, int lanes, bool perStep)
+    {
+        var pairs = Of(net, b.Target, lanes, perStep);
+        b.Define("PAIRS", pairs, "lanes 2q and 2q+1 share one multiplier (WP486): 0 no, 1 every step int8, 2 int8 steps (narrow) pack two products, the others take two iterations a row");
+        return pairs;
+    }
+
     /// <summary>The pairing of an engine of <paramref name="lanes"/> output lanes; <paramref name="perStep"/>: the kind's template runs PAIRS = 2.</summary>
     public static int Of(LoweredNetwork net, Target target, int lanes, bool perStep)
     {
@@ -36,6 +45,4 @@ public static class LanePairs
         var perMac = target.Device.Dsp.PerMac;
         return perMac.TryGetValue(Precision.Int8, out var narrow) && perMac.TryGetValue(Precision.Int16, out var wide) && 2 * narrow <= wide;
     }
-
-    public const string Formula = "lanes 2q and 2q+1 share one multiplier (WP486): 0 no, 1 every step int8, 2 int8 steps (narrow) pack two products, the others take two iterations a row";
 }

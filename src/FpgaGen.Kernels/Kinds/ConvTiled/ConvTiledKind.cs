@@ -50,8 +50,7 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         b.Define("MSLOTS", RunBeats(tm, b.BeatElements, true), "beats of a run of Tm outputs whose runs start on beats");
         b.Define("WMBEATS", Ceil(tm, b.BeatElements) + 1, "beats an unaligned run of Tm outputs covers at most");
         // Output lanes read one input vector, so an int8 design pairs them (every step; per step only the gemm engine).
-        var pairs = LanePairs.Of(net, target, tm, perStep: false);
-        b.Define("PAIRS", pairs, LanePairs.Formula);
+        var pairs = LanePairs.Define(b, net, tm, perStep: false);
         VectorUnit.Define(b, net, vu);
         var engine = new GroupPlan(Name, Name + "_top",
         [
@@ -67,10 +66,9 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
             b.Vector("ct_x", "conv_tiled_read", "conv_tiled_compute", "ct_vec", Elements.Data, tn, ChannelDepth),
             b.Vector("ct_o", "conv_tiled_compute", "conv_tiled_write", "ct_ovec", Elements.Accumulator, tm, ChannelDepth),
         ]);
-        var compute = Compute((long)tm * tn, $"Tm={tm} output channels x Tn={tn} input channels" + (pairs == 1 ? "; two output channels' int8 products per multiplier" : ""),
-            target, net, vu);
-        return new ConvTiledPlan(config, target, [compute[0] with { MacsPerLane = LanePairs.MacsPerLane(pairs, target) }, .. compute.Skip(1)],
-            b.Defines, Groups(engine, b, net, vu));
+        var compute = Compute((long)tm * tn, LanePairs.MacsPerLane(pairs, target),
+            $"Tm={tm} output channels x Tn={tn} input channels" + (pairs == 1 ? "; two output channels' int8 products per multiplier" : ""), target, net, vu);
+        return new ConvTiledPlan(config, target, compute, b.Defines, Groups(engine, b, net, vu));
     }
 
     /// <summary>

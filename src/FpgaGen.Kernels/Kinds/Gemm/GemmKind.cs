@@ -68,8 +68,7 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
             x => !(x.Shape.ChannelRun > 0 || x.WAddr.Y == x.Shape.KH * x.Shape.KW) && !MacWork.ColumnWeights(x));
         b.Define("SCATTER_Y", net.MacSteps.Any(x => x.YAddr.C != 1 && !(x.YAddr.X == 1 && x.YAddr.Y == x.Shape.OW)) ? 1 : 0,
             "1: a step stores its outputs one element a lane (neither NCHW rows nor consecutive channels)");
-        var pairs = LanePairs.Of(net, target, tn, perStep: true);
-        b.Define("PAIRS", pairs, LanePairs.Formula);
+        var pairs = LanePairs.Define(b, net, tn, perStep: true);
         VectorUnit.Define(b, net, vu);
         var ln = FusesLayerNorm;
         string[] read = ln ? ["gm_s", "gm_w", "gm_a"] : ["gm_w", "gm_a"];
@@ -102,8 +101,7 @@ public class GemmKind(ParameterSpace space) : KernelKind(space)
         var arrangement = $"Tn={tn} output columns x Tk={tk} reduction lanes, Tm={tm} rows per weight tile"
             + (pairs == 0 ? "" : pairs == 1 ? "; two columns' int8 products per multiplier"
                 : $"; two columns per multiplier: two int8 products on int8 steps, one {target.Precision.Id()} product on the others (two iterations a row)");
-        var compute = Compute((long)tn * tk, arrangement, target, net, vu, statistics);
-        compute = [compute[0] with { MacsPerLane = LanePairs.MacsPerLane(pairs, target) }, .. compute.Skip(1)];
+        var compute = Compute((long)tn * tk, LanePairs.MacsPerLane(pairs, target), arrangement, target, net, vu, statistics);
         return new GemmPlan(config, target, compute, b.Defines, Groups(engine, b, net, vu), ln) { Pairs = pairs };
     }
 
