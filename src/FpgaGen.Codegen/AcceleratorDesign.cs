@@ -49,7 +49,7 @@ public sealed class AcceleratorDesign
     {
         var kind = KernelKinds.Get(kernel, templatesDir);
         var config = kind.Space.FromValues(parameters);
-        var lowered = Lowerer.Lower(network, kind.Lowering, precision, Estimator.PerUnit(batch, computeUnits));
+        var lowered = Lowerer.Lower(network, kind.LoweringFor(config), precision, Estimator.PerUnit(batch, computeUnits));
         if (lowered.Weights.TotalBytes / Math.Max(1, precision.Bytes()) > int.MaxValue)
             throw new InputException($"{network.Name}: the weights blob ({lowered.Weights.TotalBytes:N0} bytes) is beyond 32-bit element offsets");
         return new AcceleratorDesign(new PlannedDesign(kind, config, lowered, new Target(device, precision, computeUnits)), TemplateLibrary.Load(templatesDir));

@@ -89,7 +89,8 @@ public sealed class Estimator
     public Estimator(KernelKind kind, LoweredNetwork network, Target target, double? fixedFreqMhz = null, Calibration? calibration = null,
         LayerPrecisions? layers = null)
     {
-        if (network.Options != kind.Lowering)
+        // A design's own lowering (KernelKind.LoweringFor) differs only in layouts the cycle models do not depend on.
+        if (network.Options with { WeightTile = null } != kind.Lowering)
             throw new ArgumentException($"kernel {kind.Id} needs a network lowered with {kind.Lowering}, got {network.Options}");
         Kind = kind;
         Network = network;

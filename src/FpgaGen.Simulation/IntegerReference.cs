@@ -211,7 +211,7 @@ public sealed class IntegerReference
         int batch = A("batch"), groups = A("groups"), mOut = A("m_out"), nIn = A("n_in"), ih = A("ih"), iw = A("iw"), oh = A("oh"), ow = A("ow");
         int kh = A("kh"), kw = A("kw"), stride = A("stride"), padH = A("pad_h"), padW = A("pad_w"), dil = A("dil");
         long xOff = a["x_off"], xB = a["x_b"], xG = a["x_g"], xC = a["x_c"], xY = a["x_y"], xX = a["x_x"];
-        long wOff = a["w_off"], wB = a["w_b"], wG = a["w_g"], wO = a["w_o"], wI = a["w_i"], wT = a["w_t"];
+        long wOff = a["w_off"], wB = a["w_b"], wG = a["w_g"], wO = a["w_o"], wI = a["w_i"], wT = a["w_t"], wTm = a["w_tm"], wTn = a["w_tn"];
         long yOff = a["y_off"], yB = a["y_b"], yG = a["y_g"], yC = a["y_c"], yY = a["y_y"], yX = a["y_x"];
         long bOff = a["b_off"], act = a["act"], lnOff = a["ln_off"];
         var norm = a["norm"] != 0;
@@ -240,8 +240,17 @@ public sealed class IntegerReference
                         for (var mo = 0; mo < mOut; mo++)
                         {
                             long acc = 0;
-                            var wBase = wOff + b * wB + g * wG + mo * wO;
-                            for (var k = 0; k < red; k++) acc += (long)row[k] * w(wBase + k / taps * wI + k % taps * wT);
+                            if (wTn > 0)
+                            {
+                                // Weights stored per engine tile (WeightTile): the lane's place in the block of each input-channel tile and tap.
+                                var lane = wOff + b * wB + g * wG + mo / wTm * wO + mo % wTm * wTn;
+                                for (var k = 0; k < red; k++) acc += (long)row[k] * w(lane + (k / taps / wTn * taps + k % taps) * wT + k / taps % wTn);
+                            }
+                            else
+                            {
+                                var wBase = wOff + b * wB + g * wG + mo * wO;
+                                for (var k = 0; k < red; k++) acc += (long)row[k] * w(wBase + k / taps * wI + k % taps * wT);
+                            }
                             if (int8) acc = (int)acc; // ACC_T is int for int8: two's complement wrap-around
                             var gm = g * mOut + mo;
                             long outv;

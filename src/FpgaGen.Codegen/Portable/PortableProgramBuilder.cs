@@ -148,7 +148,8 @@ public static class PortableProgramBuilder
     {
         var a = args.ToDictionary(kv => kv.Key, kv => kv.Value);
         a["m_out"] = count;
-        a["w_off"] += start * a["w_o"];
+        // Weights per engine tile move by whole output-channel tiles (start is a multiple of the engine's lanes).
+        a["w_off"] += a["w_tn"] > 0 ? start / a["w_tm"] * a["w_o"] : start * a["w_o"];
         a["y_off"] += start * a["y_c"];
         if (a["b_off"] >= 0) a["b_off"] += start;
         if (a["norm"] != 0) a["ln_off"] += 2L * start;

@@ -107,7 +107,10 @@ public static class Testbench
             {
                 var s = m.Shape;
                 arrays.Add(new("x", "DTYPE", Rebase(args, "x_off", Extent(("batch", "x_b"), ("groups", "x_g"), ("n_in", "x_c"), ("ih", "x_y"), ("iw", "x_x")) + 1), data));
-                arrays.Add(new("w", "DTYPE", Rebase(args, "w_off", Extent(("batch", "w_b"), ("groups", "w_g"), ("m_out", "w_o"), ("n_in", "w_i")) + ((long)s.KH * s.KW - 1) * args["w_t"] + 1), data));
+                // Weights stored per engine tile: whole blocks, every group's (the padding is random too; the engine multiplies it by zeros).
+                var wExtent = args["w_tn"] > 0 ? s.Groups * args["w_g"]
+                    : Extent(("batch", "w_b"), ("groups", "w_g"), ("m_out", "w_o"), ("n_in", "w_i")) + ((long)s.KH * s.KW - 1) * args["w_t"] + 1;
+                arrays.Add(new("w", "DTYPE", Rebase(args, "w_off", wExtent), data));
                 var outputs = (long)s.Groups * s.MOut;
                 var hasBias = args["b_off"] >= 0;
                 if (hasBias) args["b_off"] = 0;

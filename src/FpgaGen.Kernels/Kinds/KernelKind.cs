@@ -27,6 +27,13 @@ public abstract class KernelKind(ParameterSpace space)
     /// <summary>What this kind asks of the lowering (ln_linear folds LayerNorm into the next linear layer).</summary>
     public virtual LoweringOptions Lowering => default;
 
+    /// <summary>
+    /// The lowering of one configuration's design: <see cref="Lowering"/> plus the layouts that depend on the
+    /// configuration (conv_tiled's weights per engine tile). The cycle models give the same figures on either, so the
+    /// explorer searches on <see cref="Lowering"/> and a design is built, estimated and simulated on this.
+    /// </summary>
+    public virtual LoweringOptions LoweringFor(KernelConfig config) => Lowering;
+
     public virtual bool AppliesTo(Network network) => true;
 
     /// <summary>The hardware of one configuration for one lowered network and target.</summary>
@@ -92,8 +99,8 @@ public abstract class KernelKind(ParameterSpace space)
     /// <summary>Input read neither through the corner turn (x_x == 1) nor as channel runs (x_c == 1): conv_tiled's and conv_systolic's readers.</summary>
     protected static bool GathersMapInput(MacStep s) => s.XAddr.X != 1 && s.XAddr.C != 1;
 
-    /// <summary>Weights neither channels innermost (w_i == 1) nor runs of outputs (P·V's V): conv_tiled's and conv_systolic's readers.</summary>
-    protected static bool GathersMapWeights(MacStep s) => s.WAddr.Y != 1 && !MacWork.ColumnWeights(s);
+    /// <summary>Weights neither per engine tile, channels innermost (w_i == 1) nor runs of outputs (P·V's V): conv_tiled's and conv_systolic's readers.</summary>
+    protected static bool GathersMapWeights(MacStep s) => s.Shape.WeightTile is null && s.WAddr.Y != 1 && !MacWork.ColumnWeights(s);
 
     /// <summary>The largest kernel, stride and dilation as macros KMAX, SMAX, DMAX: what convolution buffers are sized for.</summary>
     protected static (long Kernel, long Stride, long Dilation) ConvolutionMacros(PlanBuilder b, LoweredNetwork net) =>

@@ -12,8 +12,8 @@ public sealed class PlannedDesign
 {
     public PlannedDesign(KernelKind kind, KernelConfig config, LoweredNetwork network, Target target)
     {
-        if (network.Options != kind.Lowering)
-            throw new ArgumentException($"the network was lowered with {network.Options}, kernel {kind.Id} needs {kind.Lowering}");
+        if (network.Options != kind.LoweringFor(config))
+            throw new ArgumentException($"the network was lowered with {network.Options}, kernel {kind.Id} needs {kind.LoweringFor(config)}");
         Kind = kind;
         Config = config;
         Network = network;

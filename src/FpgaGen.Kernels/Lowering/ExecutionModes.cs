@@ -25,7 +25,23 @@ public enum Execution : byte
 /// <param name="ChannelsInnermost">Feature maps between steps are stored H×W×C (a pixel's channels consecutive) rather
 /// than C×H×W: the layout an engine that takes a pixel's channel vector per cycle reads and writes in whole beats
 /// (conv_systolic, as Vitis AI's DPU and PipeCNN keep them). The network input and output stay C×H×W.</param>
-public readonly record struct LoweringOptions(bool FuseLayerNorm, bool ChannelsInnermost = false);
+/// <param name="WeightTile">Static weights stored per engine tile (<see cref="WeightTile"/>): the layout of one
+/// configuration (conv_tiled's Tm × Tn), asked for only when a design is built; null keeps the channel-run layout.</param>
+public readonly record struct LoweringOptions(bool FuseLayerNorm, bool ChannelsInnermost = false, WeightTile? WeightTile = null);
+
+/// <summary>
+/// Static weights stored in the order an engine of <paramref name="Outputs"/> output × <paramref name="Inputs"/> input
+/// lanes consumes them (PipeCNN's packing): per group, output-channel tile, input-channel tile and tap, one block of
+/// the Outputs·Inputs weights, lane by lane, zero padded to whole beats. A tile's weights are then one contiguous burst,
+/// each beat filling a fixed set of the engine's weight banks. Element (o, i, tap) of group g is at
+/// g·w_g + (o / Outputs)·w_o + ((i / Inputs)·taps + tap)·w_t + (o mod Outputs)·Inputs + i mod Inputs, with w_t the
+/// block (<see cref="Block"/>), w_o = ⌈N/Inputs⌉·taps·w_t and w_g = ⌈M/Outputs⌉·w_o.
+/// </summary>
+public readonly record struct WeightTile(int Outputs, int Inputs)
+{
+    /// <summary>Elements of one tap's block: Outputs·Inputs rounded up to whole beats of <paramref name="beat"/> elements.</summary>
+    public long Block(long beat) => ((long)Outputs * Inputs + beat - 1) / beat * beat;
+}
 
 /// <summary>
 /// Where a LayerNorm with stored statistics goes: the linear layers (or attention QKV projections) whose weights and

@@ -71,7 +71,7 @@ public static class Lowerer
             var arena = ArenaAllocator.Place(tensors, batch);
             if (arena > int.MaxValue)
                 throw new InputException($"{net.Name}: activations of batch {batch} need {arena:N0} elements, more than 32-bit kernel offsets address; use a smaller batch");
-            var weights = WeightsPlanner.Plan(net, precision, steps, tensors, input, output);
+            var weights = WeightsPlanner.Plan(net, precision, steps, tensors, input, output, options.WeightTile);
             return new LoweredNetwork(net, options, modes, precision, batch, steps, tensors, input, output, arena, weights);
         }
 

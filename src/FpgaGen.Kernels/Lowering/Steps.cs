@@ -54,6 +54,9 @@ public sealed record MacShape(int Batch, int Groups, int MOut, int NIn, int IH, 
     /// <summary>Channels of each tap's zero-padded run for weights stored channels innermost; 0 when they are not.</summary>
     public int ChannelRun { get; init; }
 
+    /// <summary>Static weights stored per engine tile (<see cref="Lowering.WeightTile"/>); null when they are not.</summary>
+    public WeightTile? WeightTile { get; init; }
+
     /// <summary>
     /// The reduction as the weights store it: taps × the channel run (the GEMM engine reduces over the run, so a weight
     /// row is contiguous), else input channels × taps.
@@ -73,7 +76,7 @@ public sealed class MacStep(string name, IReadOnlyList<string> layers, MacShape 
     ActivationTensor x, Addressing xAddr, ActivationTensor? wTensor, Addressing wAddr, ActivationTensor y, Addressing yAddr,
     FusedActivation activation, bool normalizes) : Step(name, layers)
 {
-    public MacShape Shape { get; } = shape;
+    public MacShape Shape { get; internal set; } = shape;
     public ActivationTensor X { get; } = x;
     public Addressing XAddr { get; } = xAddr;
 
@@ -92,6 +95,12 @@ public sealed class MacStep(string name, IReadOnlyList<string> layers, MacShape 
     /// layer on an int16 datapath): an engine with paired lanes then makes two products per multiplier (WP486).
     /// </summary>
     public bool Narrow { get; internal set; }
+
+    /// <summary>
+    /// Static weights a lowering with <see cref="LoweringOptions.WeightTile"/> stores per engine tile (whether or not this
+    /// one does): every weight tensor but a linear layer's read pixel by pixel from an H×W×C map.
+    /// </summary>
+    public bool TileableWeights { get; internal set; }
 
     /// <summary>Static weights (the base of <see cref="WAddr"/>) and bias in the blob; null for activation operands / no bias.</summary>
     public Weights.WeightSection? Weight { get; internal set; }
@@ -127,6 +136,7 @@ public sealed class MacStep(string name, IReadOnlyList<string> layers, MacShape 
                 ["pad_w"] = s.PadW, ["dil"] = s.Dil, ["run"] = s.ChannelRun,
                 ["x_off"] = X.Offset + XAddr.Off, ["x_b"] = XAddr.B, ["x_g"] = XAddr.G, ["x_c"] = XAddr.C, ["x_y"] = XAddr.Y, ["x_x"] = XAddr.X,
                 ["w_off"] = wBase + WAddr.Off, ["w_b"] = WAddr.B, ["w_g"] = WAddr.G, ["w_o"] = WAddr.C, ["w_i"] = WAddr.Y, ["w_t"] = WAddr.X,
+                ["w_tm"] = s.WeightTile?.Outputs ?? 0, ["w_tn"] = s.WeightTile?.Inputs ?? 0,
                 ["y_off"] = Y.Offset + YAddr.Off, ["y_b"] = YAddr.B, ["y_g"] = YAddr.G, ["y_c"] = YAddr.C, ["y_y"] = YAddr.Y, ["y_x"] = YAddr.X,
                 ["b_off"] = Bias?.ElementOffset ?? -1,
                 ["act"] = (long)Activation,

@@ -38,17 +38,26 @@ public sealed class WeightSection
     /// </summary>
     public int ChannelRun { get; init; }
 
+    /// <summary>
+    /// Stored per engine tile (<see cref="Lowering.WeightTile"/>) instead of channel runs: element (o, i, tap) of group g
+    /// (o counted within the group) at g·⌈O/Outputs⌉·ot + (o / Outputs)·ot + ((i / Inputs)·taps + tap)·Block +
+    /// (o mod Outputs)·Inputs + i mod Inputs, ot = ⌈I/Inputs⌉·taps·Block; zeros elsewhere. Written only where set.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SectionTile? Tile { get; init; }
+
     /// <summary>Written only where set, so layouts without stored-statistics folds keep format 1's exact text.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? FoldStoredLayerNorm { get; init; }
 
     [JsonIgnore] public long ElementOffset => Offset / ElementBytes;
     /// <summary>Values of the model tensor the section holds (fewer than <see cref="Count"/> when runs are padded).</summary>
-    [JsonIgnore] public long TensorCount => ChannelRun > 0 ? Shape!.Aggregate(1L, (a, d) => a * d) : Count;
+    [JsonIgnore] public long TensorCount => ChannelRun > 0 || Tile is not null ? Shape!.Aggregate(1L, (a, d) => a * d) : Count;
 
     /// <summary>The model tensor's values (PyTorch order) in the section's order, zeros in the padding.</summary>
     public double[] Arrange(double[] values)
     {
+        if (Tile is { } tile) return tile.Arrange(values, Shape!, Count);
         if (ChannelRun == 0) return values;
         int outputs = Shape![0], channels = Shape[1], taps = Shape[2] * Shape[3];
         var stored = new double[Count];
@@ -59,6 +68,28 @@ public sealed class WeightSection
         return stored;
     }
     [JsonIgnore] public long Bytes => Count * ElementBytes;
+}
+
+/// <summary>
+/// How a section stores its weights per engine tile: <see cref="Outputs"/> × <see cref="Inputs"/> lanes, a tap's block of
+/// <see cref="Block"/> elements, <see cref="Groups"/> groups (see <see cref="WeightSection.Tile"/>).
+/// </summary>
+public sealed record SectionTile(int Outputs, int Inputs, long Block, int Groups)
+{
+    /// <summary>Values in PyTorch order ([O, I, KH, KW], or [O, I] for a linear layer) in the tiled order.</summary>
+    public double[] Arrange(double[] values, int[] shape, long count)
+    {
+        int outputs = shape[0] / Groups, channels = shape[1], taps = shape.Length == 4 ? shape[2] * shape[3] : 1;
+        long oTile = (channels + Inputs - 1) / Inputs * taps * Block, gStride = (outputs + Outputs - 1) / Outputs * oTile;
+        var stored = new double[count];
+        for (var g = 0; g < Groups; g++)
+            for (var o = 0; o < outputs; o++)
+                for (var i = 0; i < channels; i++)
+                    for (var t = 0; t < taps; t++)
+                        stored[g * gStride + o / Outputs * oTile + ((long)(i / Inputs) * taps + t) * Block + o % Outputs * Inputs + i % Inputs] =
+                            values[(((long)g * outputs + o) * channels + i) * taps + t];
+        return stored;
+    }
 }
 
 /// <summary>
@@ -155,13 +186,13 @@ internal sealed class SectionAllocator(int dataBytes, int biasBytes)
     public long Total => next;
 
     public WeightSection Add(SectionType type, long count, int[]? shape = null, string? source = null, string? foldBn = null, string? foldLn = null,
-        string? foldStoredLn = null, int channelRun = 0)
+        string? foldStoredLn = null, int channelRun = 0, SectionTile? tile = null)
     {
         var bytes = type switch { SectionType.Data => dataBytes, SectionType.Bias => biasBytes, _ => 4 };
         var section = new WeightSection
         {
             Type = type, Offset = next, Count = count, ElementBytes = bytes, Shape = shape, Source = source,
-            FoldBatchNorm = foldBn, FoldLayerNorm = foldLn, FoldStoredLayerNorm = foldStoredLn, ChannelRun = channelRun,
+            FoldBatchNorm = foldBn, FoldLayerNorm = foldLn, FoldStoredLayerNorm = foldStoredLn, ChannelRun = channelRun, Tile = tile,
         };
         next = checked((next + count * bytes + WeightsLayout.Alignment - 1) / WeightsLayout.Alignment * WeightsLayout.Alignment);
         return section;

@@ -1,4 +1,5 @@
 using FpgaGen.Kernels.Lowering;
+using FpgaGen.Kernels.Plans;
 using FpgaGen.Model;
 
 namespace FpgaGen.Kernels.Weights;
@@ -25,7 +26,7 @@ internal static class WeightsPlanner
     public static void AttachParam(MapStep step, string source, int[] shape, bool first) => step.Pending = new Param(source, shape, first);
 
     public static WeightsLayout Plan(Network net, Precision precision, IReadOnlyList<Step> steps, IReadOnlyList<ActivationTensor> tensors,
-        ActivationTensor input, ActivationTensor output)
+        ActivationTensor input, ActivationTensor output, WeightTile? tile)
     {
         var alloc = new SectionAllocator(precision.Bytes(), 4);
         var header = alloc.Add(SectionType.Float, 2);
@@ -35,7 +36,7 @@ internal static class WeightsPlanner
         {
             var record = step switch
             {
-                MacStep m => Mac(m, alloc),
+                MacStep m => Mac(m, alloc, tile, PlanBuilder.ElementsPerBeat(precision.Bytes())),
                 MapStep m => Map(m, alloc),
                 PoolStep p => new StepRecord { Name = p.Name, Op = "pool", Layers = p.Layers, X = p.X.Calibration, Y = p.Y.Calibration, MapOp = p.Max ? "max" : "avg" },
                 RowStep r => new StepRecord
@@ -84,7 +85,7 @@ internal static class WeightsPlanner
         _ => "int8",
     };
 
-    private static StepRecord Mac(MacStep m, SectionAllocator alloc)
+    private static StepRecord Mac(MacStep m, SectionAllocator alloc, WeightTile? tile, long beat)
     {
         var w = (MacWeights)m.Pending!;
         var record = new StepRecord
@@ -93,7 +94,20 @@ internal static class WeightsPlanner
             Activation = m.Activation switch { FusedActivation.Relu => "relu", FusedActivation.Relu6 => "relu6", _ => null },
         };
         var outputs = (long)m.Shape.Groups * m.Shape.MOut;
-        if (w.Weight is not null)
+        // Per engine tile (WeightTile), every static weight tensor but a linear layer's read pixel by pixel (its channel
+        // runs follow the map's H×W×C order, which only channels-innermost lowerings make).
+        m.TileableWeights = w.Weight is not null && !(w.ChannelRun > 0 && m.Shape.KH * m.Shape.KW == 1);
+        if (m.TileableWeights && tile is { } t)
+        {
+            var s = m.Shape;
+            long taps = (long)s.KH * s.KW, block = t.Block(beat), oTile = (s.NIn + t.Inputs - 1) / t.Inputs * taps * block;
+            long gStride = (s.MOut + t.Outputs - 1) / t.Outputs * oTile;
+            record.Weight = m.Weight = alloc.Add(SectionType.Data, s.Groups * gStride, w.Shape, w.Weight, w.FoldBn, w.FoldLn, w.FoldStoredLn,
+                tile: new SectionTile(t.Outputs, t.Inputs, block, s.Groups));
+            m.WAddr = new Addressing(0, 0, gStride, oTile, 0, block);
+            m.Shape = s with { ChannelRun = 0, WeightTile = t };
+        }
+        else if (w.Weight is not null)
         {
             // Channels innermost: per output and tap one run of ChannelRun elements (the in-channels, then zeros).
             var count = w.ChannelRun > 0 ? (long)w.Shape![0] * w.Shape[2] * w.Shape[3] * w.ChannelRun : w.Shape!.Aggregate(1L, (a, d) => a * d);

@@ -17,7 +17,7 @@ namespace fg {
 struct Args {
     int batch = 1, groups = 1, m_out = 1, n_in = 1, ih = 1, iw = 1, oh = 1, ow = 1, kh = 1, kw = 1, stride = 1, pad_h = 0, pad_w = 0, dil = 1, run = 0;
     int x_off = 0, x_b = 0, x_g = 0, x_c = 0, x_y = 0, x_x = 0;
-    int w_off = 0, w_b = 0, w_g = 0, w_o = 0, w_i = 0, w_t = 0;
+    int w_off = 0, w_b = 0, w_g = 0, w_o = 0, w_i = 0, w_t = 0, w_tm = 0, w_tn = 0;
     int y_off = 0, y_b = 0, y_g = 0, y_c = 0, y_y = 0, y_x = 0;
     int b_off = -1, act = 0, norm = 0, q_off = 0, f_off = 0, ln_off = 0, narrow = 0;
     int d0 = 1, d1 = 1, d2 = 1, op = 0;
@@ -53,6 +53,16 @@ inline DTYPE ref_epilogue(const Args& a, ACC_T acc, int gm, float mean, float rs
 #endif
 }
 
+/* Where weight (m, ci, tap) of batch b and group g lives: strides, or per engine tile (w_tn > 0: per output-channel tile
+   w_o, per input-channel tile and tap a block of w_t elements holding the tile's lanes' weights, w_tn channels each). */
+inline long ref_weight(const Args& a, int b, int g, int m, int ci, int tap)
+{
+    const long base = a.w_off + (long)b * a.w_b + (long)g * a.w_g;
+    if (a.w_tn > 0)
+        return base + (long)(m / a.w_tm) * a.w_o + ((long)(ci / a.w_tn) * a.kh * a.kw + tap) * a.w_t + (m % a.w_tm) * a.w_tn + ci % a.w_tn;
+    return base + (long)m * a.w_o + (long)ci * a.w_i + (long)tap * a.w_t;
+}
+
 /* Convolution / matrix product: every output reduces input channel x tap, with zero padding. */
 inline void ref_mac(const Args& a, const DTYPE* x, const DTYPE* w, const BIAS_T* bq, const float* fq, const float* fr, const int* iq, DTYPE* y)
 {
@@ -82,7 +92,7 @@ inline void ref_mac(const Args& a, const DTYPE* x, const DTYPE* w, const BIAS_T*
             for (int ci = 0; ci < a.n_in; ci++)
                 for (int ky = 0; ky < a.kh; ky++)
                     for (int kx = 0; kx < a.kw; kx++)
-                        acc += (ACC_T)input(ci, ky, kx) * (ACC_T)w[a.w_off + b * a.w_b + g * a.w_g + m * a.w_o + ci * a.w_i + (ky * a.kw + kx) * a.w_t];
+                        acc += (ACC_T)input(ci, ky, kx) * (ACC_T)w[ref_weight(a, b, g, m, ci, ky * a.kw + kx)];
             y[a.y_off + b * a.y_b + g * a.y_g + m * a.y_c + oy * a.y_y + ox * a.y_x] =
                 ref_epilogue(a, acc, g * a.m_out + m, mean, rstd, bq, fq, iq);
         }

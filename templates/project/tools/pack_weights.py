@@ -67,9 +67,13 @@ def read_npz(path):
 
 
 def arrange(section, values):
-    """A weight tensor in PyTorch order [O, I, KH, KW] in the section's order: with "channel_run" channels innermost,
-    each (output, tap) run of I channels padded with zeros to channel_run elements (a linear layer reading a flattened
-    H x W x C map has shape [O, C, H, W] and channel_run C: its features pixel by pixel)."""
+    """A weight tensor in PyTorch order [O, I, KH, KW] in the section's order: with "tile" per engine tile
+    (arrange_tiled); with "channel_run" channels innermost, each (output, tap) run of I channels padded with zeros to
+    channel_run elements (a linear layer reading a flattened H x W x C map has shape [O, C, H, W] and channel_run C:
+    its features pixel by pixel)."""
+    tile = section.get("tile")
+    if tile:
+        return arrange_tiled(section, tile, values)
     run = section.get("channel_run", 0)
     if not run:
         return values
@@ -79,6 +83,25 @@ def arrange(section, values):
         for i in range(channels):
             for t in range(taps):
                 stored[(o * taps + t) * run + i] = values[(o * channels + i) * taps + t]
+    return stored
+
+
+def arrange_tiled(section, tile, values):
+    """Weights stored per engine tile: per group, output-channel tile, input-channel tile and tap a block of "block"
+    elements holding the tile's "outputs" lanes' "inputs" weights each, lane by lane, zeros after them."""
+    shape = section["shape"]
+    lanes, width, block, groups = tile["outputs"], tile["inputs"], tile["block"], tile["groups"]
+    outputs, channels = shape[0] // groups, shape[1]
+    taps = shape[2] * shape[3] if len(shape) == 4 else 1
+    o_tile = -(-channels // width) * taps * block
+    g_stride = -(-outputs // lanes) * o_tile
+    stored = [0.0] * section["count"]
+    for g in range(groups):
+        for o in range(outputs):
+            for i in range(channels):
+                for t in range(taps):
+                    stored[g * g_stride + o // lanes * o_tile + (i // width * taps + t) * block + o % lanes * width + i % width] = \
+                        values[((g * outputs + o) * channels + i) * taps + t]
     return stored
 
 
@@ -176,7 +199,7 @@ class Packer:
         outputs = ws["shape"][0] if ws else (r["bias"]["count"] if r.get("bias") else (r["ln_vectors"]["count"] // 2 if r.get("ln_vectors") else 0))
         stored = original = factor = None
         if ws:
-            tensor_count = math.prod(ws["shape"]) if ws.get("channel_run") else ws["count"]
+            tensor_count = math.prod(ws["shape"]) if ws.get("channel_run") or ws.get("tile") else ws["count"]
             rest = tensor_count // outputs
             original = [float(v) for v in self.tensor(ws["source"], tensor_count)]
             folded = list(original)

@@ -114,6 +114,6 @@ public class ExploreCliTests
         Assert.Contains("nearest fitting design: Tm=", advice);
         var table = CliRunner.Run("estimate", "alexnet", "--device", "a10_385a", "--kernel", "conv_tiled", "--set", "Tm=64,Tn=8,Tr=13,Tc=13,vu=8");
         Assert.Contains("fc6", table.Out);
-        Assert.Contains("memory", table.Out);
+        Assert.Contains("compute", table.Out);
     }
 }

@@ -126,6 +126,30 @@ public class ScheduleCliTests
     }
 
     [Fact]
+    public void LinearLayersAtBatchOneTakeABeatOfWeightsACycle()
+    {
+        // At batch 1 each weight of a linear layer is used once. conv_tiled's weights are stored per Tm x Tn tile, so a
+        // tile's 16 x 8 int8 weights are two whole beats, one burst with the rest of the layer's: the reader runs one
+        // iteration a beat (fc1: 13 x 128 tiles of 2 beats, and the last tile's stream), the input's beats are read once
+        // per output-channel tile, and the code's cycles are the estimate's. The outputs match the reference too.
+        using var dir = new TempDir();
+        var tinyFc = Path.Combine(DataPaths.Root, "tests", "FpgaGen.Tests", "Codegen", "Networks", "tiny_fc.yaml");
+        var design = dir.File("fc.json", """{"kernel": "conv_tiled", "params": {"Tm": 16, "Tn": 8, "Tr": 7, "Tc": 7, "vu": 8}, "precision": "int8"}""");
+        var r = CliRunner.Run("simulate", tinyFc, "--device", "u250", "--design", design, "--schedule", "--format", "json");
+        Assert.True(r.Code == 0, r.Out + r.Err);
+        var steps = JsonDocument.Parse(r.Out).RootElement.GetProperty("schedule").GetProperty("steps").EnumerateArray().ToList();
+        foreach (var step in steps)
+            Assert.InRange(step.GetProperty("cycles").GetDouble() / step.GetProperty("estimated_cycles").GetDouble(), 0.99, 1.01);
+        var fc1 = steps.Single(s => s.GetProperty("name").GetString() == "fc1");
+        var read = fc1.GetProperty("loops").EnumerateArray().Single(l => l.GetProperty("kernel").GetString() == "conv_tiled_read");
+        Assert.Equal((1.0, 13 * 128 * 2 + 1L), (read.GetProperty("ii").GetDouble(), read.GetProperty("trips").GetInt64()));
+        var ports = fc1.GetProperty("ports").EnumerateArray().ToDictionary(p => p.GetProperty("port").GetString()!, p => (p.GetProperty("bytes").GetDouble(), p.GetProperty("bursts").GetInt64()));
+        Assert.Equal((13 * 16 * 1024.0, 1L), ports["gmem1"]);
+        Assert.Equal((13 * 1024.0, 13L), ports["gmem0"]);
+        Assert.Equal(0, CliRunner.Run("simulate", tinyFc, "--device", "u250", "--design", design).Code);
+    }
+
+    [Fact]
     public void TheRewrittenGemmEngineReachesItsEstimateAtIiOneOnConvolutions() =>
         // On-chip im2col through the corner turn, double-buffered row blocks, two weight tiles, corner-turn stores;
         // small tiles, so every step has several row blocks and weight tiles.

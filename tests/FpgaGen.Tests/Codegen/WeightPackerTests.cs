@@ -22,6 +22,7 @@ public class WeightPackerTests
     [InlineData("tiny_vit", "ln_linear", "Tm=8,Tn=8,Tk=8,vu=8", "fp16")]
     [InlineData("tiny_mix", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", "int16")]
     [InlineData("tiny_mix", "conv_systolic", "rows=4,cols=4,simd=2,tile_h=2,vu=8", "fp32")]
+    [InlineData("tiny_mix", "conv_tiled", "Tm=8,Tn=3,Tr=7,Tc=7,vu=8", "int16")]
     [InlineData("tiny_vit", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", "int8", true)]
     [InlineData("tiny_vit", "gemm", "Tm=8,Tn=8,Tk=8,vu=8", "fp32", true)]
     public void PythonPackerWritesTheSameBytes(string network, string kernel, string parameters, string precision, bool storedLayerNorm = false)
@@ -110,13 +111,15 @@ public class WeightPackerTests
         var (g, b, mean, var) = (weights["bn2.weight"], weights["bn2.bias"], weights["bn2.running_mean"], weights["bn2.running_var"]);
         var w = weights["conv2.weight"];
         var per = w.Length / g.Length;
-        var (run, taps) = (step.Weight!.ChannelRun, step.Weight.Shape![2] * step.Weight.Shape[3]);
-        Assert.True(run >= step.Weight.Shape[1] && run % 16 == 0, "conv2's 16 channels are stored channels innermost, in runs of whole beats");
+        // Stored per 16 x 4 engine tile: per output-channel tile, channel tile and tap a block of the 16 lanes' 4 weights
+        // (64 floats, four 16-float beats); conv2 has 16 input channels, so an output-channel tile holds 4 x 9 blocks.
+        Assert.Equal(new SectionTile(16, 4, 64, 1), step.Weight!.Tile);
         for (var o = 0; o < g.Length; o++)
         {
             var f = g[o] / Math.Sqrt(var[o] + WeightsLayout.BatchNormEps);
-            // Model element (o, ci = 0, tap 5) lies at (o * taps + 5) * run + 0 in the blob.
-            Assert.Equal((float)(w[o * per + 5] * f), BitConverter.ToSingle(blob, (int)step.Weight.Offset + 4 * (o * taps + 5) * run));
+            // Model element (o, ci = 6, tap 5): output tile o / 16, channel tile 1, its block 1 * 9 + 5, lane o % 16, channel 2.
+            var at = o / 16 * (4 * 9 * 64) + (1 * 9 + 5) * 64 + o % 16 * 4 + 2;
+            Assert.Equal((float)(w[o * per + 6 * 9 + 5] * f), BitConverter.ToSingle(blob, (int)step.Weight.Offset + 4 * at));
             Assert.Equal((float)((0 - mean[o]) * f + b[o]), BitConverter.ToSingle(blob, (int)step.Bias!.Offset + 4 * o));
         }
     }

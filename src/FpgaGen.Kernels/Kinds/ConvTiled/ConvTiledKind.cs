@@ -15,6 +15,9 @@ public sealed class ConvTiledPlan(KernelConfig c, Target t, IReadOnlyList<Comput
     [JsonIgnore] public int Tn { get; } = c["Tn"];
     [JsonIgnore] public int Tr { get; } = c["Tr"];
     [JsonIgnore] public int Tc { get; } = c["Tc"];
+
+    /// <summary>Beats of one tap's block of weights stored per tile (WBPT).</summary>
+    [JsonIgnore] public long BlockBeats { get; } = new WeightTile(c["Tm"], c["Tn"]).Block(PlanBuilder.ElementsPerBeat(t.Bytes)) / PlanBuilder.ElementsPerBeat(t.Bytes);
 }
 
 /// <summary>
@@ -30,6 +33,9 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
     public override string Title => "tiled convolution engine (Zhang et al., FPGA 2015)";
     public override double ClockDerating => 0.2;
 
+    /// <summary>Static weights stored per Tm × Tn tile, so a tile's weights stream as whole beats (see the reader).</summary>
+    public override LoweringOptions LoweringFor(KernelConfig config) => Lowering with { WeightTile = new WeightTile(config["Tm"], config["Tn"]) };
+
     /// <summary>
     /// The reader holds two input tiles in ibuf (Tn banks, input channels innermost), each sized for the largest
     /// kernel, stride and dilation of the network, and the corner turn's register window; the compute stage two weight
@@ -44,6 +50,7 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         var ith = b.Define("ITH", (tr - 1) * st + (k - 1) * d + 1, "(Tr - 1) * SMAX + (KMAX - 1) * DMAX + 1");
         var itw = b.Define("ITW", (tc - 1) * st + (k - 1) * d + 1, "(Tc - 1) * SMAX + (KMAX - 1) * DMAX + 1");
         b.Define("WVB", Ceil(tn, b.BeatElements) + 1, "(Tn + BEAT - 1) / BEAT + 1: beats a tap's run of Tn weights covers at most");
+        b.Define("WBPT", new WeightTile(tm, tn).Block(b.BeatElements) / b.BeatElements, "(Tm * Tn + BEAT - 1) / BEAT: beats of a tap's block of weights stored per tile");
         b.Define("CTW", Math.Max(2L * tm, b.BeatElements), "max(2 * Tm, BEAT): the writer's corner-turn iterations per segment of BEAT pixels");
         var wtw = ColumnWeightWindow(b, net, tn, tm);
         GatherDefines(b, net, GathersMapInput, GathersMapWeights);
@@ -54,15 +61,16 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         VectorUnit.Define(b, net, vu);
         var engine = new GroupPlan(Name, Name + "_top",
         [
-            MacReader(b, Name, "conv_tiled/body/read", [], [], ["ct_w", "ct_x"], b.Ram("ibuf", Elements.Data, tn, ith * itw, copies: 2),
+            MacReader(b, Name, "conv_tiled/body/read", [], ["w_tn"], ["ct_w", "ct_x"], b.Ram("ibuf", Elements.Data, tn, ith * itw, copies: 2),
                 b.Registers("twin", Elements.Data, 2L * tn * 2 * b.BeatElements), b.Registers("toff", Elements.Int, 2L * tn),
                 wtw),
-            MacCompute(b, Name, "conv_tiled/body/compute", ["ct_w", "ct_x"], ["ct_o"],
+            MacCompute(b, Name, "conv_tiled/body/compute", ["w_tn"], ["ct_w", "ct_x"], ["ct_o"],
                 b.Ram("wbuf", Elements.Data, (long)tm * tn, k * k, copies: 2), b.Ram("acc", Elements.Accumulator, tm, (long)tr * tc)),
             MacWriter(b, Name, "conv_tiled/body/write", ["ct_o"], b.Registers("obuf", Elements.Data, 2L * tm * b.BeatElements)),
         ],
         [
-            b.Vector("ct_w", "conv_tiled_read", "conv_tiled_compute", "ct_vec", Elements.Data, tn, ChannelDepth),
+            // A beat of weights stored per tile, or an activation operand's Tn weights of one lane.
+            b.Vector("ct_w", "conv_tiled_read", "conv_tiled_compute", "ct_wvec", Elements.Data, Math.Max(tn, b.BeatElements), ChannelDepth),
             b.Vector("ct_x", "conv_tiled_read", "conv_tiled_compute", "ct_vec", Elements.Data, tn, ChannelDepth),
             b.Vector("ct_o", "conv_tiled_compute", "conv_tiled_write", "ct_ovec", Elements.Accumulator, tm, ChannelDepth),
         ]);
@@ -75,15 +83,19 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
     /// The cycles of the double-buffered loops in templates/conv_tiled/body, per output tile (row tile × column
     /// tile, th×tw pixels) and its T = ⌈M/Tm⌉·⌈N/Tn⌉ channel tiles, one flattened loop each: part k (k = 0..T) loads
     /// tile k's input
-    /// (L), sends its weights (W = Tm·K² runs of Tn weights, each taking the beats it covers, one an iteration) and streams tile k−1 (S = K²·th·tw input vectors, at least the accumulate
-    /// latency apart per accumulator): reader = max(L, W) + (T−1)·max(L, W, S) + S; the engine max(W, S) per loop
+    /// (L), sends its weights (W: static weights are stored per tile, K² blocks of WBPT = ⌈Tm·Tn/BEAT⌉ whole beats,
+    /// one an iteration; an activation operand's Tm·K² runs of Tn take the beats each covers) and streams tile k−1
+    /// (S = K²·th·tw input vectors, at least the accumulate latency apart per accumulator): reader = max(L, W) +
+    /// (T−1)·max(L, W, S) + S, where an output tile follows one of another shape its first part overlapping that
+    /// one's stream; the engine max(W, S) per loop
     /// plus th·tw cycles to drain each output-channel tile; the step takes the slowest stage, plus one pipeline fill; the writer, concurrent, stores each output-channel tile's NCHW rows through its corner turn in
     /// (th·⌈tw/BEAT⌉ + 1)·max(2·Tm, BEAT) cycles (other layouts: one lane per cycle, Tm per pixel). L is the corner turn of NCHW rows, (in_h·⌈in_w/BEAT⌉ + 1)·max(2·min(Tn, N), min(BEAT, in_w)), or the beats each
     /// input pixel's Tn channels cover for channel-contiguous rows. This is Zhang's cycle count (⌈M/Tm⌉·⌈N/Tn⌉·R·C·K²) when streaming
     /// dominates, with padding waste in the unrolled channel dimensions. External traffic per (row, col, Tm) tile:
     /// ⌈N/Tn⌉ input tiles of Tn·((Tr−1)S+K)·((Tc−1)S+K) and weight tiles of Tm·Tn·K², one output tile of Tm·Tr·Tc,
-    /// each stream costed at the DDR efficiency of its burst (<see cref="MemoryTiming"/>): an input tile row, a tap's
-    /// Tn weights (stored channels innermost), an output tile row of Tc pixels × Tm channels.
+    /// each stream costed at the DDR efficiency of its burst (<see cref="MemoryTiming"/>): an input tile row, an
+    /// output tile's static weights (one run, stored per tile in order), an output tile row of Tc pixels × Tm channels.
+    /// At batch 1 a linear layer is thus fed a beat of weights a cycle (BEAT MACs), PipeCNN's FC rate.
     /// </summary>
     public override OpCost Cost(HardwarePlan plan, in MacWork op, Target target, double bytesPerCycle)
     {
@@ -97,11 +109,13 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         // (the template fetches exactly those); their mean over the places the runs start in a beat.
         bool dense = !op.RowMajorInput && op.InputChannelStride == 1;
         double Beats(bool on, long alignment, long nt) => !on ? 1 : MeanRunBeats(nt * p.Tn, Math.Min(p.Tn, w.N - nt * p.Tn), alignment, beat);
-        // A tile's weight vectors: Tm·K² runs, the rows past the last output channel one iteration each (zeros).
-        long lastRows = op.M - (mT - 1) * p.Tm;
+        // A tile's weight vectors: Tm·K² runs, the rows past the last output channel one iteration each (zeros). Static
+        // weights are stored per tile (the design's lowering, LoweringFor): K² blocks of WBPT whole beats, one an iteration.
+        long lastRows = op.M - (mT - 1) * p.Tm, wbpt = p.BlockBeats;
+        long wEngine = op.TileableWeights ? taps * wbpt : taps * p.Tm;
         // Column weights (P·V's V) turn the corner: the tile's Tn runs of Tm outputs in (their beats, one an iteration), then its Tm vectors out.
         bool colAligned = op.WeightColumnAlignment % beat == 0;
-        double Weights(long nt, bool lastMt) => w.WeightColumns ? p.Tn * RunBeats(p.Tm, beat, colAligned) + p.Tm
+        double Weights(long nt, bool lastMt) => w.TileableWeights ? wEngine : w.WeightColumns ? p.Tn * RunBeats(p.Tm, beat, colAligned) + p.Tm
             : taps * ((lastMt ? lastRows : p.Tm) * Beats(w.WeightChannelsInnermost, w.WeightRunAlignment, nt) + (lastMt ? p.Tm - lastRows : 0));
         // Per output tile of th×tw pixels: its channel tiles' load (L), weights (W), stream (S) and drain cycles.
         // The engine gives a tap's pixels at least the adder latency (idle iterations); the reader sends only the pixels.
@@ -135,7 +149,7 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
                 var times = channelTiles[i].Times;
                 var (l, st, se, _, _) = Parts(th, tw, pixelBeats[i]);
                 reader += n * times * ((mT - 1) * Math.Max(Math.Max(l, wFull[i]), st) + Math.Max(Math.Max(l, wLast[i]), st));
-                engine += n * times * mT * Math.Max(taps * p.Tm, se);
+                engine += n * times * mT * Math.Max(wEngine, se);
             }
             var (_, _, _, drain, write) = Parts(th, tw, pixelBeats[0]);
             engine += n * mT * drain;
@@ -149,7 +163,19 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         double w0 = mT == 1 ? wLast[0] : wFull[0];
         var (_, sLast, seLast, _, _) = Parts(lastH, lastW, pixelBeats[^1]);
         reader += Math.Max(l0, w0) - Math.Max(Math.Max(l0, w0), s0) + sLast;
-        engine += taps * p.Tm - Math.Max(taps * p.Tm, seLast) + seLast;
+        // Part k loads tile k while tile k − 1 streams: where an output tile follows one of another shape (the last
+        // column tile; a new row of tiles; the next group's first), its first part overlaps the other's last stream,
+        // not its own (charged above).
+        double Follow(long th, long tw, long prevH, long prevW, double times)
+        {
+            var (l, st, _, _, _) = Parts(th, tw, pixelBeats[0]);
+            return times * (Math.Max(Math.Max(l, w0), taps * prevH * prevW) - Math.Max(Math.Max(l, w0), st));
+        }
+        if (cT > 1) reader += op.G * ((rT - 1) * Follow(rows, lastW, rows, cols, 1) + Follow(lastH, lastW, lastH, cols, 1));
+        if (rT > 2) reader += op.G * Follow(rows, cols, rows, lastW, rT - 2);
+        if (rT > 1) reader += op.G * Follow(lastH, cols, rows, lastW, 1);
+        reader += Follow(rows, cols, lastH, lastW, op.G - 1);
+        engine += wEngine - Math.Max(wEngine, seLast) + seLast;
         double compute = Math.Max(Math.Max(reader, engine), writer) + PipelineDepth;
         var e = target.Bytes;
         // Traffic as the code moves it, whole beats, and its bursts (runs of contiguous requests), per output tile and
@@ -166,6 +192,7 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         var outAlign = Gcd(Gcd(op.OutputChannelStride, op.C), cT > 1 ? p.Tc : 0);
         double mRows = (double)op.M / mT; // output channels per output-channel tile, on average
         double inBeats = 0, inBursts = 0, inElements = 0, outUnits = 0, outBursts = 0;
+        double onePixelBeats = MeanRunBeats(0, op.N, op.InputPixelAlignment, beat);
         foreach (var (count, th, tw) in shapes)
         {
             if (count == 0) continue;
@@ -181,10 +208,17 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
                     inBeats += n * times * cnt * inH * inRow.Beats;
                     inBursts += n * times * cnt * inH * inRow.Bursts;
                 }
+                else if (dense && inH * inW == 1)
+                {
+                    // One pixel (a linear layer): its channel tiles read the input's run back to back, a beat the one
+                    // before read not again (the reader keeps its last beat), one burst a pass.
+                    inBeats += n * times * onePixelBeats / nT;
+                    inBursts += n * times / nT;
+                }
                 else if (dense)
                 {
                     inBeats += n * times * inH * inW * pixelBeats[i];
-                    inBursts += n * times * (inH * inW == 1 ? 1.0 / nT : inH * inW);
+                    inBursts += n * times * inH * inW;
                 }
                 else inElements += n * times * cnt * inH * inW;
             }
@@ -195,7 +229,9 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
             outBursts += n * th * (op.RowMajorOutput ? mRows * outRow.Bursts : op.OutputChannelStride == 1 ? tw : mRows * tw);
         }
         double wBeats = 0, wBursts = 0;
-        foreach (var (nt, times) in channelTiles)
+        // Weights stored per tile: an output tile's are the group's whole section in order, one run of contiguous beats.
+        if (op.TileableWeights) (wBeats, wBursts) = ((double)nT * taps * wbpt, 1.0 / mT);
+        else foreach (var (nt, times) in channelTiles)
         {
             long cnt = Math.Min(p.Tn, op.N - nt * p.Tn);
             if (op.WeightColumns)
@@ -257,7 +293,9 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         var p = (ConvTiledPlan)plan;
         long bg = (long)s.Batch * s.Groups, taps = (long)s.KH * s.KW, pixels = (long)s.OH * s.OW;
         long tiles = Ceil(s.OH, p.Tr) * Ceil(s.OW, p.Tc), mt = Ceil(s.MOut, p.Tm), nt = Ceil(s.NIn, p.Tn);
-        return new Dictionary<string, long> { ["ct_w"] = bg * tiles * mt * nt * p.Tm * taps, ["ct_x"] = bg * mt * nt * taps * pixels, ["ct_o"] = bg * mt * pixels };
+        // A tile's weights: a beat an iteration when stored per tile, else a lane's Tn a tap.
+        long weights = s.WeightTile is null ? p.Tm * taps : taps * p.BlockBeats;
+        return new Dictionary<string, long> { ["ct_w"] = bg * tiles * mt * nt * weights, ["ct_x"] = bg * mt * nt * taps * pixels, ["ct_o"] = bg * mt * pixels };
     }
 
     public override int OutputLanes(HardwarePlan plan) => ((ConvTiledPlan)plan).Tm;

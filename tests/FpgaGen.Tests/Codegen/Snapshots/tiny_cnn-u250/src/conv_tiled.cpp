@@ -1,6 +1,7 @@
 /* conv_tiled: tiled convolution engine (Zhang et al., FPGA 2015), Tm x Tn MACs, Tr x Tc output tiles. */
 #include "fpgagen_types.h"
 
+typedef struct { DTYPE v[64]; } ct_wvec; /* 512 bits */
 typedef struct { DTYPE v[4]; } ct_vec; /* 32 bits */
 typedef struct { ACC_T v[16]; } ct_ovec; /* 512 bits */
 #include "conv_tiled.h"
@@ -35,7 +36,8 @@ static void conv_tiled_read(
     int w_o,
     int w_i,
     int w_t,
-    hls::stream<ct_vec>& ct_w,
+    int w_tn,
+    hls::stream<ct_wvec>& ct_w,
     hls::stream<ct_vec>& ct_x)
 {
     static DTYPE ibuf[648];
@@ -55,14 +57,16 @@ static void conv_tiled_read(
        of the register window twin, while the previous segment goes from the other half to ibuf as BEAT pixel vectors;
        ctp = max(2 min(Tn, n_in), min(BEAT, in_w)) iterations per segment (the lanes' reads or the pixels written,
        whichever is more: a first layer's 3 channels and a tile row narrower than a beat take fewer). Channel-contiguous rows (a product's, x_c == 1) are read as the
-       beats each pixel's Tn channels cover, one an iteration; anything else one load per lane (compiled only when a step needs it: GATHER_X, GATHER_W). A tap's Tn weights
-       likewise take the beats their run covers, one an iteration. */
+       beats each pixel's Tn channels cover, one an iteration (a beat the previous iteration read is not read again); anything else one load per lane (compiled only when a step needs it: GATHER_X, GATHER_W). Static
+       weights are stored per tile (w_tn > 0: per tap a block of the Tm x Tn weights, lane by lane, in WBPT whole beats;
+       the tile's taps one after another), so a tile's weights are one burst, a beat an iteration, taps * WBPT in all.
+       An activation operand's tap takes the beats its run of Tn covers, one an iteration. */
     const int tiles_r = (oh + Tr - 1) / Tr, tiles_c = (ow + Tc - 1) / Tc;
     const int mt_n = (m_out + Tm - 1) / Tm, nt_n = (n_in + Tn - 1) / Tn, taps = kh * kw;
     (void)tiles_r; (void)tiles_c; (void)mt_n; (void)nt_n; (void)taps; /* not every stage needs every bound */
     /* One loop over every tile of the step (counters instead of nested loops: no pipeline drain between tiles, and
        the next output tile's first load overlaps the last stream of the one before). */
-    const int turn = x_x == 1, dense = !turn && x_c == 1, wrun = w_i == 1;
+    const int turn = x_x == 1, dense = !turn && x_c == 1, wtile = w_tn > 0, wrun = w_i == 1;
     /* Weights whose outputs are consecutive (P.V's right operand V, a token's features in a row): a tile's weights
        are Tn runs of Tm outputs, one per input channel. They turn the corner through the register window wtw: the
        runs' beats in, one an iteration (Tn x rbm), then the Tm vectors out, one an iteration. */
@@ -78,8 +82,9 @@ static void conv_tiled_read(
     int load_n = turn ? (in_h * segs + 1) * ctp : 0;
     int k = 0, it = 0; /* tile, iteration in it: a tile ends when its load, its weights and the previous tile's stream are done */
     int ti = 0, tb = 0, ly = 0, ls = 0, wy = 0, ws = 0; /* load: step in segment, segment, load/write row and segment */
-    int wm = 0, wk = 0, wsl = 0, xsl = 0;                /* weights: output lane, tap, beat; dense input: beat */
-    fg_beat xb[WVB], wb[WVB];
+    int wm = 0, wk = 0, wsl = 0, xsl = 0, wq = 0;        /* weights: output lane, tap, beat, tiled beat; dense input: beat */
+    fg_beat xb[WVB], wb[WVB], xc; /* xc: the input beat read last (at xq) */
+    int xq = -1;
     int ky = 0, kx = 0, r = 0, c = 0;                    /* stream: tap, pixel */
     while (k <= ntiles) {
 #pragma HLS PIPELINE II=1
@@ -121,7 +126,14 @@ static void conv_tiled_read(
             const bool ok = yy >= 0 && yy < ih && xx >= 0 && xx < iw;
             const int base = xbase + c0 * x_c + yy * x_y + xx * x_x;
             const int first = base / BEAT, last = (base + FG_MIN(Tn, n_in - c0) - 1) / BEAT;
-            if (dense && ok) xb[xsl] = GMB(x, first + xsl);
+            if (dense && ok) {
+                /* A one-pixel tile's channel tiles (a linear layer) share beats: each beat is read once a pass. */
+                if (first + xsl != xq) {
+                    xc = GMB(x, first + xsl);
+                    xq = first + xsl;
+                }
+                xb[xsl] = xc;
+            }
             if (++xsl == (dense && ok ? last - first + 1 : 1)) {
                 xsl = 0;
                 for (int n = 0; n < Tn; n++) {
@@ -133,7 +145,18 @@ static void conv_tiled_read(
                 if (++ls == in_w) { ls = 0; ly++; }
             }
         }
-        if (wcol && ld && wm < Tm && wcr < Tn * rbm) {
+        if (wtile) {
+            if (ld && wq < taps * WBPT) {
+                const fg_beat v = GMB(w, (w_off + lb * w_b + lg * w_g + mt * w_o + nt * taps * w_t) / BEAT + wq);
+                ct_wvec wv;
+                for (int j = 0; j < BEAT; j++) {
+#pragma HLS UNROLL
+                    wv.v[j] = v.v[j];
+                }
+                CH_WRITE(ct_w, wv);
+                wq++;
+            }
+        } else if (wcol && ld && wm < Tm && wcr < Tn * rbm) {
             const int n = wcr / rbm, b = wcr % rbm, ci = nt * Tn + n, rs = w_off + lb * w_b + lg * w_g + mt * Tm + ci * w_i;
             if (ci < n_in && rs / BEAT + b <= (rs + FG_MIN(Tm, m_out - mt * Tm) - 1) / BEAT) {
                 const fg_beat v = GMB(w, rs / BEAT + b);
@@ -152,7 +175,7 @@ static void conv_tiled_read(
             if (wrun && mo < m_out) wb[wsl] = GMB(w, first + wsl);
             if (++wsl == (wrun && mo < m_out ? last - first + 1 : 1)) {
                 wsl = 0;
-                ct_vec wv;
+                ct_wvec wv;
                 for (int n = 0; n < Tn; n++) {
 #pragma HLS UNROLL
                     const int ci = c0 + n, e = wbase + n, rs = w_off + lb * w_b + lg * w_g + mt * Tm + ci * w_i;
@@ -181,8 +204,8 @@ static void conv_tiled_read(
             }
         }
         it++;
-        if ((!ld || ((turn ? it >= load_n : ly >= in_h) && wm >= Tm)) && (!st || it >= taps * sth * stw)) {
-            it = ti = tb = ly = ls = wy = ws = wm = wk = wsl = xsl = wcr = ky = kx = r = c = 0;
+        if ((!ld || ((turn ? it >= load_n : ly >= in_h) && (wtile ? wq >= taps * WBPT : wm >= Tm))) && (!st || it >= taps * sth * stw)) {
+            it = ti = tb = ly = ls = wy = ws = wm = wk = wsl = xsl = wq = wcr = ky = kx = r = c = 0;
             sth = th;
             stw = tw;
             if (++nt == nt_n) {
@@ -229,7 +252,8 @@ static void conv_tiled_compute(
     int pad_w,
     int dil,
     int run,
-    hls::stream<ct_vec>& ct_w,
+    int w_tn,
+    hls::stream<ct_wvec>& ct_w,
     hls::stream<ct_vec>& ct_x,
     hls::stream<ct_ovec>& ct_o)
 {
@@ -239,29 +263,39 @@ static void conv_tiled_compute(
 #pragma HLS ARRAY_PARTITION variable=acc type=cyclic factor=16 dim=1
     /* Engine: Tm x Tn multiply-accumulates per cycle. Double buffered like the reader: while tile k's weights go to
        one copy of wbuf (one bank per MAC), tile k - 1's input vectors feed all Tm output lanes from the other:
-       max(weights, stream) iterations. Accumulators live in acc across the input-channel tiles; taps are the outer
+       max(weights, stream) iterations. Weights stored per tile come a beat an iteration (taps * WBPT); each bank takes
+       a fixed element of the beats that hold its lane and channel, so the beat fans out without a crossbar. Others
+       come a lane's Tn weights an iteration (Tm * taps). Accumulators live in acc across the input-channel tiles; taps are the outer
        loops, so consecutive updates of one accumulator are th*tw iterations apart. */
     const int tiles_r = (oh + Tr - 1) / Tr, tiles_c = (ow + Tc - 1) / Tc;
     const int mt_n = (m_out + Tm - 1) / Tm, nt_n = (n_in + Tn - 1) / Tn, taps = kh * kw;
     (void)tiles_r; (void)tiles_c; (void)mt_n; (void)nt_n; (void)taps; /* not every stage needs every bound */
     /* One loop over every tile of the step (counters instead of nested loops); after the last input-channel tile of
        an output-channel tile, th*tw more iterations drain its accumulators to the writer. */
-    const int ntiles = batch * groups * tiles_r * tiles_c * mt_n * nt_n, weights_n = Tm * taps;
+    const int wtile = w_tn > 0, ntiles = batch * groups * tiles_r * tiles_c * mt_n * nt_n, weights_n = wtile ? taps * WBPT : Tm * taps;
     int ltr = 0, ltc = 0, lmt = 0, lnt = 0;  /* the tile whose weights load (k) */
     int th = FG_MIN(Tr, oh), tw = FG_MIN(Tc, ow), sth = 0, stw = 0, snt = 0; /* its size; the streamed tile's (k - 1) */
     int k = 0, it = 0, iters = weights_n, work = weights_n;
-    int wm = 0, wk = 0, kk = 0, r = 0, c = 0, pp = 0;
+    int wm = 0, wk = 0, wq = 0, kk = 0, r = 0, c = 0, pp = 0;
     while (k <= ntiles) {
 #pragma HLS PIPELINE II=1 style=frp
 #pragma HLS DEPENDENCE variable=acc type=inter direction=RAW dependent=true distance=2
         const int wc = k & 1, uc = 1 - wc, ld = k < ntiles, st = k > 0;
         if (ld && it < weights_n) {
-            const ct_vec wv = CH_READ(ct_w);
-            for (int n = 0; n < Tn; n++) {
+            const ct_wvec wv = CH_READ(ct_w);
+            if (wtile) {
+                for (int p = 0; p < Tm * Tn; p++) {
 #pragma HLS UNROLL
-                wbuf[((wc * KMAX * KMAX + wk) * Tm + wm) * Tn + n] = wv.v[n];
+                    if (p / BEAT == wq) wbuf[(wc * KMAX * KMAX + wk) * Tm * Tn + p] = wv.v[p % BEAT];
+                }
+                if (++wq == WBPT) { wq = 0; wk++; }
+            } else {
+                for (int n = 0; n < Tn; n++) {
+#pragma HLS UNROLL
+                    wbuf[((wc * KMAX * KMAX + wk) * Tm + wm) * Tn + n] = wv.v[n];
+                }
+                if (++wk == taps) { wk = 0; wm++; }
             }
-            if (++wk == taps) { wk = 0; wm++; }
         }
         if (st && it < taps * FG_MAX(sth * stw, ACCLAT) && pp < sth * stw) {
             const ct_vec xv = CH_READ(ct_x);
@@ -313,7 +347,7 @@ static void conv_tiled_compute(
             if (++c == stw) { c = 0; r++; }
         }
         if (++it == iters) {
-            it = wm = wk = kk = r = c = pp = 0;
+            it = wm = wk = wq = kk = r = c = pp = 0;
             sth = th;
             stw = tw;
             snt = lnt;
@@ -521,6 +555,7 @@ extern "C" void conv_tiled_top(
     int w_o,
     int w_i,
     int w_t,
+    int w_tn,
     int y_off,
     int y_b,
     int y_g,
@@ -567,6 +602,7 @@ extern "C" void conv_tiled_top(
 #pragma HLS INTERFACE s_axilite port=w_o bundle=control
 #pragma HLS INTERFACE s_axilite port=w_i bundle=control
 #pragma HLS INTERFACE s_axilite port=w_t bundle=control
+#pragma HLS INTERFACE s_axilite port=w_tn bundle=control
 #pragma HLS INTERFACE s_axilite port=y_off bundle=control
 #pragma HLS INTERFACE s_axilite port=y_b bundle=control
 #pragma HLS INTERFACE s_axilite port=y_g bundle=control
@@ -587,13 +623,13 @@ extern "C" void conv_tiled_top(
 #pragma HLS INTERFACE s_axilite port=y bundle=control
 #pragma HLS INTERFACE s_axilite port=return bundle=control
 #pragma HLS DATAFLOW
-    hls::stream<ct_vec> ct_w("ct_w");
+    hls::stream<ct_wvec> ct_w("ct_w");
 #pragma HLS STREAM variable=ct_w depth=64
     hls::stream<ct_vec> ct_x("ct_x");
 #pragma HLS STREAM variable=ct_x depth=64
     hls::stream<ct_ovec> ct_o("ct_o");
 #pragma HLS STREAM variable=ct_o depth=64
-    conv_tiled_read(x, w, batch, groups, m_out, n_in, ih, iw, oh, ow, kh, kw, stride, pad_h, pad_w, dil, run, x_off, x_b, x_g, x_c, x_y, x_x, w_off, w_b, w_g, w_o, w_i, w_t, ct_w, ct_x);
-    conv_tiled_compute(batch, groups, m_out, n_in, ih, iw, oh, ow, kh, kw, stride, pad_h, pad_w, dil, run, ct_w, ct_x, ct_o);
+    conv_tiled_read(x, w, batch, groups, m_out, n_in, ih, iw, oh, ow, kh, kw, stride, pad_h, pad_w, dil, run, x_off, x_b, x_g, x_c, x_y, x_x, w_off, w_b, w_g, w_o, w_i, w_t, w_tn, ct_w, ct_x);
+    conv_tiled_compute(batch, groups, m_out, n_in, ih, iw, oh, ow, kh, kw, stride, pad_h, pad_w, dil, run, w_tn, ct_w, ct_x, ct_o);
     conv_tiled_write(bq, fq, iq, y, batch, groups, m_out, n_in, ih, iw, oh, ow, kh, kw, stride, pad_h, pad_w, dil, run, y_off, y_b, y_g, y_c, y_y, y_x, b_off, act, norm, q_off, f_off, ln_off, ct_o);
 }

@@ -37,6 +37,7 @@ extern "C" void conv_tiled_top(
     int w_o,
     int w_i,
     int w_t,
+    int w_tn,
     int y_off,
     int y_b,
     int y_g,

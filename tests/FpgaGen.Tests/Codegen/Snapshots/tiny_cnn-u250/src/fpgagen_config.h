@@ -16,6 +16,7 @@
 #define ITH 9 /* (Tr - 1) * SMAX + (KMAX - 1) * DMAX + 1 */
 #define ITW 9 /* (Tc - 1) * SMAX + (KMAX - 1) * DMAX + 1 */
 #define WVB 2 /* (Tn + BEAT - 1) / BEAT + 1: beats a tap_s run of Tn weights covers at most */
+#define WBPT 1 /* (Tm * Tn + BEAT - 1) / BEAT: beats of a tap_s block of weights stored per tile */
 #define CTW 64 /* max(2 * Tm, BEAT): the writer_s corner-turn iterations per segment of BEAT pixels */
 #define WCOL 0 /* 1: some step_s weights are runs of consecutive outputs (P.V_s V), read through the corner turn wtw */
 #define GATHER_X 0 /* 1: a step reads its input one element a lane (no contiguous channel run) */

@@ -40,14 +40,16 @@ static int case_0()
     a.pad_h = 1;
     a.pad_w = 1;
     a.q_off = 0;
-    a.run = 4;
+    a.run = 0;
     a.stride = 1;
     a.w_b = 0;
     a.w_g = 576;
-    a.w_i = 1;
-    a.w_o = 36;
+    a.w_i = 0;
+    a.w_o = 576;
     a.w_off = 0;
-    a.w_t = 4;
+    a.w_t = 64;
+    a.w_tm = 16;
+    a.w_tn = 4;
     a.x_b = 3072;
     a.x_c = 1024;
     a.x_g = 3072;
@@ -79,7 +81,7 @@ static int case_0()
     iq[1] = 16;
     for (auto& e : y) e = (DTYPE)3;
     std::vector<DTYPE> y_ref(y);
-    conv_tiled_top(x.data(), w.data(), bq.data(), fq.data(), iq.data(), y.data(), a.batch, a.groups, a.m_out, a.n_in, a.ih, a.iw, a.oh, a.ow, a.kh, a.kw, a.stride, a.pad_h, a.pad_w, a.dil, a.run, a.x_off, a.x_b, a.x_g, a.x_c, a.x_y, a.x_x, a.w_off, a.w_b, a.w_g, a.w_o, a.w_i, a.w_t, a.y_off, a.y_b, a.y_g, a.y_c, a.y_y, a.y_x, a.b_off, a.act, a.norm, a.q_off, a.f_off, a.ln_off);
+    conv_tiled_top(x.data(), w.data(), bq.data(), fq.data(), iq.data(), y.data(), a.batch, a.groups, a.m_out, a.n_in, a.ih, a.iw, a.oh, a.ow, a.kh, a.kw, a.stride, a.pad_h, a.pad_w, a.dil, a.run, a.x_off, a.x_b, a.x_g, a.x_c, a.x_y, a.x_x, a.w_off, a.w_b, a.w_g, a.w_o, a.w_i, a.w_t, a.w_tn, a.y_off, a.y_b, a.y_g, a.y_c, a.y_y, a.y_x, a.b_off, a.act, a.norm, a.q_off, a.f_off, a.ln_off);
     fg::ref_mac(a, x.data(), w.data(), bq.data(), fq.data(), fq.data(), iq.data(), y_ref.data());
     return fg::compare("conv1", y.data(), y_ref.data(), 16384, 1.0);
 }
@@ -111,11 +113,13 @@ static int case_1()
     a.run = 0;
     a.stride = 1;
     a.w_b = 0;
-    a.w_g = 0;
-    a.w_i = 1;
-    a.w_o = 32;
+    a.w_g = 512;
+    a.w_i = 0;
+    a.w_o = 512;
     a.w_off = 0;
-    a.w_t = 0;
+    a.w_t = 64;
+    a.w_tm = 16;
+    a.w_tn = 4;
     a.x_b = 32;
     a.x_c = 1;
     a.x_g = 0;
@@ -131,7 +135,7 @@ static int case_1()
     fg::Lcg rng(1235u);
     std::vector<DTYPE> x(64);
     fill(x, rng, -8.0f, 8.0f, true);
-    std::vector<DTYPE> w(320);
+    std::vector<DTYPE> w(512);
     fill(w, rng, -8.0f, 8.0f, true);
     std::vector<BIAS_T> bq(10);
     fill(bq, rng, -100.0f, 100.0f, true);
@@ -147,7 +151,7 @@ static int case_1()
     iq[1] = 17;
     for (auto& e : y) e = (DTYPE)3;
     std::vector<DTYPE> y_ref(y);
-    conv_tiled_top(x.data(), w.data(), bq.data(), fq.data(), iq.data(), y.data(), a.batch, a.groups, a.m_out, a.n_in, a.ih, a.iw, a.oh, a.ow, a.kh, a.kw, a.stride, a.pad_h, a.pad_w, a.dil, a.run, a.x_off, a.x_b, a.x_g, a.x_c, a.x_y, a.x_x, a.w_off, a.w_b, a.w_g, a.w_o, a.w_i, a.w_t, a.y_off, a.y_b, a.y_g, a.y_c, a.y_y, a.y_x, a.b_off, a.act, a.norm, a.q_off, a.f_off, a.ln_off);
+    conv_tiled_top(x.data(), w.data(), bq.data(), fq.data(), iq.data(), y.data(), a.batch, a.groups, a.m_out, a.n_in, a.ih, a.iw, a.oh, a.ow, a.kh, a.kw, a.stride, a.pad_h, a.pad_w, a.dil, a.run, a.x_off, a.x_b, a.x_g, a.x_c, a.x_y, a.x_x, a.w_off, a.w_b, a.w_g, a.w_o, a.w_i, a.w_t, a.w_tn, a.y_off, a.y_b, a.y_g, a.y_c, a.y_y, a.y_x, a.b_off, a.act, a.norm, a.q_off, a.f_off, a.ln_off);
     fg::ref_mac(a, x.data(), w.data(), bq.data(), fq.data(), fq.data(), iq.data(), y_ref.data());
     return fg::compare("fc", y.data(), y_ref.data(), 10, 1.0);
 }
