@@ -41,6 +41,12 @@ public readonly record struct WeightTile(int Outputs, int Inputs)
 {
     /// <summary>Elements of one tap's block: Outputs·Inputs rounded up to whole beats of <paramref name="beat"/> elements.</summary>
     public long Block(long beat) => ((long)Outputs * Inputs + beat - 1) / beat * beat;
+
+    /// <summary>
+    /// Whether the weights are stored so: when the padding at most doubles them. An engine with fewer lanes' weights
+    /// than half a beat keeps the channel-run layout, whose weights take no more memory than the model's.
+    /// </summary>
+    public bool Pays(long beat) => Block(beat) <= 2L * Outputs * Inputs;
 }
 
 /// <summary>

@@ -96,10 +96,7 @@ public sealed class MacStep(string name, IReadOnlyList<string> layers, MacShape 
     /// </summary>
     public bool Narrow { get; internal set; }
 
-    /// <summary>
-    /// Static weights a lowering with <see cref="LoweringOptions.WeightTile"/> stores per engine tile (whether or not this
-    /// one does): every weight tensor but a linear layer's read pixel by pixel from an H×W×C map.
-    /// </summary>
+    /// <summary>Static weights, which a lowering with <see cref="LoweringOptions.WeightTile"/> stores per engine tile (whether or not this one does).</summary>
     public bool TileableWeights { get; internal set; }
 
     /// <summary>Static weights (the base of <see cref="WAddr"/>) and bias in the blob; null for activation operands / no bias.</summary>

@@ -72,22 +72,28 @@ public sealed class WeightSection
 
 /// <summary>
 /// How a section stores its weights per engine tile: <see cref="Outputs"/> × <see cref="Inputs"/> lanes, a tap's block of
-/// <see cref="Block"/> elements, <see cref="Groups"/> groups (see <see cref="WeightSection.Tile"/>).
+/// <see cref="Block"/> elements, <see cref="Groups"/> groups (see <see cref="WeightSection.Tile"/>). A linear layer
+/// reading a flattened H×W×C map (shape [O, C, H, W]) reduces its features pixel by pixel: <see cref="PixelMajor"/> is
+/// then C, and the engine's input i is feature (i mod C, pixel i / C).
 /// </summary>
-public sealed record SectionTile(int Outputs, int Inputs, long Block, int Groups)
+public sealed record SectionTile(int Outputs, int Inputs, long Block, int Groups, int PixelMajor = 0)
 {
     /// <summary>Values in PyTorch order ([O, I, KH, KW], or [O, I] for a linear layer) in the tiled order.</summary>
     public double[] Arrange(double[] values, int[] shape, long count)
     {
-        int outputs = shape[0] / Groups, channels = shape[1], taps = shape.Length == 4 ? shape[2] * shape[3] : 1;
+        int outputs = shape[0] / Groups, pixels = shape.Length == 4 ? shape[2] * shape[3] : 1;
+        var (channels, taps) = PixelMajor > 0 ? (shape[1] * pixels, 1) : (shape[1], pixels);
         long oTile = (channels + Inputs - 1) / Inputs * taps * Block, gStride = (outputs + Outputs - 1) / Outputs * oTile;
         var stored = new double[count];
         for (var g = 0; g < Groups; g++)
             for (var o = 0; o < outputs; o++)
                 for (var i = 0; i < channels; i++)
                     for (var t = 0; t < taps; t++)
-                        stored[g * gStride + o / Outputs * oTile + ((long)(i / Inputs) * taps + t) * Block + o % Outputs * Inputs + i % Inputs] =
-                            values[(((long)g * outputs + o) * channels + i) * taps + t];
+                    {
+                        long go = (long)g * outputs + o;
+                        var source = PixelMajor > 0 ? (go * PixelMajor + i % PixelMajor) * pixels + i / PixelMajor : (go * channels + i) * taps + t;
+                        stored[g * gStride + o / Outputs * oTile + ((long)(i / Inputs) * taps + t) * Block + o % Outputs * Inputs + i % Inputs] = values[source];
+                    }
         return stored;
     }
 }

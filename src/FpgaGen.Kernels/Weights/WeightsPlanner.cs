@@ -94,16 +94,17 @@ internal static class WeightsPlanner
             Activation = m.Activation switch { FusedActivation.Relu => "relu", FusedActivation.Relu6 => "relu6", _ => null },
         };
         var outputs = (long)m.Shape.Groups * m.Shape.MOut;
-        // Per engine tile (WeightTile), every static weight tensor but a linear layer's read pixel by pixel (its channel
-        // runs follow the map's H×W×C order, which only channels-innermost lowerings make).
-        m.TileableWeights = w.Weight is not null && !(w.ChannelRun > 0 && m.Shape.KH * m.Shape.KW == 1);
-        if (m.TileableWeights && tile is { } t)
+        // Per engine tile (WeightTile), every static weight tensor; a linear layer read pixel by pixel (after a flatten
+        // of an H×W×C map: channel runs of C) keeps that order in its reduction.
+        m.TileableWeights = w.Weight is not null;
+        if (m.TileableWeights && tile is { } t && t.Pays(beat))
         {
             var s = m.Shape;
             long taps = (long)s.KH * s.KW, block = t.Block(beat), oTile = (s.NIn + t.Inputs - 1) / t.Inputs * taps * block;
             long gStride = (s.MOut + t.Outputs - 1) / t.Outputs * oTile;
+            var pixelMajor = taps == 1 ? w.ChannelRun : 0;
             record.Weight = m.Weight = alloc.Add(SectionType.Data, s.Groups * gStride, w.Shape, w.Weight, w.FoldBn, w.FoldLn, w.FoldStoredLn,
-                tile: new SectionTile(t.Outputs, t.Inputs, block, s.Groups));
+                tile: new SectionTile(t.Outputs, t.Inputs, block, s.Groups, pixelMajor));
             m.WAddr = new Addressing(0, 0, gStride, oTile, 0, block);
             m.Shape = s with { ChannelRun = 0, WeightTile = t };
         }

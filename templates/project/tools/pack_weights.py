@@ -88,20 +88,23 @@ def arrange(section, values):
 
 def arrange_tiled(section, tile, values):
     """Weights stored per engine tile: per group, output-channel tile, input-channel tile and tap a block of "block"
-    elements holding the tile's "outputs" lanes' "inputs" weights each, lane by lane, zeros after them."""
+    elements holding the tile's "outputs" lanes' "inputs" weights each, lane by lane, zeros after them. A linear layer
+    after a flatten of an H x W x C map ("pixel_major" C, shape [O, C, H, W]) reduces feature (i mod C, pixel i / C)."""
     shape = section["shape"]
-    lanes, width, block, groups = tile["outputs"], tile["inputs"], tile["block"], tile["groups"]
-    outputs, channels = shape[0] // groups, shape[1]
-    taps = shape[2] * shape[3] if len(shape) == 4 else 1
+    lanes, width, block, groups, pc = tile["outputs"], tile["inputs"], tile["block"], tile["groups"], tile.get("pixel_major", 0)
+    outputs = shape[0] // groups
+    pixels = shape[2] * shape[3] if len(shape) == 4 else 1
+    channels, taps = (shape[1] * pixels, 1) if pc else (shape[1], pixels)
     o_tile = -(-channels // width) * taps * block
     g_stride = -(-outputs // lanes) * o_tile
     stored = [0.0] * section["count"]
     for g in range(groups):
         for o in range(outputs):
+            go = g * outputs + o
             for i in range(channels):
                 for t in range(taps):
-                    stored[g * g_stride + o // lanes * o_tile + (i // width * taps + t) * block + o % lanes * width + i % width] = \
-                        values[((g * outputs + o) * channels + i) * taps + t]
+                    source = (go * pc + i % pc) * pixels + i // pc if pc else (go * channels + i) * taps + t
+                    stored[g * g_stride + o // lanes * o_tile + (i // width * taps + t) * block + o % lanes * width + i % width] = values[source]
     return stored
 
 

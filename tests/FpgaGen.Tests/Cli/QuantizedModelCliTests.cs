@@ -165,9 +165,12 @@ public class QuantizedModelCliTests
             // The same bytes simulate packs: the model's integers and multipliers.
             var path = Fixture("qdq_int8.onnx");
             var import = OnnxImporter.Import(path);
-            var design = FpgaGen.Codegen.AcceleratorDesign.Create(import.Network, "conv_systolic", Tests.Codegen.CodegenSupport.Params("rows=16,cols=16,simd=8,tile_h=14,vu=16"),
+            // The design generate chose (the explorer's best), as its design.json names it.
+            using var chosen = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "int8", "design.json")));
+            var best = chosen.RootElement.GetProperty("design");
+            var design = FpgaGen.Codegen.AcceleratorDesign.Create(import.Network, best.GetProperty("kernel").GetString()!,
+                best.GetProperty("params").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32()),
                 Precision.Int16, 1, FpgaGen.Hardware.DeviceCatalog.Default.Get("a10_385a"));
-            Assert.Contains("conv_systolic rows=16,cols=16,simd=8,tile_h=14,vu=16", r.Out);
             Assert.Equal(WeightPacker.Pack(design.Lowered.Weights, FpgaGen.Simulation.ModelWeights.FromOnnx(import, path)!, null, null, ModelQuantization.Of(import.Network)), blob);
 
             // The mixed model's float layers need calibration ranges; with them, weights.bin.

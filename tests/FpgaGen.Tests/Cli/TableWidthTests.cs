@@ -148,9 +148,9 @@ public class TableWidthTests
     [Fact]
     public void OneKindForAllIsSaidOnceAndItsColumnLeavesFirst()
     {
-        var r = CliRunner.RunAtWidth(80, "explore", "vgg16", "--device", "a10_385a", "--top", "3");
+        var r = CliRunner.RunAtWidth(80, "explore", "vgg16", "--device", "a10_385a", "--kernel", "conv_tiled", "--top", "3");
         Assert.Equal(0, r.Code);
-        var csv = CliRunner.Run("explore", "vgg16", "--device", "a10_385a", "--top", "3", "--format", "csv").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var csv = CliRunner.Run("explore", "vgg16", "--device", "a10_385a", "--kernel", "conv_tiled", "--top", "3", "--format", "csv").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var kind = Assert.Single(csv.Skip(1).Select(l => l.Split(',')[1]).Distinct());
         Assert.Equal($"all shown: {kind}, fp32", r.Out.Split('\n')[1]);
         var table = TableLines(r.Out, "parameters", 3);

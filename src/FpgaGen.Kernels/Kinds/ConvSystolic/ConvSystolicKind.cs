@@ -18,6 +18,12 @@ public sealed class ConvSystolicPlan(KernelConfig c, Target t, IReadOnlyList<Com
 
     /// <summary>Channel words (simd channels each) of one input-channel block: what pbuf and wcache hold.</summary>
     [JsonIgnore] public long ChannelWordsPerBlock { get; } = defines.First(d => d.Name == "CWB").Value;
+
+    /// <summary>Beats of one channel word's tap block of weights stored per tile (WBPT: rows × simd weights).</summary>
+    [JsonIgnore] public long BlockBeats { get; } = defines.First(d => d.Name == "WBPT").Value;
+
+    /// <summary>Whether the design's lowering stores static weights per tile (<see cref="WeightTile.Pays"/>).</summary>
+    [JsonIgnore] public bool TiledWeights { get; } = new WeightTile(c["rows"], c["simd"]).Pays(PlanBuilder.ElementsPerBeat(t.Bytes));
 }
 
 /// <summary>
@@ -37,6 +43,9 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
     /// each pixel's block of channels one run of beats (the DPU keeps feature maps so too, PG338).</summary>
     public override LoweringOptions Lowering => new(FuseLayerNorm: false, ChannelsInnermost: true);
 
+    /// <summary>Static weights stored per rows × simd tile, so a unit's weights load as whole beats (see the reader).</summary>
+    public override LoweringOptions LoweringFor(KernelConfig config) => Lowering with { WeightTile = new WeightTile(config["rows"], config["simd"]) };
+
     /// <summary>
     /// The reader holds two blocks (double buffered) of at most CWB channel words (simd channels each) of a tile's input
     /// patch in pbuf (a copy per PE column) and two sets of a block's weights of the tile's output channels in wcache
@@ -55,6 +64,7 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         var cwb = b.Define("CWB", Ceil(nmax, simd), "(CONVNMAX + simd - 1) / simd: channel words per block");
         b.Define("WVB", Ceil(simd, b.BeatElements) + 1, "(simd + BEAT - 1) / BEAT + 1: beats a tap's run of simd weights covers at most");
         b.Define("VSLOTS", Ceil(simd, b.BeatElements), "(simd + BEAT - 1) / BEAT: beats of a channel word that starts on a multiple of min(simd, BEAT)");
+        b.Define("WBPT", new WeightTile(rows, simd).Block(b.BeatElements) / b.BeatElements, "(rows * simd + BEAT - 1) / BEAT: beats of a channel word's tap block of weights stored per tile");
         b.Define("LAG", rows + cols - 2L, "rows + cols - 2: cycles from an item entering PE (0, 0) to its reaching PE (rows - 1, cols - 1)");
         b.Define("CTW", Math.Max(2L * rows, b.BeatElements), "max(2 * rows, BEAT): the writer's corner-turn iterations per segment of BEAT pixels");
         // pbuf holds one block of one step's patch, laid out with that step's own patch rows and columns (the reader
@@ -73,7 +83,7 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         VectorUnit.Define(b, net, vu);
         var engine = new GroupPlan(Name, Name + "_top",
         [
-            MacReader(b, Name, "conv_systolic/body/read", [], [], ["cs_x", "cs_w"],
+            MacReader(b, Name, "conv_systolic/body/read", [], ["w_tn"], ["cs_x", "cs_w"],
                 // Banks: the array reads cols pixel words and rows weight words of simd values every cycle, where
                 // simd banks would serve cols or rows reads a cycle. pbuf keeps PREP = ceil(cols / 2) replicas of the
                 // patch, each read by two PE columns, with the loaded and the streamed copy and the PQ words of a
@@ -153,7 +163,10 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         bool wide = dense && pq > 1 && xAligned;
         bool beatAligned = op.InputPixelAlignment % beat == 0 && cwb * p.Simd % beat == 0;
         long wslots = op.WeightChannelsInnermost ? (op.WeightRunAlignment % aq == 0 ? vslots : vslots + 1) : 1;
-        long wordWeights = op.WeightColumns ? p.Simd * RunBeats(p.Rows, beat, colAligned) + p.Rows : (long)p.Rows * taps * wslots;
+        // Static weights are stored per tile (the design's lowering, LoweringFor): a word's taps are blocks of WBPT beats.
+        bool tiled = op.TileableWeights && p.TiledWeights;
+        long wordWeights = tiled ? taps * p.BlockBeats
+            : op.WeightColumns ? p.Simd * RunBeats(p.Rows, beat, colAligned) + p.Rows : (long)p.Rows * taps * wslots;
         var w = op;
         // The array gives an output row's accumulators at least the adder latency (idle iterations); the reader
         // sends only the hc rows.
@@ -255,7 +268,15 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
             outBurst = perPixel * beat * e * (wholePixels ? cw : 1);
         }
         double wBurst = (double)op.N * op.KH * op.KW * e;
-        if (!weightsStay && !op.WeightColumns)
+        if (tiled)
+        {
+            // Stored per tile, in the order the reader loads them: an output-channel tile's blocks once when they stay
+            // (the step's weights one run of beats), else a unit's words' blocks, all of them again per spatial tile.
+            double tile = (double)nT * taps * p.BlockBeats * beat * e;
+            weights = (double)op.G * mT * tile * (weightsStay ? 1 : hT * wT);
+            wBurst = weightsStay ? weights / op.G : tile;
+        }
+        else if (!weightsStay && !op.WeightColumns)
         {
             // Reloaded per unit: each real PE row's tap run of the block's channels, the beats it covers, a burst.
             double beats = TiledRunBeats(op.N, cwb * p.Simd, op.WeightRunAlignment, beat);

@@ -18,6 +18,9 @@ public sealed class ConvTiledPlan(KernelConfig c, Target t, IReadOnlyList<Comput
 
     /// <summary>Beats of one tap's block of weights stored per tile (WBPT).</summary>
     [JsonIgnore] public long BlockBeats { get; } = new WeightTile(c["Tm"], c["Tn"]).Block(PlanBuilder.ElementsPerBeat(t.Bytes)) / PlanBuilder.ElementsPerBeat(t.Bytes);
+
+    /// <summary>Whether the design's lowering stores static weights per tile (<see cref="WeightTile.Pays"/>).</summary>
+    [JsonIgnore] public bool TiledWeights { get; } = new WeightTile(c["Tm"], c["Tn"]).Pays(PlanBuilder.ElementsPerBeat(t.Bytes));
 }
 
 /// <summary>
@@ -112,10 +115,11 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         // A tile's weight vectors: Tm·K² runs, the rows past the last output channel one iteration each (zeros). Static
         // weights are stored per tile (the design's lowering, LoweringFor): K² blocks of WBPT whole beats, one an iteration.
         long lastRows = op.M - (mT - 1) * p.Tm, wbpt = p.BlockBeats;
-        long wEngine = op.TileableWeights ? taps * wbpt : taps * p.Tm;
+        bool tiled = op.TileableWeights && p.TiledWeights;
+        long wEngine = tiled ? taps * wbpt : taps * p.Tm;
         // Column weights (P·V's V) turn the corner: the tile's Tn runs of Tm outputs in (their beats, one an iteration), then its Tm vectors out.
         bool colAligned = op.WeightColumnAlignment % beat == 0;
-        double Weights(long nt, bool lastMt) => w.TileableWeights ? wEngine : w.WeightColumns ? p.Tn * RunBeats(p.Tm, beat, colAligned) + p.Tm
+        double Weights(long nt, bool lastMt) => tiled ? wEngine : w.WeightColumns ? p.Tn * RunBeats(p.Tm, beat, colAligned) + p.Tm
             : taps * ((lastMt ? lastRows : p.Tm) * Beats(w.WeightChannelsInnermost, w.WeightRunAlignment, nt) + (lastMt ? p.Tm - lastRows : 0));
         // Per output tile of th×tw pixels: its channel tiles' load (L), weights (W), stream (S) and drain cycles.
         // The engine gives a tap's pixels at least the adder latency (idle iterations); the reader sends only the pixels.
@@ -230,7 +234,7 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         }
         double wBeats = 0, wBursts = 0;
         // Weights stored per tile: an output tile's are the group's whole section in order, one run of contiguous beats.
-        if (op.TileableWeights) (wBeats, wBursts) = ((double)nT * taps * wbpt, 1.0 / mT);
+        if (tiled) (wBeats, wBursts) = ((double)nT * taps * wbpt, 1.0 / mT);
         else foreach (var (nt, times) in channelTiles)
         {
             long cnt = Math.Min(p.Tn, op.N - nt * p.Tn);

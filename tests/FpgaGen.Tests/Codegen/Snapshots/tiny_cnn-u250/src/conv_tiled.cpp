@@ -284,9 +284,15 @@ static void conv_tiled_compute(
         if (ld && it < weights_n) {
             const ct_wvec wv = CH_READ(ct_w);
             if (wtile) {
-                for (int p = 0; p < Tm * Tn; p++) {
+                /* Unrolled, bank p = q * BEAT + j is written from element j when beat q of the block arrives. */
+                for (int q = 0; q < WBPT; q++) {
 #pragma HLS UNROLL
-                    if (p / BEAT == wq) wbuf[(wc * KMAX * KMAX + wk) * Tm * Tn + p] = wv.v[p % BEAT];
+                    if (q == wq) {
+                        for (int j = 0; j < BEAT; j++) {
+#pragma HLS UNROLL
+                            if (q * BEAT + j < Tm * Tn) wbuf[(wc * KMAX * KMAX + wk) * Tm * Tn + q * BEAT + j] = wv.v[j];
+                        }
+                    }
                 }
                 if (++wq == WBPT) { wq = 0; wk++; }
             } else {
