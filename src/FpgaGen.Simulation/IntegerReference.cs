@@ -327,6 +327,7 @@ public sealed class IntegerReference
                             MapOp.Gelu => 0.5f * v * (1.0f + Erf(v * 0.70710678118654752f)),
                             MapOp.Sigmoid => 1.0f / (1.0f + MathF.Exp(-v)),
                             MapOp.Add => v + ps(a["s_off"] + b * a["s_b"] + i0 * a["s_0"] + i1 * a["s_1"] + k * a["s_2"]) * ss,
+                            MapOp.AddRelu => Max(v + ps(a["s_off"] + b * a["s_b"] + i0 * a["s_0"] + i1 * a["s_1"] + k * a["s_2"]) * ss, 0.0f),
                             _ => v,
                         };
                         arena[a["y_off"] + b * a["y_b"] + i0 * a["y_0"] + i1 * a["y_1"] + k * a["y_2"]] =

@@ -134,6 +134,9 @@ public static class ExecutionModes
                 when ProducerIs(net, layer, l => l is ConvLayer or LinearLayer or PatchEmbedLayer
                     || (l is BatchNormLayer && ProducerIs(net, l, p => p is ConvLayer))):
                 return Execution.Fused;
+            // A residual block's ReLU after its add: the vector unit's add applies it in the same pass.
+            case ActivationLayer { Function: ActivationKind.Relu } when ProducerIs(net, layer, l => l is AddLayer):
+                return Execution.Fused;
             default:
                 return Execution.Kernel;
         }

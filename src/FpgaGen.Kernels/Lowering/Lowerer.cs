@@ -7,7 +7,7 @@ namespace FpgaGen.Kernels.Lowering;
 /// <summary>
 /// The one lowering of a network, for the estimate and the generated code alike: the network becomes the steps the
 /// accelerator runs, for one data type and batch. Execution modes come from <see cref="ExecutionModes"/>: ReLU fused
-/// into the producing engine, batch norm folded into the convolution before it, LayerNorm fused into the next linear
+/// into the producing engine (or a residual add), batch norm folded into the convolution before it, LayerNorm fused into the next linear
 /// layer when the kind asks for it, LayerNorm with stored statistics folded into the linear layers after it (their
 /// weights and biases absorb it when packed), flatten a view. Everything else becomes engine or vector-unit steps.
 /// With <see cref="LoweringOptions.ChannelsInnermost"/> the feature maps between steps are stored H×W×C: convolutions
@@ -414,14 +414,19 @@ public static class Lowerer
 
         private void LowerAdd(AddLayer add)
         {
-            var y = Produce(add, [add.Name]);
+            // A ReLU after it (classified fused) is applied by the last add step.
+            var relu = SingleConsumer(add) is ActivationLayer a && Mode(a) == Execution.Fused ? a : null;
+            List<string> names = relu is null ? [add.Name] : [add.Name, relu.Name];
+            if (relu is not null) absorbed.Add(relu.Name);
+            var y = Produce(relu ?? (Layer)add, names);
             var e = FlatSize(add);
             // Two or more inputs: y = in0 + in1, then y += in_k (element-wise in place, each element read before written).
             var first = tensorOf[add.Inputs[0]];
             for (var k = 1; k < add.Inputs.Count; k++)
             {
                 var name = k == 1 ? add.Name : $"{add.Name}/{k}";
-                steps.Add(new MapStep(name, [add.Name], MapOp.Add, 1, 1, 1, e, k == 1 ? first : y, Flat(e),
+                var op = relu is not null && k == add.Inputs.Count - 1 ? MapOp.AddRelu : MapOp.Add;
+                steps.Add(new MapStep(name, k == add.Inputs.Count - 1 ? names : [add.Name], op, 1, 1, 1, e, k == 1 ? first : y, Flat(e),
                     tensorOf[add.Inputs[k]], Flat(e), y, Flat(e)));
             }
         }

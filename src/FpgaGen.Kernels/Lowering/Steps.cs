@@ -150,9 +150,10 @@ public sealed class MacStep(string name, IReadOnlyList<string> layers, MacShape 
 /// <summary>
 /// Element-wise operations of the vector unit (values are the kernels' op codes, emitted as FG_MAP_*). Requantize is
 /// a copy whose writer converts as ONNX's QuantizeLinear does at a fixed-point type (rounding half to even,
-/// saturating to the output's stored range, see <see cref="Weights.StepRecord"/>).
+/// saturating to the output's stored range, see <see cref="Weights.StepRecord"/>). AddRelu is an add with the ReLU
+/// after it fused (a residual block's output): max(a + s, 0) in one pass.
 /// </summary>
-public enum MapOp { Copy = 0, Relu = 1, Relu6 = 2, Gelu = 3, Sigmoid = 4, Add = 5, Requantize = 6 }
+public enum MapOp { Copy = 0, Relu = 1, Relu6 = 2, Gelu = 3, Sigmoid = 4, Add = 5, Requantize = 6, AddRelu = 7 }
 
 /// <summary>Window operations of vu_pool (emitted as FG_POOL_*).</summary>
 public enum PoolMode { Max = 0, Avg = 1, Lrn = 2 }
@@ -187,7 +188,7 @@ public sealed class MapStep(string name, IReadOnlyList<string> layers, MapOp op,
     public Weights.WeightSection? AParam { get; internal set; }
     public Weights.WeightSection? SParam { get; internal set; }
 
-    public bool Binary => Op == MapOp.Add;
+    public bool Binary => Op is MapOp.Add or MapOp.AddRelu;
 
     /// <summary>
     /// The output is one run of consecutive elements that starts on a beat and whose last beat lies in the tensor's own

@@ -51,9 +51,11 @@ public class LoweringTests
             Assert.Equal(fusedLn ? Execution.FusedLayerNorm : view ? Execution.View : net.Execution[i], net.Execution[i]);
             if (net.Execution[i] is Execution.Fused or Execution.Folded)
             {
-                // Fused ReLU and folded batch norm ride on the step of the MAC layer before them.
+                // Fused ReLU and folded batch norm ride on the step of the MAC layer before them; a residual add's ReLU
+                // on the add's last step (max(a + s, 0)).
                 var step = net.Steps.Single(s => s.Layers.Contains(layer.Name));
-                Assert.IsType<MacStep>(step);
+                if (step is MapStep add) Assert.Equal((MapOp.AddRelu, true), (add.Op, net.Network[add.Layers[0]] is AddLayer));
+                else Assert.IsType<MacStep>(step);
                 Assert.NotEqual(layer.Name, step.Layers[0]);
             }
         }

@@ -28,7 +28,7 @@ public class FidelityTests(ITestOutputHelper output)
         Assert.True(rows.Select(r => r.Design.Device).Distinct().Count() >= 5);
         Assert.All(rows, r => Assert.True(double.IsFinite(r.Error) && r.Predicted > 0, r.Design.Id));
         var mean = fit.Average(r => Math.Abs(r.Error));
-        Assert.True(mean <= 0.37, $"fit rows: mean |error| {mean:P1} (documented: 35.4%)");
+        Assert.True(mean <= 0.36, $"fit rows: mean |error| {mean:P1} (documented: 34.9%)");
         foreach (var r in rows.Where(r => r.Design.SameArchitecture))
             Assert.True(Math.Abs(r.Error) <= 0.25, $"{r.Design.Id}: {r.Error:P1} off, beyond 25%");
     }

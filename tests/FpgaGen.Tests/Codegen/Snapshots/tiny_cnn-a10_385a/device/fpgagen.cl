@@ -68,6 +68,7 @@ typedef struct { DTYPE v[BEAT]; } fg_beat;
 #define FG_MAP_SIGMOID 4
 #define FG_MAP_ADD 5
 #define FG_MAP_REQUANTIZE 6
+#define FG_MAP_ADDRELU 7
 #define FG_POOL_MAX 0
 #define FG_POOL_AVG 1
 #define FG_POOL_LRN 2
@@ -406,9 +407,9 @@ __kernel void conv_tiled_compute(
     __local ACC_T acc[784];
     /* Engine: Tm x Tn multiply-accumulates per cycle. Double buffered like the reader: while tile k's weights go to
        one copy of wbuf (one bank per MAC), tile k - 1's input vectors feed all Tm output lanes from the other:
-       max(weights, stream) iterations. Weights stored per tile come a beat an iteration (taps * WBPT); each bank takes
-       a fixed element of the beats that hold its lane and channel, so the beat fans out without a crossbar. Others
-       come a lane's Tn weights an iteration (Tm * taps). Accumulators live in acc across the input-channel tiles; taps are the outer
+       max(weights, stream) iterations. Weights stored per tile come a beat an iteration (taps * WBPT), element j of
+       beat q to bank q * BEAT + j (bank p holds lane p / Tn, channel p % Tn); others a lane's Tn weights an iteration
+       (Tm * taps). Accumulators live in acc across the input-channel tiles; taps are the outer
        loops, so consecutive updates of one accumulator are th*tw iterations apart. */
     const int tiles_r = (oh + Tr - 1) / Tr, tiles_c = (ow + Tc - 1) / Tc;
     const int mt_n = (m_out + Tm - 1) / Tm, nt_n = (n_in + Tn - 1) / Tn, taps = kh * kw;
@@ -426,15 +427,10 @@ __kernel void conv_tiled_compute(
         if (ld && it < weights_n) {
             const ct_wvec wv = CH_READ(ct_w);
             if (wtile) {
-                /* Unrolled, bank p = q * BEAT + j is written from element j when beat q of the block arrives. */
+                /* Beat wq of the tap's block: element j to bank wq * BEAT + j (lane, channel). */
 #pragma unroll
-                for (int q = 0; q < WBPT; q++) {
-                    if (q == wq) {
-#pragma unroll
-                        for (int j = 0; j < BEAT; j++) {
-                            if (q * BEAT + j < Tm * Tn) wbuf[(wc * KMAX * KMAX + wk) * Tm * Tn + q * BEAT + j] = wv.v[j];
-                        }
-                    }
+                for (int j = 0; j < BEAT; j++) {
+                    if (wq * BEAT + j < Tm * Tn) wbuf[(wc * KMAX * KMAX + wk) * Tm * Tn + wq * BEAT + j] = wv.v[j];
                 }
                 if (++wq == WBPT) { wq = 0; wk++; }
             } else {
@@ -699,7 +695,7 @@ __kernel void vu_map_read(
        vu <= BEAT), the vector sent at its last.
        A strided row (a copy out of a slice) reads one element per lane. */
     const float sa = fr[f_off], ss = fr[f_off + 1];
-    const int chunks = (d2 + vu - 1) / vu, binary = op == FG_MAP_ADD;
+    const int chunks = (d2 + vu - 1) / vu, binary = op == FG_MAP_ADD || op == FG_MAP_ADDRELU;
     for (int b = 0; b < batch; b++)
     for (int i0 = 0; i0 < d0; i0++)
     for (int i1 = 0; i1 < d1; i1++) {
@@ -749,7 +745,7 @@ __kernel void vu_map_compute(
     int op)
 {
     /* vu_map datapath: one element-wise function per lane (op: an FG_MAP_* code). */
-    const int chunks = (d2 + vu - 1) / vu, binary = op == FG_MAP_ADD;
+    const int chunks = (d2 + vu - 1) / vu, binary = op == FG_MAP_ADD || op == FG_MAP_ADDRELU;
     for (int b = 0; b < batch; b++)
     for (int i0 = 0; i0 < d0; i0++)
     for (int i1 = 0; i1 < d1; i1++)
@@ -767,6 +763,7 @@ __kernel void vu_map_compute(
             else if (op == FG_MAP_GELU) r = 0.5f * v * (1.0f + FG_ERF(v * 0.70710678118654752f));
             else if (op == FG_MAP_SIGMOID) r = 1.0f / (1.0f + FG_EXP(-v));
             else if (op == FG_MAP_ADD) r = v + sv.v[l];
+            else if (op == FG_MAP_ADDRELU) r = FG_MAX(v + sv.v[l], 0.0f);
             ov.v[l] = r;
         }
         CH_WRITE(vm_o, ov);

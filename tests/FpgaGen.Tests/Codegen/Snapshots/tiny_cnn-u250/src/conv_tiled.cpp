@@ -263,9 +263,9 @@ static void conv_tiled_compute(
 #pragma HLS ARRAY_PARTITION variable=acc type=cyclic factor=16 dim=1
     /* Engine: Tm x Tn multiply-accumulates per cycle. Double buffered like the reader: while tile k's weights go to
        one copy of wbuf (one bank per MAC), tile k - 1's input vectors feed all Tm output lanes from the other:
-       max(weights, stream) iterations. Weights stored per tile come a beat an iteration (taps * WBPT); each bank takes
-       a fixed element of the beats that hold its lane and channel, so the beat fans out without a crossbar. Others
-       come a lane's Tn weights an iteration (Tm * taps). Accumulators live in acc across the input-channel tiles; taps are the outer
+       max(weights, stream) iterations. Weights stored per tile come a beat an iteration (taps * WBPT), element j of
+       beat q to bank q * BEAT + j (bank p holds lane p / Tn, channel p % Tn); others a lane's Tn weights an iteration
+       (Tm * taps). Accumulators live in acc across the input-channel tiles; taps are the outer
        loops, so consecutive updates of one accumulator are th*tw iterations apart. */
     const int tiles_r = (oh + Tr - 1) / Tr, tiles_c = (ow + Tc - 1) / Tc;
     const int mt_n = (m_out + Tm - 1) / Tm, nt_n = (n_in + Tn - 1) / Tn, taps = kh * kw;
@@ -284,15 +284,10 @@ static void conv_tiled_compute(
         if (ld && it < weights_n) {
             const ct_wvec wv = CH_READ(ct_w);
             if (wtile) {
-                /* Unrolled, bank p = q * BEAT + j is written from element j when beat q of the block arrives. */
-                for (int q = 0; q < WBPT; q++) {
+                /* Beat wq of the tap's block: element j to bank wq * BEAT + j (lane, channel). */
+                for (int j = 0; j < BEAT; j++) {
 #pragma HLS UNROLL
-                    if (q == wq) {
-                        for (int j = 0; j < BEAT; j++) {
-#pragma HLS UNROLL
-                            if (q * BEAT + j < Tm * Tn) wbuf[(wc * KMAX * KMAX + wk) * Tm * Tn + q * BEAT + j] = wv.v[j];
-                        }
-                    }
+                    if (wq * BEAT + j < Tm * Tn) wbuf[(wc * KMAX * KMAX + wk) * Tm * Tn + wq * BEAT + j] = wv.v[j];
                 }
                 if (++wq == WBPT) { wq = 0; wk++; }
             } else {

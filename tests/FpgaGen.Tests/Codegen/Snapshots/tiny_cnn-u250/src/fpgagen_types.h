@@ -22,6 +22,7 @@ typedef struct { DTYPE v[BEAT]; } fg_beat;
 #define FG_MAP_SIGMOID 4
 #define FG_MAP_ADD 5
 #define FG_MAP_REQUANTIZE 6
+#define FG_MAP_ADDRELU 7
 #define FG_POOL_MAX 0
 #define FG_POOL_AVG 1
 #define FG_POOL_LRN 2

@@ -35,7 +35,7 @@ static void vu_map_read(
        vu <= BEAT), the vector sent at its last.
        A strided row (a copy out of a slice) reads one element per lane. */
     const float sa = fr[f_off], ss = fr[f_off + 1];
-    const int chunks = (d2 + vu - 1) / vu, binary = op == FG_MAP_ADD;
+    const int chunks = (d2 + vu - 1) / vu, binary = op == FG_MAP_ADD || op == FG_MAP_ADDRELU;
     for (int b = 0; b < batch; b++)
     for (int i0 = 0; i0 < d0; i0++)
     for (int i1 = 0; i1 < d1; i1++) {
@@ -88,7 +88,7 @@ static void vu_map_compute(
     hls::stream<vu_vec>& vm_o)
 {
     /* vu_map datapath: one element-wise function per lane (op: an FG_MAP_* code). */
-    const int chunks = (d2 + vu - 1) / vu, binary = op == FG_MAP_ADD;
+    const int chunks = (d2 + vu - 1) / vu, binary = op == FG_MAP_ADD || op == FG_MAP_ADDRELU;
     for (int b = 0; b < batch; b++)
     for (int i0 = 0; i0 < d0; i0++)
     for (int i1 = 0; i1 < d1; i1++)
@@ -107,6 +107,7 @@ static void vu_map_compute(
             else if (op == FG_MAP_GELU) r = 0.5f * v * (1.0f + FG_ERF(v * 0.70710678118654752f));
             else if (op == FG_MAP_SIGMOID) r = 1.0f / (1.0f + FG_EXP(-v));
             else if (op == FG_MAP_ADD) r = v + sv.v[l];
+            else if (op == FG_MAP_ADDRELU) r = FG_MAX(v + sv.v[l], 0.0f);
             ov.v[l] = r;
         }
         CH_WRITE(vm_o, ov);

@@ -113,6 +113,7 @@ inline void ref_map(const Args& a, const DTYPE* src, const DTYPE* s, const float
         case FG_MAP_GELU: r = 0.5f * v * (1.0f + std::erf(v / std::sqrt(2.0f))); break;
         case FG_MAP_SIGMOID: r = 1.0f / (1.0f + std::exp(-v)); break;
         case FG_MAP_ADD: r = v + fg_to_float(s[a.s_off + b * a.s_b + i0 * a.s_0 + i1 * a.s_1 + k * a.s_2], fr[a.f_off + 1]); break;
+        case FG_MAP_ADDRELU: r = v + fg_to_float(s[a.s_off + b * a.s_b + i0 * a.s_0 + i1 * a.s_1 + k * a.s_2], fr[a.f_off + 1]); r = r > 0.0f ? r : 0.0f; break;
         default: break;
         }
         DTYPE out = fg_from_float(r * fq[a.f_off + 2]);
