@@ -240,12 +240,12 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         }
         else if (wide)
         {
-            // Each pixel's run of a block's channels, the beats it covers; with one block and pixels back to back
-            // (x_x = N) a patch row's runs are consecutive, one burst.
+            // Each pixel's run of a block's channels, the beats it covers, a burst (the blocks are loaded by units of
+            // their own); with one block and pixels back to back (x_x = N) a patch row's runs are consecutive, one burst.
             double beats = TiledRunBeats(op.N, fullChannels, op.InputPixelAlignment, beat);
             double pixels = (double)op.G * mT * hT * wT * patchH0 * patchW0;
             inputs = pixels * beats * beat * e;
-            inBurst = beats * beat * e * (blocks == 1 && op.InputRowStride == op.N && !sub ? patchW0 : 1);
+            inBurst = beats / blocks * beat * e * (blocks == 1 && op.InputRowStride == op.N && !sub ? patchW0 : 1);
         }
         else if (dense)
         {
