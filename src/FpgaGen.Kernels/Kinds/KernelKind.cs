@@ -29,7 +29,7 @@ public abstract class KernelKind(ParameterSpace space)
 
     /// <summary>
     /// The lowering of one configuration's design: <see cref="Lowering"/> plus the layouts that depend on the
-    /// configuration (conv_tiled's weights per engine tile). The cycle models give the same figures on either, so the
+    /// configuration (conv_tiled's and conv_systolic's weights per engine tile). The cycle models give the same figures on either, so the
     /// explorer searches on <see cref="Lowering"/> and a design is built, estimated and simulated on this.
     /// </summary>
     public virtual LoweringOptions LoweringFor(KernelConfig config) => Lowering;

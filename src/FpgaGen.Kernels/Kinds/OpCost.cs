@@ -30,7 +30,7 @@ public readonly struct MacWork
         InputPixelAlignment = new[] { step.XAddr.Off, step.XAddr.B, step.XAddr.G, step.XAddr.Y, step.XAddr.X }.Aggregate(64L, EngineTiming.Gcd);
         WeightRunAlignment = new[] { (step.WTensor?.Offset ?? step.Weight?.ElementOffset ?? 0) + step.WAddr.Off, step.WAddr.B, step.WAddr.G, step.WAddr.C, step.WAddr.X }.Aggregate(64L, EngineTiming.Gcd);
         WeightChannelsInnermost = step.WAddr.Y == 1;
-        TileableWeights = step.TileableWeights;
+        StaticWeights = step.Weight is not null;
         InputChannelStride = step.XAddr.C;
         RowMajorInput = step.XAddr.X == 1;
         RowMajorOutput = step.YAddr.X == 1;
@@ -70,8 +70,8 @@ public readonly struct MacWork
     /// <summary>Elements every tap's run of weights starts on a multiple of (weights stored channels innermost).</summary>
     public long WeightRunAlignment { get; }
     public bool WeightChannelsInnermost { get; }
-    /// <summary>Static weights that a design's own lowering stores per engine tile (<see cref="MacStep.TileableWeights"/>).</summary>
-    public bool TileableWeights { get; }
+    /// <summary>Weights from the blob (not an activation operand): what a design's own lowering may store per engine tile.</summary>
+    public bool StaticWeights { get; }
     /// <summary>Element distance between input channels (1: a pixel's channels are consecutive).</summary>
     public long InputChannelStride { get; }
     /// <summary>The input's pixels of one channel are consecutive (NCHW rows), not its channels (a product's rows).</summary>

@@ -96,9 +96,6 @@ public sealed class MacStep(string name, IReadOnlyList<string> layers, MacShape 
     /// </summary>
     public bool Narrow { get; internal set; }
 
-    /// <summary>Static weights, which a lowering with <see cref="LoweringOptions.WeightTile"/> stores per engine tile (whether or not this one does).</summary>
-    public bool TileableWeights { get; internal set; }
-
     /// <summary>Static weights (the base of <see cref="WAddr"/>) and bias in the blob; null for activation operands / no bias.</summary>
     public Weights.WeightSection? Weight { get; internal set; }
     public Weights.WeightSection? Bias { get; internal set; }

@@ -96,8 +96,7 @@ internal static class WeightsPlanner
         var outputs = (long)m.Shape.Groups * m.Shape.MOut;
         // Per engine tile (WeightTile), every static weight tensor; a linear layer read pixel by pixel (after a flatten
         // of an H×W×C map: channel runs of C) keeps that order in its reduction.
-        m.TileableWeights = w.Weight is not null;
-        if (m.TileableWeights && tile is { } t && t.Pays(beat))
+        if (w.Weight is not null && tile is { } t && t.Pays(beat))
         {
             var s = m.Shape;
             long taps = (long)s.KH * s.KW, block = t.Block(beat), oTile = (s.NIn + t.Inputs - 1) / t.Inputs * taps * block;

@@ -164,7 +164,7 @@ public sealed class ConvSystolicKind(ParameterSpace space) : KernelKind(space)
         bool beatAligned = op.InputPixelAlignment % beat == 0 && cwb * p.Simd % beat == 0;
         long wslots = op.WeightChannelsInnermost ? (op.WeightRunAlignment % aq == 0 ? vslots : vslots + 1) : 1;
         // Static weights are stored per tile (the design's lowering, LoweringFor): a word's taps are blocks of WBPT beats.
-        bool tiled = op.TileableWeights && p.TiledWeights;
+        bool tiled = op.StaticWeights && p.TiledWeights;
         long wordWeights = tiled ? taps * p.BlockBeats
             : op.WeightColumns ? p.Simd * RunBeats(p.Rows, beat, colAligned) + p.Rows : (long)p.Rows * taps * wslots;
         var w = op;

@@ -17,7 +17,7 @@ public sealed class ConvTiledPlan(KernelConfig c, Target t, IReadOnlyList<Comput
     [JsonIgnore] public int Tc { get; } = c["Tc"];
 
     /// <summary>Beats of one tap's block of weights stored per tile (WBPT).</summary>
-    [JsonIgnore] public long BlockBeats { get; } = new WeightTile(c["Tm"], c["Tn"]).Block(PlanBuilder.ElementsPerBeat(t.Bytes)) / PlanBuilder.ElementsPerBeat(t.Bytes);
+    [JsonIgnore] public long BlockBeats { get; } = defines.First(d => d.Name == "WBPT").Value;
 
     /// <summary>Whether the design's lowering stores static weights per tile (<see cref="WeightTile.Pays"/>).</summary>
     [JsonIgnore] public bool TiledWeights { get; } = new WeightTile(c["Tm"], c["Tn"]).Pays(PlanBuilder.ElementsPerBeat(t.Bytes));
@@ -115,7 +115,7 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         // A tile's weight vectors: Tm·K² runs, the rows past the last output channel one iteration each (zeros). Static
         // weights are stored per tile (the design's lowering, LoweringFor): K² blocks of WBPT whole beats, one an iteration.
         long lastRows = op.M - (mT - 1) * p.Tm, wbpt = p.BlockBeats;
-        bool tiled = op.TileableWeights && p.TiledWeights;
+        bool tiled = op.StaticWeights && p.TiledWeights;
         long wEngine = tiled ? taps * wbpt : taps * p.Tm;
         // Column weights (P·V's V) turn the corner: the tile's Tn runs of Tm outputs in (their beats, one an iteration), then its Tm vectors out.
         bool colAligned = op.WeightColumnAlignment % beat == 0;
