@@ -101,10 +101,18 @@ def arrange_tiled(section, tile, values):
     for g in range(groups):
         for o in range(outputs):
             go = g * outputs + o
-            for i in range(channels):
+            lane = g * g_stride + o // lanes * o_tile + o % lanes * width
+            if pc:
+                for i in range(channels):
+                    stored[lane + i // width * block + i % width] = values[(go * pc + i % pc) * pixels + i // pc]
+                continue
+            # A lane's channels of one channel tile and tap are consecutive in the block: one slice each.
+            for i0 in range(0, channels, width):
+                n = min(width, channels - i0)
                 for t in range(taps):
-                    source = (go * pc + i % pc) * pixels + i // pc if pc else (go * channels + i) * taps + t
-                    stored[g * g_stride + o // lanes * o_tile + (i // width * taps + t) * block + o % lanes * width + i % width] = values[source]
+                    at = lane + (i0 // width * taps + t) * block
+                    src = (go * channels + i0) * taps + t
+                    stored[at:at + n] = values[src:src + n * taps:taps]
     return stored
 
 
