@@ -181,7 +181,7 @@ public static class Lowerer
             return name != Network.InputName && net[name] is SelectTokenLayer st && foldedLayerNorms.TryGetValue(st.Inputs[0], out ln) ? ln : null;
         }
 
-        /// <summary>The batch norm (folded) and ReLU (fused) that follow a MAC layer, as <see cref="ExecutionModes"/> classified them.</summary>
+        /// <summary>The batch norm (folded) and ReLU (fused) that follow a MAC layer (an add: its ReLU), as <see cref="ExecutionModes"/> classified them.</summary>
         private (List<string> Layers, BatchNormLayer? Bn, FusedActivation Act, Layer Last) Absorb(Layer producer)
         {
             var names = new List<string> { producer.Name };
@@ -415,17 +415,15 @@ public static class Lowerer
         private void LowerAdd(AddLayer add)
         {
             // A ReLU after it (classified fused) is applied by the last add step.
-            var relu = SingleConsumer(add) is ActivationLayer a && Mode(a) == Execution.Fused ? a : null;
-            List<string> names = relu is null ? [add.Name] : [add.Name, relu.Name];
-            if (relu is not null) absorbed.Add(relu.Name);
-            var y = Produce(relu ?? (Layer)add, names);
+            var (names, _, act, last) = Absorb(add);
+            var y = Produce(last, names);
             var e = FlatSize(add);
             // Two or more inputs: y = in0 + in1, then y += in_k (element-wise in place, each element read before written).
             var first = tensorOf[add.Inputs[0]];
             for (var k = 1; k < add.Inputs.Count; k++)
             {
                 var name = k == 1 ? add.Name : $"{add.Name}/{k}";
-                var op = relu is not null && k == add.Inputs.Count - 1 ? MapOp.AddRelu : MapOp.Add;
+                var op = act != FusedActivation.None && k == add.Inputs.Count - 1 ? MapOp.AddRelu : MapOp.Add;
                 steps.Add(new MapStep(name, k == add.Inputs.Count - 1 ? names : [add.Name], op, 1, 1, 1, e, k == 1 ? first : y, Flat(e),
                     tensorOf[add.Inputs[k]], Flat(e), y, Flat(e)));
             }

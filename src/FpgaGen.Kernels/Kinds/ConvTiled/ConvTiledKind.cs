@@ -196,7 +196,8 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
         var outAlign = Gcd(Gcd(op.OutputChannelStride, op.C), cT > 1 ? p.Tc : 0);
         double mRows = (double)op.M / mT; // output channels per output-channel tile, on average
         double inBeats = 0, inBursts = 0, inElements = 0, outUnits = 0, outBursts = 0;
-        double onePixelBeats = MeanRunBeats(0, op.N, op.InputPixelAlignment, beat);
+        double? onePixel = null; // the beats of a one-pixel tile's whole input run, when a shape has one
+        double OnePixelBeats() => onePixel ??= MeanRunBeats(0, w.N, w.InputPixelAlignment, beat);
         foreach (var (count, th, tw) in shapes)
         {
             if (count == 0) continue;
@@ -216,7 +217,7 @@ public sealed class ConvTiledKind(ParameterSpace space) : KernelKind(space)
                 {
                     // One pixel (a linear layer): its channel tiles read the input's run back to back, a beat the one
                     // before read not again (the reader keeps its last beat), one burst a pass.
-                    inBeats += n * times * onePixelBeats / nT;
+                    inBeats += n * times * OnePixelBeats() / nT;
                     inBursts += n * times / nT;
                 }
                 else if (dense)
